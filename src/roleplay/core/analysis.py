@@ -21,16 +21,21 @@ class Evidence:
     start: int
     end: int
     quote: str
+    note: str = ""
+    """Empty for evidence that counts; for a set-aside match, why it did not count."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the evidence as JSON-ready data."""
-        return {
+        out: dict[str, Any] = {
             "move": self.move,
             "rule": self.rule,
             "start": self.start,
             "end": self.end,
             "quote": self.quote,
         }
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
 @dataclass(frozen=True, slots=True)

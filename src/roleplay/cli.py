@@ -1,0 +1,277 @@
+"""The command line: parses arguments, calls the domain core, prints, picks the exit code.
+
+Exit codes follow ``design.md``: 0 on success, 1 on a user error (a bad file, bad input)
+with one ``error: …`` line per problem on stderr and no traceback, 2 on bad usage. Heavy
+imports stay inside the commands that need them, so ``roleplay score "…"`` starts fast.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+import click
+
+from roleplay.core.errors import InputError, InvalidFileError, RoleplayError, UnknownIdError
+
+if TYPE_CHECKING:
+    from roleplay.core.analysis import Analysis
+    from roleplay.core.frameworks import Framework
+    from roleplay.core.problems import Problem
+
+MAX_LINE_BYTES = 8 * 1024 * 1024
+"""A replies-file line longer than this is refused rather than read into memory whole."""
+
+
+def _fail(message: str) -> NoReturn:
+    """Print one ``error: …`` line and exit 1: the answer to every user error."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="roleplay", message="roleplay %(version)s")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Practise handling a customer complaint, and see exactly why each reply scored as it did.
+
+    Every judgement names the rule that made it and quotes the learner's own words.
+    """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+def _framework(framework_id: str | None) -> Framework | None:
+    if framework_id is None:
+        return None
+    from roleplay.core.frameworks import get_framework
+
+    try:
+        return get_framework(framework_id)
+    except UnknownIdError as exc:
+        _fail(f"unknown framework '{exc.given}'; known frameworks: {', '.join(exc.known)}")
+
+
+def _check_scenario(scenario_id: str | None) -> None:
+    if scenario_id is None:
+        return
+    from roleplay.core.frameworks import rubrics_dir
+
+    folder = rubrics_dir().parent / "scenarios"
+    known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    path = Path(scenario_id)
+    if scenario_id in known or (path.suffix in (".yaml", ".yml") and path.is_file()):
+        return
+    listed = ", ".join(known) if known else "none are bundled yet"
+    _fail(f"unknown scenario '{scenario_id}'; known scenarios: {listed}")
+
+
+def _score_record(analysis: Analysis, framework: Framework | None) -> dict[str, Any]:
+    from roleplay.core.frameworks import coverage
+
+    record = analysis.to_dict()
+    if framework is not None:
+        cov = coverage(framework, [analysis])
+        record["framework"] = {
+            "id": framework.id,
+            "steps": [{"id": s.id, "met": s.met} for s in cov.steps],
+            "score": cov.score,
+        }
+    return record
+
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option(
+    "--jsonl",
+    "jsonl",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help='Score replies from a JSONL file of {"id", "reply", "customer"?} objects ("-" for stdin).',
+)
+@click.option("--framework", "framework_id", help="Also report a model's steps (LATER, HEAT, …).")
+@click.option(
+    "--scenario", "scenario_id", help="The scenario the replies belong to (an id or a path)."
+)
+@click.option("--customer", help="The customer's message that TEXT answers.")
+@click.option("--json", "as_json", is_flag=True, help="Print TEXT's result as JSON.")
+@click.option("--explain", is_flag=True, help="Also show matches that did not count, and why.")
+def score(
+    text: str | None,
+    jsonl: str | None,
+    framework_id: str | None,
+    scenario_id: str | None,
+    customer: str | None,
+    as_json: bool,
+    explain: bool,
+) -> None:
+    """Analyse replies without a conversation: which moves and red flags each makes, and why."""
+    if (text is None) == (jsonl is None):
+        raise click.UsageError("give either TEXT or --jsonl FILE, not both and not neither")
+    framework = _framework(framework_id)
+    _check_scenario(scenario_id)
+    from roleplay.core.analyse import analyse
+
+    try:
+        if jsonl is not None:
+            _score_jsonl(jsonl, framework, explain)
+            return
+        assert text is not None
+        analysis = analyse(text, customer)
+    except InvalidFileError as exc:
+        _print_problems(exc.problems)
+        _fail("the cue rules are broken; run 'roleplay validate' for details")
+    record = _score_record(analysis, framework)
+    if as_json:
+        if not explain:
+            record.pop("matches", None)
+        else:
+            record["set_aside"] = [e.to_dict() for e in analysis.suppressed]
+        click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    click.echo(_readable(analysis, record, explain))
+
+
+def _readable(analysis: Analysis, record: dict[str, Any], explain: bool) -> str:
+    """Format one analysis for a person: each id with its rule and quoted words."""
+    lines: list[str] = []
+    for heading, ids in (("Moves", analysis.moves), ("Red flags", analysis.flags)):
+        lines.append(f"{heading}: {', '.join(ids) if ids else 'none'}")
+        for move_id in ids:
+            for ev in analysis.evidence_for(move_id):
+                lines.append(f'  {move_id:<17} "{_one_line(ev.quote)}"  [{ev.rule}]')
+    framework = record.get("framework")
+    if framework:
+        met = sum(1 for s in framework["steps"] if s["met"])
+        lines.append(
+            f"Framework {framework['id']}: {met} of {len(framework['steps'])} steps "
+            f"in this reply ({framework['score']}/100)"
+        )
+        for step in framework["steps"]:
+            lines.append(f"  [{'x' if step['met'] else ' '}] {step['id']}")
+    if explain and analysis.suppressed:
+        lines.append("Set aside (did not count):")
+        for ev in analysis.suppressed:
+            lines.append(f'  {ev.move:<17} "{_one_line(ev.quote)}"  [{ev.rule}]: {ev.note}')
+    lines.append(f"Rule set {analysis.ruleset}")
+    return "\n".join(lines)
+
+
+def _one_line(text: str, limit: int = 120) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _lines(source: str) -> Iterator[tuple[int, str]]:
+    """Yield (line number, text) from a file or stdin, tolerating invalid UTF-8 bytes."""
+    stream: io.BufferedReader | io.BytesIO
+    if source == "-":
+        stream = sys.stdin.buffer  # type: ignore[assignment]
+    else:
+        try:
+            stream = open(source, "rb")  # noqa: SIM115 - closed in finally
+        except OSError as exc:
+            _fail(f"{source}: cannot read: {exc.strerror or exc}")
+    try:
+        number = 0
+        while True:
+            raw = stream.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                return
+            number += 1
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                raise InputError(f"line is longer than {MAX_LINE_BYTES // (1024 * 1024)} MB")
+            yield number, raw.decode("utf-8", errors="replace")
+    finally:
+        if source != "-":
+            stream.close()
+
+
+def _score_jsonl(source: str, framework: Framework | None, explain: bool) -> None:
+    from roleplay.core.analyse import analyse
+
+    name = "<stdin>" if source == "-" else source
+    out: TextIO = sys.stdout
+    number = 0
+    try:
+        for number, line in _lines(source):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+            if not isinstance(item, dict):
+                raise InputError('each line must be a JSON object with a "reply"')
+            reply = item.get("reply")
+            if not isinstance(reply, str):
+                raise InputError('the object has no "reply" string')
+            customer = item.get("customer")
+            analysis = analyse(reply, customer if isinstance(customer, str) else None)
+            record = {"id": item.get("id", number), **_score_record(analysis, framework)}
+            if not explain:
+                record.pop("matches", None)
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.flush()
+    except InputError as exc:
+        _fail(f"{name}:{number + (0 if number else 1)}: {exc}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+def validate(paths: tuple[str, ...]) -> None:
+    """Check rubric and cue-rule files (default: all bundled), including every rule's examples.
+
+    Each problem is printed as file:line:col: message. Exits 1 if any is an error.
+    """
+    from roleplay.core.validate import validate_paths
+
+    problems, checked = validate_paths([Path(p) for p in paths])
+    _print_problems(problems)
+    from roleplay.core.problems import has_errors
+
+    errors = sum(1 for p in problems if p.severity == "error")
+    if has_errors(problems):
+        click.echo(f"{errors} error(s) in {checked} file(s)", err=True)
+        sys.exit(1)
+    click.echo(f"{checked} file(s) checked: no errors")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["rubric", "lexicon", "scenario"]), default="rubric")
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a file kind, generated from the models that validate it."""
+    if kind == "rubric":
+        from roleplay.core.frameworks import framework_schema
+
+        click.echo(json.dumps(framework_schema(), indent=2, ensure_ascii=False))
+    elif kind == "lexicon":
+        from roleplay.core.lexicon import MoveFile
+
+        click.echo(json.dumps(MoveFile.model_json_schema(), indent=2, ensure_ascii=False))
+    else:
+        _fail("scenario files are not available in this version of roleplay yet")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line; every expected failure becomes an ``error:`` line, not a traceback."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="roleplay")
+    except RoleplayError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("error: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (``roleplay score --jsonl f | head``): nothing left to say.
+        sys.stderr.close()
+        sys.exit(0)

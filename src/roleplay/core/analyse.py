@@ -1,0 +1,274 @@
+"""``analyse(reply)``: which moves and red flags a learner's reply makes, with evidence.
+
+The matching runs in four passes over the normalised reply (see :mod:`normalise`):
+
+1. every rule's patterns are matched (one alternation per move, compiled once);
+2. each match is checked against the guide's voice rules: a move counts only when the
+   agent makes it sincerely in their own voice, so a match inside quotation marks, after a
+   reporting verb ("you said sorry last time"), inside a hypothetical ("if I were to refund
+   you") or after a negation ("I won't apologise") is set aside with the reason;
+3. blockers cancel the moves they override where they match (a non-apology cancels the
+   apology inside it; "thanks for nothing" cancels the thanks), and a rule with
+   ``unless_followed_by`` is cancelled when one of those moves comes later ("I can't refund
+   that, but I can replace it" is a limit with an alternative, not a dismissal);
+4. what survives becomes the analysis: each move once, with every piece of evidence.
+
+Every step is linear in the length of the reply, and nothing here prints or reads a file
+after the rules are loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from roleplay.core.analysis import Analysis, Evidence
+from roleplay.core.lexicon import CompiledRule, Lexicon, load_lexicon
+from roleplay.core.moves import FLAGS, guide_order
+from roleplay.core.normalise import Normalised, normalise
+
+MAX_QUOTE = 300
+"""A clause or sentence longer than this is quoted as the matched words alone."""
+
+MAX_BLOCKER_TOKENS = 64
+"""Blockers are short phrases; this bounds the search back for one that overlaps a match."""
+
+SCOPE_TOKENS = 40
+"""How far back in its clause a negation, hypothesis or reporting cue can reach a match."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(slots=True)
+class _Match:
+    rule: CompiledRule
+    start: int  # normalised-text offsets
+    end: int
+    first: int  # token indexes, inclusive
+    last: int
+    reason: str = ""
+
+
+def analyse(reply: str, customer: str | None = None, lexicon: Lexicon | None = None) -> Analysis:
+    """Return every move and red flag that ``reply`` makes, each with quoted evidence.
+
+    ``customer`` is the customer's previous message, the context the guide labels with; it
+    is accepted so callers can pass it and so rules may use it, but no current rule needs
+    it. ``lexicon`` defaults to the bundled rules. Never raises for any string.
+    """
+    lex = lexicon or load_lexicon()
+    if not reply or reply.isspace():
+        return Analysis(reply, (), (), (), lex.version)
+    norm, kept, set_aside = _run(lex, reply)
+    evidence = tuple(_evidence(reply, norm, m) for m in kept if m.rule.rule.counts)
+    suppressed = tuple(_evidence(reply, norm, m) for m in set_aside)
+    found = {e.move for e in evidence}
+    moves = tuple(i for i in guide_order(found) if i not in FLAGS)
+    flags = tuple(i for i in guide_order(found) if i in FLAGS)
+    return Analysis(reply, moves, flags, evidence, lex.version, suppressed)
+
+
+def fired_rules(reply: str, lexicon: Lexicon | None = None) -> frozenset[str]:
+    """Return the ids of the rules whose matches survive every check in ``reply``.
+
+    Each rule is matched on its own here, so a rule is never hidden by another rule of the
+    same move matching at the same place; blockers are included (they credit nothing but do
+    fire). This is what a rule's own should-match and should-not-match examples are checked
+    against.
+    """
+    lex = lexicon or load_lexicon()
+    if not reply or reply.isspace():
+        return frozenset()
+    _norm, kept, _set_aside = _run(lex, reply, separately=True)
+    return frozenset(m.rule.rule.id for m in kept)
+
+
+def _run(
+    lex: Lexicon, reply: str, separately: bool = False
+) -> tuple[Normalised, list[_Match], list[_Match]]:
+    """Match every rule, then set aside what the voice checks, blockers and alternatives cancel."""
+    # Control characters are neither words nor punctuation: match as if they were spaces.
+    norm = normalise(lex.normaliser, _CONTROL.sub(" ", reply))
+    kept: list[_Match] = []
+    set_aside: list[_Match] = []
+    found = _find_separately(lex, norm) if separately else _find(lex, norm)
+    for m in found:
+        m.reason = _voice_problem(lex, norm, m)
+        (set_aside if m.reason else kept).append(m)
+    kept = _apply_blockers(norm, kept, set_aside)
+    kept = _apply_alternatives(kept, set_aside)
+    return norm, kept, set_aside
+
+
+def _find(lex: Lexicon, norm: Normalised) -> list[_Match]:
+    found: list[_Match] = []
+    for regex, rules in lex.groups:
+        for hit in regex.finditer(norm.text):
+            name = hit.lastgroup
+            if name is None:
+                continue
+            rule = rules[int(name[1:])]
+            first, last = norm.token_span(hit.start(), hit.end())
+            found.append(_Match(rule, hit.start(), hit.end(), first, last))
+    found.sort(key=lambda m: (m.first, m.last))
+    return found
+
+
+def _find_separately(lex: Lexicon, norm: Normalised) -> list[_Match]:
+    found: list[_Match] = []
+    for rule in lex.rules:
+        for hit in rule.regex.finditer(norm.text):
+            first, last = norm.token_span(hit.start(), hit.end())
+            found.append(_Match(rule, hit.start(), hit.end(), first, last))
+    found.sort(key=lambda m: (m.first, m.last))
+    return found
+
+
+def _voice_problem(lex: Lexicon, norm: Normalised, m: _Match) -> str:
+    """Say why a match is not the agent's sincere voice, or return "" when it is."""
+    tokens = norm.tokens
+    if any(tokens[i].quoted for i in range(m.first, m.last + 1)):
+        return "quoted"
+    rule = m.rule.rule
+    clause_first = max(norm.clause_bounds(m.first)[0], m.first - SCOPE_TOKENS)
+    before = norm.text[norm.starts[clause_first] : m.start]
+    if rule.question_only:
+        _first, last = norm.sentence_bounds(m.last)
+        if tokens[last].norm != "?":
+            return "not a question"
+    if lex.reported.search(before):
+        return "reported"
+    if _hypothetical(lex, norm, m, before):
+        return "hypothetical"
+    if rule.negatable and rule.counts:
+        window_first = max(clause_first, m.first - lex.negation_window)
+        window = norm.text[norm.starts[window_first] : m.end]
+        if lex.negation.search(window):
+            return "negated"
+    return ""
+
+
+def _hypothetical(lex: Lexicon, norm: Normalised, m: _Match, before: str) -> bool:
+    """Return True when the match stands inside an "if …" or counterfactual clause."""
+    marker = None
+    for marker in lex.hypothetical_before.finditer(before):
+        pass
+    if marker is not None:
+        after_marker = before[marker.end() :]
+        restart = lex.hypothetical_restart
+        # "if you'd like, I can…" or "if you would like I can refund you": the main clause
+        # has begun, so the match is no longer inside the condition.
+        if restart is None or not restart.search(after_marker):
+            return True
+    if lex.hypothetical_after is not None:
+        clause_last = min(norm.clause_bounds(m.last)[1], m.last + SCOPE_TOKENS)
+        tail_end = norm.starts[clause_last] + len(norm.tokens[clause_last].norm)
+        tail = norm.text[m.end : tail_end]
+        if lex.hypothetical_after.match(tail.lstrip()):
+            return True
+    return False
+
+
+def _apply_blockers(norm: Normalised, kept: list[_Match], set_aside: list[_Match]) -> list[_Match]:
+    """Cancel the moves that a surviving blocker overrides within its scope.
+
+    Blockers are indexed by clause, sentence and token position, so a reply with thousands
+    of matches is still processed in close to linear time.
+    """
+    blockers = [m for m in kept if m.rule.rule.suppresses]
+    if not blockers:
+        return kept
+    everywhere: dict[str, str] = {}
+    by_clause: dict[tuple[str, int], str] = {}
+    by_sentence: dict[tuple[str, int], str] = {}
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    tokens = norm.tokens
+    for b in blockers:
+        rule = b.rule.rule
+        for move in rule.suppresses:
+            spans.setdefault(move, []).append((b.first, b.last, rule.id))
+            if rule.suppress_within == "reply":
+                everywhere.setdefault(move, rule.id)
+            elif rule.suppress_within == "clause":
+                for i in (b.first, b.last):
+                    by_clause.setdefault((move, tokens[i].clause), rule.id)
+            elif rule.suppress_within == "sentence":
+                for i in (b.first, b.last):
+                    by_sentence.setdefault((move, tokens[i].sentence), rule.id)
+    for intervals in spans.values():
+        intervals.sort()
+    starts = {move: [iv[0] for iv in intervals] for move, intervals in spans.items()}
+    survivors: list[_Match] = []
+    for m in kept:
+        move = m.rule.move
+        by = (
+            everywhere.get(move)
+            or by_clause.get((move, tokens[m.first].clause))
+            or by_clause.get((move, tokens[m.last].clause))
+            or by_sentence.get((move, tokens[m.first].sentence))
+            or by_sentence.get((move, tokens[m.last].sentence))
+            or _overlapping(spans.get(move), starts.get(move), m)
+        )
+        if by is None or by == m.rule.rule.id:
+            survivors.append(m)
+        else:
+            m.reason = f"overridden by {by}"
+            set_aside.append(m)
+    return survivors
+
+
+def _overlapping(
+    intervals: list[tuple[int, int, str]] | None, starts: list[int] | None, m: _Match
+) -> str | None:
+    """Return the id of a blocker whose tokens overlap the match's, if any."""
+    if not intervals or starts is None:
+        return None
+    i = bisect_right(starts, m.last) - 1
+    while i >= 0:
+        first, last, rule_id = intervals[i]
+        if last >= m.first:
+            return rule_id
+        if first < m.first - MAX_BLOCKER_TOKENS:
+            break
+        i -= 1
+    return None
+
+
+def _apply_alternatives(kept: list[_Match], set_aside: list[_Match]) -> list[_Match]:
+    """Cancel a refusal-like match when a move it names as an alternative comes later."""
+    last_of: dict[str, int] = {}
+    for o in kept:
+        if o.rule.rule.counts:
+            last_of[o.rule.move] = max(last_of.get(o.rule.move, -1), o.first)
+    survivors: list[_Match] = []
+    for m in kept:
+        later = next(
+            (w for w in m.rule.rule.unless_followed_by if last_of.get(w, -1) > m.last), None
+        )
+        if later is None:
+            survivors.append(m)
+        else:
+            m.reason = f"an alternative follows ({later})"
+            set_aside.append(m)
+    return survivors
+
+
+def _evidence(reply: str, norm: Normalised, m: _Match) -> Evidence:
+    """Quote the clause (or sentence, or match) that holds the match, from the reply itself."""
+    tokens = norm.tokens
+    scope = m.rule.rule.quote
+    first, last = m.first, m.last
+    if scope == "clause":
+        first, last = norm.clause_bounds(m.first)[0], max(norm.clause_bounds(m.first)[1], m.last)
+    elif scope == "sentence":
+        first, last = norm.sentence_bounds(m.first)[0], norm.sentence_bounds(m.last)[1]
+    # Leading and trailing punctuation is not part of what the learner said.
+    while first < m.first and not tokens[first].norm[0].isalnum():
+        first += 1
+    while last > m.last and tokens[last].norm in (",", ";", ":", "-", "—", "–", "("):
+        last -= 1
+    start, end = tokens[first].start, tokens[last].end
+    if end - start > MAX_QUOTE:
+        start, end = tokens[m.first].start, tokens[m.last].end
+    return Evidence(m.rule.move, m.rule.rule.id, start, end, reply[start:end], m.reason)

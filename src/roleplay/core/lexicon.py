@@ -1,0 +1,394 @@
+"""The cue rules, as data: loaded from YAML, validated, and compiled once.
+
+Each move of ``moves.md`` has one YAML file in ``roleplay/lexicon/`` listing its rules. A
+rule has an id, the move it credits, regular-expression patterns over normalised text
+(lower case, contractions spelt out: "i am", "can not"), the checks that apply to it, and
+its own examples that must and must not match. ``language.yaml`` holds what every rule
+shares: the rule-set version, the replacement table for contractions and text-speak, the
+macros (``{i}`` for "i|we", ``{adv}`` for optional intensifiers, …) and the cues of
+negation, hypothesis and reported speech.
+
+A tutor adds a cue by editing YAML; ``roleplay validate`` then proves the new rule against
+its examples. The version written into every score is the declared version plus a hash of
+the rule files, so an edited rule set never passes for the one it replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from roleplay.core.errors import InvalidFileError
+from roleplay.core.moves import ALL_IDS, is_known
+from roleplay.core.normalise import Normaliser
+from roleplay.core.problems import Problem
+from roleplay.core.source import SourceMap, load_yaml, validate_model
+
+RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z_]+\.[a-z0-9_.-]+$")]
+Scope = Literal["overlap", "clause", "sentence", "reply"]
+_MACRO = re.compile(r"\{([a-z_]+)\}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Examples(_Strict):
+    """Replies a rule must credit (``match``) and replies where its move must be absent."""
+
+    match: tuple[str, ...] = ()
+    no_match: tuple[str, ...] = ()
+
+
+class Rule(_Strict):
+    """One cue rule: patterns that, when they match in the agent's sincere voice, credit a move.
+
+    ``counts: false`` makes a pure blocker: it credits nothing and only cancels the moves in
+    ``suppresses`` where it matches (a ritual "sorry, could you repeat that?").
+    """
+
+    id: RuleId
+    summary: str = Field(min_length=1)
+    patterns: tuple[str, ...] = Field(min_length=1)
+    move: str | None = None
+    counts: bool = True
+    negatable: bool = True
+    question_only: bool = False
+    suppresses: tuple[str, ...] = ()
+    suppress_within: Scope = "overlap"
+    unless_followed_by: tuple[str, ...] = ()
+    quote: Literal["match", "clause", "sentence"] = "clause"
+    examples: Examples = Examples()
+
+    @field_validator("move")
+    @classmethod
+    def _known_move(cls, value: str | None) -> str | None:
+        if value is not None and not is_known(value):
+            raise ValueError(f"'{value}' is not a move or flag of moves.md")
+        return value
+
+    @field_validator("suppresses", "unless_followed_by")
+    @classmethod
+    def _known_moves(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [v for v in value if not is_known(v)]
+        if unknown:
+            raise ValueError(f"not moves or flags of moves.md: {', '.join(unknown)}")
+        return value
+
+
+class MoveFile(_Strict):
+    """One YAML file of rules for one move or flag."""
+
+    move: str
+    description: str = Field(min_length=1)
+    rules: tuple[Rule, ...] = Field(min_length=1)
+
+    @field_validator("move")
+    @classmethod
+    def _known_move(cls, value: str) -> str:
+        if not is_known(value):
+            raise ValueError(f"'{value}' is not a move or flag of moves.md")
+        return value
+
+
+class WordList(_Strict):
+    """A macro that stands for one of several words, optionally absent or repeated."""
+
+    words: tuple[str, ...] = Field(min_length=1)
+    optional: bool = False
+    max: int = Field(default=1, ge=1, le=8)
+
+
+class LanguageFile(_Strict):
+    """What every rule shares: version, replacement table, macros and scope cues."""
+
+    version: str = Field(min_length=1)
+    replacements: dict[str, str]
+    macros: dict[str, str | WordList]
+    negation: tuple[str, ...] = Field(min_length=1)
+    negation_window: int = Field(default=4, ge=1, le=12)
+    hypothetical_before: tuple[str, ...] = Field(min_length=1)
+    hypothetical_after: tuple[str, ...] = ()
+    hypothetical_restart: tuple[str, ...] = ()
+    reported: tuple[str, ...] = Field(min_length=1)
+    clause_words: tuple[str, ...] = ()
+    clause_words_before_subject: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A validated rule with its move resolved and its patterns compiled."""
+
+    rule: Rule
+    move: str
+    regex: re.Pattern[str]
+    source: SourceMap
+    index: int
+
+    @property
+    def file(self) -> str:
+        """The file the rule was written in."""
+        return self.source.file
+
+    def position(self, *path: str | int) -> tuple[int, int]:
+        """Return the line and column of a part of this rule (default: its id)."""
+        return self.source.locate(("rules", self.index, *(path or ("id",))))
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """The whole compiled rule set: every rule, the shared scope cues and the normaliser."""
+
+    version: str
+    rules: tuple[CompiledRule, ...]
+    groups: tuple[tuple[re.Pattern[str], tuple[CompiledRule, ...]], ...]
+    normaliser: Normaliser
+    negation: re.Pattern[str]
+    negation_window: int
+    hypothetical_before: re.Pattern[str]
+    hypothetical_after: re.Pattern[str] | None
+    hypothetical_restart: re.Pattern[str] | None
+    reported: re.Pattern[str]
+
+    def rule(self, rule_id: str) -> CompiledRule | None:
+        """Return the compiled rule with this id, or None."""
+        for compiled in self.rules:
+            if compiled.rule.id == rule_id:
+                return compiled
+        return None
+
+
+def bundled_lexicon_dir() -> Path:
+    """Return the folder of the bundled rule files inside the installed package."""
+    return Path(str(resources.files("roleplay") / "lexicon"))
+
+
+def _expand(pattern: str, macros: dict[str, str | WordList]) -> str:
+    """Replace ``{name}`` macros in a pattern by their regular expressions."""
+
+    def word_alts(spec: WordList) -> str:
+        return "(?:" + "|".join(spec.words) + ")"
+
+    out = pattern
+    for name, spec in macros.items():
+        if isinstance(spec, WordList) and spec.optional:
+            body = f"(?:{word_alts(spec)} ){{0,{spec.max}}}"
+            out = out.replace("{" + name + "} ", body)
+            out = out.replace("{" + name + "}", body)
+        elif isinstance(spec, WordList):
+            out = out.replace("{" + name + "}", word_alts(spec))
+        else:
+            out = out.replace("{" + name + "}", f"(?:{spec})")
+    return out
+
+
+def _bounded(pattern: str) -> str:
+    """Make a pattern match whole normalised words only."""
+    return f"(?<![^ ])(?:{pattern})(?:(?<= )|(?![^ ]))"
+
+
+def _phrases(items: Sequence[str], macros: dict[str, str | WordList]) -> re.Pattern[str]:
+    return re.compile("|".join(_bounded(_expand(p, macros)) for p in items))
+
+
+def _vocabulary(patterns: Sequence[str]) -> set[str]:
+    """Collect the literal words of expanded patterns: the words misspellings map to."""
+    words: set[str] = set()
+    for pattern in patterns:
+        cleaned = re.sub(r"\\[A-Za-z]|\(\?[:=!<P]+|\[[^\]]*\]|\{\d+(,\d*)?\}", " ", pattern)
+        words.update(w for w in re.findall(r"[a-z][a-z']+", cleaned) if len(w) >= 2)
+    return words
+
+
+def load_lexicon_files(
+    folder: Path,
+) -> tuple[LanguageFile | None, list[tuple[MoveFile, SourceMap]], list[Problem]]:
+    """Load and validate ``language.yaml`` and every move file in ``folder``."""
+    problems: list[Problem] = []
+    language: LanguageFile | None = None
+    move_files: list[tuple[MoveFile, SourceMap]] = []
+    language_path = folder / "language.yaml"
+    data, smap, found = load_yaml(language_path)
+    problems.extend(found)
+    if not found:
+        model, found = validate_model(LanguageFile, data, smap)
+        problems.extend(found)
+        language = model if isinstance(model, LanguageFile) else None
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == "language.yaml":
+            continue
+        data, smap, found = load_yaml(path)
+        problems.extend(found)
+        if found:
+            continue
+        model, found = validate_model(MoveFile, data, smap)
+        problems.extend(found)
+        if isinstance(model, MoveFile):
+            move_files.append((model, smap))
+    return language, move_files, problems
+
+
+def compile_lexicon(folder: Path | None = None) -> tuple[Lexicon | None, list[Problem]]:
+    """Load, validate and compile the rule files in ``folder`` (default: the bundled ones).
+
+    Returns the lexicon and every problem found; the lexicon is None when any file fails.
+    """
+    folder = folder or bundled_lexicon_dir()
+    language, move_files, problems = load_lexicon_files(folder)
+    if language is None or problems:
+        return None, problems
+    macros = language.macros
+    compiled: list[CompiledRule] = []
+    seen: dict[str, str] = {}
+    all_patterns: list[str] = []
+    for move_file, smap in move_files:
+        for index, rule in enumerate(move_file.rules):
+            line, col = smap.locate(("rules", index, "id"))
+            if rule.id in seen:
+                problems.append(
+                    Problem(
+                        smap.file,
+                        line,
+                        col,
+                        "duplicate-rule",
+                        f"rule id '{rule.id}' is already used in {seen[rule.id]}",
+                    )
+                )
+                continue
+            seen[rule.id] = f"{smap.file}:{line}"
+            expanded: list[str] = []
+            for p_index, pattern in enumerate(rule.patterns):
+                text = _expand(pattern, macros)
+                unknown = _MACRO.findall(text)
+                p_line, p_col = smap.locate(("rules", index, "patterns", p_index))
+                if unknown:
+                    problems.append(
+                        Problem(
+                            smap.file,
+                            p_line,
+                            p_col,
+                            "unknown-macro",
+                            f"rule '{rule.id}': unknown macro {{{unknown[0]}}}",
+                        )
+                    )
+                    continue
+                try:
+                    regex = re.compile(_bounded(text))
+                except re.error as exc:
+                    problems.append(
+                        Problem(
+                            smap.file,
+                            p_line,
+                            p_col,
+                            "bad-pattern",
+                            f"rule '{rule.id}': pattern is not a valid regular expression: {exc}",
+                        )
+                    )
+                    continue
+                if regex.fullmatch(""):
+                    problems.append(
+                        Problem(
+                            smap.file,
+                            p_line,
+                            p_col,
+                            "empty-pattern",
+                            f"rule '{rule.id}': pattern matches empty text, so it fires on every reply",
+                        )
+                    )
+                    continue
+                expanded.append(text)
+            if not expanded:
+                continue
+            all_patterns.extend(expanded)
+            regex = re.compile("|".join(_bounded(t) for t in expanded))
+            compiled.append(CompiledRule(rule, rule.move or move_file.move, regex, smap, index))
+    if problems:
+        return None, problems
+    normaliser = Normaliser(
+        replacements=language.replacements,
+        vocabulary=_vocabulary(all_patterns) | _vocabulary(language.negation),
+        clause_words=language.clause_words,
+        clause_words_before_subject=language.clause_words_before_subject,
+        subjects=language.subjects,
+    )
+    groups = _group(compiled)
+    lexicon = Lexicon(
+        version=f"{language.version}+{_digest(folder)}",
+        rules=tuple(compiled),
+        groups=groups,
+        normaliser=normaliser,
+        negation=_phrases(language.negation, macros),
+        negation_window=language.negation_window,
+        hypothetical_before=_phrases(language.hypothetical_before, macros),
+        hypothetical_after=(
+            _phrases(language.hypothetical_after, macros) if language.hypothetical_after else None
+        ),
+        hypothetical_restart=(
+            _phrases(language.hypothetical_restart, macros)
+            if language.hypothetical_restart
+            else None
+        ),
+        reported=_phrases(language.reported, macros),
+    )
+    return lexicon, []
+
+
+def _group(
+    compiled: Sequence[CompiledRule],
+) -> tuple[tuple[re.Pattern[str], tuple[CompiledRule, ...]], ...]:
+    """Join each move's rules into one alternation, so a reply is scanned once per move.
+
+    Each rule becomes a named group ``r<index>``, so a match tells which rule fired.
+    Blockers form groups of their own: their matches must never hide a move's.
+    """
+    by_key: dict[tuple[str, bool], list[CompiledRule]] = {}
+    for rule in compiled:
+        by_key.setdefault((rule.move, rule.rule.counts), []).append(rule)
+    groups = []
+    for rules in by_key.values():
+        parts = [f"(?P<r{i}>{r.regex.pattern})" for i, r in enumerate(rules)]
+        groups.append((re.compile("|".join(parts)), tuple(rules)))
+    return tuple(groups)
+
+
+def _digest(folder: Path) -> str:
+    """Hash every rule file's bytes, so any edit changes the rule-set version."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.yaml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(folder: str | None = None) -> Lexicon:
+    """Return the compiled lexicon from ``folder`` (default: bundled), compiled once.
+
+    Raises :class:`InvalidFileError` listing every problem when the rule files are broken.
+    """
+    lexicon, problems = compile_lexicon(Path(folder) if folder else None)
+    if lexicon is None:
+        raise InvalidFileError(problems)
+    return lexicon
+
+
+__all__ = [
+    "ALL_IDS",
+    "CompiledRule",
+    "Examples",
+    "LanguageFile",
+    "Lexicon",
+    "MoveFile",
+    "Rule",
+    "compile_lexicon",
+    "load_lexicon",
+]

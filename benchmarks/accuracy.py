@@ -349,7 +349,7 @@ def render_table(result: Result) -> str:
     )
     lines = [
         f"Scorer accuracy: {result.replies} replies, ruleset {_ruleset_text(result)}",
-        *(f"  data: {path}" for path in result.files),
+        *(f"  data: {'standard input' if str(p) == '-' else p}" for p in result.files),
         "",
         header,
         "-" * len(header),
@@ -543,4 +543,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        # The reader went away (``... | head``): nothing left to say, and nothing wrong.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)

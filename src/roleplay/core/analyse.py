@@ -133,10 +133,15 @@ def _voice_problem(lex: Lexicon, norm: Normalised, m: _Match) -> str:
     rule = m.rule.rule
     clause_first = max(norm.clause_bounds(m.first)[0], m.first - SCOPE_TOKENS)
     before = norm.text[norm.starts[clause_first] : m.start]
-    if rule.question_only:
+    if rule.question_only or rule.statement_only:
         _first, last = norm.sentence_bounds(m.last)
-        if tokens[last].norm != "?":
+        is_question = tokens[last].norm == "?"
+        if rule.question_only and not is_question:
             return "not a question"
+        if rule.statement_only and is_question:
+            return "a question, not a statement"
+    if not rule.voice_checks:
+        return ""
     if lex.reported.search(before):
         return "reported"
     if _hypothetical(lex, norm, m, before):

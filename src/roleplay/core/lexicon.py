@@ -62,6 +62,8 @@ class Rule(_Strict):
     counts: bool = True
     negatable: bool = True
     question_only: bool = False
+    statement_only: bool = False
+    voice_checks: bool = True
     suppresses: tuple[str, ...] = ()
     suppress_within: Scope = "overlap"
     unless_followed_by: tuple[str, ...] = ()

@@ -149,7 +149,8 @@ class Normaliser:
                 if self.word(nxt).split(" ", 1)[0] in self._subjects:
                     clause += 1
             out.append(Token(start, end, norm, sentence, clause, quoted[i]))
-            if raw in _SENTENCE_END or norm in _SENTENCE_END:
+            abbreviation = raw == "." and len(previous_norm) == 1 and previous_norm.isalpha()
+            if (raw in _SENTENCE_END or norm in _SENTENCE_END) and not abbreviation:
                 sentence += 1
                 clause += 1
             elif raw in _CLAUSE_PUNCT:

@@ -166,9 +166,13 @@ def _hypothetical(lex: Lexicon, norm: Normalised, m: _Match, before: str) -> boo
         # has begun, so the match is no longer inside the condition.
         if restart is None or not restart.search(after_marker):
             return True
+    if lex.counterfactual is not None:
+        sentence_first = max(norm.sentence_bounds(m.first)[0], m.first - SCOPE_TOKENS)
+        if lex.counterfactual.search(norm.text[norm.starts[sentence_first] : m.end]):
+            return True
     if lex.hypothetical_after is not None:
-        clause_last = min(norm.clause_bounds(m.last)[1], m.last + SCOPE_TOKENS)
-        tail_end = norm.starts[clause_last] + len(norm.tokens[clause_last].norm)
+        sentence_last = min(norm.sentence_bounds(m.last)[1], m.last + SCOPE_TOKENS)
+        tail_end = norm.starts[sentence_last] + len(norm.tokens[sentence_last].norm)
         tail = norm.text[m.end : tail_end]
         if lex.hypothetical_after.match(tail.lstrip()):
             return True

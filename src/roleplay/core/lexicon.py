@@ -120,6 +120,7 @@ class LanguageFile(_Strict):
     hypothetical_before: tuple[str, ...] = Field(min_length=1)
     hypothetical_after: tuple[str, ...] = ()
     hypothetical_restart: tuple[str, ...] = ()
+    counterfactual: tuple[str, ...] = ()
     reported: tuple[str, ...] = Field(min_length=1)
     clause_words: tuple[str, ...] = ()
     clause_words_before_subject: tuple[str, ...] = ()
@@ -159,6 +160,7 @@ class Lexicon:
     hypothetical_before: re.Pattern[str]
     hypothetical_after: re.Pattern[str] | None
     hypothetical_restart: re.Pattern[str] | None
+    counterfactual: re.Pattern[str] | None
     reported: re.Pattern[str]
 
     def rule(self, rule_id: str) -> CompiledRule | None:
@@ -338,6 +340,9 @@ def compile_lexicon(folder: Path | None = None) -> tuple[Lexicon | None, list[Pr
             _phrases(language.hypothetical_restart, macros)
             if language.hypothetical_restart
             else None
+        ),
+        counterfactual=(
+            _phrases(language.counterfactual, macros) if language.counterfactual else None
         ),
         reported=_phrases(language.reported, macros),
     )

@@ -72,28 +72,24 @@ def analyse(reply: str, customer: str | None = None, lexicon: Lexicon | None = N
 def fired_rules(reply: str, lexicon: Lexicon | None = None) -> frozenset[str]:
     """Return the ids of the rules whose matches survive every check in ``reply``.
 
-    Each rule is matched on its own here, so a rule is never hidden by another rule of the
-    same move matching at the same place; blockers are included (they credit nothing but do
-    fire). This is what a rule's own should-match and should-not-match examples are checked
+    Every rule is matched on its own, so a rule is never hidden by another rule of the same
+    move matching at the same place; blockers are included (they credit nothing but do fire). This is what a rule's own should-match and should-not-match examples are checked
     against.
     """
     lex = lexicon or load_lexicon()
     if not reply or reply.isspace():
         return frozenset()
-    _norm, kept, _set_aside = _run(lex, reply, separately=True)
+    _norm, kept, _set_aside = _run(lex, reply)
     return frozenset(m.rule.rule.id for m in kept)
 
 
-def _run(
-    lex: Lexicon, reply: str, separately: bool = False
-) -> tuple[Normalised, list[_Match], list[_Match]]:
+def _run(lex: Lexicon, reply: str) -> tuple[Normalised, list[_Match], list[_Match]]:
     """Match every rule, then set aside what the voice checks, blockers and alternatives cancel."""
     # Control characters are neither words nor punctuation: match as if they were spaces.
     norm = normalise(lex.normaliser, _CONTROL.sub(" ", reply))
     kept: list[_Match] = []
     set_aside: list[_Match] = []
-    found = _find_separately(lex, norm) if separately else _find(lex, norm)
-    for m in found:
+    for m in _find(lex, norm):
         m.reason = _voice_problem(lex, norm, m)
         (set_aside if m.reason else kept).append(m)
     kept = _apply_blockers(norm, kept, set_aside)
@@ -103,24 +99,9 @@ def _run(
 
 def _find(lex: Lexicon, norm: Normalised) -> list[_Match]:
     found: list[_Match] = []
-    for regex, rules in lex.groups:
-        for hit in regex.finditer(norm.text):
-            name = hit.lastgroup
-            if name is None:
-                continue
-            rule = rules[int(name[1:])]
-            first, last = norm.token_span(hit.start(), hit.end())
-            found.append(_Match(rule, hit.start(), hit.end(), first, last))
-    found.sort(key=lambda m: (m.first, m.last))
-    return found
-
-
-def _find_separately(lex: Lexicon, norm: Normalised) -> list[_Match]:
-    found: list[_Match] = []
-    for rule in lex.rules:
-        for hit in rule.regex.finditer(norm.text):
-            first, last = norm.token_span(hit.start(), hit.end())
-            found.append(_Match(rule, hit.start(), hit.end(), first, last))
+    for entry, hit in lex.index.matches(norm.text):
+        first, last = norm.token_span(hit.start(), hit.end())
+        found.append(_Match(entry.owner, hit.start(), hit.end(), first, last))
     found.sort(key=lambda m: (m.first, m.last))
     return found
 

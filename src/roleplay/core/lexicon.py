@@ -16,7 +16,10 @@ the rule files, so an edited rule set never passes for the one it replaced.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,9 +27,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
+import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from roleplay.core.errors import InvalidFileError
+from roleplay.core.index import Entry, PrefixIndex, prefixes
 from roleplay.core.moves import ALL_IDS, is_known
 from roleplay.core.normalise import Normaliser
 from roleplay.core.problems import Problem
@@ -35,6 +40,8 @@ from roleplay.core.source import SourceMap, load_yaml, validate_model
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z_]+\.[a-z0-9_.-]+$")]
 Scope = Literal["overlap", "clause", "sentence", "reply"]
 _MACRO = re.compile(r"\{([a-z_]+)\}")
+CACHE_FORMAT = 1
+"""Bump when the way pattern starts are worked out changes, so old caches are ignored."""
 
 
 class _Strict(BaseModel):
@@ -133,7 +140,8 @@ class CompiledRule:
 
     rule: Rule
     move: str
-    regex: re.Pattern[str]
+    patterns: tuple[str, ...]
+    """The rule's patterns, macros expanded and bounded to whole words."""
     source: SourceMap
     index: int
 
@@ -153,7 +161,7 @@ class Lexicon:
 
     version: str
     rules: tuple[CompiledRule, ...]
-    groups: tuple[tuple[re.Pattern[str], tuple[CompiledRule, ...]], ...]
+    index: PrefixIndex[CompiledRule]
     normaliser: Normaliser
     negation: re.Pattern[str]
     negation_window: int
@@ -241,15 +249,22 @@ def load_lexicon_files(
     return language, move_files, problems
 
 
-def compile_lexicon(folder: Path | None = None) -> tuple[Lexicon | None, list[Problem]]:
+def compile_lexicon(
+    folder: Path | None = None, *, use_cache: bool = True
+) -> tuple[Lexicon | None, list[Problem]]:
     """Load, validate and compile the rule files in ``folder`` (default: the bundled ones).
 
     Returns the lexicon and every problem found; the lexicon is None when any file fails.
+    Working out where each pattern can start is the slow part of compiling, so the result
+    is kept in the user's cache folder under the rule files' hash and reused while the files
+    are unchanged (``use_cache=False`` checks every pattern afresh, as ``validate`` does).
     """
     folder = folder or bundled_lexicon_dir()
     language, move_files, problems = load_lexicon_files(folder)
     if language is None or problems:
         return None, problems
+    digest = _digest(folder)
+    cached = _read_cache(digest) if use_cache else None
     macros = language.macros
     compiled: list[CompiledRule] = []
     seen: dict[str, str] = {}
@@ -272,51 +287,32 @@ def compile_lexicon(folder: Path | None = None) -> tuple[Lexicon | None, list[Pr
             expanded: list[str] = []
             for p_index, pattern in enumerate(rule.patterns):
                 text = _expand(pattern, macros)
-                unknown = _MACRO.findall(text)
-                p_line, p_col = smap.locate(("rules", index, "patterns", p_index))
-                if unknown:
+                problem = _pattern_problem(text) if cached is None else None
+                if problem is not None:
+                    code, message = problem
+                    p_line, p_col = smap.locate(("rules", index, "patterns", p_index))
                     problems.append(
-                        Problem(
-                            smap.file,
-                            p_line,
-                            p_col,
-                            "unknown-macro",
-                            f"rule '{rule.id}': unknown macro {{{unknown[0]}}}",
-                        )
-                    )
-                    continue
-                try:
-                    regex = re.compile(_bounded(text))
-                except re.error as exc:
-                    problems.append(
-                        Problem(
-                            smap.file,
-                            p_line,
-                            p_col,
-                            "bad-pattern",
-                            f"rule '{rule.id}': pattern is not a valid regular expression: {exc}",
-                        )
-                    )
-                    continue
-                if regex.fullmatch(""):
-                    problems.append(
-                        Problem(
-                            smap.file,
-                            p_line,
-                            p_col,
-                            "empty-pattern",
-                            f"rule '{rule.id}': pattern matches empty text, so it fires on every reply",
-                        )
+                        Problem(smap.file, p_line, p_col, code, f"rule '{rule.id}': {message}")
                     )
                     continue
                 expanded.append(text)
             if not expanded:
                 continue
             all_patterns.extend(expanded)
-            regex = re.compile("|".join(_bounded(t) for t in expanded))
-            compiled.append(CompiledRule(rule, rule.move or move_file.move, regex, smap, index))
+            compiled.append(
+                CompiledRule(
+                    rule,
+                    rule.move or move_file.move,
+                    tuple(_bounded(t) for t in expanded),
+                    smap,
+                    index,
+                )
+            )
     if problems:
         return None, problems
+    starts = cached if cached is not None else _starts(compiled)
+    if cached is None and use_cache:
+        _write_cache(digest, starts)
     normaliser = Normaliser(
         replacements=language.replacements,
         vocabulary=_vocabulary(all_patterns) | _vocabulary(language.negation),
@@ -324,11 +320,12 @@ def compile_lexicon(folder: Path | None = None) -> tuple[Lexicon | None, list[Pr
         clause_words_before_subject=language.clause_words_before_subject,
         subjects=language.subjects,
     )
-    groups = _group(compiled)
     lexicon = Lexicon(
-        version=f"{language.version}+{_digest(folder)}",
+        version=f"{language.version}+{digest}",
         rules=tuple(compiled),
-        groups=groups,
+        index=PrefixIndex(
+            Entry(p, rule, starts.get(p)) for rule in compiled for p in rule.patterns
+        ),
         normaliser=normaliser,
         negation=_phrases(language.negation, macros),
         negation_window=language.negation_window,
@@ -349,22 +346,61 @@ def compile_lexicon(folder: Path | None = None) -> tuple[Lexicon | None, list[Pr
     return lexicon, []
 
 
-def _group(
-    compiled: Sequence[CompiledRule],
-) -> tuple[tuple[re.Pattern[str], tuple[CompiledRule, ...]], ...]:
-    """Join each move's rules into one alternation, so a reply is scanned once per move.
+def _pattern_problem(text: str) -> tuple[str, str] | None:
+    """Return (code, message) when an expanded pattern cannot be used, else None."""
+    unknown = _MACRO.findall(text)
+    if unknown:
+        return "unknown-macro", f"unknown macro {{{unknown[0]}}}"
+    if "(?P<" in text:
+        return "bad-pattern", "patterns may not use named groups (?P<…>)"
+    try:
+        regex = re.compile(_bounded(text))
+    except re.error as exc:
+        return "bad-pattern", f"pattern is not a valid regular expression: {exc}"
+    if regex.fullmatch(""):
+        return "empty-pattern", "pattern matches empty text, so it fires on every reply"
+    return None
 
-    Each rule becomes a named group ``r<index>``, so a match tells which rule fired.
-    Blockers form groups of their own: their matches must never hide a move's.
-    """
-    by_key: dict[tuple[str, bool], list[CompiledRule]] = {}
-    for rule in compiled:
-        by_key.setdefault((rule.move, rule.rule.counts), []).append(rule)
-    groups = []
-    for rules in by_key.values():
-        parts = [f"(?P<r{i}>{r.regex.pattern})" for i, r in enumerate(rules)]
-        groups.append((re.compile("|".join(parts)), tuple(rules)))
-    return tuple(groups)
+
+def _starts(compiled: Sequence[CompiledRule]) -> dict[str, frozenset[str] | None]:
+    """Work out where every pattern of every rule can start (see :mod:`roleplay.core.index`)."""
+    return {p: prefixes(p) for rule in compiled for p in rule.patterns}
+
+
+def _cache_file(digest: str) -> Path:
+    base = os.environ.get("ROLEPLAY_CACHE_DIR") or platformdirs.user_cache_dir("roleplay")
+    return Path(base) / f"lexicon-{CACHE_FORMAT}-{digest}.json"
+
+
+def _read_cache(digest: str) -> dict[str, frozenset[str] | None] | None:
+    """Return the pattern starts saved for this rule set, or None when there are none."""
+    try:
+        data = json.loads(_cache_file(digest).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    out: dict[str, frozenset[str] | None] = {}
+    for pattern, starts in data.items():
+        if starts is not None and not isinstance(starts, list):
+            return None
+        out[pattern] = None if starts is None else frozenset(str(s) for s in starts)
+    return out
+
+
+def _write_cache(digest: str, starts: dict[str, frozenset[str] | None]) -> None:
+    """Save the pattern starts atomically; a cache that cannot be written is simply skipped."""
+    target = _cache_file(digest)
+    data = {p: None if s is None else sorted(s) for p, s in starts.items()}
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=target.parent, delete=False, suffix=".tmp"
+        ) as handle:
+            json.dump(data, handle)
+        os.replace(handle.name, target)
+    except OSError:
+        return
 
 
 def _digest(folder: Path) -> str:

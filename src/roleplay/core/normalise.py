@@ -86,6 +86,7 @@ class Normaliser:
         self._min_known_count = min_known_count
         self._min_similarity = min_similarity
         self._cache: dict[str, str] = {}
+        self._info_cache: dict[str, tuple[str, bool, bool, bool, bool]] = {}
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -124,36 +125,61 @@ class Normaliser:
             return low
         return best[0]
 
+    def _info(self, raw: str) -> tuple[str, bool, bool, bool, bool]:
+        """Return, for one raw token: its normalised words and whether it starts a clause,
+        starts one before a subject, is a subject, or is punctuation that ends a clause."""
+        cached = self._info_cache.get(raw)
+        if cached is not None:
+            return cached
+        if raw == "\n":
+            norm = "."
+        elif raw[0] == "@":
+            norm = "@handle"
+        elif raw[0].isalpha():
+            norm = self.word(raw)
+        elif raw[0].isalnum() or raw == "<url>" or raw.startswith("__"):
+            norm = raw.lower()
+        else:
+            norm = raw.replace("’", "'").replace("“", '"').replace("”", '"')
+        first = norm.split(" ", 1)[0]
+        info = (
+            norm,
+            first in self._clause_words,
+            first in self._clause_before_subject,
+            first in self._subjects,
+            raw in _CLAUSE_PUNCT,
+        )
+        if len(self._info_cache) < 200_000:
+            self._info_cache[raw] = info
+        return info
+
     def tokens(self, text: str) -> list[Token]:
         """Split ``text`` into tokens with normalised words, sentences, clauses and quotes."""
         raw_tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-        quoted = _quoted_flags(text, raw_tokens)
+        infos = [self._info(raw) for _s, _e, raw in raw_tokens]
+        if any(raw in _QUOTE_CHARS for _s, _e, raw in raw_tokens):
+            quoted = _quoted_flags(text, raw_tokens)
+        else:
+            quoted = [False] * len(raw_tokens)
         out: list[Token] = []
+        append = out.append
         sentence = 0
         clause = 0
         previous_norm = ""
+        last = len(raw_tokens) - 1
         for i, (start, end, raw) in enumerate(raw_tokens):
-            if raw == "\n":
-                norm = "."
-            elif raw[0] == "@":
-                norm = "@handle"
-            elif raw[0].isalnum() or raw == "<url>" or raw.startswith("__"):
-                norm = self.word(raw) if raw[0].isalpha() else raw.lower()
-            else:
-                norm = raw.replace("’", "'").replace("“", '"').replace("”", '"')
-            first = norm.split(" ", 1)[0]
-            if first in self._clause_words and previous_norm not in ("", "."):
+            norm, starts_clause, before_subject, _subject, clause_punct = infos[i]
+            if (starts_clause and previous_norm not in ("", ".")) or (
+                before_subject and i < last and infos[i + 1][3]
+            ):
                 clause += 1
-            elif first in self._clause_before_subject and i + 1 < len(raw_tokens):
-                nxt = raw_tokens[i + 1][2].lower().replace("’", "'")
-                if self.word(nxt).split(" ", 1)[0] in self._subjects:
-                    clause += 1
-            out.append(Token(start, end, norm, sentence, clause, quoted[i]))
-            abbreviation = raw == "." and len(previous_norm) == 1 and previous_norm.isalpha()
-            if (raw in _SENTENCE_END or norm in _SENTENCE_END) and not abbreviation:
+            append(Token(start, end, norm, sentence, clause, quoted[i]))
+            if norm in _SENTENCE_END and not (
+                raw == "." and len(previous_norm) == 1 and previous_norm.isalpha()
+            ):
                 sentence += 1
                 clause += 1
-            elif raw in _CLAUSE_PUNCT:
+            elif clause_punct:
                 clause += 1
             previous_norm = norm
         return out

@@ -99,6 +99,10 @@ class SourceMap:
         return _deepest(self.values, tuple(path))
 
 
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where PyYAML was built with it (it is much faster), else PyYAML's."""
+
+
 def _deepest(positions: Mapping[KeyPath, Position], path: tuple[object, ...]) -> Position:
     for end in range(len(path), -1, -1):
         found = positions.get(path[:end])  # type: ignore[call-overload]
@@ -125,7 +129,7 @@ def load_yaml(file: str | Path, text: str | None = None) -> tuple[object, Source
         text = read
 
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         return None, empty, [_marked_problem(name, exc, "yaml-syntax", "YAML syntax error")]
     except yaml.YAMLError as exc:

@@ -64,7 +64,7 @@ def check_examples(lexicon: Lexicon) -> list[Problem]:
 
 
 def _check_rule_folder(folder: Path) -> list[Problem]:
-    lexicon, problems = compile_lexicon(folder)
+    lexicon, problems = compile_lexicon(folder, use_cache=False)
     if lexicon is None:
         return problems
     return check_examples(lexicon)

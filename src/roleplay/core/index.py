@@ -1,0 +1,251 @@
+"""An index of cue patterns by the words they can start with, so a reply is scanned once.
+
+Python's regular expressions try every alternative at every position, so running a hundred
+patterns over a reply costs a hundred scans. Almost every cue pattern, though, can only
+start with one of a few literal words ("sorry", "i", "we", "thank"…). This module reads
+each compiled pattern's parse tree, collects the literal text every match must begin with,
+and files the pattern under those prefixes. Matching then walks the reply's words once and
+tries only the patterns filed under the text at each word. A pattern whose start cannot be
+pinned down (it begins with "any word", say) is kept aside and scanned the ordinary way, so
+the index changes how fast rules run, never what they find.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, Generic, TypeVar
+
+try:  # The parser is an internal module; without it, every pattern is simply scanned.
+    from re import _constants as _sre_c  # type: ignore[attr-defined]
+    from re import _parser as _sre_p  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - other Python implementations
+    _sre_c = None
+    _sre_p = None
+
+T = TypeVar("T")
+
+MAX_PREFIXES = 256
+"""A pattern with more possible starts than this is scanned rather than indexed."""
+
+HEAD = 3
+"""Stems (starts shorter than a whole word) are looked up only for words sharing their first
+three letters, so most words cost two dictionary look-ups and no more."""
+
+
+class _Unbounded(Exception):
+    """Raised inside the prefix walk when a match could start with almost anything."""
+
+
+def _prefixes(items: list[Any], k: int = 0, words: int = 2) -> set[str]:
+    """Return the literal texts that every match of ``items[k:]`` must start with.
+
+    The texts stop after ``words`` complete words (each ends with its space).
+    """
+    if _sre_c is None:
+        raise _Unbounded
+    c = _sre_c
+    if k >= len(items):
+        return {""}
+    op, av = items[k]
+    if _is_word_end(op, av):
+        return {" "}
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return _prefixes(items, k + 1, words)
+    if op is c.LITERAL:
+        char = chr(av)
+        if char == " ":
+            if words <= 1:
+                return {" "}
+            return {" " + rest for rest in _prefixes(items, k + 1, words - 1)}
+        return {char + rest for rest in _prefixes(items, k + 1, words)}
+    if op is c.SUBPATTERN:
+        return _prefixes(list(av[-1]) + items[k + 1 :], 0, words)
+    if op is c.BRANCH:
+        out: set[str] = set()
+        for alternative in av[1]:
+            out |= _prefixes(list(alternative) + items[k + 1 :], 0, words)
+            if len(out) > MAX_PREFIXES:
+                raise _Unbounded
+        return out
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+        low, _high, body = av
+        taken = _prefixes(list(body) + items[k + 1 :], 0, words)
+        if low == 0:
+            taken |= _prefixes(items, k + 1, words)
+        if len(taken) > MAX_PREFIXES:
+            raise _Unbounded
+        return taken
+    if op is c.IN and all(o is c.LITERAL for o, _ in av) and len(av) <= 4:
+        out = set()
+        for _o, value in av:
+            out |= {chr(value) + rest for rest in _prefixes(items, k + 1, words)}
+        return out
+    # Anything else (a class, a wildcard, a back-reference) ends the literal prefix here.
+    return {""}
+
+
+def _is_word_end(op: Any, av: Any) -> bool:
+    """Recognise the zero-width checks that a word ends here: "(?= )" or "(?![^ ])".
+
+    In the space-separated text the index works on, either means a space (or the end, which
+    the index pads with a space) follows, so the literal start can end with that space.
+    """
+    c = _sre_c
+    if op is c.ASSERT and av[0] == 1:
+        body = list(av[1])
+        return bool(body) and body[0] == (c.LITERAL, 32)
+    if op is c.ASSERT_NOT and av[0] == 1:
+        body = list(av[1])
+        return len(body) == 1 and body[0] in (
+            (c.NOT_LITERAL, 32),
+            (c.IN, [(c.NEGATE, None), (c.LITERAL, 32)]),
+        )
+    if op is c.BRANCH:
+        alternatives = [list(a) for a in av[1]]
+        return all(
+            len(a) == 1 and a[0][0] in (c.ASSERT, c.ASSERT_NOT) for a in alternatives
+        ) and any(_is_word_end(*a[0]) for a in alternatives)
+    return False
+
+
+def prefixes(pattern: str) -> frozenset[str] | None:
+    """Return the literal starts of every match of ``pattern``, or None when unconstrained.
+
+    Two words of start are tried first, since a first word such as "we" or "the" filters
+    little; a pattern with too many two-word starts falls back to one word.
+    """
+    if _sre_p is None:
+        return None
+    try:
+        parsed = list(_sre_p.parse(pattern, 0))
+    except (re.error, TypeError, ValueError, RecursionError):
+        return None
+    for words in (2, 1):
+        try:
+            found = _prefixes(parsed, 0, words)
+        except (_Unbounded, RecursionError):
+            continue
+        if found and "" not in found and len(found) <= MAX_PREFIXES:
+            return frozenset(found)
+    return None
+
+
+class Entry(Generic[T]):
+    """One pattern, the value it belongs to (the rule that owns it), and its literal starts.
+
+    The pattern is compiled the first time the index tries it, so a process that scores one
+    reply compiles only the few patterns whose starts appear in it.
+    """
+
+    __slots__ = ("_regex", "owner", "source", "starts")
+
+    def __init__(self, source: str, owner: T, starts: frozenset[str] | None) -> None:
+        self.source = source
+        self.owner = owner
+        self.starts = starts
+        self._regex: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The compiled pattern (compiled on first use)."""
+        if self._regex is None:
+            self._regex = re.compile(self.source)
+        return self._regex
+
+
+class PrefixIndex(Generic[T]):
+    """Patterns filed by their literal starts, plus those that must be scanned whole.
+
+    A start of two whole words ("we will ") is filed under both words; one of a whole word
+    ("sorry ") under that word; anything shorter (a stem such as "apologi") under its
+    length and text. :meth:`matches` walks the words of the text once and tries only the
+    patterns filed under what stands there.
+    """
+
+    def __init__(self, entries: Iterable[Entry[T]]) -> None:
+        one: dict[str, list[Entry[T]]] = {}
+        two: dict[tuple[str, str], list[Entry[T]]] = {}
+        stems: dict[int, dict[str, list[Entry[T]]]] = {}
+        scanned: list[Entry[T]] = []
+        for entry in entries:
+            starts = entry.starts
+            if starts is None:
+                scanned.append(entry)
+                continue
+            for start in starts:
+                parts = start.split(" ")
+                if len(parts) >= 3 and parts[1]:
+                    two.setdefault((parts[0], parts[1]), []).append(entry)
+                elif len(parts) >= 2:
+                    one.setdefault(parts[0], []).append(entry)
+                else:
+                    stems.setdefault(len(start), {}).setdefault(start, []).append(entry)
+        self._one = {k: _unique(v) for k, v in one.items()}
+        self._two = {k: _unique(v) for k, v in two.items()}
+        self._stems = tuple(
+            (length, {k: _unique(v) for k, v in table.items()})
+            for length, table in sorted(stems.items())
+        )
+        self._stem_heads = frozenset(key[:HEAD] for _length, table in self._stems for key in table)
+        self.scanned: tuple[Entry[T], ...] = tuple(scanned)
+
+    @property
+    def indexed_count(self) -> int:
+        """How many patterns are filed by their starts (the rest are scanned)."""
+        seen: set[int] = set()
+        for table in (self._one, self._two):
+            for entries in table.values():
+                seen.update(id(e) for e in entries)
+        for _length, stem_table in self._stems:
+            for entries in stem_table.values():
+                seen.update(id(e) for e in entries)
+        return len(seen)
+
+    def matches(self, text: str) -> list[tuple[Entry[T], re.Match[str]]]:
+        """Return (entry, match) for every match starting at a word start of ``text``."""
+        out: list[tuple[Entry[T], re.Match[str]]] = []
+        words = text.split(" ")
+        one_get = self._one.get
+        two_get = self._two.get
+        stems = self._stems
+        heads = self._stem_heads
+        last = len(words) - 1
+        position = 0
+        for i, word in enumerate(words):
+            found = one_get(word)
+            if found:
+                for entry in found:
+                    hit = entry.pattern.match(text, position)
+                    if hit is not None:
+                        out.append((entry, hit))
+            if i < last:
+                found = two_get((word, words[i + 1]))
+                if found:
+                    for entry in found:
+                        hit = entry.pattern.match(text, position)
+                        if hit is not None:
+                            out.append((entry, hit))
+            if word[:HEAD] in heads:
+                for length, table in stems:
+                    found = table.get(word[:length])
+                    if found:
+                        for entry in found:
+                            hit = entry.pattern.match(text, position)
+                            if hit is not None:
+                                out.append((entry, hit))
+            position += len(word) + 1
+        for entry in self.scanned:
+            for hit in entry.pattern.finditer(text):
+                out.append((entry, hit))
+        return out
+
+
+def _unique(entries: list[Entry[T]]) -> tuple[Entry[T], ...]:
+    seen: set[int] = set()
+    out: list[Entry[T]] = []
+    for entry in entries:
+        if id(entry) not in seen:
+            seen.add(id(entry))
+            out.append(entry)
+    return tuple(out)

@@ -72,9 +72,9 @@ def analyse(reply: str, customer: str | None = None, lexicon: Lexicon | None = N
 def fired_rules(reply: str, lexicon: Lexicon | None = None) -> frozenset[str]:
     """Return the ids of the rules whose matches survive every check in ``reply``.
 
-    Every rule is matched on its own, so a rule is never hidden by another rule of the same
-    move matching at the same place; blockers are included (they credit nothing but do fire). This is what a rule's own should-match and should-not-match examples are checked
-    against.
+    Every rule is matched on its own, so one rule never hides another of the same move;
+    blockers are included (they credit nothing, but they do fire). A rule's own
+    should-match and should-not-match examples are checked against this.
     """
     lex = lexicon or load_lexicon()
     if not reply or reply.isspace():
@@ -138,8 +138,8 @@ def _voice_problem(lex: Lexicon, norm: Normalised, m: _Match) -> str:
 def _hypothetical(lex: Lexicon, norm: Normalised, m: _Match, before: str) -> bool:
     """Return True when the match stands inside an "if …" or counterfactual clause."""
     marker = None
-    for marker in lex.hypothetical_before.finditer(before):
-        pass
+    for found in lex.hypothetical_before.finditer(before):
+        marker = found
     if marker is not None:
         after_marker = before[marker.end() :]
         restart = lex.hypothetical_restart

@@ -22,11 +22,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from roleplay.core.analysis import Analysis, Evidence
 from roleplay.core.lexicon import CompiledRule, Lexicon, load_lexicon
 from roleplay.core.moves import FLAGS, guide_order
 from roleplay.core.normalise import Normalised, normalise
+
+CACHE_MAX_CHARS = 4096
+"""Replies up to this length are remembered, so scoring the same reply again is free."""
 
 MAX_QUOTE = 300
 """A clause or sentence longer than this is quoted as the matched words alone."""
@@ -58,6 +62,18 @@ def analyse(reply: str, customer: str | None = None, lexicon: Lexicon | None = N
     it. ``lexicon`` defaults to the bundled rules. Never raises for any string.
     """
     lex = lexicon or load_lexicon()
+    if len(reply) <= CACHE_MAX_CHARS:
+        return _cached(reply, lex)
+    return _analyse(reply, lex)
+
+
+@lru_cache(maxsize=8192)
+def _cached(reply: str, lex: Lexicon) -> Analysis:
+    """Analyses are immutable, so a reply seen again (a re-scored transcript) is not redone."""
+    return _analyse(reply, lex)
+
+
+def _analyse(reply: str, lex: Lexicon) -> Analysis:
     if not reply or reply.isspace():
         return Analysis(reply, (), (), (), lex.version)
     norm, kept, set_aside = _run(lex, reply)

@@ -155,7 +155,7 @@ class CompiledRule:
         return self.source.locate(("rules", self.index, *(path or ("id",))))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Lexicon:
     """The whole compiled rule set: every rule, the shared scope cues and the normaliser."""
 

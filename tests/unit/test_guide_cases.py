@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 CASES_DIR = Path(__file__).parent / "cases"
 CASE_FILES: tuple[str, ...] = ("guide.yaml", "hard.yaml")
 KNOWN_IDS: frozenset[str] = frozenset(MOVES + FLAGS)
-ALLOWED_KEYS: frozenset[str] = frozenset({"reply", "customer", "expect", "reject", "why"})
+ALLOWED_KEYS: frozenset[str] = frozenset(
+    {"reply", "customer", "expect", "reject", "why", "known_gap"}
+)
 MIN_EXPECT = 8
 MIN_REJECT = 5
 
@@ -42,6 +44,9 @@ class Case:
     expect: tuple[str, ...]
     reject: tuple[str, ...]
     why: str
+    known_gap: dict[str, str]
+    """Ids the scorer is known not to get right yet, each with the reason; tested as strict
+    expected failures, so the day the scorer gets one right the test says so."""
 
     @property
     def where(self) -> str:
@@ -81,6 +86,7 @@ def load_cases() -> tuple[Case, ...]:
                     expect=_as_ids(raw.get("expect")),
                     reject=_as_ids(raw.get("reject")),
                     why=str(raw.get("why", "")),
+                    known_gap={str(k): str(v) for k, v in (raw.get("known_gap") or {}).items()},
                 )
             )
     return tuple(cases)
@@ -99,12 +105,12 @@ def _pairs() -> list[Any]:
     """Return one pytest param per (case, id, expected?) with a readable id."""
     params: list[Any] = []
     for case in load_cases():
-        for move_id in case.expect:
-            label = f"{move_id}-expected: {_short(case.reply)}"
-            params.append(pytest.param(case, move_id, True, id=label))
-        for move_id in case.reject:
-            label = f"{move_id}-rejected: {_short(case.reply)}"
-            params.append(pytest.param(case, move_id, False, id=label))
+        for wanted, ids in ((True, case.expect), (False, case.reject)):
+            for move_id in ids:
+                label = f"{move_id}-{'expected' if wanted else 'rejected'}: {_short(case.reply)}"
+                gap = case.known_gap.get(move_id)
+                marks = [pytest.mark.xfail(reason=gap, strict=True)] if gap else []
+                params.append(pytest.param(case, move_id, wanted, id=label, marks=marks))
     return params
 
 

@@ -77,7 +77,13 @@ def _analyse(reply: str, lex: Lexicon) -> Analysis:
     if not reply or reply.isspace():
         return Analysis(reply, (), (), (), lex.version)
     norm, kept, set_aside = _run(lex, reply)
-    evidence = tuple(_evidence(reply, norm, m) for m in kept if m.rule.rule.counts)
+    # Two patterns of one rule (or two rules of one move) may quote the same words once.
+    evidence = tuple(
+        {
+            (e.move, e.start, e.end): e
+            for e in (_evidence(reply, norm, m) for m in kept if m.rule.rule.counts)
+        }.values()
+    )
     suppressed = tuple(_evidence(reply, norm, m) for m in set_aside)
     found = {e.move for e in evidence}
     moves = tuple(i for i in guide_order(found) if i not in FLAGS)

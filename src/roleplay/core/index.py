@@ -127,7 +127,10 @@ def prefixes(pattern: str) -> frozenset[str] | None:
         except (_Unbounded, RecursionError):
             continue
         if found and "" not in found and len(found) <= MAX_PREFIXES:
-            return frozenset(found)
+            # A start that extends a shorter one adds nothing, and would try the pattern twice.
+            return frozenset(
+                p for p in found if not any(q != p and p.startswith(q) for q in found)
+            )
     return None
 
 
@@ -173,14 +176,25 @@ class PrefixIndex(Generic[T]):
             if starts is None:
                 scanned.append(entry)
                 continue
+            entry_stems: set[str] = set()
+            entry_one: set[str] = set()
+            entry_two: set[tuple[str, str]] = set()
             for start in starts:
                 parts = start.split(" ")
-                if len(parts) >= 3 and parts[1]:
-                    two.setdefault((parts[0], parts[1]), []).append(entry)
-                elif len(parts) >= 2:
-                    one.setdefault(parts[0], []).append(entry)
+                if len(parts) == 1:
+                    entry_stems.add(start)  # part of a first word: "apologi", "frustrat"
+                elif len(parts) == 2 or not parts[1]:
+                    entry_one.add(parts[0])  # "sorry ", or "we help…" with a part second word
                 else:
-                    stems.setdefault(len(start), {}).setdefault(start, []).append(entry)
+                    entry_two.add((parts[0], parts[1]))  # "we will "
+            # A pair whose first word is already filed on its own would be tried twice.
+            entry_two = {pair for pair in entry_two if pair[0] not in entry_one}
+            for stem in entry_stems:
+                stems.setdefault(len(stem), {}).setdefault(stem, []).append(entry)
+            for word in entry_one:
+                one.setdefault(word, []).append(entry)
+            for pair in entry_two:
+                two.setdefault(pair, []).append(entry)
         self._one = {k: _unique(v) for k, v in one.items()}
         self._two = {k: _unique(v) for k, v in two.items()}
         self._stems = tuple(

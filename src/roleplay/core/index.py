@@ -128,9 +128,7 @@ def prefixes(pattern: str) -> frozenset[str] | None:
             continue
         if found and "" not in found and len(found) <= MAX_PREFIXES:
             # A start that extends a shorter one adds nothing, and would try the pattern twice.
-            return frozenset(
-                p for p in found if not any(q != p and p.startswith(q) for q in found)
-            )
+            return frozenset(p for p in found if not any(q != p and p.startswith(q) for q in found))
     return None
 
 

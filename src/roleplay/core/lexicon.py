@@ -261,10 +261,12 @@ def compile_lexicon(
     """
     folder = folder or bundled_lexicon_dir()
     language, move_files, problems = load_lexicon_files(folder)
-    if language is None or problems:
+    if language is None:
         return None, problems
     digest = _digest(folder)
-    cached = _read_cache(digest) if use_cache else None
+    # Files that failed to load are already reported; check the rest so that every problem
+    # is listed at once, and never trust a cache for a rule set that has problems.
+    cached = _read_cache(digest) if use_cache and not problems else None
     macros = language.macros
     compiled: list[CompiledRule] = []
     seen: dict[str, str] = {}

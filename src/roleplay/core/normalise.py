@@ -175,7 +175,10 @@ class Normaliser:
                 clause += 1
             append(Token(start, end, norm, sentence, clause, quoted[i]))
             if norm in _SENTENCE_END and not (
-                raw == "." and len(previous_norm) == 1 and previous_norm.isalpha()
+                raw == "."
+                and i > 0
+                and len(raw_tokens[i - 1][2]) == 1
+                and raw_tokens[i - 1][2].isalpha()
             ):
                 sentence += 1
                 clause += 1

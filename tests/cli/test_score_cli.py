@@ -1,0 +1,435 @@
+"""``roleplay``, ``roleplay score`` and ``roleplay schema``, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from roleplay.core.frameworks import get_framework
+from roleplay.core.moves import ALL_IDS, FLAGS, MOVES
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+Result = subprocess.CompletedProcess[str]
+
+PARCEL = "I'm so sorry your parcel is late."
+KNOWN_FRAMEWORKS = ("LATER", "HEAT", "AARL", "AIRL", "LERF")
+
+REPLIES: list[dict[str, str]] = [
+    {"id": "r1", "reply": PARCEL},
+    {"id": "r2", "reply": "Thank you for waiting. I'll refund the delivery charge today."},
+    {"id": "r3", "reply": "That's not our fault, you should have read the terms."},
+    {"id": "r4", "reply": "I will look into this and call you back tomorrow."},
+    {"id": "r5", "reply": "Whatever. Nothing I can do about it."},
+]
+
+
+def assert_user_error(result: Result, *fragments: str) -> None:
+    """Check the user-error contract: exit 1, one ``error: …`` line, no traceback."""
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], result.stderr
+
+
+def assert_clean_success(result: Result) -> None:
+    """Check that a run succeeded without a traceback."""
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 0, result.stderr
+
+
+def json_lines(stdout: str) -> list[dict[str, Any]]:
+    """Parse one JSON object per output line, failing the test on anything else."""
+    records = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    assert all(isinstance(r, dict) for r in records), stdout
+    return records
+
+
+def write_jsonl(path: Path, items: list[dict[str, Any]]) -> Path:
+    """Write ``items`` one JSON object a line, as an assessor's export would be."""
+    path.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
+    return path
+
+
+def assert_record_is_well_formed(record: dict[str, Any], reply: str) -> None:
+    """Check one scored line: guide ids only, each with words quoted from the reply."""
+    assert set(record["moves"]) <= set(MOVES), record
+    assert set(record["flags"]) <= set(FLAGS), record
+    assert set(record["moves"]) | set(record["flags"]) <= set(ALL_IDS)
+    assert set(record["evidence"]) == set(record["moves"]) | set(record["flags"]), record
+    for move_id, quote in record["evidence"].items():
+        assert quote, (move_id, record)
+        assert quote in reply, (move_id, quote, reply)
+
+
+# --- the command list ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [(), ("--help",), ("-h",)], ids=["bare", "--help", "-h"])
+def test_command_list_is_printed_and_exits_0(run: Run, args: tuple[str, ...]) -> None:
+    """A user who types ``roleplay`` (or asks for help) sees which commands there are."""
+    result = run(*args)
+
+    assert_clean_success(result)
+    commands = result.stdout.split("Commands:", 1)[-1]
+    for command in ("score", "validate", "schema"):
+        assert re.search(rf"^\s+{command}\b", commands, re.MULTILINE), result.stdout
+
+
+# --- one reply on the command line ---------------------------------------------------------
+
+
+def test_score_quotes_the_apology_with_its_rule_and_rule_set_version(run: Run) -> None:
+    """The readable result names the move, quotes the words, the rule and the rule set."""
+    readable = run("score", PARCEL)
+    as_json = run("score", "--json", PARCEL)
+
+    assert_clean_success(readable)
+    assert_clean_success(as_json)
+    ruleset = json.loads(as_json.stdout)["ruleset"]
+    assert ruleset
+    apology = [line for line in readable.stdout.splitlines() if "apologise" in line]
+    assert any(f'"{PARCEL}"' in line and "[apologise.sorry]" in line for line in apology), (
+        readable.stdout
+    )
+    assert ruleset in readable.stdout
+
+
+def test_score_json_is_one_object_with_moves_flags_evidence_and_ruleset(run: Run) -> None:
+    """``--json`` prints exactly one JSON object whose evidence quotes the reply."""
+    result = run("score", "--json", PARCEL)
+
+    assert_clean_success(result)
+    assert len(result.stdout.strip().splitlines()) == 1
+    record = json.loads(result.stdout)
+    assert {"moves", "flags", "evidence", "ruleset"} <= set(record)
+    assert "apologise" in record["moves"]
+    assert record["flags"] == []
+    assert record["evidence"]["apologise"] == PARCEL
+    assert "framework" not in record
+    assert_record_is_well_formed(record, PARCEL)
+
+
+@pytest.mark.parametrize("given", ["later", "LATER", "Later"])
+def test_framework_is_chosen_ignoring_case_and_adds_its_steps(run: Run, given: str) -> None:
+    """``--framework later`` reports LATER's steps, which of them this reply met, and a score."""
+    result = run("score", "--json", "--framework", given, PARCEL)
+
+    assert_clean_success(result)
+    framework = json.loads(result.stdout)["framework"]
+    assert framework["id"] == "LATER"
+    expected_steps = [step.id for step in get_framework("LATER").steps]
+    assert [step["id"] for step in framework["steps"]] == expected_steps
+    met = {step["id"]: step["met"] for step in framework["steps"]}
+    assert all(isinstance(value, bool) for value in met.values())
+    assert met["apologise"] is True
+    assert met["thank"] is False
+    assert met["resolve"] is False
+    share = 100 * sum(met.values()) / len(met)
+    assert abs(framework["score"] - share) <= 0.5
+
+
+def test_explain_shows_a_negated_apology_as_set_aside_with_its_reason(run: Run) -> None:
+    """``--explain`` says why "I won't apologise" did not count as an apology."""
+    reply = "I won't apologise for our policy."
+    plain = run("score", reply)
+    explained = run("score", "--explain", reply)
+
+    assert_clean_success(plain)
+    assert_clean_success(explained)
+    assert "negated" not in plain.stdout
+    moves_line = explained.stdout.splitlines()[0]
+    assert "apologise" not in moves_line, explained.stdout
+    set_aside = explained.stdout.split("Set aside", 1)
+    assert len(set_aside) == 2, explained.stdout
+    assert "apologise" in set_aside[1]
+    assert "won't apologise" in set_aside[1]
+    assert "negated" in set_aside[1]
+
+
+# --- many replies, one a line ---------------------------------------------------------------
+
+
+def test_jsonl_writes_one_object_per_line_in_input_order(run: Run, tmp_path: Path) -> None:
+    """Each reply comes back once, under its own id, with guide ids and quoted evidence."""
+    path = write_jsonl(tmp_path / "replies.jsonl", REPLIES)
+
+    result = run("score", "--jsonl", str(path))
+
+    assert_clean_success(result)
+    records = json_lines(result.stdout)
+    assert [r["id"] for r in records] == [item["id"] for item in REPLIES]
+    for record, item in zip(records, REPLIES, strict=True):
+        assert_record_is_well_formed(record, item["reply"])
+        assert "framework" not in record
+    assert "apologise" in records[0]["moves"]
+    assert "thank" in records[1]["moves"]
+    assert any(r["flags"] for r in records), records
+
+
+def test_jsonl_from_stdin_gives_the_same_lines_as_from_a_file(run: Run, tmp_path: Path) -> None:
+    """``--jsonl -`` reads the same replies from standard input."""
+    path = write_jsonl(tmp_path / "replies.jsonl", REPLIES)
+
+    from_file = run("score", "--jsonl", str(path))
+    from_stdin = run("score", "--jsonl", "-", input=path.read_text(encoding="utf-8"))
+
+    assert_clean_success(from_stdin)
+    assert from_stdin.stdout == from_file.stdout
+    assert len(json_lines(from_stdin.stdout)) == len(REPLIES)
+
+
+def test_jsonl_with_framework_adds_the_framework_to_every_line(run: Run, tmp_path: Path) -> None:
+    """``--framework HEAT`` reports HEAT's steps for each reply."""
+    path = write_jsonl(tmp_path / "replies.jsonl", REPLIES)
+
+    result = run("score", "--jsonl", str(path), "--framework", "HEAT")
+
+    assert_clean_success(result)
+    records = json_lines(result.stdout)
+    assert len(records) == len(REPLIES)
+    expected_steps = [step.id for step in get_framework("HEAT").steps]
+    for record in records:
+        framework = record["framework"]
+        assert framework["id"] == "HEAT"
+        assert [step["id"] for step in framework["steps"]] == expected_steps
+        assert all(isinstance(step["met"], bool) for step in framework["steps"])
+        assert 0 <= framework["score"] <= 100
+
+
+# --- bad and unusual input ------------------------------------------------------------------
+
+
+def test_bad_json_line_reports_file_and_line_and_keeps_earlier_output(
+    run: Run, tmp_path: Path
+) -> None:
+    """A broken line stops the run at that line; replies before it are already written."""
+    path = tmp_path / "replies.jsonl"
+    path.write_text(
+        '{"id": "a", "reply": "Sorry about that."}\n'
+        "\n"
+        '{"id": "b", "reply": "Thanks for waiting."}\n'
+        "this is not json\n"
+        '{"id": "d", "reply": "Never reached."}\n',
+        encoding="utf-8",
+    )
+
+    result = run("score", "--jsonl", str(path))
+
+    assert_user_error(result, f"error: {path}:4:")
+    assert [r["id"] for r in json_lines(result.stdout)] == ["a", "b"]
+
+
+def test_line_without_reply_reports_file_and_line_and_keeps_earlier_output(
+    run: Run, tmp_path: Path
+) -> None:
+    """An object with no ``reply`` is refused at its own line number."""
+    path = tmp_path / "replies.jsonl"
+    path.write_text(
+        '{"id": "a", "reply": "Sorry about that."}\n'
+        '{"id": "b", "text": "the reply is under the wrong key"}\n',
+        encoding="utf-8",
+    )
+
+    result = run("score", "--jsonl", str(path))
+
+    assert_user_error(result, f"error: {path}:2:", "reply")
+    assert [r["id"] for r in json_lines(result.stdout)] == ["a"]
+
+
+def test_bad_line_on_stdin_is_reported_with_its_line_number(run: Run) -> None:
+    """Reading from ``-``, the error still names the line."""
+    result = run("score", "--jsonl", "-", input='{"id": 1, "reply": "Thanks."}\n[1, 2]\n')
+
+    assert_user_error(result, ":2:")
+    assert [r["id"] for r in json_lines(result.stdout)] == [1]
+
+
+def test_over_long_line_is_refused_naming_its_own_line(run: Run, tmp_path: Path) -> None:
+    """A line too long to read is reported at its own number, not the line before it."""
+    path = tmp_path / "replies.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write('{"id": "a", "reply": "Thanks."}\n')
+        handle.write(json.dumps({"id": "b", "reply": "x" * (9 * 1024 * 1024)}) + "\n")
+
+    result = run("score", "--jsonl", str(path), timeout=120)
+
+    assert_user_error(result, f"error: {path}:2:")
+    assert [r["id"] for r in json_lines(result.stdout)] == ["a"]
+
+
+def test_invalid_utf8_inside_a_reply_is_still_scored(run: Run, tmp_path: Path) -> None:
+    """Stray bytes in an exported file do not stop the apology around them being found."""
+    path = tmp_path / "replies.jsonl"
+    path.write_bytes(
+        b'{"id": "bytes", "reply": "I am so sorry \xff\xfe about the delay."}\n'
+        b'{"id": "next", "reply": "Thank you."}\n'
+    )
+
+    result = run("score", "--jsonl", str(path))
+
+    assert_clean_success(result)
+    records = json_lines(result.stdout)
+    assert [r["id"] for r in records] == ["bytes", "next"]
+    assert "apologise" in records[0]["moves"]
+    assert "thank" in records[1]["moves"]
+
+
+def test_empty_and_whitespace_replies_make_no_moves_and_no_error(run: Run, tmp_path: Path) -> None:
+    """A learner who says nothing is credited with nothing, and the run goes on."""
+    items = [
+        {"id": "empty", "reply": ""},
+        {"id": "spaces", "reply": "   "},
+        {"id": "mixed", "reply": " \n\t\r\n "},
+        {"id": "after", "reply": "Thank you."},
+    ]
+    path = write_jsonl(tmp_path / "replies.jsonl", items)
+
+    result = run("score", "--jsonl", str(path))
+
+    assert_clean_success(result)
+    records = json_lines(result.stdout)
+    assert [r["id"] for r in records] == ["empty", "spaces", "mixed", "after"]
+    for record in records[:3]:
+        assert record["moves"] == []
+        assert record["flags"] == []
+        assert record["evidence"] == {}
+    assert "thank" in records[3]["moves"]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "\x00\x01\x02\x07\x08\x1b[31m\x7f\x85\u200b\ufeff",
+        "sorry\x00\x00thank\x1b you\x07",
+        "😡😡😡 🙏 sorry 🎉🎉 thanks 👍🏽👨‍👩‍👧",
+        "Извините за задержку, спасибо за терпение.",
+        "申し訳ございません。ご連絡ありがとうございます。",
+        "نأسف للتأخير، شكراً لصبرك",
+        "Ṡöŕŕÿ ₐbout thé dëlay — ﬁx it ①②③",
+    ],
+    ids=["control", "control-between-words", "emoji", "cyrillic", "japanese", "arabic", "marks"],
+)
+def test_unusual_characters_are_scored_without_a_traceback(
+    run: Run, tmp_path: Path, reply: str
+) -> None:
+    """Control characters, emoji and other scripts are scored (perhaps as nothing), never crash."""
+    path = write_jsonl(tmp_path / "replies.jsonl", [{"id": "odd", "reply": reply}])
+
+    from_file = run("score", "--jsonl", str(path))
+    on_command_line = run("score", "--json", reply.replace("\x00", " "))
+
+    assert_clean_success(from_file)
+    assert_clean_success(on_command_line)
+    (record,) = json_lines(from_file.stdout)
+    assert record["id"] == "odd"
+    assert_record_is_well_formed(record, reply)
+    assert_record_is_well_formed(json.loads(on_command_line.stdout), reply.replace("\x00", " "))
+
+
+def test_reply_with_an_escaped_lone_surrogate_is_scored_without_traceback(
+    run: Run, tmp_path: Path
+) -> None:
+    r"""JSON may escape half an emoji (``\ud83d``); that is valid JSON and must not crash."""
+    path = tmp_path / "replies.jsonl"
+    path.write_text(
+        '{"id": "half", "reply": "So sorry \\ud83d about that."}\n'
+        '{"id": "next", "reply": "Thank you."}\n',
+        encoding="utf-8",
+    )
+
+    result = run("score", "--jsonl", str(path))
+
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 0, result.stderr
+    records = json_lines(result.stdout)
+    assert [r["id"] for r in records] == ["half", "next"]
+    assert "apologise" in records[0]["moves"]
+
+
+def test_one_megabyte_reply_is_scored(run: Run, tmp_path: Path) -> None:
+    """A pasted essay of a reply is scored in reasonable time, not refused or crashed."""
+    sentence = "I am so sorry about the delay, thank you for waiting. "
+    reply = (sentence * (1_000_000 // len(sentence) + 1))[:1_000_000]
+    path = write_jsonl(tmp_path / "big.jsonl", [{"id": "big", "reply": reply}])
+
+    result = run("score", "--jsonl", str(path), timeout=180)
+
+    assert_clean_success(result)
+    (record,) = json_lines(result.stdout)
+    assert record["id"] == "big"
+    assert {"apologise", "thank"} <= set(record["moves"])
+    assert_record_is_well_formed(record, reply)
+
+
+def test_missing_replies_file_is_a_user_error(run: Run, tmp_path: Path) -> None:
+    """A path that does not exist is one ``error:`` line naming it, exit 1."""
+    missing = tmp_path / "no-such-file.jsonl"
+
+    result = run("score", "--jsonl", str(missing))
+
+    assert_user_error(result, str(missing))
+    assert result.stdout == ""
+
+
+def test_unknown_framework_lists_the_known_ones(run: Run) -> None:
+    """``--framework nope`` is refused, and the user is told which ids exist."""
+    result = run("score", "--framework", "nope", PARCEL)
+
+    assert_user_error(result, "nope", *KNOWN_FRAMEWORKS)
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("score",), ("score", PARCEL, "--jsonl", "-"), ("score", "--json")],
+    ids=["neither", "both", "json-flag-only"],
+)
+def test_text_and_jsonl_together_or_neither_is_bad_usage(run: Run, args: tuple[str, ...]) -> None:
+    """Exactly one of TEXT and ``--jsonl`` must be given; otherwise exit 2 with usage."""
+    result = run(*args, input="")
+
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Usage:" in result.stderr
+    assert result.stdout == ""
+
+
+def test_unknown_scenario_is_a_user_error(run: Run) -> None:
+    """``--scenario`` naming no scenario is refused with one ``error:`` line."""
+    result = run("score", "--scenario", "no-such-scenario", PARCEL)
+
+    assert_user_error(result, "no-such-scenario")
+    assert result.stdout == ""
+
+
+# --- schemas --------------------------------------------------------------------------------
+
+
+def test_rubric_schema_is_json_schema_with_steps(run: Run) -> None:
+    """An editor can use ``roleplay schema rubric`` to check a rubric as the tutor types."""
+    result = run("schema", "rubric")
+
+    assert_clean_success(result)
+    schema = json.loads(result.stdout)
+    assert schema["type"] == "object"
+    assert "steps" in schema["properties"]
+    assert "steps" in schema.get("required", [])
+    assert "json-schema.org" in schema.get("$schema", "")
+
+
+def test_lexicon_schema_is_json_describing_rule_files(run: Run) -> None:
+    """``roleplay schema lexicon`` prints JSON describing a cue-rule file."""
+    result = run("schema", "lexicon")
+
+    assert_clean_success(result)
+    schema = json.loads(result.stdout)
+    assert "rules" in schema["properties"]

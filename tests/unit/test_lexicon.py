@@ -1,0 +1,137 @@
+"""The cue rules load as data, prove themselves against their examples, and say what is wrong."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from roleplay.core.analyse import analyse
+from roleplay.core.lexicon import bundled_lexicon_dir, compile_lexicon, load_lexicon
+from roleplay.core.moves import ALL_IDS
+from roleplay.core.validate import check_examples
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROLEPLAY_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> Path:
+    """A copy of the bundled rule files that a test may edit."""
+    folder = tmp_path / "lexicon"
+    shutil.copytree(bundled_lexicon_dir(), folder)
+    return folder
+
+
+def test_every_bundled_rule_passes_its_own_examples() -> None:
+    lexicon, problems = compile_lexicon(use_cache=False)
+    assert problems == []
+    assert lexicon is not None
+    assert [str(p) for p in check_examples(lexicon)] == []
+
+
+def test_every_move_and_flag_has_rules() -> None:
+    lexicon = load_lexicon()
+    assert {rule.move for rule in lexicon.rules if rule.rule.counts} == set(ALL_IDS)
+
+
+def test_every_rule_carries_examples_both_ways_or_is_a_blocker() -> None:
+    for compiled in load_lexicon().rules:
+        assert compiled.rule.examples.match, compiled.rule.id
+
+
+def test_the_version_changes_when_a_rule_file_changes(rules: Path) -> None:
+    before, _ = compile_lexicon(rules)
+    path = rules / "thank.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# a tutor's note\n", encoding="utf-8")
+    after, _ = compile_lexicon(rules)
+    assert before is not None and after is not None
+    assert before.version != after.version
+    assert before.version.split("+")[0] == after.version.split("+")[0]
+
+
+def _append_example(folder: Path, file: str, rule_id: str, kind: str, text: str) -> int:
+    """Add an example under a rule and return its 1-based line number."""
+    path = folder / file
+    lines = path.read_text(encoding="utf-8").split("\n")
+    start = lines.index(f"  - id: {rule_id}")
+    at = next(i for i in range(start, len(lines)) if lines[i].strip() == f"{kind}:")
+    lines.insert(at + 1, f'        - "{text}"')
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return at + 2
+
+
+def test_a_should_match_example_that_misses_is_reported_at_its_line(rules: Path) -> None:
+    line = _append_example(rules, "thank.yaml", "thank.thanks", "match", "Cheerio then.")
+    lexicon, problems = compile_lexicon(rules, use_cache=False)
+    assert problems == [] and lexicon is not None
+    found = check_examples(lexicon)
+    assert len(found) == 1
+    assert (found[0].line, found[0].code) == (line, "example-missed")
+    assert found[0].file.endswith("thank.yaml")
+    assert "thank.thanks" in found[0].message
+
+
+def test_a_should_not_match_example_that_fires_is_reported(rules: Path) -> None:
+    _append_example(rules, "thank.yaml", "thank.thanks", "no_match", "Thanks for waiting.")
+    lexicon, _ = compile_lexicon(rules, use_cache=False)
+    assert lexicon is not None
+    assert [p.code for p in check_examples(lexicon)] == ["example-fired"]
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_broken_pattern_is_reported_with_its_line(rules: Path) -> None:
+    _replace(rules / "thank.yaml", '- "thank you"', '- "thank (you"')
+    lexicon, problems = compile_lexicon(rules, use_cache=False)
+    assert lexicon is None
+    assert [p.code for p in problems] == ["bad-pattern"]
+    assert problems[0].line > 1 and problems[0].file.endswith("thank.yaml")
+
+
+def test_an_unknown_macro_and_an_unknown_move_are_reported(rules: Path) -> None:
+    _replace(rules / "thank.yaml", '- "thank you"', '- "thank {yuo}"')
+    _replace(rules / "dismiss.yaml", "suppresses: [thank,", "suppresses: [thnak,")
+    lexicon, problems = compile_lexicon(rules, use_cache=False)
+    assert lexicon is None
+    assert {p.code for p in problems} == {"unknown-macro", "schema"}
+
+
+def test_a_pattern_that_matches_nothing_at_all_is_refused(rules: Path) -> None:
+    _replace(rules / "thank.yaml", '- "thank you"', '- "(?:thank you)?"')
+    _lexicon, problems = compile_lexicon(rules, use_cache=False)
+    assert [p.code for p in problems] == ["empty-pattern"]
+
+
+def test_a_duplicate_rule_id_is_reported(rules: Path) -> None:
+    _replace(rules / "thank.yaml", "id: thank.appreciate", "id: thank.thanks")
+    _lexicon, problems = compile_lexicon(rules, use_cache=False)
+    assert [p.code for p in problems] == ["duplicate-rule"]
+
+
+def test_a_tutor_can_add_a_cue_without_touching_python(rules: Path) -> None:
+    reply = "Ta very much for bearing with us."
+    assert not analyse(reply, lexicon=compile_lexicon(rules)[0]).has("thank")
+    _replace(rules / "thank.yaml", '- "thank you"', '- "thank you"\n      - "ta very much"')
+    lexicon, problems = compile_lexicon(rules)
+    assert problems == [] and lexicon is not None
+    found = analyse(reply, lexicon=lexicon)
+    assert found.has("thank")
+    assert found.first_evidence("thank").rule == "thank.thanks"  # type: ignore[union-attr]
+
+
+def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
+    first, _ = compile_lexicon()
+    for cached in (tmp_path / "cache").glob("*.json"):
+        cached.write_text("{not json", encoding="utf-8")
+    second, problems = compile_lexicon()
+    assert problems == [] and first is not None and second is not None
+    reply = "I'm so sorry, I'll refund you today."
+    assert analyse(reply, lexicon=first).ids == analyse(reply, lexicon=second).ids

@@ -1,0 +1,80 @@
+"""Learners' spelling, text-speak and punctuation reach the cue rules in standard form."""
+
+from __future__ import annotations
+
+import pytest
+
+from roleplay.core.lexicon import Lexicon, load_lexicon
+from roleplay.core.normalise import Normaliser, normalise
+
+
+@pytest.fixture(scope="module")
+def normaliser() -> Normaliser:
+    lexicon: Lexicon = load_lexicon()
+    return lexicon.normaliser
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [
+        ("sory", "sorry"),
+        ("SORRY", "sorry"),
+        ("appologies", "apologies"),
+        ("inconvienence", "inconvenience"),
+        ("apologize", "apologise"),
+        ("im", "i am"),
+        ("cant", "can not"),
+        ("can't", "can not"),
+        ("won’t", "will not"),
+        ("thx", "thanks"),
+        ("u", "you"),
+    ],
+)
+def test_misspellings_and_text_speak_read_as_standard_words(
+    normaliser: Normaliser, typed: str, read_as: str
+) -> None:
+    assert normaliser.word(typed) == read_as
+
+
+@pytest.mark.parametrize("word", ["sort", "story", "thinks", "manager", "parcel", "refund"])
+def test_real_words_are_never_corrected_into_cue_words(
+    normaliser: Normaliser, word: str
+) -> None:
+    assert normaliser.word(word) == word
+
+
+def test_every_token_keeps_its_place_in_the_learners_text(normaliser: Normaliser) -> None:
+    reply = "Im realy sory, the £12 charge\u00a0wasn't fair 😀"
+    norm = normalise(normaliser, reply)
+    assert [reply[t.start : t.end] for t in norm.tokens][:4] == ["Im", "realy", "sory", ","]
+    assert norm.text.startswith("i am really sorry , the")
+
+
+def test_quoted_words_are_marked_and_apostrophes_are_not_quotes(normaliser: Normaliser) -> None:
+    norm = normalise(normaliser, "You said 'sorry' and \"thanks\" but don't the customers' bags")
+    quoted = {norm.text.split(" ")[0]} | {t.norm for t in norm.tokens if t.quoted}
+    assert {"sorry", "thanks"} <= quoted
+    assert not any(t.quoted for t in norm.tokens if t.norm in ("do", "bags", "customers"))
+
+
+def test_an_unclosed_quote_does_not_swallow_the_rest_of_the_reply(
+    normaliser: Normaliser,
+) -> None:
+    norm = normalise(normaliser, 'He said "fine. I am sorry for the wait.')
+    assert not any(t.quoted for t in norm.tokens if t.norm == "sorry")
+
+
+def test_sentences_end_at_full_stops_but_not_inside_abbreviations(
+    normaliser: Normaliser,
+) -> None:
+    norm = normalise(normaliser, "Which U.S. card is it? Thanks.")
+    which = norm.tokens[0]
+    question = next(t for t in norm.tokens if t.norm == "?")
+    assert which.sentence == question.sentence
+    assert norm.tokens[-1].sentence == question.sentence + 1
+
+
+def test_but_starts_a_new_clause(normaliser: Normaliser) -> None:
+    norm = normalise(normaliser, "I can't refund it but I can replace it")
+    clause_of = {t.norm: t.clause for t in norm.tokens}
+    assert clause_of["refund"] != clause_of["replace"]

@@ -51,7 +51,7 @@ def run(roleplay_command: list[str], cli_env: dict[str, str]) -> Run:
 
     def _run(
         *args: str,
-        input: str | bytes | None = None,  # noqa: A002 - the name subprocess uses
+        input: str | bytes | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         cwd: Path | str = REPO,
     ) -> subprocess.CompletedProcess[str]:
@@ -73,4 +73,3 @@ def run(roleplay_command: list[str], cli_env: dict[str, str]) -> Run:
         )
 
     return _run
-

@@ -118,7 +118,7 @@ def test_score_json_is_one_object_with_moves_flags_evidence_and_ruleset(run: Run
     assert_record_is_well_formed(record, PARCEL)
 
 
-@pytest.mark.parametrize("given", ["later", "LATER", "Later"])
+@pytest.mark.parametrize("given", ["later", "LaTeR"])
 def test_framework_is_chosen_ignoring_case_and_adds_its_steps(run: Run, given: str) -> None:
     """``--framework later`` reports LATER's steps, which of them this reply met, and a score."""
     result = run("score", "--json", "--framework", given, PARCEL)
@@ -305,34 +305,47 @@ def test_empty_and_whitespace_replies_make_no_moves_and_no_error(run: Run, tmp_p
     assert "thank" in records[3]["moves"]
 
 
-@pytest.mark.parametrize(
-    "reply",
-    [
-        "\x00\x01\x02\x07\x08\x1b[31m\x7f\x85\u200b\ufeff",
-        "sorry\x00\x00thank\x1b you\x07",
-        "😡😡😡 🙏 sorry 🎉🎉 thanks 👍🏽👨‍👩‍👧",
-        "Извините за задержку, спасибо за терпение.",
-        "申し訳ございません。ご連絡ありがとうございます。",
-        "نأسف للتأخير، شكراً لصبرك",
-        "Ṡöŕŕÿ ₐbout thé dëlay — ﬁx it ①②③",
-    ],
-    ids=["control", "control-between-words", "emoji", "cyrillic", "japanese", "arabic", "marks"],
-)
-def test_unusual_characters_are_scored_without_a_traceback(
-    run: Run, tmp_path: Path, reply: str
+ODD_REPLIES: dict[str, str] = {
+    "control": "\x00\x01\x02\x07\x08\x1b[31m\x7f\x85\u200b\ufeff",
+    "control-between-words": "sorry\x00\x00thank\x1b you\x07",
+    "emoji": "😡😡😡 🙏 sorry 🎉🎉 thanks 👍🏽👨‍👩‍👧",
+    "cyrillic": "Извините за задержку, спасибо за терпение.",
+    "japanese": "申し訳ございません。ご連絡ありがとうございます。",
+    "arabic": "نأسف للتأخير، شكراً لصبرك",
+    "marks": "Ṡöŕŕÿ ₐbout thé dëlay — ﬁx it ①②③",
+    "mixed": "So sorry 😞 for the délai\u0301 — 申し訳 — thank you\x0c!",
+}
+"""Replies no cue rule was written for: control characters, emoji, other scripts."""
+
+
+def test_unusual_characters_in_a_replies_file_are_scored_without_a_traceback(
+    run: Run, tmp_path: Path
 ) -> None:
     """Control characters, emoji and other scripts are scored (perhaps as nothing), never crash."""
-    path = write_jsonl(tmp_path / "replies.jsonl", [{"id": "odd", "reply": reply}])
+    items = [{"id": name, "reply": reply} for name, reply in ODD_REPLIES.items()]
+    path = write_jsonl(tmp_path / "replies.jsonl", items)
 
-    from_file = run("score", "--jsonl", str(path))
-    on_command_line = run("score", "--json", reply.replace("\x00", " "))
+    result = run("score", "--jsonl", str(path))
 
-    assert_clean_success(from_file)
-    assert_clean_success(on_command_line)
-    (record,) = json_lines(from_file.stdout)
-    assert record["id"] == "odd"
-    assert_record_is_well_formed(record, reply)
-    assert_record_is_well_formed(json.loads(on_command_line.stdout), reply.replace("\x00", " "))
+    assert_clean_success(result)
+    records = json_lines(result.stdout)
+    assert [r["id"] for r in records] == list(ODD_REPLIES)
+    for record in records:
+        assert_record_is_well_formed(record, ODD_REPLIES[record["id"]])
+    assert "apologise" in records[list(ODD_REPLIES).index("emoji")]["moves"]
+
+
+@pytest.mark.parametrize("name", ["control-between-words", "emoji", "japanese"])
+def test_unusual_characters_on_the_command_line_are_scored_without_a_traceback(
+    run: Run, name: str
+) -> None:
+    """The same holds for a reply typed as TEXT (a NUL cannot be passed, so it is a space)."""
+    reply = ODD_REPLIES[name].replace("\x00", " ")
+
+    result = run("score", "--json", reply)
+
+    assert_clean_success(result)
+    assert_record_is_well_formed(json.loads(result.stdout), reply)
 
 
 def test_reply_with_an_escaped_lone_surrogate_is_scored_without_traceback(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from roleplay.core.analysis import Analysis
     from roleplay.core.frameworks import Framework
     from roleplay.core.problems import Problem
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 """A replies-file line longer than this is refused rather than read into memory whole."""
@@ -125,7 +128,7 @@ def score(
             _score_jsonl(jsonl, framework, explain)
             return
         assert text is not None
-        analysis = analyse(text, customer)
+        analysis = analyse(_clean(text), _clean(customer) if customer is not None else None)
     except InvalidFileError as exc:
         _print_problems(exc.problems)
         _fail("the cue rules are broken; run 'roleplay validate' for details")
@@ -170,8 +173,20 @@ def _one_line(text: str, limit: int = 120) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def _clean(text: str) -> str:
+    """Replace lone surrogates (half an emoji pair, undecodable bytes) with U+FFFD.
+
+    They can arrive through valid JSON escapes or the command line, and cannot be written
+    out as UTF-8; one character for one keeps every evidence offset true.
+    """
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def _lines(source: str) -> Iterator[tuple[int, str]]:
-    """Yield (line number, text) from a file or stdin, tolerating invalid UTF-8 bytes."""
+    """Yield (line number, text) from a file or stdin, tolerating invalid UTF-8 bytes.
+
+    A line too long to read is reported as an :class:`InputError` carrying its own number.
+    """
     stream: io.BufferedReader | io.BytesIO
     if source == "-":
         stream = sys.stdin.buffer  # type: ignore[assignment]
@@ -188,7 +203,8 @@ def _lines(source: str) -> Iterator[tuple[int, str]]:
                 return
             number += 1
             if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-                raise InputError(f"line is longer than {MAX_LINE_BYTES // (1024 * 1024)} MB")
+                limit = MAX_LINE_BYTES // (1024 * 1024)
+                raise InputError(f"{number}: line is longer than {limit} MB")
             yield number, raw.decode("utf-8", errors="replace")
     finally:
         if source != "-":
@@ -215,14 +231,23 @@ def _score_jsonl(source: str, framework: Framework | None, explain: bool) -> Non
             if not isinstance(reply, str):
                 raise InputError('the object has no "reply" string')
             customer = item.get("customer")
-            analysis = analyse(reply, customer if isinstance(customer, str) else None)
-            record = {"id": item.get("id", number), **_score_record(analysis, framework)}
+            customer = _clean(customer) if isinstance(customer, str) else None
+            analysis = analyse(_clean(reply), customer)
+            line_id = item.get("id", number)
+            record = {
+                "id": _clean(line_id) if isinstance(line_id, str) else line_id,
+                **_score_record(analysis, framework),
+            }
             if not explain:
                 record.pop("matches", None)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             out.flush()
     except InputError as exc:
-        _fail(f"{name}:{number + (0 if number else 1)}: {exc}")
+        message = str(exc)
+        where, _, rest = message.partition(": ")
+        if where.isdigit():  # raised while reading: the error names its own line
+            _fail(f"{name}:{where}: {rest}")
+        _fail(f"{name}:{number or 1}: {message}")
 
 
 @cli.command()

@@ -37,9 +37,7 @@ def test_misspellings_and_text_speak_read_as_standard_words(
 
 
 @pytest.mark.parametrize("word", ["sort", "story", "thinks", "manager", "parcel", "refund"])
-def test_real_words_are_never_corrected_into_cue_words(
-    normaliser: Normaliser, word: str
-) -> None:
+def test_real_words_are_never_corrected_into_cue_words(normaliser: Normaliser, word: str) -> None:
     assert normaliser.word(word) == word
 
 

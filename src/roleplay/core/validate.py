@@ -11,7 +11,10 @@ ever fire).
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from roleplay.core.analyse import fired_rules
@@ -23,7 +26,7 @@ from roleplay.core.lexicon import (
     compile_lexicon,
 )
 from roleplay.core.problems import Problem
-from roleplay.core.source import load_yaml, validate_model
+from roleplay.core.source import SourceMap, load_yaml, validate_model
 
 
 def check_examples(lexicon: Lexicon) -> list[Problem]:
@@ -70,9 +73,28 @@ def _check_rule_folder(folder: Path) -> list[Problem]:
     return check_examples(lexicon)
 
 
-def _kind(path: Path) -> str:
-    data, _smap, problems = load_yaml(path)
-    if problems or not isinstance(data, dict):
+def _check_lone_rule_file(file: Path, data: object, smap: SourceMap) -> list[Problem]:
+    """Check a move's rule file that stands outside a rule folder.
+
+    It is checked as it would run: in a copy of the bundled rule set, in place of the
+    bundled file for the same move, so its macros resolve and its examples are proved.
+    """
+    model, problems = validate_model(MoveFile, data, smap)
+    if model is None:
+        return problems
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        for bundled in bundled_lexicon_dir().glob("*.yaml"):
+            shutil.copyfile(bundled, folder / bundled.name)
+        target = folder / f"{model.move}.yaml"
+        shutil.copyfile(file, target)
+        found = _check_rule_folder(folder)
+    # Problems in the copy are the lone file's own: give them back its real name.
+    return [replace(p, file=str(file)) for p in found if Path(p.file) == target]
+
+
+def _kind(data: object) -> str:
+    if not isinstance(data, dict):
         return "unknown"
     if "steps" in data:
         return "rubric"
@@ -107,17 +129,20 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], int]:
     for file in files:
         checked += 1
         data, smap, found = load_yaml(file)
-        if found:
-            problems.extend(found)
+        if data is None:
+            problems.extend(found or [Problem(str(file), 1, 1, "empty", "the file is empty")])
             continue
-        kind = _kind(file)
+        kind = _kind(data)
         if kind == "rubric":
+            # Loading again reports the file's own problems (duplicate keys included) with
+            # those of the model, so one mistake never hides another.
             problems.extend(load_framework_file(file)[1])
         elif kind in ("rules", "language"):
             if (file.parent / "language.yaml").is_file():
                 rule_folders.add(file.parent)
             elif kind == "rules":
-                problems.extend(validate_model(MoveFile, data, smap)[1])
+                problems.extend(found)
+                problems.extend(_check_lone_rule_file(file, data, smap))
             else:
                 problems.append(
                     Problem(
@@ -129,6 +154,7 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], int]:
                     )
                 )
         else:
+            problems.extend(found)
             problems.append(
                 Problem(
                     str(file),

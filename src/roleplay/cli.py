@@ -271,19 +271,17 @@ def validate(paths: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["rubric", "lexicon", "scenario"]), default="rubric")
+@click.argument("kind", type=click.Choice(["rubric", "lexicon"]), default="rubric")
 def schema(kind: str) -> None:
     """Print the JSON Schema of a file kind, generated from the models that validate it."""
     if kind == "rubric":
         from roleplay.core.frameworks import framework_schema
 
         click.echo(json.dumps(framework_schema(), indent=2, ensure_ascii=False))
-    elif kind == "lexicon":
+    else:
         from roleplay.core.lexicon import MoveFile
 
         click.echo(json.dumps(MoveFile.model_json_schema(), indent=2, ensure_ascii=False))
-    else:
-        _fail("scenario files are not available in this version of roleplay yet")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

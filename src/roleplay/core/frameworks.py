@@ -178,6 +178,8 @@ def load_framework_dir(folder: Path) -> tuple[dict[str, Framework], list[Problem
     where: dict[str, Path] = {}
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.yaml")):
+        if _holds_other_rubric_data(path):
+            continue
         framework, file_problems = load_framework_file(path)
         problems.extend(file_problems)
         if framework is None:
@@ -190,6 +192,16 @@ def load_framework_dir(folder: Path) -> tuple[dict[str, Framework], list[Problem
         found[key] = framework
         where[key] = path
     return found, problems
+
+
+OTHER_RUBRIC_KEYS: Final = frozenset({"laws", "reactions", "marking_points"})
+"""Top-level keys of the other files kept in ``rubrics/``: the legislation catalogue, the
+default reactions and the marking points. A file with one of them is not a model."""
+
+
+def _holds_other_rubric_data(path: Path) -> bool:
+    data, _smap, _problems = load_yaml(path)
+    return isinstance(data, dict) and "steps" not in data and bool(OTHER_RUBRIC_KEYS & set(data))
 
 
 @functools.cache

@@ -1,0 +1,461 @@
+"""The conversation engine: a learner's reply in, the customer's reaction out.
+
+:class:`Session` steps a scenario one reply at a time. For each reply it
+
+1. analyses the reply (moves, red flags, evidence) and reads it against the scenario
+   (policies and laws named, law misstated, promises beyond authority);
+2. takes the first branch of the current node whose condition the reply meets;
+3. applies the first default reaction that the reply earns (dismissing, blaming, no apology
+   when one was asked for, passing the customer on too early, answering a question with a
+   question, not engaging at all), so the customer reacts to what the reply really did even
+   where the tutor foresaw nothing;
+4. moves the mood, follows the branch, fires the next node's triggers, and ends the
+   conversation at an outcome, or when the customer's patience runs out.
+
+Every :class:`Turn` records the cause of each change (the branch, the reaction, the words
+that earned them), so a debrief can say why the customer did what they did. The engine is
+deterministic: the same replies always give the same conversation.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from roleplay.core.analyse import analyse
+from roleplay.core.analysis import Analysis, Evidence
+from roleplay.core.errors import InvalidFileError, RoleplayError
+from roleplay.core.facts import ReplyFacts, find_phrase, reply_facts
+from roleplay.core.frameworks import rubrics_dir
+from roleplay.core.scenario import (
+    Ask,
+    Branch,
+    Condition,
+    Node,
+    OutcomeKind,
+    Scenario,
+    band_of,
+    clamp_mood,
+    pick_line,
+)
+from roleplay.core.source import load_yaml, validate_model
+
+LOST_LINE = "I've had enough of this. I'm taking my complaint elsewhere."
+"""What the customer says on leaving, when the scenario has no node of its own for it."""
+
+LOST_NODE = "customer_lost"
+
+
+class ConversationOver(RoleplayError):
+    """A reply was given after the conversation had reached its outcome."""
+
+
+class DefaultReaction(BaseModel):
+    """One default reaction as ``rubrics/reactions.yaml`` writes it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mood: int = Field(ge=-10, le=10)
+    because: str = Field(min_length=1)
+    say: str | dict[str, str]
+
+
+class ReactionFile(BaseModel):
+    """The whole default-reactions file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reactions: dict[str, DefaultReaction]
+
+
+REACTION_ORDER: tuple[str, ...] = (
+    "dismissed",
+    "blamed",
+    "missing_apology",
+    "premature_escalation",
+    "question_for_question",
+    "ignored",
+)
+"""The default reactions, most serious first; at most one applies to a reply."""
+
+
+@functools.cache
+def default_reactions() -> Mapping[str, DefaultReaction]:
+    """Return the bundled default reactions, loaded once."""
+    path = rubrics_dir() / "reactions.yaml"
+    data, smap, problems = load_yaml(path)
+    model, found = validate_model(ReactionFile, data, smap) if data is not None else (None, [])
+    problems.extend(found)
+    if model is None or problems:
+        raise InvalidFileError(problems)
+    return model.reactions
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One exchange: what the customer said, the learner's reply, and what it caused."""
+
+    number: int
+    node: str
+    customer: str
+    mood_before: int
+    reply: str
+    analysis: Analysis
+    facts: ReplyFacts
+    branch: int | None
+    reaction: str | None
+    mood_after: int
+    next_node: str
+    response: str
+    """What the customer says next (empty when the conversation has ended without words)."""
+    triggers: tuple[str, ...] = ()
+    """Triggers that fired on reaching ``next_node``."""
+    outcome: str | None = None
+    because: tuple[str, ...] = ()
+    """Why the mood and the path changed, in words a debrief can show."""
+    cause: tuple[Evidence, ...] = ()
+    """The learner's words that earned the branch or the reaction."""
+
+    @property
+    def mood_change(self) -> int:
+        """How far this reply moved the customer's mood."""
+        return self.mood_after - self.mood_before
+
+
+@dataclass(slots=True)
+class Session:
+    """A conversation in progress over one scenario.
+
+    Create it with the scenario; read :attr:`prompt` for what the customer says; call
+    :meth:`step` with each reply. :attr:`turns` holds the conversation so far and
+    :attr:`outcome` is set when it ends.
+    """
+
+    scenario: Scenario
+    node_id: str = ""
+    mood: int = 0
+    turns: list[Turn] = field(default_factory=list)
+    outcome: str | None = None
+    fired: dict[str, int] = field(default_factory=dict)
+    """Trigger id → the number of the turn after which it fired (0: at the start)."""
+    strikes: int = 0
+    prompt: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.node_id:
+            self.node_id = self.scenario.start_node
+            self.mood = self.scenario.customer.mood
+            start = self.scenario.node(self.node_id)
+            self.prompt = start.line(self.mood)
+            for trigger in start.triggers:
+                self.fired.setdefault(trigger, 0)
+
+    @property
+    def finished(self) -> bool:
+        """True once the conversation has reached an outcome."""
+        return self.outcome is not None
+
+    @property
+    def node(self) -> Node:
+        """The node the customer is speaking from now."""
+        return self._node(self.node_id)
+
+    def _node(self, node_id: str) -> Node:
+        if node_id == LOST_NODE and not any(n.id == LOST_NODE for n in self.scenario.nodes):
+            return Node(id=LOST_NODE, customer=LOST_LINE, outcome=OutcomeKind.CUSTOMER_LOST)
+        return self.scenario.node(node_id)
+
+    def step(self, reply: str, analysis: Analysis | None = None) -> Turn:
+        """Take one reply and return the turn it made; the customer's answer is ``prompt``.
+
+        Raises :class:`ConversationOver` if the conversation has already ended.
+        """
+        if self.finished:
+            raise ConversationOver("the conversation has ended; start a new attempt")
+        node = self.node
+        number = len(self.turns) + 1
+        found = analysis or analyse(reply, self.prompt)
+        facts = reply_facts(reply, found, self.scenario)
+        mood_before = self.mood
+        because: list[str] = []
+        cause: list[Evidence] = []
+
+        branch_index, branch = _choose(node.branches, found, facts, reply, mood_before)
+        mood = mood_before
+        lines: list[str] = []
+        if branch is not None:
+            mood += branch.mood
+            if branch.when is not None:
+                cause.extend(_evidence_for(branch.when, found))
+            reason = branch.because or _describe(branch, node)
+            because.append(reason)
+            if branch.say:
+                lines.append(branch.say)
+            next_id = branch.goto
+        else:
+            next_id = node.id
+
+        reaction_id = self._reaction(node, found, facts, branch)
+        if reaction_id is not None:
+            reaction, say = self._reaction_text(
+                reaction_id, clamp_mood(mood + self._reaction_mood(reaction_id))
+            )
+            mood += self._reaction_mood(reaction_id)
+            because.append(reaction.because)
+            cause.extend(_reaction_evidence(reaction_id, found))
+            lines.insert(0, say)
+
+        mood = clamp_mood(mood)
+        self.strikes = self.strikes + 1 if mood < mood_before else 0
+        patience = self.scenario.customer.patience
+        lost = mood == 0 or (self.strikes >= patience and band_of(mood).value == "furious")
+        if lost and self._node(next_id).outcome is None:
+            next_id = self._lost_node_id()
+            because.append(
+                "the customer ran out of patience after "
+                f"{self.strikes} repl{'y' if self.strikes == 1 else 'ies'} in a row made things worse"
+            )
+
+        target = self._node(next_id)
+        triggers = tuple(t for t in target.triggers if t not in self.fired)
+        for trigger in triggers:
+            self.fired[trigger] = number
+        lines.append(target.line(mood))
+        response = " ".join(line.strip() for line in lines if line.strip())
+
+        turn = Turn(
+            number=number,
+            node=node.id,
+            customer=self.prompt,
+            mood_before=mood_before,
+            reply=reply,
+            analysis=found,
+            facts=facts,
+            branch=branch_index,
+            reaction=reaction_id,
+            mood_after=mood,
+            next_node=next_id,
+            response=response,
+            triggers=triggers,
+            outcome=target.outcome.value if target.outcome is not None else None,
+            because=tuple(because),
+            cause=tuple(dict.fromkeys(cause)),
+        )
+        self.turns.append(turn)
+        self.node_id = next_id
+        self.mood = mood
+        self.prompt = response
+        self.outcome = turn.outcome
+        return turn
+
+    def _lost_node_id(self) -> str:
+        for node in self.scenario.nodes:
+            if node.outcome is OutcomeKind.CUSTOMER_LOST:
+                return node.id
+        return LOST_NODE
+
+    def escalation_needed(self, before_turn: int | None = None) -> bool:
+        """Whether a trigger that expects escalation had fired before the given turn."""
+        limit = len(self.turns) + 1 if before_turn is None else before_turn
+        for trigger_id, at in self.fired.items():
+            trigger = self.scenario.trigger(trigger_id)
+            if trigger is not None and trigger.escalate and at < limit:
+                return True
+        return False
+
+    def _reaction(
+        self, node: Node, found: Analysis, facts: ReplyFacts, branch: Branch | None
+    ) -> str | None:
+        """Return the id of the first default reaction this reply earns, if any.
+
+        A reaction the tutor's branch already answers (the branch tests the same move) is
+        left to the branch, so the customer does not react twice to one thing.
+        """
+        overrides = self.scenario.reactions
+        tested = _tested_ids(branch)
+        for reaction_id in REACTION_ORDER:
+            override = overrides.get(reaction_id)
+            if override is not None and not override.enabled:
+                continue
+            if tested & REACTION_MOVES.get(reaction_id, frozenset()):
+                continue
+            if _earns(reaction_id, node, found, facts, self.escalation_needed()):
+                return reaction_id
+        return None
+
+    def _reaction_mood(self, reaction_id: str) -> int:
+        override = self.scenario.reactions.get(reaction_id)
+        if override is not None and override.mood is not None:
+            return override.mood
+        return default_reactions()[reaction_id].mood
+
+    def _reaction_text(self, reaction_id: str, mood: int) -> tuple[DefaultReaction, str]:
+        reaction = default_reactions()[reaction_id]
+        override = self.scenario.reactions.get(reaction_id)
+        if override is not None and override.say is not None:
+            return reaction, override.say
+        return reaction, pick_line(reaction.say, mood)
+
+
+REACTION_MOVES: Mapping[str, frozenset[str]] = {
+    "dismissed": frozenset({"dismiss"}),
+    "blamed": frozenset({"blame"}),
+    "missing_apology": frozenset({"apologise", "non_apology"}),
+    "premature_escalation": frozenset({"escalate"}),
+    "question_for_question": frozenset({"listen"}),
+}
+"""The moves each default reaction watches; a branch that tests them answers it instead."""
+
+
+def _tested_ids(branch: Branch | None) -> frozenset[str]:
+    if branch is None or branch.when is None:
+        return frozenset()
+    when = branch.when
+    return frozenset((*when.all, *when.any, *when.none))
+
+
+def _choose(
+    branches: Sequence[Branch], found: Analysis, facts: ReplyFacts, reply: str, mood: int
+) -> tuple[int | None, Branch | None]:
+    """Return the first branch whose condition the reply meets (or the ``otherwise``)."""
+    for i, branch in enumerate(branches):
+        if branch.otherwise or (
+            branch.when is not None and meets(branch.when, found, facts, reply, mood)
+        ):
+            return i, branch
+    return None, None
+
+
+def meets(condition: Condition, found: Analysis, facts: ReplyFacts, reply: str, mood: int) -> bool:
+    """Whether a reply (its analysis and facts) at ``mood`` meets a branch's condition."""
+    ids = set(found.ids)
+    if condition.all and not ids.issuperset(condition.all):
+        return False
+    if condition.any and ids.isdisjoint(condition.any):
+        return False
+    if condition.none and not ids.isdisjoint(condition.none):
+        return False
+    if condition.cites and facts.cited.isdisjoint(condition.cites):
+        return False
+    if condition.keywords:
+        text = reply.lower()
+        if not any(find_phrase(k, text) is not None for k in condition.keywords):
+            return False
+    if condition.mood_at_least is not None and mood < condition.mood_at_least:
+        return False
+    return not (condition.mood_at_most is not None and mood > condition.mood_at_most)
+
+
+def _evidence_for(condition: Condition, found: Analysis) -> list[Evidence]:
+    wanted = [*condition.all, *condition.any]
+    return [e for move_id in wanted if (e := found.first_evidence(move_id)) is not None]
+
+
+_ENGAGING = frozenset(
+    {
+        "explain",
+        "resolve",
+        "acknowledge",
+        "investigate",
+        "escalate",
+        "ownership",
+        "policy_reference",
+    }
+)
+
+
+def _earns(
+    reaction_id: str, node: Node, found: Analysis, facts: ReplyFacts, escalation_needed: bool
+) -> bool:
+    """Whether a reply earns a default reaction (see ``rubrics/reactions.yaml``)."""
+    ids = set(found.ids)
+    if reaction_id == "dismissed":
+        return "dismiss" in ids
+    if reaction_id == "blamed":
+        return "blame" in ids
+    if reaction_id == "missing_apology":
+        return Ask.APOLOGY in node.asks and "apologise" not in ids
+    if reaction_id == "premature_escalation":
+        return (
+            "escalate" in ids
+            and not escalation_needed
+            and Ask.MANAGER not in node.asks
+            and not ids & {"resolve", "investigate"}
+        )
+    if reaction_id == "question_for_question":
+        return Ask.ANSWER in node.asks and "listen" in ids and not ids & _ENGAGING
+    if reaction_id == "ignored":
+        return not found.moves and not found.flags and not facts.cited
+    return False
+
+
+def _reaction_evidence(reaction_id: str, found: Analysis) -> list[Evidence]:
+    move_id = {
+        "dismissed": "dismiss",
+        "blamed": "blame",
+        "premature_escalation": "escalate",
+        "question_for_question": "listen",
+    }.get(reaction_id)
+    if move_id is None:
+        return []
+    first = found.first_evidence(move_id)
+    return [first] if first is not None else []
+
+
+def _describe(branch: Branch, node: Node) -> str:
+    """Say in words why a branch was taken, when the tutor gave no ``because``."""
+    if branch.otherwise:
+        return f"no other branch of '{node.id}' applied"
+    when = branch.when
+    assert when is not None
+    parts: list[str] = []
+    if when.all:
+        parts.append("the reply made " + " and ".join(when.all))
+    if when.any:
+        parts.append("the reply made " + " or ".join(when.any))
+    if when.none:
+        parts.append("the reply made no " + " or ".join(when.none))
+    if when.cites:
+        parts.append("the reply named " + " or ".join(when.cites))
+    if when.keywords:
+        parts.append("the reply mentioned " + " or ".join(f"'{k}'" for k in when.keywords))
+    if when.mood_at_least is not None or when.mood_at_most is not None:
+        parts.append("of the customer's mood")
+    return ", and ".join(parts) or f"branch to '{branch.goto}'"
+
+
+def play(scenario: Scenario, replies: Iterable[str]) -> Session:
+    """Play ``replies`` through ``scenario`` headless; stops early if it ends first."""
+    session = Session(scenario)
+    for reply in replies:
+        if session.finished:
+            break
+        session.step(reply)
+    return session
+
+
+def turn_to_dict(turn: Turn) -> dict[str, Any]:
+    """Return a turn as JSON-ready data (the shape transcripts store)."""
+    return {
+        "number": turn.number,
+        "node": turn.node,
+        "customer": turn.customer,
+        "reply": turn.reply,
+        "moves": list(turn.analysis.moves),
+        "flags": list(turn.analysis.flags),
+        "evidence": [e.to_dict() for e in turn.analysis.evidence],
+        "findings": [f.to_dict() for f in turn.facts.findings],
+        "branch": turn.branch,
+        "reaction": turn.reaction,
+        "mood": turn.mood_after,
+        "mood_before": turn.mood_before,
+        "next_node": turn.next_node,
+        "response": turn.response,
+        "triggers": list(turn.triggers),
+        "outcome": turn.outcome,
+        "because": list(turn.because),
+    }

@@ -1,0 +1,275 @@
+"""What a reply did in one scenario: the policies and laws it named, the law it got wrong,
+and the promises it made beyond the learner's authority.
+
+The move detector (:func:`roleplay.core.analyse.analyse`) knows nothing of a scenario; this
+module reads the same reply against the scenario's policies (their cue words and authority
+limits) and the shared legislation catalogue. Every finding quotes the learner's words with
+their position, as the move evidence does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from roleplay.core.analysis import Analysis
+from roleplay.core.legislation import Catalogue, bundled_catalogue
+from roleplay.core.scenario import Policy, Scenario
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ’", "abcdefghijklmnopqrstuvwxyz'")
+_AMOUNT = re.compile(
+    r"£\s?(\d{1,6}(?:,\d{3})*(?:\.\d{1,2})?)|(\d{1,6}(?:\.\d{1,2})?)\s?(?:pounds|quid)\b"
+)
+_ACTION_WORDS = {
+    "refund": ("refund", "money back", "reimburse"),
+    "compensation": ("compensat", "goodwill", "gesture"),
+    "credit": ("credit",),
+    "replacement": ("replace", "new one", "send another"),
+    "discount": ("discount", "% off", "reduction"),
+    "waive_fee": ("waive", "take the fee off", "remove the fee", "cancel the fee", "knock off"),
+    "goodwill": ("goodwill", "gesture"),
+}
+FUZZY_CUE = 88
+"""How close (rapidfuzz partial ratio, 0–100) a phrase must be to a cue to count as it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A policy or law named, a law misstated, or a promise beyond authority, with its words.
+
+    ``kind`` is ``policy``, ``law``, ``misstatement`` or ``beyond_authority``; ``ref`` the id of
+    the policy or law; ``detail`` the correction (misstatements) or the limit broken.
+    """
+
+    kind: str
+    ref: str
+    name: str
+    start: int
+    end: int
+    quote: str
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the finding as JSON-ready data."""
+        out: dict[str, object] = {
+            "kind": self.kind,
+            "ref": self.ref,
+            "name": self.name,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+        }
+        if self.detail:
+            out["detail"] = self.detail
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyFacts:
+    """Everything :func:`reply_facts` found in one reply."""
+
+    findings: tuple[Finding, ...] = ()
+
+    def of(self, kind: str) -> tuple[Finding, ...]:
+        """Return the findings of one kind, in reply order."""
+        return tuple(f for f in self.findings if f.kind == kind)
+
+    @property
+    def cited(self) -> frozenset[str]:
+        """Ids of every policy and law the reply named."""
+        return frozenset(f.ref for f in self.findings if f.kind in ("policy", "law"))
+
+
+def _lower(text: str) -> str:
+    """Lower-case ASCII letters only, so every offset stays the same as in the reply."""
+    return text.translate(_ASCII_LOWER)
+
+
+def find_phrase(phrase: str, text: str) -> tuple[int, int] | None:
+    """Find ``phrase`` in ``text`` (already lower-cased), tolerating small misspellings.
+
+    Returns the span of the best match, or None. Short phrases must match whole words.
+    """
+    want = _lower(phrase).strip()
+    if not want:
+        return None
+    exact = re.search(rf"(?<![\w]){re.escape(want)}(?![\w])", text)
+    if exact:
+        return exact.start(), exact.end()
+    if len(want) < 6 or len(text) > 20_000:
+        return None
+    aligned = fuzz.partial_ratio_alignment(want, text, score_cutoff=FUZZY_CUE)
+    if aligned is None:
+        return None
+    start, end = aligned.dest_start, aligned.dest_end
+    # Widen to whole words, so the quote is what the learner wrote.
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span to its sentence, for quoting."""
+    left = max(text.rfind(".", 0, start), text.rfind("!", 0, start), text.rfind("?", 0, start))
+    right_candidates = [i for i in (text.find(c, end) for c in ".!?") if i >= 0]
+    right = min(right_candidates) + 1 if right_candidates else len(text)
+    left = left + 1
+    while left < start and text[left].isspace():
+        left += 1
+    return left, right
+
+
+def reply_facts(
+    reply: str,
+    analysis: Analysis,
+    scenario: Scenario | None = None,
+    catalogue: Catalogue | None = None,
+) -> ReplyFacts:
+    """Find the policies and laws ``reply`` names, the law it misstates and any promise it
+    makes beyond the learner's authority (a remedy larger than a policy's limit, with no
+    escalation in the same reply)."""
+    catalogue = catalogue or bundled_catalogue()
+    text = _lower(reply)
+    findings: list[Finding] = []
+    if scenario is not None:
+        for policy in scenario.organisation.policies:
+            for cue in policy.cues:
+                span = find_phrase(cue, text)
+                if span is not None:
+                    findings.append(_found("policy", policy.id, policy.name, reply, span))
+                    break
+    for law in catalogue.laws:
+        for cue in law.cues:
+            span = find_phrase(cue, text)
+            if span is not None:
+                findings.append(_found("law", law.id, law.name, reply, span))
+                break
+    normalised = _contractions(text)
+    for law in catalogue.laws:
+        for wrong in law.misstatements:
+            hit = _compiled(wrong.says).search(normalised.text)
+            if hit is not None:
+                span = normalised.original(hit.start(), hit.end())
+                findings.append(
+                    _found("misstatement", law.id, law.name, reply, span, wrong.correction)
+                )
+    if scenario is not None and analysis.has("resolve") and not analysis.has("escalate"):
+        findings.extend(_beyond_authority(reply, text, scenario.organisation.policies))
+    findings.sort(key=lambda f: (f.start, f.kind))
+    return ReplyFacts(tuple(findings))
+
+
+def _found(
+    kind: str, ref: str, name: str, reply: str, span: tuple[int, int], detail: str = ""
+) -> Finding:
+    start, end = span
+    return Finding(kind, ref, name, start, end, reply[start:end], detail)
+
+
+def _beyond_authority(reply: str, text: str, policies: tuple[Policy, ...]) -> list[Finding]:
+    """Promises of a remedy above a policy's limit (or of one the learner may not give)."""
+    out: list[Finding] = []
+    amounts = [
+        (float((m.group(1) or m.group(2)).replace(",", "")), m.start(), m.end())
+        for m in _AMOUNT.finditer(text)
+    ]
+    for policy in policies:
+        for limit in policy.limits:
+            words = _ACTION_WORDS.get(limit.action, (limit.action,))
+            spans = [(m.start(), m.end()) for w in words for m in re.finditer(re.escape(w), text)]
+            if not spans:
+                continue
+            if limit.up_to is None:
+                start, end = _sentence_around(reply, *spans[0])
+                detail = f"a {limit.action.replace('_', ' ')} needs {limit.needs}"
+                out.append(
+                    Finding(
+                        "beyond_authority",
+                        policy.id,
+                        policy.name,
+                        start,
+                        end,
+                        reply[start:end],
+                        detail,
+                    )
+                )
+                continue
+            for amount, a_start, a_end in amounts:
+                near = any(abs(a_start - s) < 80 for s, _e in spans)
+                if near and amount > limit.up_to:
+                    start, end = _sentence_around(reply, a_start, a_end)
+                    detail = (
+                        f"{limit.action.replace('_', ' ')} of £{amount:g} is above the "
+                        f"£{limit.up_to:g} limit: it needs {limit.needs}"
+                    )
+                    out.append(
+                        Finding(
+                            "beyond_authority",
+                            policy.id,
+                            policy.name,
+                            start,
+                            end,
+                            reply[start:end],
+                            detail,
+                        )
+                    )
+                    break
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Spelt:
+    """Text with contractions spelt out, and a map back to the original offsets."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        return self.origin[start], self.origin[max(start, end - 1)] + 1
+
+
+_CONTRACTIONS = {
+    "can't": "can not",
+    "cannot": "can not",
+    "won't": "will not",
+    "don't": "do not",
+    "isn't": "is not",
+    "aren't": "are not",
+    "i'm": "i am",
+    "we're": "we are",
+    "you're": "you are",
+    "it's": "it is",
+    "that's": "that is",
+    "we'll": "we will",
+    "i'll": "i will",
+    "you'll": "you will",
+    "you've": "you have",
+    "we've": "we have",
+}
+_CONTRACTION = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in _CONTRACTIONS) + r")\b")
+
+
+def _contractions(text: str) -> _Spelt:
+    out: list[str] = []
+    origin: list[int] = []
+    last = 0
+    for m in _CONTRACTION.finditer(text):
+        out.append(text[last : m.start()])
+        origin.extend(range(last, m.start()))
+        spelt = _CONTRACTIONS[m.group()]
+        out.append(spelt)
+        origin.extend([m.start()] * (len(spelt) - 1) + [m.end() - 1])
+        last = m.end()
+    out.append(text[last:])
+    origin.extend(range(last, len(text)))
+    return _Spelt("".join(out), tuple(origin))
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)

@@ -1,0 +1,473 @@
+"""Scenarios as typed, immutable models: what tutors write in ``scenarios/*.yaml``.
+
+A scenario describes an organisation (its customer-service promise as specific commitments,
+and the policies a learner may cite, with the authority limits they set), the laws that
+apply (ids in the shared catalogue ``rubrics/legislation.yaml``), the customer, the
+escalation triggers, and the conversation as nodes. Each node has what the customer says
+(varying with their mood) and branches that test what the learner's reply did and lead to
+the next node with a change of mood. A node with an ``outcome`` ends the conversation.
+
+The models validate everything a single file can show (ids, ranges, required fields);
+references between parts (a branch's ``goto``, a cited policy) are checked by
+:mod:`roleplay.core.lint`, which reports every problem with its line and column.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from roleplay.core import moves
+from roleplay.core.errors import InvalidFileError, UnknownIdError
+from roleplay.core.problems import Problem, has_errors
+from roleplay.core.source import load_yaml, unknown_id_error, validate_model
+
+MOOD_MIN: Final = 0
+MOOD_MAX: Final = 10
+
+
+class Band(StrEnum):
+    """How the customer feels, as a band of the 0–10 mood scale (0 is furious)."""
+
+    FURIOUS = "furious"
+    ANGRY = "angry"
+    UNHAPPY = "unhappy"
+    CALM = "calm"
+    SATISFIED = "satisfied"
+
+
+BANDS: Final[tuple[Band, ...]] = tuple(Band)
+_BAND_FLOORS: Final = {
+    Band.FURIOUS: 0,
+    Band.ANGRY: 3,
+    Band.UNHAPPY: 5,
+    Band.CALM: 7,
+    Band.SATISFIED: 9,
+}
+
+
+def band_of(mood: int) -> Band:
+    """Return the band a mood falls in: 0–2 furious, 3–4 angry, 5–6 unhappy, 7–8 calm, 9–10 satisfied."""
+    found = Band.FURIOUS
+    for band, floor in _BAND_FLOORS.items():
+        if mood >= floor:
+            found = band
+    return found
+
+
+def clamp_mood(mood: int) -> int:
+    """Keep a mood on the 0–10 scale."""
+    return max(MOOD_MIN, min(MOOD_MAX, mood))
+
+
+class Channel(StrEnum):
+    """How the customer is in touch."""
+
+    PHONE = "phone"
+    CHAT = "chat"
+    EMAIL = "email"
+    FACE_TO_FACE = "face_to_face"
+
+
+class Difficulty(StrEnum):
+    """How hard the scenario is, for the picker."""
+
+    FOUNDATION = "foundation"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+
+class OutcomeKind(StrEnum):
+    """The named ends a conversation can reach."""
+
+    RESOLVED = "resolved"
+    ESCALATED = "escalated_correctly"
+    CUSTOMER_LOST = "customer_lost"
+    OMBUDSMAN = "ombudsman"
+
+
+GOOD_OUTCOMES: Final = frozenset({OutcomeKind.RESOLVED, OutcomeKind.ESCALATED})
+
+
+class TriggerKind(StrEnum):
+    """What makes escalation the right move."""
+
+    LEGAL_THREAT = "legal_threat"
+    VULNERABILITY = "vulnerability"
+    BEYOND_AUTHORITY = "beyond_authority"
+    REPEATED_FAILURE = "repeated_failure"
+    SAFETY = "safety"
+
+
+class Ask(StrEnum):
+    """What the customer is asking for at a node; default reactions watch for it."""
+
+    APOLOGY = "apology"
+    ANSWER = "answer"
+    REMEDY = "remedy"
+    MANAGER = "manager"
+
+
+def _known_id(value: str) -> str:
+    if not moves.is_known(value):
+        raise unknown_id_error("move or flag", value, moves.ALL_IDS)
+    return value
+
+
+IdText = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", min_length=1, max_length=64)]
+"""An id a tutor writes: lower-case letters, digits, hyphens and underscores."""
+
+MoveOrFlag = Annotated[
+    str, AfterValidator(_known_id), Field(json_schema_extra={"enum": list(moves.ALL_IDS)})
+]
+Text = Annotated[str, Field(min_length=1)]
+Mood = Annotated[int, Field(ge=MOOD_MIN, le=MOOD_MAX)]
+MoodChange = Annotated[int, Field(ge=-10, le=10)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Commitment(_Model):
+    """One specific commitment of the customer-service promise (not a slogan)."""
+
+    id: IdText
+    aspect: Literal["response_time", "quality", "attitude", "accuracy", "other"]
+    text: Text
+
+
+class AuthorityLimit(_Model):
+    """What a learner may do without someone more senior, e.g. refunds up to £50."""
+
+    action: Literal[
+        "refund", "compensation", "credit", "replacement", "discount", "waive_fee", "goodwill"
+    ]
+    up_to: float | None = Field(default=None, ge=0)
+    """The largest amount in pounds the learner may give; None means none at all."""
+    needs: Text = "a manager"
+    """Who must approve more, in the words a learner would use."""
+
+
+class Policy(_Model):
+    """An organisational policy a learner may cite by name."""
+
+    id: IdText
+    name: Text
+    summary: Text
+    cues: tuple[Text, ...] = Field(min_length=1)
+    """Words that count as citing it ("returns policy", "30-day")."""
+    limits: tuple[AuthorityLimit, ...] = ()
+
+
+class Organisation(_Model):
+    """Who the learner works for: its name, its promise and its policies."""
+
+    name: Text
+    promise: tuple[Commitment, ...] = Field(min_length=1)
+    policies: tuple[Policy, ...] = ()
+
+
+class Customer(_Model):
+    """The customer: who they are, what happened, how they feel, how long they will last."""
+
+    name: Text
+    situation: Text
+    mood: Mood = 3
+    patience: int = Field(default=3, ge=1, le=10)
+    """How many replies in a row may make things worse before the customer gives up."""
+
+
+class Trigger(_Model):
+    """Something that, once it happens, makes escalation the expected move (or not)."""
+
+    id: IdText
+    kind: TriggerKind
+    description: Text
+    escalate: bool = True
+    """Whether escalating is expected once this has fired."""
+
+
+class Condition(_Model):
+    """What a branch tests in the learner's reply and the conversation so far.
+
+    Every list that is given must be satisfied: ``all`` ids present, at least one of
+    ``any``, none of ``none``, at least one of ``cites`` (policy or law ids), at least one
+    of ``keywords`` (spelling-tolerant), and the mood within the bounds given.
+    """
+
+    all: tuple[MoveOrFlag, ...] = ()
+    any: tuple[MoveOrFlag, ...] = ()
+    none: tuple[MoveOrFlag, ...] = ()
+    cites: tuple[IdText, ...] = ()
+    keywords: tuple[Text, ...] = ()
+    mood_at_least: Mood | None = None
+    mood_at_most: Mood | None = None
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Condition:
+        if not (
+            self.all
+            or self.any
+            or self.none
+            or self.cites
+            or self.keywords
+            or self.mood_at_least is not None
+            or self.mood_at_most is not None
+        ):
+            raise ValueError("a condition must test something; use 'otherwise: true' instead")
+        return self
+
+
+class Branch(_Model):
+    """Where the conversation goes when the reply meets ``when`` (or ``otherwise``)."""
+
+    when: Condition | None = None
+    otherwise: bool = False
+    goto: IdText
+    mood: MoodChange = 0
+    say: Text | None = None
+    """A line the customer says first, before the next node's line."""
+    because: Text | None = None
+    """Why the customer reacts so, in words the debrief can quote."""
+
+    @model_validator(mode="after")
+    def _when_or_otherwise(self) -> Branch:
+        if (self.when is not None) != self.otherwise:
+            return self
+        raise ValueError("a branch needs either 'when' or 'otherwise: true', not both")
+
+
+CustomerLine = (
+    Text | dict[Literal["furious", "angry", "unhappy", "calm", "satisfied", "default"], Text]
+)
+
+
+class Node(_Model):
+    """One point of the conversation: the customer speaks, the learner replies."""
+
+    id: IdText
+    customer: CustomerLine
+    asks: tuple[Ask, ...] = ()
+    triggers: tuple[IdText, ...] = ()
+    """Triggers that fire when the conversation reaches this node."""
+    branches: tuple[Branch, ...] = ()
+    outcome: OutcomeKind | None = None
+
+    @model_validator(mode="after")
+    def _ends_or_goes_on(self) -> Node:
+        if self.outcome is None and not self.branches:
+            raise ValueError("a node needs branches, or an outcome to end the conversation")
+        if self.outcome is not None and self.branches:
+            raise ValueError("a node with an outcome ends the conversation: remove its branches")
+        return self
+
+    def line(self, mood: int) -> str:
+        """Return what the customer says here at ``mood`` (the nearest band written)."""
+        return pick_line(self.customer, mood)
+
+
+def pick_line(lines: str | dict[str, str], mood: int) -> str:
+    """Choose the line for ``mood``: its band's, else ``default``, else the nearest band's."""
+    if isinstance(lines, str):
+        return lines
+    want = band_of(mood)
+    if want.value in lines:
+        return lines[want.value]
+    if "default" in lines:
+        return lines["default"]
+    index = BANDS.index(want)
+    for band in sorted(BANDS, key=lambda b: (abs(BANDS.index(b) - index), -BANDS.index(b))):
+        if band.value in lines:
+            return lines[band.value]
+    return next(iter(lines.values()))
+
+
+class Reaction(_Model):
+    """A scenario's own version of a default reaction (see ``rubrics/reactions.yaml``)."""
+
+    say: Text | None = None
+    mood: MoodChange | None = None
+    enabled: bool = True
+
+
+class Expectation(_Model):
+    """What a self-test's scripted replies must reach."""
+
+    outcome: OutcomeKind | None = None
+    node: IdText | None = None
+    score: tuple[int, int] | None = None
+    """The lowest and highest acceptable debrief score, 0–100."""
+
+    @model_validator(mode="after")
+    def _expects_something(self) -> Expectation:
+        if self.outcome is None and self.node is None and self.score is None:
+            raise ValueError("a self-test must expect an outcome, a node or a score range")
+        if self.score is not None and not 0 <= self.score[0] <= self.score[1] <= 100:
+            raise ValueError("score must be [lowest, highest] within 0–100")
+        return self
+
+
+class SelfTest(_Model):
+    """Scripted learner replies and what they must reach, checked by ``roleplay validate``."""
+
+    name: Text
+    replies: tuple[Text, ...] = Field(min_length=1)
+    framework: str | None = None
+    expect: Expectation
+
+
+class Scenario(_Model):
+    """A complete complaint scenario."""
+
+    id: IdText
+    title: Text
+    sector: Text
+    channel: Channel
+    difficulty: Difficulty
+    brief: Text
+    """What the learner reads before starting: who they are and what has happened."""
+    framework: str = "LATER"
+    """The complaint-handling model suggested for this scenario."""
+    organisation: Organisation
+    legislation: tuple[IdText, ...] = ()
+    customer: Customer
+    triggers: tuple[Trigger, ...] = ()
+    start: IdText | None = None
+    """The first node (default: the first one written)."""
+    nodes: tuple[Node, ...] = Field(min_length=1)
+    reactions: dict[str, Reaction] = Field(default_factory=dict)
+    tests: tuple[SelfTest, ...] = ()
+
+    @property
+    def start_node(self) -> str:
+        """The id of the node the conversation starts at."""
+        return self.start or self.nodes[0].id
+
+    def node(self, node_id: str) -> Node:
+        """Return the node with this id (KeyError when there is none)."""
+        for node in self.nodes:
+            if node.id == node_id:
+                return node
+        raise KeyError(node_id)
+
+    def policy(self, policy_id: str) -> Policy | None:
+        """Return the policy with this id, or None."""
+        return next((p for p in self.organisation.policies if p.id == policy_id), None)
+
+    def trigger(self, trigger_id: str) -> Trigger | None:
+        """Return the trigger with this id, or None."""
+        return next((t for t in self.triggers if t.id == trigger_id), None)
+
+
+def content_hash(text: str | bytes) -> str:
+    """Return the SHA-256 of a scenario file's content, recorded in every transcript."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.sha256(data).hexdigest()
+
+
+def scenario_schema() -> dict[str, Any]:
+    """Return the JSON Schema of a scenario file, from the model that validates it."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "roleplay scenario"
+    return schema
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedScenario:
+    """A scenario with the file it came from and that file's content hash."""
+
+    scenario: Scenario
+    path: Path
+    digest: str
+
+
+def scenarios_dir() -> Path:
+    """Return the folder of bundled scenarios (inside the wheel, or at the repository root)."""
+    packaged = resources.files("roleplay").joinpath("scenarios")
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "scenarios"
+
+
+def load_scenario(path: Path) -> tuple[LoadedScenario | None, list[Problem]]:
+    """Load and validate one scenario file; every problem comes back with its position."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(str(path), 0, 0, "io", f"cannot read: {exc.strerror or exc}")]
+    text = raw.decode("utf-8", errors="replace")
+    data, smap, problems = load_yaml(path, text if "\ufffd" not in text else None)
+    if data is None:
+        return None, problems
+    model, found = validate_model(Scenario, data, smap)
+    problems.extend(found)
+    if model is None:
+        return None, problems
+    return LoadedScenario(model, path, content_hash(raw)), problems
+
+
+def load_scenario_dir(folder: Path) -> tuple[dict[str, LoadedScenario], list[Problem]]:
+    """Load every ``*.yaml`` scenario in ``folder``, keyed by id, with every problem."""
+    found: dict[str, LoadedScenario] = {}
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return found, problems
+    for path in sorted(folder.glob("*.yaml")):
+        loaded, file_problems = load_scenario(path)
+        problems.extend(file_problems)
+        if loaded is None:
+            continue
+        if loaded.scenario.id in found:
+            other = found[loaded.scenario.id].path.name
+            problems.append(
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    "duplicate-id",
+                    f"scenario id '{loaded.scenario.id}' is already used by {other}",
+                )
+            )
+            continue
+        found[loaded.scenario.id] = loaded
+    return found, problems
+
+
+@functools.cache
+def bundled_scenarios() -> dict[str, LoadedScenario]:
+    """Return the bundled scenarios by id; raises InvalidFileError if one is broken."""
+    found, problems = load_scenario_dir(scenarios_dir())
+    if has_errors(problems):
+        raise InvalidFileError(problems)
+    return found
+
+
+def find_scenario(id_or_path: str, extra: Path | None = None) -> LoadedScenario:
+    """Return a scenario by bundled id, by id in ``extra`` (a tutor's folder), or by path.
+
+    Raises InvalidFileError for a file with problems and UnknownIdError for an unknown id.
+    """
+    path = Path(id_or_path)
+    if path.suffix in (".yaml", ".yml") or path.is_file():
+        loaded, problems = load_scenario(path)
+        if loaded is None or has_errors(problems):
+            raise InvalidFileError(problems)
+        return loaded
+    known = dict(bundled_scenarios())
+    if extra is not None:
+        more, problems = load_scenario_dir(extra)
+        if has_errors(problems):
+            raise InvalidFileError(problems)
+        known.update(more)
+    if id_or_path in known:
+        return known[id_or_path]
+    raise UnknownIdError("scenario", id_or_path, sorted(known))

@@ -142,6 +142,8 @@ class Commitment(_Model):
     id: IdText
     aspect: Literal["response_time", "quality", "attitude", "accuracy", "other"]
     text: Text
+    cues: tuple[Text, ...] = ()
+    """Words that count as naming this commitment in a reply ("next-day delivery")."""
 
 
 class AuthorityLimit(_Model):

@@ -278,7 +278,9 @@ def _judge(point: MarkingPoint, session: Session, cov: Coverage, verdict: str) -
     return PointResult(point.id, point.text, point.source, status, tuple(evidence), missing)
 
 
-def _promise_breach_recovered(session: Session, cov: Coverage, verdict: str) -> tuple[Status, list[Quote], str]:
+def _promise_breach_recovered(
+    session: Session, cov: Coverage, verdict: str
+) -> tuple[Status, list[Quote], str]:
     turns = session.turns
     recognised = _first(turns, ["acknowledge", "apologise"])
     recovered = _first(turns, ["resolve", "escalate"])
@@ -290,7 +292,9 @@ def _promise_breach_recovered(session: Session, cov: Coverage, verdict: str) -> 
     return "not_met", [], "the failure was neither recognised nor put right"
 
 
-def _promise_referenced(session: Session, cov: Coverage, verdict: str) -> tuple[Status, list[Quote], str]:
+def _promise_referenced(
+    session: Session, cov: Coverage, verdict: str
+) -> tuple[Status, list[Quote], str]:
     from roleplay.core.facts import find_phrase
 
     commitments = session.scenario.organisation.promise
@@ -300,16 +304,20 @@ def _promise_referenced(session: Session, cov: Coverage, verdict: str) -> tuple[
             for cue in commitment.cues:
                 span = find_phrase(cue, text)
                 if span is not None:
-                    return "met", [Quote(turn.number, turn.reply[span[0] : span[1]], commitment.id)], ""
-    named = [
-        Quote(t.number, f.quote, f.name) for t in session.turns for f in t.facts.of("policy")
-    ]
+                    return (
+                        "met",
+                        [Quote(turn.number, turn.reply[span[0] : span[1]], commitment.id)],
+                        "",
+                    )
+    named = [Quote(t.number, f.quote, f.name) for t in session.turns for f in t.facts.of("policy")]
     if named:
         return "partial", named[:1], "a policy was named, but no commitment of the service promise"
     return "not_met", [], "no part of the service promise was named"
 
 
-def _alternatives_or_escalation(session: Session, cov: Coverage, verdict: str) -> tuple[Status, list[Quote], str]:
+def _alternatives_or_escalation(
+    session: Session, cov: Coverage, verdict: str
+) -> tuple[Status, list[Quote], str]:
     turns = session.turns
     offered = _first(turns, ["resolve", "escalate"])
     refused = [
@@ -327,23 +335,35 @@ def _alternatives_or_escalation(session: Session, cov: Coverage, verdict: str) -
     return "not_met", refused[:1], "no alternative was offered and nothing was escalated"
 
 
-def _policy_cited_with_decision(session: Session, cov: Coverage, verdict: str) -> tuple[Status, list[Quote], str]:
+def _policy_cited_with_decision(
+    session: Session, cov: Coverage, verdict: str
+) -> tuple[Status, list[Quote], str]:
     with_decision: list[Quote] = []
     alone: list[Quote] = []
     for turn in session.turns:
         for finding in turn.facts.of("policy"):
             quote = Quote(turn.number, finding.quote, finding.name)
-            decides = turn.analysis.has("resolve") or turn.analysis.has("explain") or turn.analysis.has("escalate")
+            decides = (
+                turn.analysis.has("resolve")
+                or turn.analysis.has("explain")
+                or turn.analysis.has("escalate")
+            )
             (with_decision if decides else alone).append(quote)
     if with_decision:
         return "met", with_decision[:2], ""
     generic = _first(session.turns, ["policy_reference"])
     if alone or generic:
-        return "partial", (alone or generic)[:1], "a policy was named but not used to justify a decision"
+        return (
+            "partial",
+            (alone or generic)[:1],
+            "a policy was named but not used to justify a decision",
+        )
     return "not_met", [], "no company policy was named"
 
 
-def _professional_tone(session: Session, cov: Coverage, verdict: str) -> tuple[Status, list[Quote], str]:
+def _professional_tone(
+    session: Session, cov: Coverage, verdict: str
+) -> tuple[Status, list[Quote], str]:
     flagged = [
         Quote(t.number, e.quote, e.move)
         for t in session.turns
@@ -357,10 +377,16 @@ def _professional_tone(session: Session, cov: Coverage, verdict: str) -> tuple[S
     serious = [q for q in flagged if q.what in ("dismiss", "blame")]
     if serious:
         return "not_met", flagged[:3], "at least one reply blamed or dismissed the customer"
-    return "partial", flagged[:2], "a reply apologised for the customer's feelings instead of the problem"
+    return (
+        "partial",
+        flagged[:2],
+        "a reply apologised for the customer's feelings instead of the problem",
+    )
 
 
-def _escalation_when_triggered(session: Session, cov: Coverage, verdict: str) -> tuple[Status, list[Quote], str]:
+def _escalation_when_triggered(
+    session: Session, cov: Coverage, verdict: str
+) -> tuple[Status, list[Quote], str]:
     escalations = _first(session.turns, ["escalate"])
     if verdict == "needed_done":
         return "met", escalations, ""
@@ -371,7 +397,9 @@ def _escalation_when_triggered(session: Session, cov: Coverage, verdict: str) ->
     return "not_met", [], "the situation needed escalating and it was not escalated"
 
 
-def _structured_process(session: Session, cov: Coverage, verdict: str) -> tuple[Status, list[Quote], str]:
+def _structured_process(
+    session: Session, cov: Coverage, verdict: str
+) -> tuple[Status, list[Quote], str]:
     met = [s for s in cov.steps if s.met]
     evidence = [
         Quote(s.first_turn or 0, s.evidence.quote, s.id) for s in met if s.evidence is not None
@@ -392,15 +420,19 @@ def _structured_process(session: Session, cov: Coverage, verdict: str) -> tuple[
     return "not_met", evidence, "fewer than half of the model's steps were shown"
 
 
-def _legislation_named(session: Session, cov: Coverage, verdict: str) -> tuple[Status, list[Quote], str]:
+def _legislation_named(
+    session: Session, cov: Coverage, verdict: str
+) -> tuple[Status, list[Quote], str]:
     wanted = set(session.scenario.legislation)
-    named = [
-        (t, f) for t in session.turns for f in t.facts.of("law")
-    ]
+    named = [(t, f) for t in session.turns for f in t.facts.of("law")]
     wrong = [(t, f) for t in session.turns for f in t.facts.of("misstatement")]
     if wrong:
         t, f = wrong[0]
-        return "not_met" if not named else "partial", [Quote(t.number, f.quote, "misstated")], f.detail
+        return (
+            "not_met" if not named else "partial",
+            [Quote(t.number, f.quote, "misstated")],
+            f.detail,
+        )
     relevant = [(t, f) for t, f in named if f.ref in wanted] or named
     if relevant:
         return "met", [Quote(t.number, f.quote, f.name) for t, f in relevant[:2]], ""
@@ -412,19 +444,29 @@ def _legislation_named(session: Session, cov: Coverage, verdict: str) -> tuple[S
     return "not_met", [], "the law that applies was never named"
 
 
-def _listening_and_empathy(session: Session, cov: Coverage, verdict: str) -> tuple[Status, list[Quote], str]:
+def _listening_and_empathy(
+    session: Session, cov: Coverage, verdict: str
+) -> tuple[Status, list[Quote], str]:
     listened = _first(session.turns, ["listen"])
     felt = _first(session.turns, ["empathise"])
     if listened and felt:
         return "met", listened + felt, ""
     if listened or felt:
-        return "partial", listened + felt, "no empathy shown" if listened else "no active listening shown"
+        return (
+            "partial",
+            listened + felt,
+            "no empathy shown" if listened else "no active listening shown",
+        )
     return "not_met", [], "no active listening and no empathy"
 
 
-def _within_authority(session: Session, cov: Coverage, verdict: str) -> tuple[Status, list[Quote], str]:
+def _within_authority(
+    session: Session, cov: Coverage, verdict: str
+) -> tuple[Status, list[Quote], str]:
     breaches = [
-        Quote(t.number, f.quote, f.detail) for t in session.turns for f in t.facts.of("beyond_authority")
+        Quote(t.number, f.quote, f.detail)
+        for t in session.turns
+        for f in t.facts.of("beyond_authority")
     ]
     if breaches:
         return "not_met", breaches[:2], "a promise went beyond the learner's authority"
@@ -452,7 +494,9 @@ def _score(
     cov: Coverage, points: Sequence[PointResult], outcome: str | None, turns: Sequence[Turn]
 ) -> Score:
     steps = 40 * (sum(1 for s in cov.steps if s.met) / len(cov.steps)) if cov.steps else 0.0
-    credit = sum(1.0 if p.status == "met" else 0.5 if p.status == "partial" else 0.0 for p in points)
+    credit = sum(
+        1.0 if p.status == "met" else 0.5 if p.status == "partial" else 0.0 for p in points
+    )
     marks = 40 * credit / len(points) if points else 0.0
     result = 20 * OUTCOME_CREDIT.get(outcome or "", 0.0)
     flagged_turns = sum(1 for t in turns if t.analysis.flags)
@@ -484,7 +528,11 @@ def _causes(session: Session) -> list[str]:
                 f"Turn {turn.number}: the customer's mood {direction} {moved} "
                 f"because {reason}{words}."
             )
-        next_node = session.scenario.node(turn.next_node) if turn.next_node in {n.id for n in session.scenario.nodes} else None
+        next_node = (
+            session.scenario.node(turn.next_node)
+            if turn.next_node in {n.id for n in session.scenario.nodes}
+            else None
+        )
         if next_node is not None and "manager" in [a.value for a in next_node.asks]:
             out.append(
                 f"The customer asked for a manager at turn {turn.number + 1} because "
@@ -493,10 +541,16 @@ def _causes(session: Session) -> list[str]:
         for trigger_id in turn.triggers:
             trigger = session.scenario.trigger(trigger_id)
             if trigger is not None:
-                expected = "escalation was expected from then on" if trigger.escalate else "escalation was not called for"
+                expected = (
+                    "escalation was expected from then on"
+                    if trigger.escalate
+                    else "escalation was not called for"
+                )
                 out.append(f"After turn {turn.number}: {trigger.description} ({expected}).")
         if turn.outcome is not None:
-            out.append(f"Turn {turn.number} ended the conversation: {turn.outcome.replace('_', ' ')}.")
+            out.append(
+                f"Turn {turn.number} ended the conversation: {turn.outcome.replace('_', ' ')}."
+            )
         del i
     return out
 
@@ -512,9 +566,7 @@ def _what_went_wrong(turn: Turn) -> str:
     return "; ".join(turn.because) or "did not meet what the customer needed"
 
 
-def _advice(
-    framework: Framework, cov: Coverage, points: Sequence[PointResult]
-) -> list[Advice]:
+def _advice(framework: Framework, cov: Coverage, points: Sequence[PointResult]) -> list[Advice]:
     out: list[Advice] = []
     for step_cov in cov.steps:
         if not step_cov.met:

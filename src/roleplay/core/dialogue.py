@@ -215,9 +215,10 @@ class Session:
         lost = mood == 0 or (self.strikes >= patience and band_of(mood).value == "furious")
         if lost and self._node(next_id).outcome is None:
             next_id = self._lost_node_id()
+            replies = "reply" if self.strikes == 1 else "replies"
             because.append(
-                "the customer ran out of patience after "
-                f"{self.strikes} repl{'y' if self.strikes == 1 else 'ies'} in a row made things worse"
+                f"the customer ran out of patience after {self.strikes} {replies} "
+                "in a row made things worse"
             )
 
         target = self._node(next_id)

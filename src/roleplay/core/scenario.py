@@ -54,7 +54,7 @@ _BAND_FLOORS: Final = {
 
 
 def band_of(mood: int) -> Band:
-    """Return the band a mood falls in: 0–2 furious, 3–4 angry, 5–6 unhappy, 7–8 calm, 9–10 satisfied."""
+    """Return the band of a mood: 0–2 furious, 3–4 angry, 5–6 unhappy, 7–8 calm, 9–10 satisfied."""
     found = Band.FURIOUS
     for band, floor in _BAND_FLOORS.items():
         if mood >= floor:

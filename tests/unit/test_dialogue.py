@@ -1,0 +1,254 @@
+"""The customer reacts to what each reply really did: branches, default reactions, patience."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+
+from roleplay.core.dialogue import ConversationOver, Session, play
+from roleplay.core.scenario import Scenario
+
+BASE = """
+id: test-shop
+title: Test shop
+sector: retail
+channel: chat
+difficulty: foundation
+brief: You work at a test shop.
+organisation:
+  name: Test Shop
+  promise:
+    - id: reply
+      aspect: response_time
+      text: "We reply within a minute."
+      cues: ["within a minute"]
+  policies:
+    - id: returns
+      name: 30-day returns policy
+      summary: Returns within 30 days.
+      cues: ["returns policy"]
+      limits: [{action: refund, up_to: 50, needs: my manager}]
+legislation: [consumer_rights_act]
+customer: {name: Sam, situation: Broken kettle, mood: 5, patience: 2}
+triggers:
+  - {id: threat, kind: legal_threat, description: Threatens court}
+"""
+
+
+def scenario(nodes: str, extra: str = "") -> Scenario:
+    """Build a scenario from the shared header and the given nodes (YAML)."""
+    data: dict[str, Any] = yaml.safe_load(BASE + extra + "nodes:\n" + nodes)
+    return Scenario.model_validate(data)
+
+
+END_NODES = """
+  - {id: good, outcome: resolved, customer: "Thanks."}
+  - {id: bad, outcome: customer_lost, customer: "Bye."}
+"""
+
+
+def one_branch(when: str, mood: int = 1, asks: str = "[]") -> Scenario:
+    return scenario(
+        f"""
+  - id: start
+    asks: {asks}
+    customer: "My kettle broke."
+    branches:
+      - {{when: {when}, goto: good, mood: {mood}}}
+      - {{otherwise: true, goto: bad}}
+"""
+        + END_NODES
+    )
+
+
+@pytest.mark.parametrize(
+    ("when", "reply", "taken"),
+    [
+        ("{all: [apologise, resolve]}", "I'm so sorry, I'll refund you today.", True),
+        ("{all: [apologise, resolve]}", "I'm so sorry about that.", False),
+        ("{any: [investigate, listen]}", "Let me check what happened.", True),
+        ("{none: [dismiss]}", "Thanks for telling me.", True),
+        ("{none: [dismiss]}", "Calm down.", False),
+        ("{cites: [returns]}", "Under our returns policy you can send it back.", True),
+        ("{cites: [consumer_rights_act]}", "The Consumer Rights Act gives you 30 days.", True),
+        ("{keywords: [replacement]}", "I'll send a replacment kettle.", True),
+        ("{mood_at_least: 6}", "Hello.", False),
+        ("{mood_at_most: 5}", "Hello.", True),
+    ],
+)
+def test_each_kind_of_branch_condition_decides_the_path(when: str, reply: str, taken: bool) -> None:
+    turn = Session(one_branch(when)).step(reply)
+    assert (turn.next_node == "good") is taken, turn
+
+
+def test_the_first_matching_branch_wins() -> None:
+    sc = scenario(
+        """
+  - id: start
+    customer: "Hello?"
+    branches:
+      - {when: {any: [apologise]}, goto: good}
+      - {when: {any: [apologise, thank]}, goto: bad}
+      - {otherwise: true, goto: bad}
+"""
+        + END_NODES
+    )
+    assert Session(sc).step("Sorry and thank you.").next_node == "good"
+
+
+@pytest.mark.parametrize(
+    ("reply", "asks", "reaction"),
+    [
+        ("Calm down, there is nothing I can do.", "[]", "dismissed"),
+        ("That's the courier's fault, not ours.", "[]", "blamed"),
+        ("I'll look into it now.", "[apology]", "missing_apology"),
+        ("I'll pass you to my manager.", "[]", "premature_escalation"),
+        ("Which kettle was it?", "[answer]", "question_for_question"),
+        ("Hello there.", "[]", "ignored"),
+        ("I'm sorry, I'll refund you today.", "[apology]", None),
+    ],
+)
+def test_default_reactions_answer_what_the_reply_did(
+    reply: str, asks: str, reaction: str | None
+) -> None:
+    sc = scenario(
+        f"""
+  - id: start
+    asks: {asks}
+    customer: "It broke and I want to know why."
+    branches:
+      - {{otherwise: true, goto: start2}}
+  - id: start2
+    customer: "Well?"
+    branches:
+      - {{otherwise: true, goto: good}}
+"""
+        + END_NODES
+    )
+    turn = Session(sc).step(reply)
+    assert turn.reaction == reaction
+    if reaction is not None:
+        assert turn.mood_after < turn.mood_before
+        assert turn.because, "the debrief needs to know why"
+
+
+def test_a_reaction_the_tutor_answered_in_a_branch_is_not_applied_twice() -> None:
+    sc = one_branch("{any: [dismiss]}", mood=-2)
+    turn = Session(sc).step("Calm down, please.")
+    assert turn.reaction is None
+    assert turn.mood_after == 3
+
+
+def test_a_tutor_can_change_or_switch_off_a_default_reaction() -> None:
+    nodes = (
+        """
+  - id: start
+    customer: "It broke."
+    branches:
+      - {otherwise: true, goto: good}
+"""
+        + END_NODES
+    )
+    changed = scenario(nodes, "reactions:\n  dismissed: {say: 'Oi!', mood: -4}\n")
+    turn = Session(changed).step("Calm down.")
+    assert turn.response.startswith("Oi!") and turn.mood_after == 1
+    off = scenario(nodes, "reactions:\n  dismissed: {enabled: false}\n")
+    assert Session(off).step("Calm down.").reaction is None
+
+
+def test_the_customer_leaves_when_patience_runs_out() -> None:
+    sc = scenario(
+        """
+  - id: start
+    customer: "It broke."
+    branches:
+      - {otherwise: true, goto: start, mood: -1}
+"""
+        + END_NODES
+    )
+    session = play(sc, ["Hmm.", "Well.", "Right.", "OK.", "Fine.", "So."])
+    assert session.outcome == "customer_lost"
+    assert len(session.turns) < 6
+    assert "patience" in " ".join(session.turns[-1].because)
+
+
+def test_triggers_fire_when_their_node_is_reached() -> None:
+    sc = scenario(
+        """
+  - id: start
+    customer: "It broke."
+    branches:
+      - {otherwise: true, goto: threat}
+  - id: threat
+    customer: "I'll see you in court."
+    triggers: [threat]
+    branches:
+      - {when: {any: [escalate]}, goto: good}
+      - {otherwise: true, goto: bad}
+"""
+        + END_NODES
+    )
+    session = Session(sc)
+    first = session.step("I'm sorry to hear that.")
+    assert first.triggers == ("threat",)
+    assert session.escalation_needed()
+    assert session.step("I'm passing this to my manager now.").outcome == "resolved"
+
+
+def test_lines_follow_the_customers_mood() -> None:
+    sc = scenario(
+        """
+  - id: start
+    customer: "It broke."
+    branches:
+      - {when: {any: [apologise]}, goto: next, mood: 3}
+      - {otherwise: true, goto: next, mood: -3}
+  - id: next
+    customer: {furious: "FURIOUS LINE", calm: "CALM LINE"}
+    branches:
+      - {otherwise: true, goto: good}
+"""
+        + END_NODES
+    )
+    assert Session(sc).step("I'm so sorry.").response == "CALM LINE"
+    assert Session(sc).step("Hmm.").response.endswith("FURIOUS LINE")
+
+
+def test_a_finished_conversation_takes_no_more_replies() -> None:
+    session = play(one_branch("{any: [apologise]}"), ["Sorry."])
+    assert session.finished
+    with pytest.raises(ConversationOver):
+        session.step("Anything else?")
+
+
+def test_the_same_replies_always_give_the_same_conversation() -> None:
+    sc = one_branch("{any: [apologise]}")
+    first = play(sc, ["I'm sorry."]).turns
+    second = play(sc, ["I'm sorry."]).turns
+    assert [(t.next_node, t.mood_after, t.response) for t in first] == [
+        (t.next_node, t.mood_after, t.response) for t in second
+    ]
+
+
+def test_a_promise_beyond_authority_is_found() -> None:
+    turn = Session(one_branch("{any: [resolve]}")).step("I'll refund the full £64 today.")
+    breaches = turn.facts.of("beyond_authority")
+    assert breaches and "£50" in breaches[0].detail
+    assert (
+        Session(one_branch("{any: [resolve]}"))
+        .step("I'll refund £20 today.")
+        .facts.of("beyond_authority")
+        == ()
+    )
+
+
+def test_law_misstated_is_caught_with_its_correction() -> None:
+    turn = Session(one_branch("{any: [dismiss]}")).step(
+        "You only had 14 days to return it, so you'll have to take it up with the manufacturer."
+    )
+    wrong = turn.facts.of("misstatement")
+    assert len(wrong) == 2
+    assert any("30 days" in f.detail for f in wrong)
+    assert any("retailer" in f.detail for f in wrong)

@@ -63,8 +63,13 @@ def turn(*found: tuple[str, int, str]) -> Analysis:
 NOTHING = turn()
 
 
-@pytest.mark.parametrize("path", sorted(RUBRICS.glob("*.yaml")), ids=lambda p: p.name)
-def test_every_bundled_rubric_loads_with_no_problems(path: Path) -> None:
+MODEL_FILES = [
+    p for p in sorted(RUBRICS.glob("*.yaml")) if p.stem in {"later", "heat", "aarl", "airl", "lerf"}
+]
+
+
+@pytest.mark.parametrize("path", MODEL_FILES, ids=lambda p: p.name)
+def test_every_bundled_model_loads_with_no_problems(path: Path) -> None:
     framework, problems = load_framework_file(path)
 
     assert [str(p) for p in problems] == []

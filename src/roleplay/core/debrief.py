@@ -373,7 +373,7 @@ def _professional_tone(
     if not session.turns:
         return "not_met", [], "no replies"
     if not flagged:
-        return "met", [Quote(t.number, t.reply[:120], "no red flag") for t in session.turns[:1]], ""
+        return "met", [Quote(t.number, t.reply, "no red flag") for t in session.turns], ""
     serious = [q for q in flagged if q.what in ("dismiss", "blame")]
     if serious:
         return "not_met", flagged[:3], "at least one reply blamed or dismissed the customer"

@@ -1,0 +1,145 @@
+"""The cohort report: one row an attempt, recomputed from each transcript's own replies.
+
+An assessor points ``roleplay report`` at many transcripts or folders. Every transcript is
+checked (its hash chain, and the centre's key where one is set), its replies are played
+through its scenario again and debriefed, and the result becomes one row. A damaged,
+truncated or edited file never stops the report: it becomes a row that says what is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from roleplay.core.debrief import ESCALATION_VERDICTS, Scorecard, debrief
+from roleplay.core.errors import RoleplayError
+from roleplay.core.scenario import LoadedScenario, find_scenario
+from roleplay.core.transcript import Transcript, centre_key, load_transcript, verify
+
+COLUMNS = (
+    "learner",
+    "scenario",
+    "scenario_title",
+    "framework",
+    "date",
+    "score",
+    "steps_met",
+    "points_met",
+    "flags",
+    "escalation",
+    "outcome",
+    "integrity",
+    "file",
+)
+"""The report's columns, in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rescored:
+    """A transcript, its integrity verdict and the scorecard recomputed from its replies."""
+
+    transcript: Transcript
+    integrity: str
+    card: Scorecard
+    scenario_changed: bool
+
+
+def transcript_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Yield the transcript files named, and every ``*.json`` inside the folders named."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.json") if p.is_file())
+        else:
+            yield path
+
+
+def integrity_text(transcript: Transcript, key: bytes | None) -> str:
+    """Say in a few words whether a transcript is as it was saved."""
+    checked = verify(transcript, key)
+    if checked.ok:
+        return (
+            "signed with a centre key and verified"
+            if checked.method.startswith("hmac")
+            else "verified"
+        )
+    return "EDITED: " + "; ".join(checked.problems)
+
+
+def rescore(
+    transcript: Transcript,
+    framework: str | None = None,
+    extra: Path | None = None,
+    key: bytes | None = None,
+) -> Rescored:
+    """Check a transcript and debrief it again from its replies (under ``framework``)."""
+    loaded: LoadedScenario = find_scenario(transcript.scenario.id, extra)
+    card = debrief(loaded.scenario, transcript.replies, framework or transcript.framework)
+    return Rescored(
+        transcript,
+        integrity_text(transcript, key),
+        card,
+        loaded.digest != transcript.scenario.digest,
+    )
+
+
+def report_rows(
+    paths: Iterable[Path], framework: str | None = None, extra: Path | None = None
+) -> list[dict[str, Any]]:
+    """Return one report row per transcript found under ``paths`` (see :data:`COLUMNS`)."""
+    key = centre_key()
+    rows: list[dict[str, Any]] = []
+    for path in transcript_files(paths):
+        try:
+            transcript = load_transcript(path)
+            done = rescore(transcript, framework, extra, key)
+        except RoleplayError as exc:
+            rows.append(_damaged(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+            continue
+        rows.append(row(done, path))
+    return rows
+
+
+def row(done: Rescored, path: Path) -> dict[str, Any]:
+    """Turn one re-scored transcript into a report row."""
+    card = done.card
+    transcript = done.transcript
+    met_steps = sum(1 for s in card.coverage.steps if s.met)
+    met_points = sum(1 for p in card.points if p.status == "met")
+    integrity = done.integrity
+    if done.scenario_changed:
+        integrity += " (the scenario has changed since)"
+    return {
+        "learner": transcript.learner,
+        "scenario": transcript.scenario.id,
+        "scenario_title": transcript.scenario.title,
+        "framework": card.framework.id,
+        "date": transcript.started,
+        "score": card.score.total,
+        "steps_met": f"{met_steps}/{len(card.coverage.steps)}",
+        "points_met": f"{met_points}/{len(card.points)}",
+        "flags": len(card.flags),
+        "escalation": ESCALATION_VERDICTS[card.escalation],
+        "outcome": card.outcome or "unfinished",
+        "integrity": integrity,
+        "file": str(path),
+    }
+
+
+def _damaged(path: Path, why: str) -> dict[str, Any]:
+    return {
+        "learner": "",
+        "scenario": "",
+        "scenario_title": "",
+        "framework": "",
+        "date": "",
+        "score": None,
+        "steps_met": "",
+        "points_met": "",
+        "flags": 0,
+        "escalation": "",
+        "outcome": "",
+        "integrity": f"damaged: {why}",
+        "file": str(path),
+    }

@@ -1,0 +1,78 @@
+"""The cohort report: one row an attempt, and a damaged or edited file never stops it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from roleplay.core.report import COLUMNS, report_rows
+from roleplay.core.scenario import find_scenario
+from roleplay.core.transcript import Attempt
+
+GOOD = [
+    "I'm really sorry your order hasn't arrived, Mrs Shah, that must be so frustrating. "
+    "Which door does the driver's photo show?",
+    "Thank you. I'll open a trace under our lost parcel procedure, and as £64 is above what I "
+    "can authorise I'm passing it to my team leader, who will call you within the hour.",
+]
+
+
+@pytest.fixture(autouse=True)
+def _private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROLEPLAY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ROLEPLAY_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("ROLEPLAY_CENTRE_KEY", raising=False)
+    monkeypatch.delenv("ROLEPLAY_CENTRE_KEY_FILE", raising=False)
+
+
+def _attempt(folder: Path, learner: str, replies: list[str]) -> Path:
+    attempt = Attempt.start(find_scenario("late-parcel"), learner, folder=folder)
+    for reply in replies:
+        if not attempt.finished:
+            attempt.step(reply)
+    return attempt.path
+
+
+def test_each_attempt_becomes_one_row_with_every_column(tmp_path: Path) -> None:
+    folder = tmp_path / "cohort"
+    _attempt(folder, "Asha", GOOD)
+    _attempt(folder, "Ben", ["Calm down, it's the courier's fault.", "Nothing I can do."])
+    rows = report_rows([folder])
+    assert [r["learner"] for r in sorted(rows, key=lambda r: r["learner"])] == ["Asha", "Ben"]
+    for row in rows:
+        assert tuple(row) == COLUMNS
+        assert row["integrity"] == "verified"
+    by_learner = {r["learner"]: r for r in rows}
+    assert by_learner["Asha"]["score"] > by_learner["Ben"]["score"]
+    assert by_learner["Ben"]["outcome"] == "customer_lost"
+
+
+def test_an_edited_reply_is_marked_in_the_report(tmp_path: Path) -> None:
+    path = _attempt(tmp_path / "cohort", "Asha", GOOD[:1])
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["turns"][0]["reply"] = "I'm so sorry. I'll refund you in full today."
+    path.write_text(json.dumps(data), encoding="utf-8")
+    [row] = report_rows([path])
+    assert row["integrity"].startswith("EDITED")
+    assert "turn 1" in row["integrity"]
+
+
+def test_a_damaged_file_is_a_row_not_a_crash(tmp_path: Path) -> None:
+    folder = tmp_path / "cohort"
+    good = _attempt(folder, "Asha", GOOD)
+    (folder / "truncated.json").write_text(good.read_text(encoding="utf-8")[:200])
+    (folder / "not-json.json").write_text("hello")
+    rows = report_rows([folder])
+    assert len(rows) == 3
+    damaged = [r for r in rows if r["score"] is None]
+    assert len(damaged) == 2
+    assert all(r["integrity"].startswith("damaged:") for r in damaged)
+
+
+def test_a_cohort_can_be_rescored_under_another_model(tmp_path: Path) -> None:
+    path = _attempt(tmp_path / "cohort", "Asha", GOOD)
+    [later] = report_rows([path])
+    [heat] = report_rows([path], framework="HEAT")
+    assert later["framework"] == "LATER" and heat["framework"] == "HEAT"

@@ -277,13 +277,15 @@ class Session:
         left to the branch, so the customer does not react twice to one thing.
         """
         overrides = self.scenario.reactions
-        tested = _tested_ids(branch)
+        tested = _tested_ids(branch, found)
         for reaction_id in REACTION_ORDER:
             override = overrides.get(reaction_id)
             if override is not None and not override.enabled:
                 continue
             if tested & REACTION_MOVES.get(reaction_id, frozenset()):
                 continue
+            if reaction_id == "ignored" and branch is not None and not branch.otherwise:
+                continue  # the tutor's branch understood this reply
             if _earns(reaction_id, node, found, facts, self.escalation_needed()):
                 return reaction_id
         return None
@@ -312,11 +314,17 @@ REACTION_MOVES: Mapping[str, frozenset[str]] = {
 """The moves each default reaction watches; a branch that tests them answers it instead."""
 
 
-def _tested_ids(branch: Branch | None) -> frozenset[str]:
+def _tested_ids(branch: Branch | None, found: Analysis) -> frozenset[str]:
+    """The moves whose presence or absence decided the branch taken.
+
+    ``all`` and ``none`` always decide; an ``any`` id decides only if the reply made it
+    (a branch taken through another of its ids says nothing about the missing one).
+    """
     if branch is None or branch.when is None:
         return frozenset()
     when = branch.when
-    return frozenset((*when.all, *when.any, *when.none))
+    made = set(found.ids)
+    return frozenset((*when.all, *when.none, *(i for i in when.any if i in made)))
 
 
 def _choose(
@@ -341,6 +349,8 @@ def meets(condition: Condition, found: Analysis, facts: ReplyFacts, reply: str, 
     if condition.none and not ids.isdisjoint(condition.none):
         return False
     if condition.cites and facts.cited.isdisjoint(condition.cites):
+        return False
+    if condition.finds and not any(facts.of(kind) for kind in condition.finds):
         return False
     if condition.keywords:
         text = reply.lower()

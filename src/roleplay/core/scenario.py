@@ -202,7 +202,8 @@ class Condition(_Model):
 
     Every list that is given must be satisfied: ``all`` ids present, at least one of
     ``any``, none of ``none``, at least one of ``cites`` (policy or law ids), at least one
-    of ``keywords`` (spelling-tolerant), and the mood within the bounds given.
+    of ``keywords`` (spelling-tolerant), at least one of ``finds`` (the law misstated, a
+    promise beyond authority), and the mood within the bounds given.
     """
 
     all: tuple[MoveOrFlag, ...] = ()
@@ -210,6 +211,8 @@ class Condition(_Model):
     none: tuple[MoveOrFlag, ...] = ()
     cites: tuple[IdText, ...] = ()
     keywords: tuple[Text, ...] = ()
+    finds: tuple[Literal["misstatement", "beyond_authority"], ...] = ()
+    """The reply misstates the law, or promises beyond the learner's authority (any)."""
     mood_at_least: Mood | None = None
     mood_at_most: Mood | None = None
 
@@ -221,6 +224,7 @@ class Condition(_Model):
             or self.none
             or self.cites
             or self.keywords
+            or self.finds
             or self.mood_at_least is not None
             or self.mood_at_most is not None
         ):
@@ -277,16 +281,24 @@ class Node(_Model):
 
 
 def pick_line(lines: str | dict[str, str], mood: int) -> str:
-    """Choose the line for ``mood``: its band's, else ``default``, else the nearest band's."""
+    """Choose the line for ``mood``.
+
+    Its own band's line if written; else a neighbouring band's (a satisfied customer speaks
+    the calm line rather than an angry default); else ``default``; else the nearest band's.
+    """
     if isinstance(lines, str):
         return lines
     want = band_of(mood)
     if want.value in lines:
         return lines[want.value]
+    index = BANDS.index(want)
+    by_distance = sorted(BANDS, key=lambda b: (abs(BANDS.index(b) - index), -BANDS.index(b)))
+    for band in by_distance:
+        if abs(BANDS.index(band) - index) == 1 and band.value in lines:
+            return lines[band.value]
     if "default" in lines:
         return lines["default"]
-    index = BANDS.index(want)
-    for band in sorted(BANDS, key=lambda b: (abs(BANDS.index(b) - index), -BANDS.index(b))):
+    for band in by_distance:
         if band.value in lines:
             return lines[band.value]
     return next(iter(lines.values()))

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from roleplay.core.analysis import Analysis
     from roleplay.core.frameworks import Framework
     from roleplay.core.problems import Problem
+    from roleplay.core.scenario import LoadedScenario
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -252,29 +253,153 @@ def _score_jsonl(source: str, framework: Framework | None, explain: bool) -> Non
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-def validate(paths: tuple[str, ...]) -> None:
-    """Check rubric and cue-rule files (default: all bundled), including every rule's examples.
+@click.option(
+    "--warnings/--no-warnings",
+    "show_warnings",
+    default=None,
+    help="List warnings one a line (default: for the paths given; for the bundled files "
+    "they are only counted).",
+)
+def validate(paths: tuple[str, ...], show_warnings: bool | None) -> None:
+    """Check scenario, rubric and cue-rule files (default: all bundled).
 
-    Each problem is printed as file:line:col: message. Exits 1 if any is an error.
+    Scenarios are linted (unreachable nodes, dead ends, undefined references) and their
+    self-tests played; cue rules are proved against their examples. Each problem is printed
+    as file:line:col: message. Warnings do not fail; exits 1 if any problem is an error.
     """
+    from roleplay.core.problems import Severity
     from roleplay.core.validate import validate_paths
 
     problems, checked = validate_paths([Path(p) for p in paths])
-    _print_problems(problems)
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    warnings = [p for p in problems if p.severity is Severity.WARNING]
+    listed = bool(paths) if show_warnings is None else show_warnings
+    _print_problems([p for p in problems if listed or p.severity is Severity.ERROR])
+    summary = f"{checked} file(s) checked: {_count(len(errors), 'error')}, "
+    summary += _count(len(warnings), "warning")
+    if warnings and not listed:
+        summary += " (list them with --warnings)"
+    click.echo(summary)
+    if errors:
+        sys.exit(1)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number or 'no'} {noun}{'' if number == 1 else 's'}"
+
+
+@cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, with each brief.")
+@click.option(
+    "--scenarios",
+    "folder",
+    type=click.Path(path_type=Path),
+    help="Also list the scenarios in this folder (a tutor's own).",
+)
+def list_scenarios(as_json: bool, folder: Path | None) -> None:
+    """List the scenarios: id, title, sector, channel and difficulty."""
     from roleplay.core.problems import has_errors
 
-    errors = sum(1 for p in problems if p.severity == "error")
+    found, problems = _scenario_catalogue(folder)
+    scenarios = [found[key].scenario for key in sorted(found)]
+    if as_json:
+        records = [
+            {
+                "id": s.id,
+                "title": s.title,
+                "sector": s.sector,
+                "channel": s.channel.value,
+                "difficulty": s.difficulty.value,
+                "brief": s.brief,
+            }
+            for s in scenarios
+        ]
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+    else:
+        rows = [("ID", "TITLE", "SECTOR", "CHANNEL", "DIFFICULTY")]
+        rows += [(s.id, s.title, s.sector, s.channel.value, s.difficulty.value) for s in scenarios]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+        for row in rows:
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+            click.echo("  ".join([*cells, row[-1]]))
+    _print_problems(problems)
     if has_errors(problems):
-        click.echo(f"{errors} error(s) in {checked} file(s)", err=True)
-        sys.exit(1)
-    click.echo(f"{checked} file(s) checked: no errors")
+        _fail("some scenario files could not be loaded; run 'roleplay validate' for details")
+
+
+def _scenario_catalogue(
+    folder: Path | None,
+) -> tuple[dict[str, LoadedScenario], list[Problem]]:
+    """The bundled scenarios by id, with those of ``folder`` (which win on a shared id)."""
+    from roleplay.core.scenario import load_scenario_dir, scenarios_dir
+
+    found, problems = load_scenario_dir(scenarios_dir())
+    if folder is not None:
+        if not folder.is_dir():
+            _fail(f"{folder}: no such folder")
+        more, more_problems = load_scenario_dir(folder)
+        found.update(more)
+        problems.extend(more_problems)
+    return found, problems
+
+
+def _load_scenario(ref: str, folder: Path | None) -> LoadedScenario:
+    """Find a scenario by path, or by id among the bundled ones and ``folder``'s.
+
+    A broken file elsewhere in the folders does not stop a good scenario from loading;
+    its problems are shown only when the id asked for is not found.
+    """
+    from roleplay.core.problems import has_errors
+    from roleplay.core.scenario import load_scenario
+
+    path = Path(ref)
+    if path.suffix in (".yaml", ".yml") or path.is_file():
+        loaded, problems = load_scenario(path)
+        if loaded is None or has_errors(problems):
+            _print_problems(problems)
+            _fail(f"cannot load scenario '{ref}'; run 'roleplay validate {ref}' for details")
+        return loaded
+    found, problems = _scenario_catalogue(folder)
+    if ref in found:
+        return found[ref]
+    _print_problems(problems)
+    known = ", ".join(sorted(found)) or "none"
+    _fail(f"unknown scenario '{ref}'; known: {known}")
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["rubric", "lexicon"]), default="rubric")
+@click.argument("scenario_ref", metavar="SCENARIO")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["mermaid", "dot"]),
+    default="mermaid",
+    show_default=True,
+    help="Mermaid (for Markdown) or Graphviz DOT (for 'dot -Tsvg').",
+)
+@click.option(
+    "--scenarios",
+    "folder",
+    type=click.Path(path_type=Path),
+    help="Also look for SCENARIO's id in this folder (a tutor's own).",
+)
+def graph(scenario_ref: str, fmt: str, folder: Path | None) -> None:
+    """Draw a scenario's branching graph (SCENARIO is an id or a path)."""
+    loaded = _load_scenario(scenario_ref, folder)
+    from roleplay.render.graph import render_graph
+
+    click.echo(render_graph(loaded.scenario, "dot" if fmt == "dot" else "mermaid"), nl=False)
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["scenario", "rubric", "lexicon"]), default="rubric")
 def schema(kind: str) -> None:
     """Print the JSON Schema of a file kind, generated from the models that validate it."""
-    if kind == "rubric":
+    if kind == "scenario":
+        from roleplay.core.scenario import scenario_schema
+
+        click.echo(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))
+    elif kind == "rubric":
         from roleplay.core.frameworks import framework_schema
 
         click.echo(json.dumps(framework_schema(), indent=2, ensure_ascii=False))

@@ -250,9 +250,9 @@ def _duplicates(scenario: Scenario, at: _Reporter) -> list[Problem]:
     return problems
 
 
-def _unknown(kind: str, given: str, known: Iterable[str]) -> str:
+def _unknown(message: str, given: str, known: Iterable[str]) -> str:
+    """``message``, with the nearest known id as a suggestion (or the few known ids)."""
     options = sorted(set(known))
-    message = f"{kind} '{given}' is not defined"
     suggestion = did_you_mean(given, options)
     if suggestion is not None:
         return f"{message}; did you mean '{suggestion}'?"
@@ -275,7 +275,11 @@ def _references(
 
     if scenario.start is not None and scenario.start not in node_ids:
         problems.append(
-            at.error(("start",), "undefined-node", _unknown("start node", scenario.start, node_ids))
+            at.error(
+                ("start",),
+                "undefined-node",
+                _unknown(f"start node '{scenario.start}' is not defined", scenario.start, node_ids),
+            )
         )
     for i, node in enumerate(scenario.nodes):
         for k, trigger in enumerate(node.triggers):
@@ -284,7 +288,11 @@ def _references(
                     at.error(
                         ("nodes", i, "triggers", k),
                         "undefined-trigger",
-                        _unknown("trigger", trigger, trigger_ids),
+                        _unknown(
+                            f"trigger '{trigger}' is not defined under 'triggers'",
+                            trigger,
+                            trigger_ids,
+                        ),
                     )
                 )
         for j, branch in enumerate(node.branches):
@@ -294,7 +302,11 @@ def _references(
                     at.error(
                         (*here, "goto"),
                         "undefined-node",
-                        _unknown(f"node '{node.id}' goes to node", branch.goto, targets),
+                        _unknown(
+                            f"'goto' names node '{branch.goto}', which is not defined",
+                            branch.goto,
+                            targets,
+                        ),
                     )
                 )
             if branch.when is None:
@@ -303,10 +315,14 @@ def _references(
             for k, cited in enumerate(branch.when.cites):
                 if cited in policy_ids or laws is None or cited in laws:
                     continue
-                message = _unknown("cited id", cited, citable).replace(
-                    "is not defined", "is neither a policy of this scenario nor a law"
+                message = _unknown(
+                    f"cited id '{cited}' is neither a policy of this scenario nor a law",
+                    cited,
+                    citable,
                 )
-                problems.append(at.error((*here, "when", "cites", k), "undefined-citation", message))
+                problems.append(
+                    at.error((*here, "when", "cites", k), "undefined-citation", message)
+                )
 
     if laws is not None:
         seen: set[str] = set()
@@ -316,9 +332,7 @@ def _references(
                     at.error(
                         ("legislation", k),
                         "unknown-law",
-                        _unknown("law", law, laws).replace(
-                            "is not defined", "is not in the legislation catalogue"
-                        ),
+                        _unknown(f"law '{law}' is not in the legislation catalogue", law, laws),
                     )
                 )
             elif law in seen:
@@ -340,8 +354,10 @@ def _references(
                     at.error(
                         path,
                         "unknown-framework",
-                        _unknown("framework", framework, frameworks).replace(
-                            "is not defined", "is not a known model"
+                        _unknown(
+                            f"framework '{framework}' is not a known model",
+                            framework,
+                            frameworks,
                         ),
                     )
                 )
@@ -352,8 +368,10 @@ def _references(
                 at.error(
                     ("reactions", reaction),
                     "unknown-reaction",
-                    _unknown("reaction", reaction, REACTION_ORDER).replace(
-                        "is not defined", "is not a default reaction"
+                    _unknown(
+                        f"reaction '{reaction}' is not a default reaction",
+                        reaction,
+                        REACTION_ORDER,
                     ),
                 )
             )
@@ -365,7 +383,11 @@ def _references(
                 at.error(
                     ("tests", i, "expect", "node"),
                     "undefined-node",
-                    _unknown(f"self-test '{test.name}' expects node", expected, targets),
+                    _unknown(
+                        f"self-test '{test.name}' expects node '{expected}', which is not defined",
+                        expected,
+                        targets,
+                    ),
                 )
             )
     return problems
@@ -600,7 +622,9 @@ def run_self_tests(
         if isinstance(session, RoleplayError):
             first = str(session).splitlines()[0] if str(session) else type(session).__name__
             problems.append(
-                at.error(where, "self-test-error", f"self-test '{test.name}' could not run: {first}")
+                at.error(
+                    where, "self-test-error", f"self-test '{test.name}' could not run: {first}"
+                )
             )
             continue
         expect = test.expect

@@ -95,7 +95,9 @@ def report_rows(
             transcript = load_transcript(path)
             done = rescore(transcript, framework, extra, key)
         except RoleplayError as exc:
-            rows.append(_damaged(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+            rows.append(
+                _damaged(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            )
             continue
         rows.append(row(done, path))
     return rows

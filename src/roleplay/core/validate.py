@@ -1,12 +1,15 @@
-"""``roleplay validate``: every problem in rubric and cue-rule files, as values.
+"""``roleplay validate``: every problem in scenario, rubric and cue-rule files, as values.
 
-A file is recognised by what it holds: a mapping with ``steps`` is a complaint-handling
-model (rubric); one with ``rules`` is a move's cue rules; one with ``replacements`` is the
-shared language file of a rule set. A folder is checked file by file. A rule set is also
-proved against its own examples, as ChatScript's ``:verify`` proves a bot: a rule whose
-should-match example does not fire, or whose should-not-match example does, is reported at
-that example's line, and so is a rule with no should-match example (nothing shows it can
-ever fire).
+A file is recognised by what it holds: a mapping with ``nodes`` is a scenario; one with
+``steps`` is a complaint-handling model (rubric); one with ``rules`` is a move's cue rules;
+one with ``replacements`` is the shared language file of a rule set; one with ``laws`` is
+the legislation catalogue and one with ``reactions`` (and no ``nodes``) the default customer
+reactions. A folder is checked file by file. A rule set is also proved against its own
+examples, as ChatScript's ``:verify`` proves a bot: a rule whose should-match example does
+not fire, or whose should-not-match example does, is reported at that example's line, and
+so is a rule with no should-match example (nothing shows it can ever fire). A scenario is
+linted (:mod:`roleplay.core.lint`), its self-tests are played, and the nodes, branches and
+default reactions they do not reach come back as ``untested`` warnings.
 """
 
 from __future__ import annotations
@@ -18,14 +21,18 @@ from dataclasses import replace
 from pathlib import Path
 
 from roleplay.core.analyse import fired_rules
+from roleplay.core.dialogue import REACTION_ORDER, ReactionFile
 from roleplay.core.frameworks import load_framework_dir, load_framework_file, rubrics_dir
+from roleplay.core.legislation import load_catalogue
 from roleplay.core.lexicon import (
     Lexicon,
     MoveFile,
     bundled_lexicon_dir,
     compile_lexicon,
 )
+from roleplay.core.lint import check_scenario_file
 from roleplay.core.problems import Problem
+from roleplay.core.scenario import BANDS, scenarios_dir
 from roleplay.core.source import SourceMap, load_yaml, validate_model
 
 
@@ -98,11 +105,77 @@ def _kind(data: object) -> str:
         return "unknown"
     if "steps" in data:
         return "rubric"
+    if "nodes" in data:
+        return "scenario"
     if "rules" in data:
         return "rules"
     if "replacements" in data:
         return "language"
+    if "laws" in data:
+        return "legislation"
+    if "reactions" in data:
+        return "reactions"
+    if "marking_points" in data:
+        return "marking_points"
     return "unknown"
+
+
+def check_reactions_file(path: Path) -> list[Problem]:
+    """Check a default-reactions file: its shape, one entry per reaction the engine knows,
+    and lines written only for mood bands that exist (or ``default``)."""
+    data, smap, problems = load_yaml(path)
+    if data is None:
+        return problems or [Problem(str(path), 1, 1, "empty", "the file is empty")]
+    model, found = validate_model(ReactionFile, data, smap)
+    problems.extend(found)
+    if model is None:
+        return problems
+    for reaction_id, reaction in model.reactions.items():
+        if reaction_id not in REACTION_ORDER:
+            line, col = smap.locate(("reactions", reaction_id))
+            known = ", ".join(REACTION_ORDER)
+            message = f"'{reaction_id}' is not a reaction the engine knows; known: {known}"
+            problems.append(Problem(smap.file, line, col, "unknown-reaction", message))
+        if isinstance(reaction.say, dict):
+            bands = {b.value for b in BANDS} | {"default"}
+            for band in reaction.say:
+                if band not in bands:
+                    line, col = smap.locate(("reactions", reaction_id, "say", band))
+                    message = f"'{band}' is not a mood band; use one of {', '.join(sorted(bands))}"
+                    problems.append(Problem(smap.file, line, col, "unknown-band", message))
+    for reaction_id in REACTION_ORDER:
+        if reaction_id not in model.reactions:
+            line, col = smap.locate(("reactions",))
+            message = f"reaction '{reaction_id}' is missing: the engine needs every default"
+            problems.append(Problem(smap.file, line, col, "missing-reaction", message))
+    return problems
+
+
+def _scenario_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
+
+
+def _check_scenarios(files: Sequence[Path]) -> list[Problem]:
+    """Check each scenario file, and that no two of the files share a scenario id."""
+    problems: list[Problem] = []
+    owners: dict[str, Path] = {}
+    for file in files:
+        loaded, found = check_scenario_file(file)
+        problems.extend(found)
+        if loaded is None:
+            continue
+        other = owners.setdefault(loaded.scenario.id, file)
+        if other != file:
+            line, col = _id_position(file)
+            message = f"scenario id '{loaded.scenario.id}' is already used by {other}"
+            problems.append(Problem(str(file), line, col, "duplicate-id", message))
+    return problems
+
+
+def _id_position(file: Path) -> tuple[int, int]:
+    """The position of a scenario file's ``id`` (or of its start when that is unknown)."""
+    _data, smap, _problems = load_yaml(file)
+    return smap.locate(("id",))
 
 
 def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], int]:
@@ -111,13 +184,11 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], int]:
     Returns every problem found and the number of files checked.
     """
     if not paths:
-        rubric_problems = load_framework_dir(rubrics_dir())[1]
-        rule_folder = bundled_lexicon_dir()
-        checked = len(list(rubrics_dir().glob("*.yaml"))) + len(list(rule_folder.glob("*.yaml")))
-        return rubric_problems + _check_rule_folder(rule_folder), checked
+        return _validate_bundled()
     problems: list[Problem] = []
     checked = 0
     rule_folders: set[Path] = set()
+    scenario_files: list[Path] = []
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -153,6 +224,15 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], int]:
                         "a language file must be named language.yaml",
                     )
                 )
+        elif kind == "scenario":
+            scenario_files.append(file)
+        elif kind == "legislation":
+            problems.extend(load_catalogue(file)[1])
+        elif kind == "reactions":
+            problems.extend(check_reactions_file(file))
+        elif kind == "marking_points":
+            # The marking points' model belongs to the debrief; here only the YAML is read.
+            problems.extend(found)
         else:
             problems.extend(found)
             problems.append(
@@ -161,9 +241,32 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], int]:
                     1,
                     1,
                     "unknown-kind",
-                    "not a rubric (no 'steps') or a cue-rule file (no 'rules')",
+                    "not a rubric (no 'steps'), a scenario (no 'nodes') "
+                    "or a cue-rule file (no 'rules')",
                 )
             )
+    problems.extend(_check_scenarios(scenario_files))
     for folder in sorted(rule_folders):
         problems.extend(_check_rule_folder(folder))
+    return problems, checked
+
+
+def _validate_bundled() -> tuple[list[Problem], int]:
+    """Check every bundled file: models, cue rules with their examples, the legislation
+    catalogue, the default reactions, and every scenario with its self-tests."""
+    rubrics = rubrics_dir()
+    problems = load_framework_dir(rubrics)[1]
+    rule_folder = bundled_lexicon_dir()
+    problems.extend(_check_rule_folder(rule_folder))
+    catalogue = rubrics / "legislation.yaml"
+    reactions = rubrics / "reactions.yaml"
+    problems.extend(load_catalogue(catalogue)[1])
+    problems.extend(check_reactions_file(reactions))
+    scenario_files = _scenario_files(scenarios_dir())
+    problems.extend(_check_scenarios(scenario_files))
+    checked = (
+        len(list(rubrics.glob("*.yaml")))
+        + len(list(rule_folder.glob("*.yaml")))
+        + len(scenario_files)
+    )
     return problems, checked

@@ -423,3 +423,189 @@ def main(argv: Sequence[str] | None = None) -> None:
         # The reader went away (``roleplay score --jsonl f | head``): nothing left to say.
         sys.stderr.close()
         sys.exit(0)
+
+
+def _read_replies(source: str) -> list[str]:
+    """Read learner replies: one a line, or a YAML list (a ``.yaml`` file or ``- `` lines)."""
+    try:
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as exc:
+        _fail(f"{source}: cannot read: {exc.strerror or exc}")
+    text = _clean(raw.decode("utf-8", errors="replace"))
+    if source.endswith((".yaml", ".yml")) or text.lstrip().startswith("- "):
+        from roleplay.core.source import load_yaml
+
+        data, _smap, problems = load_yaml(source, text)
+        if problems:
+            _print_problems(problems)
+            _fail(f"{source}: not a YAML list of replies")
+        if not isinstance(data, list) or not all(isinstance(r, str) for r in data):
+            _fail(f"{source}: expected a YAML list of replies (text)")
+        replies = [r for r in data if r.strip()]
+    else:
+        replies = [line for line in text.splitlines() if line.strip()]
+    if not replies:
+        _fail(f"{source}: no replies in the file")
+    return replies
+
+
+def _write(text: str, out: Path | None) -> None:
+    """Print, or write ``text`` to ``out`` atomically and say where it went."""
+    if out is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    from roleplay.core.transcript import write_atomic
+
+    try:
+        write_atomic(out, text.encode("utf-8"))
+    except OSError as exc:
+        _fail(f"{out}: cannot write: {exc.strerror or exc}")
+    click.echo(f"written to {out}", err=True)
+
+
+def _render(card_data: dict[str, Any], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(card_data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "html":
+        from roleplay.render.html import scorecard_html
+
+        return scorecard_html(card_data)
+    from roleplay.render.markdown import scorecard_markdown
+
+    return scorecard_markdown(card_data)
+
+
+_SCENARIOS_OPTION = click.option(
+    "--scenarios",
+    "folder",
+    type=click.Path(path_type=Path),
+    help="Also look for scenario ids in this folder (a tutor's own).",
+)
+
+
+@cli.command()
+@click.argument("scenario_ref", metavar="SCENARIO")
+@click.option(
+    "--replies",
+    "replies_file",
+    required=True,
+    help="The learner's replies: one a line, or a YAML list ('-' for stdin).",
+)
+@click.option(
+    "--framework", "framework_id", help="The model to score against (default: the scenario's)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "md", "html"]), default="md", show_default=True
+)
+@click.option("--out", type=click.Path(path_type=Path), help="Write to this file instead.")
+@click.option("--learner", default="learner", show_default=True, help="The learner's name.")
+@_SCENARIOS_OPTION
+def run(
+    scenario_ref: str,
+    replies_file: str,
+    framework_id: str | None,
+    fmt: str,
+    out: Path | None,
+    learner: str,
+    folder: Path | None,
+) -> None:
+    """Play a scenario headless with scripted replies; print the transcript and scorecard.
+
+    The JSON it writes is itself a transcript that 'debrief' and 'report' accept.
+    """
+    import tempfile
+
+    from roleplay.core.debrief import scorecard, scorecard_to_dict
+    from roleplay.core.transcript import Attempt
+
+    loaded = _load_scenario(scenario_ref, folder)
+    framework = _framework(framework_id)
+    replies = _read_replies(replies_file)
+    with tempfile.TemporaryDirectory(prefix="roleplay-run-") as scratch:
+        attempt = Attempt.start(
+            loaded,
+            learner,
+            framework=framework.id if framework else None,
+            folder=scratch,
+        )
+        used = 0
+        for reply in replies:
+            if attempt.finished:
+                break
+            attempt.step(reply)
+            used += 1
+        data = attempt.data()
+    card = scorecard(attempt.session, data["framework"])
+    summary = scorecard_to_dict(card, learner)
+    result = {**data, **{k: v for k, v in summary.items() if k not in data}}
+    result["integrity_text"] = "verified"
+    unused = len(replies) - used
+    if unused:
+        result["unused_replies"] = unused
+        were = "reply was" if unused == 1 else "replies were"
+        click.echo(
+            f"note: the conversation ended at turn {used}; {unused} {were} not used", err=True
+        )
+    _write(_render(result if fmt == "json" else summary, fmt), out)
+
+
+@cli.command()
+@click.argument("transcript", type=click.Path(path_type=Path))
+@click.option("--framework", "framework_id", help="Re-score under another model.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True
+)
+@click.option("--out", type=click.Path(path_type=Path), help="Write to this file instead.")
+@_SCENARIOS_OPTION
+def debrief(
+    transcript: Path, framework_id: str | None, fmt: str, out: Path | None, folder: Path | None
+) -> None:
+    """The scorecard of a saved attempt, recomputed from its replies (under any model)."""
+    from roleplay.core.debrief import scorecard_to_dict
+    from roleplay.core.report import rescore
+    from roleplay.core.transcript import centre_key, load_transcript
+
+    framework = _framework(framework_id)
+    try:
+        saved = load_transcript(transcript)
+    except InvalidFileError as exc:
+        _print_problems(exc.problems)
+        _fail(f"{transcript}: not a transcript roleplay can read")
+    done = rescore(saved, framework.id if framework else None, folder, centre_key())
+    data = scorecard_to_dict(done.card, saved.learner)
+    data["integrity"] = done.integrity
+    data["transcript"] = {"id": saved.id, "started": saved.started, "finished": saved.finished}
+    if done.scenario_changed:
+        data["warnings"] = ["the scenario file has changed since this attempt was made"]
+    if done.integrity.startswith("EDITED"):
+        click.echo(f"warning: {transcript}: {done.integrity}", err=True)
+    _write(_render(data, fmt), out)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "html"]), default="csv", show_default=True
+)
+@click.option("--out", type=click.Path(path_type=Path), help="Write to this file instead.")
+@click.option("--framework", "framework_id", help="Re-score every attempt under this model.")
+@_SCENARIOS_OPTION
+def report(
+    paths: tuple[Path, ...],
+    fmt: str,
+    out: Path | None,
+    framework_id: str | None,
+    folder: Path | None,
+) -> None:
+    """One row an attempt, for a cohort: transcripts or folders of them."""
+    from roleplay.core.report import report_rows
+    from roleplay.render.report import report_csv, report_html
+
+    framework = _framework(framework_id)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        _fail(f"{missing[0]}: no such file or folder")
+    rows = report_rows(paths, framework.id if framework else None, folder)
+    if not rows:
+        _fail("no transcripts found in " + ", ".join(str(p) for p in paths))
+    _write(report_csv(rows) if fmt == "csv" else report_html(rows), out)

@@ -30,10 +30,17 @@ from roleplay.core.lexicon import (
     bundled_lexicon_dir,
     compile_lexicon,
 )
+from roleplay.core.debrief import scorecard
+from roleplay.core.dialogue import Session
 from roleplay.core.lint import check_scenario_file
 from roleplay.core.problems import Problem
 from roleplay.core.scenario import BANDS, scenarios_dir
 from roleplay.core.source import SourceMap, load_yaml, validate_model
+
+
+def debrief_score(session: Session, framework: str) -> int:
+    """The debrief's 0–100 score of a played self-test, for its ``expect.score`` range."""
+    return scorecard(session, framework).score.total
 
 
 def check_examples(lexicon: Lexicon) -> list[Problem]:
@@ -160,7 +167,7 @@ def _check_scenarios(files: Sequence[Path]) -> list[Problem]:
     problems: list[Problem] = []
     owners: dict[str, Path] = {}
     for file in files:
-        loaded, found = check_scenario_file(file)
+        loaded, found = check_scenario_file(file, score=debrief_score)
         problems.extend(found)
         if loaded is None:
             continue

@@ -129,6 +129,8 @@ class ScorecardView:
     title: str
     scenario_id: str
     learner: str
+    integrity: str
+    """Whether the saved attempt is as it was saved ("" when not from a saved attempt)."""
     framework: str
     outcome: str
     outcome_good: bool
@@ -294,6 +296,7 @@ def scorecard_view(data: Mapping[str, Any]) -> ScorecardView:
         title=clean(scenario.get("title") or scenario.get("id") or "an unnamed scenario"),
         scenario_id=clean(scenario.get("id")),
         learner=clean(data.get("learner")) or "not recorded",
+        integrity=clean(data.get("integrity")) if isinstance(data.get("integrity"), str) else "",
         framework=clean(data.get("framework")) or "not recorded",
         outcome=outcome_label(outcome),
         outcome_good=outcome in {o.value for o in GOOD_OUTCOMES},
@@ -381,6 +384,9 @@ def scorecard_markdown(data: Mapping[str, Any]) -> str:
     add(f"- **Model:** {escape(v.framework)}")
     add(f"- **Outcome:** {'✓' if v.outcome_good else '✗'} {escape(v.outcome)}")
     add(f"- **Score:** **{escape(v.score)}**")
+    if v.integrity:
+        mark = "⚠ " if v.integrity.startswith("EDITED") else ""
+        add(f"- **Transcript:** {mark}{escape(v.integrity)}")
     add("")
 
     add("## The conversation")

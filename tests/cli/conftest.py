@@ -42,6 +42,9 @@ def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The user's environment, with the rule cache moved into a temporary folder."""
     env = dict(os.environ)
     env["ROLEPLAY_CACHE_DIR"] = str(tmp_path_factory.mktemp("roleplay-cache"))
+    env["ROLEPLAY_DATA_DIR"] = str(tmp_path_factory.mktemp("roleplay-data"))
+    env.pop("ROLEPLAY_CENTRE_KEY", None)
+    env.pop("ROLEPLAY_CENTRE_KEY_FILE", None)
     return env
 
 

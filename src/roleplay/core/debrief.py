@@ -546,7 +546,9 @@ def _causes(session: Session) -> list[str]:
                     if trigger.escalate
                     else "escalation was not called for"
                 )
-                out.append(f"After turn {turn.number}: {trigger.description} ({expected}).")
+                out.append(
+                    f"After turn {turn.number}: {trigger.description.rstrip('.')} ({expected})."
+                )
         if turn.outcome is not None:
             out.append(
                 f"Turn {turn.number} ended the conversation: {turn.outcome.replace('_', ' ')}."

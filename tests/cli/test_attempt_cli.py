@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from syrupy.assertion import SnapshotAssertion
 
-from conftest import Run
+Run = Callable[..., subprocess.CompletedProcess[str]]
 
 GOOD = [
     "I'm really sorry your order hasn't arrived, Mrs Shah. Which door does the photo show?",

@@ -21,7 +21,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from roleplay.core.analyse import fired_rules
-from roleplay.core.dialogue import REACTION_ORDER, ReactionFile
+from roleplay.core.debrief import scorecard
+from roleplay.core.dialogue import REACTION_ORDER, ReactionFile, Session
 from roleplay.core.frameworks import load_framework_dir, load_framework_file, rubrics_dir
 from roleplay.core.legislation import load_catalogue
 from roleplay.core.lexicon import (
@@ -30,8 +31,6 @@ from roleplay.core.lexicon import (
     bundled_lexicon_dir,
     compile_lexicon,
 )
-from roleplay.core.debrief import scorecard
-from roleplay.core.dialogue import Session
 from roleplay.core.lint import check_scenario_file
 from roleplay.core.problems import Problem
 from roleplay.core.scenario import BANDS, scenarios_dir

@@ -5,7 +5,10 @@
     RoleplayError
     ├── InvalidFileError      a file a person wrote has problems (carries them all)
     ├── UnknownIdError        a framework, scenario or rule id that does not exist
-    └── InputError            a reply, replies file or argument that cannot be used
+    ├── InputError            a reply, replies file or argument that cannot be used
+    ├── ConversationOver      a reply after the conversation ended   (core.dialogue)
+    ├── SaveError             an attempt could not be written to disk (core.transcript)
+    └── ResumeError           an attempt cannot be resumed            (core.transcript)
 
 The command line catches ``RoleplayError`` at the edge, prints one ``error: …`` line per
 problem and exits 1; nothing below it prints.

@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from roleplay.core.analyse import fired_rules
-from roleplay.core.debrief import scorecard
+from roleplay.core.debrief import MarkingPointFile, scorecard
 from roleplay.core.dialogue import REACTION_ORDER, ReactionFile, Session
 from roleplay.core.frameworks import load_framework_dir, load_framework_file, rubrics_dir
 from roleplay.core.legislation import load_catalogue
@@ -237,8 +237,8 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], int]:
         elif kind == "reactions":
             problems.extend(check_reactions_file(file))
         elif kind == "marking_points":
-            # The marking points' model belongs to the debrief; here only the YAML is read.
             problems.extend(found)
+            problems.extend(validate_model(MarkingPointFile, data, smap)[1])
         else:
             problems.extend(found)
             problems.append(
@@ -259,7 +259,8 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], int]:
 
 def _validate_bundled() -> tuple[list[Problem], int]:
     """Check every bundled file: models, cue rules with their examples, the legislation
-    catalogue, the default reactions, and every scenario with its self-tests."""
+    catalogue, the default reactions, the marking points, and every scenario with its
+    self-tests."""
     rubrics = rubrics_dir()
     problems = load_framework_dir(rubrics)[1]
     rule_folder = bundled_lexicon_dir()
@@ -268,6 +269,11 @@ def _validate_bundled() -> tuple[list[Problem], int]:
     reactions = rubrics / "reactions.yaml"
     problems.extend(load_catalogue(catalogue)[1])
     problems.extend(check_reactions_file(reactions))
+    points = rubrics / "marking_points.yaml"
+    data, smap, found = load_yaml(points)
+    problems.extend(found)
+    if data is not None:
+        problems.extend(validate_model(MarkingPointFile, data, smap)[1])
     scenario_files = _scenario_files(scenarios_dir())
     problems.extend(_check_scenarios(scenario_files))
     checked = (

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from roleplay.core.analysis import Analysis
     from roleplay.core.frameworks import Framework
     from roleplay.core.problems import Problem
-    from roleplay.core.scenario import LoadedScenario
+    from roleplay.core.scenario import LoadedScenario, Scenario
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -65,24 +65,24 @@ def _framework(framework_id: str | None) -> Framework | None:
         _fail(f"unknown framework '{exc.given}'; known frameworks: {', '.join(exc.known)}")
 
 
-def _check_scenario(scenario_id: str | None) -> None:
+def _check_scenario(scenario_id: str | None) -> Scenario | None:
+    """The scenario named with ``--scenario`` (an id or a path), or None when none was."""
     if scenario_id is None:
-        return
-    from roleplay.core.frameworks import rubrics_dir
-
-    folder = rubrics_dir().parent / "scenarios"
-    known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
-    path = Path(scenario_id)
-    if scenario_id in known or (path.suffix in (".yaml", ".yml") and path.is_file()):
-        return
-    listed = ", ".join(known) if known else "none are bundled yet"
-    _fail(f"unknown scenario '{scenario_id}'; known scenarios: {listed}")
+        return None
+    return _load_scenario(scenario_id, None).scenario
 
 
-def _score_record(analysis: Analysis, framework: Framework | None) -> dict[str, Any]:
+def _score_record(
+    analysis: Analysis, framework: Framework | None, scenario: Scenario | None = None
+) -> dict[str, Any]:
     from roleplay.core.frameworks import coverage
 
     record = analysis.to_dict()
+    if scenario is not None:
+        from roleplay.core.facts import reply_facts
+
+        facts = reply_facts(analysis.reply, analysis, scenario)
+        record["findings"] = [f.to_dict() for f in facts.findings]
     if framework is not None:
         cov = coverage(framework, [analysis])
         record["framework"] = {
@@ -121,19 +121,19 @@ def score(
     if (text is None) == (jsonl is None):
         raise click.UsageError("give either TEXT or --jsonl FILE, not both and not neither")
     framework = _framework(framework_id)
-    _check_scenario(scenario_id)
+    scenario = _check_scenario(scenario_id)
     from roleplay.core.analyse import analyse
 
     try:
         if jsonl is not None:
-            _score_jsonl(jsonl, framework, explain)
+            _score_jsonl(jsonl, framework, explain, scenario)
             return
         assert text is not None
         analysis = analyse(_clean(text), _clean(customer) if customer is not None else None)
     except InvalidFileError as exc:
         _print_problems(exc.problems)
         _fail("the cue rules are broken; run 'roleplay validate' for details")
-    record = _score_record(analysis, framework)
+    record = _score_record(analysis, framework, scenario)
     if as_json:
         if not explain:
             record.pop("matches", None)
@@ -212,7 +212,9 @@ def _lines(source: str) -> Iterator[tuple[int, str]]:
             stream.close()
 
 
-def _score_jsonl(source: str, framework: Framework | None, explain: bool) -> None:
+def _score_jsonl(
+    source: str, framework: Framework | None, explain: bool, scenario: Scenario | None = None
+) -> None:
     from roleplay.core.analyse import analyse
 
     name = "<stdin>" if source == "-" else source
@@ -237,7 +239,7 @@ def _score_jsonl(source: str, framework: Framework | None, explain: bool) -> Non
             line_id = item.get("id", number)
             record = {
                 "id": _clean(line_id) if isinstance(line_id, str) else line_id,
-                **_score_record(analysis, framework),
+                **_score_record(analysis, framework, scenario),
             }
             if not explain:
                 record.pop("matches", None)

@@ -74,18 +74,21 @@ class MarkdownFile(_TextFile):
     """A golden ``.md`` file."""
 
     file_extension = "md"
+    _file_extension = "md"  # the attribute syrupy 4.8 reads
 
 
 class HtmlFile(_TextFile):
     """A golden ``.html`` file, which opens in a browser for review."""
 
     file_extension = "html"
+    _file_extension = "html"  # the attribute syrupy 4.8 reads
 
 
 class CsvFile(_TextFile):
     """A golden ``.csv`` file, which opens in a spreadsheet for review."""
 
     file_extension = "csv"
+    _file_extension = "csv"  # the attribute syrupy 4.8 reads
 
 
 @pytest.fixture

@@ -1,0 +1,111 @@
+"""A learner's past attempts and their progress, and the settings the app remembers.
+
+The History screen lists a learner's attempts (scenario, model, date, score) and charts
+their progress over time per model step; this module finds and scores the attempts from
+the saved transcripts (re-scoring each from its replies, as ``debrief`` does), so the screen
+only draws. The learner's name and last choices are remembered in a small JSON file in the
+user's configuration folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from roleplay.core.errors import RoleplayError
+from roleplay.core.report import rescore
+from roleplay.core.transcript import attempts_dir, centre_key, load_transcript, write_atomic
+
+CONFIG_ENV = "ROLEPLAY_CONFIG_DIR"
+
+
+@dataclass(frozen=True, slots=True)
+class PastAttempt:
+    """One finished attempt of a learner, re-scored."""
+
+    path: Path
+    scenario_id: str
+    scenario_title: str
+    framework: str
+    started: str
+    score: int
+    outcome: str
+    steps_met: tuple[str, ...]
+    """Ids of the model steps this attempt met."""
+    step_ids: tuple[str, ...]
+    """Every step of the model, in order."""
+    integrity: str
+
+
+def past_attempts(learner: str, folder: Path | None = None) -> list[PastAttempt]:
+    """Return a learner's finished attempts, oldest first; damaged files are skipped."""
+    target = folder or attempts_dir()
+    if not target.is_dir():
+        return []
+    key = centre_key()
+    found: list[PastAttempt] = []
+    for path in sorted(target.glob("*.json")):
+        try:
+            saved = load_transcript(path)
+            if saved.learner.casefold() != learner.casefold() or not saved.turns:
+                continue
+            done = rescore(saved, key=key)
+        except RoleplayError:
+            continue
+        card = done.card
+        found.append(
+            PastAttempt(
+                path=path,
+                scenario_id=saved.scenario.id,
+                scenario_title=saved.scenario.title,
+                framework=card.framework.id,
+                started=saved.started,
+                score=card.score.total,
+                outcome=card.outcome or "unfinished",
+                steps_met=tuple(s.id for s in card.coverage.steps if s.met),
+                step_ids=tuple(s.id for s in card.coverage.steps),
+                integrity=done.integrity,
+            )
+        )
+    found.sort(key=lambda a: a.started)
+    return found
+
+
+def step_progress(attempts: list[PastAttempt], framework: str) -> dict[str, list[int]]:
+    """For one model, each step's record over the attempts in order: 1 met, 0 missed."""
+    chosen = [a for a in attempts if a.framework.upper() == framework.upper()]
+    if not chosen:
+        return {}
+    steps = chosen[-1].step_ids
+    return {step: [1 if step in a.steps_met else 0 for a in chosen] for step in steps}
+
+
+def config_dir() -> Path:
+    """Where the app keeps its settings: ``ROLEPLAY_CONFIG_DIR``, else the platform's own."""
+    return Path(os.environ.get(CONFIG_ENV) or platformdirs.user_config_dir("roleplay"))
+
+
+def load_settings() -> dict[str, Any]:
+    """Return the remembered settings (learner name, model, mode); {} when there are none."""
+    try:
+        data = json.loads((config_dir() / "settings.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_settings(**changes: Any) -> None:
+    """Remember settings between runs; a folder that cannot be written is simply skipped."""
+    settings = load_settings()
+    settings.update(changes)
+    target = config_dir() / "settings.json"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, json.dumps(settings, indent=2).encode("utf-8"))
+    except OSError:
+        return

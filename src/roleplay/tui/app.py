@@ -1,0 +1,114 @@
+"""The roleplay Textual app and the one place that moves between its screens.
+
+Screens ask the app to move on (``start_attempt``, ``resume_attempt``, ``show_debrief``,
+``show_history``) rather than pushing each other, so every route through the app is in one
+small class, and tests and the command line build the app through :func:`make_app`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from roleplay.core.scenario import LoadedScenario
+
+
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """What the learner chose to practise with: who they are, which model, which mode."""
+
+    learner: str
+    framework: str | None = None
+    mode: str = "practice"
+
+
+class RoleplayApp(App[None]):
+    """Practise handling a complaint: picker, conversation, debrief and history."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "roleplay"
+    SUB_TITLE = "complaint-handling practice"
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        scenarios: Path | None = None,
+        start: LoadedScenario | None = None,
+        choices: Choices | None = None,
+        attempts: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.scenarios_folder = scenarios
+        """A tutor's folder of extra scenarios (``--scenarios``), or None."""
+        self.attempts_folder = attempts
+        """Where attempts are saved (None: the user's data folder)."""
+        self._start = start
+        self._choices = choices
+
+    def on_mount(self) -> None:
+        """Open straight into a scenario (``roleplay play``), or on the picker."""
+        if self._start is not None:
+            self.start_attempt(self._start, self._choices or Choices(learner="learner"))
+        else:
+            from roleplay.tui.screens.picker import PickerScreen
+
+            self.push_screen(PickerScreen())
+
+    def start_attempt(self, loaded: LoadedScenario, choices: Choices) -> None:
+        """Begin a new attempt (saved at once) and open the conversation."""
+        from roleplay.core.transcript import Attempt
+        from roleplay.tui.screens.conversation import ConversationScreen
+
+        attempt = Attempt.start(
+            loaded,
+            choices.learner,
+            framework=choices.framework,
+            mode=choices.mode,
+            folder=self.attempts_folder,
+        )
+        self.push_screen(ConversationScreen(attempt))
+
+    def resume_attempt(self, path: Path) -> None:
+        """Carry on an unfinished attempt where it was left."""
+        from roleplay.core.transcript import resume
+        from roleplay.tui.screens.conversation import ConversationScreen
+
+        attempt = resume(path, extra=self.scenarios_folder)
+        self.push_screen(ConversationScreen(attempt))
+
+    def show_debrief(self, path: Path, framework: str | None = None) -> None:
+        """Show the debrief of a saved attempt (recomputed from its replies)."""
+        from roleplay.tui.screens.debrief import DebriefScreen
+
+        self.push_screen(DebriefScreen(path, framework))
+
+    def show_history(self, learner: str) -> None:
+        """Show a learner's attempts and their progress."""
+        from roleplay.tui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(learner))
+
+    def action_help(self) -> None:
+        """Show the keys of the screen in front, and what each screen is for."""
+        from roleplay.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+
+def make_app(
+    *,
+    scenarios: Path | None = None,
+    start: LoadedScenario | None = None,
+    choices: Choices | None = None,
+    attempts: Path | None = None,
+) -> RoleplayApp:
+    """Build the app, for the command line and for tests alike."""
+    return RoleplayApp(scenarios=scenarios, start=start, choices=choices, attempts=attempts)

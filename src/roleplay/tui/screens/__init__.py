@@ -1,0 +1,1 @@
+"""The app's screens: picker, conversation, debrief, history, help and dialogs."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding
@@ -31,7 +32,7 @@ class RoleplayApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "roleplay"
     SUB_TITLE = "complaint-handling practice"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("f1", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]

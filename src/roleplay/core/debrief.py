@@ -26,11 +26,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from roleplay.core.analysis import Evidence
 from roleplay.core.dialogue import Session, Turn, play
-from roleplay.core.errors import InvalidFileError
 from roleplay.core.frameworks import Coverage, Framework, coverage, get_framework, rubrics_dir
 from roleplay.core.moves import FLAGS
 from roleplay.core.scenario import GOOD_OUTCOMES, OutcomeKind, Scenario, band_of
-from roleplay.core.source import load_yaml, validate_model
+from roleplay.core.source import load_model_file
 
 Status = Literal["met", "partial", "not_met"]
 
@@ -72,13 +71,7 @@ class MarkingPointFile(BaseModel):
 @functools.cache
 def marking_points() -> tuple[MarkingPoint, ...]:
     """Return the bundled marking points, loaded once."""
-    path = rubrics_dir() / "marking_points.yaml"
-    data, smap, problems = load_yaml(path)
-    model, found = validate_model(MarkingPointFile, data, smap) if data is not None else (None, [])
-    problems.extend(found)
-    if model is None or problems:
-        raise InvalidFileError(problems)
-    return model.marking_points
+    return load_model_file(rubrics_dir() / "marking_points.yaml", MarkingPointFile).marking_points
 
 
 @dataclass(frozen=True, slots=True)

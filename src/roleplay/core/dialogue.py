@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from roleplay.core.analyse import analyse
 from roleplay.core.analysis import Analysis, Evidence
-from roleplay.core.errors import InvalidFileError, RoleplayError
+from roleplay.core.errors import RoleplayError
 from roleplay.core.facts import ReplyFacts, find_phrase, reply_facts
 from roleplay.core.frameworks import rubrics_dir
 from roleplay.core.scenario import (
@@ -42,7 +42,7 @@ from roleplay.core.scenario import (
     clamp_mood,
     pick_line,
 )
-from roleplay.core.source import load_yaml, validate_model
+from roleplay.core.source import load_model_file
 
 LOST_LINE = "I've had enough of this. I'm taking my complaint elsewhere."
 """What the customer says on leaving, when the scenario has no node of its own for it."""
@@ -86,13 +86,7 @@ REACTION_ORDER: tuple[str, ...] = (
 @functools.cache
 def default_reactions() -> Mapping[str, DefaultReaction]:
     """Return the bundled default reactions, loaded once."""
-    path = rubrics_dir() / "reactions.yaml"
-    data, smap, problems = load_yaml(path)
-    model, found = validate_model(ReactionFile, data, smap) if data is not None else (None, [])
-    problems.extend(found)
-    if model is None or problems:
-        raise InvalidFileError(problems)
-    return model.reactions
+    return load_model_file(rubrics_dir() / "reactions.yaml", ReactionFile).reactions
 
 
 @dataclass(frozen=True, slots=True)

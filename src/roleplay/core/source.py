@@ -477,3 +477,19 @@ __all__ = [
     "unknown_id_error",
     "validate_model",
 ]
+
+
+def load_model_file(path: Path, model: type[M]) -> M:
+    """Load a bundled data file into ``model``; raise InvalidFileError with every problem.
+
+    For files shipped with roleplay, whose problems are a fault in the release rather than
+    something the user can fix, so they must not pass quietly.
+    """
+    from roleplay.core.errors import InvalidFileError
+
+    data, smap, problems = load_yaml(path)
+    found, more = validate_model(model, data, smap) if data is not None else (None, [])
+    problems.extend(more)
+    if found is None or problems:
+        raise InvalidFileError(problems)
+    return found

@@ -15,25 +15,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from roleplay.core.report import COLUMNS
 from roleplay.render.html import render
 from roleplay.render.markdown import clean, outcome_label
-
-COLUMNS: tuple[str, ...] = (
-    "learner",
-    "scenario",
-    "scenario_title",
-    "framework",
-    "date",
-    "score",
-    "steps_met",
-    "points_met",
-    "flags",
-    "escalation",
-    "outcome",
-    "integrity",
-    "file",
-)
-"""The keys of a report row, in the order of the CSV columns."""
 
 GOOD_OUTCOME_WORDS: frozenset[str] = frozenset({"resolved", "escalated correctly"})
 """Outcomes that count as handled well, after ``_`` becomes a space and case is folded."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -44,14 +45,48 @@ def _print_problems(problems: Sequence[Problem]) -> None:
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="roleplay", message="roleplay %(version)s")
+@click.option(
+    "--scenarios",
+    "folder",
+    type=click.Path(path_type=Path),
+    help="With no command: also offer the scenarios in this folder (a tutor's own).",
+)
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, folder: Path | None) -> None:
     """Practise handling a customer complaint, and see exactly why each reply scored as it did.
 
-    Every judgement names the rule that made it and quotes the learner's own words.
+    Every judgement names the rule that made it and quotes the learner's own words. With no
+    command, on a terminal, opens the app on the scenario picker.
     """
-    if ctx.invoked_subcommand is None:
+    if ctx.invoked_subcommand is not None:
+        return
+    if not _can_run_app():
         click.echo(ctx.get_help())
+        return
+    if folder is not None and not folder.is_dir():
+        _fail(f"{folder}: no such folder")
+    from roleplay.tui.app import make_app
+
+    _run_app(make_app(scenarios=folder))
+
+
+def _can_run_app() -> bool:
+    """Whether the app can take over the screen: a terminal both ways, or textual-serve's driver.
+
+    Piped or in CI, ``roleplay`` prints its commands instead of waiting on a screen no one sees.
+    Under ``roleplay serve`` the app's input and output are pipes to the server, and
+    textual-serve names its web driver in ``TEXTUAL_DRIVER``.
+    """
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return True
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _run_app(app: Any) -> None:
+    """Run the Textual app until the learner quits; exit with its code if it failed."""
+    app.run()
+    if isinstance(app.return_code, int) and app.return_code:
+        sys.exit(app.return_code)
 
 
 def _framework(framework_id: str | None) -> Framework | None:
@@ -582,6 +617,77 @@ def debrief(
     if done.integrity.startswith("EDITED"):
         click.echo(f"warning: {transcript}: {done.integrity}", err=True)
     _write(_render(data, fmt), out)
+
+
+@cli.command()
+@click.argument("scenario_ref", metavar="SCENARIO")
+@click.option(
+    "--framework", "framework_id", help="The model to practise (default: the scenario's)."
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["practice", "assessment"]),
+    default=None,
+    help="Practice (with hints) or assessment (none). Default: the last one chosen.",
+)
+@click.option("--learner", help="Your name (default: the name last used, else 'learner').")
+@_SCENARIOS_OPTION
+def play(
+    scenario_ref: str,
+    framework_id: str | None,
+    mode: str | None,
+    learner: str | None,
+    folder: Path | None,
+) -> None:
+    """Open the app straight into a conversation (SCENARIO is an id or a path)."""
+    loaded = _load_scenario(scenario_ref, folder)
+    framework = _framework(framework_id)
+    if learner is not None and not learner.strip():
+        _fail("--learner needs a name")
+    if not _can_run_app():
+        _fail(
+            "'roleplay play' needs an interactive terminal; to play headless, use "
+            "'roleplay run SCENARIO --replies FILE'"
+        )
+    from roleplay.core.settings import load_settings
+    from roleplay.tui.app import Choices, make_app
+
+    settings = load_settings()
+    remembered = settings.get("learner")
+    name = learner or (remembered if isinstance(remembered, str) and remembered.strip() else "")
+    last_mode = settings.get("mode")
+    choices = Choices(
+        learner=_clean(name.strip()) or "learner",
+        framework=framework.id if framework else None,
+        mode=mode or (last_mode if last_mode in ("practice", "assessment") else "practice"),
+    )
+    _run_app(make_app(scenarios=folder, start=loaded, choices=choices))
+
+
+@cli.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on. Anything but this computer (127.0.0.1, ::1, localhost) "
+    "lets others on the network use the app, with no password.",
+)
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="The port."
+)
+@_SCENARIOS_OPTION
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, folder: Path | None) -> None:
+    """Serve the same app in a web browser, through textual-serve."""
+    from roleplay.serve import ServeError, serve_app
+
+    if folder is not None and not folder.is_dir():
+        _fail(f"{folder}: no such folder")
+    explicit = ctx.get_parameter_source("host") is click.core.ParameterSource.COMMANDLINE
+    try:
+        serve_app(host=host, port=port, scenarios=folder, allow_remote=explicit)
+    except ServeError as exc:
+        _fail(str(exc))
 
 
 @cli.command()

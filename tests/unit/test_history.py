@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from roleplay.core.history import load_settings, past_attempts, save_settings, step_progress
+from roleplay.core.history import past_attempts, step_progress
 from roleplay.core.scenario import find_scenario
+from roleplay.core.settings import load_settings, save_settings
 from roleplay.core.transcript import Attempt
 
 GOOD = [

@@ -3,25 +3,17 @@
 The History screen lists a learner's attempts (scenario, model, date, score) and charts
 their progress over time per model step; this module finds and scores the attempts from
 the saved transcripts (re-scoring each from its replies, as ``debrief`` does), so the screen
-only draws. The learner's name and last choices are remembered in a small JSON file in the
-user's configuration folder.
+only draws. The settings the app remembers are in :mod:`roleplay.core.settings`.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import platformdirs
 
 from roleplay.core.errors import RoleplayError
 from roleplay.core.report import rescore
-from roleplay.core.transcript import attempts_dir, centre_key, load_transcript, write_atomic
-
-CONFIG_ENV = "ROLEPLAY_CONFIG_DIR"
+from roleplay.core.transcript import attempts_dir, centre_key, load_transcript
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,29 +75,3 @@ def step_progress(attempts: list[PastAttempt], framework: str) -> dict[str, list
         return {}
     steps = chosen[-1].step_ids
     return {step: [1 if step in a.steps_met else 0 for a in chosen] for step in steps}
-
-
-def config_dir() -> Path:
-    """Where the app keeps its settings: ``ROLEPLAY_CONFIG_DIR``, else the platform's own."""
-    return Path(os.environ.get(CONFIG_ENV) or platformdirs.user_config_dir("roleplay"))
-
-
-def load_settings() -> dict[str, Any]:
-    """Return the remembered settings (learner name, model, mode); {} when there are none."""
-    try:
-        data = json.loads((config_dir() / "settings.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def save_settings(**changes: Any) -> None:
-    """Remember settings between runs; a folder that cannot be written is simply skipped."""
-    settings = load_settings()
-    settings.update(changes)
-    target = config_dir() / "settings.json"
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, json.dumps(settings, indent=2).encode("utf-8"))
-    except OSError:
-        return

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding
 
-from roleplay.core.scenario import LoadedScenario
+from roleplay.tui.commands import RoleplayCommands
+
+if TYPE_CHECKING:
+    # Only for annotations: importing the scenario models (and pydantic) here would delay
+    # the picker's first frame; the picker loads them in a worker.
+    from roleplay.core.scenario import LoadedScenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,8 @@ class RoleplayApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "roleplay"
     SUB_TITLE = "complaint-handling practice"
+    COMMANDS = App.COMMANDS | {RoleplayCommands}
+    """Textual's own commands (theme, keys, quit…) and roleplay's main actions."""
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("f1", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
@@ -64,31 +71,55 @@ class RoleplayApp(App[None]):
 
     def start_attempt(self, loaded: LoadedScenario, choices: Choices) -> None:
         """Begin a new attempt (saved at once) and open the conversation."""
+        from roleplay.core.errors import RoleplayError
         from roleplay.core.transcript import Attempt
         from roleplay.tui.screens.conversation import ConversationScreen
 
-        attempt = Attempt.start(
-            loaded,
-            choices.learner,
-            framework=choices.framework,
-            mode=choices.mode,
-            folder=self.attempts_folder,
-        )
+        try:
+            attempt = Attempt.start(
+                loaded,
+                choices.learner,
+                framework=choices.framework,
+                mode=choices.mode,
+                folder=self.attempts_folder,
+            )
+        except RoleplayError as exc:
+            self._cannot(f"The attempt could not be started: {exc}")
+            return
         self.push_screen(ConversationScreen(attempt))
 
     def resume_attempt(self, path: Path) -> None:
         """Carry on an unfinished attempt where it was left."""
+        from roleplay.core.errors import RoleplayError
         from roleplay.core.transcript import resume
         from roleplay.tui.screens.conversation import ConversationScreen
 
-        attempt = resume(path, extra=self.scenarios_folder)
+        try:
+            attempt = resume(path, extra=self.scenarios_folder)
+        except RoleplayError as exc:
+            self._cannot(f"The attempt could not be resumed: {exc}")
+            return
         self.push_screen(ConversationScreen(attempt))
+
+    def _cannot(self, message: str) -> None:
+        """Say why something could not be done; with no screen to return to, open the picker."""
+        self.notify(message, severity="error", timeout=10)
+        if len(self.screen_stack) <= 1:
+            from roleplay.tui.screens.picker import PickerScreen
+
+            self.push_screen(PickerScreen())
 
     def show_debrief(self, path: Path, framework: str | None = None) -> None:
         """Show the debrief of a saved attempt (recomputed from its replies)."""
+        from roleplay.tui.screens.conversation import ConversationScreen
         from roleplay.tui.screens.debrief import DebriefScreen
 
-        self.push_screen(DebriefScreen(path, framework))
+        screen = DebriefScreen(path, framework)
+        if isinstance(self.screen, ConversationScreen):
+            # The conversation is over: going back from its debrief should not return to it.
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
     def show_history(self, learner: str) -> None:
         """Show a learner's attempts and their progress."""

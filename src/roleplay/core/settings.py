@@ -1,0 +1,49 @@
+"""The settings the app remembers between runs: the learner's name, model and mode.
+
+Kept apart from the scoring code so the picker can show the remembered name as soon as it
+appears. The file is a small JSON object in the user's configuration folder
+(``ROLEPLAY_CONFIG_DIR`` moves it); a file that cannot be read or written is ignored, since
+forgetting a name is better than failing to start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+CONFIG_ENV = "ROLEPLAY_CONFIG_DIR"
+
+
+def config_dir() -> Path:
+    """Where the app keeps its settings: ``ROLEPLAY_CONFIG_DIR``, else the platform's own."""
+    return Path(os.environ.get(CONFIG_ENV) or platformdirs.user_config_dir("roleplay"))
+
+
+def load_settings() -> dict[str, Any]:
+    """Return the remembered settings (learner name, model, mode); {} when there are none."""
+    try:
+        data = json.loads((config_dir() / "settings.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_settings(**changes: Any) -> None:
+    """Remember settings between runs; a folder that cannot be written is simply skipped."""
+    settings = load_settings()
+    settings.update(changes)
+    target = config_dir() / "settings.json"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=target.parent, delete=False, suffix=".tmp"
+        ) as handle:
+            json.dump(settings, handle, indent=2)
+        os.replace(handle.name, target)
+    except OSError:
+        return

@@ -1,0 +1,334 @@
+"""The scenario picker, driven as a learner drives it: typing, arrows, Enter, F2, Ctrl+P.
+
+The conversation screen is another module's, so ``start_attempt``, ``resume_attempt`` and
+``show_history`` are replaced on the app instance and only the calls are checked.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Select
+
+import roleplay.tui.screens.picker as picker_module
+from roleplay.core.settings import save_settings
+from roleplay.core.scenario import bundled_scenarios, find_scenario
+from roleplay.core.transcript import Attempt, attempts_dir
+from roleplay.tui.app import Choices, RoleplayApp, make_app
+from roleplay.tui.screens.picker import (
+    PickerScreen,
+    ResumeScreen,
+    ScenarioRow,
+    load_catalogue,
+    preview_rows,
+)
+
+SIZE = (120, 40)
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One rule cache for the whole session, so each test does not rebuild it."""
+    return tmp_path_factory.mktemp("roleplay-cache")
+
+
+@pytest.fixture(autouse=True)
+def folders(tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Keep attempts, settings and caches in temporary folders, away from the user's own."""
+    monkeypatch.setenv("ROLEPLAY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ROLEPLAY_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("ROLEPLAY_CACHE_DIR", str(cache_dir))
+    monkeypatch.delenv("ROLEPLAY_CENTRE_KEY", raising=False)
+    monkeypatch.delenv("ROLEPLAY_CENTRE_KEY_FILE", raising=False)
+    yield tmp_path
+
+
+class Calls:
+    """Records what the picker asked the app to do, in place of the real screens."""
+
+    def __init__(self, app: RoleplayApp) -> None:
+        self.started: list[tuple[str, Choices]] = []
+        self.resumed: list[Path] = []
+        self.history: list[str] = []
+        self.notices: list[str] = []
+        notify = app.notify
+        app.start_attempt = lambda loaded, choices: self.started.append(  # type: ignore[method-assign]
+            (loaded.scenario.id, choices)
+        )
+        app.resume_attempt = self.resumed.append  # type: ignore[method-assign]
+        app.show_history = self.history.append  # type: ignore[method-assign]
+
+        def spy(message: str, **kwargs: Any) -> None:
+            self.notices.append(message)
+            notify(message, **kwargs)
+
+        app.notify = spy  # type: ignore[method-assign]
+
+
+async def ready(pilot: Pilot[Any]) -> None:
+    """Wait until the picker has loaded its scenarios, settings and unfinished attempts."""
+    for _ in range(500):
+        await pilot.pause()
+        pickers = [s for s in pilot.app.screen_stack if isinstance(s, PickerScreen)]
+        if pickers and pickers[0].is_ready:
+            break
+    else:
+        pytest.fail("the picker did not finish loading")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def rows(app: RoleplayApp) -> list[str]:
+    """The titles the list shows, top to bottom."""
+    table: DataTable[str] = app.screen.query_one("#scenarios", DataTable)
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+@pytest.mark.asyncio
+async def test_picker_lists_the_six_bundled_scenarios() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        titles = rows(app)
+        assert len(titles) == 6
+        assert set(titles) == {s.scenario.title for s in bundled_scenarios().values()}
+        assert app.screen.focused is app.screen.query_one("#filter", Input)
+
+
+@pytest.mark.asyncio
+async def test_typing_filters_the_list_and_shows_the_brief() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press(*"parcel")
+        await pilot.pause()
+        assert rows(app) == ["The parcel that never came"]
+        brief = str(app.screen.query_one("#brief").content)
+        assert "Mrs Priya Shah" in brief
+        assert "retail · chat · foundation" in brief
+        await pilot.press("escape", *"phone")
+        await pilot.pause()
+        assert len(rows(app)) == 2
+        await pilot.press("escape", *"xyzzy")
+        await pilot.pause()
+        assert rows(app) == []
+        assert "No scenario matches" in str(app.screen.query_one("#brief").content)
+
+
+@pytest.mark.asyncio
+async def test_enter_starts_with_the_model_mode_and_name_chosen() -> None:
+    app = make_app()
+    calls = Calls(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press(*"rail")
+        app.screen.query_one("#framework", Select).value = "HEAT"
+        await pilot.pause()
+        await pilot.click("#assessment")
+        await pilot.click("#learner")
+        await pilot.press(*"Ana Kaur")
+        await pilot.click("#filter")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert calls.started == [
+        ("cancelled-train", Choices(learner="Ana Kaur", framework="HEAT", mode="assessment"))
+    ]
+
+
+def test_the_quick_preview_lists_what_the_validated_catalogue_lists() -> None:
+    """The list drawn first, from the YAML alone, is the one validation then confirms."""
+    validated = [ScenarioRow.of(loaded) for loaded in load_catalogue().scenarios]
+    assert preview_rows() == validated
+
+
+@pytest.mark.asyncio
+async def test_enter_pressed_while_loading_starts_once_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def slow_catalogue(folder: Path | None = None) -> Any:
+        time.sleep(0.5)
+        return load_catalogue(folder)
+
+    monkeypatch.setattr(picker_module, "load_catalogue", slow_catalogue)
+    save_settings(learner="Sam Patel")
+    app = make_app()
+    calls = Calls(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        assert not picker.is_ready
+        await pilot.press("enter")
+        await ready(pilot)
+    assert [choices.learner for _, choices in calls.started] == ["Sam Patel"]
+
+
+@pytest.mark.asyncio
+async def test_arrow_keys_move_the_list_while_typing_in_the_filter() -> None:
+    app = make_app()
+    calls = Calls(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.screen.query_one("#learner", Input).value = "Ana"
+        await pilot.press("down", "down", "up", "down", "enter")
+        await pilot.pause()
+    third = sorted(bundled_scenarios().values(), key=lambda s: s.scenario.title.casefold())[2]
+    assert [sid for sid, _ in calls.started] == [third.scenario.id]
+    assert calls.started[0][1].framework is None  # the scenario's own model
+
+
+@pytest.mark.asyncio
+async def test_an_empty_name_is_refused_with_a_notice() -> None:
+    app = make_app()
+    calls = Calls(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert calls.started == []
+        assert any("name" in notice for notice in calls.notices)
+        assert app.screen.focused is app.screen.query_one("#learner", Input)
+
+
+@pytest.mark.asyncio
+async def test_the_name_model_and_mode_are_remembered_in_a_new_app() -> None:
+    first = make_app()
+    Calls(first)
+    async with first.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        first.screen.query_one("#framework", Select).value = "LERF"
+        await pilot.pause()
+        await pilot.click("#assessment")
+        await pilot.click("#learner")
+        await pilot.press(*"Ana Kaur", "enter")
+        await pilot.pause()
+
+    second = make_app()
+    calls = Calls(second)
+    async with second.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert second.screen.query_one("#learner", Input).value == "Ana Kaur"
+        await pilot.press("enter")
+        await pilot.pause()
+    assert calls.started[0][1] == Choices("Ana Kaur", "LERF", "assessment")
+
+
+def _unfinished_attempt(learner: str) -> Path:
+    attempt = Attempt.start(find_scenario("late-parcel"), learner, folder=attempts_dir())
+    attempt.step("I'm so sorry your parcel hasn't arrived. Could you confirm your address?")
+    return attempt.path
+
+
+@pytest.mark.asyncio
+async def test_an_unfinished_attempt_is_offered_and_resume_carries_it_on() -> None:
+    path = _unfinished_attempt("Sam Patel")
+    save_settings(learner="Sam Patel")
+    app = make_app()
+    calls = Calls(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, ResumeScreen)
+        assert "The parcel that never came" in str(app.screen.query_one("#resume-body").content)
+        await pilot.click("#resume")
+        await pilot.pause()
+        assert calls.resumed == [path]
+
+
+@pytest.mark.asyncio
+async def test_not_now_leaves_the_attempt_and_stays_on_the_picker() -> None:
+    _unfinished_attempt("Sam Patel")
+    app = make_app()
+    calls = Calls(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, ResumeScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        assert calls.resumed == []
+
+
+@pytest.mark.asyncio
+async def test_another_learners_unfinished_attempt_is_not_offered() -> None:
+    _unfinished_attempt("Sam Patel")
+    save_settings(learner="Ana Kaur")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, PickerScreen)
+
+
+@pytest.mark.asyncio
+async def test_f2_opens_the_history_of_the_learner_named() -> None:
+    app = make_app()
+    calls = Calls(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert calls.history == []  # no name yet: a notice instead
+        app.screen.query_one("#learner", Input).value = "Ana"
+        await pilot.press("f2")
+        await pilot.pause()
+    assert calls.history == ["Ana"]
+
+
+@pytest.mark.asyncio
+async def test_the_command_palette_finds_history_and_scenarios() -> None:
+    app = make_app()
+    calls = Calls(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.screen.query_one("#learner", Input).value = "Ana"
+        await pilot.press("ctrl+p")
+        await pilot.press(*"history")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert calls.history == ["Ana"]
+
+        await pilot.press("ctrl+p")
+        await pilot.press(*"start parcel")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert [sid for sid, _ in calls.started] == ["late-parcel"]
+
+
+@pytest.mark.asyncio
+async def test_a_tutors_folder_adds_its_scenarios(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    source = find_scenario("late-parcel").path.read_text(encoding="utf-8")
+    (folder / "own.yaml").write_text(
+        source.replace("id: late-parcel", "id: own-parcel").replace(
+            "title: The parcel that never came", "title: A tutor's own parcel"
+        ),
+        encoding="utf-8",
+    )
+    (folder / "broken.yaml").write_text("id: [\n", encoding="utf-8")
+    app = make_app(scenarios=folder)
+    calls = Calls(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert "A tutor's own parcel" in rows(app)
+        assert len(rows(app)) == 7
+        assert any("roleplay validate" in notice for notice in calls.notices)
+
+
+def test_snapshot_of_the_picker(snap_compare: Any) -> None:
+    save_settings(learner="Sam Patel")
+
+    async def settle(pilot: Pilot[Any]) -> None:
+        await ready(pilot)
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=settle)

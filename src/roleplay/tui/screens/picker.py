@@ -233,6 +233,15 @@ class ResumeScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
+COLUMN_WIDTHS: tuple[tuple[str, int], ...] = (
+    ("Title", 29),
+    ("Sector", 11),
+    ("Channel", 13),
+    ("Difficulty", 13),
+)
+"""The scenario list's columns and their widths in cells."""
+
+
 class PickerScreen(Screen[None]):
     """Choose a scenario, a model, a mode and your name, then start."""
 
@@ -274,7 +283,9 @@ class PickerScreen(Screen[None]):
                 table: DataTable[str] = DataTable(
                     id="scenarios", cursor_type="row", zebra_stripes=True
                 )
-                table.add_columns("Title", "Sector", "Channel", "Difficulty")
+                # Fixed widths: auto widths would depend on which rows were shown first.
+                for label, width in COLUMN_WIDTHS:
+                    table.add_column(label, width=width)
                 yield table
                 with VerticalScroll(id="brief-pane"):
                     yield Static("Loading the scenarios…", id="brief")

@@ -16,8 +16,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 
 import roleplay.tui.screens.picker as picker_module
-from roleplay.core.settings import save_settings
 from roleplay.core.scenario import bundled_scenarios, find_scenario
+from roleplay.core.settings import save_settings
 from roleplay.core.transcript import Attempt, attempts_dir
 from roleplay.tui.app import Choices, RoleplayApp, make_app
 from roleplay.tui.screens.picker import (

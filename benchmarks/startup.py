@@ -20,8 +20,8 @@ import struct
 import sys
 import tempfile
 import termios
-from pathlib import Path
 import time
+from pathlib import Path
 
 CMD = sys.argv[1:] or ["/work/main/.venv/bin/roleplay"]
 MARK = os.environ.get("MARK", "parcel that never came").encode()

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from roleplay.core.frameworks import Coverage, Framework, Step, StepCoverage
 
 TICK = "✓"
-TODO = "○"
+PENDING = "○"
 
 
 class StepsPanel(Vertical):
@@ -111,7 +111,7 @@ class StepsPanel(Vertical):
     def _prompt(self, step: Step) -> Content:
         if step.id in self.covered:
             return Content.assemble((f"{TICK} ", "bold $success"), step.title)
-        return Content.assemble((f"{TODO} ", "$text-muted"), step.title)
+        return Content.assemble((f"{PENDING} ", "$text-muted"), step.title)
 
     def _detail(self, step: Step | None) -> Content:
         if step is None:

@@ -155,6 +155,44 @@ class Entry(Generic[T]):
         return self._regex
 
 
+GUARD_FROM = 3
+"""Where this many patterns share a start, one joint pattern is tried first at each place."""
+
+
+class _Filed(Generic[T]):
+    """The patterns filed under one start, with a joint guard where there are several.
+
+    Most tries fail, so where several patterns share a start, one alternation of them all
+    (compiled on first use) is tried first: when it does not match, none of them can, and
+    one call into the regular-expression engine replaces many.
+    """
+
+    __slots__ = ("_guard", "entries")
+
+    def __init__(self, entries: tuple[Entry[T], ...]) -> None:
+        self.entries = entries
+        self._guard: re.Pattern[str] | bool | None = None if len(entries) >= GUARD_FROM else False
+
+    def collect(self, text: str, position: int, out: list[tuple[Entry[T], re.Match[str]]]) -> None:
+        """Add every match of these patterns that starts at ``position``."""
+        guard = self._guard
+        if guard is not False:
+            if guard is None:
+                guard = self._guard = self._joint()
+            if guard is not False and guard.match(text, position) is None:  # type: ignore[union-attr]
+                return
+        for entry in self.entries:
+            hit = entry.pattern.match(text, position)
+            if hit is not None:
+                out.append((entry, hit))
+
+    def _joint(self) -> re.Pattern[str] | bool:
+        try:
+            return re.compile("|".join(f"(?:{e.source})" for e in self.entries))
+        except re.error:
+            return False
+
+
 class PrefixIndex(Generic[T]):
     """Patterns filed by their literal starts, plus those that must be scanned whole.
 
@@ -193,10 +231,10 @@ class PrefixIndex(Generic[T]):
                 one.setdefault(word, []).append(entry)
             for pair in entry_two:
                 two.setdefault(pair, []).append(entry)
-        self._one = {k: _unique(v) for k, v in one.items()}
-        self._two = {k: _unique(v) for k, v in two.items()}
+        self._one = {k: _Filed(_unique(v)) for k, v in one.items()}
+        self._two = {k: _Filed(_unique(v)) for k, v in two.items()}
         self._stems = tuple(
-            (length, {k: _unique(v) for k, v in table.items()})
+            (length, {k: _Filed(_unique(v)) for k, v in table.items()})
             for length, table in sorted(stems.items())
         )
         self._stem_heads = frozenset(key[:HEAD] for _length, table in self._stems for key in table)
@@ -207,11 +245,11 @@ class PrefixIndex(Generic[T]):
         """How many patterns are filed by their starts (the rest are scanned)."""
         seen: set[int] = set()
         for table in (self._one, self._two):
-            for entries in table.values():
-                seen.update(id(e) for e in entries)
+            for filed in table.values():
+                seen.update(id(e) for e in filed.entries)
         for _length, stem_table in self._stems:
-            for entries in stem_table.values():
-                seen.update(id(e) for e in entries)
+            for filed in stem_table.values():
+                seen.update(id(e) for e in filed.entries)
         return len(seen)
 
     def matches(self, text: str) -> list[tuple[Entry[T], re.Match[str]]]:
@@ -225,27 +263,18 @@ class PrefixIndex(Generic[T]):
         last = len(words) - 1
         position = 0
         for i, word in enumerate(words):
-            found = one_get(word)
-            if found:
-                for entry in found:
-                    hit = entry.pattern.match(text, position)
-                    if hit is not None:
-                        out.append((entry, hit))
+            filed = one_get(word)
+            if filed is not None:
+                filed.collect(text, position, out)
             if i < last:
-                found = two_get((word, words[i + 1]))
-                if found:
-                    for entry in found:
-                        hit = entry.pattern.match(text, position)
-                        if hit is not None:
-                            out.append((entry, hit))
+                filed = two_get((word, words[i + 1]))
+                if filed is not None:
+                    filed.collect(text, position, out)
             if word[:HEAD] in heads:
                 for length, table in stems:
-                    found = table.get(word[:length])
-                    if found:
-                        for entry in found:
-                            hit = entry.pattern.match(text, position)
-                            if hit is not None:
-                                out.append((entry, hit))
+                    filed = table.get(word[:length])
+                    if filed is not None:
+                        filed.collect(text, position, out)
             position += len(word) + 1
         for entry in self.scanned:
             for hit in entry.pattern.finditer(text):

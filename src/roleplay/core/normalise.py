@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -38,9 +39,12 @@ _CLAUSE_PUNCT = frozenset({",", ";", ":", "—", "–", "-", "(", ")", "[", "]"}
 _QUOTE_CHARS = frozenset({'"', "“", "”", "«", "»", "‘", "’", "'"})
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One token of the reply: its span in the original text and its normalised words."""
+class Token(NamedTuple):
+    """One token of the reply: its span in the original text and its normalised words.
+
+    A named tuple rather than a dataclass: a reply makes dozens of these, and a tuple is
+    built several times faster, which the scorer's throughput feels.
+    """
 
     start: int
     end: int

@@ -8,7 +8,8 @@ truncated or edited file never stops the report: it becomes a row that says what
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,9 +73,13 @@ def rescore(
     framework: str | None = None,
     extra: Path | None = None,
     key: bytes | None = None,
+    find: Callable[[str], LoadedScenario] | None = None,
 ) -> Rescored:
-    """Check a transcript and debrief it again from its replies (under ``framework``)."""
-    loaded: LoadedScenario = find_scenario(transcript.scenario.id, extra)
+    """Check a transcript and debrief it again from its replies (under ``framework``).
+
+    ``find`` looks a scenario up by id (default: among the bundled ones and ``extra``'s).
+    """
+    loaded = find(transcript.scenario.id) if find else find_scenario(transcript.scenario.id, extra)
     card = debrief(loaded.scenario, transcript.replies, framework or transcript.framework)
     return Rescored(
         transcript,
@@ -89,11 +94,13 @@ def report_rows(
 ) -> list[dict[str, Any]]:
     """Return one report row per transcript found under ``paths`` (see :data:`COLUMNS`)."""
     key = centre_key()
+    # A cohort has many attempts of few scenarios: read each scenario folder once.
+    find = functools.lru_cache(maxsize=None)(lambda scenario_id: find_scenario(scenario_id, extra))
     rows: list[dict[str, Any]] = []
     for path in transcript_files(paths):
         try:
             transcript = load_transcript(path)
-            done = rescore(transcript, framework, extra, key)
+            done = rescore(transcript, framework, extra, key, find)
         except RoleplayError as exc:
             rows.append(
                 _damaged(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)

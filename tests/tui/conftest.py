@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
+import roleplay.core.transcript as transcript_module
 from roleplay.core.scenario import LoadedScenario, find_scenario
 from roleplay.tui.app import Choices, RoleplayApp, make_app
 
@@ -81,3 +84,51 @@ def wait_until() -> WaitUntil:
     rather than for a fixed time; it fails after ``timeout`` seconds instead of hanging.
     """
     return _wait_until
+
+
+@pytest.fixture
+def folders(tmp_path: Path, rule_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Temporary data, settings and cache folders, no centre key, and UTC as local time.
+
+    The picker, debrief and history tests use it on every test (``pytestmark``), so that
+    nothing a test does reaches the user's own folders and dates read the same everywhere.
+    """
+    monkeypatch.setenv("ROLEPLAY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ROLEPLAY_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("ROLEPLAY_CACHE_DIR", str(rule_cache))
+    monkeypatch.delenv("ROLEPLAY_CENTRE_KEY", raising=False)
+    monkeypatch.delenv("ROLEPLAY_CENTRE_KEY_FILE", raising=False)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield tmp_path
+    monkeypatch.undo()
+    time.tzset()
+
+
+class FixedClock(datetime):
+    """A clock for saved attempts: starts at ``moment`` and moves on ``step`` at each reading."""
+
+    moment = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
+    step = timedelta(seconds=1)
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+        """The next tick after the last one read."""
+        FixedClock.moment += FixedClock.step
+        return FixedClock.moment if tz is None else FixedClock.moment.astimezone(tz)
+
+
+FixClock = Callable[[datetime, timedelta], None]
+"""Make attempts saved from now on carry times from a start, a step apart."""
+
+
+@pytest.fixture
+def fix_clock(monkeypatch: pytest.MonkeyPatch) -> FixClock:
+    """Return a function that fixes the clock of saved attempts (see :class:`FixedClock`)."""
+
+    def fix(start: datetime, step: timedelta) -> None:
+        monkeypatch.setattr(transcript_module, "datetime", FixedClock)
+        FixedClock.moment = start
+        FixedClock.step = step
+
+    return fix

@@ -7,9 +7,7 @@ transcripts still pass their integrity check.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,6 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-import roleplay.core.transcript as transcript_module
 from roleplay.core.scenario import find_scenario
 from roleplay.core.transcript import Attempt, data_dir
 from roleplay.tui.app import Choices, RoleplayApp, make_app
@@ -35,44 +32,13 @@ GOOD = [
 POOR = ["Calm down, it's the courier's fault, not ours.", "There's nothing I can do about it."]
 
 
-@pytest.fixture(scope="session")
-def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One rule cache for the whole session, so each test does not rebuild it."""
-    return tmp_path_factory.mktemp("roleplay-cache")
-
-
-@pytest.fixture(autouse=True)
-def folders(tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Temporary data, settings and cache folders; UTC as the local time zone."""
-    monkeypatch.setenv("ROLEPLAY_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("ROLEPLAY_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("ROLEPLAY_CACHE_DIR", str(cache_dir))
-    monkeypatch.delenv("ROLEPLAY_CENTRE_KEY", raising=False)
-    monkeypatch.delenv("ROLEPLAY_CENTRE_KEY_FILE", raising=False)
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield tmp_path
-    monkeypatch.undo()
-    time.tzset()
-
-
-class FixedClock(datetime):
-    """A clock that starts at a fixed moment and moves on a second each time it is read."""
-
-    moment = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
-
-    @classmethod
-    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
-        """The next second after the last one read."""
-        FixedClock.moment += timedelta(seconds=1)
-        return FixedClock.moment if tz is None else FixedClock.moment.astimezone(tz)
+pytestmark = pytest.mark.usefixtures("folders")
 
 
 @pytest.fixture
-def attempt_of(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+def attempt_of(fix_clock: Any, tmp_path: Path) -> Any:
     """Return a function that plays replies as a learner under the fixed clock, saved."""
-    monkeypatch.setattr(transcript_module, "datetime", FixedClock)
-    FixedClock.moment = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
+    fix_clock(datetime(2025, 3, 4, 9, 30, tzinfo=UTC), timedelta(seconds=1))
 
     def play(replies: list[str], learner: str = "Sam Patel", framework: str | None = None) -> Path:
         attempt = Attempt.start(

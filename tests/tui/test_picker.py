@@ -7,7 +7,6 @@ The conversation screen is another module's, so ``start_attempt``, ``resume_atte
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,21 +30,7 @@ from roleplay.tui.screens.picker import (
 SIZE = (120, 40)
 
 
-@pytest.fixture(scope="session")
-def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One rule cache for the whole session, so each test does not rebuild it."""
-    return tmp_path_factory.mktemp("roleplay-cache")
-
-
-@pytest.fixture(autouse=True)
-def folders(tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Keep attempts, settings and caches in temporary folders, away from the user's own."""
-    monkeypatch.setenv("ROLEPLAY_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("ROLEPLAY_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("ROLEPLAY_CACHE_DIR", str(cache_dir))
-    monkeypatch.delenv("ROLEPLAY_CENTRE_KEY", raising=False)
-    monkeypatch.delenv("ROLEPLAY_CENTRE_KEY_FILE", raising=False)
-    yield tmp_path
+pytestmark = pytest.mark.usefixtures("folders")
 
 
 class Calls:

@@ -559,19 +559,19 @@ def run(
     framework = _framework(framework_id)
     replies = _read_replies(replies_file)
     with tempfile.TemporaryDirectory(prefix="roleplay-run-") as scratch:
-        attempt = Attempt.start(
+        with Attempt.start(
             loaded,
             learner,
             framework=framework.id if framework else None,
             folder=scratch,
-        )
-        used = 0
-        for reply in replies:
-            if attempt.finished:
-                break
-            attempt.step(reply)
-            used += 1
-        data = attempt.data()
+        ) as attempt:
+            used = 0
+            for reply in replies:
+                if attempt.finished:
+                    break
+                attempt.step(reply)
+                used += 1
+            data = attempt.data()
     card = scorecard(attempt.session, data["framework"])
     summary = scorecard_to_dict(card, learner)
     result = {**data, **{k: v for k, v in summary.items() if k not in data}}

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+if os.name == "posix":
+    import fcntl
+
 from roleplay.core.dialogue import ConversationOver, play
 from roleplay.core.errors import InputError, InvalidFileError
+from roleplay.core.files import clean_stale_temporaries
 from roleplay.core.scenario import LoadedScenario, find_scenario
 from roleplay.core.transcript import (
     FORMAT,
@@ -18,6 +24,7 @@ from roleplay.core.transcript import (
     SHA256_CHAIN,
     Attempt,
     ResumeError,
+    SaveError,
     load_transcript,
     resume,
     unfinished_attempts,
@@ -59,9 +66,10 @@ def _write(path: Path, data: dict[str, Any]) -> None:
 
 
 def _played(late_parcel: LoadedScenario, replies: tuple[str, ...] = THREE_TURNS) -> Attempt:
-    attempt = Attempt.start(late_parcel, "Sam Patel")
-    for reply in replies:
-        attempt.step(reply)
+    """Play ``replies`` and close the attempt, as the learner closing the window does."""
+    with Attempt.start(late_parcel, "Sam Patel") as attempt:
+        for reply in replies:
+            attempt.step(reply)
     return attempt
 
 
@@ -105,6 +113,7 @@ def test_each_reply_is_on_disk_before_step_returns(late_parcel: LoadedScenario) 
         assert len(saved["turns"]) == number
         assert saved["turns"][-1]["reply"] == reply
         assert saved["turns"][-1]["response"] == turn.response == attempt.prompt
+    attempt.close()
     assert list(attempt.path.parent.iterdir()) == [attempt.path], "no temporary file is left"
 
 
@@ -346,6 +355,7 @@ def test_a_missing_file_is_reported(tmp_path: Path) -> None:
 def test_a_resumed_attempt_ends_as_an_uninterrupted_one(late_parcel: LoadedScenario) -> None:
     first = Attempt.start(late_parcel, "Sam Patel")
     first.step(THREE_TURNS[0])
+    first.close()
 
     again = resume(first.path)
     assert again.path == first.path
@@ -371,8 +381,9 @@ def test_a_finished_attempt_cannot_be_resumed(late_parcel: LoadedScenario) -> No
 
 
 def test_an_attempt_ended_early_cannot_be_resumed(late_parcel: LoadedScenario) -> None:
-    attempt = _played(late_parcel, THREE_TURNS[:1])
-    attempt.finish()
+    with Attempt.start(late_parcel, "Sam Patel") as attempt:
+        attempt.step(THREE_TURNS[0])
+        attempt.finish()
 
     assert _saved(attempt.path)["finished"] is not None
     with pytest.raises(ResumeError, match="has finished"):
@@ -465,3 +476,123 @@ def test_unfinished_attempts_are_offered_for_resuming(
     )
     assert summary.last_line == waiting.prompt
     assert unfinished_attempts(tmp_path / "no-such-folder") == []
+
+
+# --------------------------------------------------------------------------- hostile files
+
+
+def test_a_number_too_long_to_read_is_a_positioned_problem(
+    late_parcel: LoadedScenario,
+) -> None:
+    attempt = _played(late_parcel, THREE_TURNS[:1])
+    text = attempt.path.read_text(encoding="utf-8")
+    attempt.path.write_text(re.sub(r'"mood": -?\d+', '"mood": ' + "9" * 5000, text, count=1))
+    expected_line = text[: text.index('"mood": ')].count("\n") + 1
+
+    with pytest.raises(InvalidFileError) as caught:
+        load_transcript(attempt.path)
+
+    (problem,) = caught.value.problems
+    assert problem.line == expected_line
+    assert problem.col > 1
+    assert "5,000 digits" in problem.message
+
+
+def test_json_nested_100000_deep_is_a_positioned_problem(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"format": "roleplay-transcript/1",\n "x": ' + "[" * 100_000 + "]" * 100_000)
+
+    with pytest.raises(InvalidFileError) as caught:
+        load_transcript(path)
+
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.col) == (2, 7 + 63), "the 64th [ opens level 65"
+    assert "nested more than 64 levels deep" in problem.message
+
+
+def test_a_transcript_with_a_byte_order_mark_loads(late_parcel: LoadedScenario) -> None:
+    attempt = _played(late_parcel, THREE_TURNS[:1])
+    attempt.path.write_bytes(b"\xef\xbb\xbf" + attempt.path.read_bytes())
+
+    saved = load_transcript(attempt.path)
+
+    assert saved.replies == THREE_TURNS[:1]
+    assert verify(saved).ok
+
+
+# --------------------------------------------------------------------------- two windows
+
+
+def test_an_attempt_open_in_one_window_cannot_be_resumed_in_another(
+    late_parcel: LoadedScenario,
+) -> None:
+    """The second window is told; the first window's answered turn is never lost."""
+    first = Attempt.start(late_parcel, "Sam Patel")
+    first.step(THREE_TURNS[0])
+    first.close()
+    window_a = resume(first.path)
+
+    with pytest.raises(ResumeError, match="open in another window"):
+        resume(first.path)
+    window_a.step(THREE_TURNS[1])
+    window_a.close()
+
+    with resume(first.path) as window_b:
+        assert [t.reply for t in window_b.turns] == list(THREE_TURNS[:2])
+        window_b.step(THREE_TURNS[2])
+    assert load_transcript(first.path).replies == THREE_TURNS
+
+
+def test_a_new_attempt_is_locked_from_its_start(late_parcel: LoadedScenario) -> None:
+    with (
+        Attempt.start(late_parcel, "Sam Patel") as attempt,
+        pytest.raises(ResumeError, match="open in another window"),
+    ):
+        resume(attempt.path)
+    assert not list(attempt.path.parent.glob(".*.lock")), "closing removes the lock file"
+
+
+def test_a_closed_attempt_saves_no_more(late_parcel: LoadedScenario) -> None:
+    attempt = _played(late_parcel, THREE_TURNS[:1])
+
+    with pytest.raises(SaveError, match="closed"):
+        attempt.step(THREE_TURNS[1])
+    assert load_transcript(attempt.path).replies == THREE_TURNS[:1]
+
+
+# --------------------------------------------------------------------------- interrupted saves
+
+
+def test_temporary_files_of_interrupted_saves_are_cleaned_when_listing(
+    late_parcel: LoadedScenario,
+) -> None:
+    attempt = _played(late_parcel, THREE_TURNS[:1])
+    folder = attempt.path.parent
+    stale = folder / f".roleplay-{attempt.path.name}.k3j9x_2a.tmp"
+    legacy = folder / f".{attempt.path.name}.q8w7e6r5.tmp"
+    fresh = folder / f".roleplay-{attempt.path.name}.a1b2c3d4.tmp"
+    someone_elses = folder / "notes.tmp"
+    for path in (stale, legacy, fresh, someone_elses):
+        path.write_text('{"format": "roleplay-tr', encoding="utf-8")
+    an_hour_ago = time.time() - 3600
+    for path in (stale, legacy, someone_elses):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+
+    unfinished_attempts()
+
+    assert not stale.exists() and not legacy.exists()
+    assert fresh.exists(), "a temporary file written just now may still be in use"
+    assert someone_elses.exists(), "only roleplay's own temporary files are removed"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX advisory locks")
+def test_an_old_temporary_file_still_being_written_is_not_removed(tmp_path: Path) -> None:
+    path = tmp_path / ".roleplay-x.json.abcd1234.tmp"
+    path.write_text("half of a save", encoding="utf-8")
+    an_hour_ago = time.time() - 3600
+    os.utime(path, (an_hour_ago, an_hour_ago))
+    with path.open("rb") as writer:
+        fcntl.flock(writer.fileno(), fcntl.LOCK_EX)
+        assert clean_stale_temporaries(tmp_path) == []
+        assert path.exists()
+    assert clean_stale_temporaries(tmp_path) == [path]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from roleplay.core.transcript import load_transcript, resume, verify
+from roleplay.core.transcript import ResumeError, load_transcript, resume, verify
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIO_FILE = REPO / "scenarios" / "late-parcel.yaml"
@@ -104,4 +104,43 @@ def test_an_attempt_killed_after_a_reply_loses_nothing_and_resumes(tmp_path: Pat
     final = load_transcript(path)
     assert final.replies == (FIRST, SECOND)
     assert final.outcome == "escalated_correctly"
+    assert verify(final).ok
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_an_attempt_open_in_another_process_is_refused_until_that_process_dies(
+    tmp_path: Path,
+) -> None:
+    """A second window is told the attempt is open elsewhere; a killed window blocks nothing."""
+    folder = tmp_path / "attempts"
+    env = dict(os.environ)
+    env["ROLEPLAY_DATA_DIR"] = str(tmp_path / "data")
+    env["ROLEPLAY_CACHE_DIR"] = str(tmp_path / "cache")
+    env.pop("ROLEPLAY_CENTRE_KEY", None)
+    env.pop("ROLEPLAY_CENTRE_KEY_FILE", None)
+    process = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(SCENARIO_FILE), str(folder), FIRST],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    try:
+        _wait_for_line(process, b"STEPPED")
+        (path,) = folder.glob("*.json")
+        with pytest.raises(ResumeError, match=rf"open in another window \(process {process.pid}\)"):
+            resume(path, key=None)
+        os.kill(process.pid, signal.SIGKILL)
+        assert process.wait(timeout=WAIT_SECONDS) == -signal.SIGKILL
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        assert process.stdout is not None
+        process.stdout.close()
+
+    assert list(folder.glob(".*.lock")), "the killed window left its lock file behind"
+    with resume(path, key=None) as attempt:
+        attempt.step(SECOND)
+    final = load_transcript(path)
+    assert final.replies == (FIRST, SECOND)
     assert verify(final).ok

@@ -33,7 +33,6 @@ The file, one JSON object (``roleplay-transcript/1``)::
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import hashlib
 import hmac
@@ -41,7 +40,7 @@ import json
 import os
 import re
 import secrets
-import tempfile
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -63,7 +62,9 @@ from pydantic import (
 from roleplay.core.analysis import Analysis
 from roleplay.core.dialogue import ConversationOver, Session, Turn, turn_to_dict
 from roleplay.core.errors import InputError, InvalidFileError, RoleplayError, UnknownIdError
+from roleplay.core.files import LockedError, PathLock, clean_stale_temporaries, write_atomic
 from roleplay.core.frameworks import get_framework
+from roleplay.core.jsontext import read_json
 from roleplay.core.lexicon import load_lexicon
 from roleplay.core.problems import Problem, has_errors
 from roleplay.core.scenario import LoadedScenario, load_scenario_dir, scenarios_dir
@@ -513,21 +514,19 @@ def load_transcript(path: str | Path) -> Transcript:
             [Problem(name, 0, 0, "io", f"cannot read the transcript: {exc.strerror or exc}")]
         ) from None
     try:
-        text = raw.decode("utf-8")
+        # A byte-order mark (some Windows editors write one) is not part of the JSON.
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        message = f"not a transcript: not valid UTF-8 text (byte 0x{raw[exc.start]:02x})"
+        body = bytes(exc.object)  # after the byte-order mark, where the offsets count from
+        line = body.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (body.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"not a transcript: not valid UTF-8 text (byte 0x{body[exc.start]:02x})"
         raise InvalidFileError([Problem(name, line, col, "encoding", message)]) from None
     if not text.strip():
         raise InvalidFileError([Problem(name, 1, 1, "empty", "the transcript file is empty")])
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidFileError([_json_problem(name, text, exc)]) from None
-    except RecursionError:
-        message = "not a transcript: the JSON is nested too deeply to read"
-        raise InvalidFileError([Problem(name, 1, 1, "not-json", message)]) from None
+    data, problem = read_json(text, name, what="the transcript")
+    if problem is not None:
+        raise InvalidFileError([problem])
     if not isinstance(data, dict):
         message = "not a roleplay transcript: expected a JSON object"
         raise InvalidFileError([Problem(name, 1, 1, "not-a-transcript", message)])
@@ -545,20 +544,6 @@ def load_transcript(path: str | Path) -> Transcript:
         raise InvalidFileError(_shape_problems(name, text, data)) from None
     transcript._raw = data
     return transcript
-
-
-def _json_problem(name: str, text: str, exc: json.JSONDecodeError) -> Problem:
-    """Describe a JSON syntax error; one at the very end means the file was cut off."""
-    stripped = text.rstrip()
-    cut_off = (
-        exc.pos >= len(stripped)
-        or exc.msg.startswith("Unterminated string")
-        or not stripped.endswith(("}", "]"))
-    )
-    if cut_off:
-        message = f"the transcript ends too early, as if cut off while saving ({exc.msg})"
-        return Problem(name, exc.lineno, exc.colno, "truncated", message)
-    return Problem(name, exc.lineno, exc.colno, "not-json", f"not valid JSON: {exc.msg}")
 
 
 _TURN_PATH: Final = re.compile(r"^turns\[(\d+)\]\.?")
@@ -621,6 +606,12 @@ class Attempt:
     Begin one with :meth:`start`, or carry one on with :func:`resume`. :attr:`prompt` is
     what the customer says now; :meth:`step` takes the learner's reply, saves, and returns
     the turn. The transcript file is at :attr:`path` from the moment the attempt starts.
+
+    An attempt holds a lock on its file (an operating-system lock on a lock file beside it)
+    from start or resume until :meth:`close`, so the same attempt cannot be carried on in
+    two windows at once, each saving over the other's turns. The lock is released when the
+    object is closed, garbage-collected or its process ends, however it ends. Use it as a
+    context manager, or call :meth:`close` when the conversation is left.
     """
 
     def __init__(
@@ -630,6 +621,7 @@ class Attempt:
         data: dict[str, Any],
         path: Path,
         key: bytes | None,
+        lock: PathLock,
     ) -> None:
         """Wrap state that is already consistent; use :meth:`start` or :func:`resume` instead."""
         self.loaded = loaded
@@ -637,6 +629,25 @@ class Attempt:
         self._data = data
         self.path = path
         self._key = key
+        self._lock = lock
+        self._release = weakref.finalize(self, lock.release)
+
+    def __enter__(self) -> Attempt:
+        """Hold the attempt (and its lock) for the ``with`` block."""
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        """Release the attempt's lock at the end of the ``with`` block."""
+        self.close()
+
+    def close(self) -> None:
+        """Release the attempt's lock, so it can be resumed elsewhere; it saves no more."""
+        self._release()
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called: the attempt no longer holds its file."""
+        return not self._lock.held
 
     @classmethod
     def start(
@@ -675,12 +686,25 @@ class Attempt:
             raise SaveError(
                 f"cannot create the folder for attempts {target}: {exc.strerror or exc}"
             ) from None
+        clean_stale_temporaries(target)
         stamp = started_at.strftime("%Y%m%d-%H%M%S")
         while True:
             attempt_id = f"{stamp}-{scenario.id}-{secrets.token_hex(2)}"
             path = target / f"{attempt_id}.json"
+            if path.exists():
+                continue
+            lock = _lock_for(path)
+            try:
+                lock.acquire()
+            except LockedError:
+                continue
+            except OSError as exc:
+                raise SaveError(
+                    f"cannot lock the attempt's file {path}: {exc.strerror or exc}"
+                ) from None
             if not path.exists():
                 break
+            lock.release()
         data: dict[str, Any] = {
             "format": FORMAT,
             "id": attempt_id,
@@ -703,8 +727,12 @@ class Attempt:
                 "seal": "",
             },
         }
-        attempt = cls(loaded, session, data, path, secret)
-        attempt.save()
+        attempt = cls(loaded, session, data, path, secret, lock)
+        try:
+            attempt.save()
+        except BaseException:
+            attempt.close()
+            raise
         return attempt
 
     @property
@@ -773,6 +801,8 @@ class Attempt:
         """
         if self.finished:
             raise ConversationOver("this attempt has finished; start a new one")
+        if self.closed:
+            raise SaveError(f"attempt {self.id} was closed; resume it to carry on")
         turn = self.session.step(_clean_text(reply), analysis)
         record = turn_to_dict(turn)
         record["at"] = now_iso()
@@ -793,7 +823,16 @@ class Attempt:
             self.save()
 
     def save(self) -> None:
-        """Write the whole transcript to :attr:`path` atomically, with a fresh seal."""
+        """Write the whole transcript to :attr:`path` atomically, with a fresh seal.
+
+        Raises :class:`SaveError` when the file cannot be written, or when the attempt was
+        closed (another window may have carried it on since).
+        """
+        if self.closed:
+            raise SaveError(
+                f"attempt {self.id} was closed, so it is not saved again here; resume it to "
+                "carry on"
+            )
         self._data["updated"] = now_iso()
         turns = self._data["turns"]
         integrity = self._data["integrity"]
@@ -809,43 +848,6 @@ class Attempt:
 
     def _warn(self, message: str) -> None:
         self._data["warnings"].append(message)
-
-
-def write_atomic(path: Path, content: bytes) -> None:
-    """Replace ``path`` with ``content`` so that a crash leaves the old file or the new one.
-
-    Writes a temporary file in the same folder, flushes and syncs it, renames it over the
-    target (atomic on one file system), then syncs the folder so the rename itself is on
-    disk, where the operating system allows a folder to be synced.
-    """
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Sync a folder's entries to disk; Windows and some file systems do not allow it."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # --------------------------------------------------------------------------- resuming
@@ -867,12 +869,48 @@ def resume(
     attempt began but still re-play the same, the attempt goes on and the change is
     recorded in its ``warnings``.
 
+    The returned attempt holds the attempt's lock until it is closed (see :class:`Attempt`).
+
     Raises :class:`InvalidFileError` for a damaged file, :class:`ResumeError` for an
-    attempt that has finished, fails its integrity check, needs a key that is not set, or
-    no longer re-plays the same, :class:`UnknownIdError` when the scenario cannot be found,
-    and :class:`InvalidFileError` when its file no longer loads.
+    attempt that is open in another window, has finished, fails its integrity check, needs
+    a key that is not set, or no longer re-plays the same, :class:`UnknownIdError` when the
+    scenario cannot be found, and :class:`InvalidFileError` when its file no longer loads.
     """
     path = Path(path)
+    lock = _lock_for(path)
+    try:
+        lock.acquire()
+    except LockedError:
+        holder = lock.holder()
+        where = f" (process {holder})" if holder is not None else ""
+        raise ResumeError(
+            f"attempt {path.stem} is open in another window{where}: carry it on there, or "
+            "close that window first"
+        ) from None
+    except OSError as exc:
+        raise ResumeError(
+            f"cannot lock attempt {path.stem} to carry it on: {exc.strerror or exc}"
+        ) from None
+    try:
+        return _resume_locked(path, lock, scenario, extra, key)
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _lock_for(path: Path) -> PathLock:
+    """The lock of the attempt saved at ``path``: a hidden lock file beside it."""
+    return PathLock(path.with_name(f".{path.name}.lock"))
+
+
+def _resume_locked(
+    path: Path,
+    lock: PathLock,
+    scenario: LoadedScenario | None,
+    extra: Path | None,
+    key: KeyArg,
+) -> Attempt:
+    """Resume with the attempt's lock held: read it only now, when no one else can write it."""
     saved = load_transcript(path)
     data = saved.to_dict()
     if saved.is_finished:
@@ -913,7 +951,7 @@ def resume(
 
     session = _replay(loaded, saved)
     data.setdefault("warnings", [])
-    attempt = Attempt(loaded, session, data, path, chain_key)
+    attempt = Attempt(loaded, session, data, path, chain_key, lock)
     for message in warnings:
         attempt._warn(message)
     if warnings:
@@ -978,6 +1016,7 @@ def unfinished_attempts(folder: str | Path | None = None) -> list[tuple[Path, At
     target = Path(folder) if folder is not None else attempts_dir()
     if not target.is_dir():
         return []
+    clean_stale_temporaries(target)
     found: list[tuple[Path, AttemptSummary]] = []
     for path in target.glob("*.json"):
         try:

@@ -347,6 +347,10 @@ next step; assessment mode has neither. Ctrl+E ends the conversation early, afte
             answered,
         )
 
+    def on_unmount(self) -> None:
+        """Let go of the attempt's file, so that it can be carried on again, here or elsewhere."""
+        self.attempt.close()
+
     @work(thread=True, exclusive=True, group="reply")
     def _finish(self) -> None:
         """Mark the attempt finished and save it, off the event loop."""

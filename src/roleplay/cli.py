@@ -251,18 +251,20 @@ def _score_jsonl(
     source: str, framework: Framework | None, explain: bool, scenario: Scenario | None = None
 ) -> None:
     from roleplay.core.analyse import analyse
+    from roleplay.core.jsontext import read_json
 
     name = "<stdin>" if source == "-" else source
     out: TextIO = sys.stdout
     number = 0
     try:
         for number, line in _lines(source):
+            if number == 1:
+                line = line.removeprefix("\ufeff")  # a byte-order mark is not part of the JSON
             if not line.strip():
                 continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+            item, problem = read_json(line, name, first_line=number, what="the line")
+            if problem is not None:
+                raise InputError(f"{problem.message} (at column {problem.col})")
             if not isinstance(item, dict):
                 raise InputError('each line must be a JSON object with a "reply"')
             reply = item.get("reply")

@@ -148,3 +148,53 @@ def test_bad_usage_exits_2(run: Run) -> None:
     assert run("run", "late-parcel").returncode == 2
     assert run("report").returncode == 2
     assert run("debrief", "x.json", "--format", "pdf").returncode == 2
+
+
+HOSTILE = {
+    "5000-digit-number": ('"mood": ', '"mood": ' + "9" * 5000 + ", "),
+    "nested-100000-deep": ('"mood": ', '"deep": ' + "[" * 100_000 + "]" * 100_000 + ', "mood": '),
+}
+"""Two edits Python's JSON reader cannot take: a number too long, nesting too deep."""
+
+
+def _hostile(saved: Path, kind: str) -> Path:
+    old, new = HOSTILE[kind]
+    text = saved.read_text(encoding="utf-8")
+    saved.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return saved
+
+
+def test_a_transcript_python_cannot_read_is_one_positioned_problem_in_debrief(
+    run: Run, tmp_path: Path
+) -> None:
+    for kind in HOSTILE:
+        saved = _hostile(_run_json(run, tmp_path, GOOD, "Asha Patel"), kind)
+        done = run("debrief", str(saved))
+        assert done.returncode == 1, (kind, done.stderr)
+        assert "Traceback" not in done.stderr
+        first = done.stderr.splitlines()[0]
+        assert first.startswith(f"{saved}:"), first
+        line, col = first[len(f"{saved}:") :].split(":")[:2]
+        assert int(line) > 1 and int(col) > 1, first
+        assert done.stderr.strip().splitlines()[-1].startswith("error:")
+
+
+def test_a_transcript_python_cannot_read_is_a_marked_row_in_the_report(
+    run: Run, tmp_path: Path
+) -> None:
+    cohort = tmp_path / "cohort"
+    cohort.mkdir()
+    _run_json(run, cohort, GOOD, "Asha Patel")
+    for kind in HOSTILE:
+        (cohort / kind).mkdir()
+        _hostile(_run_json(run, cohort / kind, POOR, "Ben Jones"), kind)
+
+    done = run("report", str(cohort))
+
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [r["learner"] for r in rows if r["score"]] == ["Asha Patel"]
+    damaged = [r["integrity"] for r in rows if r["integrity"].startswith("damaged")]
+    assert len(damaged) == 2
+    assert any("5,000 digits" in d for d in damaged)
+    assert any("nested more than" in d for d in damaged)

@@ -253,6 +253,37 @@ def test_bad_line_on_stdin_is_reported_with_its_line_number(run: Run) -> None:
     assert [r["id"] for r in json_lines(result.stdout)] == [1]
 
 
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ('{"id": ' + "9" * 5000 + ', "reply": "Thanks."}', "5,000 digits"),
+        ('{"id": "b", "reply": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested more than"),
+    ],
+    ids=["5000-digit-number", "nested-100000-deep"],
+)
+def test_a_line_python_cannot_read_is_reported_at_its_line(
+    run: Run, tmp_path: Path, line: str, says: str
+) -> None:
+    """A number too long or nesting too deep is one positioned error, not a traceback."""
+    path = tmp_path / "replies.jsonl"
+    path.write_text('{"id": "a", "reply": "Thanks."}\n' + line + "\n", encoding="utf-8")
+
+    result = run("score", "--jsonl", str(path))
+
+    assert_user_error(result, f"error: {path}:2: ", says, "column")
+    assert [r["id"] for r in json_lines(result.stdout)] == ["a"]
+
+
+def test_a_jsonl_file_with_a_byte_order_mark_is_read(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "replies.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"id": "a", "reply": "Thanks for waiting."}\n')
+
+    result = run("score", "--jsonl", str(path))
+
+    assert_clean_success(result)
+    assert [r["moves"] for r in json_lines(result.stdout)] == [["thank"]]
+
+
 def test_over_long_line_is_refused_naming_its_own_line(run: Run, tmp_path: Path) -> None:
     """A line too long to read is reported at its own number, not the line before it."""
     path = tmp_path / "replies.jsonl"

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from roleplay.core.files import clean_stale_temporaries, write_atomic
+from roleplay.core.jsontext import read_json
 
 CONFIG_ENV = "ROLEPLAY_CONFIG_DIR"
 
@@ -26,11 +28,13 @@ def config_dir() -> Path:
 
 def load_settings() -> dict[str, Any]:
     """Return the remembered settings (learner name, model, mode); {} when there are none."""
+    target = config_dir() / "settings.json"
     try:
-        data = json.loads((config_dir() / "settings.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = target.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
         return {}
-    return data if isinstance(data, dict) else {}
+    data, problem = read_json(text, str(target))
+    return data if problem is None and isinstance(data, dict) else {}
 
 
 def save_settings(**changes: Any) -> None:
@@ -40,10 +44,7 @@ def save_settings(**changes: Any) -> None:
     target = config_dir() / "settings.json"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=target.parent, delete=False, suffix=".tmp"
-        ) as handle:
-            json.dump(settings, handle, indent=2)
-        os.replace(handle.name, target)
+        clean_stale_temporaries(target.parent)
+        write_atomic(target, json.dumps(settings, indent=2).encode("utf-8"))
     except OSError:
         return

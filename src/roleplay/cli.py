@@ -560,20 +560,22 @@ def run(
     loaded = _load_scenario(scenario_ref, folder)
     framework = _framework(framework_id)
     replies = _read_replies(replies_file)
-    with tempfile.TemporaryDirectory(prefix="roleplay-run-") as scratch:
-        with Attempt.start(
+    with (
+        tempfile.TemporaryDirectory(prefix="roleplay-run-") as scratch,
+        Attempt.start(
             loaded,
             learner,
             framework=framework.id if framework else None,
             folder=scratch,
-        ) as attempt:
-            used = 0
-            for reply in replies:
-                if attempt.finished:
-                    break
-                attempt.step(reply)
-                used += 1
-            data = attempt.data()
+        ) as attempt,
+    ):
+        used = 0
+        for reply in replies:
+            if attempt.finished:
+                break
+            attempt.step(reply)
+            used += 1
+        data = attempt.data()
     card = scorecard(attempt.session, data["framework"])
     summary = scorecard_to_dict(card, learner)
     result = {**data, **{k: v for k, v in summary.items() if k not in data}}

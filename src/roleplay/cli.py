@@ -448,6 +448,58 @@ def schema(kind: str) -> None:
         click.echo(json.dumps(MoveFile.model_json_schema(), indent=2, ensure_ascii=False))
 
 
+@cli.command("centre-key")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Keep the key in this file (default: centre.key in roleplay's settings folder).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a key file that exists: transcripts signed with the old key can then no "
+    "longer be checked here.",
+)
+@click.option("--show", is_flag=True, help="Also print the key itself (keep it secret).")
+def centre_key_command(out: Path | None, force: bool, show: bool) -> None:
+    """Make a new centre key and keep it in a file only you can read.
+
+    Transcripts saved where the key is set are signed: nobody without the key can edit one
+    and make it check out again. Copy the file to every machine of the centre and set
+    ROLEPLAY_CENTRE_KEY_FILE to its path there. The key itself is not printed unless asked.
+    """
+    import shlex
+
+    from roleplay.core.keys import KEY_FILE_ENV, create_key_file, default_key_file, new_key
+    from roleplay.core.transcript import key_fingerprint
+
+    path = (out or default_key_file()).absolute()
+    key = new_key()
+    create_key_file(path, key, force=force)
+    lines = [
+        f"A new centre key is in {path} (only you can read it).",
+        f"Its fingerprint is {key_fingerprint(key)}: transcripts signed with it name this.",
+        "",
+        "On every machine of the centre, copy the file there (readable only by the account "
+        f"that runs roleplay) and set {KEY_FILE_ENV} to its path, for instance:",
+        f"  export {KEY_FILE_ENV}={shlex.quote(str(path))}    (Linux, macOS: in ~/.profile)",
+        f'  setx {KEY_FILE_ENV} "{path}"    (Windows)',
+        "Keep a copy somewhere safe: a transcript signed with a lost key cannot be checked.",
+    ]
+    if show:
+        lines += ["", f"The key: {key}"]
+    click.echo("\n".join(lines))
+
+
+def _warn_about_the_key_file() -> None:
+    """Warn (without stopping) when the centre key file can be read by other users."""
+    from roleplay.core.keys import key_file_warning
+
+    warning = key_file_warning()
+    if warning is not None:
+        click.echo(f"warning: {warning}", err=True)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line; every expected failure becomes an ``error:`` line, not a traceback."""
     try:
@@ -555,11 +607,12 @@ def run(
     import tempfile
 
     from roleplay.core.debrief import scorecard, scorecard_to_dict
-    from roleplay.core.transcript import Attempt
+    from roleplay.core.transcript import Attempt, centre_key, verify
 
     loaded = _load_scenario(scenario_ref, folder)
     framework = _framework(framework_id)
     replies = _read_replies(replies_file)
+    _warn_about_the_key_file()
     with (
         tempfile.TemporaryDirectory(prefix="roleplay-run-") as scratch,
         Attempt.start(
@@ -579,7 +632,7 @@ def run(
     card = scorecard(attempt.session, data["framework"])
     summary = scorecard_to_dict(card, learner)
     result = {**data, **{k: v for k, v in summary.items() if k not in data}}
-    result["integrity_text"] = "verified"
+    result["integrity_text"] = verify(data, centre_key()).text
     unused = len(replies) - used
     if unused:
         result["unused_replies"] = unused
@@ -607,6 +660,7 @@ def debrief(
     from roleplay.core.transcript import centre_key, load_transcript
 
     framework = _framework(framework_id)
+    _warn_about_the_key_file()
     try:
         saved = load_transcript(transcript)
     except InvalidFileError as exc:
@@ -615,10 +669,11 @@ def debrief(
     done = rescore(saved, framework.id if framework else None, folder, centre_key())
     data = scorecard_to_dict(done.card, saved.learner)
     data["integrity"] = done.integrity
+    data["integrity_status"] = done.proof.value
     data["transcript"] = {"id": saved.id, "started": saved.started, "finished": saved.finished}
     if done.scenario_changed:
         data["warnings"] = ["the scenario file has changed since this attempt was made"]
-    if done.integrity.startswith("EDITED"):
+    if not done.proof.counts:
         click.echo(f"warning: {transcript}: {done.integrity}", err=True)
     _write(_render(data, fmt), out)
 
@@ -714,6 +769,7 @@ def report(
     from roleplay.render.report import report_csv, report_html
 
     framework = _framework(framework_id)
+    _warn_about_the_key_file()
     missing = [p for p in paths if not p.exists()]
     if missing:
         _fail(f"{missing[0]}: no such file or folder")

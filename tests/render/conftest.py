@@ -122,7 +122,7 @@ REPORT_ROWS: list[dict[str, Any]] = [
         "flags": 0,
         "escalation": "needed and done",
         "outcome": "escalated_correctly",
-        "integrity": "signed with a centre key and verified",
+        "integrity": "signed with this centre's key (verified)",
         "file": "attempts/sam/late-parcel-1.json",
     },
     {
@@ -137,7 +137,7 @@ REPORT_ROWS: list[dict[str, Any]] = [
         "flags": 2,
         "escalation": "needed and missed",
         "outcome": "customer_lost",
-        "integrity": "verified",
+        "integrity": "unsigned: consistent, but anyone could have recomputed it",
         "file": "attempts/sam/late-parcel-0.json",
     },
     {

@@ -143,3 +143,19 @@ def test_templates_are_package_data() -> None:
 
     for name in ("base.html", "scorecard.html", "report.html"):
         assert (templates / name).is_file(), name
+
+
+def test_a_transcript_not_signed_where_the_centre_signs_is_marked_bad(
+    self_test_cards: dict[str, dict[str, Any]],
+) -> None:
+    text = "NOT SIGNED: this machine signs with centre key 1a2b, and this transcript has none"
+    flagged = scorecard_html(dict(self_test_cards["good path"], integrity=text))
+    unsigned = scorecard_html(
+        dict(
+            self_test_cards["good path"],
+            integrity="unsigned: consistent, but anyone could have recomputed it",
+        )
+    )
+
+    assert '<strong class="status bad">⚠ NOT SIGNED:' in flagged
+    assert "⚠ unsigned" not in unsigned and "unsigned: consistent" in unsigned

@@ -145,3 +145,24 @@ def test_a_damaged_scorecard_still_renders() -> None:
     assert page.startswith("# Debrief: Broken\n")
     assert "No replies were recorded." in page
     assert "- **Score:** **not worked out**" in page
+
+
+@pytest.mark.parametrize(
+    ("integrity", "warned"),
+    [
+        ("signed with this centre's key (verified)", False),
+        ("unsigned: consistent, but anyone could have recomputed it", False),
+        ("NOT SIGNED: this machine signs with centre key 1a2b, and this transcript has none", True),
+        ("CANNOT BE CHECKED: signed with centre key 1a2b, and this machine has none", True),
+        ("EDITED: turn 2: reply or score changed after it was saved", True),
+    ],
+)
+def test_a_transcript_that_cannot_be_trusted_is_marked(
+    self_test_cards: dict[str, dict[str, Any]], integrity: str, warned: bool
+) -> None:
+    """The debrief says what the check proved, with a warning sign when it proved too little."""
+    page = scorecard_markdown(dict(self_test_cards["good path"], integrity=integrity))
+
+    line = next(x for x in page.splitlines() if x.startswith("- **Transcript:**"))
+    assert integrity.split(":")[0] in line
+    assert line.startswith("- **Transcript:** ⚠") is warned

@@ -100,6 +100,37 @@ def test_an_edited_transcript_is_marked_and_set_aside(report_rows: list[dict[str
     assert page.count('class="set-aside"') == 2
 
 
+def test_only_signed_or_unsigned_where_no_key_is_set_counts(
+    report_rows: list[dict[str, Any]],
+) -> None:
+    """An attempt counts only when its verdict is one the figures may trust."""
+    verdicts = {
+        "signed with this centre's key (verified)": True,
+        "unsigned: consistent, but anyone could have recomputed it": True,
+        "NOT SIGNED: this machine signs with centre key 1a2b, and this transcript has no "
+        "signature": False,
+        "CANNOT BE CHECKED: signed with centre key 1a2b, and this machine has no centre key": (
+            False
+        ),
+        "EDITED: turn 2: reply or score changed after it was saved": False,
+        "verified": False,
+        "": False,
+    }
+    for text, counts in verdicts.items():
+        assert is_counted(dict(report_rows[0], integrity=text)) is counts, text
+
+
+def test_an_unsigned_attempt_is_counted_but_never_ticked_as_verified(
+    report_rows: list[dict[str, Any]],
+) -> None:
+    unsigned = [r for r in report_rows if r["integrity"].startswith("unsigned")]
+    page = report_html(unsigned)
+
+    assert "✓" not in page
+    assert "1 counted transcript is unsigned" in page
+    assert "set aside" not in page
+
+
 def test_html_is_self_contained_and_escaped(report_rows: list[dict[str, Any]]) -> None:
     """No script or outside link, British English, print rules; a hostile name is text."""
     report_rows[0]["learner"] = "<script>alert(1)</script>"

@@ -43,7 +43,7 @@ def test_each_attempt_becomes_one_row_with_every_column(tmp_path: Path) -> None:
     assert [r["learner"] for r in sorted(rows, key=lambda r: r["learner"])] == ["Asha", "Ben"]
     for row in rows:
         assert tuple(row) == COLUMNS
-        assert row["integrity"] == "verified"
+        assert row["integrity"] == "unsigned: consistent, but anyone could have recomputed it"
     by_learner = {r["learner"]: r for r in rows}
     assert by_learner["Asha"]["score"] > by_learner["Ben"]["score"]
     assert by_learner["Ben"]["outcome"] == "customer_lost"
@@ -76,3 +76,22 @@ def test_a_cohort_can_be_rescored_under_another_model(tmp_path: Path) -> None:
     [later] = report_rows([path])
     [heat] = report_rows([path], framework="HEAT")
     assert later["framework"] == "LATER" and heat["framework"] == "HEAT"
+
+
+def test_on_a_machine_with_a_centre_key_an_unsigned_attempt_is_not_signed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "cohort"
+    _attempt(folder / "before-the-key", "Asha", GOOD)
+    monkeypatch.setenv("ROLEPLAY_CENTRE_KEY", "brightwell-centre-secret")
+    _attempt(folder / "signed", "Ben", GOOD)
+
+    rows = {r["learner"]: r["integrity"] for r in report_rows([folder])}
+
+    assert rows["Ben"] == "signed with this centre's key (verified)"
+    assert rows["Asha"].startswith("NOT SIGNED: this machine signs with centre key ")
+
+    monkeypatch.delenv("ROLEPLAY_CENTRE_KEY")
+    elsewhere = {r["learner"]: r["integrity"] for r in report_rows([folder])}
+    assert elsewhere["Ben"].startswith("CANNOT BE CHECKED: signed with centre key ")
+    assert elsewhere["Asha"] == "unsigned: consistent, but anyone could have recomputed it"

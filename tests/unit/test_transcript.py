@@ -23,10 +23,14 @@ from roleplay.core.transcript import (
     HMAC_CHAIN,
     SHA256_CHAIN,
     Attempt,
+    Proof,
     ResumeError,
     SaveError,
+    _header_bytes,
+    _seal,
     load_transcript,
     resume,
+    turn_hash,
     unfinished_attempts,
     verify,
 )
@@ -226,13 +230,24 @@ def test_a_transcript_saved_with_a_centre_key_verifies_only_with_that_key(
     assert "brightwell-centre-secret" not in attempt.path.read_text(encoding="utf-8")
     assert verify(saved, "brightwell-centre-secret").ok
 
+    assert verify(saved, "brightwell-centre-secret").proof is Proof.SIGNED
+    assert (
+        verify(saved, "brightwell-centre-secret").text == "signed with this centre's key (verified)"
+    )
+
     wrong = verify(saved, "another-centre")
     assert not wrong.ok
-    assert wrong.problems[0].startswith("the key does not match")
+    assert wrong.proof is Proof.UNCHECKABLE
+    assert wrong.text.startswith("CANNOT BE CHECKED: signed with centre key ")
+    assert "not with this machine's key" in wrong.text
 
     without = verify(saved)
     assert not without.ok
-    assert without.problems == ("the transcript was signed with a centre key and none is set",)
+    assert without.proof is Proof.UNCHECKABLE
+    assert without.text == (
+        f"CANNOT BE CHECKED: signed with centre key {saved['integrity']['key_id']}, and this "
+        "machine has no centre key to check it with"
+    )
 
 
 def test_a_centre_key_can_come_from_a_key_file(
@@ -270,7 +285,55 @@ def test_an_unsigned_transcript_fails_when_the_centre_has_a_key(
     found = verify(_saved(attempt.path), "centre-secret")
 
     assert not found.ok
-    assert "not signed" in found.problems[0]
+    assert found.proof is Proof.NOT_SIGNED
+    assert found.text.startswith("NOT SIGNED: this machine signs with centre key ")
+    assert "anyone could have edited it" in found.text
+
+
+def test_an_unsigned_transcript_is_never_called_verified(late_parcel: LoadedScenario) -> None:
+    attempt = _played(late_parcel, THREE_TURNS[:1])
+
+    found = verify(_saved(attempt.path))
+
+    assert found.ok
+    assert found.proof is Proof.UNSIGNED
+    assert found.text == "unsigned: consistent, but anyone could have recomputed it"
+    assert "verified" not in found.text
+
+
+def _rehashed_without_the_key(data: dict[str, Any], *, keep_key_id: bool) -> dict[str, Any]:
+    """What a forger without the key can do: edit a reply, then recompute a plain chain."""
+    data["turns"][0]["reply"] = "I'm so sorry, I'll refund you in full today."
+    before = _header_bytes(data)
+    for turn in data["turns"]:
+        turn["hash"] = turn_hash(before, turn)
+        before = turn["hash"].encode("ascii")
+    data["integrity"]["method"] = SHA256_CHAIN
+    if not keep_key_id:
+        data["integrity"]["key_id"] = None
+    data["integrity"]["seal"] = _seal(data, data["turns"], None)
+    return data
+
+
+def test_a_signed_transcript_downgraded_to_a_plain_chain_is_never_verified(
+    late_parcel: LoadedScenario,
+) -> None:
+    with Attempt.start(late_parcel, "Sam Patel", key="centre-secret") as attempt:
+        for reply in THREE_TURNS:
+            attempt.step(reply)
+
+    claims = _rehashed_without_the_key(_saved(attempt.path), keep_key_id=True)
+    for key in (None, "centre-secret"):
+        assert verify(claims, key).proof is Proof.EDITED, "it still names the key it lost"
+        assert "re-hashed without the key" in verify(claims, key).text
+
+    quiet = _rehashed_without_the_key(_saved(attempt.path), keep_key_id=False)
+    on_the_centres_machine = verify(quiet, "centre-secret")
+    assert on_the_centres_machine.proof is Proof.NOT_SIGNED
+    assert not on_the_centres_machine.ok
+    elsewhere = verify(quiet)
+    assert elsewhere.proof is Proof.UNSIGNED
+    assert elsewhere.text == "unsigned: consistent, but anyone could have recomputed it"
 
 
 # --------------------------------------------------------------------------- loading

@@ -2,8 +2,10 @@
 
 An assessor points ``roleplay report`` at many transcripts or folders. Every transcript is
 checked (its hash chain, and the centre's key where one is set), its replies are played
-through its scenario again and debriefed, and the result becomes one row. A damaged,
-truncated or edited file never stops the report: it becomes a row that says what is wrong.
+through its scenario again and debriefed, and the result becomes one row. The ``integrity``
+column says what the check proved (signed, unsigned, edited, …: see
+:mod:`roleplay.core.integrity`). A damaged, truncated or edited file never stops the
+report: it becomes a row that says what is wrong.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from roleplay.core.debrief import ESCALATION_VERDICTS, Scorecard, debrief
 from roleplay.core.errors import RoleplayError
+from roleplay.core.integrity import Proof
 from roleplay.core.scenario import LoadedScenario, find_scenario
 from roleplay.core.transcript import Transcript, centre_key, load_transcript, verify
 
@@ -43,8 +46,11 @@ class Rescored:
 
     transcript: Transcript
     integrity: str
+    """The verdict in words (:attr:`~roleplay.core.integrity.Integrity.text`)."""
     card: Scorecard
     scenario_changed: bool
+    proof: Proof
+    """The verdict itself: whether the transcript is signed, unsigned, edited, …"""
 
 
 def transcript_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -57,15 +63,8 @@ def transcript_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def integrity_text(transcript: Transcript, key: bytes | None) -> str:
-    """Say in a few words whether a transcript is as it was saved."""
-    checked = verify(transcript, key)
-    if checked.ok:
-        return (
-            "signed with a centre key and verified"
-            if checked.method.startswith("hmac")
-            else "verified"
-        )
-    return "EDITED: " + "; ".join(checked.problems)
+    """Say in one line what checking a transcript proved (see :mod:`roleplay.core.integrity`)."""
+    return verify(transcript, key).text
 
 
 def rescore(
@@ -81,11 +80,13 @@ def rescore(
     """
     loaded = find(transcript.scenario.id) if find else find_scenario(transcript.scenario.id, extra)
     card = debrief(loaded.scenario, transcript.replies, framework or transcript.framework)
+    checked = verify(transcript, key)
     return Rescored(
         transcript,
-        integrity_text(transcript, key),
+        checked.text,
         card,
         loaded.digest != transcript.scenario.digest,
+        checked.proof,
     )
 
 

@@ -64,6 +64,7 @@ from roleplay.core.dialogue import ConversationOver, Session, Turn, turn_to_dict
 from roleplay.core.errors import InputError, InvalidFileError, RoleplayError, UnknownIdError
 from roleplay.core.files import LockedError, PathLock, clean_stale_temporaries, write_atomic
 from roleplay.core.frameworks import get_framework
+from roleplay.core.integrity import Integrity, Proof
 from roleplay.core.jsontext import read_json
 from roleplay.core.lexicon import load_lexicon
 from roleplay.core.problems import Problem, has_errors
@@ -214,29 +215,23 @@ def _seal(data: Mapping[str, Any], turns: Sequence[Mapping[str, Any]], key: byte
 # --------------------------------------------------------------------------- verification
 
 
-@dataclass(frozen=True, slots=True)
-class Integrity:
-    """Whether a transcript is as it was saved, and if not, what was changed where."""
-
-    ok: bool
-    method: str
-    problems: tuple[str, ...] = ()
-
-
 def verify(transcript: Mapping[str, Any] | Transcript, key: bytes | str | None = None) -> Integrity:
-    """Check a transcript's hash chain and seal; ``key`` is the centre's key, if it has one.
+    """Check a transcript's hash chain and seal, and say what that proves (see :class:`Proof`).
 
-    Says which turn was changed ("turn 3: reply or score changed after it was saved"),
-    which turns are missing, and whether a key is needed or does not match. A transcript
-    saved without a key fails when checked with one: without a key anyone could have
-    edited it and re-hashed it, which is exactly what a centre's key is there to rule out.
-    Never raises for odd data; every oddity is a problem in the result.
+    ``key`` is this machine's centre key, if it has one. A chain keyed with it is SIGNED; a
+    plain chain is UNSIGNED (consistent, but anyone could have recomputed it), or NOT_SIGNED
+    where a key is set, since a centre that signs expects every transcript signed; a keyed
+    chain this machine has no key for, or another key, is UNCHECKABLE; and a chain or seal
+    that does not match is EDITED, naming which turn changed ("turn 3: reply or score changed
+    after it was saved") and which turns are missing. A plain chain that names a centre key
+    is EDITED too: roleplay never writes one, so it was re-hashed without the key. Never
+    raises for odd data; every oddity is a problem in the result.
     """
     data: Mapping[str, Any] = (
         transcript.to_dict() if isinstance(transcript, Transcript) else transcript
     )
     if not isinstance(data, Mapping):
-        return Integrity(False, "unknown", ("the transcript is not a JSON object",))
+        return Integrity(Proof.EDITED, "unknown", ("the transcript is not a JSON object",))
     integrity = data.get("integrity")
     info: Mapping[str, Any] = integrity if isinstance(integrity, Mapping) else {}
     method = info.get("method")
@@ -246,33 +241,48 @@ def verify(transcript: Mapping[str, Any] | Transcript, key: bytes | str | None =
         problems.append(f"the format is {data.get('format')!r}, not '{FORMAT}'")
 
     given = _key_bytes(key) if key is not None else None
+    named_key = info.get("key_id")
     if method == HMAC_CHAIN:
         if given is None:
-            problems.append("the transcript was signed with a centre key and none is set")
-            return Integrity(False, method_name, tuple(problems))
-        if info.get("key_id") != key_fingerprint(given):
             problems.append(
-                "the key does not match: the transcript was signed with key "
-                f"{info.get('key_id')}, and the key set is {key_fingerprint(given)}"
+                f"signed with centre key {named_key}, and this machine has no centre key "
+                "to check it with"
             )
-            return Integrity(False, method_name, tuple(problems))
+            return Integrity(Proof.UNCHECKABLE, method_name, tuple(problems))
+        if named_key != key_fingerprint(given):
+            problems.append(
+                f"signed with centre key {named_key}, not with this machine's key "
+                f"{key_fingerprint(given)}"
+            )
+            return Integrity(Proof.UNCHECKABLE, method_name, tuple(problems))
         chain_key: bytes | None = given
     elif method == SHA256_CHAIN:
-        if given is not None:
-            problems.append(
-                "the transcript was saved without a centre key, so it is not signed: anyone "
-                "could have edited it and recomputed its hashes"
-            )
         chain_key = None
     elif not info:
         problems.append("the transcript has no integrity record, so it cannot be checked")
-        return Integrity(False, method_name, tuple(problems))
+        return Integrity(Proof.EDITED, method_name, tuple(problems))
     else:
         problems.append(f"unknown integrity method {method!r}")
-        return Integrity(False, method_name, tuple(problems))
+        return Integrity(Proof.EDITED, method_name, tuple(problems))
 
     problems.extend(_check_chain(data, chain_key, info))
-    return Integrity(not problems, method_name, tuple(problems))
+    if method == SHA256_CHAIN and named_key is not None:
+        problems.append(
+            f"it names centre key {named_key} but its hashes are not keyed, so it was "
+            "re-hashed without the key after it was saved"
+        )
+    if problems:
+        return Integrity(Proof.EDITED, method_name, tuple(problems))
+    if method == HMAC_CHAIN:
+        return Integrity(Proof.SIGNED, method_name)
+    if given is not None:
+        reason = (
+            f"this machine signs with centre key {key_fingerprint(given)}, and this "
+            "transcript has no signature, so anyone could have edited it and recomputed "
+            "its hashes"
+        )
+        return Integrity(Proof.NOT_SIGNED, method_name, (reason,))
+    return Integrity(Proof.UNSIGNED, method_name)
 
 
 def _check_chain(data: Mapping[str, Any], key: bytes | None, info: Mapping[str, Any]) -> list[str]:
@@ -927,10 +937,7 @@ def _resume_locked(
     chain_key = secret if signed else None
     check = verify(data, chain_key)
     if not check.ok:
-        raise ResumeError(
-            f"attempt {saved.id} is not as it was saved, so it cannot be carried on: "
-            + "; ".join(check.problems)
-        )
+        raise ResumeError(f"attempt {saved.id} cannot be carried on: {check.text}")
 
     loaded = scenario or _find_scenario(saved.scenario.id, extra)
     if loaded.scenario.id != saved.scenario.id:
@@ -1038,6 +1045,7 @@ __all__ = [
     "AttemptSummary",
     "Integrity",
     "KeySource",
+    "Proof",
     "ResumeError",
     "SaveError",
     "SavedTurn",

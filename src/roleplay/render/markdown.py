@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from roleplay.core.integrity import proof_of
 from roleplay.core.moves import DESCRIPTIONS
 from roleplay.core.scenario import GOOD_OUTCOMES, band_of
 
@@ -130,7 +131,9 @@ class ScorecardView:
     scenario_id: str
     learner: str
     integrity: str
-    """Whether the saved attempt is as it was saved ("" when not from a saved attempt)."""
+    """What checking the saved attempt proved ("" when not from a saved attempt)."""
+    integrity_flagged: bool
+    """True when that verdict means the transcript cannot be trusted (edited, not signed…)."""
     framework: str
     outcome: str
     outcome_good: bool
@@ -291,12 +294,15 @@ def scorecard_view(data: Mapping[str, Any]) -> ScorecardView:
     score = _int(data.get("score"))
     in_order = data.get("in_order")
     outcome = clean(data.get("outcome"))
+    integrity = clean(data.get("integrity")) if isinstance(data.get("integrity"), str) else ""
+    proof = proof_of(integrity)
 
     return ScorecardView(
         title=clean(scenario.get("title") or scenario.get("id") or "an unnamed scenario"),
         scenario_id=clean(scenario.get("id")),
         learner=clean(data.get("learner")) or "not recorded",
-        integrity=clean(data.get("integrity")) if isinstance(data.get("integrity"), str) else "",
+        integrity=integrity,
+        integrity_flagged=bool(integrity) and (proof is None or not proof.counts),
         framework=clean(data.get("framework")) or "not recorded",
         outcome=outcome_label(outcome),
         outcome_good=outcome in {o.value for o in GOOD_OUTCOMES},
@@ -385,7 +391,7 @@ def scorecard_markdown(data: Mapping[str, Any]) -> str:
     add(f"- **Outcome:** {'✓' if v.outcome_good else '✗'} {escape(v.outcome)}")
     add(f"- **Score:** **{escape(v.score)}**")
     if v.integrity:
-        mark = "⚠ " if v.integrity.startswith("EDITED") else ""
+        mark = "⚠ " if v.integrity_flagged else ""
         add(f"- **Transcript:** {mark}{escape(v.integrity)}")
     add("")
 

@@ -2,9 +2,9 @@
 
 The rows come ready-made (one dictionary an attempt, keys in :data:`COLUMNS`); this module
 only lays them out. The HTML page lists every attempt, then sums up each learner and each
-scenario. An attempt whose transcript was edited after it was saved, or is damaged, is
-listed and clearly marked but left out of every mean, best score and share, because its
-score cannot be trusted.
+scenario. An attempt whose transcript was edited after it was saved, is damaged, is
+unsigned where the centre signs, or cannot be checked here, is listed and clearly marked
+but left out of every mean, best score and share, because its score cannot be trusted.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from roleplay.core.integrity import Proof, proof_of
 from roleplay.core.report import COLUMNS
 from roleplay.render.html import render
 from roleplay.render.markdown import clean, outcome_label
@@ -60,14 +61,21 @@ def report_csv(rows: Iterable[Mapping[str, Any]]) -> str:
 def is_counted(row: Mapping[str, Any]) -> bool:
     """Return True when an attempt's score can be trusted and so counts in the summaries.
 
-    A damaged file (no score) or a transcript whose integrity check says it was edited is
-    left out of means, best scores and shares, but still listed.
+    Only a scored attempt whose transcript is signed with this centre's key, or unsigned
+    where the centre does not sign, counts (see :mod:`roleplay.core.integrity`). A damaged
+    file, an edited transcript, an unsigned one where the centre signs, or one signed with
+    a key this machine does not have is left out of means, best scores and shares, but still
+    listed; so is a row whose integrity says nothing roleplay recognises.
     """
     score = row.get("score")
     if isinstance(score, bool) or not isinstance(score, int | float):
         return False
-    integrity = clean(row.get("integrity")).strip().lower()
-    return not integrity.startswith(("edited", "damaged"))
+    proof = _proof(row)
+    return proof is not None and proof.counts
+
+
+def _proof(row: Mapping[str, Any]) -> Proof | None:
+    return proof_of(clean(row.get("integrity")).strip())
 
 
 def _good_outcome(row: Mapping[str, Any]) -> bool:
@@ -98,6 +106,8 @@ class AttemptView:
     integrity: str
     file: str
     counted: bool
+    signed: bool
+    """True when the transcript is signed with this centre's key and checked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +166,7 @@ def _attempt(row: Mapping[str, Any]) -> AttemptView:
         integrity=clean(row.get("integrity")) or "not checked",
         file=clean(row.get("file")),
         counted=is_counted(row),
+        signed=_proof(row) is Proof.SIGNED,
     )
 
 
@@ -208,8 +219,9 @@ def report_html(rows: Iterable[Mapping[str, Any]]) -> str:
 
     The page lists every attempt, then a summary for each learner (attempts, mean and best
     score, red flags) and for each scenario (attempts, mean score, share resolved or
-    escalated correctly). Edited or damaged transcripts are marked in words and left out of
-    the summaries' figures, which say how many attempts they were worked out from.
+    escalated correctly). Transcripts that cannot be trusted (see :func:`is_counted`) are
+    marked in words and left out of the summaries' figures, which say how many attempts
+    they were worked out from; unsigned ones that count are named as unsigned.
     """
     materialised = list(rows)
     attempts = [_attempt(r) for r in materialised]
@@ -218,6 +230,7 @@ def report_html(rows: Iterable[Mapping[str, Any]]) -> str:
         "report.html",
         attempts=attempts,
         set_aside=set_aside,
+        unsigned=[a for a in attempts if a.counted and not a.signed],
         learners=_learners(materialised),
         scenarios=_scenarios(materialised),
     )

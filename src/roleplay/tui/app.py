@@ -62,6 +62,11 @@ class RoleplayApp(App[None]):
 
     def on_mount(self) -> None:
         """Open straight into a scenario (``roleplay play``), or on the picker."""
+        from roleplay.core.keys import key_file_warning
+
+        warning = key_file_warning()
+        if warning is not None:
+            self.notify(warning, title="Centre key", severity="warning", timeout=15, markup=False)
         if self._start is not None:
             self.start_attempt(self._start, self._choices or Choices(learner="learner"))
         else:

@@ -59,6 +59,7 @@ def debrief_data(path: Path, framework: str | None, folder: Path | None) -> Debr
     done = rescore(saved, framework, folder, centre_key())
     data = scorecard_to_dict(done.card, saved.learner)
     data["integrity"] = done.integrity
+    data["integrity_status"] = done.proof.value
     data["transcript"] = {"id": saved.id, "started": saved.started, "finished": saved.finished}
     if done.scenario_changed:
         data["warnings"] = ["the scenario file has changed since this attempt was made"]
@@ -200,11 +201,10 @@ class DebriefScreen(Screen[None]):
                 classes="good" if v.outcome_good else "poor",
             ),
         ]
-        edited = v.integrity.startswith("EDITED")
         out.append(
             Static(
                 Content.from_markup("Transcript: $integrity", integrity=v.integrity),
-                classes="warn" if edited else "meta",
+                classes="warn" if v.integrity_flagged else "meta",
             )
         )
         for warning in result.data.get("warnings", []):

@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 
+from roleplay.core.integrity import proof_of
 from roleplay.tui.screens.picker import when
 from roleplay.tui.widgets.progress_chart import ProgressChart
 
@@ -107,7 +108,11 @@ class HistoryScreen(Screen[None]):
         table.display = True
         table.clear()
         for index, attempt in reversed(list(enumerate(attempts))):
-            edited = " (edited)" if attempt.integrity.startswith("EDITED") else ""
+            proof = proof_of(attempt.integrity)
+            if proof is not None and proof.counts:
+                edited = ""
+            else:
+                edited = f" ({proof.label if proof is not None else 'not checked'})"
             table.add_row(
                 when(attempt.started),
                 attempt.scenario_title,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from roleplay.core.analyse import analyse
+from roleplay.core.index import read_starts, write_starts
 from roleplay.core.lexicon import bundled_lexicon_dir, compile_lexicon, load_lexicon
 from roleplay.core.moves import ALL_IDS
 from roleplay.core.validate import check_examples
@@ -135,3 +137,44 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     assert problems == [] and first is not None and second is not None
     reply = "I'm so sorry, I'll refund you today."
     assert analyse(reply, lexicon=first).ids == analyse(reply, lexicon=second).ids
+
+
+def test_an_edited_cache_is_ignored_and_rebuilt(tmp_path: Path) -> None:
+    """Filing every rule under a start no reply has would silence it: the edit is not trusted."""
+    replies = (
+        "I'm so sorry, I'll refund you today.",
+        "Thank you for waiting; I understand how frustrating this is.",
+        "That's not our fault, you should have read the terms.",
+    )
+    reference, _ = compile_lexicon(use_cache=False)
+    compile_lexicon()
+    (cached,) = (tmp_path / "cache").glob("*.json")
+    written = json.loads(cached.read_text(encoding="utf-8"))
+    edited = json.loads(cached.read_text(encoding="utf-8"))
+    edited["starts"] = {pattern: ["zzz "] for pattern in edited["starts"]}
+    cached.write_text(json.dumps(edited), encoding="utf-8")
+
+    scored, problems = compile_lexicon()
+
+    assert problems == [] and reference is not None and scored is not None
+    for reply in replies:
+        assert analyse(reply, lexicon=scored) == analyse(reply, lexicon=reference), reply
+    assert json.loads(cached.read_text(encoding="utf-8")) == written, "rebuilt"
+
+
+def test_a_cache_of_other_patterns_is_ignored(tmp_path: Path) -> None:
+    """Even with its own digest right, a cache must hold exactly the patterns of the rules."""
+    reference, _ = compile_lexicon(use_cache=False)
+    compile_lexicon()
+    (cached,) = (tmp_path / "cache").glob("*.json")
+    ruleset = json.loads(cached.read_text(encoding="utf-8"))["ruleset"]
+    starts = read_starts(cached, ruleset)
+    assert starts is not None
+    other: dict[str, frozenset[str] | None] = {p: frozenset({"zzz "}) for p in list(starts)[1:]}
+    write_starts(cached, ruleset, other)
+
+    scored, _ = compile_lexicon()
+
+    reply = "I'm so sorry, I'll refund you today."
+    assert scored is not None and reference is not None
+    assert analyse(reply, lexicon=scored) == analyse(reply, lexicon=reference)

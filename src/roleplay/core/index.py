@@ -8,13 +8,25 @@ and files the pattern under those prefixes. Matching then walks the reply's word
 tries only the patterns filed under the text at each word. A pattern whose start cannot be
 pinned down (it begins with "any word", say) is kept aside and scanned the ordinary way, so
 the index changes how fast rules run, never what they find.
+
+Working out the starts takes a noticeable part of a second, so they are kept in a cache
+file between runs (:func:`write_starts`, :func:`read_starts`). A cache decides which rules
+are tried where, so an edited one could change scores: it is trusted only when it names the
+rule set it was made for and its content matches the digest stored with it; anything else
+is ignored, and the starts are worked out afresh.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from collections.abc import Iterable
-from typing import Any, Generic, TypeVar
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Final, Generic, TypeVar
+
+from roleplay.core.files import clean_stale_temporaries, write_atomic
+from roleplay.core.jsontext import read_json
 
 try:  # The parser is an internal module; without it, every pattern is simply scanned.
     from re import _constants as _sre_c  # type: ignore[attr-defined]
@@ -290,3 +302,72 @@ def _unique(entries: list[Entry[T]]) -> tuple[Entry[T], ...]:
             seen.add(id(entry))
             out.append(entry)
     return tuple(out)
+
+
+STARTS_FORMAT: Final = 2
+"""The layout of a starts cache file; a file of any other layout is ignored."""
+
+Starts = dict[str, frozenset[str] | None]
+"""Each pattern's literal starts, or None for a pattern that must be scanned whole."""
+
+
+def _payload_digest(ruleset: str, starts: Mapping[str, Any]) -> str:
+    """SHA-256 over the layout, the rule set and the starts, in one canonical form."""
+    body = {"format": STARTS_FORMAT, "ruleset": ruleset, "starts": starts}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def write_starts(path: Path, ruleset: str, starts: Starts) -> None:
+    """Save the starts worked out for the rule set ``ruleset`` (its files' hash) to ``path``.
+
+    Written atomically with a digest of its own content; a folder that cannot be written
+    is simply skipped, since the cache only saves time.
+    """
+    plain = {p: None if s is None else sorted(s) for p, s in starts.items()}
+    data = {
+        "format": STARTS_FORMAT,
+        "ruleset": ruleset,
+        "starts": plain,
+        "digest": _payload_digest(ruleset, plain),
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale_temporaries(path.parent)
+        write_atomic(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        return
+
+
+def read_starts(path: Path, ruleset: str) -> Starts | None:
+    """Return the starts saved at ``path`` for the rule set ``ruleset``, or None.
+
+    None, so that the caller works them out afresh, when there is no such file, or it
+    cannot be read, is of another layout or another rule set, is not shaped as
+    :func:`write_starts` writes, or its content does not match its digest (a file
+    corrupted on disk, or edited).
+    """
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    data, problem = read_json(text, str(path))
+    if problem is not None or not isinstance(data, dict):
+        return None
+    plain = data.get("starts")
+    if (
+        data.get("format") != STARTS_FORMAT
+        or data.get("ruleset") != ruleset
+        or not isinstance(plain, dict)
+        or data.get("digest") != _payload_digest(ruleset, plain)
+    ):
+        return None
+    out: Starts = {}
+    for pattern, starts in plain.items():
+        if starts is None:
+            out[pattern] = None
+        elif isinstance(starts, list) and starts and all(isinstance(x, str) and x for x in starts):
+            out[pattern] = frozenset(starts)
+        else:
+            return None
+    return out

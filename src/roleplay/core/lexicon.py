@@ -16,10 +16,8 @@ the rule files, so an edited rule set never passes for the one it replaced.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,7 +29,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from roleplay.core.errors import InvalidFileError
-from roleplay.core.index import Entry, PrefixIndex, prefixes
+from roleplay.core.index import Entry, PrefixIndex, prefixes, read_starts, write_starts
 from roleplay.core.moves import ALL_IDS, is_known
 from roleplay.core.normalise import Normaliser
 from roleplay.core.problems import Problem
@@ -312,6 +310,8 @@ def compile_lexicon(
             )
     if problems:
         return None, problems
+    if cached is not None and cached.keys() != {p for rule in compiled for p in rule.patterns}:
+        cached = None  # not the starts of these patterns, whatever its digest says
     starts = cached if cached is not None else _starts(compiled)
     if cached is None and use_cache:
         _write_cache(digest, starts)
@@ -375,34 +375,13 @@ def _cache_file(digest: str) -> Path:
 
 
 def _read_cache(digest: str) -> dict[str, frozenset[str] | None] | None:
-    """Return the pattern starts saved for this rule set, or None when there are none."""
-    try:
-        data = json.loads(_cache_file(digest).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    out: dict[str, frozenset[str] | None] = {}
-    for pattern, starts in data.items():
-        if starts is not None and not isinstance(starts, list):
-            return None
-        out[pattern] = None if starts is None else frozenset(str(s) for s in starts)
-    return out
+    """Return the pattern starts saved for this rule set, or None (see :func:`read_starts`)."""
+    return read_starts(_cache_file(digest), digest)
 
 
 def _write_cache(digest: str, starts: dict[str, frozenset[str] | None]) -> None:
-    """Save the pattern starts atomically; a cache that cannot be written is simply skipped."""
-    target = _cache_file(digest)
-    data = {p: None if s is None else sorted(s) for p, s in starts.items()}
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=target.parent, delete=False, suffix=".tmp"
-        ) as handle:
-            json.dump(data, handle)
-        os.replace(handle.name, target)
-    except OSError:
-        return
+    """Save the pattern starts; a cache that cannot be written is simply skipped."""
+    write_starts(_cache_file(digest), digest, starts)
 
 
 def _digest(folder: Path) -> str:

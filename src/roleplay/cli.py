@@ -200,6 +200,8 @@ def _readable(analysis: Analysis, record: dict[str, Any], explain: bool) -> str:
         lines.append("Set aside (did not count):")
         for ev in analysis.suppressed:
             lines.append(f'  {ev.move:<17} "{_one_line(ev.quote)}"  [{ev.rule}]: {ev.note}')
+    if analysis.truncated:
+        lines.append(f"Note: {analysis.truncation_note()}.")
     lines.append(f"Rule set {analysis.ruleset}")
     return "\n".join(lines)
 
@@ -273,6 +275,8 @@ def _score_jsonl(
             customer = item.get("customer")
             customer = _clean(customer) if isinstance(customer, str) else None
             analysis = analyse(_clean(reply), customer)
+            if analysis.truncated:
+                click.echo(f"note: {name}:{number}: {analysis.truncation_note()}", err=True)
             line_id = item.get("id", number)
             record = {
                 "id": _clean(line_id) if isinstance(line_id, str) else line_id,
@@ -540,6 +544,13 @@ def _read_replies(source: str) -> list[str]:
     return replies
 
 
+def _note_truncated(turns: Sequence[Any]) -> None:
+    """Say on stderr which turns' replies were too long to score whole."""
+    for turn in turns:
+        if turn.analysis.truncated:
+            click.echo(f"note: turn {turn.number}: {turn.analysis.truncation_note()}", err=True)
+
+
 def _write(text: str, out: Path | None) -> None:
     """Print, or write ``text`` to ``out`` atomically and say where it went."""
     if out is None:
@@ -630,6 +641,7 @@ def run(
             used += 1
         data = attempt.data()
     card = scorecard(attempt.session, data["framework"])
+    _note_truncated(card.turns)
     summary = scorecard_to_dict(card, learner)
     result = {**data, **{k: v for k, v in summary.items() if k not in data}}
     result["integrity_text"] = verify(data, centre_key()).text
@@ -667,6 +679,7 @@ def debrief(
         _print_problems(exc.problems)
         _fail(f"{transcript}: not a transcript roleplay can read")
     done = rescore(saved, framework.id if framework else None, folder, centre_key())
+    _note_truncated(done.card.turns)
     data = scorecard_to_dict(done.card, saved.learner)
     data["integrity"] = done.integrity
     data["integrity_status"] = done.proof.value

@@ -477,3 +477,34 @@ def test_lexicon_schema_is_json_describing_rule_files(run: Run) -> None:
     assert_clean_success(result)
     schema = json.loads(result.stdout)
     assert "rules" in schema["properties"]
+
+
+def test_a_very_long_reply_is_scored_on_its_first_part_and_says_so(run: Run) -> None:
+    """A command-line argument can be ~128 KB: long enough to pass the 10,000-character limit."""
+    reply = "sorry, " * 15_000
+
+    readable = run("score", reply)
+    as_json = run("score", reply, "--json")
+
+    assert_clean_success(readable)
+    assert "apologise" in readable.stdout
+    assert f"Note: the reply is {len(reply):,} characters long; only the first " in readable.stdout
+    assert_clean_success(as_json)
+    assert json.loads(as_json.stdout)["truncated"]["length"] == len(reply)
+
+
+def test_a_5_mb_reply_in_jsonl_is_scored_on_its_first_part_and_says_so(
+    run: Run, tmp_path: Path
+) -> None:
+    reply = "sorry, " * (5 * 1024 * 1024 // 7)
+    path = write_jsonl(tmp_path / "long.jsonl", [{"id": "long", "reply": reply}, REPLIES[1]])
+
+    result = run("score", "--jsonl", str(path), timeout=120)
+
+    assert_clean_success(result)
+    first, second = json_lines(result.stdout)
+    assert first["truncated"]["length"] == len(reply)
+    assert first["truncated"]["scored"] <= 10_000
+    assert "apologise" in first["moves"]
+    assert "truncated" not in second
+    assert f"note: {path}:1: the reply is {len(reply):,} characters long" in result.stderr

@@ -286,18 +286,23 @@ async def test_ending_early_asks_first_and_no_keeps_the_conversation_going(
 async def test_a_100_kb_reply_is_accepted_and_saved_in_full(
     make_conversation_app: MakeApp, wait_until: WaitUntil
 ) -> None:
+    """Saved whole, scored on its first 10,000 characters, and the learner is told so."""
     app = make_conversation_app()
     big = ("I'm sorry about the parcel and I will trace it with the courier today. " * 1500)[
         :100_000
     ]
     async with app.run_test(size=SIZE) as pilot:
         screen = conversation(app)
+        seen = record_notifications(app)
         await send(pilot, wait_until, big)
 
         assert turns_on_disk(screen)[0]["reply"] == big
+        assert turns_on_disk(screen)[0]["scored_chars"] <= 10_000
         shown = screen.chat_log.lines[1]
         assert shown.said == big
         assert "more characters, saved in full" in str(shown.render())
+        (told,) = [n for n in seen if n.get("title") == "A very long reply"]
+        assert told["message"].startswith("The reply is 100,000 characters long; only the first")
 
 
 @pytest.mark.asyncio
@@ -341,6 +346,7 @@ async def test_resuming_shows_the_earlier_turns(
 ) -> None:
     earlier = Attempt.start(late_parcel, "Test", folder=attempts_folder)
     earlier.step(GOOD_FIRST)
+    earlier.close()
     app = make_conversation_app()
     async with app.run_test(size=SIZE) as pilot:
         app.resume_attempt(earlier.path)
@@ -355,6 +361,32 @@ async def test_resuming_shows_the_earlier_turns(
         ]
         assert screen.query_one(MoodMeter).mood == earlier.turns[0].mood_after
         assert screen.query_one(StepsPanel).is_met("apologise")
+
+
+@pytest.mark.asyncio
+async def test_an_attempt_open_in_another_window_is_not_resumed_here(
+    make_conversation_app: MakeApp,
+    late_parcel: LoadedScenario,
+    attempts_folder: Path,
+) -> None:
+    """The second window says the attempt is open elsewhere, and the first loses nothing."""
+    elsewhere = Attempt.start(late_parcel, "Test", folder=attempts_folder)
+    elsewhere.step(GOOD_FIRST)
+    app = make_conversation_app()
+    async with app.run_test(size=SIZE) as pilot:
+        first_screen = app.screen
+        seen = record_notifications(app)
+        app.resume_attempt(elsewhere.path)
+        await pilot.pause()
+
+        assert app.screen is first_screen
+        assert any("open in another window" in n["message"] for n in seen)
+    elsewhere.step(GOOD_SECOND)
+    assert [t.reply for t in transcript.load_transcript(elsewhere.path).turns] == [
+        GOOD_FIRST,
+        GOOD_SECOND,
+    ]
+    elsewhere.close()
 
 
 @pytest.mark.asyncio

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from roleplay.core.analyse import analyse
+from roleplay.core.analyse import MAX_REPLY_CHARS, analyse
 from roleplay.core.analysis import Analysis, Evidence
 from roleplay.core.lexicon import Lexicon, compile_lexicon
 from roleplay.core.moves import ALL_IDS, FLAGS, MOVES
@@ -203,3 +203,35 @@ def test_long_reply_beyond_the_cache_is_analysed_like_a_short_one() -> None:
     assert {"thank", "apologise"} <= set(analysis.moves)
     assert_evidence_quotes_the_reply(reply, analysis.evidence)
     assert len(analysis.evidence_for("thank")) >= 2
+
+
+def test_a_10_mb_reply_is_answered_on_its_first_part_and_says_so() -> None:
+    """A reply past the limit is scored on its first 10,000 characters, cut at a space."""
+    reply = "sorry, " * (10 * 1024 * 1024 // 7)
+
+    analysis = analyse(reply)
+
+    assert analysis.truncated
+    assert analysis.truncated_from == len(reply)
+    assert len(analysis.reply) <= MAX_REPLY_CHARS
+    assert reply.startswith(analysis.reply) and analysis.reply.endswith("sorry,")
+    assert analysis.has("apologise")
+    assert_evidence_quotes_the_reply(analysis.reply, analysis.evidence)
+    assert analysis.to_dict()["truncated"] == {"scored": len(analysis.reply), "length": len(reply)}
+    assert analysis.truncation_note() == (
+        f"the reply is {len(reply):,} characters long; only the first "
+        f"{len(analysis.reply):,} were scored"
+    )
+
+
+def test_words_past_the_limit_are_not_scored() -> None:
+    """What is scored is exactly the first part: a move said only after it does not count."""
+    padding = "The parcel left our depot on Monday and reached the courier's hub. " * 200
+    reply = padding + "I'm so sorry."
+    assert len(padding) > MAX_REPLY_CHARS
+
+    analysis = analyse(reply)
+
+    assert not analysis.has("apologise")
+    assert analyse(reply[:MAX_REPLY_CHARS]).moves == analysis.moves
+    assert not analyse(padding[:5000] + "I'm so sorry.").truncated

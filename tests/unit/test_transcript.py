@@ -659,3 +659,19 @@ def test_an_old_temporary_file_still_being_written_is_not_removed(tmp_path: Path
         assert clean_stale_temporaries(tmp_path) == []
         assert path.exists()
     assert clean_stale_temporaries(tmp_path) == [path]
+
+
+def test_a_10_mb_reply_is_saved_whole_and_scored_on_its_first_part(
+    late_parcel: LoadedScenario,
+) -> None:
+    reply = "sorry, " * (10 * 1024 * 1024 // 7)
+    with Attempt.start(late_parcel, "Sam Patel") as attempt:
+        turn = attempt.step(reply)
+
+    assert turn.analysis.truncated and turn.analysis.has("apologise")
+    saved = load_transcript(attempt.path)
+    assert saved.replies == (reply,)
+    assert saved.turns[0].model_dump()["scored_chars"] == len(turn.analysis.reply)
+    assert verify(saved).ok
+    with resume(attempt.path) as again:
+        assert again.turns[0].mood_after == turn.mood_after

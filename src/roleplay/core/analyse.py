@@ -13,21 +13,31 @@ The matching runs in four passes over the normalised reply (see :mod:`normalise`
    that, but I can replace it" is a limit with an alternative, not a dismissal);
 4. what survives becomes the analysis: each move once, with every piece of evidence.
 
-Every step is linear in the length of the reply, and nothing here prints or reads a file
-after the rules are loaded.
+Every step is linear in the length of the reply, which is capped at
+:data:`MAX_REPLY_CHARS` (the rest of a longer reply is not scored, and the analysis says so),
+and nothing here prints or reads a file after the rules are loaded.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from roleplay.core.analysis import Analysis, Evidence
 from roleplay.core.lexicon import CompiledRule, Lexicon, load_lexicon
 from roleplay.core.moves import FLAGS, guide_order
 from roleplay.core.normalise import Normalised, normalise
+
+MAX_REPLY_CHARS = 10_000
+"""The most of one reply that is scored (about 1,600 words; real replies run to about a
+thousand characters). Scoring costs time and memory in proportion to the length, some
+10 µs and a few hundred bytes a character for the worst text, so a longer reply is scored
+on its first part only, cut at a space, and its :class:`Analysis` says so."""
+
+CUT_AT_SPACE_WITHIN = 200
+"""How far back from the limit a long reply is cut at a space rather than mid-word."""
 
 CACHE_MAX_CHARS = 4096
 """Replies up to this length are remembered, so scoring the same reply again is free."""
@@ -60,11 +70,29 @@ def analyse(reply: str, customer: str | None = None, lexicon: Lexicon | None = N
     ``customer`` is the customer's previous message, the context the guide labels with; it
     is accepted so callers can pass it and so rules may use it, but no current rule needs
     it. ``lexicon`` defaults to the bundled rules. Never raises for any string.
+
+    A reply longer than :data:`MAX_REPLY_CHARS` is scored on its first part only (see
+    :func:`scored_part`): the analysis's ``reply`` is that part, and ``truncated_from`` the
+    whole reply's length, so every caller can say so.
     """
     lex = lexicon or load_lexicon()
+    scored = scored_part(reply)
+    if len(scored) < len(reply):
+        return replace(_analyse(scored, lex), truncated_from=len(reply))
     if len(reply) <= CACHE_MAX_CHARS:
         return _cached(reply, lex)
     return _analyse(reply, lex)
+
+
+def scored_part(reply: str) -> str:
+    """Return the part of ``reply`` that is scored: all of it, or its first
+    :data:`MAX_REPLY_CHARS` characters, cut at the last space before the limit if one is near.
+    """
+    if len(reply) <= MAX_REPLY_CHARS:
+        return reply
+    head = reply[:MAX_REPLY_CHARS]
+    space = max(head.rfind(" "), head.rfind("\n"), head.rfind("\t"))
+    return head[:space] if space >= MAX_REPLY_CHARS - CUT_AT_SPACE_WITHIN else head
 
 
 @lru_cache(maxsize=8192)

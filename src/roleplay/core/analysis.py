@@ -55,6 +55,23 @@ class Analysis:
     suppressed: tuple[Evidence, ...] = field(default=())
     """Cue matches that did not count (negated, quoted, hypothetical, overridden), kept so
     that a debrief or ``--explain`` can say why a word that looks like a move was not one."""
+    truncated_from: int | None = None
+    """The length of the whole reply when it was longer than the scorer takes, so that only
+    its first part (``reply``) was scored; None when the whole reply was scored."""
+
+    @property
+    def truncated(self) -> bool:
+        """True when only the first part of a very long reply was scored."""
+        return self.truncated_from is not None
+
+    def truncation_note(self) -> str:
+        """Say how much of a long reply was scored, or "" when all of it was."""
+        if self.truncated_from is None:
+            return ""
+        return (
+            f"the reply is {self.truncated_from:,} characters long; only the first "
+            f"{len(self.reply):,} were scored"
+        )
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -86,14 +103,21 @@ class Analysis:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the analysis as JSON-ready data (the shape ``roleplay score`` writes)."""
-        return {
+        """Return the analysis as JSON-ready data (the shape ``roleplay score`` writes).
+
+        A reply too long to score whole also gets ``truncated``: how many characters were
+        scored, of how many.
+        """
+        out: dict[str, Any] = {
             "moves": list(self.moves),
             "flags": list(self.flags),
             "evidence": self.quotes(),
             "matches": [e.to_dict() for e in self.evidence],
             "ruleset": self.ruleset,
         }
+        if self.truncated_from is not None:
+            out["truncated"] = {"scored": len(self.reply), "length": self.truncated_from}
+        return out
 
 
 __all__ = ["ALL_IDS", "FLAGS", "MOVES", "Analysis", "Evidence"]

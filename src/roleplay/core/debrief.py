@@ -292,14 +292,15 @@ def _promise_referenced(
 
     commitments = session.scenario.organisation.promise
     for turn in session.turns:
-        text = turn.reply.lower()
+        scored = turn.analysis.reply  # of a very long reply, only the part that was scored
+        text = scored.lower()
         for commitment in commitments:
             for cue in commitment.cues:
                 span = find_phrase(cue, text)
                 if span is not None:
                     return (
                         "met",
-                        [Quote(turn.number, turn.reply[span[0] : span[1]], commitment.id)],
+                        [Quote(turn.number, scored[span[0] : span[1]], commitment.id)],
                         "",
                     )
     named = [Quote(t.number, f.quote, f.name) for t in session.turns for f in t.facts.of("policy")]
@@ -366,7 +367,7 @@ def _professional_tone(
     if not session.turns:
         return "not_met", [], "no replies"
     if not flagged:
-        return "met", [Quote(t.number, t.reply, "no red flag") for t in session.turns], ""
+        return "met", [Quote(t.number, t.analysis.reply, "no red flag") for t in session.turns], ""
     serious = [q for q in flagged if q.what in ("dismiss", "blame")]
     if serious:
         return "not_met", flagged[:3], "at least one reply blamed or dismissed the customer"

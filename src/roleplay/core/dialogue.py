@@ -173,12 +173,13 @@ class Session:
         node = self.node
         number = len(self.turns) + 1
         found = analysis or analyse(reply, self.prompt)
-        facts = reply_facts(reply, found, self.scenario)
+        scored = found.reply  # all of the reply, or the first part of a very long one
+        facts = reply_facts(scored, found, self.scenario)
         mood_before = self.mood
         because: list[str] = []
         cause: list[Evidence] = []
 
-        branch_index, branch = _choose(node.branches, found, facts, reply, mood_before)
+        branch_index, branch = _choose(node.branches, found, facts, scored, mood_before)
         mood = mood_before
         lines: list[str] = []
         if branch is not None:
@@ -444,8 +445,11 @@ def play(scenario: Scenario, replies: Iterable[str]) -> Session:
 
 
 def turn_to_dict(turn: Turn) -> dict[str, Any]:
-    """Return a turn as JSON-ready data (the shape transcripts store)."""
-    return {
+    """Return a turn as JSON-ready data (the shape transcripts store).
+
+    A reply too long to score whole also gets ``scored_chars``: how much of it was scored.
+    """
+    out: dict[str, Any] = {
         "number": turn.number,
         "node": turn.node,
         "customer": turn.customer,
@@ -464,3 +468,6 @@ def turn_to_dict(turn: Turn) -> dict[str, Any]:
         "outcome": turn.outcome,
         "because": list(turn.because),
     }
+    if turn.analysis.truncated:
+        out["scored_chars"] = len(turn.analysis.reply)
+    return out

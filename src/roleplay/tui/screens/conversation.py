@@ -272,6 +272,15 @@ next step; assessment mode has neither. Ctrl+E ends the conversation early, afte
             self._show_turn(message.turn)
             if self.practice:
                 self._show_steps()
+        if message.turn.analysis.truncated:
+            self.notify(
+                f"{message.turn.analysis.truncation_note().capitalize()}: the rest is saved "
+                "with the attempt but not marked.",
+                title="A very long reply",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
         if self.attempt.finished:
             # The customer's last words first; the end of the conversation on the next frame.
             self.call_after_refresh(self._show_ended, self.attempt.outcome)

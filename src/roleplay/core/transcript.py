@@ -62,11 +62,12 @@ from pydantic import (
 
 from roleplay.core.analysis import Analysis
 from roleplay.core.dialogue import ConversationOver, Session, Turn, turn_to_dict
-from roleplay.core.errors import InputError, InvalidFileError, RoleplayError, UnknownIdError
+from roleplay.core.errors import InputError, InvalidFileError, RoleplayError
+from roleplay.core.files import MAX_TRANSCRIPT_BYTES, read_file
 from roleplay.core.frameworks import get_framework
 from roleplay.core.lexicon import load_lexicon
-from roleplay.core.problems import Problem, has_errors
-from roleplay.core.scenario import LoadedScenario, load_scenario_dir, scenarios_dir
+from roleplay.core.problems import Problem
+from roleplay.core.scenario import LoadedScenario, find_scenario
 from roleplay.core.source import SourceMap, load_yaml, validate_model
 
 FORMAT: Final = "roleplay-transcript/1"
@@ -506,12 +507,9 @@ def load_transcript(path: str | Path) -> Transcript:
     """
     path = Path(path)
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InvalidFileError(
-            [Problem(name, 0, 0, "io", f"cannot read the transcript: {exc.strerror or exc}")]
-        ) from None
+    raw = read_file(path, limit=MAX_TRANSCRIPT_BYTES, name=name)
+    if isinstance(raw, Problem):
+        raise InvalidFileError([raw])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -894,7 +892,7 @@ def resume(
             + "; ".join(check.problems)
         )
 
-    loaded = scenario or _find_scenario(saved.scenario.id, extra)
+    loaded = scenario or find_scenario(saved.scenario.id, extra)
     if loaded.scenario.id != saved.scenario.id:
         raise ResumeError(
             f"attempt {saved.id} is of scenario '{saved.scenario.id}', not '{loaded.scenario.id}'"
@@ -919,27 +917,6 @@ def resume(
     if warnings:
         attempt.save()
     return attempt
-
-
-def _find_scenario(scenario_id: str, extra: Path | None) -> LoadedScenario:
-    """Find a scenario by id in a tutor's folder, then among the bundled ones.
-
-    Unlike :func:`find_scenario`, a broken file elsewhere in the folder does not stop a
-    learner carrying on an attempt at a scenario that loads.
-    """
-    known: list[str] = []
-    for folder in (extra, scenarios_dir()):
-        if folder is None:
-            continue
-        found, problems = load_scenario_dir(folder)
-        if scenario_id in found:
-            loaded = found[scenario_id]
-            own = [p for p in problems if p.file == str(loaded.path)]
-            if has_errors(own):
-                raise InvalidFileError(own)
-            return loaded
-        known.extend(found)
-    raise UnknownIdError("scenario", scenario_id, sorted(set(known)))
 
 
 def _replay(loaded: LoadedScenario, saved: Transcript) -> Session:

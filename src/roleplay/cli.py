@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from roleplay.core.analysis import Analysis
     from roleplay.core.frameworks import Framework
     from roleplay.core.problems import Problem
-    from roleplay.core.scenario import LoadedScenario, Scenario
+    from roleplay.core.scenario import LoadedScenario, Scenario, ScenarioCatalogue
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -33,9 +33,27 @@ MAX_LINE_BYTES = 8 * 1024 * 1024
 
 
 def _fail(message: str) -> NoReturn:
-    """Print one ``error: …`` line and exit 1: the answer to every user error."""
-    click.echo(f"error: {message}", err=True)
+    """Print one ``error: …`` line and exit 1: the answer to every user error.
+
+    A newline in the message (from a file name or a value) is shown as ``\\n``, so the
+    error stays on one line.
+    """
+    from roleplay.core.problems import one_line
+
+    click.echo(f"error: {one_line(message)}", err=True)
     sys.exit(1)
+
+
+def _folder_option(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Check a ``--scenarios`` folder as soon as it is given, the same way for every command."""
+    if value is None:
+        return None
+    from roleplay.core.files import folder_problem
+
+    why = folder_problem(value)
+    if why is not None:
+        _fail(f"{value}: {why}")
+    return value
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
@@ -49,6 +67,7 @@ def _print_problems(problems: Sequence[Problem]) -> None:
     "--scenarios",
     "folder",
     type=click.Path(path_type=Path),
+    callback=_folder_option,
     help="With no command: also offer the scenarios in this folder (a tutor's own).",
 )
 @click.pass_context
@@ -63,8 +82,6 @@ def cli(ctx: click.Context, folder: Path | None) -> None:
     if not _can_run_app():
         click.echo(ctx.get_help())
         return
-    if folder is not None and not folder.is_dir():
-        _fail(f"{folder}: no such folder")
     from roleplay.tui.app import make_app
 
     _run_app(make_app(scenarios=folder))
@@ -337,13 +354,15 @@ def _count(number: int, noun: str) -> str:
     "--scenarios",
     "folder",
     type=click.Path(path_type=Path),
+    callback=_folder_option,
     help="Also list the scenarios in this folder (a tutor's own).",
 )
 def list_scenarios(as_json: bool, folder: Path | None) -> None:
-    """List the scenarios: id, title, sector, channel and difficulty."""
-    from roleplay.core.problems import has_errors
+    """List the scenarios: id, title, sector, channel and difficulty.
 
-    found, problems = _scenario_catalogue(folder)
+    A file that cannot be loaded is reported on stderr and left out of the list.
+    """
+    found = _catalogue(folder).scenarios
     scenarios = [found[key].scenario for key in sorted(found)]
     if as_json:
         records = [
@@ -365,47 +384,46 @@ def list_scenarios(as_json: bool, folder: Path | None) -> None:
         for row in rows:
             cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
             click.echo("  ".join([*cells, row[-1]]))
-    _print_problems(problems)
-    if has_errors(problems):
-        _fail("some scenario files could not be loaded; run 'roleplay validate' for details")
 
 
-def _scenario_catalogue(
-    folder: Path | None,
-) -> tuple[dict[str, LoadedScenario], list[Problem]]:
-    """The bundled scenarios by id, with those of ``folder`` (which win on a shared id)."""
-    from roleplay.core.scenario import load_scenario_dir, scenarios_dir
+def _catalogue(folder: Path | None) -> ScenarioCatalogue:
+    """The bundled scenarios and ``folder``'s; each file set aside is reported on stderr.
 
-    found, problems = load_scenario_dir(scenarios_dir())
-    if folder is not None:
-        if not folder.is_dir():
-            _fail(f"{folder}: no such folder")
-        more, more_problems = load_scenario_dir(folder)
-        found.update(more)
-        problems.extend(more_problems)
-    return found, problems
+    One broken file never stops the others: its problems are printed as
+    ``file:line:col: message`` and the command goes on with the scenarios that loaded.
+    """
+    from roleplay.core.problems import Severity
+    from roleplay.core.scenario import scenario_catalogue
+
+    catalogue = scenario_catalogue(folder)
+    _print_problems(catalogue.problems)
+    files = {p.file for p in catalogue.problems if p.severity is Severity.ERROR}
+    if files:
+        count = f"{len(files)} scenario file{'s' if len(files) != 1 else ''}"
+        click.echo(f"note: {count} set aside because of the problems above", err=True)
+    return catalogue
 
 
 def _load_scenario(ref: str, folder: Path | None) -> LoadedScenario:
     """Find a scenario by path, or by id among the bundled ones and ``folder``'s.
 
-    A broken file elsewhere in the folders does not stop a good scenario from loading;
-    its problems are shown only when the id asked for is not found.
+    A broken file elsewhere in the folders does not stop a good scenario from loading:
+    it is reported and set aside.
     """
+    from roleplay.core.files import is_file
     from roleplay.core.problems import has_errors
     from roleplay.core.scenario import load_scenario
 
     path = Path(ref)
-    if path.suffix in (".yaml", ".yml") or path.is_file():
+    if path.suffix in (".yaml", ".yml") or is_file(path):
         loaded, problems = load_scenario(path)
         if loaded is None or has_errors(problems):
             _print_problems(problems)
             _fail(f"cannot load scenario '{ref}'; run 'roleplay validate {ref}' for details")
         return loaded
-    found, problems = _scenario_catalogue(folder)
+    found = _catalogue(folder).scenarios
     if ref in found:
         return found[ref]
-    _print_problems(problems)
     known = ", ".join(sorted(found)) or "none"
     _fail(f"unknown scenario '{ref}'; known: {known}")
 
@@ -424,6 +442,7 @@ def _load_scenario(ref: str, folder: Path | None) -> LoadedScenario:
     "--scenarios",
     "folder",
     type=click.Path(path_type=Path),
+    callback=_folder_option,
     help="Also look for SCENARIO's id in this folder (a tutor's own).",
 )
 def graph(scenario_ref: str, fmt: str, folder: Path | None) -> None:
@@ -508,9 +527,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line; every expected failure becomes an ``error:`` line, not a traceback."""
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="roleplay")
+    except InvalidFileError as exc:
+        _print_problems(exc.problems)
+        count = len(exc.problems)
+        _fail(f"cannot go on: {count} problem{'s' if count != 1 else ''} above")
     except RoleplayError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+        _fail(str(exc))
     except KeyboardInterrupt:
         click.echo("error: interrupted", err=True)
         sys.exit(130)
@@ -521,11 +543,23 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _read_replies(source: str) -> list[str]:
-    """Read learner replies: one a line, or a YAML list (a ``.yaml`` file or ``- `` lines)."""
-    try:
-        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-    except OSError as exc:
-        _fail(f"{source}: cannot read: {exc.strerror or exc}")
+    """Read learner replies: one a line, or a YAML list (a ``.yaml`` file or ``- `` lines).
+
+    A file must be a regular file of at most ``MAX_FILE_BYTES``; a pipe is read with ``-``.
+    """
+    from roleplay.core.files import MAX_FILE_BYTES, path_kind, read_file, size_text
+    from roleplay.core.problems import Problem
+
+    if source == "-":
+        raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            _fail(f"<stdin>: more than {size_text(MAX_FILE_BYTES)} of replies")
+    else:
+        read = read_file(source)
+        if isinstance(read, Problem):
+            hint = "; to read replies from a pipe, use '--replies -'"
+            _fail(f"{source}: {read.message}" + (hint if path_kind(source) == "other" else ""))
+        raw = read
     text = _clean(raw.decode("utf-8", errors="replace"))
     if source.endswith((".yaml", ".yml")) or text.lstrip().startswith("- "):
         from roleplay.core.source import load_yaml
@@ -562,7 +596,9 @@ def _write(text: str, out: Path | None) -> None:
         write_atomic(out, text.encode("utf-8"))
     except OSError as exc:
         _fail(f"{out}: cannot write: {exc.strerror or exc}")
-    click.echo(f"written to {out}", err=True)
+    from roleplay.core.problems import one_line
+
+    click.echo(one_line(f"written to {out}"), err=True)
 
 
 def _render(card_data: dict[str, Any], fmt: str) -> str:
@@ -581,6 +617,7 @@ _SCENARIOS_OPTION = click.option(
     "--scenarios",
     "folder",
     type=click.Path(path_type=Path),
+    callback=_folder_option,
     help="Also look for scenario ids in this folder (a tutor's own).",
 )
 
@@ -678,7 +715,8 @@ def debrief(
     except InvalidFileError as exc:
         _print_problems(exc.problems)
         _fail(f"{transcript}: not a transcript roleplay can read")
-    done = rescore(saved, framework.id if framework else None, folder, centre_key())
+    catalogue = _catalogue(folder)
+    done = rescore(saved, framework.id if framework else None, folder, centre_key(), catalogue.find)
     _note_truncated(done.card.turns)
     data = scorecard_to_dict(done.card, saved.learner)
     data["integrity"] = done.integrity
@@ -778,15 +816,17 @@ def report(
     folder: Path | None,
 ) -> None:
     """One row an attempt, for a cohort: transcripts or folders of them."""
+    from roleplay.core.files import path_problem
     from roleplay.core.report import report_rows
     from roleplay.render.report import report_csv, report_html
 
     framework = _framework(framework_id)
     _warn_about_the_key_file()
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        _fail(f"{missing[0]}: no such file or folder")
-    rows = report_rows(paths, framework.id if framework else None, folder)
+    for path in paths:
+        why = path_problem(path)
+        if why is not None:
+            _fail(f"{path}: {why}")
+    rows = report_rows(paths, framework.id if framework else None, folder, _catalogue(folder))
     if not rows:
         _fail("no transcripts found in " + ", ".join(str(p) for p in paths))
     _write(report_csv(rows) if fmt == "csv" else report_html(rows), out)

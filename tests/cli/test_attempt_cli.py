@@ -201,9 +201,9 @@ def test_a_transcript_python_cannot_read_is_a_marked_row_in_the_report(
     assert any("nested more than" in d for d in damaged)
 
 
-def test_a_10_mb_reply_is_played_and_debriefed_on_its_first_part(run: Run, tmp_path: Path) -> None:
-    """run and debrief answer a 10 MB reply, and say only its first part was scored."""
-    replies = _replies(tmp_path, ["sorry, " * (10 * 1024 * 1024 // 7)])
+def test_a_4_mb_reply_is_played_and_debriefed_on_its_first_part(run: Run, tmp_path: Path) -> None:
+    """run and debrief answer a 4 MB reply (replies files stop at 5 MB), scoring its first part."""
+    replies = _replies(tmp_path, ["sorry, " * (4 * 1024 * 1024 // 7)])
     out = tmp_path / "long.json"
 
     args = ("--replies", str(replies), "--format", "json", "--out", str(out))
@@ -211,8 +211,8 @@ def test_a_10_mb_reply_is_played_and_debriefed_on_its_first_part(run: Run, tmp_p
     debriefed = run("debrief", str(out), timeout=120)
 
     assert played.returncode == 0, played.stderr
-    assert "note: turn 1: the reply is 10,485,755 characters long; only the first" in played.stderr
+    assert "note: turn 1: the reply is 4,194,302 characters long; only the first" in played.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["turns"][0]["scored_chars"] <= 10_000
     assert debriefed.returncode == 0, debriefed.stderr
-    assert "note: turn 1: the reply is 10,485,755 characters long" in debriefed.stderr
+    assert "note: turn 1: the reply is 4,194,302 characters long" in debriefed.stderr

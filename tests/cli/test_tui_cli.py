@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -48,10 +49,16 @@ def test_help_lists_play_and_serve(run: Run) -> None:
     assert "--scenarios" in result.stdout
 
 
-def test_bare_roleplay_off_a_terminal_prints_the_commands(run: Run) -> None:
-    result = run("--scenarios", "no-such-folder")
+def test_bare_roleplay_off_a_terminal_prints_the_commands(run: Run, tmp_path: Path) -> None:
+    result = run("--scenarios", str(tmp_path))
     assert result.returncode == 0
     assert "Commands:" in result.stdout
+
+
+def test_bare_roleplay_with_a_missing_scenarios_folder_is_an_error(run: Run) -> None:
+    result = run("--scenarios", "no-such-folder")
+    assert result.returncode == 1
+    assert result.stderr == "error: no-such-folder: no such folder\n"
 
 
 def test_play_an_unknown_scenario_is_an_error(run: Run) -> None:

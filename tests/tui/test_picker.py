@@ -6,6 +6,8 @@ The conversation screen is another module's, so ``start_attempt``, ``resume_atte
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -305,6 +307,55 @@ async def test_a_tutors_folder_adds_its_scenarios(tmp_path: Path) -> None:
         assert "A tutor's own parcel" in rows(app)
         assert len(rows(app)) == 7
         assert any("roleplay validate" in notice for notice in calls.notices)
+
+
+def _folder_of_bad_files(tmp_path: Path) -> Path:
+    """A tutor's folder: one good scenario beside a bad date, a pipe and a link to /dev/zero."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    source = find_scenario("late-parcel").path.read_text(encoding="utf-8")
+    (folder / "own.yaml").write_text(
+        source.replace("id: late-parcel", "id: own-parcel").replace(
+            "title: The parcel that never came", "title: A tutor's own parcel"
+        ),
+        encoding="utf-8",
+    )
+    (folder / "bad-date.yaml").write_text(
+        "id: bad-date\ntitle: Bad\nsector: s\nchannel: chat\ndifficulty: foundation\n"
+        "brief: b\ndate: 2024-13-45\n",
+        encoding="utf-8",
+    )
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "pipe.yaml")
+    if Path("/dev/zero").exists():
+        (folder / "zero.yaml").symlink_to("/dev/zero")
+    return folder
+
+
+def test_the_quick_first_read_skips_bad_files_without_hanging(tmp_path: Path) -> None:
+    folder = _folder_of_bad_files(tmp_path)
+    found: list[list[ScenarioRow]] = []
+    worker = threading.Thread(target=lambda: found.append(preview_rows(folder)), daemon=True)
+    worker.start()
+    worker.join(30)
+
+    assert found, "the quick first read hung"
+    titles = [row.title for row in found[0]]
+    assert "A tutor's own parcel" in titles and len(titles) == 7
+
+
+@pytest.mark.asyncio
+async def test_bad_files_in_a_tutors_folder_are_set_aside_with_a_notice(tmp_path: Path) -> None:
+    folder = _folder_of_bad_files(tmp_path)
+    app = make_app(scenarios=folder)
+    calls = Calls(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert "A tutor's own parcel" in rows(app)
+        assert len(rows(app)) == 7
+        [notice] = [n for n in calls.notices if "roleplay validate" in n]
+        assert f"{folder / 'bad-date.yaml'}:7:7: " in notice
+        assert "2024-13-45" in notice
 
 
 def test_snapshot_of_the_picker(snap_compare: Any) -> None:

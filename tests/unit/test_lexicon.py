@@ -98,6 +98,50 @@ def test_a_broken_pattern_is_reported_with_its_line(rules: Path) -> None:
     assert problems[0].line > 1 and problems[0].file.endswith("thank.yaml")
 
 
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        ("thank{4294967295}", "repetition count is too large"),
+        ("(" * 500 + "thank you" + ")" * 500, "groups are nested 500 deep"),
+    ],
+    ids=["huge-repetition", "500-nested-groups"],
+)
+def test_a_pattern_the_engine_would_choke_on_is_reported_at_its_line(
+    rules: Path, pattern: str, words: str
+) -> None:
+    path = rules / "thank.yaml"
+    line = path.read_text(encoding="utf-8").splitlines().index('      - "thank you"') + 1
+    _replace(path, '- "thank you"', f'- "{pattern}"')
+
+    lexicon, problems = compile_lexicon(rules, use_cache=False)
+
+    assert lexicon is None
+    assert [(p.line, p.code) for p in problems] == [(line, "bad-pattern")]
+    assert words in problems[0].message
+
+
+def test_a_bad_pattern_in_the_language_file_is_reported_at_its_line(rules: Path) -> None:
+    path = rules / "language.yaml"
+    line = path.read_text(encoding="utf-8").splitlines().index("negation:") + 2
+    _replace(path, 'negation:\n  - "not"', 'negation:\n  - "not{4294967295}"')
+
+    lexicon, problems = compile_lexicon(rules, use_cache=False)
+
+    assert lexicon is None
+    assert [(p.file, p.line, p.code) for p in problems] == [(str(path), line, "bad-pattern")]
+    assert problems[0].message.startswith("negation: ")
+
+
+def test_a_folder_named_like_a_rule_file_is_a_problem_not_a_crash(rules: Path) -> None:
+    (rules / "extra.yaml").mkdir()
+
+    lexicon, problems = compile_lexicon(rules, use_cache=False)
+
+    assert lexicon is None
+    assert [(p.file, p.code) for p in problems] == [(str(rules / "extra.yaml"), "io")]
+    assert "is a folder" in problems[0].message
+
+
 def test_an_unknown_macro_and_an_unknown_move_are_reported(rules: Path) -> None:
     _replace(rules / "thank.yaml", '- "thank you"', '- "thank {yuo}"')
     _replace(rules / "dismiss.yaml", "suppresses: [thank,", "suppresses: [thnak,")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,33 @@ def test_on_a_machine_with_a_centre_key_an_unsigned_attempt_is_not_signed(
     elsewhere = {r["learner"]: r["integrity"] for r in report_rows([folder])}
     assert elsewhere["Ben"].startswith("CANNOT BE CHECKED: signed with centre key ")
     assert elsewhere["Asha"] == "unsigned: consistent, but anyone could have recomputed it"
+
+
+def test_a_pipe_or_a_device_among_the_transcripts_is_a_row_not_a_hang(tmp_path: Path) -> None:
+    folder = tmp_path / "cohort"
+    _attempt(folder, "Asha", GOOD)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "pipe.json")
+    if Path("/dev/zero").exists():
+        (folder / "zero.json").symlink_to("/dev/zero")
+    (folder / "sub.json").mkdir()
+
+    rows = report_rows([folder])
+
+    damaged = {Path(r["file"]).name: r["integrity"] for r in rows if r["score"] is None}
+    assert set(damaged) == {"pipe.json", "zero.json"} & {p.name for p in folder.iterdir()}
+    assert all("not a regular file" in why for why in damaged.values())
+    assert [r["learner"] for r in rows if r["score"] is not None] == ["Asha"]
+
+
+def test_a_broken_file_in_the_tutors_folder_does_not_stop_the_report(tmp_path: Path) -> None:
+    path = _attempt(tmp_path / "cohort", "Asha", GOOD)
+    tutor = tmp_path / "tutor"
+    tutor.mkdir()
+    (tutor / "draft.yaml").write_text("id: draft\ndate: 2024-13-45\n", encoding="utf-8")
+
+    [row] = report_rows([path], extra=tutor)
+
+    assert row["scenario"] == "late-parcel"
+    assert row["score"] is not None
+    assert not row["integrity"].startswith("damaged")

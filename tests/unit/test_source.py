@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from roleplay.core.problems import Problem
 from roleplay.core.source import (
+    ALIAS_EXPANSION_LIMIT,
     SourceMap,
     did_you_mean,
     format_path,
@@ -215,6 +216,26 @@ def test_an_alias_loop_is_refused() -> None:
 
     assert data is None
     assert [(p.line, p.col, p.code) for p in problems] == [(1, 4, "yaml-alias")]
+
+
+def test_a_long_file_of_plain_keys_is_not_taken_for_an_alias_bomb() -> None:
+    count = ALIAS_EXPANSION_LIMIT + 1
+    text = "".join(f"key{i}: {i}\n" for i in range(count))
+
+    data, _, problems = load_yaml("long.yaml", text)
+
+    assert problems == []
+    assert isinstance(data, dict) and len(data) == count
+
+
+def test_only_the_values_aliases_add_count_towards_the_limit() -> None:
+    items = ", ".join(["x"] * 1000)
+    refs = ", ".join(["*a"] * 99)
+    within = f"a: &a [{items}]\nb: [{refs}]\n"
+    beyond = f"a: &a [{items}]\nb: [{refs}, *a, *a]\n"
+
+    assert load_yaml("within.yaml", within)[2] == []
+    assert [p.code for p in load_yaml("beyond.yaml", beyond)[2]] == ["yaml-alias"]
 
 
 def test_deep_nesting_is_a_problem_not_a_crash() -> None:

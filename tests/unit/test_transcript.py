@@ -16,8 +16,8 @@ if os.name == "posix":
 
 from roleplay.core.dialogue import ConversationOver, play
 from roleplay.core.errors import InputError, InvalidFileError
-from roleplay.core.files import clean_stale_temporaries
 from roleplay.core.scenario import LoadedScenario, find_scenario
+from roleplay.core.storage import clean_stale_temporaries
 from roleplay.core.transcript import (
     FORMAT,
     HMAC_CHAIN,
@@ -492,6 +492,21 @@ def test_a_scenario_that_no_longer_replays_the_same_is_refused(
 
     with pytest.raises(ResumeError, match="no longer re-plays the same: turn 1"):
         resume(attempt.path, extra=tutor)
+
+
+def test_a_broken_file_in_the_tutors_folder_does_not_stop_a_resume(
+    late_parcel: LoadedScenario, tmp_path: Path
+) -> None:
+    attempt = _played(late_parcel, THREE_TURNS[:1])
+    tutor = tmp_path / "tutor"
+    tutor.mkdir()
+    (tutor / "draft.yaml").write_text("id: draft\ndate: 2024-13-45\n", encoding="utf-8")
+    (tutor / "folder.yaml").mkdir()
+
+    again = resume(attempt.path, extra=tutor)
+
+    assert again.loaded.scenario.id == "late-parcel"
+    assert len(again.turns) == 1
 
 
 def test_an_edited_attempt_cannot_be_resumed(late_parcel: LoadedScenario) -> None:

@@ -22,9 +22,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from roleplay.core.analyse import analyse
 from roleplay.core.analysis import Analysis, Evidence
@@ -38,8 +38,10 @@ from roleplay.core.scenario import (
     Node,
     OutcomeKind,
     Scenario,
+    Text,
     band_of,
     clamp_mood,
+    has_a_line,
     pick_line,
 )
 from roleplay.core.source import load_model_file
@@ -61,7 +63,7 @@ class DefaultReaction(BaseModel):
 
     mood: int = Field(ge=-10, le=10)
     because: str = Field(min_length=1)
-    say: str | dict[str, str]
+    say: Annotated[Text | dict[str, Text], AfterValidator(has_a_line)]
 
 
 class ReactionFile(BaseModel):

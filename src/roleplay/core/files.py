@@ -1,266 +1,184 @@
-"""Writing files so a crash loses nothing, cleaning up after crashes, and one writer at a time.
+"""Reading the files people hand roleplay: regular files only, and never more than a limit.
 
-Three small jobs every saved file of roleplay needs (attempts, settings, the rule cache):
+Every scenario, rubric, cue-rule file, replies file and transcript is read through
+:func:`read_file`, so none of them can hang the program or fill its memory. A named pipe
+with no writer would block an ordinary ``open`` for ever, and ``/dev/zero`` (or a link to
+it) never ends; so the file is opened without waiting, checked with ``fstat`` to be a
+regular file, and read up to a limit that no hand-written file comes near.
 
-- :func:`write_atomic` replaces a file with new content so that a crash leaves the old file
-  or the new one, never half of one. It writes a temporary file beside the target first,
-  named ``.roleplay-<target>.<random>.tmp`` so that roleplay's own leftovers can be told apart
-  from anyone else's files.
-- :func:`clean_stale_temporaries` removes those leftovers when a save was interrupted (the
-  process killed between writing and renaming). Only files of roleplay's own name pattern
-  are touched, only once they are older than :data:`STALE_AFTER`, and on POSIX only when
-  no process holds them: a writer keeps an advisory lock on its temporary file until the
-  rename, so a file still being written is never deleted, however slow the writer.
-- :class:`PathLock` is an operating-system advisory lock on a lock file (``flock`` on POSIX,
-  ``msvcrt.locking`` on Windows). The operating system releases it when the process ends,
-  however it ends, so a lock left by a killed process never blocks anyone.
+The path checks here (:func:`path_kind`) never raise either: a name longer than the system
+allows (``ENAMETOOLONG``) or a loop of links is an answer, not an exception.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import re
-import tempfile
-import time
+import stat
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
-    import msvcrt
+from roleplay.core.problems import Problem
 
-    fcntl = None
-else:
-    import fcntl
+MAX_FILE_BYTES: Final = 5 * 1024 * 1024
+"""The largest scenario, rubric, cue-rule or replies file read: far above any written by hand."""
 
-    msvcrt = None
+MAX_TRANSCRIPT_BYTES: Final = 20 * 1024 * 1024
+"""The largest transcript read: a long attempt is a few hundred kilobytes."""
 
-TEMP_PREFIX: Final = ".roleplay-"
-TEMP_SUFFIX: Final = ".tmp"
-
-STALE_AFTER: Final = 15 * 60.0
-"""Seconds after which a temporary file of an interrupted save may be removed. A save
-writes and syncs one small file, which takes well under a second; the age only guards
-platforms where a writer's lock cannot be seen (Windows)."""
-
-_OURS: Final = re.compile(
-    r"""
-    \.roleplay-.+\.[a-z0-9_]{8}\.tmp   # what write_atomic writes
-    | \..+\.json\.[a-z0-9_]{8}\.tmp    # what an attempt's save wrote before it
-    """,
-    re.VERBOSE,
+_OPEN_FLAGS: Final = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)  # a named pipe opens at once instead of waiting for a writer
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
 )
-"""The names of roleplay's own temporary files: ``tempfile`` adds eight random characters."""
+
+PathKind = Literal["file", "folder", "missing", "other", "unreadable"]
 
 
-class LockedError(OSError):
-    """The lock is held by another process (or by another :class:`PathLock` in this one)."""
+def size_text(limit: int) -> str:
+    """Write a byte count as a person reads it: ``5 MB``, ``512 KB``."""
+    if limit >= 1024 * 1024 and limit % (1024 * 1024) == 0:
+        return f"{limit // (1024 * 1024)} MB"
+    if limit >= 1024 and limit % 1024 == 0:
+        return f"{limit // 1024} KB"
+    return f"{limit} bytes"
 
 
-def _try_lock(fd: int) -> bool:
-    """Take an exclusive advisory lock on an open file without waiting; False if it is held."""
+def os_reason(exc: OSError) -> str:
+    """The system's reason for a failed file operation, in lower case as a message continues."""
+    reason = exc.strerror or type(exc).__name__
+    return reason[:1].lower() + reason[1:]
+
+
+def _not_regular(mode: int) -> str | None:
+    """Say what a file that is not a regular file is instead; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe, not a regular file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a regular file"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a regular file"
+    return "is not a regular file"
+
+
+def read_file(
+    path: str | Path, *, limit: int = MAX_FILE_BYTES, name: str | None = None
+) -> bytes | Problem:
+    """Return the bytes of the regular file at ``path``, or a Problem saying why not.
+
+    ``name`` is the file as messages call it (default: ``path``). A folder, a named pipe, a
+    device, a socket, a file that cannot be opened and a file larger than ``limit`` bytes
+    are all problems at line 0, column 0 (the file as a whole), with code ``io``.
+    """
+    shown = str(path) if name is None else name
     try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        else:  # pragma: no cover - Windows
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-    except (BlockingIOError, PermissionError):
-        return False
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
-        # Windows reports a held lock as EDEADLOCK / EACCES rather than BlockingIOError.
-        if os.name == "nt":  # pragma: no cover - Windows
-            return False
-        raise exc
-    return True
-
-
-def _unlock(fd: int) -> None:
-    with contextlib.suppress(OSError):
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        else:  # pragma: no cover - Windows
-            os.lseek(fd, 0, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-
-
-def write_atomic(path: Path, content: bytes) -> None:
-    """Replace ``path`` with ``content`` so that a crash leaves the old file or the new one.
-
-    Writes a temporary file in the same folder (locked while it is written, so that
-    :func:`clean_stale_temporaries` leaves it alone), flushes and syncs it, renames it over
-    the target (atomic on one file system), then syncs the folder so the rename itself is on
-    disk, where the operating system allows a folder to be synced.
-    """
-    fd, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX
-    )
+        return Problem(shown, 0, 0, "io", f"cannot read file: {os_reason(exc)}")
+    except ValueError:  # a NUL character in the name
+        return Problem(shown, 0, 0, "io", "cannot read file: its name holds a NUL character")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            if fcntl is not None:
-                _try_lock(handle.fileno())
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-            if fcntl is not None:
-                # Renamed while still locked, so a cleaner never sees it unlocked under its
-                # temporary name; the lock ends with the file's closing.
-                os.replace(temporary, path)
-        if fcntl is None:  # pragma: no cover - Windows cannot rename an open file
-            os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Sync a folder's entries to disk; Windows and some file systems do not allow it."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def clean_stale_temporaries(folder: Path, older_than: float = STALE_AFTER) -> list[Path]:
-    """Remove the temporary files that interrupted saves left in ``folder``; return them.
-
-    Only roleplay's own temporary files (by name), only those last written more than
-    ``older_than`` seconds ago, and only those no process holds locked (POSIX): a file
-    another process is still writing is never removed. Files that cannot be examined or
-    removed are left as they are; nothing here raises.
-    """
-    removed: list[Path] = []
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return removed
-    now = time.time()
-    for entry in entries:
-        if not entry.name.endswith(TEMP_SUFFIX) or not _OURS.fullmatch(entry.name):
-            continue
-        try:
-            if not entry.is_file(follow_symlinks=False):
-                continue
-            if now - entry.stat(follow_symlinks=False).st_mtime < older_than:
-                continue
-            if _remove_unless_held(Path(entry.path)):
-                removed.append(Path(entry.path))
-        except OSError:
-            continue
-    return removed
-
-
-def _remove_unless_held(path: Path) -> bool:
-    """Remove ``path`` unless a writer holds its lock; True when it was removed."""
-    if fcntl is None:  # pragma: no cover - Windows: an open file cannot be removed anyway
-        try:
-            os.unlink(path)
-        except OSError:
-            return False
-        return True
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    fd = os.open(path, flags)
-    try:
-        if not _try_lock(fd):
-            return False
-        # Still the same file under that name? (It may have been renamed into place.)
-        if not _same_file(fd, path):
-            return False
-        os.unlink(path)
-        return True
-    finally:
-        os.close(fd)
-
-
-def _same_file(fd: int, path: Path) -> bool:
-    try:
-        named = os.stat(path, follow_symlinks=False)
-    except OSError:
-        return False
-    held = os.fstat(fd)
-    return (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino)
-
-
-class PathLock:
-    """An exclusive advisory lock held through a lock file, for as long as this object says.
-
-    :meth:`acquire` never waits: it raises :class:`LockedError` when another process (or
-    another ``PathLock`` of this process) holds the lock. :meth:`release` gives it up and
-    removes the lock file. The operating system drops the lock when the process ends, so a
-    killed process leaves at most an unlocked file, which the next :meth:`acquire` reuses.
-    What the holder writes into the lock file (its process id) is only for messages.
-    """
-
-    def __init__(self, path: Path) -> None:
-        """Prepare a lock on ``path`` (created when acquired); nothing is locked yet."""
-        self.path = path
-        self._fd: int | None = None
-
-    @property
-    def held(self) -> bool:
-        """True while this object holds the lock."""
-        return self._fd is not None
-
-    def acquire(self) -> None:
-        """Take the lock now or raise :class:`LockedError`; other ``OSError``s pass through."""
-        if self._fd is not None:
-            return
-        while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            if not _try_lock(fd):
-                os.close(fd)
-                raise LockedError(f"{self.path} is locked by another process")
-            # A releasing holder may have removed the file between our open and our lock:
-            # then we hold a lock on a file nobody else can see, and must try again.
-            if _same_file(fd, self.path):
+        info = os.fstat(fd)
+        other = _not_regular(info.st_mode)
+        if other is not None:
+            return Problem(shown, 0, 0, "io", f"cannot read file: it {other}")
+        if info.st_size > limit:
+            return _too_large(shown, limit)
+        chunks: list[bytes] = []
+        total = 0
+        while total <= limit:
+            chunk = os.read(fd, min(1024 * 1024, limit + 1 - total))
+            if not chunk:
                 break
-            _unlock(fd)
-            os.close(fd)
-        with contextlib.suppress(OSError):
-            os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode("ascii"))
-        self._fd = fd
+            chunks.append(chunk)
+            total += len(chunk)
+    except BlockingIOError:
+        return Problem(shown, 0, 0, "io", "cannot read file: it is not ready to be read")
+    except OSError as exc:
+        return Problem(shown, 0, 0, "io", f"cannot read file: {os_reason(exc)}")
+    finally:
+        os.close(fd)
+    if total > limit:
+        return _too_large(shown, limit)
+    return b"".join(chunks)
 
-    def holder(self) -> int | None:
-        """The process id the current holder wrote into the lock file, if it can be read."""
-        try:
-            text = self.path.read_text(encoding="ascii", errors="replace").strip()
-        except OSError:
-            return None
-        return int(text) if text.isdigit() and len(text) < 12 else None
 
-    def release(self) -> None:
-        """Give up the lock and remove the lock file; does nothing when not held."""
-        fd = self._fd
-        if fd is None:
-            return
-        self._fd = None
-        if fcntl is not None:
-            # Removed while still locked, so no one can lock this file and lose it to us.
-            with contextlib.suppress(OSError):
-                os.unlink(self.path)
-            _unlock(fd)
-            os.close(fd)
-        else:  # pragma: no cover - Windows: an open file cannot be removed
-            _unlock(fd)
-            os.close(fd)
-            with contextlib.suppress(OSError):
-                os.unlink(self.path)
+def _too_large(name: str, limit: int) -> Problem:
+    message = f"the file is larger than {size_text(limit)}, the most roleplay reads from one file"
+    return Problem(name, 0, 0, "too-large", message)
+
+
+def _stat(path: str | Path) -> os.stat_result | str:
+    """``os.stat`` of ``path``, or the reason it failed as a message continues."""
+    try:
+        return os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    except OSError as exc:
+        return os_reason(exc)
+    except ValueError:  # a NUL character in the name
+        return "its name holds a NUL character"
+
+
+def path_kind(path: str | Path) -> PathKind:
+    """Say what is at ``path`` (following links) without ever raising.
+
+    ``unreadable`` covers a name too long for the system, a loop of links and a folder on
+    the way that cannot be searched; ``other`` a pipe, device or socket.
+    """
+    found = _stat(path)
+    if isinstance(found, str):
+        return "missing" if found == "missing" else "unreadable"
+    if stat.S_ISREG(found.st_mode):
+        return "file"
+    if stat.S_ISDIR(found.st_mode):
+        return "folder"
+    return "other"
+
+
+def is_folder(path: str | Path) -> bool:
+    """Whether ``path`` is a folder; False (never an exception) when it cannot be looked at."""
+    return path_kind(path) == "folder"
+
+
+def is_file(path: str | Path) -> bool:
+    """Whether ``path`` is a regular file; False (never an exception) when it cannot be seen."""
+    return path_kind(path) == "file"
+
+
+def path_problem(path: str | Path) -> str | None:
+    """Say why nothing can be found at ``path``, or None when something is there."""
+    found = _stat(path)
+    if found == "missing":
+        return "no such file or folder"
+    return f"cannot open: {found}" if isinstance(found, str) else None
+
+
+def folder_problem(path: str | Path) -> str | None:
+    """Say why ``path`` cannot be used as a folder of files, or None when it can."""
+    found = _stat(path)
+    if found == "missing":
+        return "no such folder"
+    if isinstance(found, str):
+        return f"cannot open the folder: {found}"
+    return None if stat.S_ISDIR(found.st_mode) else "not a folder"
 
 
 __all__ = [
-    "STALE_AFTER",
-    "LockedError",
-    "PathLock",
-    "clean_stale_temporaries",
-    "write_atomic",
+    "MAX_FILE_BYTES",
+    "MAX_TRANSCRIPT_BYTES",
+    "PathKind",
+    "folder_problem",
+    "is_file",
+    "is_folder",
+    "os_reason",
+    "path_kind",
+    "path_problem",
+    "read_file",
+    "size_text",
 ]

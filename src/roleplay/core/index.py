@@ -25,8 +25,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final, Generic, TypeVar
 
-from roleplay.core.files import clean_stale_temporaries, write_atomic
 from roleplay.core.jsontext import read_json
+from roleplay.core.storage import clean_stale_temporaries, write_atomic
 
 try:  # The parser is an internal module; without it, every pattern is simply scanned.
     from re import _constants as _sre_c  # type: ignore[attr-defined]

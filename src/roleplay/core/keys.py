@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Final
 
 from roleplay.core.errors import InputError
-from roleplay.core.files import write_atomic
 from roleplay.core.settings import config_dir
+from roleplay.core.storage import write_atomic
 
 KEY_FILE_ENV: Final = "ROLEPLAY_CENTRE_KEY_FILE"
 """The environment variable naming the file that holds the centre's key."""

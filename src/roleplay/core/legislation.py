@@ -8,13 +8,13 @@ that a learner named the Consumer Rights Act but whether what they said about it
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from roleplay.core.errors import InvalidFileError
 from roleplay.core.frameworks import rubrics_dir
+from roleplay.core.patterns import pattern_problem
 from roleplay.core.problems import Problem
 from roleplay.core.source import load_yaml, validate_model
 
@@ -64,13 +64,11 @@ def load_catalogue(path: Path) -> tuple[Catalogue | None, list[Problem]]:
         return None, problems
     for i, law in enumerate(catalogue.laws):
         for j, wrong in enumerate(law.misstatements):
-            try:
-                re.compile(wrong.says)
-            except re.error as exc:
+            problem = pattern_problem(wrong.says)
+            if problem is not None:
                 line, col = smap.locate(("laws", i, "misstatements", j, "says"))
-                problems.append(
-                    Problem(smap.file, line, col, "bad-pattern", f"not a valid pattern: {exc}")
-                )
+                message = f"pattern cannot be used: {problem}"
+                problems.append(Problem(smap.file, line, col, "bad-pattern", message))
     return (None if problems else catalogue), problems
 
 

@@ -23,15 +23,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from roleplay.core.errors import InvalidFileError
+from roleplay.core.files import read_file
 from roleplay.core.index import Entry, PrefixIndex, prefixes, read_starts, write_starts
 from roleplay.core.moves import ALL_IDS, is_known
 from roleplay.core.normalise import Normaliser
+from roleplay.core.patterns import pattern_problem
 from roleplay.core.problems import Problem
 from roleplay.core.source import SourceMap, load_yaml, validate_model
 
@@ -233,6 +235,10 @@ def load_lexicon_files(
         model, found = validate_model(LanguageFile, data, smap)
         problems.extend(found)
         language = model if isinstance(model, LanguageFile) else None
+        if language is not None:
+            phrase_problems = _phrase_problems(language, smap)
+            problems.extend(phrase_problems)
+            language = None if phrase_problems else language
     for path in sorted(folder.glob("*.yaml")):
         if path.name == "language.yaml":
             continue
@@ -245,6 +251,32 @@ def load_lexicon_files(
         if isinstance(model, MoveFile):
             move_files.append((model, smap))
     return language, move_files, problems
+
+
+_PHRASE_FIELDS: Final = (
+    "negation",
+    "hypothetical_before",
+    "hypothetical_after",
+    "hypothetical_restart",
+    "counterfactual",
+    "reported",
+)
+"""The fields of ``language.yaml`` whose items are patterns, compiled with the lexicon."""
+
+
+def _phrase_problems(language: LanguageFile, smap: SourceMap) -> list[Problem]:
+    """Report every pattern of the language file's cue lists that cannot be compiled."""
+    problems: list[Problem] = []
+    for name in _PHRASE_FIELDS:
+        items: tuple[str, ...] = getattr(language, name)
+        for i, item in enumerate(items):
+            text = _expand(item, language.macros)
+            problem = pattern_problem(text) or pattern_problem(_bounded(text))
+            if problem is not None:
+                line, col = smap.locate((name, i))
+                message = f"{name}: pattern cannot be used: {problem}"
+                problems.append(Problem(smap.file, line, col, "bad-pattern", message))
+    return problems
 
 
 def compile_lexicon(
@@ -355,11 +387,10 @@ def _pattern_problem(text: str) -> tuple[str, str] | None:
         return "unknown-macro", f"unknown macro {{{unknown[0]}}}"
     if "(?P<" in text:
         return "bad-pattern", "patterns may not use named groups (?P<…>)"
-    try:
-        regex = re.compile(_bounded(text))
-    except re.error as exc:
-        return "bad-pattern", f"pattern is not a valid regular expression: {exc}"
-    if regex.fullmatch(""):
+    problem = pattern_problem(text) or pattern_problem(_bounded(text))
+    if problem is not None:
+        return "bad-pattern", f"pattern cannot be used: {problem}"
+    if re.compile(_bounded(text)).fullmatch(""):
         return "empty-pattern", "pattern matches empty text, so it fires on every reply"
     return None
 
@@ -389,7 +420,9 @@ def _digest(folder: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(folder.glob("*.yaml")):
         digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        raw = read_file(path)
+        # A file that cannot be read is reported by the loading, and no lexicon is built.
+        digest.update(raw if isinstance(raw, bytes) else b"")
     return digest.hexdigest()[:10]
 
 

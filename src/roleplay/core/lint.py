@@ -64,9 +64,9 @@ from roleplay.core.scenario import (
     LoadedScenario,
     OutcomeKind,
     Scenario,
-    content_hash,
+    load_scenario_with_map,
 )
-from roleplay.core.source import KeyPath, SourceMap, did_you_mean, load_yaml, validate_model
+from roleplay.core.source import KeyPath, SourceMap, did_you_mean, load_yaml
 
 ScoreHook = Callable[[Session, str], int]
 """Scores a finished self-test session under a framework id, 0–100 (the debrief's score)."""
@@ -76,35 +76,6 @@ _REACTION_NEEDS: Final[Mapping[str, Ask]] = {
     "question_for_question": Ask.ANSWER,
 }
 """Default reactions that can only happen at a node asking for something."""
-
-
-# --- loading with the source map ------------------------------------------------------------
-
-
-def load_scenario_with_map(
-    path: Path,
-) -> tuple[LoadedScenario | None, SourceMap, list[Problem]]:
-    """Load and validate one scenario file, keeping the source map that locates its parts.
-
-    :func:`roleplay.core.scenario.load_scenario` gives the scenario only; the lint needs the
-    map too, to point at the YAML node at fault.
-    """
-    name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return None, SourceMap(name), [Problem(name, 0, 0, "io", f"cannot read file: {reason}")]
-    data, smap, problems = load_yaml(path)
-    if data is None:
-        if not problems:
-            problems = [Problem(name, 1, 1, "empty", "the file is empty")]
-        return None, smap, problems
-    model, found = validate_model(Scenario, data, smap)
-    problems.extend(found)
-    if model is None:
-        return None, smap, problems
-    return LoadedScenario(model, path, content_hash(raw)), smap, problems
 
 
 def check_scenario_file(

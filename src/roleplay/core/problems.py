@@ -6,8 +6,24 @@ and return them together; only the command line turns them into output and an ex
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
+
+_BREAKS: Final = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters that would break a line or drive the terminal: all controls but the tab."""
+
+_NAMED: Final = {"\n": "\\n", "\r": "\\r"}
+
+
+def one_line(text: str) -> str:
+    """Write ``text`` on one line: a newline shows as ``\\n``, other controls as ``\\xNN``.
+
+    A file name or a value quoted in a message can hold a newline; printed as it is, one
+    problem would read as two lines, and an editor would take the second for a problem.
+    """
+    return _BREAKS.sub(lambda m: _NAMED.get(m.group(), repr(m.group())[1:-1]), text)
 
 
 class Severity(StrEnum):
@@ -31,7 +47,8 @@ class Problem:
     def __str__(self) -> str:
         """Format as ``file:line:col: message``, the shape editors and linters understand."""
         prefix = "" if self.severity is Severity.ERROR else "warning: "
-        return f"{self.file}:{self.line}:{self.col}: {prefix}{self.message} [{self.code}]"
+        text = f"{self.file}:{self.line}:{self.col}: {prefix}{self.message} [{self.code}]"
+        return one_line(text)
 
 
 def has_errors(problems: list[Problem] | tuple[Problem, ...]) -> bool:

@@ -10,7 +10,6 @@ report: it becomes a row that says what is wrong.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +17,14 @@ from typing import Any
 
 from roleplay.core.debrief import ESCALATION_VERDICTS, Scorecard, debrief
 from roleplay.core.errors import RoleplayError
+from roleplay.core.files import is_folder
 from roleplay.core.integrity import Proof
-from roleplay.core.scenario import LoadedScenario, find_scenario
+from roleplay.core.scenario import (
+    LoadedScenario,
+    ScenarioCatalogue,
+    find_scenario,
+    scenario_catalogue,
+)
 from roleplay.core.transcript import Transcript, centre_key, load_transcript, verify
 
 COLUMNS = (
@@ -56,8 +61,8 @@ class Rescored:
 def transcript_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Yield the transcript files named, and every ``*.json`` inside the folders named."""
     for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.json") if p.is_file())
+        if is_folder(path):
+            yield from sorted(p for p in path.rglob("*.json") if not is_folder(p))
         else:
             yield path
 
@@ -91,12 +96,18 @@ def rescore(
 
 
 def report_rows(
-    paths: Iterable[Path], framework: str | None = None, extra: Path | None = None
+    paths: Iterable[Path],
+    framework: str | None = None,
+    extra: Path | None = None,
+    catalogue: ScenarioCatalogue | None = None,
 ) -> list[dict[str, Any]]:
-    """Return one report row per transcript found under ``paths`` (see :data:`COLUMNS`)."""
+    """Return one report row per transcript found under ``paths`` (see :data:`COLUMNS`).
+
+    The scenarios are looked up in ``catalogue`` (default: the bundled ones and ``extra``'s,
+    read once for the whole cohort).
+    """
     key = centre_key()
-    # A cohort has many attempts of few scenarios: read each scenario folder once.
-    find = functools.lru_cache(maxsize=None)(lambda scenario_id: find_scenario(scenario_id, extra))
+    find = (catalogue or scenario_catalogue(extra)).find
     rows: list[dict[str, Any]] = []
     for path in transcript_files(paths):
         try:

@@ -16,18 +16,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from roleplay.core import moves
 from roleplay.core.errors import InvalidFileError, UnknownIdError
+from roleplay.core.files import folder_problem, is_file, read_file
 from roleplay.core.problems import Problem, has_errors
-from roleplay.core.source import load_yaml, unknown_id_error, validate_model
+from roleplay.core.source import SourceMap, load_yaml, unknown_id_error, validate_model
 
 MOOD_MIN: Final = 0
 MOOD_MAX: Final = 10
@@ -251,9 +254,21 @@ class Branch(_Model):
         raise ValueError("a branch needs either 'when' or 'otherwise: true', not both")
 
 
-CustomerLine = (
-    Text | dict[Literal["furious", "angry", "unhappy", "calm", "satisfied", "default"], Text]
-)
+def has_a_line(lines: str | dict[str, str]) -> str | dict[str, str]:
+    """Refuse lines by mood band with no line in them: the customer would have nothing to say."""
+    if isinstance(lines, dict) and not lines:
+        raise ValueError(
+            "write what the customer says: a line, or lines for mood bands "
+            "(furious, angry, unhappy, calm, satisfied) or 'default'; {} has none"
+        )
+    return lines
+
+
+CustomerLine = Annotated[
+    Text | dict[Literal["furious", "angry", "unhappy", "calm", "satisfied", "default"], Text],
+    AfterValidator(has_a_line),
+]
+"""What the customer says: one line, or a line for each mood band (at least one)."""
 
 
 class Node(_Model):
@@ -412,33 +427,53 @@ def scenarios_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "scenarios"
 
 
-def load_scenario(path: Path) -> tuple[LoadedScenario | None, list[Problem]]:
-    """Load and validate one scenario file; every problem comes back with its position."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(str(path), 0, 0, "io", f"cannot read: {exc.strerror or exc}")]
-    text = raw.decode("utf-8", errors="replace")
-    data, smap, problems = load_yaml(path, text if "\ufffd" not in text else None)
+def load_scenario_with_map(
+    path: Path,
+) -> tuple[LoadedScenario | None, SourceMap, list[Problem]]:
+    """Load and validate one scenario file, keeping the source map that locates its parts.
+
+    The file is read once (see :func:`roleplay.core.files.read_file`): the same bytes are
+    parsed and hashed. The scenario is None when the file cannot be read, is empty or is
+    not a valid scenario; every problem comes back with its position.
+    """
+    name = str(path)
+    raw = read_file(path, name=name)
+    if isinstance(raw, Problem):
+        return None, SourceMap(name), [raw]
+    data, smap, problems = load_yaml(path, raw)
     if data is None:
-        return None, problems
+        if not problems:
+            problems = [Problem(name, 1, 1, "empty", "the file is empty")]
+        return None, smap, problems
     model, found = validate_model(Scenario, data, smap)
     problems.extend(found)
     if model is None:
-        return None, problems
-    return LoadedScenario(model, path, content_hash(raw)), problems
+        return None, smap, problems
+    return LoadedScenario(model, path, content_hash(raw)), smap, problems
+
+
+def load_scenario(path: Path) -> tuple[LoadedScenario | None, list[Problem]]:
+    """Load and validate one scenario file; every problem comes back with its position."""
+    loaded, _smap, problems = load_scenario_with_map(path)
+    return loaded, problems
 
 
 def load_scenario_dir(folder: Path) -> tuple[dict[str, LoadedScenario], list[Problem]]:
-    """Load every ``*.yaml`` scenario in ``folder``, keyed by id, with every problem."""
+    """Load every ``*.yaml`` scenario in ``folder``, keyed by id, with every problem.
+
+    A file with an error is set aside (left out) and its problems returned, so one bad file
+    never stops the others from being used; so is a second file with an id already taken.
+    A folder that cannot be listed is itself a problem.
+    """
     found: dict[str, LoadedScenario] = {}
     problems: list[Problem] = []
-    if not folder.is_dir():
-        return found, problems
+    why = folder_problem(folder)
+    if why is not None:
+        return found, [Problem(str(folder), 0, 0, "io", why)]
     for path in sorted(folder.glob("*.yaml")):
         loaded, file_problems = load_scenario(path)
         problems.extend(file_problems)
-        if loaded is None:
+        if loaded is None or has_errors(file_problems):
             continue
         if loaded.scenario.id in found:
             other = found[loaded.scenario.id].path.name
@@ -456,32 +491,66 @@ def load_scenario_dir(folder: Path) -> tuple[dict[str, LoadedScenario], list[Pro
     return found, problems
 
 
+@dataclass(frozen=True, slots=True)
+class ScenarioCatalogue:
+    """The scenarios that loaded, by id, and the problems of the files set aside."""
+
+    scenarios: Mapping[str, LoadedScenario]
+    problems: tuple[Problem, ...]
+
+    def find(self, scenario_id: str) -> LoadedScenario:
+        """Return the scenario with this id; raise UnknownIdError naming the known ones."""
+        found = self.scenarios.get(scenario_id)
+        if found is None:
+            raise UnknownIdError("scenario", scenario_id, sorted(self.scenarios))
+        return found
+
+
 @functools.cache
-def bundled_scenarios() -> dict[str, LoadedScenario]:
-    """Return the bundled scenarios by id; raises InvalidFileError if one is broken."""
+def _bundled_catalogue() -> ScenarioCatalogue:
     found, problems = load_scenario_dir(scenarios_dir())
-    if has_errors(problems):
-        raise InvalidFileError(problems)
-    return found
+    return ScenarioCatalogue(MappingProxyType(found), tuple(problems))
+
+
+def bundled_scenarios() -> dict[str, LoadedScenario]:
+    """Return the bundled scenarios by id; raises InvalidFileError if one is broken.
+
+    For checks of the release itself; the commands and the app use
+    :func:`scenario_catalogue`, which sets a broken file aside instead.
+    """
+    catalogue = _bundled_catalogue()
+    if has_errors(catalogue.problems):
+        raise InvalidFileError(catalogue.problems)
+    return dict(catalogue.scenarios)
+
+
+def scenario_catalogue(extra: Path | None = None) -> ScenarioCatalogue:
+    """Return the bundled scenarios and those of ``extra`` (a tutor's folder, which wins on a
+    shared id), with the problems of every file set aside.
+
+    The bundled files are read once a process; a tutor's folder is read afresh each time,
+    so edits to it show at once.
+    """
+    bundled = _bundled_catalogue()
+    if extra is None:
+        return bundled
+    more, problems = load_scenario_dir(extra)
+    return ScenarioCatalogue(
+        MappingProxyType({**bundled.scenarios, **more}), (*bundled.problems, *problems)
+    )
 
 
 def find_scenario(id_or_path: str, extra: Path | None = None) -> LoadedScenario:
-    """Return a scenario by bundled id, by id in ``extra`` (a tutor's folder), or by path.
+    """Return a scenario by path, or by id among the bundled ones and ``extra``'s.
 
-    Raises InvalidFileError for a file with problems and UnknownIdError for an unknown id.
+    Raises InvalidFileError for a file named by path that has problems, and UnknownIdError
+    for an id no loaded scenario has; a broken file elsewhere in the folders is set aside
+    and does not stop the others (:func:`scenario_catalogue` gives its problems).
     """
     path = Path(id_or_path)
-    if path.suffix in (".yaml", ".yml") or path.is_file():
+    if path.suffix in (".yaml", ".yml") or is_file(path):
         loaded, problems = load_scenario(path)
         if loaded is None or has_errors(problems):
             raise InvalidFileError(problems)
         return loaded
-    known = dict(bundled_scenarios())
-    if extra is not None:
-        more, problems = load_scenario_dir(extra)
-        if has_errors(problems):
-            raise InvalidFileError(problems)
-        known.update(more)
-    if id_or_path in known:
-        return known[id_or_path]
-    raise UnknownIdError("scenario", id_or_path, sorted(known))
+    return scenario_catalogue(extra).find(id_or_path)

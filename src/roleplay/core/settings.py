@@ -15,8 +15,8 @@ from typing import Any
 
 import platformdirs
 
-from roleplay.core.files import clean_stale_temporaries, write_atomic
 from roleplay.core.jsontext import read_json
+from roleplay.core.storage import clean_stale_temporaries, write_atomic
 
 CONFIG_ENV = "ROLEPLAY_CONFIG_DIR"
 

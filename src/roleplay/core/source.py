@@ -7,9 +7,10 @@ the line and column of every key and value, keyed by the same paths that pydanti
 an error's ``loc``; ``validate_model`` then maps each validation error through that
 :class:`SourceMap` to a position and a short message in plain British English.
 
-Nothing here raises for bad input: unreadable files, bad encodings, syntax errors,
-duplicate keys and alias bombs all come back as :class:`~roleplay.core.problems.Problem`
-values, so the caller can report every one of them at once.
+Nothing here raises for bad input: unreadable files, bad encodings, syntax errors, values
+that cannot be converted (``date: 2024-13-45``, ``!!int abc``), duplicate keys and alias
+bombs all come back as :class:`~roleplay.core.problems.Problem` values, so the caller can
+report every one of them at once.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 from rapidfuzz import process, utils
-from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from roleplay.core.files import read_file
 from roleplay.core.problems import Problem
+from roleplay.core.yamlvalues import COMPOSER, ValueConstructor
 
 Key = str | int
 """One step of a path into loaded data: a mapping key or a list index."""
@@ -41,10 +43,11 @@ Position = tuple[int, int]
 M = TypeVar("M", bound=BaseModel)
 
 ALIAS_EXPANSION_LIMIT: Final = 100_000
-"""The most values a document may expand to through aliases before it is refused.
+"""The most values aliases may add to a document (beyond those written) before it is refused.
 
 Aliases let a few lines of YAML stand for billions of values (the "billion laughs"); the
 data itself stays small because PyYAML shares it, but validating it would never finish.
+Values written out in full cost only the reading, so they do not count.
 """
 
 _MERGE_TAG: Final = "tag:yaml.org,2002:merge"
@@ -99,10 +102,6 @@ class SourceMap:
         return _deepest(self.values, tuple(path))
 
 
-_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader where PyYAML was built with it (it is much faster), else PyYAML's."""
-
-
 def _deepest(positions: Mapping[KeyPath, Position], path: tuple[object, ...]) -> Position:
     for end in range(len(path), -1, -1):
         found = positions.get(path[:end])  # type: ignore[call-overload]
@@ -111,25 +110,34 @@ def _deepest(positions: Mapping[KeyPath, Position], path: tuple[object, ...]) ->
     return (1, 1)
 
 
-def load_yaml(file: str | Path, text: str | None = None) -> tuple[object, SourceMap, list[Problem]]:
+def load_yaml(
+    file: str | Path, text: str | bytes | None = None
+) -> tuple[object, SourceMap, list[Problem]]:
     """Load one YAML document into plain Python data, with a source map and any problems.
 
-    ``file`` names the file in messages; when ``text`` is None the file is read (as UTF-8)
-    from that path. Only the safe loader is used, so no tag can run code. An empty file
-    loads as None without a problem. On a problem that leaves no usable data (unreadable
-    file, bad encoding, syntax error, alias bomb) the data is None; duplicate keys are
-    reported but the document still loads, the later value winning as in PyYAML.
+    ``file`` names the file in messages; when ``text`` is None the file is read from that
+    path (see :func:`roleplay.core.files.read_file`), and bytes, read or given, are decoded
+    as UTF-8. Only the safe loader is used, so no tag can run code. An empty file loads as
+    None without a problem. On a problem that leaves no usable data (unreadable file, bad
+    encoding, syntax error, alias bomb, a value that cannot be converted) the data is None;
+    duplicate keys are reported but the document still loads, the later value winning as
+    in PyYAML.
     """
     name = str(file)
     empty = SourceMap(name)
     if text is None:
-        read = _read_text(Path(file), name)
-        if isinstance(read, Problem):
-            return None, empty, [read]
-        text = read
+        raw = read_file(file, name=name)
+        if isinstance(raw, Problem):
+            return None, empty, [raw]
+        text = raw
+    if isinstance(text, bytes):
+        decoded = decode_text(text, name)
+        if isinstance(decoded, Problem):
+            return None, empty, [decoded]
+        text = decoded
 
     try:
-        root = yaml.compose(text, Loader=_COMPOSER)
+        root = yaml.compose(text, Loader=COMPOSER)
     except yaml.MarkedYAMLError as exc:
         return None, empty, [_marked_problem(name, exc, "yaml-syntax", "YAML syntax error")]
     except yaml.YAMLError as exc:
@@ -147,7 +155,7 @@ def load_yaml(file: str | Path, text: str | None = None) -> tuple[object, Source
     keys, values, problems = _map_nodes(name, root)
     smap = SourceMap(name, MappingProxyType(keys), MappingProxyType(values))
     try:
-        data = SafeConstructor().construct_document(root)
+        data = ValueConstructor().construct_document(root)
     except yaml.MarkedYAMLError as exc:
         problems.append(_marked_problem(name, exc, "yaml-value", "cannot read this value"))
         return None, smap, problems
@@ -157,12 +165,8 @@ def load_yaml(file: str | Path, text: str | None = None) -> tuple[object, Source
     return data, smap, problems
 
 
-def _read_text(path: Path, name: str) -> str | Problem:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return Problem(name, 0, 0, "io", f"cannot read file: {reason}")
+def decode_text(raw: bytes, name: str) -> str | Problem:
+    """Decode a file's bytes as UTF-8 (a byte-order mark allowed), or say where it is not."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -216,7 +220,11 @@ def _children(node: Node) -> list[Node]:
 
 
 def _check_aliases(name: str, root: Node) -> Problem | None:
-    """Refuse alias loops and alias bombs before anything walks the expanded data."""
+    """Refuse alias loops, and documents that aliases expand by more than the limit.
+
+    Each node written once counts once however large the document; only the repeats an
+    alias makes count towards :data:`ALIAS_EXPANSION_LIMIT`.
+    """
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
     stack: list[tuple[Node, bool]] = [(root, False)]
@@ -225,8 +233,10 @@ def _check_aliases(name: str, root: Node) -> Problem | None:
         key = id(node)
         if finished:
             open_nodes.discard(key)
-            total = 1 + sum(sizes[id(child)] for child in _children(node))
-            sizes[key] = min(total, ALIAS_EXPANSION_LIMIT + 1)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[key] - len(sizes) > ALIAS_EXPANSION_LIMIT:
+                # Every node finished so far is one written node; the rest came from aliases.
+                return _alias_bomb(name)
             continue
         if key in sizes:
             continue
@@ -238,16 +248,18 @@ def _check_aliases(name: str, root: Node) -> Problem | None:
         open_nodes.add(key)
         stack.append((node, True))
         stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
-    if sizes[id(root)] > ALIAS_EXPANSION_LIMIT:
-        message = (
-            f"aliases expand this document to more than {ALIAS_EXPANSION_LIMIT} values; "
-            "write the repeated parts out instead"
-        )
-        return Problem(name, 1, 1, "yaml-alias", message)
     return None
 
 
-def _key_of(node: Node, constructor: SafeConstructor) -> Key:
+def _alias_bomb(name: str) -> Problem:
+    message = (
+        f"aliases expand this document by more than {ALIAS_EXPANSION_LIMIT} values; "
+        "write the repeated parts out instead"
+    )
+    return Problem(name, 1, 1, "yaml-alias", message)
+
+
+def _key_of(node: Node, constructor: ValueConstructor) -> Key:
     """Return the path step a mapping key node stands for, as pydantic would name it."""
     if not isinstance(node, ScalarNode) or node.tag == _MERGE_TAG:
         if isinstance(node, ScalarNode):
@@ -270,7 +282,7 @@ def _map_nodes(
     keys: dict[KeyPath, Position] = {(): _position(root)}
     values: dict[KeyPath, Position] = {(): _position(root)}
     problems: list[Problem] = []
-    constructor = SafeConstructor()
+    constructor = ValueConstructor()
     seen: set[int] = set()
     stack: list[tuple[KeyPath, Node]] = [((), root)]
     while stack:
@@ -471,6 +483,7 @@ __all__ = [
     "KeyPath",
     "Position",
     "SourceMap",
+    "decode_text",
     "did_you_mean",
     "format_path",
     "load_yaml",

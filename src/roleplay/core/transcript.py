@@ -61,15 +61,16 @@ from pydantic import (
 
 from roleplay.core.analysis import Analysis
 from roleplay.core.dialogue import ConversationOver, Session, Turn, turn_to_dict
-from roleplay.core.errors import InputError, InvalidFileError, RoleplayError, UnknownIdError
-from roleplay.core.files import LockedError, PathLock, clean_stale_temporaries, write_atomic
+from roleplay.core.errors import InputError, InvalidFileError, RoleplayError
+from roleplay.core.files import MAX_TRANSCRIPT_BYTES, read_file
 from roleplay.core.frameworks import get_framework
 from roleplay.core.integrity import Integrity, Proof
 from roleplay.core.jsontext import read_json
 from roleplay.core.lexicon import load_lexicon
-from roleplay.core.problems import Problem, has_errors
-from roleplay.core.scenario import LoadedScenario, load_scenario_dir, scenarios_dir
+from roleplay.core.problems import Problem
+from roleplay.core.scenario import LoadedScenario, find_scenario
 from roleplay.core.source import SourceMap, load_yaml, validate_model
+from roleplay.core.storage import LockedError, PathLock, clean_stale_temporaries, write_atomic
 
 FORMAT: Final = "roleplay-transcript/1"
 """The ``format`` every transcript this module writes declares, and the only one it reads."""
@@ -517,12 +518,9 @@ def load_transcript(path: str | Path) -> Transcript:
     """
     path = Path(path)
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InvalidFileError(
-            [Problem(name, 0, 0, "io", f"cannot read the transcript: {exc.strerror or exc}")]
-        ) from None
+    raw = read_file(path, limit=MAX_TRANSCRIPT_BYTES, name=name)
+    if isinstance(raw, Problem):
+        raise InvalidFileError([raw])
     try:
         # A byte-order mark (some Windows editors write one) is not part of the JSON.
         text = raw.decode("utf-8-sig")
@@ -939,7 +937,7 @@ def _resume_locked(
     if not check.ok:
         raise ResumeError(f"attempt {saved.id} cannot be carried on: {check.text}")
 
-    loaded = scenario or _find_scenario(saved.scenario.id, extra)
+    loaded = scenario or find_scenario(saved.scenario.id, extra)
     if loaded.scenario.id != saved.scenario.id:
         raise ResumeError(
             f"attempt {saved.id} is of scenario '{saved.scenario.id}', not '{loaded.scenario.id}'"
@@ -964,27 +962,6 @@ def _resume_locked(
     if warnings:
         attempt.save()
     return attempt
-
-
-def _find_scenario(scenario_id: str, extra: Path | None) -> LoadedScenario:
-    """Find a scenario by id in a tutor's folder, then among the bundled ones.
-
-    Unlike :func:`find_scenario`, a broken file elsewhere in the folder does not stop a
-    learner carrying on an attempt at a scenario that loads.
-    """
-    known: list[str] = []
-    for folder in (extra, scenarios_dir()):
-        if folder is None:
-            continue
-        found, problems = load_scenario_dir(folder)
-        if scenario_id in found:
-            loaded = found[scenario_id]
-            own = [p for p in problems if p.file == str(loaded.path)]
-            if has_errors(own):
-                raise InvalidFileError(own)
-            return loaded
-        known.extend(found)
-    raise UnknownIdError("scenario", scenario_id, sorted(set(known)))
 
 
 def _replay(loaded: LoadedScenario, saved: Transcript) -> Session:

@@ -23,6 +23,7 @@ from pathlib import Path
 from roleplay.core.analyse import fired_rules
 from roleplay.core.debrief import MarkingPointFile, scorecard
 from roleplay.core.dialogue import REACTION_ORDER, ReactionFile, Session
+from roleplay.core.files import is_file, is_folder, path_kind
 from roleplay.core.frameworks import load_framework_dir, load_framework_file, rubrics_dir
 from roleplay.core.legislation import load_catalogue
 from roleplay.core.lexicon import (
@@ -157,8 +158,10 @@ def check_reactions_file(path: Path) -> list[Problem]:
     return problems
 
 
-def _scenario_files(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
+def _yaml_files(folder: Path) -> list[Path]:
+    """The ``*.yaml`` and ``*.yml`` entries of ``folder`` (folders so named included, so that
+    reading them reports them), or none when it is not a folder."""
+    return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if is_folder(folder) else []
 
 
 def _check_scenarios(files: Sequence[Path]) -> list[Problem]:
@@ -197,12 +200,18 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], int]:
     scenario_files: list[Path] = []
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            files.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")))
-        elif path.is_file():
-            files.append(path)
-        else:
+        kind = path_kind(path)
+        if kind == "folder":
+            inside = _yaml_files(path)
+            if not inside:
+                message = "no .yaml or .yml files in this folder, so nothing was checked"
+                problems.append(Problem(str(path), 0, 0, "io", message))
+            files.extend(inside)
+        elif kind == "missing":
             problems.append(Problem(str(path), 0, 0, "io", "no such file or folder"))
+        else:
+            # Reading says why anything else (a pipe, a name too long) cannot be checked.
+            files.append(path)
     for file in files:
         checked += 1
         data, smap, found = load_yaml(file)
@@ -215,7 +224,7 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], int]:
             # those of the model, so one mistake never hides another.
             problems.extend(load_framework_file(file)[1])
         elif kind in ("rules", "language"):
-            if (file.parent / "language.yaml").is_file():
+            if is_file(file.parent / "language.yaml"):
                 rule_folders.add(file.parent)
             elif kind == "rules":
                 problems.extend(found)
@@ -274,7 +283,7 @@ def _validate_bundled() -> tuple[list[Problem], int]:
     problems.extend(found)
     if data is not None:
         problems.extend(validate_model(MarkingPointFile, data, smap)[1])
-    scenario_files = _scenario_files(scenarios_dir())
+    scenario_files = _yaml_files(scenarios_dir())
     problems.extend(_check_scenarios(scenario_files))
     checked = (
         len(list(rubrics.glob("*.yaml")))

@@ -105,20 +105,29 @@ def preview_rows(folder: Path | None = None) -> list[ScenarioRow]:
     """Read the list's rows from the scenario files' YAML alone, quickly and leniently.
 
     A file that cannot be read, or lacks a field the list shows, is left out; the validated
-    catalogue that follows says what is wrong with it.
+    catalogue that follows says what is wrong with it. Files are read as the catalogue
+    reads them (regular files only, within the size limit), so a named pipe or a device
+    among them cannot hold the picker up.
     """
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from roleplay.core.files import is_folder, read_file
+    from roleplay.core.yamlvalues import COMPOSER, ValueConstructor
+
     found: dict[str, ScenarioRow] = {}
     for directory in (bundled_scenarios_folder(), folder):
-        if directory is None or not directory.is_dir():
+        if directory is None or not is_folder(directory):
             continue
         for path in sorted(directory.glob("*.yaml")):
+            raw = read_file(path)
+            if not isinstance(raw, bytes):
+                continue
             try:
-                # A safe loader (the C one where PyYAML has it): plain data, never objects.
-                data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                # The safe composer and constructor: plain data, never objects; a value
+                # that cannot be converted is a YAML error like any other.
+                root = yaml.compose(raw.decode("utf-8-sig"), Loader=COMPOSER)
+                data = ValueConstructor().construct_document(root) if root is not None else None
+            except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
                 continue
             fields = ("id", "title", "sector", "channel", "difficulty", "brief")
             if not isinstance(data, dict) or not all(
@@ -136,26 +145,18 @@ def preview_rows(folder: Path | None = None) -> list[ScenarioRow]:
 def load_catalogue(folder: Path | None = None) -> Catalogue:
     """Load the bundled scenarios and those in ``folder`` (which win on a shared id).
 
-    A broken file does not stop the others from being offered; its problems come back
-    with the catalogue so the screen can say where to look.
+    A broken file does not stop the others from being offered: it is set aside, and its
+    problems come back with the catalogue so the screen can say where to look.
     """
-    from roleplay.core.errors import InvalidFileError
     from roleplay.core.frameworks import bundled_frameworks
-    from roleplay.core.scenario import bundled_scenarios, load_scenario_dir, scenarios_dir
+    from roleplay.core.scenario import scenario_catalogue
 
-    problems: list[Problem] = []
-    try:
-        found = dict(bundled_scenarios())
-    except InvalidFileError:
-        found, bundled_problems = load_scenario_dir(scenarios_dir())
-        problems.extend(bundled_problems)
-    if folder is not None:
-        more, more_problems = load_scenario_dir(folder)
-        found.update(more)
-        problems.extend(more_problems)
-    ordered = sorted(found.values(), key=lambda s: (s.scenario.title.casefold(), s.scenario.id))
+    loaded = scenario_catalogue(folder)
+    ordered = sorted(
+        loaded.scenarios.values(), key=lambda s: (s.scenario.title.casefold(), s.scenario.id)
+    )
     frameworks = tuple((f.id, f.title) for f in bundled_frameworks().values())
-    return Catalogue(tuple(ordered), frameworks, tuple(problems))
+    return Catalogue(tuple(ordered), frameworks, loaded.problems)
 
 
 def _settings() -> dict[str, Any]:
@@ -362,16 +363,22 @@ class PickerScreen(Screen[None]):
         if rows != self._rows:
             self.show_rows(rows)
         if catalogue.problems:
-            where = self.roleplay.scenarios_folder or "the bundled scenarios"
-            count = len(catalogue.problems)
-            self.notify(
-                f"{count} problem{'s' if count != 1 else ''} in {where}; "
-                f"run 'roleplay validate {self.roleplay.scenarios_folder or ''}'".rstrip()
-                + " for details.",
-                title="Some scenarios could not be loaded",
-                severity="warning",
-                markup=False,
-            )
+            self.notify_set_aside(catalogue.problems)
+
+    def notify_set_aside(self, problems: tuple[Problem, ...]) -> None:
+        """Say which scenario files were left out of the list, and the first reason why."""
+        files = len({p.file for p in problems})
+        more = len(problems) - 1
+        folder = self.roleplay.scenarios_folder
+        command = f"roleplay validate {folder}" if folder is not None else "roleplay validate"
+        self.notify(
+            f"{problems[0]}"
+            + (f" (and {more} more problem{'s' if more != 1 else ''})" if more else "")
+            + f"\nRun '{command}' for details; the other scenarios can be used as usual.",
+            title=f"{files} scenario file{'s' if files != 1 else ''} set aside",
+            severity="warning",
+            markup=False,
+        )
 
     def apply_settings(self, settings: dict[str, Any]) -> None:
         """Put back the name, model and mode chosen last time (a name typed already stays)."""

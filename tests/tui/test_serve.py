@@ -26,7 +26,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +36,7 @@ import pytest
 from roleplay.core.roster import learner_home, load_roster
 from roleplay.serve import ServeError, app_command, is_loopback, serve_app, url
 from roleplay.serve.address import AddressPolicy, host_name, split_authority
+from roleplay.serve.server import MAX_APPS
 from roleplay.serve.sessions import Sessions
 
 DEADLINE = 20.0
@@ -173,6 +174,18 @@ class Screen:
                 self.drawn += message.data.encode("utf-8")
             else:
                 pytest.fail(f"the app closed before {marker!r} was drawn")
+
+    async def closed(self) -> None:
+        """Read until the server closes the app (fail at the deadline)."""
+        ends = time.monotonic() + DEADLINE
+        while time.monotonic() < ends:
+            try:
+                message = await asyncio.wait_for(self.ws.receive(), timeout=1)
+            except TimeoutError:
+                continue
+            if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                return
+        pytest.fail(f"the app was still open after {DEADLINE:.0f} s")
 
     async def press(self, keys: str) -> None:
         """Type as the browser's terminal does."""
@@ -381,6 +394,7 @@ def test_wrong_codes_are_refused_then_held_back(served: Served) -> None:
                 assert guesser.token() is None
             status, page = await guesser.sign_in("Dev Shah", "1234 1234 1234")
             assert status == 401 and "do not match" in page
+            assert 'value="Dev Shah"' in page
             status, page = await guesser.sign_in("dev shah", served.codes["Dev Shah"])
             assert status == 429
             assert "Too many wrong codes" in page
@@ -394,30 +408,47 @@ def test_wrong_codes_are_refused_then_held_back(served: Served) -> None:
 def test_a_code_added_while_serving_signs_in_and_a_removed_learner_is_shut_out(
     served: Served,
 ) -> None:
-    code = issued_code(
-        roleplay(served.env, "roster", "add", "Fay Green", "--roster", str(served.roster))
-    )
+    roster = str(served.roster)
+    code = issued_code(roleplay(served.env, "roster", "add", "Fay Green", "--roster", roster))
 
-    async def before_removal() -> str:
+    async def visit() -> None:
         async with browser(served) as fay:
             assert (await fay.sign_in("Fay Green", code))[0] == 303
+            token = fay.token()
             async with fay.app() as screen:
                 await screen.until(b"Fay Green")
-            token = fay.token()
-            assert token
-            return token
-
-    token = asyncio.run(before_removal())
-    removed = roleplay(served.env, "roster", "remove", "fay green", "--roster", str(served.roster))
-    assert removed.returncode == 0, removed.stderr
-    assert removed.stdout.startswith("Removed Fay Green; their work stays in ")
-
-    async def after_removal() -> None:
-        async with browser(served) as fay:
+                removed = await asyncio.to_thread(
+                    roleplay, served.env, "roster", "remove", "fay green", "--roster", roster
+                )
+                assert removed.returncode == 0, removed.stderr
+                assert removed.stdout.startswith("Removed Fay Green; their work stays in ")
+                await screen.closed()
             assert await fay.refused(Cookie=f"roleplay_session={token}") == 401
             assert (await fay.sign_in("Fay Green", code))[0] == 401
 
-    asyncio.run(after_removal())
+    asyncio.run(visit())
+
+
+def test_the_sign_in_page_shows_a_typed_name_as_text_never_as_markup(served: Served) -> None:
+    async def visit() -> None:
+        async with browser(served) as visitor:
+            status, page = await visitor.sign_in('"><script>alert(1)</script>', "1")
+            assert status == 401
+            assert "<script>alert" not in page
+            assert "&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+    asyncio.run(visit())
+
+
+def test_one_session_may_open_only_a_few_apps_at_once(served: Served) -> None:
+    async def visit() -> None:
+        async with browser(served) as eve, AsyncExitStack() as tabs:
+            assert (await eve.sign_in("Eve Marsh", served.codes["Eve Marsh"]))[0] == 303
+            for _ in range(MAX_APPS):
+                await tabs.enter_async_context(eve.app())
+            assert await eve.refused() == 429
+
+    asyncio.run(visit())
 
 
 def test_a_new_code_replaces_the_old_one(served: Served) -> None:

@@ -43,6 +43,12 @@ log = logging.getLogger("roleplay.serve")
 MAX_FIELD: Final = 200
 """Characters of a sign-in field that are read; the rest is ignored."""
 
+MAX_APPS: Final = 4
+"""Apps one session may have open at once (tabs): enough for a learner, not for a flood."""
+
+SWEEP_SECONDS: Final = 2.0
+"""How often open apps are checked against the roster, to close those of removed learners."""
+
 SECURITY_HEADERS: Final = {
     "X-Frame-Options": "DENY",
     "Content-Security-Policy": "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
@@ -152,6 +158,7 @@ class RoleplayServer(Server):
         )
         self._services: dict[str, set[LearnerAppService]] = {}
         self._sockets: set[web.WebSocketResponse] = set()
+        self._sweeper: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ running
 
@@ -223,12 +230,27 @@ class RoleplayServer(Server):
         return guard
 
     async def on_startup(self, app: web.Application) -> None:
-        """Nothing to print: ``roleplay serve`` says where it listens once it does."""
+        """Start checking open apps against the roster (``roleplay serve`` prints the rest)."""
+        self._sweeper = asyncio.create_task(self._sweep())
 
     async def on_shutdown(self, app: web.Application) -> None:
         """Close every open websocket, which stops each learner's app."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
         for websocket in list(self._sockets):
             await websocket.close()
+
+    async def _sweep(self) -> None:
+        """Close the apps of sessions that have ended: expired, or the learner removed or
+        given a new code. An unreadable roster closes nothing (a sign-in waits for it)."""
+        while True:
+            await asyncio.sleep(SWEEP_SECONDS)
+            roster = self.roster.current()
+            if roster is None:
+                continue
+            for token in list(self._services):
+                if self.sessions.find(token, roster) is None:
+                    await self._end(token)
 
     # ------------------------------------------------------------------ pages
 
@@ -348,6 +370,8 @@ class RoleplayServer(Server):
         if session is None:
             log.warning("refused a connection with no session from %s", _client(request))
             return _plain(401, "Sign in first.")
+        if len(self._services.get(token, ())) >= MAX_APPS:
+            return _plain(429, f"The app is open in {MAX_APPS} tabs already: close one first.")
         try:
             environment = self.environment_for(session.learner)
         except OSError as exc:
@@ -376,7 +400,10 @@ class RoleplayServer(Server):
             log.error("cannot start the app for %s: %s", session.learner.name, _why(exc))
         finally:
             await service.stop()
-            self._services.get(token, set()).discard(service)
+            open_apps = self._services.get(token, set())
+            open_apps.discard(service)
+            if not open_apps:
+                self._services.pop(token, None)
             self._sockets.discard(websocket)
             await websocket.close()
         return websocket

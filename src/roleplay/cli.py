@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from roleplay.core.analysis import Analysis
     from roleplay.core.frameworks import Framework
     from roleplay.core.problems import Problem
+    from roleplay.core.roster import Roster
     from roleplay.core.scenario import LoadedScenario, Scenario, ScenarioCatalogue
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -82,9 +83,10 @@ def cli(ctx: click.Context, folder: Path | None) -> None:
     if not _can_run_app():
         click.echo(ctx.get_help())
         return
+    from roleplay.core.settings import signed_in_learner
     from roleplay.tui.app import make_app
 
-    _run_app(make_app(scenarios=folder))
+    _run_app(make_app(scenarios=folder, learner=signed_in_learner()))
 
 
 def _can_run_app() -> bool:
@@ -613,6 +615,13 @@ def _render(card_data: dict[str, Any], fmt: str) -> str:
     return scorecard_markdown(card_data)
 
 
+_ROSTER_OPTION = click.option(
+    "--roster",
+    "roster_file",
+    type=click.Path(path_type=Path),
+    help="The roster file (default: serve/roster.json in roleplay's data folder).",
+)
+
 _SCENARIOS_OPTION = click.option(
     "--scenarios",
     "folder",
@@ -780,24 +789,149 @@ def play(
     default="127.0.0.1",
     show_default=True,
     help="The address to listen on. Anything but this computer (127.0.0.1, ::1, localhost) "
-    "lets others on the network use the app, with no password.",
+    "lets others on the network reach the sign-in page.",
 )
 @click.option(
     "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="The port."
 )
+@_ROSTER_OPTION
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST[:PORT]",
+    help="Also answer to this host name (behind a reverse proxy). Repeatable.",
+)
+@click.option(
+    "--allow-origin",
+    "allow_origins",
+    multiple=True,
+    metavar="URL",
+    help="Also accept pages from this origin, such as https://class.example.org. Repeatable.",
+)
 @_SCENARIOS_OPTION
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, folder: Path | None) -> None:
-    """Serve the same app in a web browser, through textual-serve."""
-    from roleplay.serve import ServeError, serve_app
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    roster_file: Path | None,
+    allow_hosts: tuple[str, ...],
+    allow_origins: tuple[str, ...],
+    folder: Path | None,
+) -> None:
+    """Serve the app in a web browser to the learners on the roster, each signing in.
+
+    Add learners first with 'roleplay roster add NAME'; each works in folders of their own.
+    """
+    from roleplay.serve import AddressError, ServeError, serve_app
 
     if folder is not None and not folder.is_dir():
         _fail(f"{folder}: no such folder")
     explicit = ctx.get_parameter_source("host") is click.core.ParameterSource.COMMANDLINE
     try:
-        serve_app(host=host, port=port, scenarios=folder, allow_remote=explicit)
+        serve_app(
+            host=host,
+            port=port,
+            scenarios=folder,
+            allow_remote=explicit,
+            roster=roster_file,
+            allow_hosts=allow_hosts,
+            allow_origins=allow_origins,
+        )
+    except AddressError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except InvalidFileError as exc:
+        _fail(str(exc.problems[0]))
     except ServeError as exc:
         _fail(str(exc))
+
+
+@cli.group()
+def roster() -> None:
+    """The learners who may sign in to 'roleplay serve', each with their own code."""
+
+
+def _roster_path(given: Path | None) -> Path:
+    from roleplay.core.roster import default_roster_path
+
+    return given if given is not None else default_roster_path()
+
+
+def _load_roster(path: Path) -> Roster:
+    from roleplay.core.roster import load_roster
+
+    try:
+        return load_roster(path)
+    except InvalidFileError as exc:
+        _fail(str(exc.problems[0]))
+
+
+def _save_roster(changed: Roster, path: Path) -> None:
+    from roleplay.core.roster import save_roster
+
+    save_roster(changed, path)
+
+
+@roster.command("add")
+@click.argument("name")
+@_ROSTER_OPTION
+def roster_add(name: str, roster_file: Path | None) -> None:
+    """Add a learner and print their code: shown this once, so give it to them now."""
+    path = _roster_path(roster_file)
+    changed, code = _load_roster(path).add(_clean(name))
+    _save_roster(changed, path)
+    added = changed.learners[-1]
+    click.echo(f"Added {added.name}. Their code: {code}")
+    click.echo("Give it to them now: it is not kept and cannot be shown again.", err=True)
+
+
+@roster.command("list")
+@_ROSTER_OPTION
+def roster_list(roster_file: Path | None) -> None:
+    """List the learners (never their codes) and the folders their work is kept in."""
+    from roleplay.core.roster import learner_home
+
+    path = _roster_path(roster_file)
+    found = _load_roster(path)
+    if not found.learners:
+        click.echo(f"No learners on {path}; add one with 'roleplay roster add NAME'.", err=True)
+        return
+    width = max(len(learner.name) for learner in found.learners)
+    for learner in found.learners:
+        folder = learner_home(path.absolute(), learner)
+        click.echo(
+            f"{learner.name:<{width}}  added {learner.added[:10]}  "
+            f"code set {learner.code_set[:10]}  {folder}"
+        )
+
+
+@roster.command("remove")
+@click.argument("name")
+@_ROSTER_OPTION
+def roster_remove(name: str, roster_file: Path | None) -> None:
+    """Remove a learner: their code stops working at once. Their attempts are kept."""
+    from roleplay.core.roster import learner_home
+
+    path = _roster_path(roster_file)
+    changed, gone = _load_roster(path).remove(_clean(name))
+    _save_roster(changed, path)
+    click.echo(f"Removed {gone.name}; their work stays in {learner_home(path.absolute(), gone)}")
+
+
+@roster.command("reset-code")
+@click.argument("name")
+@_ROSTER_OPTION
+def roster_reset_code(name: str, roster_file: Path | None) -> None:
+    """Give a learner a new code (the old one stops working) and print it once."""
+    path = _roster_path(roster_file)
+    found = _load_roster(path)
+    changed, code = found.reset_code(_clean(name))
+    _save_roster(changed, path)
+    learner = changed.find(name)
+    click.echo(f"New code for {learner.name if learner else name}: {code}")
+    click.echo("Give it to them now: it is not kept and cannot be shown again.", err=True)
 
 
 @cli.command()

@@ -1,13 +1,23 @@
-"""``roleplay serve``: the app in a browser, through textual-serve, on this computer only.
+"""``roleplay serve``: a class in the browser, each learner signed in and kept apart.
 
-The end-to-end test starts the real command on a free port, fetches the page a browser
-would, then opens the websocket a browser opens and waits for the picker to be drawn.
+One real server runs for the whole module (``served``), on a free port of 127.0.0.1, with a
+roster made by ``roleplay roster add`` and an allow-list for a reverse proxy. The tests talk
+to it as browsers do (aiohttp, one cookie jar per visitor) and as a hostile page would, and
+read what the app draws over its websocket. They reproduce what a hostile tester found:
+
+- visitor A started a scenario and left; visitor B was greeted with A's name, offered A's
+  attempt, and wrote into A's file; visitor C opened A's history;
+- a websocket from ``Origin: http://evil.example`` was accepted, and ``Host: evil.example``
+  answered 200;
+- ``--host`` of 300 characters gave a traceback.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import re
 import shlex
 import socket
 import subprocess
@@ -15,14 +25,26 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 import pytest
 
+from roleplay.core.roster import learner_home, load_roster
 from roleplay.serve import ServeError, app_command, is_loopback, serve_app, url
+from roleplay.serve.address import AddressPolicy, host_name, split_authority
+from roleplay.serve.server import MAX_APPS
+from roleplay.serve.sessions import Sessions
 
-DEADLINE = 15.0
-"""Seconds the server, and then the app behind it, may take to answer."""
+DEADLINE = 20.0
+"""Seconds the server, and then an app behind it, may take to answer (detects a hang)."""
+
+LEARNERS = ("Asha Patel", "Ben Okafor", "Cara Lewis", "Dev Shah", "Eve Marsh")
+
+F2 = "\x1bOQ"
 
 
 def free_port() -> int:
@@ -32,75 +54,490 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def fetch(address: str, process: subprocess.Popen[bytes]) -> tuple[int, str]:
+@dataclass
+class Served:
+    """The module's server: where it is, its roster, the codes issued, and its log."""
+
+    port: int
+    roster: Path
+    codes: dict[str, str]
+    env: dict[str, str]
+    log: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def home(self, name: str) -> Path:
+        """The learner's own folder, as the roster names it."""
+        learner = load_roster(self.roster).find(name)
+        assert learner is not None, name
+        return learner_home(self.roster, learner)
+
+
+def roleplay(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the real ``roleplay`` command and return what it printed."""
+    return subprocess.run(
+        [sys.executable, "-m", "roleplay", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def issued_code(done: subprocess.CompletedProcess[str]) -> str:
+    """The code ``roster add`` or ``roster reset-code`` printed."""
+    assert done.returncode == 0, done.stderr
+    found = re.search(r"(\d{4} \d{4} \d{4})$", done.stdout.strip())
+    assert found, done.stdout
+    return found.group(1)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A server for a class of five, made as a tutor makes one, until the module ends."""
+    root = tmp_path_factory.mktemp("serve")
+    env = dict(os.environ)
+    env.update(
+        ROLEPLAY_DATA_DIR=str(root / "tutor-data"),
+        ROLEPLAY_CONFIG_DIR=str(root / "tutor-config"),
+        ROLEPLAY_CACHE_DIR=str(root / "cache"),
+    )
+    env.pop("ROLEPLAY_LEARNER", None)
+    roster = root / "class" / "roster.json"
+    codes = {
+        name: issued_code(roleplay(env, "roster", "add", name, "--roster", str(roster)))
+        for name in LEARNERS
+    }
+    port = free_port()
+    log = root / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "roleplay", "serve", "--port", str(port)),
+                *("--roster", str(roster)),
+                *("--allow-host", "class.example.org", "--allow-origin", "https://proxy.example"),
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    try:
+        wait_for_server(f"http://127.0.0.1:{port}/", process, log)
+        yield Served(port, roster, codes, env, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_for_server(address: str, process: subprocess.Popen[bytes], log: Path) -> None:
     """GET ``address`` until it answers, the server dies, or the deadline passes."""
     ends = time.monotonic() + DEADLINE
     while True:
         try:
-            with urllib.request.urlopen(address, timeout=2) as answer:
-                return answer.status, answer.read().decode("utf-8", errors="replace")
+            with urllib.request.urlopen(address, timeout=2):
+                return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             if process.poll() is not None:
-                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-                pytest.fail(f"roleplay serve exited with {process.returncode}:\n{output}")
+                pytest.fail(f"roleplay serve exited with {process.returncode}:\n{log.read_text()}")
             if time.monotonic() > ends:
                 pytest.fail(f"{address} did not answer within {DEADLINE:.0f} s")
             time.sleep(0.1)
 
 
-async def first_screen(port: int, marker: bytes) -> bytes:
-    """Open the app's websocket as a browser does and read until ``marker`` is drawn."""
-    import aiohttp
+class Screen:
+    """An app's websocket, read as a browser's terminal would draw it."""
 
-    seen = b""
-    async with (
-        aiohttp.ClientSession() as session,
-        session.ws_connect(f"http://127.0.0.1:{port}/ws?width=120&height=40") as ws,
-    ):
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.ws = ws
+        self.drawn = b""
+
+    async def until(self, marker: bytes) -> None:
+        """Read what the app draws until ``marker`` has been drawn (fail at the deadline)."""
         ends = time.monotonic() + DEADLINE
-        while marker not in seen and time.monotonic() < ends:
+        while marker not in self.drawn:
+            if time.monotonic() > ends:
+                pytest.fail(f"{marker!r} was not drawn within {DEADLINE:.0f} s")
             try:
-                message = await asyncio.wait_for(ws.receive(), timeout=1)
+                message = await asyncio.wait_for(self.ws.receive(), timeout=1)
             except TimeoutError:
                 continue
             if message.type == aiohttp.WSMsgType.BINARY:
-                seen += message.data
+                self.drawn += message.data
             elif message.type == aiohttp.WSMsgType.TEXT:
-                seen += message.data.encode("utf-8")
+                self.drawn += message.data.encode("utf-8")
             else:
-                break
-    return seen
+                pytest.fail(f"the app closed before {marker!r} was drawn")
+
+    async def closed(self) -> None:
+        """Read until the server closes the app (fail at the deadline)."""
+        ends = time.monotonic() + DEADLINE
+        while time.monotonic() < ends:
+            try:
+                message = await asyncio.wait_for(self.ws.receive(), timeout=1)
+            except TimeoutError:
+                continue
+            if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                return
+        pytest.fail(f"the app was still open after {DEADLINE:.0f} s")
+
+    async def press(self, keys: str) -> None:
+        """Type as the browser's terminal does."""
+        await self.ws.send_str(json.dumps(["stdin", keys]))
 
 
-def test_serve_answers_on_127_0_0_1_and_draws_the_picker(tmp_path: Path) -> None:
-    port = free_port()
-    env = dict(os.environ)
-    env.update(
-        ROLEPLAY_DATA_DIR=str(tmp_path / "data"),
-        ROLEPLAY_CONFIG_DIR=str(tmp_path / "config"),
-        ROLEPLAY_CACHE_DIR=str(tmp_path / "cache"),
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "roleplay", "serve", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    try:
-        status, page = fetch(f"http://127.0.0.1:{port}/", process)
-        assert status == 200
-        assert "roleplay" in page
-        assert "textual" in page.lower()
-        drawn = asyncio.run(first_screen(port, b"The parcel that never came"))
-        assert b"The parcel that never came" in drawn
-    finally:
-        process.terminate()
+class Browser:
+    """One visitor's browser: a cookie jar of its own, its pages from the server's origin."""
+
+    def __init__(self, served: Served, http: aiohttp.ClientSession) -> None:
+        self.served = served
+        self.http = http
+
+    async def sign_in(self, name: str, code: str, origin: str | None = None) -> tuple[int, str]:
+        """Post the sign-in form; the status and the page (or where it sends the browser)."""
+        async with self.http.post(
+            f"{self.served.base}/sign-in",
+            data={"name": name, "code": code},
+            headers={"Origin": origin or self.served.base},
+            allow_redirects=False,
+        ) as answer:
+            return answer.status, answer.headers.get("Location") or await answer.text()
+
+    async def get(self, path: str = "/", **headers: str) -> tuple[int, str]:
+        async with self.http.get(f"{self.served.base}{path}", headers=headers) as answer:
+            return answer.status, await answer.text()
+
+    def token(self) -> str | None:
+        """The session token this browser holds, if any."""
+        for cookie in self.http.cookie_jar:
+            if cookie.key == "roleplay_session":
+                return cookie.value
+        return None
+
+    @asynccontextmanager
+    async def app(self, **headers: str) -> AsyncIterator[Screen]:
+        """Open the app's websocket as the app page does."""
+        headers.setdefault("Origin", self.served.base)
+        async with self.http.ws_connect(
+            f"{self.served.base}/ws?width=120&height=40", headers=headers
+        ) as ws:
+            yield Screen(ws)
+
+    async def refused(self, **headers: str) -> int:
+        """Try to open the websocket; the status it was refused with (fails if accepted)."""
+        headers.setdefault("Origin", self.served.base)
         try:
-            output, _ = process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
-    assert f"Serving roleplay at http://127.0.0.1:{port}".encode() in output
+            async with self.http.ws_connect(
+                f"{self.served.base}/ws?width=120&height=40", headers=headers
+            ):
+                pytest.fail("the websocket was accepted")
+        except aiohttp.WSServerHandshakeError as exc:
+            return exc.status
+        raise AssertionError("unreachable")
+
+
+@asynccontextmanager
+async def browser(served: Served) -> AsyncIterator[Browser]:
+    """A fresh browser (cookies for 127.0.0.1 are kept, as a browser keeps them)."""
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        yield Browser(served, http)
+
+
+def attempts_of(home: Path) -> list[Path]:
+    return sorted((home / "data" / "attempts").glob("*.json"))
+
+
+async def wait_for_file(home: Path) -> Path:
+    """The first attempt saved in a learner's folder, once it is there."""
+    ends = time.monotonic() + DEADLINE
+    while not attempts_of(home):
+        if time.monotonic() > ends:
+            pytest.fail(f"no attempt was saved in {home} within {DEADLINE:.0f} s")
+        await asyncio.sleep(0.1)
+    return attempts_of(home)[0]
+
+
+# --------------------------------------------------------------------------- the class
+
+
+def test_a_signed_in_learner_gets_the_app_and_the_picker_is_drawn(served: Served) -> None:
+    async def visit() -> None:
+        async with browser(served) as ben:
+            status, where = await ben.sign_in("ben okafor", served.codes["Ben Okafor"])
+            assert (status, where) == (303, "./")
+            status, page = await ben.get()
+            assert status == 200
+            assert "signed in as <strong>Ben Okafor</strong>" in page
+            assert "static/js/textual.js" in page
+            async with ben.app() as screen:
+                await screen.until(b"The parcel that never came")
+                await screen.until(b"Ben Okafor")
+
+    asyncio.run(visit())
+    assert f"Serving roleplay at {served.base}" in served.log.read_text(encoding="utf-8")
+
+
+def test_three_visitors_each_see_only_their_own_work(served: Served) -> None:
+    asha_home, ben_home = served.home("Asha Patel"), served.home("Ben Okafor")
+
+    async def visitor_a() -> Path:
+        async with browser(served) as a:
+            assert (await a.sign_in("Asha Patel", served.codes["Asha Patel"]))[0] == 303
+            async with a.app() as screen:
+                await screen.until(b"Asha Patel")
+                await screen.press("\r")
+                await screen.until(b"Type your reply")
+                return await wait_for_file(asha_home)
+
+    async def visitor_b() -> bytes:
+        async with browser(served) as b:
+            assert (await b.sign_in("Ben Okafor", served.codes["Ben Okafor"]))[0] == 303
+            async with b.app() as screen:
+                await screen.until(b"Ben Okafor")
+                await screen.press(F2)
+                await screen.until(b"No attempts by")
+                return screen.drawn
+
+    async def visitor_c() -> None:
+        async with browser(served) as c:
+            status, page = await c.get()
+            assert status == 200 and "Sign in to practise" in page
+            assert "textual.js" not in page
+            assert await c.refused() == 401
+            assert (await c.get("/download/anything"))[0] == 401
+
+    attempt = asyncio.run(visitor_a())
+    saved = json.loads(attempt.read_text(encoding="utf-8"))
+    assert saved["learner"] == "Asha Patel" and saved["finished"] is None
+    before = attempt.read_bytes()
+
+    drawn = asyncio.run(visitor_b())
+    assert b"Asha" not in drawn
+    assert b"Carry on where you left off" not in drawn
+    assert attempt.read_bytes() == before
+    assert attempts_of(ben_home) == []
+    settings = ben_home / "config" / "settings.json"
+    assert not settings.exists() or "Asha" not in settings.read_text(encoding="utf-8")
+
+    asyncio.run(visitor_c())
+    assert asha_home != ben_home and asha_home.parent == ben_home.parent
+    shared = Path(served.env["ROLEPLAY_DATA_DIR"])
+    assert not (shared / "attempts").exists()
+
+
+def test_a_page_from_another_site_cannot_open_the_app(served: Served) -> None:
+    async def visit() -> None:
+        async with browser(served) as asha:
+            assert (await asha.sign_in("Asha Patel", served.codes["Asha Patel"]))[0] == 303
+            assert await asha.refused(Origin="http://evil.example") == 403
+            assert await asha.refused(Origin="null") == 403
+            assert await asha.refused(Origin=f"http://127.0.0.1:{served.port + 1}") == 403
+
+    asyncio.run(visit())
+    log = served.log.read_text(encoding="utf-8")
+    assert "refused GET /ws from a page at 'http://evil.example'" in log
+
+
+def test_a_page_from_another_site_cannot_sign_anyone_in(served: Served) -> None:
+    async def visit() -> None:
+        async with browser(served) as asha:
+            code = served.codes["Asha Patel"]
+            status, text = await asha.sign_in("Asha Patel", code, origin="http://evil.example")
+            assert status == 403 and "own pages" in text
+            assert asha.token() is None
+            status, _ = await asha.sign_in("Asha Patel", code, origin="null")
+            assert status == 403
+
+    asyncio.run(visit())
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1:1"])
+def test_a_request_for_another_host_is_refused(served: Served, host: str) -> None:
+    async def visit() -> None:
+        async with browser(served) as visitor:
+            status, text = await visitor.get("/", Host=host.format(port=served.port))
+            assert status == 421
+            assert text == "This server does not answer to that name.\n"
+            assert await visitor.refused(Host=host.format(port=served.port)) == 421
+
+    asyncio.run(visit())
+
+
+def test_a_host_and_an_origin_on_the_allow_list_are_accepted(served: Served) -> None:
+    async def visit() -> None:
+        async with browser(served) as proxied:
+            status, page = await proxied.get("/", Host="class.example.org")
+            assert status == 200 and "Sign in to practise" in page
+            code = served.codes["Eve Marsh"]
+            status, _ = await proxied.sign_in("Eve Marsh", code, origin="https://proxy.example")
+            assert status == 303
+            status, _ = await proxied.sign_in("Eve Marsh", code, origin="https://class.example.org")
+            assert status == 303
+            async with proxied.app(Origin="https://proxy.example") as screen:
+                await screen.until(b"Eve Marsh")
+
+    asyncio.run(visit())
+
+
+def test_wrong_codes_are_refused_then_held_back(served: Served) -> None:
+    async def visit() -> None:
+        async with browser(served) as guesser:
+            for guess in ("0000 0000 0000", "1111 1111 1111", "2", "", "9999-9999-9999"):
+                status, page = await guesser.sign_in("Dev Shah", guess or " ")
+                assert status in (400, 401)
+                assert guesser.token() is None
+            status, page = await guesser.sign_in("Dev Shah", "1234 1234 1234")
+            assert status == 401 and "do not match" in page
+            assert 'value="Dev Shah"' in page
+            status, page = await guesser.sign_in("dev shah", served.codes["Dev Shah"])
+            assert status == 429
+            assert "Too many wrong codes" in page
+            assert guesser.token() is None
+            status, _ = await guesser.sign_in("Ben Okafor", served.codes["Ben Okafor"])
+            assert status == 303
+
+    asyncio.run(visit())
+
+
+def test_a_code_added_while_serving_signs_in_and_a_removed_learner_is_shut_out(
+    served: Served,
+) -> None:
+    roster = str(served.roster)
+    code = issued_code(roleplay(served.env, "roster", "add", "Fay Green", "--roster", roster))
+
+    async def visit() -> None:
+        async with browser(served) as fay:
+            assert (await fay.sign_in("Fay Green", code))[0] == 303
+            token = fay.token()
+            async with fay.app() as screen:
+                await screen.until(b"Fay Green")
+                removed = await asyncio.to_thread(
+                    roleplay, served.env, "roster", "remove", "fay green", "--roster", roster
+                )
+                assert removed.returncode == 0, removed.stderr
+                assert removed.stdout.startswith("Removed Fay Green; their work stays in ")
+                await screen.closed()
+            assert await fay.refused(Cookie=f"roleplay_session={token}") == 401
+            assert (await fay.sign_in("Fay Green", code))[0] == 401
+
+    asyncio.run(visit())
+
+
+def test_the_sign_in_page_shows_a_typed_name_as_text_never_as_markup(served: Served) -> None:
+    async def visit() -> None:
+        async with browser(served) as visitor:
+            status, page = await visitor.sign_in('"><script>alert(1)</script>', "1")
+            assert status == 401
+            assert "<script>alert" not in page
+            assert "&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+    asyncio.run(visit())
+
+
+def test_one_session_may_open_only_a_few_apps_at_once(served: Served) -> None:
+    async def visit() -> None:
+        async with browser(served) as eve, AsyncExitStack() as tabs:
+            assert (await eve.sign_in("Eve Marsh", served.codes["Eve Marsh"]))[0] == 303
+            for _ in range(MAX_APPS):
+                await tabs.enter_async_context(eve.app())
+            assert await eve.refused() == 429
+
+    asyncio.run(visit())
+
+
+def test_a_new_code_replaces_the_old_one(served: Served) -> None:
+    old = served.codes["Cara Lewis"]
+    new = issued_code(
+        roleplay(served.env, "roster", "reset-code", "Cara Lewis", "--roster", str(served.roster))
+    )
+
+    async def visit() -> None:
+        async with browser(served) as cara:
+            assert (await cara.sign_in("Cara Lewis", old))[0] == 401
+            assert (await cara.sign_in("Cara Lewis", new))[0] == 303
+
+    asyncio.run(visit())
+    served.codes["Cara Lewis"] = new
+
+
+def test_signing_out_ends_the_session(served: Served) -> None:
+    async def visit() -> None:
+        async with browser(served) as ben:
+            assert (await ben.sign_in("Ben Okafor", served.codes["Ben Okafor"]))[0] == 303
+            token = ben.token()
+            async with ben.http.post(
+                f"{served.base}/sign-out", headers={"Origin": served.base}, allow_redirects=False
+            ) as answer:
+                assert answer.status == 303
+            assert ben.token() is None
+            assert await ben.refused(Cookie=f"roleplay_session={token}") == 401
+            _, page = await ben.get(Cookie=f"roleplay_session={token}")
+            assert "Sign in to practise" in page
+
+    asyncio.run(visit())
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
+    """The single ``error: …`` line a refused command printed (and no traceback)."""
+    assert "Traceback" not in done.stderr + done.stdout
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("host", ["a" * 300, "bad host", "exa..mple", "x" * 64 + ".org"])
+def test_a_host_that_cannot_be_an_address_is_refused_in_one_line(host: str) -> None:
+    done = roleplay(dict(os.environ), "serve", "--host", host)
+    assert done.returncode == 2
+    assert one_line_error(done).startswith("error: --host '")
+
+
+def test_a_port_in_use_is_said_in_one_line(served: Served) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = roleplay(served.env, "serve", "--port", str(port), "--roster", str(served.roster))
+    assert done.returncode == 1
+    assert "port is in use" in one_line_error(done)
+    assert "Serving" not in done.stdout
+
+
+def test_serving_an_empty_roster_says_how_to_add_learners(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.json"
+    done = roleplay(dict(os.environ), "serve", "--roster", str(roster))
+    assert done.returncode == 1
+    line = one_line_error(done)
+    assert f"roleplay roster add NAME --roster {shlex.quote(str(roster))}" in line
+
+
+def test_serving_a_damaged_roster_is_refused_in_one_line(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.json"
+    roster.write_text('{"format": "roleplay-roster/1", "learners": [', encoding="utf-8")
+    done = roleplay(dict(os.environ), "serve", "--roster", str(roster))
+    assert done.returncode == 1
+    assert one_line_error(done).startswith(f"error: {roster}:1:")
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--allow-host", "not a host"), ("--allow-origin", "evil.example")]
+)
+def test_an_allow_list_entry_that_cannot_be_one_is_bad_usage(option: str, value: str) -> None:
+    done = roleplay(dict(os.environ), "serve", option, value)
+    assert done.returncode == 2
+    assert one_line_error(done).startswith(f"error: {option} ")
+
+
+# --------------------------------------------------------------------------- the parts
 
 
 @pytest.mark.parametrize(
@@ -137,3 +574,60 @@ def test_the_app_command_keeps_a_folder_with_spaces_as_one_argument(tmp_path: Pa
 def test_urls_put_ipv6_addresses_in_brackets() -> None:
     assert url("127.0.0.1", 8000) == "http://127.0.0.1:8000"
     assert url("::1", 8080) == "http://[::1]:8080"
+
+
+def test_host_names_are_read_as_dns_reads_them() -> None:
+    assert host_name("Class.Example.ORG.") == "class.example.org"
+    assert host_name("[0:0:0:0:0:0:0:1]") == "::1"
+    assert host_name("bücher.example") == "xn--bcher-kva.example"
+    for bad in ("a" * 300, "-x.org", "a..b", "", "x" * 64, "evil.example/", "a b"):
+        assert host_name(bad) is None, bad
+    assert split_authority("[::1]:8000") == ("::1", 8000)
+    assert split_authority("::1:8000") is None
+    assert split_authority("host:99999") is None
+
+
+def test_a_loopback_server_answers_only_to_its_own_names_and_port() -> None:
+    policy = AddressPolicy.serving("127.0.0.1", 8000)
+    for good in ("127.0.0.1:8000", "localhost:8000", "[::1]:8000", "LOCALHOST:8000"):
+        assert policy.host_allowed(good), good
+    for bad in ("evil.example:8000", "127.0.0.1", "127.0.0.1:8001", "", None, "a:b:c"):
+        assert not policy.host_allowed(bad), bad
+    assert policy.origin_allowed("http://localhost:8000")
+    assert policy.origin_allowed(None)
+    for bad in ("http://evil.example", "null", "http://127.0.0.1:8001", "file://", "x"):
+        assert not policy.origin_allowed(bad), bad
+
+
+def test_a_server_on_every_interface_answers_to_addresses_but_not_to_other_names() -> None:
+    policy = AddressPolicy.serving("0.0.0.0", 8000, allow_hosts=("class.example.org",))
+    assert policy.host_allowed("192.168.1.20:8000")
+    assert policy.host_allowed("class.example.org")
+    assert policy.host_allowed("class.example.org:443")
+    assert not policy.host_allowed("evil.example:8000")
+    assert not policy.host_allowed("192.168.1.20:9000")
+
+
+def test_an_allowed_origin_is_matched_by_scheme_host_and_port() -> None:
+    policy = AddressPolicy.serving("127.0.0.1", 8000, allow_origins=("https://Proxy.Example/",))
+    assert policy.origin_allowed("https://proxy.example")
+    assert policy.origin_allowed("https://proxy.example:443")
+    assert not policy.origin_allowed("http://proxy.example")
+    assert not policy.origin_allowed("https://proxy.example:8443")
+
+
+def test_a_session_ends_when_it_expires_or_its_learner_changes() -> None:
+    from roleplay.core.roster import Roster
+
+    roster, _ = Roster().add("Asha Patel")
+    now = [0.0]
+    sessions = Sessions(lifetime=60, clock=lambda: now[0])
+    token = sessions.open(roster.learners[0])
+    assert sessions.find(token, roster) is not None
+    assert sessions.find("forged", roster) is None
+    recoded, _ = roster.reset_code("Asha Patel")
+    assert sessions.find(token, recoded) is None
+    assert sessions.find(token, roster) is None
+    token = sessions.open(roster.learners[0])
+    now[0] = 60
+    assert sessions.find(token, roster) is None

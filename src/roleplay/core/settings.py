@@ -20,10 +20,19 @@ from roleplay.core.storage import clean_stale_temporaries, write_atomic
 
 CONFIG_ENV = "ROLEPLAY_CONFIG_DIR"
 
+LEARNER_ENV = "ROLEPLAY_LEARNER"
+"""Set by ``roleplay serve`` to the signed-in learner's name: the app then uses no other."""
+
 
 def config_dir() -> Path:
     """Where the app keeps its settings: ``ROLEPLAY_CONFIG_DIR``, else the platform's own."""
     return Path(os.environ.get(CONFIG_ENV) or platformdirs.user_config_dir("roleplay"))
+
+
+def signed_in_learner() -> str | None:
+    """The name the app must use, when ``roleplay serve`` started it for a signed-in learner."""
+    name = " ".join(os.environ.get(LEARNER_ENV, "").split())
+    return name or None
 
 
 def load_settings() -> dict[str, Any]:

@@ -7,7 +7,7 @@ small class, and tests and the command line build the app through :func:`make_ap
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -51,8 +51,13 @@ class RoleplayApp(App[None]):
         start: LoadedScenario | None = None,
         choices: Choices | None = None,
         attempts: Path | None = None,
+        learner: str | None = None,
     ) -> None:
         super().__init__()
+        self.signed_in = learner
+        """The signed-in learner (``roleplay serve``): the only name this app will use."""
+        if learner is not None:
+            self.sub_title = f"signed in as {learner}"
         self.scenarios_folder = scenarios
         """A tutor's folder of extra scenarios (``--scenarios``), or None."""
         self.attempts_folder = attempts
@@ -75,11 +80,16 @@ class RoleplayApp(App[None]):
             self.push_screen(PickerScreen())
 
     def start_attempt(self, loaded: LoadedScenario, choices: Choices) -> None:
-        """Begin a new attempt (saved at once) and open the conversation."""
+        """Begin a new attempt (saved at once) and open the conversation.
+
+        A signed-in learner's attempt is always under their own name.
+        """
         from roleplay.core.errors import RoleplayError
         from roleplay.core.transcript import Attempt
         from roleplay.tui.screens.conversation import ConversationScreen
 
+        if self.signed_in is not None:
+            choices = replace(choices, learner=self.signed_in)
         try:
             attempt = Attempt.start(
                 loaded,
@@ -94,12 +104,18 @@ class RoleplayApp(App[None]):
         self.push_screen(ConversationScreen(attempt))
 
     def resume_attempt(self, path: Path) -> None:
-        """Carry on an unfinished attempt where it was left."""
+        """Carry on an unfinished attempt where it was left (a signed-in learner: only theirs)."""
         from roleplay.core.errors import RoleplayError
-        from roleplay.core.transcript import resume
+        from roleplay.core.roster import name_key
+        from roleplay.core.transcript import load_transcript, resume
         from roleplay.tui.screens.conversation import ConversationScreen
 
         try:
+            if self.signed_in is not None:
+                owner = load_transcript(path).learner
+                if name_key(owner) != name_key(self.signed_in):
+                    self._cannot("That attempt is another learner's, so it cannot be resumed.")
+                    return
             attempt = resume(path, extra=self.scenarios_folder)
         except RoleplayError as exc:
             self._cannot(f"The attempt could not be resumed: {exc}")
@@ -127,10 +143,10 @@ class RoleplayApp(App[None]):
             self.push_screen(screen)
 
     def show_history(self, learner: str) -> None:
-        """Show a learner's attempts and their progress."""
+        """Show a learner's attempts and their progress (a signed-in learner: only theirs)."""
         from roleplay.tui.screens.history import HistoryScreen
 
-        self.push_screen(HistoryScreen(learner))
+        self.push_screen(HistoryScreen(self.signed_in or learner))
 
     def action_help(self) -> None:
         """Show the keys of the screen in front, and what each screen is for."""
@@ -146,6 +162,13 @@ def make_app(
     start: LoadedScenario | None = None,
     choices: Choices | None = None,
     attempts: Path | None = None,
+    learner: str | None = None,
 ) -> RoleplayApp:
-    """Build the app, for the command line and for tests alike."""
-    return RoleplayApp(scenarios=scenarios, start=start, choices=choices, attempts=attempts)
+    """Build the app, for the command line and for tests alike.
+
+    ``learner`` fixes the learner's name, as ``roleplay serve`` does for whoever signed in:
+    the picker shows it and cannot change it, and attempts and history are only theirs.
+    """
+    return RoleplayApp(
+        scenarios=scenarios, start=start, choices=choices, attempts=attempts, learner=learner
+    )

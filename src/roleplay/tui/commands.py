@@ -103,10 +103,12 @@ class RoleplayCommands(Provider):
                 yield Hit(score, matcher.highlight(command.name), command.run, help=command.help)
 
     def learner(self) -> str:
-        """The learner's name: typed on the picker, or shown on this screen, or remembered."""
+        """The learner's name: signed in, typed on the picker, shown on this screen, remembered."""
         from roleplay.core.settings import load_settings
         from roleplay.tui.screens.picker import PickerScreen
 
+        if self.roleplay.signed_in is not None:
+            return self.roleplay.signed_in
         screen = self.screen
         if isinstance(screen, PickerScreen):
             return screen.choices().learner

@@ -302,10 +302,15 @@ class PickerScreen(Screen[None]):
                 with RadioSet(id="mode"):
                     yield RadioButton("Practice (with hints)", value=True, id="practice")
                     yield RadioButton("Assessment (no hints)", id="assessment")
-                yield Label("Your name", classes="field-label")
+                signed_in = self.roleplay.signed_in
+                yield Label(
+                    "Your name" if signed_in is None else "Signed in as", classes="field-label"
+                )
                 yield Input(
+                    signed_in or "",
                     placeholder="Your name, to keep your attempts under",
                     id="learner",
+                    disabled=signed_in is not None,
                 )
                 yield Button("Start", variant="primary", id="start")
                 yield Static(
@@ -381,9 +386,16 @@ class PickerScreen(Screen[None]):
         )
 
     def apply_settings(self, settings: dict[str, Any]) -> None:
-        """Put back the name, model and mode chosen last time (a name typed already stays)."""
+        """Put back the name, model and mode chosen last time (a name typed already stays).
+
+        A signed-in learner's name is theirs alone: no remembered name replaces it.
+        """
         name = self.query_one("#learner", Input)
-        if not name.value and isinstance(settings.get("learner"), str):
+        if (
+            self.roleplay.signed_in is None
+            and not name.value
+            and isinstance(settings.get("learner"), str)
+        ):
             name.value = settings["learner"]
         if settings.get("mode") == "assessment":
             self.query_one("#assessment", RadioButton).value = True
@@ -396,7 +408,7 @@ class PickerScreen(Screen[None]):
         """Offer the latest unfinished attempt of this learner (or anyone's, with no name)."""
         if self._offered_resume or not unfinished:
             return
-        name = self.query_one("#learner", Input).value.strip().casefold()
+        name = self.choices().learner.casefold()
         mine = [item for item in unfinished if not name or item[1].learner.casefold() == name]
         if not mine:
             return
@@ -492,7 +504,7 @@ class PickerScreen(Screen[None]):
         framework = chosen if isinstance(chosen, str) and chosen != SCENARIO_OWN else None
         pressed = self.query_one("#mode", RadioSet).pressed_button
         return Choices(
-            learner=self.query_one("#learner", Input).value.strip(),
+            learner=self.roleplay.signed_in or self.query_one("#learner", Input).value.strip(),
             framework=framework,
             mode=pressed.id if pressed is not None and pressed.id in MODES else "practice",
         )
@@ -560,8 +572,8 @@ class PickerScreen(Screen[None]):
             self.notify(str(exc), title="Cannot start", severity="error", markup=False)
 
     def action_history(self) -> None:
-        """Open the history of the learner named on this screen (or the remembered one)."""
-        name = self.query_one("#learner", Input).value.strip()
+        """Open the history of the learner named on this screen (or the signed-in one)."""
+        name = self.choices().learner
         if not name:
             self.notify("Type your name first, to see your attempts.", severity="warning")
             self.query_one("#learner", Input).focus()

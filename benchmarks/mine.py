@@ -18,18 +18,21 @@ Two commands, both printing and asserting nothing:
 
 ``cues``: how much of a set of positives is worded in the rules' own cue words
     For each labelled positive (a reply and an id it makes: every label of a JSON-lines
-    file, every ``expect`` of a YAML case file), whether one of its words is a cue word of
-    that id's rules: a word written literally in the patterns of the rules that credit the
-    id, and rare in real replies (in fewer than ``--rare`` of the pool's replies, 1 % by
-    default). Frequent words ("sorry", "refund", "team", "help") are in every kind of
-    reply, so their presence says nothing about whether a case was written from the rules.
-    The text is the labeller's quoted evidence for the id when the file has it, else the
-    whole reply. Results are grouped by ``family`` (case files that have one) or by id.
-    Test cases written from the rules score high; real replies score lower: a case file
-    whose share looks like the real files' tests the wording people really use.
+    file, every ``expect`` of a YAML case file), whether the core of its clauses (the verbs,
+    coordinated and complement verbs, and their objects and complements, from spaCy's parse;
+    function words left out) holds a cue word of that id's rules: a word written literally
+    in the patterns of the rules that credit the id, and rare in real replies (in fewer than
+    ``--rare`` of the pool's replies, 5 % by default). Frequent words ("sorry", "refund",
+    "team", "help") are in every kind of reply, so their presence says nothing about whether
+    a case was written from the rules. The text is the labeller's quoted evidence for the id
+    when the file has it, else the whole reply. Results are grouped by ``family`` (case
+    files that have one) or by id. Test cases written from the rules score high (about 70 %
+    for ``guide.yaml`` and ``hard.yaml``), real replies lower (about 50 % for the shared
+    files): a case file whose share looks like the real files' tests the wording people
+    really use. Needs spaCy.
 
-Needs the working tree's ``roleplay`` (found beside this folder). spaCy is optional: the
-concordance falls back to sentences split at full stops and word forms built from the
+Needs the working tree's ``roleplay`` (found beside this folder). spaCy is optional for
+``kwic``: the concordance falls back to sentences split at full stops and word forms built from the
 lemmas (regular inflections only), and says so.
 
 Examples::
@@ -50,8 +53,8 @@ import re
 import sys
 import textwrap
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -542,12 +545,34 @@ def rule_vocabularies() -> dict[str, Vocabulary]:
     return {m: Vocabulary(frozenset(words[m]), frozenset(stems[m])) for m in ALL_IDS}
 
 
+SKELETON_DEPS = frozenset({"ROOT", "conj", "xcomp", "ccomp", "dobj", "attr", "acomp"})
+"""The dependencies of a clause's core: its verbs (main, coordinated, complement) and what
+they take (object, attribute, adjective complement). Modifiers, subjects and prepositional
+phrases are left out: they say who and when, not what move is made."""
+
+
 def _words(text: str) -> list[str]:
+    """The lower-case words of ``text`` that are not function words (no parse needed)."""
     return [
         w
         for w in re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower().replace("’", "'"))
         if w not in STOP_WORDS
     ]
+
+
+def skeleton(doc: Any, stop_words: frozenset[str]) -> list[str]:
+    """The lower-case words of a parsed text's clause cores (see :data:`SKELETON_DEPS`)."""
+    words = []
+    for token in doc:
+        word = token.lower_.replace("’", "'")
+        if (
+            token.dep_ in SKELETON_DEPS
+            and token.pos_ not in {"PRON", "AUX", "DET"}
+            and word not in stop_words
+            and re.fullmatch(r"[a-z][a-z']+", word)
+        ):
+            words.append(word)
+    return words
 
 
 def frequent_words(pool: Sequence[Reply], share: float) -> frozenset[str]:
@@ -565,32 +590,51 @@ class CueTally:
 
     positives: int = 0
     rare: int = 0
-    """With a rare word of the rules' patterns: the measure."""
+    """With a rare word of the rules' patterns in its clause core: the measure."""
     any: int = 0
-    """With any content word of the rules' patterns, frequent ones too."""
+    """With any word of the rules' patterns in its clause core, frequent ones too."""
+    shown: list[str] = field(default_factory=list)
+    """One line per positive: its clause core and the cue words found, for ``--show``."""
 
 
 def cue_words(
-    replies: Iterable[Reply], vocab: dict[str, Vocabulary], frequent: frozenset[str]
+    replies: Sequence[Reply],
+    vocab: dict[str, Vocabulary],
+    frequent: frozenset[str],
+    nlp: Any,
 ) -> dict[str, CueTally]:
     """Tally, per family (or id), the positives worded in the rules' cue words."""
+    from spacy.lang.en.stop_words import STOP_WORDS as SPACY_STOP_WORDS
+
+    stop_words = STOP_WORDS | frozenset(SPACY_STOP_WORDS)
+    positives = [
+        (reply, move_id, reply.evidence.get(move_id) or reply.reply)
+        for reply in replies
+        for move_id in reply.labels or ()
+        if move_id in vocab
+    ]
+    texts = sorted({text for _, _, text in positives})
+    cores = {
+        text: skeleton(doc, stop_words)
+        for text, doc in zip(texts, nlp.pipe(texts, batch_size=64), strict=True)
+    }
     tallies: dict[str, CueTally] = {}
-    for reply in replies:
-        for move_id in reply.labels or ():
-            if move_id not in vocab:
-                continue
-            text = reply.evidence.get(move_id) or reply.reply
-            words = _words(text)
-            tally = tallies.setdefault(reply.group or move_id, CueTally())
-            tally.positives += 1
-            hits = [w for w in words if vocab[move_id].matches(w)]
-            tally.any += bool(hits)
-            tally.rare += any(w not in frequent for w in hits)
+    for reply, move_id, text in positives:
+        tally = tallies.setdefault(reply.group or move_id, CueTally())
+        tally.positives += 1
+        hits = [w for w in cores[text] if vocab[move_id].matches(w)]
+        rare = [w for w in hits if w not in frequent]
+        tally.any += bool(hits)
+        tally.rare += bool(rare)
+        tally.shown.append(
+            f"{'+' if rare else '-'} {move_id:<16} core: {' '.join(cores[text]) or '-'}"
+            f"  cue words: {' '.join(rare) or '-'}  | {' '.join(text.split())[:70]}"
+        )
     return tallies
 
 
-def render_cues(name: str, tallies: dict[str, CueTally]) -> str:
-    """Return one file's table of cue-word shares, per group and in total."""
+def render_cues(name: str, tallies: dict[str, CueTally], show: bool = False) -> str:
+    """Return one file's table of cue-word shares, per group and in total (and each positive)."""
     width = max(12, *(len(g) for g in tallies)) if tallies else 12
     lines = [
         f"== {name}",
@@ -610,6 +654,11 @@ def render_cues(name: str, tallies: dict[str, CueTally]) -> str:
         f"{'all':<{width}} {total.positives:>9} {total.rare:>10}"
         f" {_pct(total.rare, total.positives):>6} {_pct(total.any, total.positives):>14}"
     )
+    if show:
+        for group, t in tallies.items():
+            lines.append("")
+            lines.append(f"{group}:")
+            lines.extend(f"  {line}" for line in t.shown)
     return "\n".join(lines)
 
 
@@ -645,10 +694,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--pool", type=Path, default=DEFAULT_POOL, help="replies that decide which words are rare"
     )
     cues.add_argument(
+        "--show", action="store_true", help="list each positive with its core and cue words"
+    )
+    cues.add_argument(
         "--rare",
         type=float,
-        default=0.01,
-        help="a word is frequent, so no cue word, in at least this share of the pool (0.01)",
+        default=0.05,
+        help="a word is frequent, so no cue word, in at least this share of the pool (0.05)",
     )
     return parser
 
@@ -670,21 +722,26 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             )
         else:
+            nlp = load_pipeline()
+            if nlp is None:
+                raise MineError(f"cues needs spaCy and its English pipeline ({MODEL})")
             pool = read_replies(args.pool)
             frequent = frequent_words(pool, args.rare)
             vocab = rule_vocabularies()
             print(
                 textwrap.fill(
-                    f"A positive is worded in the rules' cue words when a word of it is written in "
-                    f"the patterns of the rules for its id and is in fewer than {args.rare:.0%} "
-                    f"of the {len(pool)} replies of {args.pool.name}; 'any rule word' counts "
-                    "frequent words too.",
+                    "A positive is worded in the rules' cue words when a word of its clause core "
+                    "(verbs, objects, complements) is written in the patterns of the rules for "
+                    f"its id and is in fewer than {args.rare:.0%} of the {len(pool)} replies of "
+                    f"{args.pool.name}; 'any rule word' counts frequent words too. The text is "
+                    "the labeller's evidence for the id where the file quotes it, else the reply.",
                     width=100,
                 )
             )
             for f in args.files:
                 print()
-                print(render_cues(Path(f).name, cue_words(read_replies(Path(f)), vocab, frequent)))
+                tallies = cue_words(read_replies(Path(f)), vocab, frequent, nlp)
+                print(render_cues(Path(f).name, tallies, args.show))
     except MineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

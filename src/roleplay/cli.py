@@ -12,7 +12,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -789,7 +789,7 @@ def play(
     default="127.0.0.1",
     show_default=True,
     help="The address to listen on. Anything but this computer (127.0.0.1, ::1, localhost) "
-    "lets others on the network reach the sign-in page.",
+    "lets others on the network reach the server.",
 )
 @click.option(
     "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="The port."
@@ -820,9 +820,10 @@ def serve(
     allow_origins: tuple[str, ...],
     folder: Path | None,
 ) -> None:
-    """Serve the app in a web browser to the learners on the roster, each signing in.
+    """Serve the app in a web browser, each visitor's work kept apart.
 
-    Add learners first with 'roleplay roster add NAME'; each works in folders of their own.
+    With learners on the roster ('roleplay roster add NAME'), each signs in with their code.
+    With none, each browser gets a private space of its own, kept by a cookie.
     """
     from roleplay.serve import AddressError, ServeError, serve_app
 
@@ -868,10 +869,16 @@ def _load_roster(path: Path) -> Roster:
         _fail(str(exc.problems[0]))
 
 
-def _save_roster(changed: Roster, path: Path) -> None:
-    from roleplay.core.roster import save_roster
+def _change_roster(
+    path: Path, change: Callable[[Roster], tuple[Roster, Any]]
+) -> tuple[Roster, Any]:
+    """Change the roster under its lock (a second command waits for the first)."""
+    from roleplay.core.roster import change_roster
 
-    save_roster(changed, path)
+    try:
+        return change_roster(path, change)
+    except InvalidFileError as exc:
+        _fail(str(exc.problems[0]))
 
 
 @roster.command("add")
@@ -880,8 +887,7 @@ def _save_roster(changed: Roster, path: Path) -> None:
 def roster_add(name: str, roster_file: Path | None) -> None:
     """Add a learner and print their code: shown this once, so give it to them now."""
     path = _roster_path(roster_file)
-    changed, code = _load_roster(path).add(_clean(name))
-    _save_roster(changed, path)
+    changed, code = _change_roster(path, lambda found: found.add(_clean(name)))
     added = changed.learners[-1]
     click.echo(f"Added {added.name}. Their code: {code}")
     click.echo("Give it to them now: it is not kept and cannot be shown again.", err=True)
@@ -915,8 +921,7 @@ def roster_remove(name: str, roster_file: Path | None) -> None:
     from roleplay.core.roster import learner_home
 
     path = _roster_path(roster_file)
-    changed, gone = _load_roster(path).remove(_clean(name))
-    _save_roster(changed, path)
+    _, gone = _change_roster(path, lambda found: found.remove(_clean(name)))
     click.echo(f"Removed {gone.name}; their work stays in {learner_home(path.absolute(), gone)}")
 
 
@@ -926,9 +931,7 @@ def roster_remove(name: str, roster_file: Path | None) -> None:
 def roster_reset_code(name: str, roster_file: Path | None) -> None:
     """Give a learner a new code (the old one stops working) and print it once."""
     path = _roster_path(roster_file)
-    found = _load_roster(path)
-    changed, code = found.reset_code(_clean(name))
-    _save_roster(changed, path)
+    changed, code = _change_roster(path, lambda found: found.reset_code(_clean(name)))
     learner = changed.find(name)
     click.echo(f"New code for {learner.name if learner else name}: {code}")
     click.echo("Give it to them now: it is not kept and cannot be shown again.", err=True)

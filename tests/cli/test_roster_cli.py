@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,21 @@ def test_a_roster_that_cannot_be_written_is_a_one_line_error(run: Run) -> None:
     assert done.returncode == 1
     assert "cannot write the roster" in done.stderr
     assert len(done.stderr.splitlines()) == 1
+
+
+def test_roster_commands_run_at_the_same_moment_all_take_effect(run: Run, tmp_path: Path) -> None:
+    roster = tmp_path / "roster.json"
+    code_of(run("roster", "add", "Asha Patel", "--roster", str(roster)))
+    commands = [
+        ("add", "Ben Okafor"),
+        ("add", "Cara Lewis"),
+        ("add", "Dev Shah"),
+        ("remove", "Asha Patel"),
+    ]
+    with ThreadPoolExecutor(len(commands)) as pool:
+        done = list(
+            pool.map(lambda c: run("roster", c[0], c[1], "--roster", str(roster)), commands)
+        )
+    assert [d.returncode for d in done] == [0] * len(commands), [d.stderr for d in done]
+    names = {learner.name for learner in load_roster(roster).learners}
+    assert names == {"Ben Okafor", "Cara Lewis", "Dev Shah"}

@@ -1,9 +1,11 @@
-"""``roleplay serve``: a class in the browser, each learner signed in and kept apart.
+"""``roleplay serve``: each visitor kept apart, as a class signed in or as guests.
 
-One real server runs for the whole module (``served``), on a free port of 127.0.0.1, with a
-roster made by ``roleplay roster add`` and an allow-list for a reverse proxy. The tests talk
-to it as browsers do (aiohttp, one cookie jar per visitor) and as a hostile page would, and
-read what the app draws over its websocket. They reproduce what a hostile tester found:
+One real server runs for each mode for the whole module, on free ports of 127.0.0.1:
+``served``, a class with a roster made by ``roleplay roster add`` and an allow-list for a
+reverse proxy; and ``guests``, started as anyone at home starts it (``roleplay serve --port
+N`` and nothing else), where each browser gets a private space. The tests talk to them as
+browsers do (aiohttp, one cookie jar per visitor) and as a hostile page would, and read what
+the app draws over its websocket. They reproduce what a hostile tester found, in both modes:
 
 - visitor A started a scenario and left; visitor B was greeted with A's name, offered A's
   attempt, and wrote into A's file; visitor C opened A's history;
@@ -15,6 +17,7 @@ read what the app draws over its websocket. They reproduce what a hostile tester
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import re
@@ -26,16 +29,18 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
 import pytest
+from yarl import URL
 
 from roleplay.core.roster import learner_home, load_roster
 from roleplay.serve import ServeError, app_command, is_loopback, serve_app, url
 from roleplay.serve.address import AddressPolicy, host_name, split_authority
+from roleplay.serve.guests import PER_HOUR, Guests, client_key, cookie_name, guest_home
 from roleplay.serve.server import MAX_APPS
 from roleplay.serve.sessions import Sessions
 
@@ -45,6 +50,8 @@ DEADLINE = 20.0
 LEARNERS = ("Asha Patel", "Ben Okafor", "Cara Lewis", "Dev Shah", "Eve Marsh")
 
 F2 = "\x1bOQ"
+
+REPLY = "I'm so sorry your parcel hasn't arrived. Could you confirm your address?"
 
 
 def free_port() -> int:
@@ -56,7 +63,7 @@ def free_port() -> int:
 
 @dataclass
 class Served:
-    """The module's server: where it is, its roster, the codes issued, and its log."""
+    """One of the module's servers: where it is, its roster, the codes issued, and its log."""
 
     port: int
     roster: Path
@@ -73,6 +80,16 @@ class Served:
         learner = load_roster(self.roster).find(name)
         assert learner is not None, name
         return learner_home(self.roster, learner)
+
+    @property
+    def guest_folder(self) -> Path:
+        """Where guest spaces are kept: ``serve/guests`` in the server's data folder."""
+        return Path(self.env["ROLEPLAY_DATA_DIR"]) / "serve" / "guests"
+
+    def guest_spaces(self) -> set[str]:
+        return (
+            {p.name for p in self.guest_folder.iterdir()} if self.guest_folder.is_dir() else set()
+        )
 
 
 def roleplay(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -95,38 +112,32 @@ def issued_code(done: subprocess.CompletedProcess[str]) -> str:
     return found.group(1)
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """A server for a class of five, made as a tutor makes one, until the module ends."""
-    root = tmp_path_factory.mktemp("serve")
+def folders(root: Path) -> dict[str, str]:
+    """An environment of the user's own, with every roleplay folder inside ``root``."""
     env = dict(os.environ)
     env.update(
-        ROLEPLAY_DATA_DIR=str(root / "tutor-data"),
-        ROLEPLAY_CONFIG_DIR=str(root / "tutor-config"),
+        ROLEPLAY_DATA_DIR=str(root / "data"),
+        ROLEPLAY_CONFIG_DIR=str(root / "config"),
         ROLEPLAY_CACHE_DIR=str(root / "cache"),
     )
     env.pop("ROLEPLAY_LEARNER", None)
-    roster = root / "class" / "roster.json"
-    codes = {
-        name: issued_code(roleplay(env, "roster", "add", name, "--roster", str(roster)))
-        for name in LEARNERS
-    }
+    return env
+
+
+@contextmanager
+def running(env: dict[str, str], log: Path, *args: str) -> Iterator[int]:
+    """``roleplay serve --port N ARGS…`` running on a free port until the block ends."""
     port = free_port()
-    log = root / "server.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "roleplay", "serve", "--port", str(port)),
-                *("--roster", str(roster)),
-                *("--allow-host", "class.example.org", "--allow-origin", "https://proxy.example"),
-            ],
+            [sys.executable, "-m", "roleplay", "serve", "--port", str(port), *args],
             stdout=output,
             stderr=subprocess.STDOUT,
             env=env,
         )
     try:
         wait_for_server(f"http://127.0.0.1:{port}/", process, log)
-        yield Served(port, roster, codes, env, log)
+        yield port
     finally:
         process.terminate()
         try:
@@ -134,6 +145,37 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A server for a class of five, made as a tutor makes one, until the module ends."""
+    root = tmp_path_factory.mktemp("serve")
+    env = folders(root)
+    roster = root / "class" / "roster.json"
+    codes = {
+        name: issued_code(roleplay(env, "roster", "add", name, "--roster", str(roster)))
+        for name in LEARNERS
+    }
+    log = root / "server.log"
+    proxy = ("--allow-host", "class.example.org", "--allow-origin", "https://proxy.example")
+    with running(env, log, "--roster", str(roster), *proxy) as port:
+        yield Served(port, roster, codes, env, log)
+
+
+@pytest.fixture(scope="module")
+def guests(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A server started with no roster, as a learner at home starts one, for guests.
+
+    The server itself runs with a learner's name set, as a tutor's own terminal might: no
+    guest's app may take that name as its own.
+    """
+    root = tmp_path_factory.mktemp("guests")
+    env = folders(root)
+    env["ROLEPLAY_LEARNER"] = "Server Owner"
+    log = root / "server.log"
+    with running(env, log) as port:
+        yield Served(port, Path(env["ROLEPLAY_DATA_DIR"]) / "serve" / "roster.json", {}, env, log)
 
 
 def wait_for_server(address: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -213,12 +255,22 @@ class Browser:
         async with self.http.get(f"{self.served.base}{path}", headers=headers) as answer:
             return answer.status, await answer.text()
 
-    def token(self) -> str | None:
+    def token(self, name: str = "roleplay_session") -> str | None:
         """The session token this browser holds, if any."""
         for cookie in self.http.cookie_jar:
-            if cookie.key == "roleplay_session":
+            if cookie.key == name:
                 return cookie.value
         return None
+
+    def guest_token(self) -> str | None:
+        """The token of the guest space this browser holds, if any."""
+        return self.token(cookie_name(self.served.port))
+
+    def guest_home(self) -> Path:
+        """The folder of this browser's guest space."""
+        token = self.guest_token()
+        assert token is not None, "this browser has no guest space"
+        return guest_home(self.served.guest_folder, token)
 
     @asynccontextmanager
     async def app(self, **headers: str) -> AsyncIterator[Screen]:
@@ -243,9 +295,13 @@ class Browser:
 
 
 @asynccontextmanager
-async def browser(served: Served) -> AsyncIterator[Browser]:
-    """A fresh browser (cookies for 127.0.0.1 are kept, as a browser keeps them)."""
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+async def browser(served: Served, address: str | None = None) -> AsyncIterator[Browser]:
+    """A fresh browser (cookies for 127.0.0.1 are kept, as a browser keeps them), on
+    another computer's ``address`` if given (another loopback address, such as 127.0.0.2)."""
+    connector = aiohttp.TCPConnector(local_addr=(address, 0)) if address else None
+    async with aiohttp.ClientSession(
+        cookie_jar=aiohttp.CookieJar(unsafe=True), connector=connector
+    ) as http:
         yield Browser(served, http)
 
 
@@ -253,14 +309,23 @@ def attempts_of(home: Path) -> list[Path]:
     return sorted((home / "data" / "attempts").glob("*.json"))
 
 
-async def wait_for_file(home: Path) -> Path:
-    """The first attempt saved in a learner's folder, once it is there."""
+async def wait_for_file(home: Path, turns: int = 0) -> Path:
+    """The first attempt saved in a learner's folder, once it is there with ``turns``."""
     ends = time.monotonic() + DEADLINE
-    while not attempts_of(home):
+    while not attempts_of(home) or len(saved_turns(attempts_of(home)[0])) < turns:
         if time.monotonic() > ends:
-            pytest.fail(f"no attempt was saved in {home} within {DEADLINE:.0f} s")
+            pytest.fail(f"no attempt of {turns} turns was saved in {home} within {DEADLINE:.0f} s")
         await asyncio.sleep(0.1)
     return attempts_of(home)[0]
+
+
+def saved_turns(attempt: Path) -> list[object]:
+    """The turns saved in an attempt's file (none while it is being written)."""
+    try:
+        turns = json.loads(attempt.read_text(encoding="utf-8")).get("turns")
+    except (OSError, ValueError):
+        return []
+    return turns if isinstance(turns, list) else []
 
 
 # --------------------------------------------------------------------------- the class
@@ -280,7 +345,8 @@ def test_a_signed_in_learner_gets_the_app_and_the_picker_is_drawn(served: Served
                 await screen.until(b"Ben Okafor")
 
     asyncio.run(visit())
-    assert f"Serving roleplay at {served.base}" in served.log.read_text(encoding="utf-8")
+    log = served.log.read_text(encoding="utf-8")
+    assert f"Serving roleplay at {served.base} for the 5 learners on the roster" in log
 
 
 def test_three_visitors_each_see_only_their_own_work(served: Served) -> None:
@@ -483,6 +549,241 @@ def test_signing_out_ends_the_session(served: Served) -> None:
     asyncio.run(visit())
 
 
+# --------------------------------------------------------------------------- guests
+
+
+def test_with_no_roster_each_browser_goes_straight_to_a_space_of_its_own(guests: Served) -> None:
+    async def visit() -> None:
+        async with browser(guests) as visitor:
+            async with visitor.http.get(f"{guests.base}/") as answer:
+                assert answer.status == 200
+                page = await answer.text()
+                cookie = answer.headers["Set-Cookie"]
+            assert "static/js/textual.js" in page
+            assert "your work is kept for this browser only" in page
+            assert "Clearing its cookies, or using another browser, starts afresh" in page
+            assert "Sign out" not in page
+            assert cookie.startswith(f"roleplay_guest_{guests.port}=")
+            for attribute in ("HttpOnly", "SameSite=Strict", "Path=/"):
+                assert attribute in cookie
+            max_age = re.search(r"Max-Age=(\d+)", cookie)
+            assert max_age and int(max_age.group(1)) >= 365 * 24 * 60 * 60
+            token = visitor.guest_token()
+            assert token is not None and len(token) >= 43
+            home = visitor.guest_home()
+            assert home.is_dir() and home.name == hashlib.sha256(token.encode()).hexdigest()
+            assert token not in guests.guest_spaces()
+            status, page = await visitor.get()
+            assert status == 200 and "textual.js" in page and visitor.guest_token() == token
+            async with visitor.http.post(
+                f"{guests.base}/sign-in",
+                data={"name": "Asha Patel", "code": "0000 0000 0000"},
+                headers={"Origin": guests.base},
+            ) as answer:
+                assert answer.status == 404
+
+    asyncio.run(visit())
+    log = guests.log.read_text(encoding="utf-8")
+    assert f"Serving roleplay at {guests.base} for guests: each browser keeps its own work" in log
+
+
+def test_three_guests_each_see_only_their_own_work(guests: Served) -> None:
+    """Visitor A starts a scenario, replies once and leaves; B and C, in browsers of their
+    own, type the same name as A and find nothing of A's; A comes back to its attempt."""
+
+    async def visitor_a() -> tuple[str, Path]:
+        async with browser(guests) as a:
+            assert (await a.get())[0] == 200
+            async with a.app() as screen:
+                await screen.until(b"The parcel that never came")
+                await screen.press("\r")
+                await screen.until(b"Type your name first")
+                await screen.press("Asha Patel")
+                await screen.until(b"Asha Patel")
+                await screen.press("\r")
+                await screen.until(b"Type your reply")
+                await screen.press(REPLY)
+                await screen.press("\r")
+                attempt = await wait_for_file(a.guest_home(), turns=1)
+            token = a.guest_token()
+            assert token is not None
+            return token, attempt
+
+    async def newcomer(start: bool) -> tuple[Path, bytes, bytes]:
+        """A new browser: what it drew before a name was typed, and after."""
+        async with browser(guests) as visitor:
+            status, page = await visitor.get()
+            assert status == 200 and "Asha" not in page
+            async with visitor.app() as screen:
+                await screen.until(b"The parcel that never came")
+                await screen.press("\r")
+                await screen.until(b"Type your name first")
+                before = screen.drawn
+                await screen.press("Asha Patel")
+                await screen.until(b"Asha Patel")
+                await screen.press(F2)
+                await screen.until(b"No attempts by")
+                if start:
+                    seen, screen.drawn = screen.drawn, b""
+                    await screen.press("\x1b")
+                    await screen.until(b"Complaint-handling model")
+                    screen.drawn = seen + screen.drawn
+                    await screen.press("\r")
+                    await screen.until(b"Type your reply")
+                    await wait_for_file(visitor.guest_home())
+                return visitor.guest_home(), before, screen.drawn
+
+    async def a_comes_back(token: str) -> bytes:
+        async with browser(guests) as a:
+            a.http.cookie_jar.update_cookies(
+                {cookie_name(guests.port): token}, response_url=URL(guests.base)
+            )
+            status, _ = await a.get()
+            assert status == 200 and a.guest_token() == token
+            async with a.app() as screen:
+                await screen.until(b"Carry on where you left off")
+                await screen.until(b"Asha Patel")
+                return screen.drawn
+
+    token, attempt = asyncio.run(visitor_a())
+    saved = json.loads(attempt.read_text(encoding="utf-8"))
+    assert saved["learner"] == "Asha Patel" and saved["finished"] is None
+    assert len(saved["turns"]) == 1
+    before = attempt.read_bytes()
+
+    b_home, b_greeting, b_drawn = asyncio.run(newcomer(start=True))
+    assert b"Asha" not in b_greeting and b"Server Owner" not in b_greeting
+    assert b"Carry on where you left off" not in b_drawn
+    assert attempt.read_bytes() == before
+    b_attempts = attempts_of(b_home)
+    assert len(b_attempts) == 1 and b_attempts[0] != attempt
+    assert json.loads(b_attempts[0].read_text(encoding="utf-8"))["learner"] == "Asha Patel"
+
+    c_home, c_greeting, c_drawn = asyncio.run(newcomer(start=False))
+    assert b"Asha" not in c_greeting
+    assert b"Carry on where you left off" not in c_drawn
+    assert attempts_of(c_home) == []
+
+    drawn = asyncio.run(a_comes_back(token))
+    assert b"Server Owner" not in drawn
+    assert attempt.read_bytes() == before
+    homes = {attempt.parent.parent.parent, b_home, c_home}
+    assert len(homes) == 3 and all(home.parent == guests.guest_folder for home in homes)
+    assert not (Path(guests.env["ROLEPLAY_DATA_DIR"]) / "attempts").exists()
+
+
+def test_a_browser_without_a_space_cannot_open_an_app(guests: Served) -> None:
+    forged = "A" * 43
+
+    async def visit() -> None:
+        async with browser(guests) as visitor:
+            assert await visitor.refused() == 401
+            for token in (forged, "../../etc", ""):
+                cookie = f"{cookie_name(guests.port)}={token}"
+                assert await visitor.refused(Cookie=cookie) == 401
+            assert (await visitor.get("/download/anything"))[0] == 401
+
+    spaces = guests.guest_spaces()
+    asyncio.run(visit())
+    assert guests.guest_spaces() == spaces
+    assert not guest_home(guests.guest_folder, forged).exists()
+    log = guests.log.read_text(encoding="utf-8")
+    assert "refused a connection with no session from 127.0.0.1" in log
+
+
+def test_a_page_from_another_site_cannot_open_a_guests_app(guests: Served) -> None:
+    async def visit() -> None:
+        async with browser(guests) as visitor:
+            assert (await visitor.get())[0] == 200
+            assert await visitor.refused(Origin="http://evil.example") == 403
+            assert await visitor.refused(Origin="null") == 403
+            assert await visitor.refused(Origin=f"http://127.0.0.1:{guests.port + 1}") == 403
+            async with visitor.app() as screen:
+                await screen.until(b"The parcel that never came")
+
+    asyncio.run(visit())
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1:1"])
+def test_guests_are_refused_a_request_for_another_host(guests: Served, host: str) -> None:
+    async def visit() -> None:
+        async with browser(guests) as visitor:
+            status, text = await visitor.get("/", Host=host.format(port=guests.port))
+            assert status == 421
+            assert text == "This server does not answer to that name.\n"
+            assert visitor.guest_token() is None
+            assert await visitor.refused(Host=host.format(port=guests.port)) == 421
+
+    spaces = guests.guest_spaces()
+    asyncio.run(visit())
+    assert guests.guest_spaces() == spaces
+
+
+def test_arriving_from_another_site_keeps_the_space_this_browser_has(guests: Served) -> None:
+    async def visit() -> None:
+        async with browser(guests) as visitor:
+            status, page = await visitor.get("/", **{"Sec-Fetch-Site": "cross-site"})
+            assert status == 200 and 'href="./"' in page
+            assert "textual.js" not in page and visitor.guest_token() is None
+
+    spaces = guests.guest_spaces()
+    asyncio.run(visit())
+    assert guests.guest_spaces() == spaces
+
+
+def test_one_address_may_start_only_so_many_guest_spaces_an_hour(guests: Served) -> None:
+    other = "127.0.0.2"
+    with socket.socket() as probe:
+        try:
+            probe.bind((other, 0))
+        except OSError:
+            pytest.skip(f"{other} is not a loopback address here")
+
+    async def visit() -> None:
+        async with browser(guests, other) as first:
+            assert (await first.get())[0] == 200
+            token = first.guest_token()
+            async with aiohttp.ClientSession(
+                cookie_jar=aiohttp.DummyCookieJar(),
+                connector=aiohttp.TCPConnector(local_addr=(other, 0)),
+            ) as script:
+                for _ in range(PER_HOUR - 1):
+                    async with script.get(f"{guests.base}/") as answer:
+                        assert answer.status == 200
+                spaces = guests.guest_spaces()
+                async with script.get(f"{guests.base}/") as answer:
+                    assert answer.status == 429
+                    assert "Too many new practice spaces" in await answer.text()
+                    assert "Set-Cookie" not in answer.headers
+                    assert int(answer.headers["Retry-After"]) > 0
+                assert guests.guest_spaces() == spaces
+            status, page = await first.get()
+            assert status == 200 and "textual.js" in page and first.guest_token() == token
+        async with browser(guests) as elsewhere:
+            assert (await elsewhere.get())[0] == 200
+
+    asyncio.run(visit())
+    assert f"held back a new guest from {other}" in guests.log.read_text(encoding="utf-8")
+
+
+def test_learners_added_while_serving_guests_are_told_to_wait_for_a_restart(
+    guests: Served,
+) -> None:
+    issued_code(roleplay(guests.env, "roster", "add", "Gil Hart"))
+    ends = time.monotonic() + DEADLINE
+    while "start 'roleplay serve' again" not in guests.log.read_text(encoding="utf-8"):
+        if time.monotonic() > ends:
+            pytest.fail(f"the server did not mention the new learner within {DEADLINE:.0f} s")
+        time.sleep(0.1)
+
+    async def visit() -> None:
+        async with browser(guests) as visitor:
+            status, page = await visitor.get()
+            assert status == 200 and "textual.js" in page and visitor.guest_token()
+
+    asyncio.run(visit())
+
+
 # --------------------------------------------------------------------------- the command
 
 
@@ -512,12 +813,15 @@ def test_a_port_in_use_is_said_in_one_line(served: Served) -> None:
     assert "Serving" not in done.stdout
 
 
-def test_serving_an_empty_roster_says_how_to_add_learners(tmp_path: Path) -> None:
+def test_serving_an_empty_roster_named_on_purpose_says_how_to_add_learners(
+    tmp_path: Path,
+) -> None:
     roster = tmp_path / "roster.json"
     done = roleplay(dict(os.environ), "serve", "--roster", str(roster))
     assert done.returncode == 1
     line = one_line_error(done)
     assert f"roleplay roster add NAME --roster {shlex.quote(str(roster))}" in line
+    assert "leave out --roster to let each browser practise on its own" in line
 
 
 def test_serving_a_damaged_roster_is_refused_in_one_line(tmp_path: Path) -> None:
@@ -631,3 +935,36 @@ def test_a_session_ends_when_it_expires_or_its_learner_changes() -> None:
     token = sessions.open(roster.learners[0])
     now[0] = 60
     assert sessions.find(token, roster) is None
+
+
+def test_a_guest_space_is_opened_only_by_its_own_token(tmp_path: Path) -> None:
+    spaces = Guests(tmp_path / "guests")
+    token, home = spaces.start("127.0.0.1")
+    assert spaces.find(token) == home and home.is_dir()
+    assert home.name == hashlib.sha256(token.encode()).hexdigest()
+    assert not any(token in str(path) for path in tmp_path.rglob("*"))
+    for other in (None, "", "A" * 43, token[:-1], "../" + token, token + "x"):
+        assert spaces.find(other) is None, other
+    linked = "B" * 43
+    guest_home(spaces.folder, linked).symlink_to(home)
+    assert spaces.find(linked) is None
+
+
+def test_an_address_may_start_more_guest_spaces_an_hour_later(tmp_path: Path) -> None:
+    now = [0.0]
+    spaces = Guests(tmp_path, per_hour=2, clock=lambda: now[0])
+    spaces.start("10.0.0.7")
+    now[0] = 1.0
+    spaces.start("10.0.0.7")
+    assert spaces.wait("10.0.0.7") == pytest.approx(3599.0)
+    assert spaces.wait("10.0.0.8") == 0
+    now[0] = 3601.0
+    assert spaces.wait("10.0.0.7") == 0
+
+
+def test_an_ipv6_client_is_counted_by_its_whole_network() -> None:
+    assert client_key("2001:db8:1:2::1") == client_key("2001:db8:1:2:ffff::9")
+    assert client_key("2001:db8:1:2::1") != client_key("2001:db8:1:3::1")
+    assert client_key("::ffff:192.0.2.7") == "192.0.2.7"
+    assert client_key("192.0.2.7") == "192.0.2.7"
+    assert client_key("unknown") == "unknown"

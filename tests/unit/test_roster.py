@@ -12,6 +12,7 @@ import json
 import os
 import re
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,11 +22,13 @@ from roleplay.core.roster import (
     CODE_DIGITS,
     Roster,
     RosterError,
+    change_roster,
     default_roster_path,
     learner_home,
     load_roster,
     new_code,
     normalise_code,
+    roster_lock_path,
     save_roster,
 )
 from roleplay.core.signin import NAME_TRIES, SignInGate, Throttle
@@ -290,3 +293,70 @@ def test_right_codes_from_a_shared_address_do_not_use_up_its_tries(
     for _ in range(3):
         assert gate.try_sign_in(roster, "Asha Patel", asha, "10.0.0.1").learner is not None
         assert gate.try_sign_in(roster, "Ben Okafor", ben, "10.0.0.1").learner is not None
+
+
+# --------------------------------------------------------------------------- changing it
+
+
+HANG = 30.0
+"""Seconds a thread may take before the test fails as a hang."""
+
+
+def test_two_changes_at_the_same_moment_both_take_effect(tmp_path: Path) -> None:
+    path = tmp_path / "roster.json"
+    first_inside, go = threading.Event(), threading.Event()
+    # Set when the second change waits for the lock, or (were there none) goes ahead.
+    second_moved = threading.Event()
+
+    def slow_add(roster: Roster) -> tuple[Roster, str]:
+        first_inside.set()
+        assert go.wait(HANG)
+        return roster.add("Asha Patel")
+
+    def add_ben(roster: Roster) -> tuple[Roster, str]:
+        second_moved.set()
+        return roster.add("Ben Okafor")
+
+    def waiting(seconds: float) -> None:
+        second_moved.set()
+        threading.Event().wait(seconds)
+
+    first = threading.Thread(target=change_roster, args=(path, slow_add))
+    second = threading.Thread(target=change_roster, args=(path, add_ben), kwargs={"sleep": waiting})
+    first.start()
+    assert first_inside.wait(HANG)
+    second.start()
+    assert second_moved.wait(HANG)
+    go.set()
+    for thread in (first, second):
+        thread.join(HANG)
+        assert not thread.is_alive()
+    names = [learner.name for learner in load_roster(path).learners]
+    assert names == ["Asha Patel", "Ben Okafor"]
+    assert not roster_lock_path(path).exists()
+
+
+def test_a_change_that_fails_leaves_the_roster_as_it_was_and_unlocked(tmp_path: Path) -> None:
+    path = tmp_path / "roster.json"
+    change_roster(path, lambda roster: roster.add("Asha Patel"))
+    before = path.read_bytes()
+    with pytest.raises(RosterError, match="already on the roster"):
+        change_roster(path, lambda roster: roster.add("asha patel"))
+    assert path.read_bytes() == before
+    assert not roster_lock_path(path).exists()
+    change_roster(path, lambda roster: roster.add("Ben Okafor"))
+    assert len(load_roster(path).learners) == 2
+
+
+def test_a_change_gives_up_in_one_line_while_another_holds_the_roster(tmp_path: Path) -> None:
+    from roleplay.core.storage import PathLock
+
+    path = tmp_path / "roster.json"
+    held = PathLock(roster_lock_path(path))
+    held.acquire()
+    try:
+        with pytest.raises(RosterError, match=r"another roster command .* is still changing"):
+            change_roster(path, lambda roster: roster.add("Asha Patel"), wait=0)
+    finally:
+        held.release()
+    assert not path.exists()

@@ -16,7 +16,9 @@ The roster is a small JSON file, written atomically and readable only by its own
                             "salt": "<hex>", "hash": "<hex>"}}]}
 
 Values are immutable: adding, removing or re-coding a learner returns a new roster, which
-:func:`save_roster` writes. Names are matched without regard to case or repeated spaces.
+:func:`save_roster` writes. :func:`change_roster` reads, changes and writes it under a lock,
+so two ``roster`` commands run at the same moment both take effect. Names are matched
+without regard to case or repeated spaces.
 """
 
 from __future__ import annotations
@@ -26,16 +28,19 @@ import hmac
 import json
 import re
 import secrets
+import time
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal, Self
+from typing import Annotated, Any, Final, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
 from roleplay.core.errors import InvalidFileError, RoleplayError
 from roleplay.core.problems import Problem
 from roleplay.core.source import SourceMap, load_yaml, validate_model
+from roleplay.core.storage import LockedError, PathLock
 from roleplay.core.transcript import data_dir, write_atomic
 
 FORMAT: Final = "roleplay-roster/1"
@@ -55,6 +60,13 @@ _MAX_SCRYPT_MEMORY: Final = 64 * 1024 * 1024
 _FOLDER: Final = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _HEX: Final = r"^[0-9a-f]+$"
 _DUMMY_SALT: Final = bytes(16)
+
+LOCK_WAIT: Final = 30.0
+"""Seconds a roster change waits for another to finish before giving up."""
+
+_LOCK_POLL: Final = 0.05
+
+T = TypeVar("T")
 
 
 class RosterError(RoleplayError):
@@ -325,3 +337,56 @@ def save_roster(roster: Roster, path: Path) -> None:
         write_atomic(path, content.encode("utf-8"))
     except OSError as exc:
         raise RosterError(f"{path}: cannot write the roster: {exc.strerror or exc}") from None
+
+
+def roster_lock_path(path: Path) -> Path:
+    """The lock file held while the roster at ``path`` is being changed (beside it)."""
+    return path.with_name(f".{path.name}.lock")
+
+
+def change_roster(
+    path: Path,
+    change: Callable[[Roster], tuple[Roster, T]],
+    *,
+    wait: float = LOCK_WAIT,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[Roster, T]:
+    """Read the roster, apply ``change`` and write the result, with no other change between.
+
+    ``change`` gets the roster as the file holds it now and returns the changed roster and
+    anything the caller wants back (a new code, the learner removed). An advisory lock
+    (:class:`~roleplay.core.storage.PathLock`) beside the roster is held throughout, so a
+    second command at the same moment waits for the first and then changes what the first
+    wrote; neither change is lost. A killed command leaves no lock behind.
+
+    Raises :class:`RosterError` when the lock is still held after ``wait`` seconds or the
+    folder cannot be written, :class:`InvalidFileError` for a roster that cannot be read,
+    and whatever ``change`` raises (the file is then left as it was).
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise RosterError(f"{path}: cannot write the roster: {exc.strerror or exc}") from None
+    lock = PathLock(roster_lock_path(path))
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            lock.acquire()
+            break
+        except LockedError:
+            if time.monotonic() >= deadline:
+                holder = lock.holder()
+                by = f" (process {holder})" if holder is not None else ""
+                raise RosterError(
+                    f"{path}: another roster command{by} is still changing the roster; "
+                    "try again when it has finished"
+                ) from None
+            sleep(_LOCK_POLL)
+        except OSError as exc:
+            raise RosterError(f"{path}: cannot write the roster: {exc.strerror or exc}") from None
+    try:
+        changed, result = change(load_roster(path))
+        save_roster(changed, path)
+        return changed, result
+    finally:
+        lock.release()

@@ -1,13 +1,15 @@
-"""``roleplay serve``: the app in a web browser, for a class, through textual-serve.
+"""``roleplay serve``: the app in a web browser, through textual-serve, each visitor apart.
 
-Each learner signs in with their name and the code their tutor issued
-(``roleplay roster add NAME``), and works in folders of their own under their own name; the
-server answers only to its own address and to its own pages. It listens on 127.0.0.1
-unless told otherwise.
+With learners on the roster, each signs in with their name and the code their tutor issued
+(``roleplay roster add NAME``), and works in folders of their own under their own name.
+With no one on the roster (and no ``--roster`` named), each browser gets a private guest
+space of its own, kept by a cookie. Either way the server answers only to its own address
+and to its own pages. It listens on 127.0.0.1 unless told otherwise.
 
-``server``   the web server: sign-in, sessions, one app process per browser tab
+``server``   the web server: sign-in or guest spaces, one app process per browser tab
 ``address``  which Host and Origin headers it accepts; checking ``--host``
 ``sessions`` the table of signed-in browsers
+``guests``   guest spaces: tokens, their folders, and how many one address may start
 
 Importing this package loads neither textual nor aiohttp: the command line stays quick.
 """
@@ -68,14 +70,21 @@ def serve_app(
     allow_hosts: tuple[str, ...] = (),
     allow_origins: tuple[str, ...] = (),
 ) -> None:
-    """Serve the app to the learners on the roster until Ctrl+C (or SIGTERM).
+    """Serve the app until Ctrl+C (or SIGTERM): to the learners on the roster, or to guests.
+
+    With learners on the roster, each signs in. With none, and no ``roster`` named, each
+    browser gets a guest space of its own in ``guests/`` beside the default roster. A roster
+    named on purpose but empty is refused: a tutor who names a class list means to serve a
+    class, and a mistyped path must not open the server to anyone.
 
     A host other than this computer is refused unless ``allow_remote`` says the user named
     it themselves. Raises :class:`AddressError` for a host or allow-list entry that cannot
     be one, :class:`InvalidFileError` for a roster that cannot be read, and
-    :class:`ServeError` for an empty roster, a refused host or an address in use.
+    :class:`ServeError` for an empty roster named on purpose, a refused host or an address
+    in use.
     """
     from roleplay.core.roster import default_roster_path, load_roster
+    from roleplay.serve.guests import Guests
     from roleplay.serve.server import RoleplayServer
 
     host = check_host(host)
@@ -87,21 +96,29 @@ def serve_app(
             "name it with --host to do so on purpose"
         )
     path = (roster or default_roster_path()).absolute()
-    if not load_roster(path).learners:
-        named = "" if roster is None else f" --roster {shlex.quote(str(roster))}"
+    learners = len(load_roster(path).learners)
+    if not learners and roster is not None:
         raise ServeError(
-            f"no learners on the roster {path}; add each with "
-            f"'roleplay roster add NAME{named}', which prints the code they sign in with"
+            f"no learners on the roster {path}; add each with 'roleplay roster add NAME "
+            f"--roster {shlex.quote(str(roster))}', which prints the code they sign in with "
+            "(or leave out --roster to let each browser practise on its own)"
         )
+    guests = None if learners else Guests(path.parent / "guests")
     address = url(host, port)
+    if guests is not None:
+        who = "for guests: each browser keeps its own work"
+        how = "anyone who can reach it may practise as a guest"
+    else:
+        who = f"for the {learners} learner{'s' if learners != 1 else ''} on the roster"
+        how = "learners sign in with their codes"
 
     def listening() -> None:
-        print(f"Serving roleplay at {address}  (Ctrl+C to stop)", flush=True)
+        print(f"Serving roleplay at {address} {who}  (Ctrl+C to stop)", flush=True)
         if remote:
             print(
-                f"warning: {host} can be reached from other computers; learners sign in "
-                "with their codes, but the connection is not encrypted: beyond this room, "
-                "put a proxy with HTTPS in front (see --allow-origin)",
+                f"warning: {host} can be reached from other computers; {how}, but the "
+                "connection is not encrypted: beyond this room, put a proxy with HTTPS in "
+                "front (see --allow-origin)",
                 file=sys.stderr,
                 flush=True,
             )
@@ -112,6 +129,7 @@ def serve_app(
         port=port,
         roster=path,
         policy=policy,
+        guests=guests,
         on_listening=listening,
     )
     server.serve()

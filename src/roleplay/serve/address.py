@@ -24,7 +24,7 @@ _DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 
 
 class ServeError(RoleplayError):
-    """The app cannot be served as asked (a port in use, no learners on the roster)."""
+    """The app cannot be served as asked (a port in use, an empty roster named on purpose)."""
 
 
 class AddressError(ServeError):

@@ -1,15 +1,21 @@
-"""The web server of ``roleplay serve``: textual-serve's, with sign-in and checked addresses.
+"""The web server of ``roleplay serve``: textual-serve's, with visitors kept apart.
 
 textual-serve runs one copy of ``python -m roleplay`` per browser tab and relays it over a
-websocket. :class:`RoleplayServer` keeps that and adds what a class needs:
+websocket. :class:`RoleplayServer` keeps that and runs every visitor's app in folders of
+their own, in one of two modes chosen when it starts:
 
-- a sign-in page at ``/``: a learner gives their name and the code their tutor issued
-  (``roleplay roster add``), and gets a random session token in an HttpOnly, SameSite=Strict
-  cookie; the app page and its websocket are only for a live session;
-- each learner's app runs with their own data and settings folders (``learners/<folder>``
-  beside the roster) and their name fixed, so no one sees or writes another's attempts;
-- every request must name this server in its ``Host`` header, and every websocket and form
-  must come from its own pages (``Origin``), so no other web page can drive the app.
+- a class (learners on the roster): a sign-in page at ``/``, where a learner gives their
+  name and the code their tutor issued (``roleplay roster add``) and gets a random session
+  token in an HttpOnly, SameSite=Strict cookie; their app runs in ``learners/<folder>``
+  beside the roster with their name fixed;
+- guests (no one on the roster): each browser's first visit starts a private space of its
+  own (:mod:`roleplay.serve.guests`), named by a random token in a long-lived cookie of the
+  same kind, and goes straight to the app, which runs in ``guests/<hash of the token>``.
+
+In both, the app page and its websocket are only for a live session or space, so a page
+without the cookie cannot open an app; every request must name this server in its ``Host``
+header, and every websocket and form must come from its own pages (``Origin``), so no other
+web page can drive the app.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -31,11 +38,13 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from roleplay.core.errors import InvalidFileError
-from roleplay.core.roster import Learner, Roster, learner_home, load_roster
+from roleplay.core.roster import Roster, learner_home, load_roster
 from roleplay.core.settings import CONFIG_ENV, LEARNER_ENV
 from roleplay.core.signin import SignInGate
 from roleplay.core.transcript import DATA_ENV
+from roleplay.serve import guests as guest_spaces
 from roleplay.serve.address import AddressPolicy, ServeError, url
+from roleplay.serve.guests import Guests
 from roleplay.serve.sessions import COOKIE, LIFETIME, Session, Sessions
 
 log = logging.getLogger("roleplay.serve")
@@ -59,6 +68,23 @@ SECURITY_HEADERS: Final = {
 
 WRONG = "That name and code do not match. Check them and try again."
 UNAVAILABLE = "The class list cannot be read just now. Ask your tutor."
+
+
+@dataclass(frozen=True, slots=True)
+class Visitor:
+    """Whose browser a request comes from: a signed-in learner or a guest space."""
+
+    token: str
+    """The random token in the browser's cookie: the key to the visitor's open apps."""
+    home: Path
+    """The folder their app keeps its attempts (``data``) and settings (``config``) in."""
+    name: str | None
+    """A signed-in learner's name, which their app uses and no other; None for a guest."""
+
+    @property
+    def label(self) -> str:
+        """Who they are in the server's log (a guest by the start of their folder's name)."""
+        return self.name if self.name is not None else f"guest {self.home.name[:8]}"
 
 
 class OneLineFormatter(logging.Formatter):
@@ -109,29 +135,34 @@ class RosterFile:
 
 
 class LearnerAppService(AppService):
-    """textual-serve's app process, started in one learner's own folders under their name."""
+    """textual-serve's app process, started in one visitor's own folders."""
 
     def __init__(
         self,
         command: str,
         *,
-        environment: Mapping[str, str],
+        environment: Mapping[str, str | None],
         owner: str,
         **kwargs: Any,
     ) -> None:
         super().__init__(command, **kwargs)
         self.learner_environment = dict(environment)
+        """Variables set for the app; None removes one the server itself was started with."""
         self.owner = owner
-        """The session token the app was started for: only it may fetch the app's files."""
+        """The token the app was started for: only it may fetch the app's files."""
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width=width, height=height)
-        environment.update(self.learner_environment)
+        for key, value in self.learner_environment.items():
+            if value is None:
+                environment.pop(key, None)
+            else:
+                environment[key] = value
         return environment
 
 
 class RoleplayServer(Server):
-    """textual-serve's server with learners signing in and addresses checked (see module)."""
+    """textual-serve's server with visitors kept apart and addresses checked (see module)."""
 
     def __init__(
         self,
@@ -141,12 +172,19 @@ class RoleplayServer(Server):
         port: int,
         roster: Path,
         policy: AddressPolicy,
+        guests: Guests | None = None,
         on_listening: Callable[[], None] = lambda: None,
     ) -> None:
+        """Serve the learners on ``roster``, or, given ``guests``, a space for each browser.
+
+        In guest mode ``roster`` is only watched, to say when learners have been added.
+        """
         super().__init__(
             command, host=host, port=port, title="roleplay", public_url=url(host, port)
         )
         self.roster = RosterFile(roster)
+        self.guests = guests
+        self.guest_cookie = guest_spaces.cookie_name(port)
         self.policy = policy
         self.gate = SignInGate()
         self.sessions = Sessions()
@@ -198,11 +236,12 @@ class RoleplayServer(Server):
             await runner.cleanup()
 
     async def _make_app(self) -> web.Application:
-        """textual-serve's routes, guarded, plus signing in and out."""
+        """textual-serve's routes, guarded, plus signing in and out for a class."""
         app = await super()._make_app()
         app.middlewares.append(self._guard())
-        app.router.add_post("/sign-in", self.handle_sign_in, name="sign_in")
-        app.router.add_post("/sign-out", self.handle_sign_out, name="sign_out")
+        if self.guests is None:
+            app.router.add_post("/sign-in", self.handle_sign_in, name="sign_in")
+            app.router.add_post("/sign-out", self.handle_sign_out, name="sign_out")
         return app
 
     def _guard(self) -> Any:
@@ -231,7 +270,9 @@ class RoleplayServer(Server):
 
     async def on_startup(self, app: web.Application) -> None:
         """Start checking open apps against the roster (``roleplay serve`` prints the rest)."""
-        self._sweeper = asyncio.create_task(self._sweep())
+        self._sweeper = asyncio.create_task(
+            self._sweep() if self.guests is None else self._watch_for_learners()
+        )
 
     async def on_shutdown(self, app: web.Application) -> None:
         """Close every open websocket, which stops each learner's app."""
@@ -252,6 +293,20 @@ class RoleplayServer(Server):
                 if self.sessions.find(token, roster) is None:
                     await self._end(token)
 
+    async def _watch_for_learners(self) -> None:
+        """Serving guests, say once if learners are added to the roster: the mode is chosen
+        at the start, so the server must be started again for them to sign in."""
+        while True:
+            await asyncio.sleep(SWEEP_SECONDS)
+            roster = self.roster.current()
+            if roster is not None and roster.learners:
+                log.warning(
+                    "learners have been added to %s; start 'roleplay serve' again for them "
+                    "to sign in with their codes (until then it serves guests)",
+                    self.roster.path,
+                )
+                return
+
     # ------------------------------------------------------------------ pages
 
     def _page(self, template: str, status: int = 200, **context: Any) -> web.Response:
@@ -267,15 +322,73 @@ class RoleplayServer(Server):
             return None
         return self.sessions.find(request.cookies.get(COOKIE), roster)
 
-    async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
-        """The app for a signed-in learner; otherwise the sign-in page."""
+    def _visitor(self, request: web.Request) -> Visitor | None:
+        """The signed-in learner or the guest space the request's cookie opens, if any."""
+        if self.guests is not None:
+            token = request.cookies.get(self.guest_cookie, "")
+            home = self.guests.find(token)
+            return Visitor(token, home, None) if home is not None else None
         session = self._session(request)
         if session is None:
+            return None
+        home = learner_home(self.roster.path, session.learner)
+        return Visitor(request.cookies.get(COOKIE, ""), home, session.learner.name)
+
+    def _app_page(self, request: web.Request, visitor: Visitor) -> web.Response:
+        font_size = min(max(to_int(request.query.get("fontsize", "16"), 16), 8), 48)
+        return self._page("app.html", name=visitor.name, font_size=font_size)
+
+    async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
+        """The app for a signed-in learner or a guest; otherwise the way in."""
+        if self.guests is not None:
+            return self._guest_index(request, self.guests)
+        visitor = self._visitor(request)
+        if visitor is None:
             if self.roster.current() is None:
                 return self._sign_in_page(503, message=UNAVAILABLE)
             return self._sign_in_page()
-        font_size = min(max(to_int(request.query.get("fontsize", "16"), 16), 8), 48)
-        return self._page("app.html", name=session.learner.name, font_size=font_size)
+        return self._app_page(request, visitor)
+
+    def _guest_index(self, request: web.Request, guests: Guests) -> web.Response:
+        """The app in this browser's own space, started on its first visit.
+
+        A browser arriving from a link on another site sends no SameSite=Strict cookie, so
+        it is not given a new space (which would replace the one it has): it is asked to
+        go on from this server's own page, which sends the cookie.
+        """
+        visitor = self._visitor(request)
+        if visitor is None:
+            if request.headers.get("Sec-Fetch-Site") == "cross-site":
+                return self._page("continue.html")
+            client = _client(request)
+            wait = guests.wait(client)
+            if wait > 0:
+                log.warning("held back a new guest from %s: too many this hour", client)
+                minutes = max(1, round(wait / 60))
+                response = self._page(
+                    "busy.html", 429, minutes=f"{minutes} minute{'s' if minutes != 1 else ''}"
+                )
+                response.headers["Retry-After"] = str(int(wait) + 1)
+                return response
+            try:
+                token, home = guests.start(client)
+            except OSError as exc:
+                log.error("cannot make a guest's folder in %s: %s", guests.folder, _why(exc))
+                return _plain(500, "A practice space cannot be made on this server just now.")
+            visitor = Visitor(token, home, None)
+            log.info("%s started from %s", visitor.label, client)
+        response = self._app_page(request, visitor)
+        # Set again on every visit, so a space in use is kept for a year from its last use.
+        response.set_cookie(
+            self.guest_cookie,
+            visitor.token,
+            max_age=guest_spaces.LIFETIME,
+            path="/",
+            httponly=True,
+            samesite="Strict",
+            secure=request.secure,
+        )
+        return response
 
     async def handle_sign_in(self, request: web.Request) -> web.Response:
         """Check a name and code (throttled); on success start a session and go to the app."""
@@ -348,34 +461,39 @@ class RoleplayServer(Server):
 
     # ------------------------------------------------------------------ the app
 
-    def environment_for(self, learner: Learner) -> dict[str, str]:
-        """The learner's own data and settings folders (made if need be) and their name."""
-        home = learner_home(self.roster.path, learner)
-        data, config = home / "data", home / "config"
-        for folder in (home, data, config):
+    def environment_for(self, visitor: Visitor) -> dict[str, str | None]:
+        """The visitor's own data and settings folders (made if need be), and their name.
+
+        A guest's app has no fixed name (None removes one the server was started with):
+        the name typed in it is kept in the guest's own settings.
+        """
+        data, config = visitor.home / "data", visitor.home / "config"
+        for folder in (visitor.home, data, config):
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return {DATA_ENV: str(data), CONFIG_ENV: str(config), LEARNER_ENV: learner.name}
+        return {DATA_ENV: str(data), CONFIG_ENV: str(config), LEARNER_ENV: visitor.name}
 
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
-        """Run the signed-in learner's own app over this websocket; refuse anyone else.
+        """Run the visitor's own app over this websocket; refuse anyone else.
 
-        A foreign page or a browser with no session is refused before the handshake, so no
-        app process is started for it.
+        A foreign page, or a browser with no session or guest space, is refused before the
+        handshake, so no app process is started for it.
         """
         refused = self._foreign_origin(request)
         if refused is not None:
             return refused
-        session = self._session(request)
-        token = request.cookies.get(COOKIE, "")
-        if session is None:
+        visitor = self._visitor(request)
+        if visitor is None:
             log.warning("refused a connection with no session from %s", _client(request))
+            if self.guests is not None:
+                return _plain(401, "Open the page first: this browser has no space here yet.")
             return _plain(401, "Sign in first.")
+        token = visitor.token
         if len(self._services.get(token, ())) >= MAX_APPS:
             return _plain(429, f"The app is open in {MAX_APPS} tabs already: close one first.")
         try:
-            environment = self.environment_for(session.learner)
+            environment = self.environment_for(visitor)
         except OSError as exc:
-            log.error("cannot make %s's folders: %s", session.learner.name, _why(exc))
+            log.error("cannot make %s's folders: %s", visitor.label, _why(exc))
             return _plain(500, "Your folders cannot be made on the server. Tell your tutor.")
         width = min(max(to_int(request.query.get("width", "80"), 80), 20), 500)
         height = min(max(to_int(request.query.get("height", "24"), 24), 10), 300)
@@ -397,7 +515,7 @@ class RoleplayServer(Server):
             await service.start(width, height)
             await self._process_messages(websocket, service)
         except OSError as exc:
-            log.error("cannot start the app for %s: %s", session.learner.name, _why(exc))
+            log.error("cannot start the app for %s: %s", visitor.label, _why(exc))
         finally:
             await service.stop()
             open_apps = self._services.get(token, set())
@@ -438,10 +556,11 @@ class RoleplayServer(Server):
                 await app_service.focus()
 
     async def handle_download(self, request: web.Request) -> web.StreamResponse:
-        """A file an app offers, only to the session whose app offered it."""
-        token = request.cookies.get(COOKIE, "")
-        if self._session(request) is None:
-            return _plain(401, "Sign in first.")
+        """A file an app offers, only to the session or guest whose app offered it."""
+        visitor = self._visitor(request)
+        if visitor is None:
+            return _plain(401, "Sign in first." if self.guests is None else "Open the page first.")
+        token = visitor.token
         try:
             download = await self.download_manager.get_download_metadata(request.match_info["key"])
         except KeyError:

@@ -411,6 +411,4 @@ def _evidence(reply: str, norm: Normalised, m: _Match) -> Evidence:
     start, end = tokens[first].start, tokens[last].end
     if end - start > MAX_QUOTE:
         start, end = tokens[m.first].start, tokens[m.last].end
-    return Evidence(
-        m.rule.move, m.rule.rule.id, start, end, reply[start:end], m.reason, m.detail
-    )
+    return Evidence(m.rule.move, m.rule.rule.id, start, end, reply[start:end], m.reason, m.detail)

@@ -131,6 +131,8 @@ class Roles:
     """Verbs that report someone else's words: say, tell, claim…"""
     conditional: frozenset[str]
     """Subordinators that make their own clause hypothetical: if, unless."""
+    advice: frozenset[str]
+    """Verbs whose complement the customer is to do: recommend, suggest, advise…"""
     negative: frozenset[str]
     """Words that negate the verb they govern: unable, refuse, impossible…"""
 
@@ -302,12 +304,14 @@ def _actor(tok: Token, roles: Roles, seen: dict[int, str]) -> str:
         ):
             return actor_of(head, roles, seen)  # "I can get that moved": the causer acts
         return who
-    if tok.dep_ == "conj" and head.i != tok.i:
+    if (tok.dep_ == "conj" or (tok.dep_ == "dep" and tok.pos_ == "VERB")) and head.i != tok.i:
         return actor_of(head, roles, seen)
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
     if (tok.dep_ in ("xcomp", "ccomp") or (tok.dep_ == "advcl" and infinitive)) and (
         head.i != tok.i
     ):
+        if head.lemma_ in roles.advice:
+            return "customer"  # "we recommend restarting it": the customer is to act
         if head.lemma_ in roles.causative:
             objects = [c for c in head.children if c.dep_ in ("dobj", "nsubj")]
             if objects and tok.tag_ != "VBN":
@@ -388,15 +392,16 @@ def voice_problem(anchor: Token, roles: Roles, negatable: bool = True) -> str:
                 ):
                     return "negated"
     for tok in _ancestors(anchor):
-        if tok.dep_ == "advcl" and any(
+        if tok.dep_ in CLAUSE_HEADS and any(
             c.dep_ == "mark" and c.lower_ in roles.conditional for c in tok.children
         ):
-            return "hypothetical"
+            return "hypothetical"  # "let us know if we can offer…": only if they ask
     head = path[-1]
     auxes = {c.lower_ for t in path for c in t.children if c.dep_ in ("aux", "auxpass")}
     if auxes & _REMOTE and "have" in auxes:
         return "hypothetical"  # "we would have refunded you": it did not happen
-    if auxes & _REMOTE and any(_counterfactual_condition(c, roles) for t in path for c in t.children):
+    conditions = (_counterfactual_condition(c, roles) for t in path for c in t.children)
+    if auxes & _REMOTE and any(conditions):
         return "hypothetical"  # "if I were to refund you, I'd have to refund everyone"
     if head.dep_ in ("ccomp", "xcomp", "parataxis") or anchor.dep_ in ("intj", "dobj", "ccomp"):
         for tok in _ancestors(anchor):
@@ -458,6 +463,7 @@ def roles_from(classes: Mapping[str, Any]) -> Roles:
         causative=words("causative_verbs"),
         reporting=words("reporting_verbs"),
         conditional=words("conditional_marks"),
+        advice=words("advice_verbs"),
         negative=words("negative_predicates"),
     )
 
@@ -470,5 +476,6 @@ REQUIRED_CLASSES = (
     "reporting_verbs",
     "conditional_marks",
     "negative_predicates",
+    "advice_verbs",
 )
 """The word classes the engine itself reads to find actors and scope."""

@@ -44,9 +44,11 @@ def debrief_score(session: Session, framework: str) -> int:
 
 
 def check_examples(lexicon: Lexicon) -> list[Problem]:
-    """Prove every rule of ``lexicon`` against its own should- and should-not-match examples."""
+    """Prove every rule of ``lexicon`` (regular-expression and parse rules alike) against its
+    own should- and should-not-match examples, as the default engine scores them."""
     problems: list[Problem] = []
-    for compiled in lexicon.rules:
+    parse_rules = lexicon.parse.rules if lexicon.parse is not None else ()
+    for compiled in (*lexicon.rules, *parse_rules):
         rule = compiled.rule
         if not rule.examples.match:
             problems.append(

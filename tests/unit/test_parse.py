@@ -261,3 +261,8 @@ def test_validate_reports_a_parse_rules_failing_example_at_its_line(rules: Path)
     problems, _checked = validate_paths([path])
     found = [(p.file, p.line, p.code) for p in problems]
     assert found == [(str(path), 11, "example-missed")]
+
+
+def test_the_object_of_a_joined_causative_acts_not_its_subject() -> None:
+    reply = "I won't refund it but ill get the engineer to ring u back tmrw"
+    assert _token(_parsed(reply), "ring")._.rp_actor == "staff"

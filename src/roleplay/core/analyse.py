@@ -137,13 +137,16 @@ def _analyse(reply: str, lex: Lexicon, engine: Engine) -> Analysis:
     if not reply or reply.isspace():
         return Analysis(reply, (), (), (), lex.version)
     norm, kept, set_aside = _run(lex, reply, engine)
-    # Two patterns of one rule (or two rules of one move) may quote the same words once.
-    evidence = tuple(
-        {
-            (e.move, e.start, e.end): e
-            for e in (_evidence(reply, norm, m) for m in kept if m.rule.rule.counts)
-        }.values()
-    )
+    # Two patterns of one rule (or two rules of one move) may quote the same words once;
+    # when a regular-expression rule and a parse rule do, the older rule's id is kept.
+    chosen: dict[tuple[str, int, int], tuple[int, Evidence]] = {}
+    for order, m in sorted(
+        enumerate(kept), key=lambda pair: isinstance(pair[1].rule, CompiledParseRule)
+    ):
+        if m.rule.rule.counts:
+            e = _evidence(reply, norm, m)
+            chosen.setdefault((e.move, e.start, e.end), (order, e))
+    evidence = tuple(e for _order, e in sorted(chosen.values(), key=lambda pair: pair[0]))
     suppressed = tuple(_evidence(reply, norm, m) for m in set_aside)
     found = {e.move for e in evidence}
     moves = tuple(i for i in guide_order(found) if i not in FLAGS)

@@ -313,7 +313,7 @@ def _actor(tok: Token, roles: Roles, seen: dict[int, str]) -> str:
         if head.lemma_ in roles.advice:
             return "customer"  # "we recommend restarting it": the customer is to act
         if head.lemma_ in roles.causative:
-            objects = [c for c in head.children if c.dep_ in ("dobj", "nsubj")]
+            objects = [c for c in head.children if c.dep_ == "dobj"]
             if objects and tok.tag_ != "VBN":
                 return classify(objects[0], roles)
         return actor_of(head, roles, seen)

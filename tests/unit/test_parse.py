@@ -266,3 +266,13 @@ def test_validate_reports_a_parse_rules_failing_example_at_its_line(rules: Path)
 def test_the_object_of_a_joined_causative_acts_not_its_subject() -> None:
     reply = "I won't refund it but ill get the engineer to ring u back tmrw"
     assert _token(_parsed(reply), "ring")._.rp_actor == "staff"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["sorry \ud800 I will refund you", "\udcff", "I will refund\x00 you", "   ", "", "\u200b"],
+)
+def test_bad_input_never_breaks_the_parse_engine(reply: str) -> None:
+    analysis = analyse(reply, engine="parse")
+    assert all(e.quote == reply[e.start : e.end] for e in analysis.evidence)
+    assert analysis.has("resolve") == ("refund" in reply)

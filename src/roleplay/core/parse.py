@@ -26,6 +26,7 @@ Nothing here prints or reads a file of the project; the model is a Python packag
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -179,7 +180,12 @@ def words_of(reply: str, norm: Normalised) -> list[tuple[str, bool, int]]:
             if j == 0 and raw[:1].isupper() and word != "I":
                 word = word[:1].upper() + word[1:]
             out.append((word, after if j == len(parts) - 1 else True, k))
-    return out
+    # A lone surrogate (half an emoji pair) cannot be stored by spaCy; the parser reads a
+    # replacement character instead, and offsets still come from the normaliser's tokens.
+    return [(_SURROGATE.sub("\ufffd", w), space, k) for w, space, k in out]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _chunks(norm: Normalised, words: list[tuple[str, bool, int]]) -> Iterator[range]:

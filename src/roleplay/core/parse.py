@@ -421,7 +421,7 @@ def voice_problem(anchor: Token, roles: Roles, negatable: bool = True) -> str:
     return ""
 
 
-_REMOTE = frozenset({"would", "could", "might", "'d"})
+_REMOTE = frozenset({"would", "could", "might", "should", "'d"})
 _WISHES = frozenset({"like", "want", "prefer", "wish", "need", "rather"})
 
 

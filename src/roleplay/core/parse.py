@@ -219,7 +219,11 @@ def parse(reply: str, norm: Normalised, roles: Roles) -> Parsed:
         Doc(nlp.vocab, words=[words[i][0] for i in r], spaces=[words[i][1] for i in r])
         for r in pieces
     ]
-    for doc, r in zip(nlp.pipe(bare), pieces, strict=True):
+    for doc, r in zip(bare, pieces, strict=True):
+        # The components one by one: for one reply this is cheaper than ``nlp.pipe``,
+        # whose batching only pays for many documents at once.
+        for _name, component in nlp.pipeline:
+            doc = component(doc)
         assign_actors(doc, roles)
         docs.append(doc)
         owners.append(tuple(words[i][2] for i in r))

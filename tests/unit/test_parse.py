@@ -276,3 +276,24 @@ def test_bad_input_never_breaks_the_parse_engine(reply: str) -> None:
     analysis = analyse(reply, engine="parse")
     assert all(e.quote == reply[e.start : e.end] for e in analysis.evidence)
     assert analysis.has("resolve") == ("refund" in reply)
+
+
+def test_an_unquoted_yes_no_word_is_reported_at_the_word(rules: Path) -> None:
+    path = _write_rule(
+        rules,
+        "  - id: resolve.extra\n"
+        "    summary: a test\n"
+        "    patterns:\n"
+        "      - [{LEMMA: knock}, {LOWER: {IN: [back, off]}}]\n"
+        "    examples: {match: [x]}\n",
+    )
+    lexicon, problems = compile_lexicon(rules, use_cache=False)
+    assert lexicon is None
+    [problem] = problems
+    assert (problem.file, problem.line, problem.col) == (str(path), 7, 46)  # at "off"
+    assert problem.code == "yes-no-word" and "quotes" in problem.message
+
+
+def test_generic_willingness_is_not_a_remedy() -> None:
+    assert not analyse("We may be able to help resolve your issue.", engine="parse").has("resolve")
+    assert analyse("I'll reimburse the taxi fare today.", engine="parse").has("resolve")

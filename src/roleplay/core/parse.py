@@ -134,6 +134,8 @@ class Roles:
     """Subordinators that make their own clause hypothetical: if, unless."""
     advice: frozenset[str]
     """Verbs whose complement the customer is to do: recommend, suggest, advise…"""
+    hedge: frozenset[str]
+    """Verbs whose complement is willingness, not an act: help, love, hope…"""
     negative: frozenset[str]
     """Words that negate the verb they govern: unable, refuse, impossible…"""
 
@@ -322,6 +324,8 @@ def _actor(tok: Token, roles: Roles, seen: dict[int, str]) -> str:
     ):
         if head.lemma_ in roles.advice:
             return "customer"  # "we recommend restarting it": the customer is to act
+        if head.lemma_ in roles.hedge:
+            return ""  # "we may be able to help resolve it": willingness, not an act
         if head.lemma_ in roles.causative:
             objects = [c for c in head.children if c.dep_ == "dobj"]
             if objects and tok.tag_ != "VBN":
@@ -474,6 +478,7 @@ def roles_from(classes: Mapping[str, Any]) -> Roles:
         reporting=words("reporting_verbs"),
         conditional=words("conditional_marks"),
         advice=words("advice_verbs"),
+        hedge=words("hedge_verbs"),
         negative=words("negative_predicates"),
     )
 
@@ -487,5 +492,6 @@ REQUIRED_CLASSES = (
     "conditional_marks",
     "negative_predicates",
     "advice_verbs",
+    "hedge_verbs",
 )
 """The word classes the engine itself reads to find actors and scope."""

@@ -189,6 +189,18 @@ class _Unknown(Exception):
         self.path = path
 
 
+_WORD_KEYS = frozenset({"LOWER", "LEMMA", "NORM", "TEXT", "ORTH"})
+"""Attributes whose value is a word, never true or false."""
+
+
+class _YesNo(Exception):
+    """A word that YAML read as true or false (on, off, yes, no unquoted)."""
+
+    def __init__(self, path: tuple[object, ...]) -> None:
+        super().__init__("yes/no")
+        self.path = path
+
+
 def _expand(value: Any, classes: dict[str, tuple[str, ...]], path: tuple[object, ...]) -> Any:
     """Replace ``$class`` by its words and ``ACTOR`` by the token extension it reads."""
     if isinstance(value, dict):
@@ -201,11 +213,15 @@ def _expand(value: Any, classes: dict[str, tuple[str, ...]], path: tuple[object,
             elif key in ("IN", "NOT_IN") and isinstance(item, list | tuple):
                 words: list[str] = []
                 for j, word in enumerate(item):
+                    if isinstance(word, bool):
+                        raise _YesNo((*here, j))
                     if isinstance(word, str) and word.startswith("$"):
                         words.extend(_class(word, classes, (*here, j)))
                     else:
                         words.append(word)
                 out[key] = words
+            elif isinstance(item, bool) and key in _WORD_KEYS:
+                raise _YesNo(here)
             elif isinstance(item, str) and item.startswith("$") and key not in ("REGEX",):
                 out[key] = {"IN": list(_class(item, classes, here))}
             else:
@@ -311,6 +327,15 @@ def compile_parse_rules(
                     where = ("rules", index, kind, p_index)
                     try:
                         spec = _expand(list(pattern), classes, where)
+                    except _YesNo as exc:
+                        p_line, p_col = fsmap.locate(exc.path)
+                        message = (
+                            f"rule '{rule.id}': YAML reads an unquoted on, off, yes or no as "
+                            "true or false; put the word in quotes"
+                        )
+                        problems.append(Problem(fsmap.file, p_line, p_col, "yes-no-word", message))
+                        ok = False
+                        continue
                     except _Unknown as exc:
                         p_line, p_col = fsmap.locate(exc.path)
                         message = f"rule '{rule.id}': unknown word class '${exc.name}'"

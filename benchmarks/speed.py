@@ -13,6 +13,10 @@ prints these figures. It asserts nothing.
     replies it has seen, so each of the N replies is made distinct with a reference number
     (" (ref 123)") and nothing is answered from memory; the same N replies analysed a second
     time are shown beside it as "repeated", which is what re-scoring a cohort costs.
+    Beside it: the bare spaCy pipeline's own rate on the same number of distinct replies
+    (``nlp.pipe`` over the raw texts, no normalising and no rules), the floor the parse
+    engine cannot beat, with the scorer's rate as a share of it; and the
+    regular-expression engine alone (``engine="regex"``).
 (b) latency of one call
     the median and the 99th percentile (nearest rank) of the time of a single ``analyse``
     call, in milliseconds, each call timed with ``time.perf_counter_ns``; the slowest call
@@ -254,6 +258,19 @@ def in_process(
         analyse(reply, customer)
     repeated = time.perf_counter() - start
 
+    # The same replies through the bare spaCy pipeline (no normalising, no rules), and
+    # through the regular-expression engine alone, for scale.
+    from roleplay.core.parse import run_pipeline
+
+    texts = [reply for reply, _customer in distinct_batch(replies, n, "p")]
+    start = time.perf_counter()
+    run_pipeline(texts)
+    bare = time.perf_counter() - start
+    start = time.perf_counter()
+    for reply, customer in distinct_batch(replies, n, "r"):
+        analyse(reply, customer, engine="regex")
+    regex_only = time.perf_counter() - start
+
     timings: list[int] = []
     clock = time.perf_counter_ns
     for reply, customer in distinct_batch(replies, n, "b"):
@@ -271,6 +288,10 @@ def in_process(
         "warm_per_second": n / warm if warm else None,
         "repeated_seconds": repeated,
         "repeated_per_second": n / repeated if repeated else None,
+        "pipeline_seconds": bare,
+        "pipeline_per_second": n / bare if bare else None,
+        "regex_seconds": regex_only,
+        "regex_per_second": n / regex_only if regex_only else None,
         "median_ms": statistics.median(ms),
         "p99_ms": percentile(ms, 0.99),
         "max_ms": ms[-1],
@@ -461,6 +482,17 @@ def render(report: dict[str, Any]) -> str:
             "(a) in-process throughput, warm",
             _rate(a["warm_per_second"]),
             f"({n:,} replies in {a['warm_seconds']:.2f} s)",
+        ),
+        _line(
+            "    bare spaCy pipeline, the same replies",
+            _rate(a["pipeline_per_second"]),
+            f"({n:,} replies in {a['pipeline_seconds']:.2f} s; scorer at "
+            f"{a['warm_per_second'] / a['pipeline_per_second']:.0%} of it)",
+        ),
+        _line(
+            "    regular-expression engine alone",
+            _rate(a["regex_per_second"]),
+            f"({n:,} replies in {a['regex_seconds']:.2f} s)",
         ),
         _line(
             "    the same replies again",

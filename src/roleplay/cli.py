@@ -21,7 +21,7 @@ import click
 from roleplay.core.errors import InputError, InvalidFileError, RoleplayError, UnknownIdError
 
 if TYPE_CHECKING:
-    from roleplay.core.analysis import Analysis
+    from roleplay.core.analysis import Analysis, Evidence
     from roleplay.core.frameworks import Framework
     from roleplay.core.problems import Problem
     from roleplay.core.roster import Roster
@@ -192,10 +192,19 @@ def score(
         if not explain:
             record.pop("matches", None)
         else:
-            record["set_aside"] = [e.to_dict() for e in analysis.suppressed]
+            record["set_aside"] = [_explained(e) for e in analysis.suppressed]
+            record["matches"] = [_explained(e) for e in analysis.evidence]
         click.echo(json.dumps(record, ensure_ascii=False))
         return
     click.echo(_readable(analysis, record, explain))
+
+
+def _explained(evidence: Evidence) -> dict[str, Any]:
+    """One match as JSON for ``--explain``, with what a parse rule matched when it was one."""
+    out = evidence.to_dict()
+    if evidence.detail:
+        out["matched"] = evidence.detail
+    return out
 
 
 def _readable(analysis: Analysis, record: dict[str, Any], explain: bool) -> str:
@@ -206,6 +215,8 @@ def _readable(analysis: Analysis, record: dict[str, Any], explain: bool) -> str:
         for move_id in ids:
             for ev in analysis.evidence_for(move_id):
                 lines.append(f'  {move_id:<17} "{_one_line(ev.quote)}"  [{ev.rule}]')
+                if explain and ev.detail:
+                    lines.append(f"  {'':<17} matched: {ev.detail}")
     framework = record.get("framework")
     if framework:
         met = sum(1 for s in framework["steps"] if s["met"])
@@ -219,6 +230,8 @@ def _readable(analysis: Analysis, record: dict[str, Any], explain: bool) -> str:
         lines.append("Set aside (did not count):")
         for ev in analysis.suppressed:
             lines.append(f'  {ev.move:<17} "{_one_line(ev.quote)}"  [{ev.rule}]: {ev.note}')
+            if ev.detail:
+                lines.append(f"  {'':<17} matched: {ev.detail}")
     if analysis.truncated:
         lines.append(f"Note: {analysis.truncation_note()}.")
     lines.append(f"Rule set {analysis.ruleset}")

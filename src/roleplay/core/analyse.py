@@ -13,6 +13,12 @@ The matching runs in four passes over the normalised reply (see :mod:`normalise`
    that, but I can replace it" is a limit with an alternative, not a dismissal);
 4. what survives becomes the analysis: each move once, with every piece of evidence.
 
+Beside these regular-expression rules runs the parse engine (``engine="parse"``, and both
+together, the default, as ``engine="union"``): the normalised words are parsed with spaCy
+(:mod:`parse`), the parse rules (:mod:`parse_rules`) match tokens and dependency relations,
+and each match's voice is judged by its scope in the dependency tree instead of by the
+words before it. Parse matches then meet the same blockers and alternatives as the others.
+
 Every step is linear in the length of the reply, which is capped at
 :data:`MAX_REPLY_CHARS` (the rest of a longer reply is not scored, and the analysis says so),
 and nothing here prints or reads a file after the rules are loaded.
@@ -24,11 +30,22 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING, Literal
 
 from roleplay.core.analysis import Analysis, Evidence
-from roleplay.core.lexicon import CompiledRule, Lexicon, load_lexicon
+from roleplay.core.lexicon import CompiledRule, Lexicon, Rule, load_lexicon
 from roleplay.core.moves import FLAGS, guide_order
 from roleplay.core.normalise import Normalised, normalise
+from roleplay.core.parse import Roles, describe, is_question, parse, pipeline, voice_problem
+from roleplay.core.parse_rules import CompiledParseRule, ParseRule
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+Engine = Literal["regex", "parse", "union"]
+"""Which rules score a reply: the regular-expression rules, the parse rules, or both."""
+
+ENGINES: tuple[Engine, ...] = ("regex", "parse", "union")
 
 MAX_REPLY_CHARS = 10_000
 """The most of one reply that is scored (about 1,600 words; real replies run to about a
@@ -56,15 +73,22 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 @dataclass(slots=True)
 class _Match:
-    rule: CompiledRule
+    rule: CompiledRule | CompiledParseRule
     start: int  # normalised-text offsets
     end: int
     first: int  # token indexes, inclusive
     last: int
     reason: str = ""
+    detail: str = ""  # what a parse rule matched: lemmas, parts of speech, relations
 
 
-def analyse(reply: str, customer: str | None = None, lexicon: Lexicon | None = None) -> Analysis:
+def analyse(
+    reply: str,
+    customer: str | None = None,
+    lexicon: Lexicon | None = None,
+    *,
+    engine: Engine = "union",
+) -> Analysis:
     """Return every move and red flag that ``reply`` makes, each with quoted evidence.
 
     ``customer`` is the customer's previous message, the context the guide labels with; it
@@ -74,14 +98,19 @@ def analyse(reply: str, customer: str | None = None, lexicon: Lexicon | None = N
     A reply longer than :data:`MAX_REPLY_CHARS` is scored on its first part only (see
     :func:`scored_part`): the analysis's ``reply`` is that part, and ``truncated_from`` the
     whole reply's length, so every caller can say so.
+
+    ``engine`` chooses the rules: ``"regex"`` (the regular-expression rules alone),
+    ``"parse"`` (the parse rules alone) or ``"union"`` (both, their evidence merged).
     """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     lex = lexicon or load_lexicon()
     scored = scored_part(reply)
     if len(scored) < len(reply):
-        return replace(_analyse(scored, lex), truncated_from=len(reply))
+        return replace(_analyse(scored, lex, engine), truncated_from=len(reply))
     if len(reply) <= CACHE_MAX_CHARS:
-        return _cached(reply, lex)
-    return _analyse(reply, lex)
+        return _cached(reply, lex, engine)
+    return _analyse(reply, lex, engine)
 
 
 def scored_part(reply: str) -> str:
@@ -96,22 +125,28 @@ def scored_part(reply: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _cached(reply: str, lex: Lexicon) -> Analysis:
-    """Analyses are immutable, so a reply seen again (a re-scored transcript) is not redone."""
-    return _analyse(reply, lex)
+def _cached(reply: str, lex: Lexicon, engine: Engine) -> Analysis:
+    """Analyses are immutable, so a reply seen again (a re-scored transcript) is not redone.
+
+    The key holds the lexicon, whose version names its rules and the model they read.
+    """
+    return _analyse(reply, lex, engine)
 
 
-def _analyse(reply: str, lex: Lexicon) -> Analysis:
+def _analyse(reply: str, lex: Lexicon, engine: Engine) -> Analysis:
     if not reply or reply.isspace():
         return Analysis(reply, (), (), (), lex.version)
-    norm, kept, set_aside = _run(lex, reply)
-    # Two patterns of one rule (or two rules of one move) may quote the same words once.
-    evidence = tuple(
-        {
-            (e.move, e.start, e.end): e
-            for e in (_evidence(reply, norm, m) for m in kept if m.rule.rule.counts)
-        }.values()
-    )
+    norm, kept, set_aside = _run(lex, reply, engine)
+    # Two patterns of one rule (or two rules of one move) may quote the same words once;
+    # when a regular-expression rule and a parse rule do, the older rule's id is kept.
+    chosen: dict[tuple[str, int, int], tuple[int, Evidence]] = {}
+    for order, m in sorted(
+        enumerate(kept), key=lambda pair: isinstance(pair[1].rule, CompiledParseRule)
+    ):
+        if m.rule.rule.counts:
+            e = _evidence(reply, norm, m)
+            chosen.setdefault((e.move, e.start, e.end), (order, e))
+    evidence = tuple(e for _order, e in sorted(chosen.values(), key=lambda pair: pair[0]))
     suppressed = tuple(_evidence(reply, norm, m) for m in set_aside)
     found = {e.move for e in evidence}
     moves = tuple(i for i in guide_order(found) if i not in FLAGS)
@@ -119,7 +154,9 @@ def _analyse(reply: str, lex: Lexicon) -> Analysis:
     return Analysis(reply, moves, flags, evidence, lex.version, suppressed)
 
 
-def fired_rules(reply: str, lexicon: Lexicon | None = None) -> frozenset[str]:
+def fired_rules(
+    reply: str, lexicon: Lexicon | None = None, *, engine: Engine = "union"
+) -> frozenset[str]:
     """Return the ids of the rules whose matches survive every check in ``reply``.
 
     Every rule is matched on its own, so one rule never hides another of the same move;
@@ -129,19 +166,27 @@ def fired_rules(reply: str, lexicon: Lexicon | None = None) -> frozenset[str]:
     lex = lexicon or load_lexicon()
     if not reply or reply.isspace():
         return frozenset()
-    _norm, kept, _set_aside = _run(lex, reply)
+    _norm, kept, _set_aside = _run(lex, reply, engine)
     return frozenset(m.rule.rule.id for m in kept)
 
 
-def _run(lex: Lexicon, reply: str) -> tuple[Normalised, list[_Match], list[_Match]]:
+def _run(
+    lex: Lexicon, reply: str, engine: Engine = "union"
+) -> tuple[Normalised, list[_Match], list[_Match]]:
     """Match every rule, then set aside what the voice checks, blockers and alternatives cancel."""
     # Control characters are neither words nor punctuation: match as if they were spaces.
-    norm = normalise(lex.normaliser, _CONTROL.sub(" ", reply))
+    clean = _CONTROL.sub(" ", reply)
+    norm = normalise(lex.normaliser, clean)
     kept: list[_Match] = []
     set_aside: list[_Match] = []
-    for m in _find(lex, norm):
-        m.reason = _voice_problem(lex, norm, m)
-        (set_aside if m.reason else kept).append(m)
+    if engine != "parse":
+        for m in _find(lex, norm):
+            m.reason = _voice_problem(lex, norm, m)
+            (set_aside if m.reason else kept).append(m)
+    if engine != "regex" and lex.parse is not None and norm.tokens:
+        for m in _find_parsed(lex, clean, norm):
+            (set_aside if m.reason else kept).append(m)
+        kept.sort(key=lambda m: (m.first, m.last))
     kept = _apply_blockers(norm, kept, set_aside)
     kept = _apply_alternatives(kept, set_aside)
     return norm, kept, set_aside
@@ -156,12 +201,70 @@ def _find(lex: Lexicon, norm: Normalised) -> list[_Match]:
     return found
 
 
+def _find_parsed(lex: Lexicon, reply: str, norm: Normalised) -> list[_Match]:
+    """Parse the reply and match every parse rule, each match with its voice judged."""
+    rules = lex.parse
+    assert rules is not None
+    parsed = parse(reply, norm, rules.roles)
+    nlp = pipeline()
+    token_matcher, dependency_matcher = rules.matchers(nlp.vocab)
+    strings = nlp.vocab.strings
+    found: list[_Match] = []
+    for doc, owners in zip(parsed.docs, parsed.owners, strict=True):
+        hits: dict[tuple[int, int], list[int]] = {}
+        for match_id, start, end in token_matcher(doc):
+            rule_index = int(strings[match_id])
+            wanted = rules.rules[rule_index].rule.anchor
+            span = doc[start:end]
+            anchor = span[wanted] if wanted is not None and wanted < len(span) else span.root
+            key = (rule_index, anchor.i)
+            if key not in hits or end - start > len(hits[key]):
+                hits[key] = list(range(start, end))
+        for match_id, ids in dependency_matcher(doc) if len(dependency_matcher) else ():
+            key = (int(strings[match_id]), ids[0])
+            hits.setdefault(key, sorted(ids))
+        for (rule_index, anchor_i), ids in hits.items():
+            compiled = rules.rules[rule_index]
+            first, last = owners[ids[0]], owners[ids[-1]]
+            tail = norm.tokens[last]
+            m = _Match(
+                compiled,
+                norm.starts[first],
+                norm.starts[last] + len(tail.norm),
+                first,
+                last,
+                detail=describe(doc[i] for i in ids),
+            )
+            m.reason = _parsed_voice(norm, m, doc[anchor_i], rules.roles)
+            found.append(m)
+    found.sort(key=lambda m: (m.first, m.last))
+    return found
+
+
+def _parsed_voice(norm: Normalised, m: _Match, anchor: Token, roles: Roles) -> str:
+    """Say why a parse match is not the agent's sincere voice, or "" when it is."""
+    if any(norm.tokens[i].quoted for i in range(m.first, m.last + 1)):
+        return "quoted"
+    rule = m.rule.rule
+    assert isinstance(rule, ParseRule)
+    if rule.sentence != "any":
+        question = is_question(anchor)
+        if rule.sentence == "question" and not question:
+            return "not a question"
+        if rule.sentence == "statement" and question:
+            return "a question, not a statement"
+    if not rule.voice_checks:
+        return ""
+    return voice_problem(anchor, roles, rule.negatable and rule.counts)
+
+
 def _voice_problem(lex: Lexicon, norm: Normalised, m: _Match) -> str:
     """Say why a match is not the agent's sincere voice, or return "" when it is."""
     tokens = norm.tokens
     if any(tokens[i].quoted for i in range(m.first, m.last + 1)):
         return "quoted"
     rule = m.rule.rule
+    assert isinstance(rule, Rule)
     clause_first = max(norm.clause_bounds(m.first)[0], m.first - SCOPE_TOKENS)
     before = norm.text[norm.starts[clause_first] : m.start]
     if rule.question_only or rule.statement_only:
@@ -311,4 +414,4 @@ def _evidence(reply: str, norm: Normalised, m: _Match) -> Evidence:
     start, end = tokens[first].start, tokens[last].end
     if end - start > MAX_QUOTE:
         start, end = tokens[m.first].start, tokens[m.last].end
-    return Evidence(m.rule.move, m.rule.rule.id, start, end, reply[start:end], m.reason)
+    return Evidence(m.rule.move, m.rule.rule.id, start, end, reply[start:end], m.reason, m.detail)

@@ -23,6 +23,9 @@ class Evidence:
     quote: str
     note: str = ""
     """Empty for evidence that counts; for a set-aside match, why it did not count."""
+    detail: str = ""
+    """For a parse rule's match, the lemmas, parts of speech and relations it matched (shown
+    by ``--explain``); empty for a regular-expression rule."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the evidence as JSON-ready data."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Final, Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -36,6 +36,9 @@ from roleplay.core.normalise import Normaliser
 from roleplay.core.patterns import pattern_problem
 from roleplay.core.problems import Problem
 from roleplay.core.source import SourceMap, load_yaml, validate_model
+
+if TYPE_CHECKING:
+    from roleplay.core.parse_rules import ParseRuleSet
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z_]+\.[a-z0-9_.-]+$")]
 Scope = Literal["overlap", "clause", "sentence", "reply"]
@@ -170,6 +173,8 @@ class Lexicon:
     hypothetical_restart: re.Pattern[str] | None
     counterfactual: re.Pattern[str] | None
     reported: re.Pattern[str]
+    parse: ParseRuleSet | None = None
+    """The parse rules (``lexicon/parse/``), or None for a rule folder that has none."""
 
     def rule(self, rule_id: str) -> CompiledRule | None:
         """Return the compiled rule with this id, or None."""
@@ -340,6 +345,12 @@ def compile_lexicon(
                     index,
                 )
             )
+    # Imported here: the parse rules build on this module's rule models.
+    from roleplay.core.parse import model_tag
+    from roleplay.core.parse_rules import compile_parse_rules
+
+    parse_rules, found = compile_parse_rules(folder, seen)
+    problems.extend(found)
     if problems:
         return None, problems
     if cached is not None and cached.keys() != {p for rule in compiled for p in rule.patterns}:
@@ -349,13 +360,15 @@ def compile_lexicon(
         _write_cache(digest, starts)
     normaliser = Normaliser(
         replacements=language.replacements,
-        vocabulary=_vocabulary(all_patterns) | _vocabulary(language.negation),
+        vocabulary=_vocabulary(all_patterns)
+        | _vocabulary(language.negation)
+        | (parse_rules.words() if parse_rules is not None else set()),
         clause_words=language.clause_words,
         clause_words_before_subject=language.clause_words_before_subject,
         subjects=language.subjects,
     )
     lexicon = Lexicon(
-        version=f"{language.version}+{digest}",
+        version=_version(language.version, digest, parse_rules, model_tag()),
         rules=tuple(compiled),
         index=PrefixIndex(
             Entry(p, rule, starts.get(p)) for rule in compiled for p in rule.patterns
@@ -376,8 +389,17 @@ def compile_lexicon(
             _phrases(language.counterfactual, macros) if language.counterfactual else None
         ),
         reported=_phrases(language.reported, macros),
+        parse=parse_rules,
     )
     return lexicon, []
+
+
+def _version(declared: str, digest: str, parse_rules: ParseRuleSet | None, model: str) -> str:
+    """The rule-set version: declared version, hash of the rule files and, when parse rules
+    are used, the hash of theirs and the language model and spaCy versions they read."""
+    if parse_rules is None:
+        return f"{declared}+{digest}"
+    return f"{declared}+{digest}.{parse_rules.digest}+{model}"
 
 
 def _pattern_problem(text: str) -> tuple[str, str] | None:

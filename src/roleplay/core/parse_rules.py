@@ -1,0 +1,371 @@
+"""Parse rules, as data: token and dependency patterns over the parsed reply.
+
+They live in ``lexicon/parse/`` beside the regular-expression rules: ``classes.yaml`` holds
+the shared word classes (staff, remedy verbs, feelings…), each defined once, and every other
+file holds one move's rules. A rule names its move, and has token patterns (spaCy
+``Matcher``: ``LOWER``, ``NORM``, ``LEMMA``, ``POS``, ``TAG``, ``DEP``, ``OP``, a per-token
+``REGEX``), dependency patterns (spaCy ``DependencyMatcher``) or both, and its own examples
+that must and must not match, proved by ``roleplay validate``.
+
+Two shorthands keep patterns short: ``$name`` stands for a word class (``LEMMA:
+"$remedy_verbs"``, or an item of an ``IN`` list), and ``ACTOR`` for who does what the token
+says (``agent``, ``staff``, ``customer``, ``other``; see :mod:`roleplay.core.parse`). Every
+problem (bad YAML, an unknown class, a pattern spaCy refuses) comes back positioned.
+
+The matchers themselves need the pipeline's vocabulary, so they are built the first time a
+reply is parsed, never when the rules are loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from roleplay.core.files import read_file
+from roleplay.core.lexicon import Examples, RuleId, Scope, _Strict
+from roleplay.core.moves import is_known
+from roleplay.core.parse import ACTOR, REQUIRED_CLASSES, Roles, register_extensions, roles_from
+from roleplay.core.problems import Problem
+from roleplay.core.source import SourceMap, load_yaml, validate_model
+
+if TYPE_CHECKING:
+    from spacy.matcher import DependencyMatcher, Matcher
+    from spacy.vocab import Vocab
+
+PARSE_FOLDER = "parse"
+CLASSES_FILE = "classes.yaml"
+
+TokenSpec = dict[str, Any]
+
+
+class ParseRule(_Strict):
+    """One parse rule: patterns over the parse that, in the agent's sincere voice, credit
+    a move. The fields after ``dependency`` mean what they mean for the regular-expression
+    rules (see :class:`roleplay.core.lexicon.Rule`)."""
+
+    id: RuleId
+    summary: str = Field(min_length=1)
+    move: str | None = None
+    patterns: tuple[tuple[TokenSpec, ...], ...] = ()
+    """Token patterns: each a list of token specifications, matched in a row."""
+    dependency: tuple[tuple[TokenSpec, ...], ...] = ()
+    """Dependency patterns: each a list of nodes; the first node is the anchor whose
+    clause the voice checks read."""
+    anchor: int | None = None
+    """Which token of a token pattern is the head of the match (default: the span's root)."""
+    counts: bool = True
+    negatable: bool = True
+    voice_checks: bool = True
+    sentence: Literal["any", "question", "statement"] = "any"
+    suppresses: tuple[str, ...] = ()
+    suppress_within: Scope = "overlap"
+    unless_followed_by: tuple[str, ...] = ()
+    quote: Literal["match", "clause", "sentence"] = "clause"
+    examples: Examples = Examples()
+
+    @field_validator("move")
+    @classmethod
+    def _known_move(cls, value: str | None) -> str | None:
+        if value is not None and not is_known(value):
+            raise ValueError(f"'{value}' is not a move or flag of moves.md")
+        return value
+
+    @field_validator("suppresses", "unless_followed_by")
+    @classmethod
+    def _known_moves(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [v for v in value if not is_known(v)]
+        if unknown:
+            raise ValueError(f"not moves or flags of moves.md: {', '.join(unknown)}")
+        return value
+
+    @model_validator(mode="after")
+    def _has_patterns(self) -> ParseRule:
+        if not self.patterns and not self.dependency:
+            raise ValueError("a parse rule needs 'patterns', 'dependency' or both")
+        return self
+
+
+class ParseFile(_Strict):
+    """One YAML file of parse rules for one move or flag."""
+
+    move: str
+    description: str = Field(min_length=1)
+    rules: tuple[ParseRule, ...] = Field(min_length=1)
+
+    @field_validator("move")
+    @classmethod
+    def _known_move(cls, value: str) -> str:
+        if not is_known(value):
+            raise ValueError(f"'{value}' is not a move or flag of moves.md")
+        return value
+
+
+class ClassesFile(_Strict):
+    """The shared word classes every parse rule may name as ``$class``."""
+
+    description: str = Field(min_length=1)
+    classes: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledParseRule:
+    """A validated parse rule: its move resolved and its classes expanded."""
+
+    rule: ParseRule
+    move: str
+    patterns: tuple[tuple[TokenSpec, ...], ...]
+    dependency: tuple[tuple[TokenSpec, ...], ...]
+    source: SourceMap
+    index: int
+
+    @property
+    def file(self) -> str:
+        """The file the rule was written in."""
+        return self.source.file
+
+    def position(self, *path: str | int) -> tuple[int, int]:
+        """Return the line and column of a part of this rule (default: its id)."""
+        return self.source.locate(("rules", self.index, *(path or ("id",))))
+
+
+@dataclass(slots=True, eq=False)
+class ParseRuleSet:
+    """Every parse rule, the word classes and, once built, the matchers over them."""
+
+    rules: tuple[CompiledParseRule, ...]
+    classes: dict[str, tuple[str, ...]]
+    roles: Roles
+    digest: str
+    _matchers: tuple[Matcher, DependencyMatcher] | None = field(default=None)
+
+    def words(self) -> set[str]:
+        """Every literal word the rules use: the words misspellings may be corrected to."""
+        out = {w for words in self.classes.values() for w in words if " " not in w}
+        for rule in self.rules:
+            for pattern in (*rule.patterns, *rule.dependency):
+                for spec in pattern:
+                    _collect_words(spec, out)
+        return {w.lower() for w in out if w.isalpha() and len(w) >= 2}
+
+    def matchers(self, vocab: Vocab) -> tuple[Matcher, DependencyMatcher]:
+        """Return the token and dependency matchers, built on first use with ``vocab``."""
+        if self._matchers is None:
+            from spacy.matcher import DependencyMatcher, Matcher
+
+            register_extensions()
+            tokens = Matcher(vocab)
+            deps = DependencyMatcher(vocab)
+            for i, rule in enumerate(self.rules):
+                if rule.patterns:
+                    tokens.add(str(i), [list(p) for p in rule.patterns])
+                if rule.dependency:
+                    deps.add(str(i), [list(p) for p in rule.dependency])
+            self._matchers = (tokens, deps)
+        return self._matchers
+
+
+def _collect_words(spec: Any, out: set[str]) -> None:
+    if isinstance(spec, str):
+        out.update(spec.split())
+    elif isinstance(spec, dict):
+        for key, value in spec.items():
+            if key not in ("REGEX", "POS", "TAG", "DEP", "OP", "RIGHT_ID", "LEFT_ID", "REL_OP"):
+                _collect_words(value, out)
+    elif isinstance(spec, list | tuple):
+        for item in spec:
+            _collect_words(item, out)
+
+
+class _Unknown(Exception):
+    """A ``$class`` that no file defines; carries the path inside the rule to report it at."""
+
+    def __init__(self, name: str, path: tuple[object, ...]) -> None:
+        super().__init__(name)
+        self.name = name
+        self.path = path
+
+
+_WORD_KEYS = frozenset({"LOWER", "LEMMA", "NORM", "TEXT", "ORTH"})
+"""Attributes whose value is a word, never true or false."""
+
+
+class _YesNo(Exception):
+    """A word that YAML read as true or false (on, off, yes, no unquoted)."""
+
+    def __init__(self, path: tuple[object, ...]) -> None:
+        super().__init__("yes/no")
+        self.path = path
+
+
+def _expand(value: Any, classes: dict[str, tuple[str, ...]], path: tuple[object, ...]) -> Any:
+    """Replace ``$class`` by its words and ``ACTOR`` by the token extension it reads."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            here = (*path, key)
+            if key == "ACTOR":
+                ext = out.setdefault("_", {})
+                ext[ACTOR] = _expand(item, classes, here)
+            elif key in ("IN", "NOT_IN") and isinstance(item, list | tuple):
+                words: list[str] = []
+                for j, word in enumerate(item):
+                    if isinstance(word, bool):
+                        raise _YesNo((*here, j))
+                    if isinstance(word, str) and word.startswith("$"):
+                        words.extend(_class(word, classes, (*here, j)))
+                    else:
+                        words.append(word)
+                out[key] = words
+            elif isinstance(item, bool) and key in _WORD_KEYS:
+                raise _YesNo(here)
+            elif isinstance(item, str) and item.startswith("$") and key not in ("REGEX",):
+                out[key] = {"IN": list(_class(item, classes, here))}
+            else:
+                out[key] = _expand(item, classes, here)
+        return out
+    if isinstance(value, list | tuple):
+        return [_expand(v, classes, (*path, j)) for j, v in enumerate(value)]
+    return value
+
+
+def _class(word: str, classes: dict[str, tuple[str, ...]], path: tuple[object, ...]) -> list[str]:
+    name = word[1:]
+    if name not in classes:
+        raise _Unknown(name, path)
+    words = list(classes[name])
+    # LEMMA and LOWER compare exact strings: give both cases of "I" and capitalised starts.
+    return words + [w.capitalize() for w in words if w.capitalize() != w]
+
+
+def _pattern_error(kind: str, pattern: list[TokenSpec]) -> str | None:
+    """Return why spaCy refuses a pattern, or None; checked on a blank vocabulary."""
+    from spacy.errors import MatchPatternError
+    from spacy.matcher import DependencyMatcher, Matcher
+    from spacy.vocab import Vocab
+
+    register_extensions()
+    try:
+        if kind == "patterns":
+            Matcher(Vocab(), validate=True).add("x", [pattern])
+        else:
+            DependencyMatcher(Vocab(), validate=True).add("x", [pattern])
+    except (MatchPatternError, ValueError, KeyError, TypeError) as exc:
+        return " ".join(str(exc).split())
+    return None
+
+
+def parse_folder(lexicon_folder: Path) -> Path:
+    """Return where the parse rules of a rule folder live."""
+    return lexicon_folder / PARSE_FOLDER
+
+
+def digest_parse_files(folder: Path) -> str:
+    """Hash the parse rule files' bytes, so an edit changes the rule-set version."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.yaml")):
+        digest.update(path.name.encode())
+        raw = read_file(path)
+        digest.update(raw if isinstance(raw, bytes) else b"")
+    return digest.hexdigest()[:10]
+
+
+def compile_parse_rules(
+    lexicon_folder: Path, taken: dict[str, str]
+) -> tuple[ParseRuleSet | None, list[Problem]]:
+    """Load, validate and expand the parse rules of a rule folder.
+
+    ``taken`` maps the rule ids already used (by the regular-expression rules) to where;
+    a parse rule may not reuse one. Returns None and no problems when the folder has no
+    parse rules, and None with every problem when any file fails.
+    """
+    folder = parse_folder(lexicon_folder)
+    if not folder.is_dir():
+        return None, []
+    problems: list[Problem] = []
+    classes_path = folder / CLASSES_FILE
+    data, smap, found = load_yaml(classes_path)
+    problems.extend(found)
+    classes: dict[str, tuple[str, ...]] = {}
+    if not found:
+        model, found = validate_model(ClassesFile, data, smap)
+        problems.extend(found)
+        if isinstance(model, ClassesFile):
+            classes = {k: tuple(str(w).lower() for w in v) for k, v in model.classes.items()}
+            for name in REQUIRED_CLASSES:
+                if name not in classes:
+                    line, col = smap.locate(("classes",))
+                    message = f"the class '{name}' is missing: the engine reads it"
+                    problems.append(Problem(smap.file, line, col, "missing-class", message))
+    compiled: list[CompiledParseRule] = []
+    seen = dict(taken)
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == CLASSES_FILE:
+            continue
+        data, fsmap, found = load_yaml(path)
+        problems.extend(found)
+        if found:
+            continue
+        model, found = validate_model(ParseFile, data, fsmap)
+        problems.extend(found)
+        if not isinstance(model, ParseFile):
+            continue
+        for index, rule in enumerate(model.rules):
+            line, col = fsmap.locate(("rules", index, "id"))
+            if rule.id in seen:
+                message = f"rule id '{rule.id}' is already used in {seen[rule.id]}"
+                problems.append(Problem(fsmap.file, line, col, "duplicate-rule", message))
+                continue
+            seen[rule.id] = f"{fsmap.file}:{line}"
+            expanded: dict[str, list[list[TokenSpec]]] = {"patterns": [], "dependency": []}
+            ok = True
+            for kind in ("patterns", "dependency"):
+                for p_index, pattern in enumerate(getattr(rule, kind)):
+                    where = ("rules", index, kind, p_index)
+                    try:
+                        spec = _expand(list(pattern), classes, where)
+                    except _YesNo as exc:
+                        p_line, p_col = fsmap.locate(exc.path)
+                        message = (
+                            f"rule '{rule.id}': YAML reads an unquoted on, off, yes or no as "
+                            "true or false; put the word in quotes"
+                        )
+                        problems.append(Problem(fsmap.file, p_line, p_col, "yes-no-word", message))
+                        ok = False
+                        continue
+                    except _Unknown as exc:
+                        p_line, p_col = fsmap.locate(exc.path)
+                        message = f"rule '{rule.id}': unknown word class '${exc.name}'"
+                        problems.append(
+                            Problem(fsmap.file, p_line, p_col, "unknown-class", message)
+                        )
+                        ok = False
+                        continue
+                    error = _pattern_error(kind, spec)
+                    if error is not None:
+                        p_line, p_col = fsmap.locate(where)
+                        message = f"rule '{rule.id}': pattern cannot be used: {error}"
+                        problems.append(Problem(fsmap.file, p_line, p_col, "bad-pattern", message))
+                        ok = False
+                        continue
+                    expanded[kind].append(spec)
+            if ok:
+                compiled.append(
+                    CompiledParseRule(
+                        rule,
+                        rule.move or model.move,
+                        tuple(tuple(p) for p in expanded["patterns"]),
+                        tuple(tuple(p) for p in expanded["dependency"]),
+                        fsmap,
+                        index,
+                    )
+                )
+    if problems:
+        return None, problems
+    return (
+        ParseRuleSet(tuple(compiled), classes, roles_from(classes), digest_parse_files(folder)),
+        [],
+    )

@@ -1,0 +1,299 @@
+"""The parse layer: spaCy over the normaliser's words, actors, scope, and the parse rules.
+
+The pipeline is loaded once per test session (``parse.pipeline`` is cached per process).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from roleplay.core.analyse import analyse, fired_rules
+from roleplay.core.lexicon import bundled_lexicon_dir, compile_lexicon, load_lexicon
+from roleplay.core.normalise import normalise
+from roleplay.core.parse import (
+    MAX_CHUNK_WORDS,
+    MODEL_NAME,
+    Parsed,
+    parse,
+    voice_problem,
+    words_of,
+)
+from roleplay.core.validate import validate_paths
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROLEPLAY_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def _parsed(reply: str) -> Parsed:
+    lex = load_lexicon()
+    assert lex.parse is not None
+    return parse(reply, normalise(lex.normaliser, reply), lex.parse.roles)
+
+
+def _token(parsed: Parsed, text: str):  # type: ignore[no-untyped-def]
+    return next(t for doc in parsed.docs for t in doc if t.text.lower() == text)
+
+
+# --- the analysis under the rules -------------------------------------------------------
+
+
+def test_text_speak_is_normalised_before_parsing_and_quotes_the_learners_characters() -> None:
+    reply = "im realy sory, ill rebook u for thursday"
+    parsed = _parsed(reply)
+    words = [t.text for t in parsed.docs[0]]
+    assert words[:4] == ["I", "am", "really", "sorry"]
+    will = _token(parsed, "will")
+    assert will.pos_ == "AUX"  # raw "ill" would be an adjective
+    assert _token(parsed, "rebook")._.rp_actor == "agent"
+    analysis = analyse(reply, engine="parse")
+    assert analysis.has("resolve")
+    for e in analysis.evidence:
+        assert e.quote == reply[e.start : e.end]
+    assert "ill rebook u" in analysis.first_evidence("resolve").quote  # type: ignore[union-attr]
+
+
+def test_an_expanded_word_maps_every_part_to_its_span() -> None:
+    reply = "Im sorry"
+    lex = load_lexicon()
+    norm = normalise(lex.normaliser, reply)
+    words = words_of(reply, norm)
+    assert [(w, k) for w, _space, k in words] == [("I", 0), ("am", 0), ("sorry", 1)]
+    assert reply[norm.tokens[0].start : norm.tokens[0].end] == "Im"
+
+
+@pytest.mark.parametrize(
+    ("reply", "verb"),
+    [("Will look into it.", "look"), ("Looking into this now.", "looking")],
+)
+def test_a_fragment_with_no_subject_is_the_speakers(reply: str, verb: str) -> None:
+    assert _token(_parsed(reply), verb)._.rp_actor == "agent"
+    assert analyse(reply, engine="parse").has("investigate")
+
+
+def test_an_imperative_is_the_customers() -> None:
+    assert _token(_parsed("Check your spam folder."), "check")._.rp_actor == "customer"
+    assert not analyse("Check your spam folder.", engine="parse").has("investigate")
+
+
+def test_coordinated_verbs_share_their_subject() -> None:
+    reply = "I'll check the tracking and ring you back"
+    assert _token(_parsed(reply), "ring")._.rp_actor == "agent"
+    analysis = analyse(reply, engine="parse")
+    assert analysis.has("follow_up")
+    assert analysis.has("investigate")
+
+
+def test_get_someone_to_act_makes_them_the_actor() -> None:
+    reply = "I'll get the engineer to call you"
+    assert _token(_parsed(reply), "call")._.rp_actor == "staff"
+    assert analyse(reply, engine="parse").has("follow_up")
+
+
+def test_a_relative_clause_acts_for_the_noun_it_describes() -> None:
+    reply = "my supervisor, who'll be in touch today, has your notes"
+    assert "follow_up.agent-in-touch" in fired_rules(reply, engine="parse")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["A replacement has been ordered.", "We've frozen the charge.", "I can get that moved"],
+)
+def test_a_remedy_in_any_tense_voice_or_aspect_is_resolve(reply: str) -> None:
+    assert analyse(reply, engine="parse").has("resolve")
+
+
+def test_a_text_longer_than_one_chunk_is_parsed_in_pieces_with_true_offsets() -> None:
+    sentence = "I will rebook the engineer for you today. "
+    reply = sentence * (MAX_CHUNK_WORDS // 8 + 10)
+    parsed = _parsed(reply)
+    assert len(parsed.docs) >= 2
+    assert all(len(doc) <= MAX_CHUNK_WORDS for doc in parsed.docs)
+    last_doc, owners = parsed.docs[-1], parsed.owners[-1]
+    tok = parsed.norm.tokens[owners[-2]]
+    assert reply[tok.start : tok.end] == "today" == last_doc[-2].text
+
+
+# --- scope ------------------------------------------------------------------------------
+
+
+def _voice(reply: str, word: str) -> str:
+    lex = load_lexicon()
+    assert lex.parse is not None
+    return voice_problem(_token(_parsed(reply), word), lex.parse.roles)
+
+
+def test_a_negation_cancels_only_its_own_clause() -> None:
+    assert _voice("I won't apologise for our policy.", "apologise") == "negated"
+    reply = "I won't apologise for our policy, but I'm sorry it went wrong."
+    assert _voice(reply, "sorry") == ""
+    assert _voice("Oh no, sorry about that!", "sorry") == ""
+
+
+def test_a_condition_makes_only_its_own_clause_hypothetical() -> None:
+    offer = "if you send the photo I'll raise the claim today"
+    assert _voice(offer, "raise") == ""
+    assert analyse(offer, engine="parse").has("resolve")
+    assert _voice("If I were to refund you, it would set a precedent.", "refund") == (
+        "hypothetical"
+    )
+
+
+def test_reported_words_are_not_the_agents() -> None:
+    assert _voice("You said sorry last time.", "sorry") == "reported"
+    assert _voice("I said I would call you back.", "call") == ""
+
+
+def test_set_aside_parse_matches_say_why() -> None:
+    analysis = analyse("I won't refund that.", engine="parse")
+    assert not analysis.has("resolve")
+    assert [(e.rule, e.note) for e in analysis.suppressed] == [
+        ("resolve.agent-remedy-verb", "negated")
+    ]
+    quoted = analyse('The note says "we will refund you" but that is all.', engine="parse")
+    assert [e.note for e in quoted.suppressed if e.move == "resolve"] == ["quoted"]
+
+
+# --- engines and versions ---------------------------------------------------------------
+
+
+def test_the_union_keeps_both_engines_evidence() -> None:
+    reply = "Sorry about that. Im rebooking u onto thursday."
+    regex, parsed, union = (analyse(reply, engine=e) for e in ("regex", "parse", "union"))
+    assert regex.has("apologise") and not parsed.has("apologise")
+    assert parsed.has("resolve")
+    assert set(union.ids) >= set(regex.ids) | set(parsed.ids)
+    assert any(e.detail for e in union.evidence if e.rule.startswith("resolve.agent-remedy"))
+
+
+def test_an_unknown_engine_is_refused() -> None:
+    with pytest.raises(ValueError, match="engine must be one of"):
+        analyse("Thanks", engine="spacy")  # type: ignore[arg-type]
+
+
+def test_the_rule_set_version_names_the_model() -> None:
+    assert f"+{MODEL_NAME}-3.8.0+spacy-3.8." in load_lexicon().version
+
+
+def test_importing_the_scorer_does_not_load_spacy() -> None:
+    code = (
+        "import sys, roleplay.core.analyse, roleplay.core.lexicon, roleplay.core.parse;"
+        "print('spacy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+# --- the rule files ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> Path:
+    """A copy of the bundled rule files that a test may edit."""
+    folder = tmp_path / "lexicon"
+    shutil.copytree(bundled_lexicon_dir(), folder)
+    return folder
+
+
+def _write_rule(rules: Path, body: str) -> Path:
+    path = rules / "parse" / "extra.yaml"
+    path.write_text("move: resolve\ndescription: test rules\nrules:\n" + body, encoding="utf-8")
+    return path
+
+
+def test_bad_yaml_in_a_parse_file_is_a_positioned_problem(rules: Path) -> None:
+    path = rules / "parse" / "extra.yaml"
+    path.write_text("move: resolve\nrules: [\n", encoding="utf-8")
+    lexicon, problems = compile_lexicon(rules, use_cache=False)
+    assert lexicon is None
+    assert problems and problems[0].file == str(path) and problems[0].line >= 2
+
+
+def test_an_unknown_word_class_is_reported_where_it_is_named(rules: Path) -> None:
+    path = _write_rule(
+        rules,
+        "  - id: resolve.extra\n"
+        "    summary: a test\n"
+        "    patterns:\n"
+        '      - [{LEMMA: "$remedy_verbz"}]\n'
+        "    examples: {match: [x]}\n",
+    )
+    lexicon, problems = compile_lexicon(rules, use_cache=False)
+    assert lexicon is None
+    [problem] = problems
+    assert (problem.file, problem.line, problem.code) == (str(path), 7, "unknown-class")
+    assert "remedy_verbz" in problem.message
+
+
+def test_a_pattern_spacy_refuses_is_reported_at_the_pattern(rules: Path) -> None:
+    _write_rule(
+        rules,
+        "  - id: resolve.extra\n"
+        "    summary: a test\n"
+        "    patterns:\n"
+        "      - [{LEMMA: {BOGUS: 1}}]\n"
+        "    examples: {match: [x]}\n",
+    )
+    lexicon, problems = compile_lexicon(rules, use_cache=False)
+    assert lexicon is None
+    [problem] = problems
+    assert (problem.line, problem.code) == (7, "bad-pattern")
+
+
+def test_validate_reports_a_parse_rules_failing_example_at_its_line(rules: Path) -> None:
+    path = _write_rule(
+        rules,
+        "  - id: resolve.extra\n"
+        "    summary: a test\n"
+        "    patterns:\n"
+        '      - [{LEMMA: "$remedy_verbs", ACTOR: agent}]\n'
+        "    examples:\n"
+        "      match:\n"
+        "        - I will refund you today.\n"
+        "        - The weather is lovely.\n",
+    )
+    problems, _checked = validate_paths([path])
+    found = [(p.file, p.line, p.code) for p in problems]
+    assert found == [(str(path), 11, "example-missed")]
+
+
+def test_the_object_of_a_joined_causative_acts_not_its_subject() -> None:
+    reply = "I won't refund it but ill get the engineer to ring u back tmrw"
+    assert _token(_parsed(reply), "ring")._.rp_actor == "staff"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["sorry \ud800 I will refund you", "\udcff", "I will refund\x00 you", "   ", "", "\u200b"],
+)
+def test_bad_input_never_breaks_the_parse_engine(reply: str) -> None:
+    analysis = analyse(reply, engine="parse")
+    assert all(e.quote == reply[e.start : e.end] for e in analysis.evidence)
+    assert analysis.has("resolve") == ("refund" in reply)
+
+
+def test_an_unquoted_yes_no_word_is_reported_at_the_word(rules: Path) -> None:
+    path = _write_rule(
+        rules,
+        "  - id: resolve.extra\n"
+        "    summary: a test\n"
+        "    patterns:\n"
+        "      - [{LEMMA: knock}, {LOWER: {IN: [back, off]}}]\n"
+        "    examples: {match: [x]}\n",
+    )
+    lexicon, problems = compile_lexicon(rules, use_cache=False)
+    assert lexicon is None
+    [problem] = problems
+    assert (problem.file, problem.line, problem.col) == (str(path), 7, 46)  # at "off"
+    assert problem.code == "yes-no-word" and "quotes" in problem.message
+
+
+def test_generic_willingness_is_not_a_remedy() -> None:
+    assert not analyse("We may be able to help resolve your issue.", engine="parse").has("resolve")
+    assert analyse("I'll reimburse the taxi fare today.", engine="parse").has("resolve")

@@ -10,7 +10,6 @@ that uses the key asks :func:`key_file_warning` whether the file named by
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import shlex
@@ -58,8 +57,7 @@ def create_key_file(path: Path, key: str, *, force: bool = False) -> None:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-        with contextlib.suppress(NotImplementedError):
-            os.chmod(path, 0o600)
+        os.chmod(path, 0o600)
     except FileExistsError:
         raise InputError(
             f"{path} already exists; a new key would leave every transcript signed with the "

@@ -21,10 +21,10 @@ web page can drive the app.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import errno
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Mapping
@@ -217,8 +217,8 @@ class RoleplayServer(Server):
     async def _serve(self) -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
+        if os.name == "posix":  # Windows' event loops take no signal handlers
+            for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(signum, stop.set)
         runner = web.AppRunner(
             await self._make_app(), handle_signals=False, access_log=None, shutdown_timeout=5

@@ -11,7 +11,7 @@ import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 CASE = "{case}"
 """Stands for the case's folder in arguments, expectations and symlink targets."""
@@ -91,6 +91,10 @@ class Case:
     def __repr__(self) -> str:
         calls = "; ".join(c.describe() for c in self.calls)
         return f"Case({self.surface}: {self.label} | {calls})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Show the short form in hypothesis's reports, not every byte of every file."""
+        printer.text(repr(self))
 
     def entry(self, path: str) -> Entry | None:
         """The entry at ``path`` (relative to the case folder), if the case has one."""

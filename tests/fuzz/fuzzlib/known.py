@@ -93,6 +93,11 @@ FOUND_BY_FUZZING: tuple[Known, ...] = (
         lambda f, c: c.surface == "rules" and f.kind == "hang",
     ),
     Known(
+        "run of a scenario whose goto names an undefined node crashes mid-conversation",
+        "fuzz-findings.md: run does not lint",
+        _trace(r"^KeyError at roleplay/core/scenario\.py:node"),
+    ),
+    Known(
         "run of an empty scenario file fails without saying why or where",
         "fuzz-findings.md: empty scenario file",
         lambda f, _c: f.kind == "unpositioned" and "cannot load scenario" in f.signature,

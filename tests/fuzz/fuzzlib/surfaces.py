@@ -38,6 +38,7 @@ from fuzzlib.case import CASE, Call, Case, Entry
 from fuzzlib.harness import invoke, remove
 from fuzzlib.mutate import (
     ODD_STRINGS,
+    TREE_OPS,
     Limits,
     Raw,
     dump_yaml,
@@ -168,6 +169,7 @@ def scenario_case(rng: random.Random, limits: Limits) -> Case:
     calls = (
         Call(("validate", file), about=file),
         Call(("run", file, "--replies", replies, "--format", "json"), about=file),
+        Call(("score", "--scenario", file, "--", reply_text(rng, limits)), about=file),
         Call(("list", *scenarios), codes=frozenset({0, 1}), about=folder, expect_out=CONTROL_ID),
         Call(("run", CONTROL_ID, *scenarios, "--replies", replies), codes=frozenset({0})),
         Call(("graph", CONTROL_ID, *scenarios), codes=frozenset({0})),
@@ -181,9 +183,16 @@ def scenario_case(rng: random.Random, limits: Limits) -> Case:
 
 
 def rubric_case(rng: random.Random, limits: Limits) -> Case:
-    """A mutated model, legislation, reactions or marking-points file."""
+    """A mutated model, legislation, reactions or marking-points file.
+
+    The legislation catalogue's misstatements are regular expressions, so they get the
+    cue rules' pattern mutations too.
+    """
     name, text = rng.choice(sorted(bundled()["rubrics"].items()))
-    content, label = mutate_yaml(text, rng, limits)
+    if name == "legislation.yaml" and rng.random() < 0.5:
+        content, label = _mutate_patterns(text, rng, limits)
+    else:
+        content, label = mutate_yaml(text, rng, limits)
     entry = _yaml_entry(name, content, rng, limits)
     file = f"{CASE}/{entry.path}"
     return Case("rubrics", f"{name}: {label}", (entry,), (Call(("validate", file), about=file),))
@@ -291,6 +300,14 @@ def _rule_pattern_op(holder: list[Any], rng: random.Random, limits: Limits, pool
         else:
             patterns.append(pattern)
         return f"pattern {pattern[:40]!r}"
+    laws = tree.get("laws")
+    if isinstance(laws, list) and laws and isinstance(law := rng.choice(laws), dict):
+        wrongs = law.setdefault("misstatements", [])
+        if not isinstance(wrongs, list):
+            return "misstatements not a list"
+        pattern = rng.choice((*BAD_PATTERNS, *(p for p, _ in BACKTRACKING)))
+        wrongs.append({"says": pattern, "correction": "The law says otherwise."})
+        return f"misstatement {pattern[:40]!r}"
     macros = tree.get("macros")
     if isinstance(macros, dict) and macros:
         name = rng.choice(sorted(macros, key=str))
@@ -299,21 +316,23 @@ def _rule_pattern_op(holder: list[Any], rng: random.Random, limits: Limits, pool
     return "no rules"
 
 
+def _mutate_patterns(text: str, rng: random.Random, limits: Limits) -> tuple[bytes, str]:
+    """A YAML file of regular expressions, mutated with its patterns above all."""
+    ops = (*TREE_OPS, *[_rule_pattern_op] * 8)
+    tree, done = mutate_tree(yaml.safe_load(text), rng, limits, ops)
+    content = dump_yaml(tree, rng).encode("utf-8", "surrogatepass")
+    if rng.random() < 0.1:
+        content, how = mutate_bytes(content, rng, limits)
+        done.append(f"bytes: {how}")
+    return content, "; ".join(done)
+
+
 def rule_case(rng: random.Random, limits: Limits) -> Case:
     """A mutated cue-rule (or language) file, alone or inside a copy of the rule folder."""
     files = bundled()["rules"]
     name, text = rng.choice(sorted(files.items()))
     if rng.random() < 0.6:
-        from fuzzlib.mutate import TREE_OPS
-
-        tree, done = mutate_tree(
-            yaml.safe_load(text), rng, limits, (*TREE_OPS, *[_rule_pattern_op] * 8)
-        )
-        content = dump_yaml(tree, rng).encode("utf-8", "surrogatepass")
-        if rng.random() < 0.1:
-            content, how = mutate_bytes(content, rng, limits)
-            done.append(f"bytes: {how}")
-        label = "; ".join(done)
+        content, label = _mutate_patterns(text, rng, limits)
     else:
         content, label = mutate_yaml(text, rng, limits)
     alone = name != "language.yaml" and rng.random() < 0.5

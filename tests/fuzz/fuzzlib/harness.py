@@ -384,7 +384,8 @@ def run_processes(case: Case, command: list[str] | None = None) -> Run:
     """Run the case's command-line calls as real ``roleplay`` processes, with the same limits.
 
     ``analyse`` and self-test calls have no command of their own, ``serve`` would listen
-    on a real port, and no system passes an argument over 128 KiB: those are skipped.
+    on a real port, and no system passes an argument over 128 KiB or one holding NUL: those
+    are skipped.
     """
     command = command or roleplay_command()
     outcomes: list[Outcome] = []
@@ -394,7 +395,7 @@ def run_processes(case: Case, command: list[str] | None = None) -> Run:
         env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
         env.update(private_environment(home))
         for call in case.calls:
-            too_long = any(len(_arg_bytes(a)) >= MAX_ARGUMENT for a in call.argv)
+            too_long = any(len(_arg_bytes(a)) >= MAX_ARGUMENT or "\0" in a for a in call.argv)
             if call.kind != "cli" or "serve" in call.argv or too_long:
                 outcomes.append(Outcome(None, fate="skipped"))
                 continue

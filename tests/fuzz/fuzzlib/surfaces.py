@@ -169,7 +169,7 @@ def scenario_case(rng: random.Random, limits: Limits) -> Case:
     calls = (
         Call(("validate", file), about=file),
         Call(("run", file, "--replies", replies, "--format", "json"), about=file),
-        Call(("score", "--scenario", file, "--", reply_text(rng, limits)), about=file),
+        Call(("score", "--scenario", file, "--", _argv_text(reply_text(rng, limits))), about=file),
         Call(("list", *scenarios), codes=frozenset({0, 1}), about=folder, expect_out=CONTROL_ID),
         Call(("run", CONTROL_ID, *scenarios, "--replies", replies), codes=frozenset({0})),
         Call(("graph", CONTROL_ID, *scenarios), codes=frozenset({0})),

@@ -251,6 +251,10 @@ class Worker:
     or call :meth:`close` when done.
     """
 
+    RECYCLE_AFTER = 500
+    """Cases one worker runs before a fresh one takes over, so that what one input left in
+    memory (caches grow with every distinct reply) never counts against a later one."""
+
     def __init__(self, memory: int = MEMORY_LIMIT) -> None:
         self.memory = memory
         self.home = Path(tempfile.mkdtemp(prefix="roleplay-fuzz-"))
@@ -267,7 +271,8 @@ class Worker:
         self.close()
 
     def _start(self) -> tuple[Connection, Connection]:
-        if self._to is not None and self._from is not None and self._alive():
+        fresh = self._cases_started < self.RECYCLE_AFTER
+        if self._to is not None and self._from is not None and self._alive() and fresh:
             return self._to, self._from
         self._stop()
         down_read, down_write = os.pipe()

@@ -601,7 +601,12 @@ def _note_truncated(turns: Sequence[Any]) -> None:
 
 
 def _write(text: str, out: Path | None) -> None:
-    """Print, or write ``text`` to ``out`` atomically and say where it went."""
+    """Print, or write ``text`` to ``out`` atomically and say where it went.
+
+    A lone surrogate (which only an edited file can carry) is written as U+FFFD, since no
+    UTF-8 output can hold it.
+    """
+    text = _SURROGATE.sub("\ufffd", text)
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
@@ -862,9 +867,12 @@ def serve(
         _fail(str(exc))
 
 
-@cli.group()
-def roster() -> None:
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def roster(ctx: click.Context) -> None:
     """The learners who may sign in to 'roleplay serve', each with their own code."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
 def _roster_path(given: Path | None) -> Path:

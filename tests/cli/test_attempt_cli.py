@@ -216,3 +216,35 @@ def test_a_4_mb_reply_is_played_and_debriefed_on_its_first_part(run: Run, tmp_pa
     assert data["turns"][0]["scored_chars"] <= 10_000
     assert debriefed.returncode == 0, debriefed.stderr
     assert "note: turn 1: the reply is 4,194,302 characters long" in debriefed.stderr
+
+
+def test_a_transcript_naming_an_unknown_model_is_reported_at_its_line(
+    run: Run, tmp_path: Path
+) -> None:
+    saved = _run_json(run, tmp_path, GOOD, "Asha Patel")
+    text = saved.read_text(encoding="utf-8")
+    saved.write_text(text.replace('"framework": "LATER"', '"framework": "LATTER"', 1), "utf-8")
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if '"framework": "LATER"' in s)
+
+    done = run("debrief", str(saved))
+
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    first = done.stderr.splitlines()[0]
+    assert first.startswith(f"{saved}:{line}:")
+    assert "'LATTER' is not a known framework; did you mean 'LATER'?" in first
+
+
+def test_a_lone_surrogate_edited_into_a_transcript_is_shown_not_a_crash(
+    run: Run, tmp_path: Path
+) -> None:
+    saved = _run_json(run, tmp_path, GOOD, "Asha Patel")
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    data["turns"][0]["reply"] += "\udfa5"
+    saved.write_text(json.dumps(data), encoding="utf-8")  # ASCII JSON: the escape survives
+
+    done = run("debrief", str(saved), "--format", "json")
+
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "EDITED" in done.stderr
+    assert "\ufffd" in json.loads(done.stdout)["turns"][0]["reply"]

@@ -264,8 +264,9 @@ def test_a_folder_named_like_a_rule_file_in_a_rule_folder_is_reported(
     [
         ("thank{4294967295}", "a repetition count is too large"),
         ("(" * 500 + "thank you" + ")" * 500, "groups are nested 500 deep"),
+        ("[[:alpha:]] you", "ambiguous regular expression: Possible nested set"),
     ],
-    ids=["huge-repetition", "500-nested-groups"],
+    ids=["huge-repetition", "500-nested-groups", "python-warns-of-the-meaning"],
 )
 def test_a_cue_pattern_the_engine_would_choke_on_is_a_positioned_problem(
     run: Run, tmp_path: Path, pattern: str, words: str

@@ -144,3 +144,10 @@ def test_roster_commands_run_at_the_same_moment_all_take_effect(run: Run, tmp_pa
     assert [d.returncode for d in done] == [0] * len(commands), [d.stderr for d in done]
     names = {learner.name for learner in load_roster(roster).learners}
     assert names == {"Ben Okafor", "Cara Lewis", "Dev Shah"}
+
+
+def test_roster_alone_lists_its_commands(run: Run) -> None:
+    done = run("roster")
+
+    assert done.returncode == 0 and done.stderr == ""
+    assert all(f"  {name} " in done.stdout for name in ("add", "list", "remove", "reset-code"))

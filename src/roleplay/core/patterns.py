@@ -10,6 +10,7 @@ recursion of its parser (and of the prefix index, which reads the same parse tre
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Final
 
 MAX_GROUP_DEPTH: Final = 30
@@ -54,7 +55,13 @@ def pattern_problem(pattern: str) -> str | None:
     if depth > MAX_GROUP_DEPTH:
         return f"groups are nested {depth} deep; the most is {MAX_GROUP_DEPTH}"
     try:
-        re.compile(pattern)
+        with warnings.catch_warnings():
+            # Python warns of a pattern whose meaning a later version will change (a "["
+            # inside a set, say); a rule must mean one thing, so the warning is a problem.
+            warnings.simplefilter("error", FutureWarning)
+            re.compile(pattern)
+    except FutureWarning as warning:
+        return f"ambiguous regular expression: {warning}; escape the character with a backslash"
     except re.error as exc:
         return f"not a valid regular expression: {exc}"
     except OverflowError:

@@ -69,7 +69,7 @@ from roleplay.core.jsontext import read_json
 from roleplay.core.lexicon import load_lexicon
 from roleplay.core.problems import Problem
 from roleplay.core.scenario import LoadedScenario, find_scenario
-from roleplay.core.source import SourceMap, load_yaml, validate_model
+from roleplay.core.source import SourceMap, load_yaml, unknown_id_error, validate_model
 from roleplay.core.storage import LockedError, PathLock, clean_stale_temporaries, write_atomic
 
 FORMAT: Final = "roleplay-transcript/1"
@@ -434,6 +434,16 @@ class SavedIntegrity(_Saved):
     seal: str
 
 
+def _known_framework(value: str) -> str:
+    """A transcript must name a model roleplay has, or it cannot be re-scored."""
+    from roleplay.core.frameworks import bundled_frameworks
+
+    known = sorted(bundled_frameworks())
+    if value.strip().upper() not in known:
+        raise unknown_id_error("framework", value, known)
+    return value
+
+
 class Transcript(_Saved):
     """A saved attempt, as :func:`load_transcript` reads it: typed, immutable, checkable.
 
@@ -444,7 +454,7 @@ class Transcript(_Saved):
     format: Literal["roleplay-transcript/1"]
     id: str
     scenario: ScenarioRef
-    framework: str
+    framework: Annotated[str, AfterValidator(_known_framework)]
     learner: str
     mode: Mode
     started: IsoTime

@@ -11,8 +11,8 @@ the worker dying, counts as a failure too, and a fresh worker takes over.
 limits, for a sample of the inputs: it catches what only a real process shows (output
 encoding, exit codes set by the interpreter, interrupted pipes).
 
-No command may listen on a real port: in the worker, the web server ``serve`` would start
-is replaced by one that resolves and binds the address to a throwaway port, then returns.
+No command serves for long: in the worker, ``serve`` binds its address on a throwaway port
+and returns as soon as it listens.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import os
 import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
 from fuzzlib.case import CASE, Call, Case, Entry, Outcome, Run
 
@@ -183,21 +181,30 @@ def _limit_memory(limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _bind_only(app: Any, *, host: str | None = None, port: int | None = None, **_kw: Any) -> None:
-    """Stand-in for aiohttp's ``run_app``: resolve and bind the address, never listen on it."""
-    if hasattr(app, "close"):
-        app.close()  # the coroutine that would have built the web application
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    for family, kind, proto, _name, address in infos:
-        with socket.socket(family, kind, proto) as sock:
-            sock.bind((address[0], 0, *address[2:]))
+class _Listening(Exception):
+    """Raised in place of serving once the server has bound its address."""
 
 
 def _quiet_server() -> None:
-    with contextlib.suppress(ImportError):
-        import aiohttp.web
+    """Make ``serve`` stop as soon as it listens: every check up to binding runs for real.
 
-        aiohttp.web.run_app = _bind_only  # type: ignore[assignment]
+    The address is bound on a throwaway port (0), so parallel workers never collide and
+    nothing stays listening; a host that cannot be bound still fails as it would for a user.
+    """
+    from roleplay.serve.server import RoleplayServer
+
+    serve = RoleplayServer.serve
+
+    def listening() -> None:
+        raise _Listening
+
+    def serve_once(self: RoleplayServer, debug: bool = False) -> None:
+        self.port = 0
+        self.on_listening = listening
+        with contextlib.suppress(_Listening):
+            serve(self, debug)
+
+    RoleplayServer.serve = serve_once  # type: ignore[method-assign]
 
 
 def _worker_main(conn_in: Connection, conn_out: Connection, home: Path) -> None:

@@ -93,6 +93,11 @@ FOUND_BY_FUZZING: tuple[Known, ...] = (
         lambda f, c: c.surface == "rules" and f.kind == "hang",
     ),
     Known(
+        "a misstatement pattern in the legislation catalogue that is too big or deep crashes",
+        "fuzz-findings.md: legislation patterns (the cue-pattern bomb, in core/legislation.py)",
+        _trace(r"^(OverflowError|RecursionError) at roleplay/core/legislation\.py"),
+    ),
+    Known(
         "run of a scenario whose goto names an undefined node crashes mid-conversation",
         "fuzz-findings.md: run does not lint",
         _trace(r"^KeyError at roleplay/core/scenario\.py:node"),

@@ -148,6 +148,17 @@ def _yaml_entry(path: str, content: bytes, rng: random.Random, limits: Limits) -
     return Entry(path, content=content)
 
 
+def _special(entry: Entry) -> str:
+    """What a special entry stands in for the mutated file, for the case's label."""
+    if entry.kind == "dir":
+        return " (as a folder)"
+    if entry.kind == "fifo":
+        return " (as a FIFO with no writer)"
+    if entry.kind == "symlink":
+        return f" (as a link to {entry.target})"
+    return ""
+
+
 def scenario_case(rng: random.Random, limits: Limits) -> Case:
     """A mutated scenario, alone and in a folder beside a good one."""
     name, text = rng.choice(sorted(bundled()["scenarios"].items()))
@@ -176,7 +187,7 @@ def scenario_case(rng: random.Random, limits: Limits) -> Case:
         Call(("debrief", f"{CASE}/control.json", *scenarios), codes=frozenset({0})),
         Call(("report", f"{CASE}/control.json", *scenarios), codes=frozenset({0})),
     )
-    return Case("scenarios", f"{name}: {label}", entries, calls)
+    return Case("scenarios", f"{name}{_special(mutated)}: {label}", entries, calls)
 
 
 # --------------------------------------------------------------------------- rubrics
@@ -195,7 +206,8 @@ def rubric_case(rng: random.Random, limits: Limits) -> Case:
         content, label = mutate_yaml(text, rng, limits)
     entry = _yaml_entry(name, content, rng, limits)
     file = f"{CASE}/{entry.path}"
-    return Case("rubrics", f"{name}: {label}", (entry,), (Call(("validate", file), about=file),))
+    calls = (Call(("validate", file), about=file),)
+    return Case("rubrics", f"{name}{_special(entry)}: {label}", (entry,), calls)
 
 
 # --------------------------------------------------------------------------- cue rules
@@ -337,20 +349,21 @@ def rule_case(rng: random.Random, limits: Limits) -> Case:
         content, label = mutate_yaml(text, rng, limits)
     alone = name != "language.yaml" and rng.random() < 0.5
     if alone:
-        entries: tuple[Entry, ...] = (_yaml_entry(name, content, rng, limits),)
+        mutated = _yaml_entry(name, content, rng, limits)
+        entries: tuple[Entry, ...] = (mutated,)
         target = about = f"{CASE}/{name}"
     else:
+        mutated = _yaml_entry(f"rules/{name}", content, rng, limits)
         others = sorted((k, v) for k, v in files.items() if k != name)
         entries = (
             *(Entry(f"rules/{other}", content=body.encode("utf-8")) for other, body in others),
-            _yaml_entry(f"rules/{name}", content, rng, limits),
+            mutated,
         )
         about = f"{CASE}/rules"
         target = f"{CASE}/rules/{name}" if rng.random() < 0.7 else about
-    where = "alone" if alone else "in a rule folder"
-    return Case(
-        "rules", f"{name} ({where}): {label}", entries, (Call(("validate", target), about=about),)
-    )
+    where = ("alone" if alone else "in a rule folder") + _special(mutated)
+    calls = (Call(("validate", target), about=about),)
+    return Case("rules", f"{name} ({where}): {label}", entries, calls)
 
 
 # --------------------------------------------------------------------------- replies

@@ -183,7 +183,7 @@ def fuzz_surface(
 
 def print_table(tallies: dict[str, Tally]) -> None:
     """The counts per surface, one row each: every figure should be 0."""
-    headings = ["surface", "inputs", *COLUMNS.values(), "seconds"]
+    headings = ["surface", "inputs", *(COLUMNS[kind] for kind in KINDS), "seconds"]
     rows = [headings]
     for surface, tally in tallies.items():
         cells = [surface, str(tally.inputs)]

@@ -743,7 +743,19 @@ def debrief(
         _print_problems(exc.problems)
         _fail(f"{transcript}: not a transcript roleplay can read")
     catalogue = _catalogue(folder)
-    done = rescore(saved, framework.id if framework else None, folder, centre_key(), catalogue.find)
+    try:
+        done = rescore(
+            saved, framework.id if framework else None, folder, centre_key(), catalogue.find
+        )
+    except UnknownIdError as exc:
+        if exc.kind != "scenario":
+            raise
+        from roleplay.core.problems import Problem
+        from roleplay.core.transcript import field_position
+
+        line, col = field_position(transcript, ("scenario", "id"))
+        _print_problems([Problem(str(transcript), line, col, "unknown-scenario", str(exc))])
+        _fail(f"{transcript}: its scenario is not here; name its folder with --scenarios")
     _note_truncated(done.card.turns)
     data = scorecard_to_dict(done.card, saved.learner)
     data["integrity"] = done.integrity

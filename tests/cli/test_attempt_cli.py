@@ -248,3 +248,25 @@ def test_a_lone_surrogate_edited_into_a_transcript_is_shown_not_a_crash(
     assert "Traceback" not in done.stderr
     assert "EDITED" in done.stderr
     assert "\ufffd" in json.loads(done.stdout)["turns"][0]["reply"]
+
+
+def test_a_transcript_of_a_scenario_not_installed_here_is_reported_at_its_line(
+    run: Run, tmp_path: Path
+) -> None:
+    saved = _run_json(run, tmp_path, GOOD, "Asha Patel")
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    data["scenario"]["id"] = "tutors-own-scenario"
+    saved.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    line = next(
+        i
+        for i, s in enumerate(saved.read_text(encoding="utf-8").splitlines(), 1)
+        if '"tutors-own-scenario"' in s
+    )
+
+    done = run("debrief", str(saved))
+
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    problem, error = done.stderr.splitlines()
+    assert problem.startswith(f"{saved}:{line}:")
+    assert "unknown scenario 'tutors-own-scenario'" in problem
+    assert error == f"error: {saved}: its scenario is not here; name its folder with --scenarios"

@@ -690,3 +690,16 @@ def test_a_10_mb_reply_is_saved_whole_and_scored_on_its_first_part(
     assert verify(saved).ok
     with resume(attempt.path) as again:
         assert again.turns[0].mood_after == turn.mood_after
+
+
+def test_a_lone_surrogate_escaped_in_a_transcript_reads_as_a_replacement_character(
+    tmp_path: Path,
+) -> None:
+    """Only an edited file holds one; it must load (and then fail its hash), not crash."""
+    path = tmp_path / "attempt.json"
+    path.write_text('{"format": "roleplay-transcript/1", "learner": "\\udfa5 Asha"}', "utf-8")
+
+    with pytest.raises(InvalidFileError) as caught:
+        load_transcript(path)
+
+    assert "\udfa5" not in " ".join(p.message for p in caught.value.problems)

@@ -24,6 +24,7 @@ MAX_DEPTH: Final = 64
 
 _STRING: Final = r'"[^"\\]*(?:\\.[^"\\]*)*"'
 _BRACKETS: Final = re.compile(_STRING + r"|[\[{]|[\]}]", re.DOTALL)
+_LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 _LONG_NUMBER: Final = r"(?<![\d.eE+-])-?\d{{{digits},}}"
 
 
@@ -42,11 +43,26 @@ def read_json(
         message = f"not valid JSON here: nested more than {MAX_DEPTH} levels deep"
         return None, Problem(file, first_line + line - 1, col, "too-deep", message)
     try:
-        return json.loads(text), None
+        return _without_surrogates(json.loads(text)), None
     except json.JSONDecodeError as exc:
         return None, _syntax_problem(text, file, first_line, what, exc)
     except ValueError:
         return None, _long_number_problem(text, file, first_line)
+
+
+def _without_surrogates(value: object) -> object:
+    """``value`` with every lone surrogate (a ``\\ud800`` escape alone) written as U+FFFD.
+
+    JSON may escape half of a surrogate pair, but no text can hold one, so nothing after
+    reading (validation, hashing, printing) could handle it; roleplay never writes one.
+    """
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _too_deep(text: str) -> int | None:

@@ -589,6 +589,19 @@ def _shape_problems(name: str, text: str, data: object) -> list[Problem]:
     return problems
 
 
+def field_position(path: str | Path, key_path: Sequence[str | int]) -> tuple[int, int]:
+    """Where the value at ``key_path`` stands in the transcript file at ``path``.
+
+    For a message about a field whose value is well formed but cannot be used (a scenario
+    that is not installed here): ``(line, column)``, or ``(1, 1)`` when it cannot be found.
+    """
+    raw = read_file(path, limit=MAX_TRANSCRIPT_BYTES)
+    if isinstance(raw, Problem):
+        return (1, 1)
+    _, smap, _ = load_yaml(str(path), raw.decode("utf-8-sig", errors="replace"))
+    return smap.locate_value(key_path)
+
+
 # --------------------------------------------------------------------------- attempts
 
 

@@ -203,7 +203,10 @@ def _check_messages(
 
 
 def _inside(case: Case, found: re.Match[str], root: Path) -> bool:
-    """Whether a position names a real line and column of the case's file (when it is ours)."""
+    """Whether a position names a real line and column of the case's file (when it is ours),
+    or ``0:0``, which roleplay writes for a problem of the file as a whole (too large, say)."""
+    if found["line"] == "0" and found["col"] == "0":
+        return True
     total = _lines_of(case, found["file"], root)
     if total is None:
         return True

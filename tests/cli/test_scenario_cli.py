@@ -9,6 +9,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import yaml
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
@@ -207,6 +208,47 @@ def test_graph_of_a_broken_file_reports_its_problems(run: Run, tmp_path: Path) -
 
     assert_user_error(result, "broken.yaml")
     assert any(line.startswith(f"{path}:") for line in problem_lines(result)), result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("run", "{path}", "--replies", "-"),
+        ("score", "--scenario", "{path}", "I am so sorry."),
+        ("play", "{path}"),
+        ("graph", "{path}"),
+    ],
+    ids=["run", "score", "play", "graph"],
+)
+def test_a_scenario_whose_goto_names_no_node_is_refused_before_it_is_used(
+    run: Run, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    path = write_scenario(tmp_path, goto="nowhere")
+
+    result = run(*(part.format(path=path) for part in command), input="I'm so sorry.\n")
+
+    assert_user_error(result, "cannot load scenario")
+    assert problem_lines(result) == [
+        f"{path}:{GOTO_LINE}:9: 'goto' names node 'nowhere', which is not defined; "
+        "known: customer_lost, fixed, gone, opening [undefined-node]"
+    ]
+
+
+def test_a_scenario_whose_goto_names_no_node_is_set_aside_from_a_folder(
+    run: Run, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mine"
+    write_scenario(folder, "good")
+    bad = write_scenario(folder, "bad", goto="nowhere")
+
+    listed = run("list", "--scenarios", str(folder))
+    played = run("run", "bad", "--scenarios", str(folder), "--replies", "-", input="Sorry.\n")
+
+    assert_clean_success(listed)
+    assert "good" in listed.stdout and "bad " not in listed.stdout
+    assert [line.split(": ")[0] for line in problem_lines(listed)] == [f"{bad}:{GOTO_LINE}:9"]
+    assert "note: 1 scenario file set aside" in listed.stderr
+    assert_user_error(played, "unknown scenario 'bad'")
 
 
 # --- validate -------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from roleplay.core import moves
 from roleplay.core.errors import InvalidFileError, UnknownIdError
 from roleplay.core.files import folder_problem, is_file, read_file
-from roleplay.core.problems import Problem, has_errors
+from roleplay.core.problems import Problem, Severity, has_errors
 from roleplay.core.source import SourceMap, load_yaml, unknown_id_error, validate_model
 
 MOOD_MIN: Final = 0
@@ -453,8 +453,21 @@ def load_scenario_with_map(
 
 
 def load_scenario(path: Path) -> tuple[LoadedScenario | None, list[Problem]]:
-    """Load and validate one scenario file; every problem comes back with its position."""
-    loaded, _smap, problems = load_scenario_with_map(path)
+    """Load one scenario file for use: its schema and the lint errors ``validate`` reports.
+
+    A scenario whose parts do not fit together (a ``goto`` naming no node, a cited policy
+    that is not there) would break in the middle of a conversation, so it is refused here,
+    where every command and the app load scenarios: the scenario is None and the problems
+    say where. Lint warnings are left to ``roleplay validate``; they do not stop a scenario.
+    """
+    from roleplay.core.lint import lint_scenario  # lint builds on this module
+
+    loaded, smap, problems = load_scenario_with_map(path)
+    if loaded is None:
+        return None, problems
+    problems.extend(p for p in lint_scenario(loaded, smap) if p.severity is Severity.ERROR)
+    if has_errors(problems):
+        return None, problems
     return loaded, problems
 
 

@@ -251,6 +251,46 @@ def test_a_scenario_whose_goto_names_no_node_is_set_aside_from_a_folder(
     assert_user_error(played, "unknown scenario 'bad'")
 
 
+@pytest.mark.parametrize(
+    ("command", "content"),
+    [
+        (("run", "{path}", "--replies", "-"), ""),
+        (("score", "--scenario", "{path}", "I am so sorry."), ""),
+        (("play", "{path}"), ""),
+        (("graph", "{path}"), ""),
+        (("run", "{path}", "--replies", "-"), "# only a comment\n"),
+        (("graph", "{path}"), "---\n"),
+        (("score", "--scenario", "{path}", "Sorry."), "  \n\n"),
+    ],
+    ids=["run", "score", "play", "graph", "comment", "document-marker", "whitespace"],
+)
+def test_an_empty_scenario_file_says_why_and_where(
+    run: Run, tmp_path: Path, command: tuple[str, ...], content: str
+) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text(content, encoding="utf-8")
+
+    result = run(*(part.format(path=path) for part in command), input="Sorry.\n")
+
+    assert_user_error(result, "cannot load scenario")
+    assert problem_lines(result) == [f"{path}:1:1: the file is empty [empty]"]
+
+
+def test_an_empty_scenario_file_in_a_folder_is_reported_and_set_aside(
+    run: Run, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mine"
+    write_scenario(folder, "good")
+    (folder / "empty.yaml").write_text("", encoding="utf-8")
+
+    result = run("list", "--scenarios", str(folder))
+
+    assert_clean_success(result)
+    assert "good" in result.stdout
+    assert problem_lines(result) == [f"{folder / 'empty.yaml'}:1:1: the file is empty [empty]"]
+    assert "note: 1 scenario file set aside" in result.stderr
+
+
 # --- validate -------------------------------------------------------------------------------
 
 

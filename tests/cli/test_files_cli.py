@@ -265,8 +265,9 @@ def test_a_folder_named_like_a_rule_file_in_a_rule_folder_is_reported(
         ("thank{4294967295}", "a repetition count is too large"),
         ("(" * 500 + "thank you" + ")" * 500, "groups are nested 500 deep"),
         ("[[:alpha:]] you", "ambiguous regular expression: Possible nested set"),
+        ("(?:[a-z]+ ?)+you", "a repeated group that itself repeats can take forever to match"),
     ],
-    ids=["huge-repetition", "500-nested-groups", "python-warns-of-the-meaning"],
+    ids=["huge-repetition", "500-nested-groups", "python-warns-of-the-meaning", "backtracks"],
 )
 def test_a_cue_pattern_the_engine_would_choke_on_is_a_positioned_problem(
     run: Run, tmp_path: Path, pattern: str, words: str
@@ -284,6 +285,24 @@ def test_a_cue_pattern_the_engine_would_choke_on_is_a_positioned_problem(
     assert result.returncode == 1
     [found] = problem_lines(result)
     assert found.startswith(f"{path}:{line}:") and words in found
+
+
+def test_a_misstatement_that_backtracks_without_end_is_a_positioned_problem(
+    run: Run, tmp_path: Path
+) -> None:
+    path = tmp_path / "legislation.yaml"
+    text = (REPO / "rubrics" / "legislation.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    line = next(i for i, found in enumerate(lines, 1) if found.startswith("      - says: "))
+    lines[line - 1] = '      - says: "(?:[a-z]+ ?)+x"'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = run("validate", str(path), timeout=60)
+
+    assert_no_traceback(result)
+    assert result.returncode == 1
+    [found] = problem_lines(result)
+    assert found.startswith(f"{path}:{line}:9: pattern cannot be used: a repeated group")
 
 
 ARGUMENTS = [

@@ -425,12 +425,12 @@ def _load_scenario(ref: str, folder: Path | None) -> LoadedScenario:
     A broken file elsewhere in the folders does not stop a good scenario from loading:
     it is reported and set aside.
     """
-    from roleplay.core.files import is_file
+    from roleplay.core.files import is_file, is_yaml_name
     from roleplay.core.problems import has_errors
     from roleplay.core.scenario import load_scenario
 
     path = Path(ref)
-    if path.suffix in (".yaml", ".yml") or is_file(path):
+    if is_yaml_name(path) or is_file(path):
         loaded, problems = load_scenario(path)
         if loaded is None or has_errors(problems):
             _print_problems(problems)

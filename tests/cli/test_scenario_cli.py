@@ -127,6 +127,24 @@ def test_list_adds_a_tutors_folder(run: Run, tmp_path: Path) -> None:
     assert "late-parcel" in ids
 
 
+def test_a_scenario_named_yml_or_in_capitals_is_used_as_validate_checks_it(
+    run: Run, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mine"
+    write_scenario(folder, "short-name").rename(folder / "short-name.yml")
+    write_scenario(folder, "capitals").rename(folder / "CAPITALS.YAML")
+
+    listed = run("list", "--scenarios", str(folder))
+    played = run("run", "capitals", "--scenarios", str(folder), "--replies", "-", input="Sorry.\n")
+    validated = run("validate", str(folder))
+
+    assert_clean_success(listed)
+    assert "short-name" in listed.stdout and "capitals" in listed.stdout
+    assert_clean_success(played)
+    assert_clean_success(validated)
+    assert "2 file(s) checked" in validated.stdout
+
+
 def test_list_of_a_missing_folder_is_a_user_error(run: Run, tmp_path: Path) -> None:
     result = run("list", "--scenarios", str(tmp_path / "nowhere"))
 

@@ -610,10 +610,14 @@ def _write(text: str, out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
+    from roleplay.core.files import export_target
     from roleplay.core.transcript import write_atomic
 
+    target = export_target(out)
+    if isinstance(target, str):
+        _fail(f"{out}: cannot write: {target}")
     try:
-        write_atomic(out, text.encode("utf-8"))
+        write_atomic(target, text.encode("utf-8"), private=False)
     except OSError as exc:
         _fail(f"{out}: cannot write: {exc.strerror or exc}")
     from roleplay.core.problems import one_line

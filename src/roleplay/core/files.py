@@ -172,6 +172,23 @@ def folder_problem(path: str | Path) -> str | None:
     return None if stat.S_ISDIR(found.st_mode) else "not a folder"
 
 
+def export_target(path: Path) -> Path | str:
+    """Where an export asked for at ``path`` is written, or why it cannot be, as a message.
+
+    A link is followed, so the file it names is written and the link stays. A folder, named
+    pipe, device or socket is refused: the export would be written by replacing it, and
+    replacing ``/dev/null`` or someone's pipe is never what was meant.
+    """
+    target = Path(os.path.realpath(path))
+    found = _stat(target)
+    if found == "missing":
+        return target
+    if isinstance(found, str):
+        return found
+    problem = _not_regular(found.st_mode)
+    return target if problem is None else f"it {problem}"
+
+
 def is_yaml_name(path: str | Path) -> bool:
     """Whether ``path``'s name ends as a YAML file's does (``.yaml`` or ``.yml``, any case)."""
     return Path(path).suffix.lower() in YAML_SUFFIXES
@@ -193,6 +210,7 @@ __all__ = [
     "MAX_TRANSCRIPT_BYTES",
     "YAML_SUFFIXES",
     "PathKind",
+    "export_target",
     "folder_problem",
     "is_file",
     "is_folder",

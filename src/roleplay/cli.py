@@ -425,12 +425,12 @@ def _load_scenario(ref: str, folder: Path | None) -> LoadedScenario:
     A broken file elsewhere in the folders does not stop a good scenario from loading:
     it is reported and set aside.
     """
-    from roleplay.core.files import is_file
+    from roleplay.core.files import is_file, is_yaml_name
     from roleplay.core.problems import has_errors
     from roleplay.core.scenario import load_scenario
 
     path = Path(ref)
-    if path.suffix in (".yaml", ".yml") or is_file(path):
+    if is_yaml_name(path) or is_file(path):
         loaded, problems = load_scenario(path)
         if loaded is None or has_errors(problems):
             _print_problems(problems)
@@ -610,10 +610,14 @@ def _write(text: str, out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
+    from roleplay.core.files import export_target
     from roleplay.core.transcript import write_atomic
 
+    target = export_target(out)
+    if isinstance(target, str):
+        _fail(f"{out}: cannot write: {target}")
     try:
-        write_atomic(out, text.encode("utf-8"))
+        write_atomic(target, text.encode("utf-8"), private=False)
     except OSError as exc:
         _fail(f"{out}: cannot write: {exc.strerror or exc}")
     from roleplay.core.problems import one_line

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -265,8 +266,9 @@ def test_a_folder_named_like_a_rule_file_in_a_rule_folder_is_reported(
         ("thank{4294967295}", "a repetition count is too large"),
         ("(" * 500 + "thank you" + ")" * 500, "groups are nested 500 deep"),
         ("[[:alpha:]] you", "ambiguous regular expression: Possible nested set"),
+        ("(?:[a-z]+ ?)+you", "a repeated group that itself repeats can take forever to match"),
     ],
-    ids=["huge-repetition", "500-nested-groups", "python-warns-of-the-meaning"],
+    ids=["huge-repetition", "500-nested-groups", "python-warns-of-the-meaning", "backtracks"],
 )
 def test_a_cue_pattern_the_engine_would_choke_on_is_a_positioned_problem(
     run: Run, tmp_path: Path, pattern: str, words: str
@@ -284,6 +286,24 @@ def test_a_cue_pattern_the_engine_would_choke_on_is_a_positioned_problem(
     assert result.returncode == 1
     [found] = problem_lines(result)
     assert found.startswith(f"{path}:{line}:") and words in found
+
+
+def test_a_misstatement_that_backtracks_without_end_is_a_positioned_problem(
+    run: Run, tmp_path: Path
+) -> None:
+    path = tmp_path / "legislation.yaml"
+    text = (REPO / "rubrics" / "legislation.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    line = next(i for i, found in enumerate(lines, 1) if found.startswith("      - says: "))
+    lines[line - 1] = '      - says: "(?:[a-z]+ ?)+x"'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = run("validate", str(path), timeout=60)
+
+    assert_no_traceback(result)
+    assert result.returncode == 1
+    [found] = problem_lines(result)
+    assert found.startswith(f"{path}:{line}:9: pattern cannot be used: a repeated group")
 
 
 ARGUMENTS = [
@@ -392,3 +412,69 @@ def test_a_newline_in_a_reported_value_is_shown_not_printed(run: Run, tmp_path: 
     assert echoed and all(POSITIONED.match(line) for line in echoed), validated.stderr
     assert "'wants\\naction' is not a known move" in echoed[0]
     assert_one_line_error(unknown, "unknown scenario 'no\\nsuch'")
+
+
+# --- --out writes a file, and only a file ---------------------------------------------------
+
+
+def test_out_through_a_link_writes_the_file_it_names_and_keeps_the_link(
+    run: Run, tmp_path: Path
+) -> None:
+    target = tmp_path / "card.md"
+    target.write_text("an older card\n", encoding="utf-8")
+    target.chmod(0o640)
+    link = tmp_path / "latest.md"
+    link.symlink_to(target)
+
+    result = run("run", "late-parcel", "--replies", str(replies_file(tmp_path)), "--out", str(link))
+
+    assert_no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and link.readlink() == target
+    assert "an older card" not in target.read_text(encoding="utf-8")
+    assert "late-parcel" in target.read_text(encoding="utf-8")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [("pipe", "it is a named pipe, not a regular file"), ("folder", "it is a folder, not a file")],
+)
+def test_out_to_something_that_is_not_a_file_is_refused_and_left_alone(
+    run: Run, tmp_path: Path, kind: str, words: str
+) -> None:
+    out = tmp_path / "out.md"
+    if kind == "pipe":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no named pipes here")
+        os.mkfifo(out)
+    else:
+        out.mkdir()
+
+    result = run("run", "late-parcel", "--replies", str(replies_file(tmp_path)), "--out", str(out))
+
+    assert_one_line_error(result, f"{out}: cannot write: {words}")
+    assert stat.S_ISFIFO(out.stat().st_mode) if kind == "pipe" else out.is_dir()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".roleplay-")] == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="permission bits are POSIX")
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_a_new_export_file_gets_the_permissions_the_users_umask_gives(
+    roleplay_command: list[str], cli_env: dict[str, str], tmp_path: Path, umask: int, mode: int
+) -> None:
+    out = tmp_path / "card.md"
+    args = ["run", "late-parcel", "--replies", str(replies_file(tmp_path)), "--out", str(out)]
+
+    done = subprocess.run(
+        [*roleplay_command, *args],
+        capture_output=True,
+        text=True,
+        env=cli_env,
+        umask=umask,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == mode

@@ -9,6 +9,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import yaml
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
@@ -126,6 +127,24 @@ def test_list_adds_a_tutors_folder(run: Run, tmp_path: Path) -> None:
     assert "late-parcel" in ids
 
 
+def test_a_scenario_named_yml_or_in_capitals_is_used_as_validate_checks_it(
+    run: Run, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mine"
+    write_scenario(folder, "short-name").rename(folder / "short-name.yml")
+    write_scenario(folder, "capitals").rename(folder / "CAPITALS.YAML")
+
+    listed = run("list", "--scenarios", str(folder))
+    played = run("run", "capitals", "--scenarios", str(folder), "--replies", "-", input="Sorry.\n")
+    validated = run("validate", str(folder))
+
+    assert_clean_success(listed)
+    assert "short-name" in listed.stdout and "capitals" in listed.stdout
+    assert_clean_success(played)
+    assert_clean_success(validated)
+    assert "2 file(s) checked" in validated.stdout
+
+
 def test_list_of_a_missing_folder_is_a_user_error(run: Run, tmp_path: Path) -> None:
     result = run("list", "--scenarios", str(tmp_path / "nowhere"))
 
@@ -207,6 +226,87 @@ def test_graph_of_a_broken_file_reports_its_problems(run: Run, tmp_path: Path) -
 
     assert_user_error(result, "broken.yaml")
     assert any(line.startswith(f"{path}:") for line in problem_lines(result)), result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("run", "{path}", "--replies", "-"),
+        ("score", "--scenario", "{path}", "I am so sorry."),
+        ("play", "{path}"),
+        ("graph", "{path}"),
+    ],
+    ids=["run", "score", "play", "graph"],
+)
+def test_a_scenario_whose_goto_names_no_node_is_refused_before_it_is_used(
+    run: Run, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    path = write_scenario(tmp_path, goto="nowhere")
+
+    result = run(*(part.format(path=path) for part in command), input="I'm so sorry.\n")
+
+    assert_user_error(result, "cannot load scenario")
+    assert problem_lines(result) == [
+        f"{path}:{GOTO_LINE}:9: 'goto' names node 'nowhere', which is not defined; "
+        "known: customer_lost, fixed, gone, opening [undefined-node]"
+    ]
+
+
+def test_a_scenario_whose_goto_names_no_node_is_set_aside_from_a_folder(
+    run: Run, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mine"
+    write_scenario(folder, "good")
+    bad = write_scenario(folder, "bad", goto="nowhere")
+
+    listed = run("list", "--scenarios", str(folder))
+    played = run("run", "bad", "--scenarios", str(folder), "--replies", "-", input="Sorry.\n")
+
+    assert_clean_success(listed)
+    assert "good" in listed.stdout and "bad " not in listed.stdout
+    assert [line.split(": ")[0] for line in problem_lines(listed)] == [f"{bad}:{GOTO_LINE}:9"]
+    assert "note: 1 scenario file set aside" in listed.stderr
+    assert_user_error(played, "unknown scenario 'bad'")
+
+
+@pytest.mark.parametrize(
+    ("command", "content"),
+    [
+        (("run", "{path}", "--replies", "-"), ""),
+        (("score", "--scenario", "{path}", "I am so sorry."), ""),
+        (("play", "{path}"), ""),
+        (("graph", "{path}"), ""),
+        (("run", "{path}", "--replies", "-"), "# only a comment\n"),
+        (("graph", "{path}"), "---\n"),
+        (("score", "--scenario", "{path}", "Sorry."), "  \n\n"),
+    ],
+    ids=["run", "score", "play", "graph", "comment", "document-marker", "whitespace"],
+)
+def test_an_empty_scenario_file_says_why_and_where(
+    run: Run, tmp_path: Path, command: tuple[str, ...], content: str
+) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text(content, encoding="utf-8")
+
+    result = run(*(part.format(path=path) for part in command), input="Sorry.\n")
+
+    assert_user_error(result, "cannot load scenario")
+    assert problem_lines(result) == [f"{path}:1:1: the file is empty [empty]"]
+
+
+def test_an_empty_scenario_file_in_a_folder_is_reported_and_set_aside(
+    run: Run, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mine"
+    write_scenario(folder, "good")
+    (folder / "empty.yaml").write_text("", encoding="utf-8")
+
+    result = run("list", "--scenarios", str(folder))
+
+    assert_clean_success(result)
+    assert "good" in result.stdout
+    assert problem_lines(result) == [f"{folder / 'empty.yaml'}:1:1: the file is empty [empty]"]
+    assert "note: 1 scenario file set aside" in result.stderr
 
 
 # --- validate -------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from roleplay.core.patterns import MAX_GROUP_DEPTH, group_depth, pattern_problem
+from roleplay.core.patterns import MAX_GROUP_DEPTH, NESTED_REPEAT, group_depth, pattern_problem
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,35 @@ def test_a_malformed_pattern_says_what_is_wrong() -> None:
     problem = pattern_problem("thank (you")
 
     assert problem is not None and problem.startswith("not a valid regular expression: missing )")
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "([a-z]+ ?)+x",
+        "(?:a*)*b",
+        "(?:x|(?:y{2,})+)*",
+        "(?:(?:ab)+c){3,}",
+        "(?:a+?)+?b",
+        "(?=(?:a+)+)a",
+    ],
+)
+def test_a_repeated_group_that_itself_repeats_is_refused_before_it_can_hang(
+    pattern: str,
+) -> None:
+    assert pattern_problem(pattern) == NESTED_REPEAT
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "(?:[^ ]+ ){0,8}if",
+        "(?:[a-z]+ )?sorry",
+        "(?:so|very)+ sorry",
+        "(?:a{2,5})+b",
+        "(?:a+)*+b",
+        "(?:[a-z]+ ){2}then",
+    ],
+)
+def test_a_repetition_with_a_count_or_inside_nothing_repeated_is_allowed(pattern: str) -> None:
+    assert pattern_problem(pattern) is None

@@ -114,6 +114,25 @@ def test_an_empty_file_is_a_problem_not_a_silent_skip(tmp_path: Path) -> None:
     assert [(p.line, p.col, p.code) for p in problems] == [(1, 1, "empty")]
 
 
+def test_a_scenario_that_does_not_fit_together_is_refused_where_it_is_loaded(
+    tmp_path: Path,
+) -> None:
+    path = _parcel(tmp_path / "mine", "goto.yaml", "goto-parcel")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("goto: escalating", "goto: nowhere", 1), encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index("        goto: nowhere") + 1
+
+    loaded, problems = load_scenario(path)
+    catalogue = scenario_catalogue(tmp_path / "mine")
+
+    assert loaded is None
+    assert [(p.line, p.col, p.code) for p in problems] == [(line, 9, "undefined-node")]
+    assert "goto-parcel" not in catalogue.scenarios
+    assert [p.code for p in catalogue.problems if p.file == str(path)] == ["undefined-node"]
+    with pytest.raises(InvalidFileError):
+        find_scenario(str(path))
+
+
 def test_a_customer_line_map_with_no_line_is_a_problem_at_that_node(tmp_path: Path) -> None:
     path = _parcel(tmp_path, "no-line.yaml", "no-line", empty_line=True)
     line = path.read_text(encoding="utf-8").splitlines().index("    customer: {}") + 1

@@ -35,6 +35,9 @@ _OPEN_FLAGS: Final = (
 
 PathKind = Literal["file", "folder", "missing", "other", "unreadable"]
 
+YAML_SUFFIXES: Final = (".yaml", ".yml")
+"""The endings of a YAML file's name, in any case (``mine.yml``, ``NOTES.YAML``)."""
+
 
 def size_text(limit: int) -> str:
     """Write a byte count as a person reads it: ``5 MB``, ``512 KB``."""
@@ -169,16 +172,53 @@ def folder_problem(path: str | Path) -> str | None:
     return None if stat.S_ISDIR(found.st_mode) else "not a folder"
 
 
+def export_target(path: Path) -> Path | str:
+    """Where an export asked for at ``path`` is written, or why it cannot be, as a message.
+
+    A link is followed, so the file it names is written and the link stays. A folder, named
+    pipe, device or socket is refused: the export would be written by replacing it, and
+    replacing ``/dev/null`` or someone's pipe is never what was meant.
+    """
+    target = Path(os.path.realpath(path))
+    found = _stat(target)
+    if found == "missing":
+        return target
+    if isinstance(found, str):
+        return found
+    problem = _not_regular(found.st_mode)
+    return target if problem is None else f"it {problem}"
+
+
+def is_yaml_name(path: str | Path) -> bool:
+    """Whether ``path``'s name ends as a YAML file's does (``.yaml`` or ``.yml``, any case)."""
+    return Path(path).suffix.lower() in YAML_SUFFIXES
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """The entries of ``folder`` named as YAML files, by name; none when it is not a folder.
+
+    Folders so named are included, so that reading them reports them rather than passing
+    over them. Every command that reads a folder of scenarios or rules takes the same names.
+    """
+    if not is_folder(folder):
+        return []
+    return sorted(path for path in folder.glob("*") if is_yaml_name(path))
+
+
 __all__ = [
     "MAX_FILE_BYTES",
     "MAX_TRANSCRIPT_BYTES",
+    "YAML_SUFFIXES",
     "PathKind",
+    "export_target",
     "folder_problem",
     "is_file",
     "is_folder",
+    "is_yaml_name",
     "os_reason",
     "path_kind",
     "path_problem",
     "read_file",
     "size_text",
+    "yaml_files",
 ]

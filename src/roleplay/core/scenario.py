@@ -28,8 +28,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from roleplay.core import moves
 from roleplay.core.errors import InvalidFileError, UnknownIdError
-from roleplay.core.files import folder_problem, is_file, read_file
-from roleplay.core.problems import Problem, has_errors
+from roleplay.core.files import folder_problem, is_file, is_yaml_name, read_file, yaml_files
+from roleplay.core.problems import Problem, Severity, has_errors
 from roleplay.core.source import SourceMap, load_yaml, unknown_id_error, validate_model
 
 MOOD_MIN: Final = 0
@@ -453,13 +453,26 @@ def load_scenario_with_map(
 
 
 def load_scenario(path: Path) -> tuple[LoadedScenario | None, list[Problem]]:
-    """Load and validate one scenario file; every problem comes back with its position."""
-    loaded, _smap, problems = load_scenario_with_map(path)
+    """Load one scenario file for use: its schema and the lint errors ``validate`` reports.
+
+    A scenario whose parts do not fit together (a ``goto`` naming no node, a cited policy
+    that is not there) would break in the middle of a conversation, so it is refused here,
+    where every command and the app load scenarios: the scenario is None and the problems
+    say where. Lint warnings are left to ``roleplay validate``; they do not stop a scenario.
+    """
+    from roleplay.core.lint import lint_scenario  # lint builds on this module
+
+    loaded, smap, problems = load_scenario_with_map(path)
+    if loaded is None:
+        return None, problems
+    problems.extend(p for p in lint_scenario(loaded, smap) if p.severity is Severity.ERROR)
+    if has_errors(problems):
+        return None, problems
     return loaded, problems
 
 
 def load_scenario_dir(folder: Path) -> tuple[dict[str, LoadedScenario], list[Problem]]:
-    """Load every ``*.yaml`` scenario in ``folder``, keyed by id, with every problem.
+    """Load every scenario in ``folder`` (``*.yaml`` or ``*.yml``), keyed by id, with every problem.
 
     A file with an error is set aside (left out) and its problems returned, so one bad file
     never stops the others from being used; so is a second file with an id already taken.
@@ -470,7 +483,7 @@ def load_scenario_dir(folder: Path) -> tuple[dict[str, LoadedScenario], list[Pro
     why = folder_problem(folder)
     if why is not None:
         return found, [Problem(str(folder), 0, 0, "io", why)]
-    for path in sorted(folder.glob("*.yaml")):
+    for path in yaml_files(folder):
         loaded, file_problems = load_scenario(path)
         problems.extend(file_problems)
         if loaded is None or has_errors(file_problems):
@@ -548,7 +561,7 @@ def find_scenario(id_or_path: str, extra: Path | None = None) -> LoadedScenario:
     and does not stop the others (:func:`scenario_catalogue` gives its problems).
     """
     path = Path(id_or_path)
-    if path.suffix in (".yaml", ".yml") or is_file(path):
+    if is_yaml_name(path) or is_file(path):
         loaded, problems = load_scenario(path)
         if loaded is None or has_errors(problems):
             raise InvalidFileError(problems)

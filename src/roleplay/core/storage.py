@@ -21,6 +21,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
+import stat
+import string
 import tempfile
 import time
 from pathlib import Path
@@ -51,6 +54,9 @@ _OURS: Final = re.compile(
     re.VERBOSE,
 )
 """The names of roleplay's own temporary files: ``tempfile`` adds eight random characters."""
+
+_TAG_LETTERS: Final = string.ascii_lowercase + string.digits + "_"
+"""The characters of a temporary file's random part, as ``tempfile`` picks them."""
 
 
 class LockedError(OSError):
@@ -83,18 +89,23 @@ def _unlock(fd: int) -> None:
             msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 
-def write_atomic(path: Path, content: bytes) -> None:
+def write_atomic(path: Path, content: bytes, *, private: bool = True) -> None:
     """Replace ``path`` with ``content`` so that a crash leaves the old file or the new one.
 
     Writes a temporary file in the same folder (locked while it is written, so that
     :func:`clean_stale_temporaries` leaves it alone), flushes and syncs it, renames it over
     the target (atomic on one file system), then syncs the folder so the rename itself is on
     disk, where the operating system allows a folder to be synced.
+
+    A ``private`` file (a transcript, a key, the settings) is readable by its owner alone.
+    Otherwise (an export the user asked for) a new file gets the permissions the user's
+    umask gives any new file, and a file replaced keeps the permissions it had.
     """
-    fd, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX
-    )
+    keep = None if private else _mode_of(path)
+    fd, temporary = _new_temporary(path, private=private)
     try:
+        if keep is not None:
+            os.chmod(temporary, keep)
         with os.fdopen(fd, "wb") as handle:
             if fcntl is not None:
                 _try_lock(handle.fileno())
@@ -112,6 +123,27 @@ def write_atomic(path: Path, content: bytes) -> None:
             os.unlink(temporary)
         raise
     _sync_folder(path.parent)
+
+
+def _mode_of(path: Path) -> int | None:
+    """The permission bits of the file at ``path``, or None when there is none yet."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return None
+
+
+def _new_temporary(path: Path, *, private: bool) -> tuple[int, str]:
+    """Create the temporary file beside ``path``: mode 0600 if ``private``, else as umask says."""
+    if private:
+        return tempfile.mkstemp(
+            dir=path.parent, prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX
+        )
+    tag = "".join(secrets.choice(_TAG_LETTERS) for _ in range(8))
+    name = str(path.parent / f"{TEMP_PREFIX}{path.name}.{tag}{TEMP_SUFFIX}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    # 0666 as any program creates a file: the system takes the user's umask off it.
+    return os.open(name, flags | getattr(os, "O_BINARY", 0), 0o666), name
 
 
 def _sync_folder(folder: Path) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from roleplay.core.analyse import fired_rules
 from roleplay.core.debrief import MarkingPointFile, scorecard
 from roleplay.core.dialogue import REACTION_ORDER, ReactionFile, Session
-from roleplay.core.files import is_file, is_folder, path_kind
+from roleplay.core.files import is_file, path_kind, yaml_files
 from roleplay.core.frameworks import load_framework_dir, load_framework_file, rubrics_dir
 from roleplay.core.legislation import load_catalogue
 from roleplay.core.lexicon import (
@@ -162,12 +162,6 @@ def check_reactions_file(path: Path) -> list[Problem]:
     return problems
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    """The ``*.yaml`` and ``*.yml`` entries of ``folder`` (folders so named included, so that
-    reading them reports them), or none when it is not a folder."""
-    return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if is_folder(folder) else []
-
-
 def _check_scenarios(files: Sequence[Path]) -> list[Problem]:
     """Check each scenario file, and that no two of the files share a scenario id."""
     problems: list[Problem] = []
@@ -206,7 +200,7 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], int]:
     for path in paths:
         kind = path_kind(path)
         if kind == "folder":
-            inside = _yaml_files(path)
+            inside = yaml_files(path)
             if not inside:
                 message = "no .yaml or .yml files in this folder, so nothing was checked"
                 problems.append(Problem(str(path), 0, 0, "io", message))
@@ -291,7 +285,7 @@ def _validate_bundled() -> tuple[list[Problem], int]:
     problems.extend(found)
     if data is not None:
         problems.extend(validate_model(MarkingPointFile, data, smap)[1])
-    scenario_files = _yaml_files(scenarios_dir())
+    scenario_files = yaml_files(scenarios_dir())
     problems.extend(_check_scenarios(scenario_files))
     checked = (
         len(list(rubrics.glob("*.yaml")))

@@ -76,7 +76,7 @@ def test_unlabelled_pool_adds_no_false_positives(
     both = _json_run(accuracy, capsys, str(labelled), str(pool))
     by_name = {f["name"]: f for f in both["files"]}
     assert by_name["labelled.jsonl"]["engines"] == alone["files"][0]["engines"]
-    assert by_name["labelled.jsonl"]["engines"]["current"]["micro"]["fp"] == 0
+    assert by_name["labelled.jsonl"]["engines"]["regex"]["micro"]["fp"] == 0
 
 
 def test_unlabelled_pool_reports_the_share_with_no_move(
@@ -87,7 +87,7 @@ def test_unlabelled_pool_reports_the_share_with_no_move(
     out = _json_run(accuracy, capsys, str(pool))
     entry = out["files"][0]
     assert entry["labelled"] is False
-    figures = entry["engines"]["current"]
+    figures = entry["engines"]["regex"]
     assert "ids" not in figures and "macro_f1" not in figures
     # "^JK" and "Calm down." make no move; "Calm down." raises a flag, so only one is empty.
     assert figures["no_move"] == 2
@@ -144,7 +144,12 @@ def _two_engine_analyse(calls: list[tuple[str, str | None, str]]) -> Any:
 
 def test_engines_are_read_from_the_signature(accuracy: ModuleType) -> None:
     """No ``engine`` keyword: one engine, "current"; a Literal: its engines, old rules first."""
-    assert accuracy.offered_engines(real_analyse) == ("current",)
+
+    def one_engine(reply: str, customer: str | None = None) -> None:
+        """A scorer with a single engine, as before the parse rules."""
+
+    assert accuracy.offered_engines(one_engine) == ("current",)
+    assert accuracy.offered_engines(real_analyse) == ("regex", "parse", "union")
     assert accuracy.offered_engines(_two_engine_analyse([])) == ("regex", "parse")
 
     def untyped(reply: str, customer: str | None = None, *, engine: str = "union") -> None:
@@ -170,9 +175,9 @@ def test_engines_print_side_by_side_with_a_delta(accuracy: ModuleType, tmp_path:
 def test_an_engine_not_offered_is_a_usage_error(
     accuracy: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Asking today's scorer for the parse engine says which engines it has, exit code 2."""
+    """Asking the scorer for an engine it lacks says which engines it has, exit code 2."""
     labelled = _write(tmp_path / "labelled.jsonl", LABELLED)
-    assert accuracy.main([str(labelled), "--engine", "parse"]) == 2
-    assert "engine 'parse' is not offered by the installed analyse; it offers current" in (
+    assert accuracy.main([str(labelled), "--engine", "neural"]) == 2
+    assert "engine 'neural' is not offered by the installed analyse; it offers regex" in (
         capsys.readouterr().err
     )

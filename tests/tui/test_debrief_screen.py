@@ -7,6 +7,8 @@ transcripts still pass their integrity check.
 
 from __future__ import annotations
 
+import os
+import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -132,6 +134,24 @@ async def test_exports_write_markdown_and_html_and_show_where(attempt_of: Any) -
     assert page.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
     assert str(markdown) in exported and str(page) in exported
     assert str(markdown) in notices and str(page) in notices
+
+
+@pytest.mark.asyncio
+async def test_an_export_is_a_file_the_learner_can_share(attempt_of: Any) -> None:
+    """Exports take the user's usual permissions (saved attempts stay private)."""
+    path = attempt_of(GOOD)
+    app = debrief_app()
+    mask = os.umask(0o022)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await open_debrief(pilot, path)
+            await pilot.press("m")
+            await pilot.pause()
+    finally:
+        os.umask(mask)
+    markdown = data_dir() / "exports" / "late-parcel-2025-03-04-0930-later.md"
+    assert stat.S_IMODE(markdown.stat().st_mode) == 0o644
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 @pytest.mark.asyncio

@@ -333,12 +333,22 @@ class DebriefScreen(Screen[None]):
             from roleplay.render.markdown import scorecard_markdown
 
             text = scorecard_markdown(data)
-        from roleplay.core.transcript import write_atomic
+        from roleplay.core.files import export_target
+        from roleplay.core.storage import write_atomic
 
-        target = exports_dir() / export_name(data, fmt)
+        asked = exports_dir() / export_name(data, fmt)
+        target = export_target(asked)
+        if isinstance(target, str):
+            self.notify(
+                f"Could not write {asked}: {target}",
+                title="Export failed",
+                severity="error",
+                markup=False,
+            )
+            return
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, text.encode("utf-8"))
+            write_atomic(target, text.encode("utf-8"), private=False)
         except OSError as exc:
             self.notify(
                 f"Could not write {target}: {exc.strerror or exc}",

@@ -58,8 +58,9 @@ class Examples(_Strict):
     no_match: tuple[str, ...] = ()
 
 
-class Rule(_Strict):
-    """One cue rule: patterns that, when they match in the agent's sincere voice, credit a move.
+class RuleCommon(_Strict):
+    """What every cue rule has, whatever it matches over: its id, the move it credits, how
+    its matches are checked and its own examples.
 
     ``counts: false`` makes a pure blocker: it credits nothing and only cancels the moves in
     ``suppresses`` where it matches (a ritual "sorry, could you repeat that?").
@@ -67,12 +68,9 @@ class Rule(_Strict):
 
     id: RuleId
     summary: str = Field(min_length=1)
-    patterns: tuple[str, ...] = Field(min_length=1)
     move: str | None = None
     counts: bool = True
     negatable: bool = True
-    question_only: bool = False
-    statement_only: bool = False
     voice_checks: bool = True
     suppresses: tuple[str, ...] = ()
     suppress_within: Scope = "overlap"
@@ -94,6 +92,15 @@ class Rule(_Strict):
         if unknown:
             raise ValueError(f"not moves or flags of moves.md: {', '.join(unknown)}")
         return value
+
+
+class Rule(RuleCommon):
+    """One cue rule over the reply's text: regular expressions that, when they match in the
+    agent's sincere voice, credit a move."""
+
+    patterns: tuple[str, ...] = Field(min_length=1)
+    question_only: bool = False
+    statement_only: bool = False
 
 
 class MoveFile(_Strict):

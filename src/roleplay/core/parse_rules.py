@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from roleplay.core.files import read_file
-from roleplay.core.lexicon import Examples, RuleId, Scope, _Strict
+from roleplay.core.lexicon import RuleCommon, _Strict
 from roleplay.core.moves import is_known
 from roleplay.core.parse import ACTOR, REQUIRED_CLASSES, Roles, register_extensions, roles_from
 from roleplay.core.problems import Problem
@@ -42,14 +42,11 @@ CLASSES_FILE = "classes.yaml"
 TokenSpec = dict[str, Any]
 
 
-class ParseRule(_Strict):
+class ParseRule(RuleCommon):
     """One parse rule: patterns over the parse that, in the agent's sincere voice, credit
-    a move. The fields after ``dependency`` mean what they mean for the regular-expression
-    rules (see :class:`roleplay.core.lexicon.Rule`)."""
+    a move. The fields it shares with the regular-expression rules mean the same
+    (:class:`roleplay.core.lexicon.RuleCommon`)."""
 
-    id: RuleId
-    summary: str = Field(min_length=1)
-    move: str | None = None
     patterns: tuple[tuple[TokenSpec, ...], ...] = ()
     """Token patterns: each a list of token specifications, matched in a row."""
     dependency: tuple[tuple[TokenSpec, ...], ...] = ()
@@ -57,30 +54,7 @@ class ParseRule(_Strict):
     clause the voice checks read."""
     anchor: int | None = None
     """Which token of a token pattern is the head of the match (default: the span's root)."""
-    counts: bool = True
-    negatable: bool = True
-    voice_checks: bool = True
     sentence: Literal["any", "question", "statement"] = "any"
-    suppresses: tuple[str, ...] = ()
-    suppress_within: Scope = "overlap"
-    unless_followed_by: tuple[str, ...] = ()
-    quote: Literal["match", "clause", "sentence"] = "clause"
-    examples: Examples = Examples()
-
-    @field_validator("move")
-    @classmethod
-    def _known_move(cls, value: str | None) -> str | None:
-        if value is not None and not is_known(value):
-            raise ValueError(f"'{value}' is not a move or flag of moves.md")
-        return value
-
-    @field_validator("suppresses", "unless_followed_by")
-    @classmethod
-    def _known_moves(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [v for v in value if not is_known(v)]
-        if unknown:
-            raise ValueError(f"not moves or flags of moves.md: {', '.join(unknown)}")
-        return value
 
     @model_validator(mode="after")
     def _has_patterns(self) -> ParseRule:

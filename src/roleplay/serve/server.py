@@ -379,14 +379,8 @@ class RoleplayServer(Server):
             log.info("%s started from %s", visitor.label, client)
         response = self._app_page(request, visitor)
         # Set again on every visit, so a space in use is kept for a year from its last use.
-        response.set_cookie(
-            self.guest_cookie,
-            visitor.token,
-            max_age=guest_spaces.LIFETIME,
-            path="/",
-            httponly=True,
-            samesite="Strict",
-            secure=request.secure,
+        _set_private_cookie(
+            response, request, self.guest_cookie, visitor.token, guest_spaces.LIFETIME
         )
         return response
 
@@ -422,15 +416,7 @@ class RoleplayServer(Server):
         token = self.sessions.open(result.learner)
         log.info("%s signed in from %s", result.learner.name, client)
         response = web.Response(status=303, headers={"Location": "./"})
-        response.set_cookie(
-            COOKIE,
-            token,
-            max_age=int(LIFETIME),
-            path="/",
-            httponly=True,
-            samesite="Strict",
-            secure=request.secure,
-        )
+        _set_private_cookie(response, request, COOKIE, token, int(LIFETIME))
         return response
 
     async def handle_sign_out(self, request: web.Request) -> web.Response:
@@ -592,3 +578,18 @@ def _why(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc) or type(exc).__name__
+
+
+def _set_private_cookie(
+    response: web.StreamResponse, request: web.Request, name: str, value: str, max_age: int
+) -> None:
+    """Set a cookie no script can read and no other site's page can send (SameSite=Strict)."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="Strict",
+        secure=request.secure,
+    )

@@ -261,8 +261,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--timeout",
         type=float,
-        default=10.0,
-        help="seconds a command may take before it is a hang (10)",
+        default=BENCH_LIMITS.timeout,
+        help=f"seconds a command may take before it is a hang ({BENCH_LIMITS.timeout:g})",
     )
     parser.add_argument(
         "--real-every",

@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from roleplay.core.files import read_file
-from roleplay.core.lexicon import RuleCommon, _Strict
-from roleplay.core.moves import is_known
+from roleplay.core.lexicon import MoveFile, RuleCommon, _Strict
 from roleplay.core.parse import ACTOR, REQUIRED_CLASSES, Roles, register_extensions, roles_from
 from roleplay.core.problems import Problem
 from roleplay.core.source import SourceMap, load_yaml, validate_model
@@ -63,19 +62,10 @@ class ParseRule(RuleCommon):
         return self
 
 
-class ParseFile(_Strict):
+class ParseFile(MoveFile):
     """One YAML file of parse rules for one move or flag."""
 
-    move: str
-    description: str = Field(min_length=1)
-    rules: tuple[ParseRule, ...] = Field(min_length=1)
-
-    @field_validator("move")
-    @classmethod
-    def _known_move(cls, value: str) -> str:
-        if not is_known(value):
-            raise ValueError(f"'{value}' is not a move or flag of moves.md")
-        return value
+    rules: tuple[ParseRule, ...] = Field(min_length=1)  # type: ignore[assignment]
 
 
 class ClassesFile(_Strict):

@@ -293,7 +293,13 @@ def main(argv: list[str] | None = None) -> None:
         file=sys.stderr,
     )
     lock = threading.Lock()
-    tallies = {s: fuzz_surface(s, args, limits, lock) for s in args.surface}
+    tallies: dict[str, Tally] = {}
+    for surface in args.surface:
+        tallies[surface] = fuzz_surface(surface, args, limits, lock)
+        if len(args.surface) > 1:  # each surface's figures as soon as it is done
+            print_table({surface: tallies[surface]})
+            print_classes({surface: tallies[surface]}, args.seed)
+            print(flush=True)
     print_table(tallies)
     print_classes(tallies, args.seed)
 

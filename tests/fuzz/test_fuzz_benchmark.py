@@ -35,6 +35,7 @@ def test_the_fuzz_benchmark_prints_a_row_of_counts_per_surface(tmp_path: Path) -
     )
 
     assert done.returncode == 0, done.stderr
-    header, *rows = [line.split() for line in done.stdout.splitlines()[:3]]
+    table = done.stdout.split("\n\n")[-1].splitlines()
+    header, *rows = [line.split() for line in table]
     assert header[:3] == ["surface", "inputs", "tracebacks"]
     assert [row[:2] for row in rows] == [["rubrics", "3"], ["arguments", "3"]]

@@ -121,7 +121,8 @@ def _edit_score(data: dict[str, Any], rng: random.Random, limits: Limits) -> str
     if field == "mood":
         turn["mood"] = rng.choice((5, -5, 0, 1, 10**9, -1, 1.0, None, "3"))
     elif field in ("moves", "flags"):
-        moves = list(turn.get(field) or [])
+        found = turn.get(field)
+        moves = list(found) if isinstance(found, list) else []
         turn[field] = [*moves, "apologise"] if rng.random() < 0.5 else moves[1:]
     elif field == "outcome":
         turn["outcome"] = rng.choice(("resolved", "escalated", None, "won"))

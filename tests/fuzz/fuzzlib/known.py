@@ -63,7 +63,8 @@ ISSUE_8: tuple[Known, ...] = (
         "a path over 255 bytes, a folder named *.yaml or a long --host gives a traceback",
         "issue 8, High: a directory named *.yaml, a path over 255 bytes, a 300-character --host",
         _trace(
-            r"^(?:OSError|IsADirectoryError|FileNotFoundError) .*pathlib"
+            r"^(?:OSError|IsADirectoryError|FileNotFoundError)"
+            r" at (?!roleplay/core/scenario\.py:find_scenario).*pathlib"
             r"|^UnicodeError at roleplay/serve\.py"
         ),
     ),

@@ -52,7 +52,7 @@ sys.path.insert(0, str(REPO / "tests" / "fuzz"))
 from fuzzlib.case import CASE, Case, Run  # noqa: E402
 from fuzzlib.harness import Worker, materialise, run_processes  # noqa: E402
 from fuzzlib.mutate import BENCH_LIMITS, Limits  # noqa: E402
-from fuzzlib.oracle import KINDS, Failure, explain, judge  # noqa: E402
+from fuzzlib.oracle import Failure, explain, judge  # noqa: E402
 from fuzzlib.surfaces import SURFACES, bases, bundled  # noqa: E402
 
 COLUMNS = {
@@ -65,7 +65,7 @@ COLUMNS = {
     "exit-code": "exit codes",
     "good-file-lost": "good file lost",
 }
-"""Each failure kind's column heading, in the order of :data:`fuzzlib.oracle.KINDS`."""
+"""Each failure kind of :data:`fuzzlib.oracle.KINDS` and its column heading, in print order."""
 
 KEEP_PER_CLASS = 3
 """How many inputs of one failure class ``--keep`` writes out."""
@@ -183,11 +183,11 @@ def fuzz_surface(
 
 def print_table(tallies: dict[str, Tally]) -> None:
     """The counts per surface, one row each: every figure should be 0."""
-    headings = ["surface", "inputs", *(COLUMNS[kind] for kind in KINDS), "seconds"]
+    headings = ["surface", "inputs", *COLUMNS.values(), "seconds"]
     rows = [headings]
     for surface, tally in tallies.items():
         cells = [surface, str(tally.inputs)]
-        for kind in KINDS:
+        for kind in COLUMNS:
             if kind == "undetected-edit" and surface != "transcripts":
                 cells.append("-")
             else:
@@ -208,10 +208,10 @@ def print_classes(tallies: dict[str, Tally], seed: str) -> None:
     """Every distinct failure class, most frequent first, with the first input that showed it."""
     for surface, tally in tallies.items():
         if tally.errors:
-            print(f"\n{surface}: the fuzzer failed on {tally.errors} inputs (see above)")
+            print(f"{surface}: the fuzzer failed on {tally.errors} inputs (see above)")
         if not tally.classes:
             continue
-        print(f"\n{surface}: {len(tally.classes)} distinct failure classes")
+        print(f"{surface}: {len(tally.classes)} distinct failure classes")
         for (kind, signature), count in tally.classes.most_common():
             first = tally.first[(kind, signature)]
             commands = ", ".join(sorted(tally.commands[(kind, signature)]))
@@ -293,9 +293,14 @@ def main(argv: list[str] | None = None) -> None:
         file=sys.stderr,
     )
     lock = threading.Lock()
-    tallies = {s: fuzz_surface(s, args, limits, lock) for s in args.surface}
-    print_table(tallies)
-    print_classes(tallies, args.seed)
+    tallies: dict[str, Tally] = {}
+    for surface in args.surface:
+        tallies[surface] = fuzz_surface(surface, args, limits, lock)
+        print_table({surface: tallies[surface]})  # each surface's figures as soon as it is done
+        print_classes({surface: tallies[surface]}, args.seed)
+        print(flush=True)
+    if len(tallies) > 1:
+        print_table(tallies)
 
 
 if __name__ == "__main__":

@@ -247,7 +247,10 @@ def last_line_of(trace: str) -> str:
 def worker_entry() -> None:
     """The worker process's entry point: ``python -c`` calls it with its pipes and home."""
     read_fd, write_fd, home = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
-    _worker_main(Connection(read_fd, writable=False), Connection(write_fd, readable=False), home)
+    with contextlib.suppress(BrokenPipeError):  # the parent gave up on a hang and went on
+        _worker_main(
+            Connection(read_fd, writable=False), Connection(write_fd, readable=False), home
+        )
 
 
 class Worker:

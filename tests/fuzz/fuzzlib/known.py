@@ -24,9 +24,8 @@ class Known:
 
 
 ALL: tuple[Known, ...] = ()
-"""The failure classes known and not yet fixed: none. Issue 8's classes, and those this
-fuzzer found beyond them (``/work/notes/fuzz-findings.md`` in the session that added it),
-were fixed with a test each. Add a class here only with where it was reported, and only
+"""The failure classes known and not yet fixed: none. Issue 8's classes, and the ten this
+fuzzer found beyond them, were fixed with a test each. Add a class here only with where it was reported, and only
 while its fix is under way; a class no fuzz test meets any more must be deleted."""
 
 

@@ -25,8 +25,9 @@ class Known:
 
 ALL: tuple[Known, ...] = ()
 """The failure classes known and not yet fixed: none. Issue 8's classes, and the ten this
-fuzzer found beyond them, were fixed with a test each. Add a class here only with where it was reported, and only
-while its fix is under way; a class no fuzz test meets any more must be deleted."""
+fuzzer found beyond them, were fixed with a test each. Add a class here only with where it
+was reported, and only while its fix is under way; a class no fuzz test meets any more must
+be deleted."""
 
 
 def known_class(failure: Failure, case: Case) -> Known | None:

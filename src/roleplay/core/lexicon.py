@@ -144,14 +144,13 @@ class LanguageFile(_Strict):
     subjects: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledRule:
-    """A validated rule with its move resolved and its patterns compiled."""
+class RuleSource:
+    """Where a compiled rule was written: its file, and the position of any part of it.
 
-    rule: Rule
-    move: str
-    patterns: tuple[str, ...]
-    """The rule's patterns, macros expanded and bounded to whole words."""
+    A mixin for the compiled rules of every kind, which carry ``source`` and ``index``.
+    """
+
+    __slots__ = ()
     source: SourceMap
     index: int
 
@@ -163,6 +162,18 @@ class CompiledRule:
     def position(self, *path: str | int) -> tuple[int, int]:
         """Return the line and column of a part of this rule (default: its id)."""
         return self.source.locate(("rules", self.index, *(path or ("id",))))
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule(RuleSource):
+    """A validated rule with its move resolved and its patterns compiled."""
+
+    rule: Rule
+    move: str
+    patterns: tuple[str, ...]
+    """The rule's patterns, macros expanded and bounded to whole words."""
+    source: SourceMap
+    index: int
 
 
 @dataclass(frozen=True, slots=True, eq=False)

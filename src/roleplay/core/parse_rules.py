@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, model_validator
 
 from roleplay.core.files import read_file
-from roleplay.core.lexicon import MoveFile, RuleCommon, _Strict
+from roleplay.core.lexicon import MoveFile, RuleCommon, RuleSource, _Strict
 from roleplay.core.parse import ACTOR, REQUIRED_CLASSES, Roles, register_extensions, roles_from
 from roleplay.core.problems import Problem
 from roleplay.core.source import SourceMap, load_yaml, validate_model
@@ -76,7 +76,7 @@ class ClassesFile(_Strict):
 
 
 @dataclass(frozen=True, slots=True)
-class CompiledParseRule:
+class CompiledParseRule(RuleSource):
     """A validated parse rule: its move resolved and its classes expanded."""
 
     rule: ParseRule
@@ -85,15 +85,6 @@ class CompiledParseRule:
     dependency: tuple[tuple[TokenSpec, ...], ...]
     source: SourceMap
     index: int
-
-    @property
-    def file(self) -> str:
-        """The file the rule was written in."""
-        return self.source.file
-
-    def position(self, *path: str | int) -> tuple[int, int]:
-        """Return the line and column of a part of this rule (default: its id)."""
-        return self.source.locate(("rules", self.index, *(path or ("id",))))
 
 
 @dataclass(slots=True, eq=False)

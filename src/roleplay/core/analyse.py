@@ -27,16 +27,27 @@ and nothing here prints or reads a file after the rules are loaded.
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from roleplay.core.analysis import Analysis, Evidence
 from roleplay.core.lexicon import CompiledRule, Lexicon, Rule, load_lexicon
 from roleplay.core.moves import FLAGS, guide_order
 from roleplay.core.normalise import Normalised, normalise
-from roleplay.core.parse import Roles, describe, is_question, parse, pipeline, voice_problem
+from roleplay.core.parse import (
+    Parsed,
+    Roles,
+    describe,
+    is_question,
+    parse,
+    parse_many,
+    pipeline,
+    voice_problem,
+)
 from roleplay.core.parse_rules import CompiledParseRule, ParseRule
 
 if TYPE_CHECKING:
@@ -105,12 +116,59 @@ def analyse(
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     lex = lexicon or load_lexicon()
+    key = (reply, customer, engine)
+    found = _MEMO.get(lex, key)
+    if found is not None:
+        return found
     scored = scored_part(reply)
+    analysis = _analyse(scored, lex, engine)
     if len(scored) < len(reply):
-        return replace(_analyse(scored, lex, engine), truncated_from=len(reply))
-    if len(reply) <= CACHE_MAX_CHARS:
-        return _cached(reply, lex, engine)
-    return _analyse(reply, lex, engine)
+        analysis = replace(analysis, truncated_from=len(reply))
+    _MEMO.put(lex, key, analysis)
+    return analysis
+
+
+def analyse_many(
+    items: Iterable[tuple[str, str | None]],
+    lexicon: Lexicon | None = None,
+    *,
+    engine: Engine = "union",
+) -> list[Analysis]:
+    """Return the analyses of many ``(reply, customer)`` pairs, in order.
+
+    The same analyses as :func:`analyse` one by one, made faster by parsing the replies
+    together (:func:`roleplay.core.parse.parse_many`): for scoring a file or re-marking a
+    cohort. Never raises for any strings.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    lex = lexicon or load_lexicon()
+    pairs = list(items)
+    out: list[Analysis | None] = []
+    todo: dict[tuple[str, str | None, Engine], list[int]] = {}
+    for reply, customer in pairs:
+        key = (reply, customer, engine)
+        found = _MEMO.get(lex, key)
+        if found is None:
+            todo.setdefault(key, []).append(len(out))
+        out.append(found)
+    keys = list(todo)
+    prepared = [_prepare(lex, scored_part(reply)) for reply, _customer, _engine in keys]
+    parsed: list[Parsed | None] = [None] * len(keys)
+    if engine != "regex" and lex.parse is not None:
+        wanted = [i for i, (_clean, norm) in enumerate(prepared) if norm.tokens]
+        batch = parse_many([prepared[i] for i in wanted], lex.parse.roles)
+        for i, one in zip(wanted, batch, strict=True):
+            parsed[i] = one
+    for (reply, customer, _engine), (clean, norm), one in zip(keys, prepared, parsed, strict=True):
+        scored = scored_part(reply)
+        analysis = _analyse(scored, lex, engine, (clean, norm, one))
+        if len(scored) < len(reply):
+            analysis = replace(analysis, truncated_from=len(reply))
+        _MEMO.put(lex, (reply, customer, engine), analysis)
+        for index in todo[(reply, customer, engine)]:
+            out[index] = analysis
+    return [a for a in out if a is not None]
 
 
 def scored_part(reply: str) -> str:
@@ -124,19 +182,58 @@ def scored_part(reply: str) -> str:
     return head[:space] if space >= MAX_REPLY_CHARS - CUT_AT_SPACE_WITHIN else head
 
 
-@lru_cache(maxsize=8192)
-def _cached(reply: str, lex: Lexicon, engine: Engine) -> Analysis:
-    """Analyses are immutable, so a reply seen again (a re-scored transcript) is not redone.
+class _Memo:
+    """The analyses of recently scored replies, so a reply seen again is not redone.
 
-    The key holds the lexicon, whose version names its rules and the model they read.
+    Analyses are immutable. The key holds the lexicon, whose version names its rules and
+    the model they read, and the customer's message. Only replies up to
+    :data:`CACHE_MAX_CHARS` are kept, :data:`MEMO_SIZE` at most, the least recently used
+    dropped first; the app's threads may share it.
     """
-    return _analyse(reply, lex, engine)
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple[object, ...], Analysis] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, lex: Lexicon, key: tuple[str, str | None, Engine]) -> Analysis | None:
+        with self._lock:
+            found = self._items.get((lex, *key))
+            if found is not None:
+                self._items.move_to_end((lex, *key))
+            return found
+
+    def put(self, lex: Lexicon, key: tuple[str, str | None, Engine], analysis: Analysis) -> None:
+        if len(key[0]) > CACHE_MAX_CHARS or len(key[1] or "") > CACHE_MAX_CHARS:
+            return
+        with self._lock:
+            self._items[(lex, *key)] = analysis
+            if len(self._items) > MEMO_SIZE:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
-def _analyse(reply: str, lex: Lexicon, engine: Engine) -> Analysis:
+MEMO_SIZE = 8192
+_MEMO = _Memo()
+
+_Prepared = tuple[str, Normalised, "Parsed | None"]
+
+
+def _prepare(lex: Lexicon, reply: str) -> tuple[str, Normalised]:
+    """The reply with control characters as spaces, and its normalised words."""
+    # Control characters are neither words nor punctuation: match as if they were spaces.
+    clean = _CONTROL.sub(" ", reply)
+    return clean, normalise(lex.normaliser, clean)
+
+
+def _analyse(
+    reply: str, lex: Lexicon, engine: Engine, prepared: _Prepared | None = None
+) -> Analysis:
     if not reply or reply.isspace():
         return Analysis(reply, (), (), (), lex.version)
-    norm, kept, set_aside = _run(lex, reply, engine)
+    norm, kept, set_aside = _run(lex, reply, engine, prepared)
     # Two patterns of one rule (or two rules of one move) may quote the same words once;
     # when a regular-expression rule and a parse rule do, the older rule's id is kept.
     chosen: dict[tuple[str, int, int], tuple[int, Evidence]] = {}
@@ -171,12 +268,18 @@ def fired_rules(
 
 
 def _run(
-    lex: Lexicon, reply: str, engine: Engine = "union"
+    lex: Lexicon, reply: str, engine: Engine = "union", prepared: _Prepared | None = None
 ) -> tuple[Normalised, list[_Match], list[_Match]]:
-    """Match every rule, then set aside what the voice checks, blockers and alternatives cancel."""
-    # Control characters are neither words nor punctuation: match as if they were spaces.
-    clean = _CONTROL.sub(" ", reply)
-    norm = normalise(lex.normaliser, clean)
+    """Match every rule, then set aside what the voice checks, blockers and alternatives cancel.
+
+    ``prepared`` is the reply's cleaned text, normalised words and parse when a batch has
+    made them already (:func:`analyse_many`).
+    """
+    if prepared is None:
+        clean, norm = _prepare(lex, reply)
+        parsed = None
+    else:
+        clean, norm, parsed = prepared
     kept: list[_Match] = []
     set_aside: list[_Match] = []
     if engine != "parse":
@@ -184,7 +287,9 @@ def _run(
             m.reason = _voice_problem(lex, norm, m)
             (set_aside if m.reason else kept).append(m)
     if engine != "regex" and lex.parse is not None and norm.tokens:
-        for m in _find_parsed(lex, clean, norm):
+        if parsed is None:
+            parsed = parse(clean, norm, lex.parse.roles)
+        for m in _find_parsed(lex, norm, parsed):
             (set_aside if m.reason else kept).append(m)
         kept.sort(key=lambda m: (m.first, m.last))
     kept = _apply_blockers(norm, kept, set_aside)
@@ -201,11 +306,10 @@ def _find(lex: Lexicon, norm: Normalised) -> list[_Match]:
     return found
 
 
-def _find_parsed(lex: Lexicon, reply: str, norm: Normalised) -> list[_Match]:
-    """Parse the reply and match every parse rule, each match with its voice judged."""
+def _find_parsed(lex: Lexicon, norm: Normalised, parsed: Parsed) -> list[_Match]:
+    """Match every parse rule over the parsed reply, each match with its voice judged."""
     rules = lex.parse
     assert rules is not None
-    parsed = parse(reply, norm, rules.roles)
     nlp = pipeline()
     token_matcher, dependency_matcher = rules.matchers(nlp.vocab)
     strings = nlp.vocab.strings

@@ -27,7 +27,7 @@ Nothing here prints or reads a file of the project; the model is a Python packag
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import import_module
@@ -58,6 +58,10 @@ MAX_CHUNK_WORDS = 1500
 """The most words parsed as one spaCy document. Longer texts are split between sentences
 (and a sentence longer than this between words), which keeps every parse far below
 ``nlp.max_length`` and the parser's cost linear in the length of the reply."""
+
+MAX_CHUNK_CHARS = 100_000
+"""The most characters parsed as one spaCy document, a tenth of spaCy's own ``max_length``:
+a reply with no sentence ends and few spaces is cut between words here too."""
 
 ACTOR = "rp_actor"
 """The token extension (``token._.rp_actor``) that says who does what the token says."""
@@ -191,45 +195,83 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _chunks(norm: Normalised, words: list[tuple[str, bool, int]]) -> Iterator[range]:
-    """Split the words into runs of whole sentences of at most :data:`MAX_CHUNK_WORDS`."""
+    """Split the words into runs of whole sentences of at most :data:`MAX_CHUNK_WORDS`
+    words and :data:`MAX_CHUNK_CHARS` characters (a longer sentence between words)."""
     start = 0
     last_break = 0
-    for i, (_w, _s, k) in enumerate(words):
+    chars = 0
+    for i, (word, _s, k) in enumerate(words):
         ends_sentence = i + 1 == len(words) or norm.tokens[words[i + 1][2]].sentence != (
             norm.tokens[k].sentence
         )
+        chars += len(word) + 1
         if ends_sentence:
             last_break = i + 1
-        if i + 1 - start >= MAX_CHUNK_WORDS:
+        if i + 1 - start >= MAX_CHUNK_WORDS or chars >= MAX_CHUNK_CHARS:
             cut = last_break if last_break > start else i + 1
             yield range(start, cut)
+            chars = sum(len(w) + 1 for w, _s2, _k in words[cut : i + 1])
             start = cut
     if start < len(words):
         yield range(start, len(words))
 
 
-def parse(reply: str, norm: Normalised, roles: Roles) -> Parsed:
-    """Parse the normalised words of ``reply`` and mark every token's actor."""
+def _bare_docs(
+    nlp: Language, reply: str, norm: Normalised
+) -> tuple[list[Doc], list[tuple[int, ...]]]:
+    """The reply's words as unparsed documents, with the normaliser token of every word."""
     from spacy.tokens import Doc
 
-    nlp = pipeline()
     words = words_of(reply, norm)
     docs: list[Doc] = []
     owners: list[tuple[int, ...]] = []
-    pieces = list(_chunks(norm, words))
-    bare = [
-        Doc(nlp.vocab, words=[words[i][0] for i in r], spaces=[words[i][1] for i in r])
-        for r in pieces
-    ]
-    for doc, r in zip(bare, pieces, strict=True):
+    for r in _chunks(norm, words):
+        docs.append(Doc(nlp.vocab, words=[words[i][0] for i in r], spaces=[words[i][1] for i in r]))
+        owners.append(tuple(words[i][2] for i in r))
+    return docs, owners
+
+
+def parse(reply: str, norm: Normalised, roles: Roles) -> Parsed:
+    """Parse the normalised words of ``reply`` and mark every token's actor."""
+    nlp = pipeline()
+    bare, owners = _bare_docs(nlp, reply, norm)
+    docs: list[Doc] = []
+    for doc in bare:
         # The components one by one: for one reply this is cheaper than ``nlp.pipe``,
         # whose batching only pays for many documents at once.
         for _name, component in nlp.pipeline:
             doc = component(doc)
         assign_actors(doc, roles)
         docs.append(doc)
-        owners.append(tuple(words[i][2] for i in r))
     return Parsed(norm, tuple(docs), tuple(owners))
+
+
+PIPE_BATCH = 64
+"""Documents parsed together by :func:`parse_many`: enough for the network to work on
+whole matrices, few enough that a batch's memory stays small."""
+
+
+def parse_many(items: Sequence[tuple[str, Normalised]], roles: Roles) -> list[Parsed]:
+    """Parse many replies at once (``(reply, normalised)`` each), in order.
+
+    The same parses as :func:`parse` one by one, several times faster for many replies,
+    since the pipeline's network then works on batches of documents (``nlp.pipe``).
+    """
+    nlp = pipeline()
+    bare: list[Doc] = []
+    shapes: list[tuple[Normalised, list[tuple[int, ...]]]] = []
+    for reply, norm in items:
+        docs, owners = _bare_docs(nlp, reply, norm)
+        bare.extend(docs)
+        shapes.append((norm, owners))
+    parsed = iter(nlp.pipe(bare, batch_size=PIPE_BATCH))
+    out: list[Parsed] = []
+    for norm, owners in shapes:
+        docs = tuple(next(parsed) for _ in owners)
+        for doc in docs:
+            assign_actors(doc, roles)
+        out.append(Parsed(norm, docs, tuple(owners)))
+    return out
 
 
 def run_pipeline(texts: Iterable[str]) -> int:

@@ -32,7 +32,8 @@ from roleplay.core.problems import Problem
 from roleplay.core.source import SourceMap, load_yaml, validate_model
 
 if TYPE_CHECKING:
-    from spacy.matcher import DependencyMatcher, Matcher
+    from spacy.matcher import Matcher
+    from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
 PARSE_FOLDER = "parse"
@@ -95,7 +96,7 @@ class ParseRuleSet:
     classes: dict[str, tuple[str, ...]]
     roles: Roles
     digest: str
-    _matchers: tuple[Matcher, DependencyMatcher] | None = field(default=None)
+    _matchers: tuple[Matcher, DependencyPatterns] | None = field(default=None)
 
     def words(self) -> set[str]:
         """Every literal word the rules use: the words misspellings may be corrected to."""
@@ -106,21 +107,96 @@ class ParseRuleSet:
                     _collect_words(spec, out)
         return {w.lower() for w in out if w.isalpha() and len(w) >= 2}
 
-    def matchers(self, vocab: Vocab) -> tuple[Matcher, DependencyMatcher]:
+    def matchers(self, vocab: Vocab) -> tuple[Matcher, DependencyPatterns]:
         """Return the token and dependency matchers, built on first use with ``vocab``."""
         if self._matchers is None:
-            from spacy.matcher import DependencyMatcher, Matcher
+            from spacy.matcher import Matcher
 
             register_extensions()
             tokens = Matcher(vocab)
-            deps = DependencyMatcher(vocab)
             for i, rule in enumerate(self.rules):
                 if rule.patterns:
                     tokens.add(str(i), [list(p) for p in rule.patterns])
-                if rule.dependency:
-                    deps.add(str(i), [list(p) for p in rule.dependency])
+            deps = DependencyPatterns(
+                vocab, [(str(i), rule.dependency) for i, rule in enumerate(self.rules)]
+            )
             self._matchers = (tokens, deps)
         return self._matchers
+
+
+_WORD_ATTRS = {
+    "LEMMA": "lemma_",
+    "LOWER": "lower_",
+    "NORM": "norm_",
+    "ORTH": "text",
+    "TEXT": "text",
+}
+"""Pattern attributes whose value is a word, and the token attribute the matcher compares."""
+
+
+def _required_words(pattern: tuple[TokenSpec, ...]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """What words a document must hold for ``pattern`` to have any chance of matching.
+
+    One ``(token attribute, words)`` pair for each node that asks for a word or a list of
+    words; a node with anything else (a regular expression, ``NOT_IN``, a number) asks
+    for nothing here, so the answer only ever rules a pattern out when it cannot match.
+    """
+    needs: list[tuple[str, frozenset[str]]] = []
+    for node in pattern:
+        attrs = node.get("RIGHT_ATTRS", {})
+        for key, attr in _WORD_ATTRS.items():
+            value = attrs.get(key)
+            if isinstance(value, str):
+                needs.append((attr, frozenset((value,))))
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                words = value["IN"]
+                if isinstance(words, list) and all(isinstance(w, str) for w in words):
+                    needs.append((attr, frozenset(words)))
+    return tuple(needs)
+
+
+class DependencyPatterns:
+    """Every dependency pattern, each in a ``DependencyMatcher`` of its own, run on a
+    document only when the document holds the words its nodes ask for.
+
+    spaCy's one matcher for all patterns tests every node of every pattern on every token,
+    which cost more than parsing itself; most patterns name a word class no reply uses.
+    The matches are the ones that matcher finds, in the same order: rule by rule, pattern
+    by pattern, sentence by sentence.
+    """
+
+    def __init__(
+        self, vocab: Vocab, keyed: list[tuple[str, tuple[tuple[TokenSpec, ...], ...]]]
+    ) -> None:
+        from spacy.matcher import DependencyMatcher
+
+        self._patterns: list[tuple[DependencyMatcher, tuple[tuple[str, frozenset[str]], ...]]]
+        self._patterns = []
+        for key, patterns in keyed:
+            for pattern in patterns:
+                matcher = DependencyMatcher(vocab)
+                matcher.add(key, [list(pattern)])
+                self._patterns.append((matcher, _required_words(pattern)))
+
+    def __len__(self) -> int:
+        return len(self._patterns)
+
+    def __call__(self, doc: Doc) -> list[tuple[int, list[int]]]:
+        """Return ``(match id, token indexes)`` for every match in ``doc``."""
+        present: dict[str, set[str]] = {}
+        found: list[tuple[int, list[int]]] = []
+        for matcher, needs in self._patterns:
+            possible = True
+            for attr, words in needs:
+                held = present.get(attr)
+                if held is None:
+                    held = present[attr] = {getattr(tok, attr) for tok in doc}
+                if held.isdisjoint(words):
+                    possible = False
+                    break
+            if possible:
+                found.extend(matcher(doc))
+        return found
 
 
 def _collect_words(spec: Any, out: set[str]) -> None:

@@ -8,11 +8,12 @@ imports stay inside the commands that need them, so ``roleplay score "…"`` sta
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -162,6 +163,12 @@ def _score_record(
 @click.option("--customer", help="The customer's message that TEXT answers.")
 @click.option("--json", "as_json", is_flag=True, help="Print TEXT's result as JSON.")
 @click.option("--explain", is_flag=True, help="Also show matches that did not count, and why.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --jsonl: how many processes score the replies (default: every core).",
+)
 def score(
     text: str | None,
     jsonl: str | None,
@@ -170,6 +177,7 @@ def score(
     customer: str | None,
     as_json: bool,
     explain: bool,
+    jobs: int | None,
 ) -> None:
     """Analyse replies without a conversation: which moves and red flags each makes, and why."""
     if (text is None) == (jsonl is None):
@@ -180,7 +188,7 @@ def score(
 
     try:
         if jsonl is not None:
-            _score_jsonl(jsonl, framework, explain, scenario)
+            _score_jsonl(jsonl, framework, explain, scenario, jobs or _default_jobs())
             return
         assert text is not None
         analysis = analyse(_clean(text), _clean(customer) if customer is not None else None)
@@ -281,14 +289,68 @@ def _lines(source: str) -> Iterator[tuple[int, str]]:
             stream.close()
 
 
-def _score_jsonl(
-    source: str, framework: Framework | None, explain: bool, scenario: Scenario | None = None
+BATCH_LINES = 32
+"""Replies scored together: parsed in one batch, and handed to a worker process at once."""
+
+
+def _default_jobs() -> int:
+    """Every core this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_Item = tuple[int, Any, str, "str | None"]
+"""One line to score: its number, its id, the reply and the customer's message."""
+
+_Scored = tuple[str, str]
+"""One scored line: the JSON line to write, and a note for stderr ("" for none)."""
+
+_worker: tuple[Framework | None, Scenario | None, bool, str] | None = None
+"""What a worker process scores with: the framework, the scenario, --explain, the input's name."""
+
+
+def _start_worker(
+    framework: Framework | None, scenario: Scenario | None, explain: bool, name: str
 ) -> None:
-    from roleplay.core.analyse import analyse
+    """Set up a worker process of ``score --jsonl --jobs N``."""
+    global _worker
+    _worker = (framework, scenario, explain, name)
+
+
+def _score_batch_in_worker(items: list[_Item]) -> list[_Scored]:
+    assert _worker is not None
+    return _score_batch(items, *_worker)
+
+
+def _score_batch(
+    items: list[_Item],
+    framework: Framework | None,
+    scenario: Scenario | None,
+    explain: bool,
+    name: str,
+) -> list[_Scored]:
+    """Score a batch of lines, in order: one JSON line each, and a note for a long reply."""
+    from roleplay.core.analyse import analyse_many
+
+    analyses = analyse_many([(reply, customer) for _n, _id, reply, customer in items])
+    out: list[_Scored] = []
+    for (number, line_id, _reply, _customer), analysis in zip(items, analyses, strict=True):
+        note = ""
+        if analysis.truncated:
+            note = f"note: {name}:{number}: {analysis.truncation_note()}"
+        record = {"id": line_id, **_score_record(analysis, framework, scenario)}
+        if not explain:
+            record.pop("matches", None)
+        out.append((json.dumps(record, ensure_ascii=False) + "\n", note))
+    return out
+
+
+def _read_items(source: str, name: str) -> Iterator[_Item]:
+    """Yield every reply of a JSONL file in order; raise InputError at the first bad line."""
     from roleplay.core.jsontext import read_json
 
-    name = "<stdin>" if source == "-" else source
-    out: TextIO = sys.stdout
     number = 0
     try:
         for number, line in _lines(source):
@@ -306,24 +368,104 @@ def _score_jsonl(
                 raise InputError('the object has no "reply" string')
             customer = item.get("customer")
             customer = _clean(customer) if isinstance(customer, str) else None
-            analysis = analyse(_clean(reply), customer)
-            if analysis.truncated:
-                click.echo(f"note: {name}:{number}: {analysis.truncation_note()}", err=True)
             line_id = item.get("id", number)
-            record = {
-                "id": _clean(line_id) if isinstance(line_id, str) else line_id,
-                **_score_record(analysis, framework, scenario),
-            }
-            if not explain:
-                record.pop("matches", None)
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            out.flush()
+            line_id = _clean(line_id) if isinstance(line_id, str) else line_id
+            yield number, line_id, _clean(reply), customer
     except InputError as exc:
         message = str(exc)
         where, _, rest = message.partition(": ")
         if where.isdigit():  # raised while reading: the error names its own line
-            _fail(f"{name}:{where}: {rest}")
-        _fail(f"{name}:{number or 1}: {message}")
+            raise InputError(f"{name}:{where}: {rest}") from None
+        raise InputError(f"{name}:{number or 1}: {message}") from None
+
+
+def _batches(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:
+    """Group the items into lists of ``size``; a bad line ends the last group early."""
+    batch: list[_Item] = []
+    try:
+        for item in items:
+            batch.append(item)
+            if len(batch) == size:
+                yield batch
+                batch = []
+    except InputError:
+        if batch:
+            yield batch  # the lines before a bad one are scored before it is reported
+        raise
+    if batch:
+        yield batch
+
+
+def _score_jsonl(
+    source: str,
+    framework: Framework | None,
+    explain: bool,
+    scenario: Scenario | None = None,
+    jobs: int = 1,
+) -> None:
+    """Score every line of a JSONL file, in order, in ``jobs`` processes.
+
+    Every line before a bad one is written before the bad one is reported, however many
+    processes score them.
+    """
+    from roleplay.core.analyse import analyse_many
+
+    name = "<stdin>" if source == "-" else source
+    analyse_many([("", None)])  # the rules load here, so broken rules stop the run at once
+    stop: InputError | None = None
+
+    def good_batches() -> Iterator[list[_Item]]:
+        nonlocal stop
+        try:
+            yield from _batches(_read_items(source, name), BATCH_LINES)
+        except InputError as exc:
+            stop = exc
+
+    batches = good_batches()
+    first = next(batches, None)
+    if first is not None:
+        second = next(batches, None)
+        rest = [first] if second is None else itertools.chain([first, second], batches)
+        if jobs > 1 and second is not None:
+            _score_in_processes(rest, framework, scenario, explain, name, jobs)
+        else:
+            for batch in rest:
+                _write_scored(_score_batch(batch, framework, scenario, explain, name))
+    if stop is not None:
+        _fail(str(stop))
+
+
+def _write_scored(scored: list[_Scored]) -> None:
+    out: TextIO = sys.stdout
+    for line, note in scored:
+        if note:
+            click.echo(note, err=True)
+        out.write(line)
+    out.flush()
+
+
+def _score_in_processes(
+    batches: Iterable[list[_Item]],
+    framework: Framework | None,
+    scenario: Scenario | None,
+    explain: bool,
+    name: str,
+    jobs: int,
+) -> None:
+    """Score the batches in ``jobs`` worker processes, writing the results in input order.
+
+    The workers start from this process as it is (``fork``, where there is one), with the
+    rules and the language model already loaded.
+    """
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with context.Pool(
+        jobs, initializer=_start_worker, initargs=(framework, scenario, explain, name)
+    ) as pool:
+        for scored in pool.imap(_score_batch_in_worker, batches):
+            _write_scored(scored)
 
 
 @cli.command()

@@ -205,6 +205,57 @@ def test_jsonl_with_framework_adds_the_framework_to_every_line(run: Run, tmp_pat
         assert 0 <= framework["score"] <= 100
 
 
+def _many(count: int) -> list[dict[str, Any]]:
+    """``count`` replies, each distinct, cycling through the replies above."""
+    return [
+        {"id": f"n{i}", "reply": f"{REPLIES[i % len(REPLIES)]['reply']} (ref {i})"}
+        for i in range(count)
+    ]
+
+
+def test_jobs_spread_the_lines_over_processes_and_keep_their_order(
+    run: Run, tmp_path: Path
+) -> None:
+    """``--jobs 2`` writes exactly what ``--jobs 1`` writes, line for line, in input order."""
+    items = _many(150)
+    path = write_jsonl(tmp_path / "replies.jsonl", items)
+
+    one = run("score", "--jsonl", str(path), "--jobs", "1", timeout=180)
+    two = run("score", "--jsonl", str(path), "--jobs", "2", timeout=180)
+    default = run("score", "--jsonl", str(path), timeout=180)
+
+    assert_clean_success(one)
+    assert_clean_success(two)
+    assert_clean_success(default)
+    assert [r["id"] for r in json_lines(two.stdout)] == [item["id"] for item in items]
+    assert two.stdout == one.stdout
+    assert default.stdout == one.stdout
+
+
+def test_with_jobs_a_bad_line_still_comes_after_every_line_before_it(
+    run: Run, tmp_path: Path
+) -> None:
+    """However many processes score, the lines before a bad one are written, then the error."""
+    path = tmp_path / "replies.jsonl"
+    good = _many(120)
+    lines = [json.dumps(item) for item in good[:100]] + ["not json"] + [json.dumps(good[100])]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = run("score", "--jsonl", str(path), "--jobs", "2", timeout=180)
+
+    assert_user_error(result, f"error: {path}:101:")
+    assert [r["id"] for r in json_lines(result.stdout)] == [item["id"] for item in good[:100]]
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "many"])
+def test_jobs_below_one_is_bad_usage(run: Run, jobs: str) -> None:
+    result = run("score", "--jsonl", "-", "--jobs", jobs, input="")
+
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "--jobs" in result.stderr
+
+
 # --- bad and unusual input ------------------------------------------------------------------
 
 

@@ -20,8 +20,9 @@ prints these figures. It asserts nothing.
 (b) latency of one call
     the median and the 99th percentile (nearest rank) of the time of a single ``analyse``
     call, in milliseconds, each call timed with ``time.perf_counter_ns``; the slowest call
-    too. The median is what a learner feels after pressing Enter; p99 is the worst they
-    will usually see.
+    too; and the same in this process's CPU time (``time.process_time_ns``), which other
+    programs sharing the core do not inflate. The median is what a learner feels after
+    pressing Enter; p99 is the worst they will usually see.
 (c) batch throughput of the command
     replies per second of ``roleplay score --jsonl -`` run as a whole process and fed the
     N replies on standard input, from starting the process to its exit, so the start-up is
@@ -36,6 +37,13 @@ prints these figures. It asserts nothing.
     repeated), each in a fresh, warmed-up interpreter with a time limit, and the time per kB
     (1 kB = 1,000 bytes of UTF-8). A scorer that is linear in the length keeps the per-kB
     figure flat; the "vs 10 kB" column shows by how much it grows.
+(f) batches beside the bare pipeline, file by file
+    for the agent and learner files (``agent-replies.jsonl``, ``learner-replies.jsonl``):
+    the bare spaCy pipeline's own rate and the scorer's, analysing the same replies in
+    batches of 32 with ``analyse_many`` as ``roleplay score --jsonl`` does, side by side,
+    with the scorer's share of the pipeline's rate, and the scorer one reply at a time.
+    These rates are per second of this process's CPU time, so other programs sharing the
+    core do not count.
 
 Examples::
 
@@ -272,13 +280,17 @@ def in_process(
     regex_only = time.perf_counter() - start
 
     timings: list[int] = []
-    clock = time.perf_counter_ns
+    cpu_timings: list[int] = []
+    clock, cpu_clock = time.perf_counter_ns, time.process_time_ns
     for reply, customer in distinct_batch(replies, n, "b"):
-        t0 = clock()
+        t0, c0 = clock(), cpu_clock()
         analyse(reply, customer)
         timings.append(clock() - t0)
+        cpu_timings.append(cpu_clock() - c0)
     timings.sort()
+    cpu_timings.sort()
     ms = [t / 1e6 for t in timings]
+    cpu_ms = [t / 1e6 for t in cpu_timings]
     return {
         "ruleset": ruleset,
         "distinct_replies": len(distinct),
@@ -296,7 +308,66 @@ def in_process(
         "p99_ms": percentile(ms, 0.99),
         "max_ms": ms[-1],
         "mean_ms": statistics.fmean(ms),
+        "cpu_median_ms": statistics.median(cpu_ms),
+        "cpu_p99_ms": percentile(cpu_ms, 0.99),
     }
+
+
+PER_FILE = ("agent-replies.jsonl", "learner-replies.jsonl")
+"""The files whose replies figure (f) scores in batches beside the bare pipeline."""
+
+BATCH = 32
+"""Replies analysed together in figure (f), as ``roleplay score --jsonl`` batches them."""
+
+
+def _timed(work: Callable[[], object]) -> tuple[float, float]:
+    """Run ``work`` and return its wall time and this process's CPU time, in seconds."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def per_file(files: Sequence[Path]) -> list[dict[str, Any]]:
+    """Figure (f): per file, the bare pipeline and the scorer's batches on the same replies.
+
+    Each reply is made distinct with a reference number, and each measure gets replies of
+    its own, so neither is answered from memory. Rates are per second of CPU time of this
+    process (on a shared machine, wall time also counts other programs on the core).
+    """
+    from roleplay.core.analyse import analyse, analyse_many
+    from roleplay.core.parse import run_pipeline
+
+    rows: list[dict[str, Any]] = []
+    for path in files:
+        if path.name not in PER_FILE:
+            continue
+        replies = read_replies([path])
+        if not replies:
+            continue
+        n = len(replies)
+        texts = [reply for reply, _customer in distinct_batch(replies, n, "f")]
+        bare_wall, bare_cpu = _timed(lambda texts=texts: run_pipeline(texts))
+        ours = distinct_batch(replies, n, "g")
+
+        def batches(ours: list[tuple[str, str | None]] = ours) -> None:
+            for k in range(0, len(ours), BATCH):
+                analyse_many(ours[k : k + BATCH])
+
+        ours_wall, ours_cpu = _timed(batches)
+        single = distinct_batch(replies, n, "h")
+        one_wall, one_cpu = _timed(lambda single=single: [analyse(r, c) for r, c in single])
+        rows.append(
+            {
+                "file": path.name,
+                "replies": n,
+                "pipeline_per_second": n / bare_cpu,
+                "batch_per_second": n / ours_cpu,
+                "one_by_one_per_second": n / one_cpu,
+                "share": bare_cpu / ours_cpu,
+                "wall_seconds": {"pipeline": bare_wall, "batch": ours_wall, "one": one_wall},
+            }
+        )
+    return rows
 
 
 def find_roleplay() -> str | None:
@@ -509,6 +580,11 @@ def render(report: dict[str, Any]) -> str:
             f"median {a['median_ms']:.3f} ms",
             f"p99 {a['p99_ms']:.3f} ms, slowest {a['max_ms']:.3f} ms",
         ),
+        _line(
+            "    in CPU time of this process",
+            f"median {a['cpu_median_ms']:.3f} ms",
+            f"p99 {a['cpu_p99_ms']:.3f} ms (other programs on the core not counted)",
+        ),
     ]
     c = report.get("process")
     d = report.get("cold_start")
@@ -548,6 +624,23 @@ def render(report: dict[str, Any]) -> str:
         )
         if d["problem"]:
             lines.append(f"    warning: {d['problem']}")
+    rows = report.get("per_file") or []
+    lines.append(
+        "(f) batches of 32 (as roleplay score --jsonl) beside the bare spaCy pipeline, "
+        "per CPU second"
+    )
+    lines.append(
+        f"    {'file':<24} {'replies':>7} {'pipeline':>10} {'scorer':>10} {'share':>6}"
+        f" {'one by one':>11}"
+    )
+    for row in rows:
+        lines.append(
+            f"    {row['file']:<24} {row['replies']:>7} {row['pipeline_per_second']:>8.0f}/s"
+            f" {row['batch_per_second']:>8.0f}/s {row['share']:>6.0%}"
+            f" {row['one_by_one_per_second']:>9.0f}/s"
+        )
+    if not rows:
+        lines.append(f"    skipped: none of {', '.join(PER_FILE)} among the data files")
     lines.append("(e) growth with the length of one reply")
     lines.append(f"    {'size':>10} {'time':>12} {'per kB':>12} {'vs 10 kB':>9}")
     for row in report["growth"]:
@@ -639,6 +732,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "source": source,
         "pinning": pinning.description,
         "in_process": figures,
+        "per_file": per_file(files),
     }
     roleplay = find_roleplay()
     if roleplay is None:

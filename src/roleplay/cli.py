@@ -877,6 +877,7 @@ def debrief(
     transcript: Path, framework_id: str | None, fmt: str, out: Path | None, folder: Path | None
 ) -> None:
     """The scorecard of a saved attempt, recomputed from its replies (under any model)."""
+    from roleplay.core.analysis_cache import AnalysisCache
     from roleplay.core.debrief import scorecard_to_dict
     from roleplay.core.report import rescore
     from roleplay.core.transcript import centre_key, load_transcript
@@ -889,9 +890,10 @@ def debrief(
         _print_problems(exc.problems)
         _fail(f"{transcript}: not a transcript roleplay can read")
     catalogue = _catalogue(folder)
+    cache = AnalysisCache()
     try:
         done = rescore(
-            saved, framework.id if framework else None, folder, centre_key(), catalogue.find
+            saved, framework.id if framework else None, folder, centre_key(), catalogue.find, cache
         )
     except UnknownIdError as exc:
         if exc.kind != "scenario":
@@ -902,6 +904,7 @@ def debrief(
         line, col = field_position(transcript, ("scenario", "id"))
         _print_problems([Problem(str(transcript), line, col, "unknown-scenario", str(exc))])
         _fail(f"{transcript}: its scenario is not here; name its folder with --scenarios")
+    cache.save()
     _note_truncated(done.card.turns)
     data = scorecard_to_dict(done.card, saved.learner)
     data["integrity"] = done.integrity

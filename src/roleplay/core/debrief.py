@@ -25,7 +25,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from roleplay.core.analysis import Evidence
-from roleplay.core.dialogue import Session, Turn, play
+from roleplay.core.dialogue import Analyser, Session, Turn, play
 from roleplay.core.frameworks import Coverage, Framework, coverage, get_framework, rubrics_dir
 from roleplay.core.moves import FLAGS
 from roleplay.core.scenario import GOOD_OUTCOMES, OutcomeKind, Scenario, band_of
@@ -186,9 +186,13 @@ def debrief(
     scenario: Scenario,
     replies: Sequence[str],
     framework: Framework | str | None = None,
+    analyser: Analyser | None = None,
 ) -> Scorecard:
-    """Replay ``replies`` through ``scenario`` and measure the attempt (see module docs)."""
-    session = play(scenario, replies)
+    """Replay ``replies`` through ``scenario`` and measure the attempt (see module docs).
+
+    ``analyser`` analyses each reply (default: ``analyse``), such as a cache's.
+    """
+    session = play(scenario, replies, analyser)
     return scorecard(session, framework)
 
 

@@ -20,7 +20,7 @@ deterministic: the same replies always give the same conversation.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -436,13 +436,21 @@ def _describe(branch: Branch, node: Node) -> str:
     return ", and ".join(parts) or f"branch to '{branch.goto}'"
 
 
-def play(scenario: Scenario, replies: Iterable[str]) -> Session:
-    """Play ``replies`` through ``scenario`` headless; stops early if it ends first."""
+Analyser = Callable[[str, "str | None"], Analysis]
+"""Analyses a reply given the customer's message it answers (as ``analyse`` does)."""
+
+
+def play(scenario: Scenario, replies: Iterable[str], analyser: Analyser | None = None) -> Session:
+    """Play ``replies`` through ``scenario`` headless; stops early if it ends first.
+
+    ``analyser`` analyses each reply (default: :func:`analyse`); a cache of analyses
+    (:class:`roleplay.core.analysis_cache.AnalysisCache`) makes a replay parse nothing.
+    """
     session = Session(scenario)
     for reply in replies:
         if session.finished:
             break
-        session.step(reply)
+        session.step(reply, analyser(reply, session.prompt) if analyser is not None else None)
     return session
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from roleplay.core.analysis_cache import AnalysisCache
 from roleplay.core.errors import RoleplayError
 from roleplay.core.report import rescore
 from roleplay.core.transcript import attempts_dir, centre_key, load_transcript
@@ -40,13 +41,14 @@ def past_attempts(learner: str, folder: Path | None = None) -> list[PastAttempt]
     if not target.is_dir():
         return []
     key = centre_key()
+    cache = AnalysisCache()
     found: list[PastAttempt] = []
     for path in sorted(target.glob("*.json")):
         try:
             saved = load_transcript(path)
             if saved.learner.casefold() != learner.casefold() or not saved.turns:
                 continue
-            done = rescore(saved, key=key)
+            done = rescore(saved, key=key, cache=cache)
         except RoleplayError:
             continue
         card = done.card
@@ -64,6 +66,7 @@ def past_attempts(learner: str, folder: Path | None = None) -> list[PastAttempt]
                 integrity=done.integrity,
             )
         )
+    cache.save()
     found.sort(key=lambda a: a.started)
     return found
 

@@ -5,7 +5,8 @@ checked (its hash chain, and the centre's key where one is set), its replies are
 through its scenario again and debriefed, and the result becomes one row. The ``integrity``
 column says what the check proved (signed, unsigned, edited, …: see
 :mod:`roleplay.core.integrity`). A damaged, truncated or edited file never stops the
-report: it becomes a row that says what is wrong.
+report: it becomes a row that says what is wrong. Every reply's analysis is kept on disk
+(:mod:`roleplay.core.analysis_cache`), so re-marking the same cohort parses nothing again.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from roleplay.core.analysis_cache import AnalysisCache
 from roleplay.core.debrief import ESCALATION_VERDICTS, Scorecard, debrief
 from roleplay.core.errors import RoleplayError
 from roleplay.core.files import is_folder
@@ -78,13 +80,20 @@ def rescore(
     extra: Path | None = None,
     key: bytes | None = None,
     find: Callable[[str], LoadedScenario] | None = None,
+    cache: AnalysisCache | None = None,
 ) -> Rescored:
     """Check a transcript and debrief it again from its replies (under ``framework``).
 
-    ``find`` looks a scenario up by id (default: among the bundled ones and ``extra``'s).
+    ``find`` looks a scenario up by id (default: among the bundled ones and ``extra``'s);
+    ``cache`` answers the analyses it holds (default: every reply is analysed).
     """
     loaded = find(transcript.scenario.id) if find else find_scenario(transcript.scenario.id, extra)
-    card = debrief(loaded.scenario, transcript.replies, framework or transcript.framework)
+    card = debrief(
+        loaded.scenario,
+        transcript.replies,
+        framework or transcript.framework,
+        cache.analyse if cache is not None else None,
+    )
     checked = verify(transcript, key)
     return Rescored(
         transcript,
@@ -108,17 +117,19 @@ def report_rows(
     """
     key = centre_key()
     find = (catalogue or scenario_catalogue(extra)).find
+    cache = AnalysisCache()
     rows: list[dict[str, Any]] = []
     for path in transcript_files(paths):
         try:
             transcript = load_transcript(path)
-            done = rescore(transcript, framework, extra, key, find)
+            done = rescore(transcript, framework, extra, key, find, cache)
         except RoleplayError as exc:
             rows.append(
                 _damaged(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
             )
             continue
         rows.append(row(done, path))
+    cache.save()
     return rows
 
 

@@ -51,12 +51,15 @@ def debrief_data(path: Path, framework: str | None, folder: Path | None) -> Debr
     Raises :class:`~roleplay.core.errors.RoleplayError` for a damaged file, an unknown
     scenario or model, or an unreadable centre key.
     """
+    from roleplay.core.analysis_cache import AnalysisCache
     from roleplay.core.debrief import scorecard_to_dict
     from roleplay.core.report import rescore
     from roleplay.core.transcript import centre_key, load_transcript
 
     saved = load_transcript(path)
-    done = rescore(saved, framework, folder, centre_key())
+    cache = AnalysisCache()
+    done = rescore(saved, framework, folder, centre_key(), cache=cache)
+    cache.save()
     data = scorecard_to_dict(done.card, saved.learner)
     data["integrity"] = done.integrity
     data["integrity_status"] = done.proof.value

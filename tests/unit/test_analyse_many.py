@@ -50,3 +50,23 @@ def test_an_empty_batch_is_an_empty_list() -> None:
 def test_a_bad_engine_is_refused() -> None:
     with pytest.raises(ValueError, match="engine"):
         analyse_many([("Sorry.", None)], engine="nope")  # type: ignore[arg-type]
+
+
+def test_rules_fired_in_a_batch_are_those_fired_one_reply_at_a_time() -> None:
+    """``roleplay validate`` proves every rule's examples in one batch, with the same result."""
+    from roleplay.core.analyse import fired_rules, fired_rules_many
+    from roleplay.core.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    parse_rules = lexicon.parse.rules if lexicon.parse is not None else ()
+    examples = [
+        example
+        for compiled in (*lexicon.rules, *parse_rules)
+        for example in (*compiled.rule.examples.match, *compiled.rule.examples.no_match)
+    ]
+    examples += ["", "  ", examples[0]]
+
+    batch = fired_rules_many(examples, lexicon)
+
+    assert batch == [fired_rules(example, lexicon) for example in examples]
+    assert sum(1 for fired in batch if fired) > len(examples) // 2

@@ -30,7 +30,7 @@ import re
 import threading
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -154,12 +154,7 @@ def analyse_many(
         out.append(found)
     keys = list(todo)
     prepared = [_prepare(lex, scored_part(reply)) for reply, _customer, _engine in keys]
-    parsed: list[Parsed | None] = [None] * len(keys)
-    if engine != "regex" and lex.parse is not None:
-        wanted = [i for i, (_clean, norm) in enumerate(prepared) if norm.tokens]
-        batch = parse_many([prepared[i] for i in wanted], lex.parse.roles)
-        for i, one in zip(wanted, batch, strict=True):
-            parsed[i] = one
+    parsed = _parse_all(lex, engine, prepared)
     for (reply, customer, _engine), (clean, norm), one in zip(keys, prepared, parsed, strict=True):
         scored = scored_part(reply)
         analysis = _analyse(scored, lex, engine, (clean, norm, one))
@@ -169,6 +164,19 @@ def analyse_many(
         for index in todo[(reply, customer, engine)]:
             out[index] = analysis
     return [a for a in out if a is not None]
+
+
+def _parse_all(
+    lex: Lexicon, engine: Engine, prepared: list[tuple[str, Normalised]]
+) -> list[Parsed | None]:
+    """Parse every prepared reply the engine reads the parse of, in one batch."""
+    parsed: list[Parsed | None] = [None] * len(prepared)
+    if engine != "regex" and lex.parse is not None:
+        wanted = [i for i, (_clean, norm) in enumerate(prepared) if norm.tokens]
+        batch = parse_many([prepared[i] for i in wanted], lex.parse.roles)
+        for i, one in zip(wanted, batch, strict=True):
+            parsed[i] = one
+    return parsed
 
 
 def scored_part(reply: str) -> str:
@@ -265,6 +273,22 @@ def fired_rules(
         return frozenset()
     _norm, kept, _set_aside = _run(lex, reply, engine)
     return frozenset(m.rule.rule.id for m in kept)
+
+
+def fired_rules_many(
+    replies: Sequence[str], lexicon: Lexicon | None = None, *, engine: Engine = "union"
+) -> list[frozenset[str]]:
+    """Return :func:`fired_rules` of every reply, in order, parsing them all in one batch
+    (``roleplay validate`` proves every rule's examples at once)."""
+    lex = lexicon or load_lexicon()
+    unique = [r for r in dict.fromkeys(replies) if r and not r.isspace()]
+    prepared = [_prepare(lex, reply) for reply in unique]
+    parsed = _parse_all(lex, engine, prepared)
+    fired: dict[str, frozenset[str]] = {}
+    for reply, (clean, norm), one in zip(unique, prepared, parsed, strict=True):
+        _norm, kept, _set_aside = _run(lex, reply, engine, (clean, norm, one))
+        fired[reply] = frozenset(m.rule.rule.id for m in kept)
+    return [fired.get(reply, frozenset()) for reply in replies]
 
 
 def _run(

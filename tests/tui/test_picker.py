@@ -157,6 +157,43 @@ async def test_enter_pressed_while_loading_starts_once_loaded(
 
 
 @pytest.mark.asyncio
+async def test_the_picker_takes_keys_while_the_scorer_is_still_loading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rules and language model load in the background from the start; until they are
+    loaded the picker lists, filters and answers keys as it always does."""
+    import roleplay.core.analyse as analyse_module
+
+    started, release = threading.Event(), threading.Event()
+
+    def slow_warm_up() -> None:
+        started.set()
+        release.wait(60)
+
+    monkeypatch.setattr(analyse_module, "warm_up", slow_warm_up)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            for _ in range(1000):
+                await pilot.pause(0.01)
+                picker = app.screen
+                if started.is_set() and isinstance(picker, PickerScreen) and picker.is_ready:
+                    break
+            else:
+                pytest.fail("the picker did not load, or the scorer did not start loading")
+            await pilot.press(*"parcel")
+            await pilot.pause()
+            assert rows(app) == ["The parcel that never came"]
+            await pilot.press("escape", *"phone")
+            await pilot.pause()
+            assert len(rows(app)) == 2
+            assert not release.is_set()  # all of it while the scorer was still loading
+        finally:
+            release.set()
+        await app.workers.wait_for_complete()
+
+
+@pytest.mark.asyncio
 async def test_arrow_keys_move_the_list_while_typing_in_the_filter() -> None:
     app = make_app()
     calls = Calls(app)

@@ -179,6 +179,18 @@ def _parse_all(
     return parsed
 
 
+WARM_UP_REPLY = "Thank you for waiting, and I'm sorry. I'll check the order and call you back."
+
+
+def warm_up() -> None:
+    """Load the rules and the language model now, and score one short reply, so that the
+    first real reply is scored at once: the app calls this in the background as it starts.
+
+    Raises what :func:`analyse` would for broken rules or a missing model.
+    """
+    analyse(WARM_UP_REPLY)
+
+
 def scored_part(reply: str) -> str:
     """Return the part of ``reply`` that is scored: all of it, or its first
     :data:`MAX_REPLY_CHARS` characters, cut at the last space before the limit if one is near.

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -466,12 +467,21 @@ def _digest(folder: Path) -> str:
     return digest.hexdigest()[:10]
 
 
-@lru_cache(maxsize=4)
+_LOADING = threading.Lock()
+
+
 def load_lexicon(folder: str | None = None) -> Lexicon:
     """Return the compiled lexicon from ``folder`` (default: bundled), compiled once.
 
     Raises :class:`InvalidFileError` listing every problem when the rule files are broken.
+    Threads asking at once (the app warming up while a reply is scored) share one compile.
     """
+    with _LOADING:
+        return _load_lexicon(folder)
+
+
+@lru_cache(maxsize=4)
+def _load_lexicon(folder: str | None) -> Lexicon:
     lexicon, problems = compile_lexicon(Path(folder) if folder else None)
     if lexicon is None:
         raise InvalidFileError(problems)

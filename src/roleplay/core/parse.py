@@ -27,6 +27,7 @@ Nothing here prints or reads a file of the project; the model is a Python packag
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -94,9 +95,20 @@ def model_tag() -> str:
     return f"{MODEL_NAME}-{model}+spacy-{spacy_version}"
 
 
-@lru_cache(maxsize=1)
+_LOADING = threading.Lock()
+
+
 def pipeline() -> Language:
-    """Load the pinned pipeline once per process, the first time a reply is parsed."""
+    """Load the pinned pipeline once per process, the first time a reply is parsed.
+
+    Threads asking at once (the app warming up while a reply is scored) share one load.
+    """
+    with _LOADING:
+        return _load_pipeline()
+
+
+@lru_cache(maxsize=1)
+def _load_pipeline() -> Language:
     try:
         package = import_module(MODEL_PACKAGE)
     except ImportError:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
@@ -64,6 +65,7 @@ class RoleplayApp(App[None]):
         """Where attempts are saved (None: the user's data folder)."""
         self._start = start
         self._choices = choices
+        self._warming = False
 
     def on_mount(self) -> None:
         """Open straight into a scenario (``roleplay play``), or on the picker."""
@@ -74,10 +76,26 @@ class RoleplayApp(App[None]):
             self.notify(warning, title="Centre key", severity="warning", timeout=15, markup=False)
         if self._start is not None:
             self.start_attempt(self._start, self._choices or Choices(learner="learner"))
+            self.call_after_refresh(self.warm_up_scorer)
         else:
             from roleplay.tui.screens.picker import PickerScreen
 
+            # The picker starts the scorer's loading once its own list is loaded.
             self.push_screen(PickerScreen())
+
+    def warm_up_scorer(self) -> None:
+        """Load the scorer's rules and language model in the background, once, so that
+        the screen keeps taking keys and the first reply is scored without a wait."""
+        if not self._warming:
+            self._warming = True
+            self._warm_up()
+
+    @work(thread=True, exclusive=True, group="scorer", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """A failure here is reported when a reply is scored, as it would be without it."""
+        from roleplay.core.analyse import warm_up
+
+        warm_up()
 
     def start_attempt(self, loaded: LoadedScenario, choices: Choices) -> None:
         """Begin a new attempt (saved at once) and open the conversation.

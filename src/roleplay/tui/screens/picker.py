@@ -340,6 +340,7 @@ class PickerScreen(Screen[None]):
         await self._drawn()
         self.apply_settings(await asyncio.to_thread(_settings))
         self.is_ready = True
+        self.roleplay.warm_up_scorer()  # the scorer loads while the learner chooses
         if self._start_waiting:
             self._start_waiting = False
             self.start()

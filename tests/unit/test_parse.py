@@ -120,6 +120,27 @@ def test_a_text_longer_than_one_chunk_is_parsed_in_pieces_with_true_offsets() ->
     assert reply[tok.start : tok.end] == "today" == last_doc[-2].text
 
 
+def test_a_long_run_of_long_words_is_cut_below_the_character_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No sentence end and few words: each piece still stays under the character bound,
+    far below what spaCy accepts as one text, and every word keeps its own characters."""
+    import roleplay.core.parse as parse_module
+
+    monkeypatch.setattr(parse_module, "MAX_CHUNK_CHARS", 2_000)
+    word = "thankyouverymuchforwaitingwithus"
+    reply = " ".join(f"{word}{i}" for i in range(300))  # about 10,000 characters
+    parsed = _parsed(reply)
+    nlp = parse_module.pipeline()
+    assert len(parsed.docs) >= 5
+    for doc, owners in zip(parsed.docs, parsed.owners, strict=True):
+        assert len(doc.text) <= 2_000 < nlp.max_length
+        for tok, owner in zip(doc, owners, strict=True):
+            span = parsed.norm.tokens[owner]
+            assert reply[span.start : span.end] == tok.text
+    assert sum(len(doc) for doc in parsed.docs) == 300
+
+
 # --- scope ------------------------------------------------------------------------------
 
 

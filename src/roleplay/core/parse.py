@@ -213,17 +213,18 @@ def _chunks(norm: Normalised, words: list[tuple[str, bool, int]]) -> Iterator[ra
     last_break = 0
     chars = 0
     for i, (word, _s, k) in enumerate(words):
+        size = len(word) + 1
+        while i > start and (i - start >= MAX_CHUNK_WORDS or chars + size > MAX_CHUNK_CHARS):
+            cut = last_break if last_break > start else i
+            yield range(start, cut)
+            chars = sum(len(w) + 1 for w, _s2, _k2 in words[cut:i])
+            start = cut
+        chars += size
         ends_sentence = i + 1 == len(words) or norm.tokens[words[i + 1][2]].sentence != (
             norm.tokens[k].sentence
         )
-        chars += len(word) + 1
         if ends_sentence:
             last_break = i + 1
-        if i + 1 - start >= MAX_CHUNK_WORDS or chars >= MAX_CHUNK_CHARS:
-            cut = last_break if last_break > start else i + 1
-            yield range(start, cut)
-            chars = sum(len(w) + 1 for w, _s2, _k in words[cut : i + 1])
-            start = cut
     if start < len(words):
         yield range(start, len(words))
 

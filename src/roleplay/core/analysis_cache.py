@@ -171,20 +171,21 @@ class AnalysisCache:
         """Return the analyses of many replies, in order, analysing only those not cached."""
         pairs = list(items)
         out: list[Analysis | None] = []
-        missing: list[int] = []
+        missing: dict[str, list[int]] = {}
         for reply, customer in pairs:
-            stored = self._entries.get(_key(reply, customer))
+            key = _key(reply, customer)
+            stored = self._entries.get(key)
             found = self._decode(reply, stored) if stored is not None else None
             if found is None:
-                missing.append(len(out))
+                missing.setdefault(key, []).append(len(out))
             out.append(found)
         if missing:
-            made = analyse_many([pairs[i] for i in missing], self.lexicon)
+            made = analyse_many([pairs[at[0]] for at in missing.values()], self.lexicon)
             self.computed += len(made)
-            for i, analysis in zip(missing, made, strict=True):
-                out[i] = analysis
-                reply, customer = pairs[i]
-                self._entries[_key(reply, customer)] = [
+            for (key, at), analysis in zip(missing.items(), made, strict=True):
+                for i in at:
+                    out[i] = analysis
+                self._entries[key] = [
                     list(analysis.moves),
                     list(analysis.flags),
                     [_plain(e) for e in analysis.evidence],

@@ -11,6 +11,7 @@ report: it becomes a row that says what is wrong. Every reply's analysis is kept
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,18 +120,40 @@ def report_rows(
     find = (catalogue or scenario_catalogue(extra)).find
     cache = AnalysisCache()
     rows: list[dict[str, Any]] = []
-    for path in transcript_files(paths):
-        try:
-            transcript = load_transcript(path)
-            done = rescore(transcript, framework, extra, key, find, cache)
-        except RoleplayError as exc:
-            rows.append(
-                _damaged(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-            )
-            continue
-        rows.append(row(done, path))
+    files = iter(transcript_files(paths))
+    while window := list(itertools.islice(files, WINDOW)):
+        loaded: list[tuple[Path, Transcript | str]] = []
+        for path in window:
+            try:
+                loaded.append((path, load_transcript(path)))
+            except RoleplayError as exc:
+                loaded.append((path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        # Each reply with the customer's line it answered, analysed in batches before the
+        # replays ask for them one by one (a replay that takes another path asks afresh).
+        cache.analyse_many(
+            (turn.reply, turn.customer)
+            for _path, transcript in loaded
+            if not isinstance(transcript, str)
+            for turn in transcript.turns
+        )
+        for path, transcript in loaded:
+            if isinstance(transcript, str):
+                rows.append(_damaged(path, transcript))
+                continue
+            try:
+                done = rescore(transcript, framework, extra, key, find, cache)
+            except RoleplayError as exc:
+                rows.append(
+                    _damaged(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+                )
+                continue
+            rows.append(row(done, path))
     cache.save()
     return rows
+
+
+WINDOW = 200
+"""Transcripts read at a time by :func:`report_rows`, their replies analysed in one batch."""
 
 
 def row(done: Rescored, path: Path) -> dict[str, Any]:

@@ -314,8 +314,15 @@ _worker: tuple[Framework | None, Scenario | None, bool, str] | None = None
 def _start_worker(
     framework: Framework | None, scenario: Scenario | None, explain: bool, name: str
 ) -> None:
-    """Set up a worker process of ``score --jsonl --jobs N``."""
+    """Set up a worker process of ``score --jsonl --jobs N``.
+
+    Ctrl+C is left to the parent, which stops the workers: a worker never prints a
+    traceback of its own.
+    """
+    import signal
+
     global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker = (framework, scenario, explain, name)
 
 

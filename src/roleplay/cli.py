@@ -466,6 +466,9 @@ def _score_in_processes(
     """
     import multiprocessing
 
+    from roleplay.core.analyse import warm_up
+
+    warm_up()  # loaded once here, the model is shared by every forked worker
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with context.Pool(

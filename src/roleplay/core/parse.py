@@ -376,7 +376,9 @@ def is_question(tok: Token) -> bool:
         return False
     first = words[0]
     if first.tag_ in _QUESTION_WORDS and first.lower_ != "that":
-        return True
+        # "When the battery is dead, the beeping stops": a wh-word that opens a subordinate
+        # clause before the main one asks nothing.
+        return not (first.head.dep_ == "advcl" and first.head.head.i != first.head.i)
     if first.pos_ == "AUX" and first.dep_ in ("aux", "ROOT", "auxpass"):
         nxt = words[1] if len(words) > 1 else None
         return nxt is not None and nxt.dep_ in SUBJECT_DEPS

@@ -48,6 +48,8 @@ FAMILIES: dict[str, str] = {
     "deflect-refuse-minimise": "deflection, refusal and minimising in free wording",
     "suppressed-but-counts": "wording set aside that must still count",
     "over-broad-cue": "cues too broad: wording that must not count",
+    "policy-free-wording": "policies, charges and laws named in free wording",
+    "ownership-free-wording": "taking personal responsibility in free wording",
 }
 """The families of issue 9, each with what it holds."""
 

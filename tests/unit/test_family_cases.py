@@ -49,6 +49,8 @@ FAMILIES: dict[str, str] = {
     "suppressed-but-counts": "wording set aside that must still count",
     "over-broad-cue": "cues too broad: wording that must not count",
     "fix-step": "steps and 'you can …' fixes that would fix the problem, and look-alikes",
+    "policy-free-wording": "policies, charges and laws named in free wording",
+    "ownership-free-wording": "taking personal responsibility in free wording",
 }
 """The families of issue 9, each with what it holds."""
 

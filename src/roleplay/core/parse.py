@@ -74,6 +74,8 @@ CLAUSE_HEADS = frozenset({"ROOT", "ccomp", "advcl", "relcl", "conj", "parataxis"
 FINITE_MODALS = frozenset({"will", "can", "shall", "'ll", "would", "could", "may", "might", "must"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 _QUESTION_WORDS = frozenset({"WP", "WRB", "WDT", "WP$"})
+_SUBORDINATING_WH = frozenset({"when", "whenever", "where", "wherever", "while"})
+"""Wh-words that also open a subordinate clause ("When it's dead, it beeps")."""
 
 
 class ModelError(RoleplayError):
@@ -431,7 +433,9 @@ def is_question(tok: Token) -> bool:
         return False
     first = words[0]
     if first.tag_ in _QUESTION_WORDS and first.lower_ != "that":
-        return True
+        # "When the battery is dead, the beeping stops": a wh-word that opens a subordinate
+        # clause before the main one asks nothing.
+        return not (first.lower_ in _SUBORDINATING_WH and first.head.dep_ != "ROOT")
     if first.pos_ == "AUX" and first.dep_ in ("aux", "ROOT", "auxpass"):
         nxt = words[1] if len(words) > 1 else None
         return nxt is not None and nxt.dep_ in SUBJECT_DEPS

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
@@ -36,7 +37,17 @@ from roleplay.core.analysis import Analysis, Evidence
 from roleplay.core.lexicon import CompiledRule, Lexicon, Rule, load_lexicon
 from roleplay.core.moves import FLAGS, guide_order
 from roleplay.core.normalise import Normalised, normalise
-from roleplay.core.parse import Roles, describe, is_question, parse, pipeline, voice_problem
+from roleplay.core.parse import (
+    Echo,
+    Roles,
+    describe,
+    echo_of,
+    echoes,
+    is_question,
+    parse,
+    pipeline,
+    voice_problem,
+)
 from roleplay.core.parse_rules import CompiledParseRule, ParseRule
 
 if TYPE_CHECKING:
@@ -68,6 +79,9 @@ MAX_BLOCKER_TOKENS = 64
 SCOPE_TOKENS = 40
 """How far back in its clause a negation, hypothesis or reporting cue can reach a match."""
 
+ECHO_IGNORED = "echo_ignored"
+"""The word class of words too general to echo the customer (problem, issue, thing…)."""
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -91,9 +105,11 @@ def analyse(
 ) -> Analysis:
     """Return every move and red flag that ``reply`` makes, each with quoted evidence.
 
-    ``customer`` is the customer's previous message, the context the guide labels with; it
-    is accepted so callers can pass it and so rules may use it, but no current rule needs
-    it. ``lexicon`` defaults to the bundled rules. Never raises for any string.
+    ``customer`` is the customer's previous message, the context the guide labels with:
+    rules with ``echo`` count only when the reply echoes its words (restating the problem,
+    asking about it), and rules with ``needs_customer`` judge a reply to it (one that
+    ignores the complaint). Without it those rules do not fire. ``lexicon`` defaults to the
+    bundled rules. Never raises for any string.
 
     A reply longer than :data:`MAX_REPLY_CHARS` is scored on its first part only (see
     :func:`scored_part`): the analysis's ``reply`` is that part, and ``truncated_from`` the
@@ -106,11 +122,15 @@ def analyse(
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     lex = lexicon or load_lexicon()
     scored = scored_part(reply)
+    if customer is not None and (not customer or customer.isspace()):
+        customer = None
+    if customer is not None:
+        customer = scored_part(customer)
     if len(scored) < len(reply):
-        return replace(_analyse(scored, lex, engine), truncated_from=len(reply))
-    if len(reply) <= CACHE_MAX_CHARS:
-        return _cached(reply, lex, engine)
-    return _analyse(reply, lex, engine)
+        return replace(_analyse(scored, lex, engine, customer), truncated_from=len(reply))
+    if len(reply) <= CACHE_MAX_CHARS and (customer is None or len(customer) <= CACHE_MAX_CHARS):
+        return _cached(reply, customer, lex, engine)
+    return _analyse(reply, lex, engine, customer)
 
 
 def scored_part(reply: str) -> str:
@@ -125,18 +145,19 @@ def scored_part(reply: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _cached(reply: str, lex: Lexicon, engine: Engine) -> Analysis:
+def _cached(reply: str, customer: str | None, lex: Lexicon, engine: Engine) -> Analysis:
     """Analyses are immutable, so a reply seen again (a re-scored transcript) is not redone.
 
-    The key holds the lexicon, whose version names its rules and the model they read.
+    The key holds the lexicon, whose version names its rules and the model they read, and
+    the customer's message, which rules that echo it read.
     """
-    return _analyse(reply, lex, engine)
+    return _analyse(reply, lex, engine, customer)
 
 
-def _analyse(reply: str, lex: Lexicon, engine: Engine) -> Analysis:
+def _analyse(reply: str, lex: Lexicon, engine: Engine, customer: str | None = None) -> Analysis:
     if not reply or reply.isspace():
         return Analysis(reply, (), (), (), lex.version)
-    norm, kept, set_aside = _run(lex, reply, engine)
+    norm, kept, set_aside = _run(lex, reply, engine, customer)
     # Two patterns of one rule (or two rules of one move) may quote the same words once;
     # when a regular-expression rule and a parse rule do, the older rule's id is kept.
     chosen: dict[tuple[str, int, int], tuple[int, Evidence]] = {}
@@ -155,7 +176,11 @@ def _analyse(reply: str, lex: Lexicon, engine: Engine) -> Analysis:
 
 
 def fired_rules(
-    reply: str, lexicon: Lexicon | None = None, *, engine: Engine = "union"
+    reply: str,
+    lexicon: Lexicon | None = None,
+    *,
+    engine: Engine = "union",
+    customer: str | None = None,
 ) -> frozenset[str]:
     """Return the ids of the rules whose matches survive every check in ``reply``.
 
@@ -166,12 +191,12 @@ def fired_rules(
     lex = lexicon or load_lexicon()
     if not reply or reply.isspace():
         return frozenset()
-    _norm, kept, _set_aside = _run(lex, reply, engine)
+    _norm, kept, _set_aside = _run(lex, reply, engine, customer)
     return frozenset(m.rule.rule.id for m in kept)
 
 
 def _run(
-    lex: Lexicon, reply: str, engine: Engine = "union"
+    lex: Lexicon, reply: str, engine: Engine = "union", customer: str | None = None
 ) -> tuple[Normalised, list[_Match], list[_Match]]:
     """Match every rule, then set aside what the voice checks, blockers and alternatives cancel."""
     # Control characters are neither words nor punctuation: match as if they were spaces.
@@ -184,7 +209,7 @@ def _run(
             m.reason = _voice_problem(lex, norm, m)
             (set_aside if m.reason else kept).append(m)
     if engine != "regex" and lex.parse is not None and norm.tokens:
-        for m in _find_parsed(lex, clean, norm):
+        for m in _find_parsed(lex, clean, norm, customer):
             (set_aside if m.reason else kept).append(m)
         kept.sort(key=lambda m: (m.first, m.last))
     kept = _apply_blockers(norm, kept, set_aside)
@@ -201,11 +226,16 @@ def _find(lex: Lexicon, norm: Normalised) -> list[_Match]:
     return found
 
 
-def _find_parsed(lex: Lexicon, reply: str, norm: Normalised) -> list[_Match]:
-    """Parse the reply and match every parse rule, each match with its voice judged."""
+def _find_parsed(
+    lex: Lexicon, reply: str, norm: Normalised, customer: str | None = None
+) -> list[_Match]:
+    """Parse the reply and match every parse rule, each match with its voice judged and,
+    for a rule that reads it, checked against the customer's message."""
     rules = lex.parse
     assert rules is not None
     parsed = parse(reply, norm, rules.roles)
+    echo = _customer_echo(lex, customer) if customer is not None else None
+    ignored = frozenset(rules.classes.get(ECHO_IGNORED, ()))
     nlp = pipeline()
     token_matcher, dependency_matcher = rules.matchers(nlp.vocab)
     strings = nlp.vocab.strings
@@ -235,10 +265,47 @@ def _find_parsed(lex: Lexicon, reply: str, norm: Normalised) -> list[_Match]:
                 last,
                 detail=describe(doc[i] for i in ids),
             )
-            m.reason = _parsed_voice(norm, m, doc[anchor_i], rules.roles)
+            m.reason = _parsed_voice(norm, m, doc[anchor_i], rules.roles) or _customer_problem(
+                compiled.rule, echo, ignored, [doc[i] for i in ids], doc[anchor_i]
+            )
             found.append(m)
     found.sort(key=lambda m: (m.first, m.last))
     return found
+
+
+@lru_cache(maxsize=256)
+def _customer_echo(lex: Lexicon, customer: str) -> Echo:
+    """The content words of the customer's message (one message answers many replies)."""
+    rules = lex.parse
+    assert rules is not None
+    clean = _CONTROL.sub(" ", customer)
+    norm = normalise(lex.normaliser, clean)
+    ignored = frozenset(rules.classes.get(ECHO_IGNORED, ()))
+    if not norm.tokens:
+        return echo_of((), ignored)
+    return echo_of(parse(clean, norm, rules.roles).docs, ignored)
+
+
+def _customer_problem(
+    rule: ParseRule, echo: Echo | None, ignored: frozenset[str], matched: list[Token], head: Token
+) -> str:
+    """Say why a match fails what its rule needs of the customer's message, or ""."""
+    if rule.needs_customer and echo is None:
+        return "no customer message to answer"
+    if rule.echo is None:
+        return ""
+    if echo is None:
+        return "no customer message to echo"
+    if rule.echo.within == "match":
+        scope: Iterable[Token] = matched
+    elif rule.echo.within == "subtree":
+        scope = head.subtree
+    else:
+        scope = head.sent
+    words = {w for tok in scope if (w := echoes(tok, echo, ignored)) is not None}
+    if len(words) < rule.echo.at_least:
+        return "does not echo the customer's message"
+    return ""
 
 
 def _parsed_voice(norm: Normalised, m: _Match, anchor: Token, roles: Roles) -> str:
@@ -379,7 +446,8 @@ def _overlapping(
 
 
 def _apply_alternatives(kept: list[_Match], set_aside: list[_Match]) -> list[_Match]:
-    """Cancel a refusal-like match when a move it names as an alternative comes later."""
+    """Cancel a refusal-like match when a move it names as an alternative comes later, and
+    a match whose rule is ``unless_with`` a move the reply makes anywhere."""
     last_of: dict[str, int] = {}
     for o in kept:
         if o.rule.rule.counts:
@@ -389,6 +457,13 @@ def _apply_alternatives(kept: list[_Match], set_aside: list[_Match]) -> list[_Ma
         later = next(
             (w for w in m.rule.rule.unless_followed_by if last_of.get(w, -1) > m.last), None
         )
+        rule = m.rule.rule
+        if later is None and isinstance(rule, ParseRule):
+            made = next((w for w in rule.unless_with if w in last_of and w != m.rule.move), None)
+            if made is not None:
+                m.reason = f"the reply also makes {made}"
+                set_aside.append(m)
+                continue
         if later is None:
             survivors.append(m)
         else:

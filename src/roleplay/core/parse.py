@@ -495,3 +495,70 @@ REQUIRED_CLASSES = (
     "hedge_verbs",
 )
 """The word classes the engine itself reads to find actors and scope."""
+
+
+ECHO_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+"""The parts of speech whose words carry what a message is about."""
+
+ECHO_MIN_CHARS = 3
+ECHO_FUZZY_CHARS = 5
+"""Words at least this long may echo by a near spelling or a shared stem."""
+ECHO_FUZZY_SCORE = 85.0
+"""How alike (rapidfuzz ratio, 0–100) a misspelt word must be to echo another."""
+
+
+@dataclass(frozen=True, slots=True)
+class Echo:
+    """The content words of the customer's message, for rules that must echo it."""
+
+    words: frozenset[str]
+    """Lemmas and lower-case forms of its nouns, verbs and adjectives."""
+
+
+def content_word(tok: Token, ignored: frozenset[str]) -> str | None:
+    """Return the lemma of ``tok`` when it carries content (a noun, verb or adjective that
+    is not a stop word, a handle or a word the ``echo_ignored`` class rules out), else None."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ not in ECHO_POS or tok.is_stop or len(lemma) < ECHO_MIN_CHARS:
+        return None
+    if not tok.text[:1].isalpha() or lemma in ignored or tok.lower_ in ignored:
+        return None
+    return lemma
+
+
+def echo_of(docs: Iterable[Doc], ignored: frozenset[str]) -> Echo:
+    """Collect the content words of the customer's parsed message."""
+    words: set[str] = set()
+    for doc in docs:
+        for tok in doc:
+            lemma = content_word(tok, ignored)
+            if lemma is not None:
+                words.update((lemma, tok.lower_))
+    return Echo(frozenset(words))
+
+
+def echoes(tok: Token, echo: Echo, ignored: frozenset[str]) -> str | None:
+    """Return the customer's word that ``tok`` echoes, or None.
+
+    A word echoes when its lemma or form is one of the customer's, when the two share a
+    stem ("cancel", "cancellation"), or, for longer words, when one is a near spelling of
+    the other ("recieved", "received").
+    """
+    lemma = content_word(tok, ignored)
+    if lemma is None or not echo.words:
+        return None
+    for form in (lemma, tok.lower_):
+        if form in echo.words:
+            return form
+    if len(lemma) < ECHO_FUZZY_CHARS:
+        return None
+    from rapidfuzz import fuzz, process
+
+    for word in echo.words:
+        shorter = min(len(word), len(lemma))
+        if shorter >= ECHO_FUZZY_CHARS and word[:shorter] == lemma[:shorter]:
+            return word
+    best = process.extractOne(
+        tok.lower_, echo.words, scorer=fuzz.ratio, score_cutoff=ECHO_FUZZY_SCORE
+    )
+    return None if best is None else str(best[0])

@@ -61,7 +61,7 @@ def check_examples(lexicon: Lexicon) -> list[Problem]:
                 )
             )
         for i, example in enumerate(rule.examples.match):
-            if rule.id not in fired_rules(example, lexicon):
+            if rule.id not in fired_rules(example, lexicon, customer=rule.examples.customer):
                 problems.append(
                     Problem(
                         compiled.file,
@@ -71,7 +71,7 @@ def check_examples(lexicon: Lexicon) -> list[Problem]:
                     )
                 )
         for i, example in enumerate(rule.examples.no_match):
-            if rule.id in fired_rules(example, lexicon):
+            if rule.id in fired_rules(example, lexicon, customer=rule.examples.customer):
                 problems.append(
                     Problem(
                         compiled.file,

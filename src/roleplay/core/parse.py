@@ -382,12 +382,37 @@ def is_question(tok: Token) -> bool:
     if not words:
         return False
     first = words[0]
+    if first.lower_ in ("since", "and", "so", "but") and len(words) > 1:
+        first = words[1] if words[1].tag_ in _QUESTION_WORDS else first  # "since when…"
     if first.tag_ in _QUESTION_WORDS and first.lower_ != "that":
-        return True
+        # With no "?", a question word asks only when it is the subject ("who called
+        # you") or an auxiliary comes before the subject ("what size did you order");
+        # "When our restaurant closes tonight." and "What a view!" ask nothing.
+        if first.dep_ in SUBJECT_DEPS or (
+            first.head.dep_ in SUBJECT_DEPS and first.i < first.head.i
+        ):
+            return True
+        verb = first
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        return _inverted(verb, after=first.i)
     if first.pos_ == "AUX" and first.dep_ in ("aux", "ROOT", "auxpass"):
-        nxt = words[1] if len(words) > 1 else None
-        return nxt is not None and nxt.dep_ in SUBJECT_DEPS
+        # "Does the lock screen issue remain…": the verb's subject comes after the auxiliary
+        return _inverted(first if first.dep_ == "ROOT" else first.head, after=first.i)
     return False
+
+
+def _inverted(verb: Token, after: int) -> bool:
+    """True when an auxiliary of ``verb`` (or ``verb`` itself, a copula) stands before its
+    subject, and the subject after position ``after``: the order of a question."""
+    subjects = [c.i for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i > after]
+    if not subjects:
+        # "What colour are the lights": the parser may read both nouns as attributes
+        return verb.pos_ == "AUX" and any(c.dep_ == "attr" and c.i > verb.i for c in verb.children)
+    auxes = [c.i for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < subjects[0]]
+    if verb.pos_ == "AUX" and verb.i < subjects[0]:
+        auxes.append(verb.i)
+    return any(i >= after for i in auxes)
 
 
 SIGNATURE_TOKENS = 3

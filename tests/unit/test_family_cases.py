@@ -48,6 +48,7 @@ FAMILIES: dict[str, str] = {
     "deflect-refuse-minimise": "deflection, refusal and minimising in free wording",
     "suppressed-but-counts": "wording set aside that must still count",
     "over-broad-cue": "cues too broad: wording that must not count",
+    "restates-customer": "restating, asking about or ignoring what the customer raised",
 }
 """The families of issue 9, each with what it holds."""
 

@@ -69,6 +69,8 @@ CLAUSE_HEADS = frozenset({"ROOT", "ccomp", "advcl", "relcl", "conj", "parataxis"
 FINITE_MODALS = frozenset({"will", "can", "shall", "'ll", "would", "could", "may", "might", "must"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 _QUESTION_WORDS = frozenset({"WP", "WRB", "WDT", "WP$"})
+_CONDITIONAL_AUX = frozenset({"should", "had", "were"})
+"""Auxiliaries that open a condition as well as a question ("Should you need us, …")."""
 
 
 class ModelError(RoleplayError):
@@ -396,6 +398,8 @@ def is_question(tok: Token) -> bool:
         while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
             verb = verb.head
         return _inverted(verb, after=first.i)
+    if first.lower_ in _CONDITIONAL_AUX and any(t.text == "," for t in sent):
+        return False  # "Should the issue continue, please reach us": a condition
     if first.pos_ == "AUX" and first.dep_ in ("aux", "ROOT", "auxpass"):
         # "Does the lock screen issue remain…": the verb's subject comes after the auxiliary
         return _inverted(first if first.dep_ == "ROOT" else first.head, after=first.i)

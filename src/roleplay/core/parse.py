@@ -397,7 +397,7 @@ def is_question(tok: Token) -> bool:
         verb = first
         while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
             verb = verb.head
-        return _inverted(verb, after=first.i)
+        return _inverted(verb, after=first.i, copula=True)
     if first.lower_ in _CONDITIONAL_AUX and any(t.text == "," for t in sent):
         return False  # "Should the issue continue, please reach us": a condition
     if first.pos_ == "AUX" and first.dep_ in ("aux", "ROOT", "auxpass"):
@@ -406,13 +406,20 @@ def is_question(tok: Token) -> bool:
     return False
 
 
-def _inverted(verb: Token, after: int) -> bool:
+def _inverted(verb: Token, after: int, copula: bool = False) -> bool:
     """True when an auxiliary of ``verb`` (or ``verb`` itself, a copula) stands before its
-    subject, and the subject after position ``after``: the order of a question."""
+    subject, and the subject after position ``after``: the order of a question.
+
+    With ``copula``, a question word's copula with no subject but an attribute after it
+    asks too ("What colour are the lights": the parser may read both nouns as attributes).
+    """
     subjects = [c.i for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i > after]
     if not subjects:
-        # "What colour are the lights": the parser may read both nouns as attributes
-        return verb.pos_ == "AUX" and any(c.dep_ == "attr" and c.i > verb.i for c in verb.children)
+        return (
+            copula
+            and verb.pos_ == "AUX"
+            and any(c.dep_ == "attr" and c.i > verb.i for c in verb.children)
+        )
     auxes = [c.i for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < subjects[0]]
     if verb.pos_ == "AUX" and verb.i < subjects[0]:
         auxes.append(verb.i)

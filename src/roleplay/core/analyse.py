@@ -234,7 +234,6 @@ def _find_parsed(
     rules = lex.parse
     assert rules is not None
     parsed = parse(reply, norm, rules.roles)
-    echo = _customer_echo(lex, customer) if customer is not None else None
     ignored = frozenset(rules.classes.get(ECHO_IGNORED, ()))
     nlp = pipeline()
     token_matcher, dependency_matcher = rules.matchers(nlp.vocab)
@@ -266,7 +265,7 @@ def _find_parsed(
                 detail=describe(doc[i] for i in ids),
             )
             m.reason = _parsed_voice(norm, m, doc[anchor_i], rules.roles) or _customer_problem(
-                compiled.rule, echo, ignored, [doc[i] for i in ids], doc[anchor_i]
+                compiled.rule, lex, customer, ignored, [doc[i] for i in ids], doc[anchor_i]
             )
             found.append(m)
     found.sort(key=lambda m: (m.first, m.last))
@@ -287,15 +286,24 @@ def _customer_echo(lex: Lexicon, customer: str) -> Echo:
 
 
 def _customer_problem(
-    rule: ParseRule, echo: Echo | None, ignored: frozenset[str], matched: list[Token], head: Token
+    rule: ParseRule,
+    lex: Lexicon,
+    customer: str | None,
+    ignored: frozenset[str],
+    matched: list[Token],
+    head: Token,
 ) -> str:
-    """Say why a match fails what its rule needs of the customer's message, or ""."""
-    if rule.needs_customer and echo is None:
+    """Say why a match fails what its rule needs of the customer's message, or "".
+
+    The customer's message is parsed only when a rule that echoes it has matched.
+    """
+    if rule.needs_customer and customer is None:
         return "no customer message to answer"
     if rule.echo is None:
         return ""
-    if echo is None:
+    if customer is None:
         return "no customer message to echo"
+    echo = _customer_echo(lex, customer)
     if rule.echo.within == "match":
         scope: Iterable[Token] = matched
     elif rule.echo.within == "subtree":

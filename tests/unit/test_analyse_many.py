@@ -60,13 +60,15 @@ def test_rules_fired_in_a_batch_are_those_fired_one_reply_at_a_time() -> None:
     lexicon = load_lexicon()
     parse_rules = lexicon.parse.rules if lexicon.parse is not None else ()
     examples = [
-        example
+        (example, compiled.rule.examples.customer)
         for compiled in (*lexicon.rules, *parse_rules)
         for example in (*compiled.rule.examples.match, *compiled.rule.examples.no_match)
     ]
-    examples += ["", "  ", examples[0]]
+    examples += [("", None), ("  ", "Where is my parcel?"), examples[0]]
 
     batch = fired_rules_many(examples, lexicon)
 
-    assert batch == [fired_rules(example, lexicon) for example in examples]
+    assert batch == [
+        fired_rules(example, lexicon, customer=customer) for example, customer in examples
+    ]
     assert sum(1 for fired in batch if fired) > len(examples) // 2

@@ -51,6 +51,7 @@ FAMILIES: dict[str, str] = {
     "fix-step": "steps and 'you can …' fixes that would fix the problem, and look-alikes",
     "policy-free-wording": "policies, charges and laws named in free wording",
     "ownership-free-wording": "taking personal responsibility in free wording",
+    "restates-customer": "restating, asking about or ignoring what the customer raised",
 }
 """The families of issue 9, each with what it holds."""
 

@@ -318,3 +318,61 @@ def test_an_unquoted_yes_no_word_is_reported_at_the_word(rules: Path) -> None:
 def test_generic_willingness_is_not_a_remedy() -> None:
     assert not analyse("We may be able to help resolve your issue.", engine="parse").has("resolve")
     assert analyse("I'll reimburse the taxi fare today.", engine="parse").has("resolve")
+
+
+CLASSES_CANCELLED = "My spin classes have been cancelled three weeks running."
+
+
+def test_a_restatement_in_the_customers_words_is_acknowledge() -> None:
+    """The customer's own words, restated, acknowledge the problem; with no customer message
+    the same reply is not credited, and its evidence says why."""
+    reply = "Really sorry about your spin classes this month."
+    with_customer = analyse(reply, CLASSES_CANCELLED)
+    assert with_customer.has("acknowledge")
+    alone = analyse(reply)
+    assert not alone.has("acknowledge")
+    notes = {e.note for e in alone.suppressed if e.move == "acknowledge"}
+    assert "no customer message to echo" in notes
+
+
+def test_a_misspelt_echo_of_the_customers_words_still_counts() -> None:
+    reply = "Really sorry to hear your yoga clases were cancelled at short notice."
+    assert analyse(reply, "My yoga classes have been cancelled at short notice.").has("acknowledge")
+
+
+def test_words_the_customer_did_not_use_do_not_echo() -> None:
+    analysis = analyse("Really sorry about your yoga sessions this month.", CLASSES_CANCELLED)
+    assert not analysis.has("acknowledge")
+    notes = {e.note for e in analysis.suppressed if e.move == "acknowledge"}
+    assert "does not echo the customer's message" in notes
+
+
+def test_a_question_about_what_the_customer_raised_is_listen_without_a_question_word() -> None:
+    customer = "My broadband keeps dropping out in the evenings."
+    assert analyse("so ur broadband keeps dropping out every evening?", customer).has("listen")
+    assert not analyse("And the weather has been lovely?", customer).has("listen")
+
+
+def test_a_reply_that_ignores_the_complaint_is_dismiss_only_when_there_is_one() -> None:
+    reply = "Have you seen our new savings account?"
+    customer = "My card was declined twice at the till."
+    assert analyse(reply, customer).has("dismiss")
+    assert not analyse(reply).has("dismiss")
+    engaged = "Have you seen our new savings account? I'm sorry your card was declined twice."
+    assert not analyse(engaged, customer).has("dismiss")
+
+
+@pytest.mark.parametrize(
+    ("reply", "question"),
+    [
+        ("When did you first notice the fault.", True),
+        ("Does the lock screen issue remain if you restart", True),
+        ("What colour are the lights on the router? ^JAY", True),
+        ("When our restaurant closes tonight.", False),
+        ("What a relaxing view, Susan!", False),
+    ],
+)
+def test_a_question_is_told_by_its_word_order_when_it_has_no_question_mark(
+    reply: str, question: bool
+) -> None:
+    assert analyse(reply, "My router keeps dropping the connection.").has("listen") is question

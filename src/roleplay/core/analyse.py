@@ -32,6 +32,7 @@ from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from roleplay.core.analysis import Analysis, Evidence
@@ -39,9 +40,12 @@ from roleplay.core.lexicon import CompiledRule, Lexicon, Rule, load_lexicon
 from roleplay.core.moves import FLAGS, guide_order
 from roleplay.core.normalise import Normalised, normalise
 from roleplay.core.parse import (
+    Echo,
     Parsed,
     Roles,
     describe,
+    echo_of,
+    echoes,
     is_question,
     parse,
     parse_many,
@@ -79,6 +83,9 @@ MAX_BLOCKER_TOKENS = 64
 SCOPE_TOKENS = 40
 """How far back in its clause a negation, hypothesis or reporting cue can reach a match."""
 
+ECHO_IGNORED = "echo_ignored"
+"""The word class of words too general to echo the customer (problem, issue, thing…)."""
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -102,9 +109,10 @@ def analyse(
 ) -> Analysis:
     """Return every move and red flag that ``reply`` makes, each with quoted evidence.
 
-    ``customer`` is the customer's previous message, the context the guide labels with; it
-    is accepted so callers can pass it and so rules may use it, but no current rule needs
-    it. ``lexicon`` defaults to the bundled rules. Never raises for any string.
+    ``customer`` is the customer's previous message, the context the guide labels with:
+    rules with ``echo`` count only when the reply echoes its words (restating the problem,
+    asking about it), and rules with ``needs_customer`` judge a reply to it (one that
+    ignores the complaint). Without it those rules do not fire. ``lexicon`` defaults to the bundled rules. Never raises for any string.
 
     A reply longer than :data:`MAX_REPLY_CHARS` is scored on its first part only (see
     :func:`scored_part`): the analysis's ``reply`` is that part, and ``truncated_from`` the
@@ -116,12 +124,13 @@ def analyse(
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     lex = lexicon or load_lexicon()
+    customer = _context(customer)
     key = (reply, customer, engine)
     found = _MEMO.get(lex, key)
     if found is not None:
         return found
     scored = scored_part(reply)
-    analysis = _analyse(scored, lex, engine)
+    analysis = _analyse(scored, lex, engine, customer=customer)
     if len(scored) < len(reply):
         analysis = replace(analysis, truncated_from=len(reply))
     _MEMO.put(lex, key, analysis)
@@ -146,8 +155,8 @@ def analyse_many(
     pairs = list(items)
     out: list[Analysis | None] = []
     todo: dict[tuple[str, str | None, Engine], list[int]] = {}
-    for reply, customer in pairs:
-        key = (reply, customer, engine)
+    for reply, given in pairs:
+        key = (reply, _context(given), engine)
         found = _MEMO.get(lex, key)
         if found is None:
             todo.setdefault(key, []).append(len(out))
@@ -157,7 +166,7 @@ def analyse_many(
     parsed = _parse_all(lex, engine, prepared)
     for (reply, customer, _engine), (clean, norm), one in zip(keys, prepared, parsed, strict=True):
         scored = scored_part(reply)
-        analysis = _analyse(scored, lex, engine, (clean, norm, one))
+        analysis = _analyse(scored, lex, engine, (clean, norm, one), customer)
         if len(scored) < len(reply):
             analysis = replace(analysis, truncated_from=len(reply))
         _MEMO.put(lex, (reply, customer, engine), analysis)
@@ -189,6 +198,13 @@ def warm_up() -> None:
     Raises what :func:`analyse` would for broken rules or a missing model.
     """
     analyse(WARM_UP_REPLY)
+
+
+def _context(customer: str | None) -> str | None:
+    """The customer's message as the rules read it: None when blank, else its scored part."""
+    if customer is None or not customer or customer.isspace():
+        return None
+    return scored_part(customer)
 
 
 def scored_part(reply: str) -> str:
@@ -249,11 +265,15 @@ def _prepare(lex: Lexicon, reply: str) -> tuple[str, Normalised]:
 
 
 def _analyse(
-    reply: str, lex: Lexicon, engine: Engine, prepared: _Prepared | None = None
+    reply: str,
+    lex: Lexicon,
+    engine: Engine,
+    prepared: _Prepared | None = None,
+    customer: str | None = None,
 ) -> Analysis:
     if not reply or reply.isspace():
         return Analysis(reply, (), (), (), lex.version)
-    norm, kept, set_aside = _run(lex, reply, engine, prepared)
+    norm, kept, set_aside = _run(lex, reply, engine, prepared, customer)
     # Two patterns of one rule (or two rules of one move) may quote the same words once;
     # when a regular-expression rule and a parse rule do, the older rule's id is kept.
     chosen: dict[tuple[str, int, int], tuple[int, Evidence]] = {}
@@ -272,7 +292,11 @@ def _analyse(
 
 
 def fired_rules(
-    reply: str, lexicon: Lexicon | None = None, *, engine: Engine = "union"
+    reply: str,
+    lexicon: Lexicon | None = None,
+    *,
+    engine: Engine = "union",
+    customer: str | None = None,
 ) -> frozenset[str]:
     """Return the ids of the rules whose matches survive every check in ``reply``.
 
@@ -283,33 +307,44 @@ def fired_rules(
     lex = lexicon or load_lexicon()
     if not reply or reply.isspace():
         return frozenset()
-    _norm, kept, _set_aside = _run(lex, reply, engine)
+    _norm, kept, _set_aside = _run(lex, reply, engine, customer=_context(customer))
     return frozenset(m.rule.rule.id for m in kept)
 
 
 def fired_rules_many(
-    replies: Sequence[str], lexicon: Lexicon | None = None, *, engine: Engine = "union"
+    items: Sequence[tuple[str, str | None]],
+    lexicon: Lexicon | None = None,
+    *,
+    engine: Engine = "union",
 ) -> list[frozenset[str]]:
-    """Return :func:`fired_rules` of every reply, in order, parsing them all in one batch
-    (``roleplay validate`` proves every rule's examples at once)."""
+    """Return :func:`fired_rules` of every ``(reply, customer)`` pair, in order, parsing the
+    replies in one batch (``roleplay validate`` proves every rule's examples at once)."""
     lex = lexicon or load_lexicon()
-    unique = [r for r in dict.fromkeys(replies) if r and not r.isspace()]
-    prepared = [_prepare(lex, reply) for reply in unique]
+    unique = [
+        (reply, _context(customer))
+        for reply, customer in dict.fromkeys(items)
+        if reply and not reply.isspace()
+    ]
+    prepared = [_prepare(lex, reply) for reply, _customer in unique]
     parsed = _parse_all(lex, engine, prepared)
-    fired: dict[str, frozenset[str]] = {}
-    for reply, (clean, norm), one in zip(unique, prepared, parsed, strict=True):
-        _norm, kept, _set_aside = _run(lex, reply, engine, (clean, norm, one))
-        fired[reply] = frozenset(m.rule.rule.id for m in kept)
-    return [fired.get(reply, frozenset()) for reply in replies]
+    fired: dict[tuple[str, str | None], frozenset[str]] = {}
+    for (reply, customer), (clean, norm), one in zip(unique, prepared, parsed, strict=True):
+        _norm, kept, _set_aside = _run(lex, reply, engine, (clean, norm, one), customer)
+        fired[(reply, customer)] = frozenset(m.rule.rule.id for m in kept)
+    return [fired.get((reply, _context(customer)), frozenset()) for reply, customer in items]
 
 
 def _run(
-    lex: Lexicon, reply: str, engine: Engine = "union", prepared: _Prepared | None = None
+    lex: Lexicon,
+    reply: str,
+    engine: Engine = "union",
+    prepared: _Prepared | None = None,
+    customer: str | None = None,
 ) -> tuple[Normalised, list[_Match], list[_Match]]:
     """Match every rule, then set aside what the voice checks, blockers and alternatives cancel.
 
     ``prepared`` is the reply's cleaned text, normalised words and parse when a batch has
-    made them already (:func:`analyse_many`).
+    made them already (:func:`analyse_many`); ``customer`` is the message the reply answers.
     """
     if prepared is None:
         clean, norm = _prepare(lex, reply)
@@ -325,7 +360,7 @@ def _run(
     if engine != "regex" and lex.parse is not None and norm.tokens:
         if parsed is None:
             parsed = parse(clean, norm, lex.parse.roles)
-        for m in _find_parsed(lex, norm, parsed):
+        for m in _find_parsed(lex, norm, parsed, customer):
             (set_aside if m.reason else kept).append(m)
         kept.sort(key=lambda m: (m.first, m.last))
     kept = _apply_blockers(norm, kept, set_aside)
@@ -342,10 +377,14 @@ def _find(lex: Lexicon, norm: Normalised) -> list[_Match]:
     return found
 
 
-def _find_parsed(lex: Lexicon, norm: Normalised, parsed: Parsed) -> list[_Match]:
-    """Match every parse rule over the parsed reply, each match with its voice judged."""
+def _find_parsed(
+    lex: Lexicon, norm: Normalised, parsed: Parsed, customer: str | None = None
+) -> list[_Match]:
+    """Match every parse rule over the parsed reply, each match with its voice judged and,
+    for a rule that reads it, checked against the customer's message."""
     rules = lex.parse
     assert rules is not None
+    ignored = frozenset(rules.classes.get(ECHO_IGNORED, ()))
     nlp = pipeline()
     token_matcher, dependency_matcher = rules.matchers(nlp.vocab)
     strings = nlp.vocab.strings
@@ -375,10 +414,56 @@ def _find_parsed(lex: Lexicon, norm: Normalised, parsed: Parsed) -> list[_Match]
                 last,
                 detail=describe(doc[i] for i in ids),
             )
-            m.reason = _parsed_voice(norm, m, doc[anchor_i], rules.roles)
+            m.reason = _parsed_voice(norm, m, doc[anchor_i], rules.roles) or _customer_problem(
+                compiled.rule, lex, customer, ignored, [doc[i] for i in ids], doc[anchor_i]
+            )
             found.append(m)
     found.sort(key=lambda m: (m.first, m.last))
     return found
+
+
+@lru_cache(maxsize=256)
+def _customer_echo(lex: Lexicon, customer: str) -> Echo:
+    """The content words of the customer's message (one message answers many replies)."""
+    rules = lex.parse
+    assert rules is not None
+    clean = _CONTROL.sub(" ", customer)
+    norm = normalise(lex.normaliser, clean)
+    ignored = frozenset(rules.classes.get(ECHO_IGNORED, ()))
+    if not norm.tokens:
+        return echo_of((), ignored)
+    return echo_of(parse(clean, norm, rules.roles).docs, ignored)
+
+
+def _customer_problem(
+    rule: ParseRule,
+    lex: Lexicon,
+    customer: str | None,
+    ignored: frozenset[str],
+    matched: list[Token],
+    head: Token,
+) -> str:
+    """Say why a match fails what its rule needs of the customer's message, or "".
+
+    The customer's message is parsed only when a rule that echoes it has matched.
+    """
+    if rule.needs_customer and customer is None:
+        return "no customer message to answer"
+    if rule.echo is None:
+        return ""
+    if customer is None:
+        return "no customer message to echo"
+    echo = _customer_echo(lex, customer)
+    if rule.echo.within == "match":
+        scope: Iterable[Token] = matched
+    elif rule.echo.within == "subtree":
+        scope = head.subtree
+    else:
+        scope = head.sent
+    words = {w for tok in scope if (w := echoes(tok, echo, ignored)) is not None}
+    if len(words) < rule.echo.at_least:
+        return "does not echo the customer's message"
+    return ""
 
 
 def _parsed_voice(norm: Normalised, m: _Match, anchor: Token, roles: Roles) -> str:
@@ -519,7 +604,8 @@ def _overlapping(
 
 
 def _apply_alternatives(kept: list[_Match], set_aside: list[_Match]) -> list[_Match]:
-    """Cancel a refusal-like match when a move it names as an alternative comes later."""
+    """Cancel a refusal-like match when a move it names as an alternative comes later, and
+    a match whose rule is ``unless_with`` a move the reply makes anywhere."""
     last_of: dict[str, int] = {}
     for o in kept:
         if o.rule.rule.counts:
@@ -529,6 +615,13 @@ def _apply_alternatives(kept: list[_Match], set_aside: list[_Match]) -> list[_Ma
         later = next(
             (w for w in m.rule.rule.unless_followed_by if last_of.get(w, -1) > m.last), None
         )
+        rule = m.rule.rule
+        if later is None and isinstance(rule, ParseRule):
+            made = next((w for w in rule.unless_with if w in last_of and w != m.rule.move), None)
+            if made is not None:
+                m.reason = f"the reply also makes {made}"
+                set_aside.append(m)
+                continue
         if later is None:
             survivors.append(m)
         else:

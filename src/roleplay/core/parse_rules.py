@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from roleplay.core.files import read_file
 from roleplay.core.lexicon import MoveFile, RuleCommon, RuleSource, _Strict
+from roleplay.core.moves import is_known
 from roleplay.core.parse import ACTOR, REQUIRED_CLASSES, Roles, register_extensions, roles_from
 from roleplay.core.problems import Problem
 from roleplay.core.source import SourceMap, load_yaml, validate_model
@@ -42,6 +43,20 @@ CLASSES_FILE = "classes.yaml"
 TokenSpec = dict[str, Any]
 
 
+class EchoRule(_Strict):
+    """What a rule needs of the customer's message: that the reply's words echo it.
+
+    A match counts only when at least ``at_least`` different content words (nouns, verbs,
+    adjectives; not the ``echo_ignored`` class) ``within`` its reach are the customer's own
+    words, their stems or near spellings: "sorry about the classes being cancelled" restates
+    "my classes keep getting cancelled". With no customer message the rule does not fire.
+    """
+
+    within: Literal["match", "subtree", "sentence"] = "subtree"
+    """The matched tokens, the matched head's whole phrase, or its sentence."""
+    at_least: int = Field(default=1, ge=1, le=5)
+
+
 class ParseRule(RuleCommon):
     """One parse rule: patterns over the parse that, in the agent's sincere voice, credit
     a move. The fields it shares with the regular-expression rules mean the same
@@ -55,6 +70,22 @@ class ParseRule(RuleCommon):
     anchor: int | None = None
     """Which token of a token pattern is the head of the match (default: the span's root)."""
     sentence: Literal["any", "question", "statement"] = "any"
+    echo: EchoRule | None = None
+    """The customer's words the match must echo (see :class:`EchoRule`), if any."""
+    needs_customer: bool = False
+    """True when the rule judges a reply to a complaint, and so fires only when the
+    customer's message is known ("the reply ignores the complaint")."""
+    unless_with: tuple[str, ...] = ()
+    """Moves that cancel the match when the reply makes them anywhere (a reply that engages
+    the complaint does not ignore it)."""
+
+    @field_validator("unless_with")
+    @classmethod
+    def _known_with(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [v for v in value if not is_known(v)]
+        if unknown:
+            raise ValueError(f"not moves or flags of moves.md: {', '.join(unknown)}")
+        return value
 
     @model_validator(mode="after")
     def _has_patterns(self) -> ParseRule:

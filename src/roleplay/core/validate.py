@@ -50,7 +50,7 @@ def check_examples(lexicon: Lexicon) -> list[Problem]:
     problems: list[Problem] = []
     parse_rules = lexicon.parse.rules if lexicon.parse is not None else ()
     every = [
-        example
+        (example, compiled.rule.examples.customer)
         for compiled in (*lexicon.rules, *parse_rules)
         for example in (*compiled.rule.examples.match, *compiled.rule.examples.no_match)
     ]
@@ -68,7 +68,7 @@ def check_examples(lexicon: Lexicon) -> list[Problem]:
                 )
             )
         for i, example in enumerate(rule.examples.match):
-            if rule.id not in fired[example]:
+            if rule.id not in fired[(example, rule.examples.customer)]:
                 problems.append(
                     Problem(
                         compiled.file,
@@ -78,7 +78,7 @@ def check_examples(lexicon: Lexicon) -> list[Problem]:
                     )
                 )
         for i, example in enumerate(rule.examples.no_match):
-            if rule.id in fired[example]:
+            if rule.id in fired[(example, rule.examples.customer)]:
                 problems.append(
                     Problem(
                         compiled.file,

@@ -112,7 +112,8 @@ def analyse(
     ``customer`` is the customer's previous message, the context the guide labels with:
     rules with ``echo`` count only when the reply echoes its words (restating the problem,
     asking about it), and rules with ``needs_customer`` judge a reply to it (one that
-    ignores the complaint). Without it those rules do not fire. ``lexicon`` defaults to the bundled rules. Never raises for any string.
+    ignores the complaint). Without it those rules do not fire. ``lexicon`` defaults to the
+    bundled rules. Never raises for any string.
 
     A reply longer than :data:`MAX_REPLY_CHARS` is scored on its first part only (see
     :func:`scored_part`): the analysis's ``reply`` is that part, and ``truncated_from`` the

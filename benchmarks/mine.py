@@ -481,33 +481,6 @@ def _pct(part: int | None, whole: int) -> str:
 # --- cue words -------------------------------------------------------------------------
 
 
-def _strip_assertions(pattern: str) -> str:
-    """Remove look-ahead and look-behind groups: they hold context, not cue words."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith(("(?!", "(?<!", "(?<=", "(?="), i):
-            depth = 0
-            while i < len(pattern):
-                char = pattern[i]
-                if char == "\\":
-                    i += 2
-                    continue
-                if char == "(":
-                    depth += 1
-                elif char == ")":
-                    depth -= 1
-                    if depth == 0:
-                        i += 1
-                        break
-                i += 1
-            out.append(" ")
-            continue
-        out.append(pattern[i])
-        i += 1
-    return "".join(out)
-
-
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
     """The words written in the patterns of the rules that credit one id."""
@@ -522,7 +495,11 @@ class Vocabulary:
 
 
 def rule_vocabularies() -> dict[str, Vocabulary]:
-    """Return, per id, the content words in today's rules' patterns (macros expanded)."""
+    """Return, per id, the content words the rules ask for (word classes expanded).
+
+    A lemma (``LEMMA: refund``) stands for its inflections, so it is kept as a stem
+    ("refund" matches "refunded"); the other word attributes name a word form.
+    """
     from roleplay.core.lexicon import load_lexicon
 
     words: dict[str, set[str]] = {m: set() for m in ALL_IDS}
@@ -530,18 +507,21 @@ def rule_vocabularies() -> dict[str, Vocabulary]:
     for compiled in load_lexicon().rules:
         if not compiled.rule.counts:
             continue
-        for pattern in compiled.patterns:
-            text = _strip_assertions(pattern)
-            text = re.sub(r"\\w[*+]|\[[^\]]*\][*+]?(?:\{[^}]*\})?|\\w", "*", text)
-            text = re.sub(r"\\[a-zA-Z]", " ", text)
-            for m in re.finditer(r"([a-z]+(?:'[a-z]+)?)(\*)?", text):
-                word, star = m.group(1), m.group(2)
-                if len(word) < 3 or word in STOP_WORDS:
-                    continue
-                if star and len(word) >= 4:
-                    stems[compiled.move].add(word)
-                elif not star:
-                    words[compiled.move].add(word)
+        for pattern in (*compiled.patterns, *compiled.dependency):
+            for node in pattern:
+                attrs = node.get("RIGHT_ATTRS", node)
+                for key in ("LEMMA", "LOWER", "NORM", "TEXT", "ORTH"):
+                    value = attrs.get(key)
+                    found = value.get("IN", ()) if isinstance(value, dict) else (value,)
+                    for word in found:
+                        if not isinstance(word, str):
+                            continue
+                        word = word.lower()
+                        if len(word) < 3 or word in STOP_WORDS or not word.isalpha():
+                            continue
+                        (stems if key == "LEMMA" and len(word) >= 4 else words)[compiled.move].add(
+                            word
+                        )
     return {m: Vocabulary(frozenset(words[m]), frozenset(stems[m])) for m in ALL_IDS}
 
 

@@ -15,8 +15,7 @@ prints these figures. It asserts nothing.
     time are shown beside it as "repeated", which is what re-scoring a cohort costs.
     Beside it: the bare spaCy pipeline's own rate on the same number of distinct replies
     (``nlp.pipe`` over the raw texts, no normalising and no rules), the floor the parse
-    engine cannot beat, with the scorer's rate as a share of it; and the
-    regular-expression engine alone (``engine="regex"``).
+    rules cannot beat, with the scorer's rate as a share of it.
 (b) latency of one call
     the median and the 99th percentile (nearest rank) of the time of a single ``analyse``
     call, in milliseconds, each call timed with ``time.perf_counter_ns``; the slowest call
@@ -266,18 +265,13 @@ def in_process(
         analyse(reply, customer)
     repeated = time.perf_counter() - start
 
-    # The same replies through the bare spaCy pipeline (no normalising, no rules), and
-    # through the regular-expression engine alone, for scale.
+    # The same replies through the bare spaCy pipeline (no normalising, no rules), for scale.
     from roleplay.core.parse import run_pipeline
 
     texts = [reply for reply, _customer in distinct_batch(replies, n, "p")]
     start = time.perf_counter()
     run_pipeline(texts)
     bare = time.perf_counter() - start
-    start = time.perf_counter()
-    for reply, customer in distinct_batch(replies, n, "r"):
-        analyse(reply, customer, engine="regex")
-    regex_only = time.perf_counter() - start
 
     timings: list[int] = []
     cpu_timings: list[int] = []
@@ -302,8 +296,6 @@ def in_process(
         "repeated_per_second": n / repeated if repeated else None,
         "pipeline_seconds": bare,
         "pipeline_per_second": n / bare if bare else None,
-        "regex_seconds": regex_only,
-        "regex_per_second": n / regex_only if regex_only else None,
         "median_ms": statistics.median(ms),
         "p99_ms": percentile(ms, 0.99),
         "max_ms": ms[-1],
@@ -559,11 +551,6 @@ def render(report: dict[str, Any]) -> str:
             _rate(a["pipeline_per_second"]),
             f"({n:,} replies in {a['pipeline_seconds']:.2f} s; scorer at "
             f"{a['warm_per_second'] / a['pipeline_per_second']:.0%} of it)",
-        ),
-        _line(
-            "    regular-expression engine alone",
-            _rate(a["regex_per_second"]),
-            f"({n:,} replies in {a['regex_seconds']:.2f} s)",
         ),
         _line(
             "    the same replies again",

@@ -633,7 +633,7 @@ def schema(kind: str) -> None:
 
         click.echo(json.dumps(framework_schema(), indent=2, ensure_ascii=False))
     else:
-        from roleplay.core.lexicon import MoveFile
+        from roleplay.core.parse_rules import MoveFile
 
         click.echo(json.dumps(MoveFile.model_json_schema(), indent=2, ensure_ascii=False))
 

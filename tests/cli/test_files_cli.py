@@ -277,8 +277,12 @@ def test_a_cue_pattern_the_engine_would_choke_on_is_a_positioned_problem(
     shutil.copytree(BUNDLED_RULES, rules)
     path = rules / "thank.yaml"
     text = path.read_text(encoding="utf-8")
-    line = text.splitlines().index('      - "thank you"') + 1
-    path.write_text(text.replace('- "thank you"', f'- "{pattern}"', 1), encoding="utf-8")
+    first = "      - [{LOWER: {IN: [thank, thanks, thankyou, thanx, thx, ty]}}]"
+    line = text.splitlines().index(first) + 1
+    regex = pattern.replace("\\", "\\\\")
+    path.write_text(
+        text.replace(first, f'      - [{{LOWER: {{REGEX: "{regex}"}}}}]', 1), encoding="utf-8"
+    )
 
     result = run("validate", str(rules))
 

@@ -241,7 +241,8 @@ def test_example_a_rule_cannot_match_is_reported_at_its_line_with_the_rule_id(
 def test_invalid_regular_expression_in_a_rule_folder_is_reported_at_its_line(
     run: Run, tmp_path: Path
 ) -> None:
-    """A pattern Python cannot compile is reported at its line, naming the rule."""
+    """A per-token regular expression Python cannot compile is reported at its line, naming
+    the rule."""
     folder = copy_rules(tmp_path)
     path = folder / "thank.yaml"
     rule_id = first_rule_id(path)
@@ -249,7 +250,7 @@ def test_invalid_regular_expression_in_a_rule_folder_is_reported_at_its_line(
     patterns_at = line_after(lines, 0, r"\s+patterns:\s*$")
     first_pattern = lines[patterns_at + 1]
     indent = first_pattern[: len(first_pattern) - len(first_pattern.lstrip())]
-    lines[patterns_at + 1] = f'{indent}- "thank(you"\n'
+    lines[patterns_at + 1] = f'{indent}- [{{LOWER: {{REGEX: "thank(you"}}}}]\n'
     path.write_text("".join(lines), encoding="utf-8")
 
     result = run("validate", str(folder))
@@ -261,13 +262,13 @@ def test_invalid_regular_expression_in_a_rule_folder_is_reported_at_its_line(
 def test_invalid_regular_expression_in_a_lone_rule_file_is_reported(
     run: Run, tmp_path: Path
 ) -> None:
-    """A rule file checked on its own, away from language.yaml, still has its regexes checked."""
+    """A rule file checked on its own, away from its rule folder, still has its patterns checked."""
     path = tmp_path / "thank.yaml"
     lines = (BUNDLED_RULES / "thank.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
     patterns_at = line_after(lines, 0, r"\s+patterns:\s*$")
     first_pattern = lines[patterns_at + 1]
     indent = first_pattern[: len(first_pattern) - len(first_pattern.lstrip())]
-    lines[patterns_at + 1] = f'{indent}- "thank(you"\n'
+    lines[patterns_at + 1] = f'{indent}- [{{LOWER: {{REGEX: "thank(you"}}}}]\n'
     path.write_text("".join(lines), encoding="utf-8")
 
     result = run("validate", str(path))

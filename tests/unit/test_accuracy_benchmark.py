@@ -76,7 +76,7 @@ def test_unlabelled_pool_adds_no_false_positives(
     both = _json_run(accuracy, capsys, str(labelled), str(pool))
     by_name = {f["name"]: f for f in both["files"]}
     assert by_name["labelled.jsonl"]["engines"] == alone["files"][0]["engines"]
-    assert by_name["labelled.jsonl"]["engines"]["regex"]["micro"]["fp"] == 0
+    assert by_name["labelled.jsonl"]["engines"]["current"]["micro"]["fp"] == 0
 
 
 def test_unlabelled_pool_reports_the_share_with_no_move(
@@ -87,7 +87,7 @@ def test_unlabelled_pool_reports_the_share_with_no_move(
     out = _json_run(accuracy, capsys, str(pool))
     entry = out["files"][0]
     assert entry["labelled"] is False
-    figures = entry["engines"]["regex"]
+    figures = entry["engines"]["current"]
     assert "ids" not in figures and "macro_f1" not in figures
     # "^JK" and "Calm down." make no move; "Calm down." raises a flag, so only one is empty.
     assert figures["no_move"] == 2
@@ -149,7 +149,7 @@ def test_engines_are_read_from_the_signature(accuracy: ModuleType) -> None:
         """A scorer with a single engine, as before the parse rules."""
 
     assert accuracy.offered_engines(one_engine) == ("current",)
-    assert accuracy.offered_engines(real_analyse) == ("regex", "parse", "union")
+    assert accuracy.offered_engines(real_analyse) == ("current",)  # one rule language now
     assert accuracy.offered_engines(_two_engine_analyse([])) == ("regex", "parse")
 
     def untyped(reply: str, customer: str | None = None, *, engine: str = "union") -> None:
@@ -178,6 +178,6 @@ def test_an_engine_not_offered_is_a_usage_error(
     """Asking the scorer for an engine it lacks says which engines it has, exit code 2."""
     labelled = _write(tmp_path / "labelled.jsonl", LABELLED)
     assert accuracy.main([str(labelled), "--engine", "neural"]) == 2
-    assert "engine 'neural' is not offered by the installed analyse; it offers regex" in (
+    assert "engine 'neural' is not offered by the installed analyse; it offers current" in (
         capsys.readouterr().err
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import yaml
 
 from roleplay.core.analyse import _MEMO, analyse, analyse_many
@@ -27,16 +26,15 @@ def _replies() -> list[tuple[str, str | None]]:
     return pairs + odd
 
 
-@pytest.mark.parametrize("engine", ["union", "parse"])
-def test_a_batch_gives_the_same_analyses_as_one_reply_at_a_time(engine: str) -> None:
+def test_a_batch_gives_the_same_analyses_as_one_reply_at_a_time() -> None:
     """Every field, evidence and set-aside match alike, in input order, duplicates included."""
     pairs = _replies()
     pairs = pairs + pairs[:5]  # a reply twice in one batch is answered twice
 
     _MEMO.clear()
-    batch = analyse_many(pairs, engine=engine)  # type: ignore[arg-type]
+    batch = analyse_many(pairs)
     _MEMO.clear()
-    one_by_one = [analyse(reply, customer, engine=engine) for reply, customer in pairs]  # type: ignore[arg-type]
+    one_by_one = [analyse(reply, customer) for reply, customer in pairs]
 
     assert len(batch) == len(pairs)
     assert batch == one_by_one
@@ -47,21 +45,15 @@ def test_an_empty_batch_is_an_empty_list() -> None:
     assert analyse_many([]) == []
 
 
-def test_a_bad_engine_is_refused() -> None:
-    with pytest.raises(ValueError, match="engine"):
-        analyse_many([("Sorry.", None)], engine="nope")  # type: ignore[arg-type]
-
-
 def test_rules_fired_in_a_batch_are_those_fired_one_reply_at_a_time() -> None:
     """``roleplay validate`` proves every rule's examples in one batch, with the same result."""
     from roleplay.core.analyse import fired_rules, fired_rules_many
     from roleplay.core.lexicon import load_lexicon
 
     lexicon = load_lexicon()
-    parse_rules = lexicon.parse.rules if lexicon.parse is not None else ()
     examples = [
         (example, compiled.rule.examples.customer)
-        for compiled in (*lexicon.rules, *parse_rules)
+        for compiled in lexicon.rules
         for example in (*compiled.rule.examples.match, *compiled.rule.examples.no_match)
     ]
     examples += [("", None), ("  ", "Where is my parcel?"), examples[0]]

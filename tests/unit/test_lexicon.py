@@ -1,15 +1,16 @@
-"""The cue rules load as data, prove themselves against their examples, and say what is wrong."""
+"""The cue rules load as data, prove themselves against their examples, and say what is wrong.
+
+The rules are token and dependency patterns over the parse (``lexicon/*.yaml``, word classes
+in ``classes.yaml``); these tests edit a copy of the bundled files as a tutor would."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from roleplay.core.analyse import analyse
-from roleplay.core.index import read_starts, write_starts
 from roleplay.core.lexicon import bundled_lexicon_dir, compile_lexicon, load_lexicon
 from roleplay.core.moves import ALL_IDS
 from roleplay.core.validate import check_examples
@@ -29,7 +30,7 @@ def rules(tmp_path: Path) -> Path:
 
 
 def test_every_bundled_rule_passes_its_own_examples() -> None:
-    lexicon, problems = compile_lexicon(use_cache=False)
+    lexicon, problems = compile_lexicon()
     assert problems == []
     assert lexicon is not None
     assert [str(p) for p in check_examples(lexicon)] == []
@@ -68,7 +69,7 @@ def _append_example(folder: Path, file: str, rule_id: str, kind: str, text: str)
 
 def test_a_should_match_example_that_misses_is_reported_at_its_line(rules: Path) -> None:
     line = _append_example(rules, "thank.yaml", "thank.thanks", "match", "Cheerio then.")
-    lexicon, problems = compile_lexicon(rules, use_cache=False)
+    lexicon, problems = compile_lexicon(rules)
     assert problems == [] and lexicon is not None
     found = check_examples(lexicon)
     assert len(found) == 1
@@ -79,7 +80,7 @@ def test_a_should_match_example_that_misses_is_reported_at_its_line(rules: Path)
 
 def test_a_should_not_match_example_that_fires_is_reported(rules: Path) -> None:
     _append_example(rules, "thank.yaml", "thank.thanks", "no_match", "Thanks for waiting.")
-    lexicon, _ = compile_lexicon(rules, use_cache=False)
+    lexicon, _ = compile_lexicon(rules)
     assert lexicon is not None
     assert [p.code for p in check_examples(lexicon)] == ["example-fired"]
 
@@ -90,82 +91,84 @@ def _replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_a_broken_pattern_is_reported_with_its_line(rules: Path) -> None:
-    _replace(rules / "thank.yaml", '- "thank you"', '- "thank (you"')
-    lexicon, problems = compile_lexicon(rules, use_cache=False)
-    assert lexicon is None
-    assert [p.code for p in problems] == ["bad-pattern"]
-    assert problems[0].line > 1 and problems[0].file.endswith("thank.yaml")
+THANKS = "      - [{LOWER: {IN: [thank, thanks, thankyou, thanx, thx, ty]}}]"
+"""The first pattern of ``thank.thanks``, which the tests below edit."""
 
 
-@pytest.mark.parametrize(
-    ("pattern", "words"),
-    [
-        ("thank{4294967295}", "repetition count is too large"),
-        ("(" * 500 + "thank you" + ")" * 500, "groups are nested 500 deep"),
-    ],
-    ids=["huge-repetition", "500-nested-groups"],
-)
-def test_a_pattern_the_engine_would_choke_on_is_reported_at_its_line(
-    rules: Path, pattern: str, words: str
-) -> None:
+def _line_of(path: Path, text: str) -> int:
+    return path.read_text(encoding="utf-8").splitlines().index(text) + 1
+
+
+def test_a_pattern_spacy_refuses_is_reported_with_its_line(rules: Path) -> None:
     path = rules / "thank.yaml"
-    line = path.read_text(encoding="utf-8").splitlines().index('      - "thank you"') + 1
-    _replace(path, '- "thank you"', f'- "{pattern}"')
-
-    lexicon, problems = compile_lexicon(rules, use_cache=False)
-
-    assert lexicon is None
-    assert [(p.line, p.code) for p in problems] == [(line, "bad-pattern")]
-    assert words in problems[0].message
-
-
-def test_a_bad_pattern_in_the_language_file_is_reported_at_its_line(rules: Path) -> None:
-    path = rules / "language.yaml"
-    line = path.read_text(encoding="utf-8").splitlines().index("negation:") + 2
-    _replace(path, 'negation:\n  - "not"', 'negation:\n  - "not{4294967295}"')
-
-    lexicon, problems = compile_lexicon(rules, use_cache=False)
-
+    line = _line_of(path, THANKS)
+    _replace(path, THANKS, "      - [{LOWER: {IN: [thank, thanks]}, SHAPE_OF: x}]")
+    lexicon, problems = compile_lexicon(rules)
     assert lexicon is None
     assert [(p.file, p.line, p.code) for p in problems] == [(str(path), line, "bad-pattern")]
-    assert problems[0].message.startswith("negation: ")
+    assert "thank.thanks" in problems[0].message
+
+
+def test_a_regular_expression_spacy_cannot_compile_is_reported_at_its_line(rules: Path) -> None:
+    path = rules / "thank.yaml"
+    line = _line_of(path, THANKS)
+    _replace(path, THANKS, '      - [{LOWER: {REGEX: "^thank(s"}}]')
+    lexicon, problems = compile_lexicon(rules)
+    assert lexicon is None
+    assert [(p.line, p.code) for p in problems] == [(line, "bad-pattern")]
+
+
+def test_a_bad_language_file_is_reported_at_its_line(rules: Path) -> None:
+    path = rules / "language.yaml"
+    line = _line_of(path, 'version: "2026.12.1"')
+    _replace(path, 'version: "2026.12.1"', "version: [2026]")
+
+    lexicon, problems = compile_lexicon(rules)
+
+    assert lexicon is None
+    assert [(p.file, p.line) for p in problems] == [(str(path), line)]
+    assert "version" in problems[0].message
 
 
 def test_a_folder_named_like_a_rule_file_is_a_problem_not_a_crash(rules: Path) -> None:
     (rules / "extra.yaml").mkdir()
 
-    lexicon, problems = compile_lexicon(rules, use_cache=False)
+    lexicon, problems = compile_lexicon(rules)
 
     assert lexicon is None
     assert [(p.file, p.code) for p in problems] == [(str(rules / "extra.yaml"), "io")]
     assert "is a folder" in problems[0].message
 
 
-def test_an_unknown_macro_and_an_unknown_move_are_reported(rules: Path) -> None:
-    _replace(rules / "thank.yaml", '- "thank you"', '- "thank {yuo}"')
+def test_an_unknown_class_and_an_unknown_move_are_reported(rules: Path) -> None:
+    _replace(rules / "thank.yaml", THANKS, '      - [{LOWER: "$thank_wordz"}]')
     _replace(rules / "dismiss.yaml", "suppresses: [thank,", "suppresses: [thnak,")
-    lexicon, problems = compile_lexicon(rules, use_cache=False)
+    lexicon, problems = compile_lexicon(rules)
     assert lexicon is None
-    assert {p.code for p in problems} == {"unknown-macro", "schema"}
+    assert {p.code for p in problems} == {"unknown-class", "schema"}
 
 
-def test_a_pattern_that_matches_nothing_at_all_is_refused(rules: Path) -> None:
-    _replace(rules / "thank.yaml", '- "thank you"', '- "(?:thank you)?"')
-    _lexicon, problems = compile_lexicon(rules, use_cache=False)
-    assert [p.code for p in problems] == ["empty-pattern"]
+def test_a_word_yaml_reads_as_true_or_false_is_refused(rules: Path) -> None:
+    """Unquoted "no" is YAML's false: the rule would never see the word."""
+    _replace(rules / "thank.yaml", THANKS, "      - [{LOWER: no}, {LOWER: thanks}]")
+    _lexicon, problems = compile_lexicon(rules)
+    assert [p.code for p in problems] == ["yes-no-word"]
 
 
 def test_a_duplicate_rule_id_is_reported(rules: Path) -> None:
     _replace(rules / "thank.yaml", "id: thank.appreciate", "id: thank.thanks")
-    _lexicon, problems = compile_lexicon(rules, use_cache=False)
+    _lexicon, problems = compile_lexicon(rules)
     assert [p.code for p in problems] == ["duplicate-rule"]
 
 
 def test_a_tutor_can_add_a_cue_without_touching_python(rules: Path) -> None:
     reply = "Ta very much for bearing with us."
     assert not analyse(reply, lexicon=compile_lexicon(rules)[0]).has("thank")
-    _replace(rules / "thank.yaml", '- "thank you"', '- "thank you"\n      - "ta very much"')
+    _replace(
+        rules / "thank.yaml",
+        THANKS,
+        THANKS + "\n      - [{LOWER: ta}, {LOWER: {IN: [very, so]}}, {LOWER: much}]",
+    )
     lexicon, problems = compile_lexicon(rules)
     assert problems == [] and lexicon is not None
     found = analyse(reply, lexicon=lexicon)
@@ -173,52 +176,12 @@ def test_a_tutor_can_add_a_cue_without_touching_python(rules: Path) -> None:
     assert found.first_evidence("thank").rule == "thank.thanks"  # type: ignore[union-attr]
 
 
-def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
-    first, _ = compile_lexicon()
-    for cached in (tmp_path / "cache").glob("*.json"):
-        cached.write_text("{not json", encoding="utf-8")
-    second, problems = compile_lexicon()
-    assert problems == [] and first is not None and second is not None
-    reply = "I'm so sorry, I'll refund you today."
-    assert analyse(reply, lexicon=first).ids == analyse(reply, lexicon=second).ids
-
-
-def test_an_edited_cache_is_ignored_and_rebuilt(tmp_path: Path) -> None:
-    """Filing every rule under a start no reply has would silence it: the edit is not trusted."""
-    replies = (
-        "I'm so sorry, I'll refund you today.",
-        "Thank you for waiting; I understand how frustrating this is.",
-        "That's not our fault, you should have read the terms.",
-    )
-    reference, _ = compile_lexicon(use_cache=False)
-    compile_lexicon()
-    (cached,) = (tmp_path / "cache").glob("*.json")
-    written = json.loads(cached.read_text(encoding="utf-8"))
-    edited = json.loads(cached.read_text(encoding="utf-8"))
-    edited["starts"] = {pattern: ["zzz "] for pattern in edited["starts"]}
-    cached.write_text(json.dumps(edited), encoding="utf-8")
-
-    scored, problems = compile_lexicon()
-
-    assert problems == [] and reference is not None and scored is not None
-    for reply in replies:
-        assert analyse(reply, lexicon=scored) == analyse(reply, lexicon=reference), reply
-    assert json.loads(cached.read_text(encoding="utf-8")) == written, "rebuilt"
-
-
-def test_a_cache_of_other_patterns_is_ignored(tmp_path: Path) -> None:
-    """Even with its own digest right, a cache must hold exactly the patterns of the rules."""
-    reference, _ = compile_lexicon(use_cache=False)
-    compile_lexicon()
-    (cached,) = (tmp_path / "cache").glob("*.json")
-    ruleset = json.loads(cached.read_text(encoding="utf-8"))["ruleset"]
-    starts = read_starts(cached, ruleset)
-    assert starts is not None
-    other: dict[str, frozenset[str] | None] = {p: frozenset({"zzz "}) for p in list(starts)[1:]}
-    write_starts(cached, ruleset, other)
-
-    scored, _ = compile_lexicon()
-
-    reply = "I'm so sorry, I'll refund you today."
-    assert scored is not None and reference is not None
-    assert analyse(reply, lexicon=scored) == analyse(reply, lexicon=reference)
+def test_a_tutor_can_widen_a_word_class_for_every_rule_that_names_it(rules: Path) -> None:
+    """Adding a word to a class in ``classes.yaml`` reaches every rule that names it."""
+    reply = "I'll recompense you for the ruined dinner today."
+    before = analyse(reply, lexicon=compile_lexicon(rules)[0])
+    assert not before.has("resolve")
+    _replace(rules / "classes.yaml", "[refund, replace,", "[refund, recompense, replace,")
+    lexicon, problems = compile_lexicon(rules)
+    assert problems == [] and lexicon is not None
+    assert analyse(reply, lexicon=lexicon).has("resolve")

@@ -52,7 +52,7 @@ def test_text_speak_is_normalised_before_parsing_and_quotes_the_learners_charact
     will = _token(parsed, "will")
     assert will.pos_ == "AUX"  # raw "ill" would be an adjective
     assert _token(parsed, "rebook")._.rp_actor == "agent"
-    analysis = analyse(reply, engine="parse")
+    analysis = analyse(reply)
     assert analysis.has("resolve")
     for e in analysis.evidence:
         assert e.quote == reply[e.start : e.end]
@@ -74,18 +74,18 @@ def test_an_expanded_word_maps_every_part_to_its_span() -> None:
 )
 def test_a_fragment_with_no_subject_is_the_speakers(reply: str, verb: str) -> None:
     assert _token(_parsed(reply), verb)._.rp_actor == "agent"
-    assert analyse(reply, engine="parse").has("investigate")
+    assert analyse(reply).has("investigate")
 
 
 def test_an_imperative_is_the_customers() -> None:
     assert _token(_parsed("Check your spam folder."), "check")._.rp_actor == "customer"
-    assert not analyse("Check your spam folder.", engine="parse").has("investigate")
+    assert not analyse("Check your spam folder.").has("investigate")
 
 
 def test_coordinated_verbs_share_their_subject() -> None:
     reply = "I'll check the tracking and ring you back"
     assert _token(_parsed(reply), "ring")._.rp_actor == "agent"
-    analysis = analyse(reply, engine="parse")
+    analysis = analyse(reply)
     assert analysis.has("follow_up")
     assert analysis.has("investigate")
 
@@ -93,12 +93,12 @@ def test_coordinated_verbs_share_their_subject() -> None:
 def test_get_someone_to_act_makes_them_the_actor() -> None:
     reply = "I'll get the engineer to call you"
     assert _token(_parsed(reply), "call")._.rp_actor == "staff"
-    assert analyse(reply, engine="parse").has("follow_up")
+    assert analyse(reply).has("follow_up")
 
 
 def test_a_relative_clause_acts_for_the_noun_it_describes() -> None:
     reply = "my supervisor, who'll be in touch today, has your notes"
-    assert "follow_up.agent-in-touch" in fired_rules(reply, engine="parse")
+    assert "follow_up.agent-in-touch" in fired_rules(reply)
 
 
 @pytest.mark.parametrize(
@@ -106,7 +106,7 @@ def test_a_relative_clause_acts_for_the_noun_it_describes() -> None:
     ["A replacement has been ordered.", "We've frozen the charge.", "I can get that moved"],
 )
 def test_a_remedy_in_any_tense_voice_or_aspect_is_resolve(reply: str) -> None:
-    assert analyse(reply, engine="parse").has("resolve")
+    assert analyse(reply).has("resolve")
 
 
 def test_a_text_longer_than_one_chunk_is_parsed_in_pieces_with_true_offsets() -> None:
@@ -160,7 +160,7 @@ def test_a_negation_cancels_only_its_own_clause() -> None:
 def test_a_condition_makes_only_its_own_clause_hypothetical() -> None:
     offer = "if you send the photo I'll raise the claim today"
     assert _voice(offer, "raise") == ""
-    assert analyse(offer, engine="parse").has("resolve")
+    assert analyse(offer).has("resolve")
     assert _voice("If I were to refund you, it would set a precedent.", "refund") == (
         "hypothetical"
     )
@@ -172,30 +172,24 @@ def test_reported_words_are_not_the_agents() -> None:
 
 
 def test_set_aside_parse_matches_say_why() -> None:
-    analysis = analyse("I won't refund that.", engine="parse")
+    analysis = analyse("I won't refund that.")
     assert not analysis.has("resolve")
     assert [(e.rule, e.note) for e in analysis.suppressed] == [
         ("resolve.agent-remedy-verb", "negated")
     ]
-    quoted = analyse('The note says "we will refund you" but that is all.', engine="parse")
+    quoted = analyse('The note says "we will refund you" but that is all.')
     assert [e.note for e in quoted.suppressed if e.move == "resolve"] == ["quoted"]
 
 
 # --- engines and versions ---------------------------------------------------------------
 
 
-def test_the_union_keeps_both_engines_evidence() -> None:
-    reply = "Under our 30-day returns policy, Im rebooking u onto thursday."
-    regex, parsed, union = (analyse(reply, engine=e) for e in ("regex", "parse", "union"))
-    assert regex.has("policy_reference") and not parsed.has("policy_reference")
-    assert parsed.has("resolve")
-    assert set(union.ids) >= set(regex.ids) | set(parsed.ids)
-    assert any(e.detail for e in union.evidence if e.rule.startswith("resolve.agent-remedy"))
-
-
-def test_an_unknown_engine_is_refused() -> None:
-    with pytest.raises(ValueError, match="engine must be one of"):
-        analyse("Thanks", engine="spacy")  # type: ignore[arg-type]
+def test_a_match_says_which_lemmas_and_relations_it_read() -> None:
+    """``--explain`` shows what a rule matched: lemma, part of speech, relation, actor."""
+    analysis = analyse("Under our 30-day returns policy, Im rebooking u onto thursday.")
+    assert analysis.has("policy_reference") and analysis.has("resolve")
+    remedy = next(e for e in analysis.evidence if e.rule.startswith("resolve.agent-remedy"))
+    assert "VERB" in remedy.detail and "(agent)" in remedy.detail
 
 
 def test_the_rule_set_version_names_the_model() -> None:
@@ -223,15 +217,15 @@ def rules(tmp_path: Path) -> Path:
 
 
 def _write_rule(rules: Path, body: str) -> Path:
-    path = rules / "parse" / "extra.yaml"
+    path = rules / "extra.yaml"
     path.write_text("move: resolve\ndescription: test rules\nrules:\n" + body, encoding="utf-8")
     return path
 
 
 def test_bad_yaml_in_a_parse_file_is_a_positioned_problem(rules: Path) -> None:
-    path = rules / "parse" / "extra.yaml"
+    path = rules / "extra.yaml"
     path.write_text("move: resolve\nrules: [\n", encoding="utf-8")
-    lexicon, problems = compile_lexicon(rules, use_cache=False)
+    lexicon, problems = compile_lexicon(rules)
     assert lexicon is None
     assert problems and problems[0].file == str(path) and problems[0].line >= 2
 
@@ -245,7 +239,7 @@ def test_an_unknown_word_class_is_reported_where_it_is_named(rules: Path) -> Non
         '      - [{LEMMA: "$remedy_verbz"}]\n'
         "    examples: {match: [x]}\n",
     )
-    lexicon, problems = compile_lexicon(rules, use_cache=False)
+    lexicon, problems = compile_lexicon(rules)
     assert lexicon is None
     [problem] = problems
     assert (problem.file, problem.line, problem.code) == (str(path), 7, "unknown-class")
@@ -261,7 +255,7 @@ def test_a_pattern_spacy_refuses_is_reported_at_the_pattern(rules: Path) -> None
         "      - [{LEMMA: {BOGUS: 1}}]\n"
         "    examples: {match: [x]}\n",
     )
-    lexicon, problems = compile_lexicon(rules, use_cache=False)
+    lexicon, problems = compile_lexicon(rules)
     assert lexicon is None
     [problem] = problems
     assert (problem.line, problem.code) == (7, "bad-pattern")
@@ -294,7 +288,7 @@ def test_the_object_of_a_joined_causative_acts_not_its_subject() -> None:
     ["sorry \ud800 I will refund you", "\udcff", "I will refund\x00 you", "   ", "", "\u200b"],
 )
 def test_bad_input_never_breaks_the_parse_engine(reply: str) -> None:
-    analysis = analyse(reply, engine="parse")
+    analysis = analyse(reply)
     assert all(e.quote == reply[e.start : e.end] for e in analysis.evidence)
     assert analysis.has("resolve") == ("refund" in reply)
 
@@ -308,7 +302,7 @@ def test_an_unquoted_yes_no_word_is_reported_at_the_word(rules: Path) -> None:
         "      - [{LEMMA: knock}, {LOWER: {IN: [back, off]}}]\n"
         "    examples: {match: [x]}\n",
     )
-    lexicon, problems = compile_lexicon(rules, use_cache=False)
+    lexicon, problems = compile_lexicon(rules)
     assert lexicon is None
     [problem] = problems
     assert (problem.file, problem.line, problem.col) == (str(path), 7, 46)  # at "off"
@@ -316,8 +310,8 @@ def test_an_unquoted_yes_no_word_is_reported_at_the_word(rules: Path) -> None:
 
 
 def test_generic_willingness_is_not_a_remedy() -> None:
-    assert not analyse("We may be able to help resolve your issue.", engine="parse").has("resolve")
-    assert analyse("I'll reimburse the taxi fare today.", engine="parse").has("resolve")
+    assert not analyse("We may be able to help resolve your issue.").has("resolve")
+    assert analyse("I'll reimburse the taxi fare today.").has("resolve")
 
 
 CLASSES_CANCELLED = "My spin classes have been cancelled three weeks running."

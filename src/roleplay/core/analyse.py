@@ -1,23 +1,21 @@
 """``analyse(reply)``: which moves and red flags a learner's reply makes, with evidence.
 
-The matching runs in four passes over the normalised reply (see :mod:`normalise`):
+The reply is read in four steps:
 
-1. every rule's patterns are matched (one alternation per move, compiled once);
-2. each match is checked against the guide's voice rules: a move counts only when the
-   agent makes it sincerely in their own voice, so a match inside quotation marks, after a
-   reporting verb ("you said sorry last time"), inside a hypothetical ("if I were to refund
-   you") or after a negation ("I won't apologise") is set aside with the reason;
+1. its words are normalised (:mod:`normalise`: text-speak, misspellings and contractions
+   corrected, each word still pointing at the learner's own characters) and parsed with
+   spaCy (:mod:`parse`): lemmas, parts of speech, dependencies and who does what;
+2. every rule (:mod:`parse_rules`) matches its token and dependency patterns, and each
+   match's voice is judged by its scope in the dependency tree: a move counts only when the
+   agent makes it sincerely in their own voice, so a match inside quotation marks, a
+   reported clause ("you said sorry last time"), a condition ("if I were to refund you")
+   or a negated clause ("I won't apologise") is set aside with the reason; a rule that
+   reads the customer's message is checked against it;
 3. blockers cancel the moves they override where they match (a non-apology cancels the
    apology inside it; "thanks for nothing" cancels the thanks), and a rule with
    ``unless_followed_by`` is cancelled when one of those moves comes later ("I can't refund
    that, but I can replace it" is a limit with an alternative, not a dismissal);
 4. what survives becomes the analysis: each move once, with every piece of evidence.
-
-Beside these regular-expression rules runs the parse engine (``engine="parse"``, and both
-together, the default, as ``engine="union"``): the normalised words are parsed with spaCy
-(:mod:`parse`), the parse rules (:mod:`parse_rules`) match tokens and dependency relations,
-and each match's voice is judged by its scope in the dependency tree instead of by the
-words before it. Parse matches then meet the same blockers and alternatives as the others.
 
 Every step is linear in the length of the reply, which is capped at
 :data:`MAX_REPLY_CHARS` (the rest of a longer reply is not scored, and the analysis says so),
@@ -33,10 +31,10 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from roleplay.core.analysis import Analysis, Evidence
-from roleplay.core.lexicon import CompiledRule, Lexicon, Rule, load_lexicon
+from roleplay.core.lexicon import Lexicon, load_lexicon
 from roleplay.core.moves import FLAGS, guide_order
 from roleplay.core.normalise import Normalised, normalise
 from roleplay.core.parse import (
@@ -57,11 +55,6 @@ from roleplay.core.parse_rules import CompiledParseRule, ParseRule
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-Engine = Literal["regex", "parse", "union"]
-"""Which rules score a reply: the regular-expression rules, the parse rules, or both."""
-
-ENGINES: tuple[Engine, ...] = ("regex", "parse", "union")
-
 MAX_REPLY_CHARS = 10_000
 """The most of one reply that is scored (about 1,600 words; real replies run to about a
 thousand characters). Scoring costs time and memory in proportion to the length, some
@@ -80,9 +73,6 @@ MAX_QUOTE = 300
 MAX_BLOCKER_TOKENS = 64
 """Blockers are short phrases; this bounds the search back for one that overlaps a match."""
 
-SCOPE_TOKENS = 40
-"""How far back in its clause a negation, hypothesis or reporting cue can reach a match."""
-
 ECHO_IGNORED = "echo_ignored"
 """The word class of words too general to echo the customer (problem, issue, thing…)."""
 
@@ -91,7 +81,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 @dataclass(slots=True)
 class _Match:
-    rule: CompiledRule | CompiledParseRule
+    rule: CompiledParseRule
     start: int  # normalised-text offsets
     end: int
     first: int  # token indexes, inclusive
@@ -104,8 +94,6 @@ def analyse(
     reply: str,
     customer: str | None = None,
     lexicon: Lexicon | None = None,
-    *,
-    engine: Engine = "union",
 ) -> Analysis:
     """Return every move and red flag that ``reply`` makes, each with quoted evidence.
 
@@ -118,20 +106,15 @@ def analyse(
     A reply longer than :data:`MAX_REPLY_CHARS` is scored on its first part only (see
     :func:`scored_part`): the analysis's ``reply`` is that part, and ``truncated_from`` the
     whole reply's length, so every caller can say so.
-
-    ``engine`` chooses the rules: ``"regex"`` (the regular-expression rules alone),
-    ``"parse"`` (the parse rules alone) or ``"union"`` (both, their evidence merged).
     """
-    if engine not in ENGINES:
-        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     lex = lexicon or load_lexicon()
     customer = _context(customer)
-    key = (reply, customer, engine)
+    key = (reply, customer)
     found = _MEMO.get(lex, key)
     if found is not None:
         return found
     scored = scored_part(reply)
-    analysis = _analyse(scored, lex, engine, customer=customer)
+    analysis = _analyse(scored, lex, customer=customer)
     if len(scored) < len(reply):
         analysis = replace(analysis, truncated_from=len(reply))
     _MEMO.put(lex, key, analysis)
@@ -141,8 +124,6 @@ def analyse(
 def analyse_many(
     items: Iterable[tuple[str, str | None]],
     lexicon: Lexicon | None = None,
-    *,
-    engine: Engine = "union",
 ) -> list[Analysis]:
     """Return the analyses of many ``(reply, customer)`` pairs, in order.
 
@@ -150,38 +131,34 @@ def analyse_many(
     together (:func:`roleplay.core.parse.parse_many`): for scoring a file or re-marking a
     cohort. Never raises for any strings.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     lex = lexicon or load_lexicon()
     pairs = list(items)
     out: list[Analysis | None] = []
-    todo: dict[tuple[str, str | None, Engine], list[int]] = {}
+    todo: dict[tuple[str, str | None], list[int]] = {}
     for reply, given in pairs:
-        key = (reply, _context(given), engine)
+        key = (reply, _context(given))
         found = _MEMO.get(lex, key)
         if found is None:
             todo.setdefault(key, []).append(len(out))
         out.append(found)
     keys = list(todo)
-    prepared = [_prepare(lex, scored_part(reply)) for reply, _customer, _engine in keys]
-    parsed = _parse_all(lex, engine, prepared)
-    for (reply, customer, _engine), (clean, norm), one in zip(keys, prepared, parsed, strict=True):
+    prepared = [_prepare(lex, scored_part(reply)) for reply, _customer in keys]
+    parsed = _parse_all(lex, prepared)
+    for (reply, customer), (clean, norm), one in zip(keys, prepared, parsed, strict=True):
         scored = scored_part(reply)
-        analysis = _analyse(scored, lex, engine, (clean, norm, one), customer)
+        analysis = _analyse(scored, lex, (clean, norm, one), customer)
         if len(scored) < len(reply):
             analysis = replace(analysis, truncated_from=len(reply))
-        _MEMO.put(lex, (reply, customer, engine), analysis)
-        for index in todo[(reply, customer, engine)]:
+        _MEMO.put(lex, (reply, customer), analysis)
+        for index in todo[(reply, customer)]:
             out[index] = analysis
     return [a for a in out if a is not None]
 
 
-def _parse_all(
-    lex: Lexicon, engine: Engine, prepared: list[tuple[str, Normalised]]
-) -> list[Parsed | None]:
-    """Parse every prepared reply the engine reads the parse of, in one batch."""
+def _parse_all(lex: Lexicon, prepared: list[tuple[str, Normalised]]) -> list[Parsed | None]:
+    """Parse every prepared reply that has words, in one batch."""
     parsed: list[Parsed | None] = [None] * len(prepared)
-    if engine != "regex" and lex.parse is not None:
+    if prepared:
         wanted = [i for i, (_clean, norm) in enumerate(prepared) if norm.tokens]
         batch = parse_many([prepared[i] for i in wanted], lex.parse.roles)
         for i, one in zip(wanted, batch, strict=True):
@@ -232,14 +209,14 @@ class _Memo:
         self._items: OrderedDict[tuple[object, ...], Analysis] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, lex: Lexicon, key: tuple[str, str | None, Engine]) -> Analysis | None:
+    def get(self, lex: Lexicon, key: tuple[str, str | None]) -> Analysis | None:
         with self._lock:
             found = self._items.get((lex, *key))
             if found is not None:
                 self._items.move_to_end((lex, *key))
             return found
 
-    def put(self, lex: Lexicon, key: tuple[str, str | None, Engine], analysis: Analysis) -> None:
+    def put(self, lex: Lexicon, key: tuple[str, str | None], analysis: Analysis) -> None:
         if len(key[0]) > CACHE_MAX_CHARS or len(key[1] or "") > CACHE_MAX_CHARS:
             return
         with self._lock:
@@ -268,23 +245,20 @@ def _prepare(lex: Lexicon, reply: str) -> tuple[str, Normalised]:
 def _analyse(
     reply: str,
     lex: Lexicon,
-    engine: Engine,
     prepared: _Prepared | None = None,
     customer: str | None = None,
 ) -> Analysis:
     if not reply or reply.isspace():
         return Analysis(reply, (), (), (), lex.version)
-    norm, kept, set_aside = _run(lex, reply, engine, prepared, customer)
-    # Two patterns of one rule (or two rules of one move) may quote the same words once;
-    # when a regular-expression rule and a parse rule do, the older rule's id is kept.
-    chosen: dict[tuple[str, int, int], tuple[int, Evidence]] = {}
-    for order, m in sorted(
-        enumerate(kept), key=lambda pair: isinstance(pair[1].rule, CompiledParseRule)
-    ):
+    norm, kept, set_aside = _run(lex, reply, prepared, customer)
+    # Two patterns of one rule (or two rules of one move) may quote the same words: once,
+    # under the first rule that matched them.
+    chosen: dict[tuple[str, int, int], Evidence] = {}
+    for m in kept:
         if m.rule.rule.counts:
             e = _evidence(reply, norm, m)
-            chosen.setdefault((e.move, e.start, e.end), (order, e))
-    evidence = tuple(e for _order, e in sorted(chosen.values(), key=lambda pair: pair[0]))
+            chosen.setdefault((e.move, e.start, e.end), e)
+    evidence = tuple(chosen.values())
     suppressed = tuple(_evidence(reply, norm, m) for m in set_aside)
     found = {e.move for e in evidence}
     moves = tuple(i for i in guide_order(found) if i not in FLAGS)
@@ -296,7 +270,6 @@ def fired_rules(
     reply: str,
     lexicon: Lexicon | None = None,
     *,
-    engine: Engine = "union",
     customer: str | None = None,
 ) -> frozenset[str]:
     """Return the ids of the rules whose matches survive every check in ``reply``.
@@ -308,15 +281,13 @@ def fired_rules(
     lex = lexicon or load_lexicon()
     if not reply or reply.isspace():
         return frozenset()
-    _norm, kept, _set_aside = _run(lex, reply, engine, customer=_context(customer))
+    _norm, kept, _set_aside = _run(lex, reply, customer=_context(customer))
     return frozenset(m.rule.rule.id for m in kept)
 
 
 def fired_rules_many(
     items: Sequence[tuple[str, str | None]],
     lexicon: Lexicon | None = None,
-    *,
-    engine: Engine = "union",
 ) -> list[frozenset[str]]:
     """Return :func:`fired_rules` of every ``(reply, customer)`` pair, in order, parsing the
     replies in one batch (``roleplay validate`` proves every rule's examples at once)."""
@@ -327,10 +298,10 @@ def fired_rules_many(
         if reply and not reply.isspace()
     ]
     prepared = [_prepare(lex, reply) for reply, _customer in unique]
-    parsed = _parse_all(lex, engine, prepared)
+    parsed = _parse_all(lex, prepared)
     fired: dict[tuple[str, str | None], frozenset[str]] = {}
     for (reply, customer), (clean, norm), one in zip(unique, prepared, parsed, strict=True):
-        _norm, kept, _set_aside = _run(lex, reply, engine, (clean, norm, one), customer)
+        _norm, kept, _set_aside = _run(lex, reply, (clean, norm, one), customer)
         fired[(reply, customer)] = frozenset(m.rule.rule.id for m in kept)
     return [fired.get((reply, _context(customer)), frozenset()) for reply, customer in items]
 
@@ -338,7 +309,6 @@ def fired_rules_many(
 def _run(
     lex: Lexicon,
     reply: str,
-    engine: Engine = "union",
     prepared: _Prepared | None = None,
     customer: str | None = None,
 ) -> tuple[Normalised, list[_Match], list[_Match]]:
@@ -354,28 +324,14 @@ def _run(
         clean, norm, parsed = prepared
     kept: list[_Match] = []
     set_aside: list[_Match] = []
-    if engine != "parse":
-        for m in _find(lex, norm):
-            m.reason = _voice_problem(lex, norm, m)
-            (set_aside if m.reason else kept).append(m)
-    if engine != "regex" and lex.parse is not None and norm.tokens:
+    if norm.tokens:
         if parsed is None:
             parsed = parse(clean, norm, lex.parse.roles)
         for m in _find_parsed(lex, norm, parsed, customer):
             (set_aside if m.reason else kept).append(m)
-        kept.sort(key=lambda m: (m.first, m.last))
     kept = _apply_blockers(norm, kept, set_aside)
     kept = _apply_alternatives(kept, set_aside)
     return norm, kept, set_aside
-
-
-def _find(lex: Lexicon, norm: Normalised) -> list[_Match]:
-    found: list[_Match] = []
-    for entry, hit in lex.index.matches(norm.text):
-        first, last = norm.token_span(hit.start(), hit.end())
-        found.append(_Match(entry.owner, hit.start(), hit.end(), first, last))
-    found.sort(key=lambda m: (m.first, m.last))
-    return found
 
 
 def _find_parsed(
@@ -384,7 +340,6 @@ def _find_parsed(
     """Match every parse rule over the parsed reply, each match with its voice judged and,
     for a rule that reads it, checked against the customer's message."""
     rules = lex.parse
-    assert rules is not None
     ignored = frozenset(rules.classes.get(ECHO_IGNORED, ()))
     nlp = pipeline()
     token_matcher, dependency_matcher = rules.matchers(nlp.vocab)
@@ -427,7 +382,6 @@ def _find_parsed(
 def _customer_echo(lex: Lexicon, customer: str) -> Echo:
     """The content words of the customer's message (one message answers many replies)."""
     rules = lex.parse
-    assert rules is not None
     clean = _CONTROL.sub(" ", customer)
     norm = normalise(lex.normaliser, clean)
     ignored = frozenset(rules.classes.get(ECHO_IGNORED, ()))
@@ -472,7 +426,6 @@ def _parsed_voice(norm: Normalised, m: _Match, anchor: Token, roles: Roles) -> s
     if any(norm.tokens[i].quoted for i in range(m.first, m.last + 1)):
         return "quoted"
     rule = m.rule.rule
-    assert isinstance(rule, ParseRule)
     if rule.sentence != "any":
         question = is_question(anchor)
         if rule.sentence == "question" and not question:
@@ -482,61 +435,6 @@ def _parsed_voice(norm: Normalised, m: _Match, anchor: Token, roles: Roles) -> s
     if not rule.voice_checks:
         return ""
     return voice_problem(anchor, roles, rule.negatable and rule.counts)
-
-
-def _voice_problem(lex: Lexicon, norm: Normalised, m: _Match) -> str:
-    """Say why a match is not the agent's sincere voice, or return "" when it is."""
-    tokens = norm.tokens
-    if any(tokens[i].quoted for i in range(m.first, m.last + 1)):
-        return "quoted"
-    rule = m.rule.rule
-    assert isinstance(rule, Rule)
-    clause_first = max(norm.clause_bounds(m.first)[0], m.first - SCOPE_TOKENS)
-    before = norm.text[norm.starts[clause_first] : m.start]
-    if rule.question_only or rule.statement_only:
-        _first, last = norm.sentence_bounds(m.last)
-        is_question = tokens[last].norm == "?"
-        if rule.question_only and not is_question:
-            return "not a question"
-        if rule.statement_only and is_question:
-            return "a question, not a statement"
-    if not rule.voice_checks:
-        return ""
-    if lex.reported.search(before):
-        return "reported"
-    if _hypothetical(lex, norm, m, before):
-        return "hypothetical"
-    if rule.negatable and rule.counts:
-        window_first = max(clause_first, m.first - lex.negation_window)
-        window = norm.text[norm.starts[window_first] : m.end]
-        if lex.negation.search(window):
-            return "negated"
-    return ""
-
-
-def _hypothetical(lex: Lexicon, norm: Normalised, m: _Match, before: str) -> bool:
-    """Return True when the match stands inside an "if …" or counterfactual clause."""
-    marker = None
-    for found in lex.hypothetical_before.finditer(before):
-        marker = found
-    if marker is not None:
-        after_marker = before[marker.end() :]
-        restart = lex.hypothetical_restart
-        # "if you'd like, I can…" or "if you would like I can refund you": the main clause
-        # has begun, so the match is no longer inside the condition.
-        if restart is None or not restart.search(after_marker):
-            return True
-    if lex.counterfactual is not None:
-        sentence_first = max(norm.sentence_bounds(m.first)[0], m.first - SCOPE_TOKENS)
-        if lex.counterfactual.search(norm.text[norm.starts[sentence_first] : m.end]):
-            return True
-    if lex.hypothetical_after is not None:
-        sentence_last = min(norm.sentence_bounds(m.last)[1], m.last + SCOPE_TOKENS)
-        tail_end = norm.starts[sentence_last] + len(norm.tokens[sentence_last].norm)
-        tail = norm.text[m.end : tail_end]
-        if lex.hypothetical_after.match(tail.lstrip()):
-            return True
-    return False
 
 
 def _apply_blockers(norm: Normalised, kept: list[_Match], set_aside: list[_Match]) -> list[_Match]:
@@ -613,21 +511,17 @@ def _apply_alternatives(kept: list[_Match], set_aside: list[_Match]) -> list[_Ma
             last_of[o.rule.move] = max(last_of.get(o.rule.move, -1), o.first)
     survivors: list[_Match] = []
     for m in kept:
-        later = next(
-            (w for w in m.rule.rule.unless_followed_by if last_of.get(w, -1) > m.last), None
-        )
         rule = m.rule.rule
-        if later is None and isinstance(rule, ParseRule):
-            made = next((w for w in rule.unless_with if w in last_of and w != m.rule.move), None)
-            if made is not None:
-                m.reason = f"the reply also makes {made}"
-                set_aside.append(m)
-                continue
-        if later is None:
-            survivors.append(m)
-        else:
+        later = next((w for w in rule.unless_followed_by if last_of.get(w, -1) > m.last), None)
+        made = next((w for w in rule.unless_with if w in last_of and w != m.rule.move), None)
+        if later is not None:
             m.reason = f"an alternative follows ({later})"
             set_aside.append(m)
+        elif made is not None:
+            m.reason = f"the reply also makes {made}"
+            set_aside.append(m)
+        else:
+            survivors.append(m)
     return survivors
 
 

@@ -24,8 +24,8 @@ class Evidence:
     note: str = ""
     """Empty for evidence that counts; for a set-aside match, why it did not count."""
     detail: str = ""
-    """For a parse rule's match, the lemmas, parts of speech and relations it matched (shown
-    by ``--explain``); empty for a regular-expression rule."""
+    """The lemmas, parts of speech and relations the rule matched (shown by ``--explain``);
+    empty in analyses saved before the rules read the parse."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the evidence as JSON-ready data."""

@@ -10,10 +10,10 @@ bridges the two without losing the learner's own words:
   data in ``lexicon/language.yaml``) and, failing that, corrected to the nearest cue word by
   rapidfuzz when it is not a real English word itself;
 * the normalised words are joined with single spaces into one string, and a table maps
-  every character of that string back to its token, so a regular-expression match over the
-  normalised text becomes a span of the original reply;
-* tokens are grouped into sentences and clauses, the scopes that negation, hypothetical
-  and reporting cues reach over.
+  every character of that string back to its token, so the parser's words (which read the
+  normalised text) become spans of the original reply;
+* tokens are grouped into sentences and clauses, the scopes a blocker reaches and a piece
+  of evidence quotes.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
-"""Parse rules, as data: token and dependency patterns over the parsed reply.
+"""The cue rules, as data: token and dependency patterns over the parsed reply.
 
-They live in ``lexicon/parse/`` beside the regular-expression rules: ``classes.yaml`` holds
-the shared word classes (staff, remedy verbs, feelings…), each defined once, and every other
-file holds one move's rules. A rule names its move, and has token patterns (spaCy
-``Matcher``: ``LOWER``, ``NORM``, ``LEMMA``, ``POS``, ``TAG``, ``DEP``, ``OP``, a per-token
-``REGEX``), dependency patterns (spaCy ``DependencyMatcher``) or both, and its own examples
-that must and must not match, proved by ``roleplay validate``.
+They live in ``lexicon/``: ``classes.yaml`` holds the shared word classes (staff, remedy
+verbs, feelings…), each defined once, ``language.yaml`` what reading a reply needs (see
+:mod:`roleplay.core.lexicon`), and every other file holds one move's rules. A rule names
+its move, and has token patterns (spaCy ``Matcher``: ``LOWER``, ``NORM``, ``LEMMA``,
+``POS``, ``TAG``, ``DEP``, ``OP``, a per-token ``REGEX``), dependency patterns (spaCy
+``DependencyMatcher``) or both, and its own examples that must and must not match, proved
+by ``roleplay validate``.
 
 Two shorthands keep patterns short: ``$name`` stands for a word class (``LEMMA:
 "$remedy_verbs"``, or an item of an ``IN`` list), and ``ACTOR`` for who does what the token
@@ -18,17 +19,16 @@ reply is parsed, never when the rules are loaded.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from roleplay.core.files import read_file
-from roleplay.core.lexicon import MoveFile, RuleCommon, RuleSource, _Strict
+from roleplay.core.lexicon import LANGUAGE_FILE, RuleCommon, RuleSource, _Strict
 from roleplay.core.moves import is_known
 from roleplay.core.parse import ACTOR, REQUIRED_CLASSES, Roles, register_extensions, roles_from
+from roleplay.core.patterns import pattern_problem
 from roleplay.core.problems import Problem
 from roleplay.core.source import SourceMap, load_yaml, validate_model
 
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
-PARSE_FOLDER = "parse"
 CLASSES_FILE = "classes.yaml"
 
 TokenSpec = dict[str, Any]
@@ -58,8 +57,8 @@ class EchoRule(_Strict):
 
 
 class ParseRule(RuleCommon):
-    """One parse rule: patterns over the parse that, in the agent's sincere voice, credit
-    a move. The fields it shares with the regular-expression rules mean the same
+    """One rule: patterns over the parse that, in the agent's sincere voice, credit a move.
+    Its checks and examples are those every rule has
     (:class:`roleplay.core.lexicon.RuleCommon`)."""
 
     patterns: tuple[tuple[TokenSpec, ...], ...] = ()
@@ -94,10 +93,19 @@ class ParseRule(RuleCommon):
         return self
 
 
-class ParseFile(MoveFile):
-    """One YAML file of parse rules for one move or flag."""
+class MoveFile(_Strict):
+    """One YAML file of rules for one move or flag."""
 
-    rules: tuple[ParseRule, ...] = Field(min_length=1)  # type: ignore[assignment]
+    move: str
+    description: str = Field(min_length=1)
+    rules: tuple[ParseRule, ...] = Field(min_length=1)
+
+    @field_validator("move")
+    @classmethod
+    def _known_move(cls, value: str) -> str:
+        if not is_known(value):
+            raise ValueError(f"'{value}' is not a move or flag of moves.md")
+        return value
 
 
 class ClassesFile(_Strict):
@@ -126,7 +134,6 @@ class ParseRuleSet:
     rules: tuple[CompiledParseRule, ...]
     classes: dict[str, tuple[str, ...]]
     roles: Roles
-    digest: str
     _matchers: tuple[Matcher, DependencyPatterns] | None = field(default=None)
 
     def words(self) -> set[str]:
@@ -255,6 +262,15 @@ _WORD_KEYS = frozenset({"LOWER", "LEMMA", "NORM", "TEXT", "ORTH"})
 """Attributes whose value is a word, never true or false."""
 
 
+class _BadRegex(Exception):
+    """A per-token ``REGEX`` Python cannot compile, or one that could take forever."""
+
+    def __init__(self, path: tuple[object, ...], problem: str) -> None:
+        super().__init__(problem)
+        self.path = path
+        self.problem = problem
+
+
 class _YesNo(Exception):
     """A word that YAML read as true or false (on, off, yes, no unquoted)."""
 
@@ -284,6 +300,11 @@ def _expand(value: Any, classes: dict[str, tuple[str, ...]], path: tuple[object,
                 out[key] = words
             elif isinstance(item, bool) and key in _WORD_KEYS:
                 raise _YesNo(here)
+            elif key == "REGEX" and isinstance(item, str):
+                problem = pattern_problem(item)
+                if problem is not None:
+                    raise _BadRegex(here, problem)
+                out[key] = item
             elif isinstance(item, str) and item.startswith("$") and key not in ("REGEX",):
                 out[key] = {"IN": list(_class(item, classes, here))}
             else:
@@ -320,33 +341,12 @@ def _pattern_error(kind: str, pattern: list[TokenSpec]) -> str | None:
     return None
 
 
-def parse_folder(lexicon_folder: Path) -> Path:
-    """Return where the parse rules of a rule folder live."""
-    return lexicon_folder / PARSE_FOLDER
+def compile_parse_rules(folder: Path) -> tuple[ParseRuleSet | None, list[Problem]]:
+    """Load, validate and expand the word classes and every move's rules in a rule folder.
 
-
-def digest_parse_files(folder: Path) -> str:
-    """Hash the parse rule files' bytes, so an edit changes the rule-set version."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.yaml")):
-        digest.update(path.name.encode())
-        raw = read_file(path)
-        digest.update(raw if isinstance(raw, bytes) else b"")
-    return digest.hexdigest()[:10]
-
-
-def compile_parse_rules(
-    lexicon_folder: Path, taken: dict[str, str]
-) -> tuple[ParseRuleSet | None, list[Problem]]:
-    """Load, validate and expand the parse rules of a rule folder.
-
-    ``taken`` maps the rule ids already used (by the regular-expression rules) to where;
-    a parse rule may not reuse one. Returns None and no problems when the folder has no
-    parse rules, and None with every problem when any file fails.
+    Returns None with every problem when any file fails: an unknown class, a pattern spaCy
+    refuses, a rule id used twice, each at its line and column.
     """
-    folder = parse_folder(lexicon_folder)
-    if not folder.is_dir():
-        return None, []
     problems: list[Problem] = []
     classes_path = folder / CLASSES_FILE
     data, smap, found = load_yaml(classes_path)
@@ -363,17 +363,17 @@ def compile_parse_rules(
                     message = f"the class '{name}' is missing: the engine reads it"
                     problems.append(Problem(smap.file, line, col, "missing-class", message))
     compiled: list[CompiledParseRule] = []
-    seen = dict(taken)
+    seen: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
-        if path.name == CLASSES_FILE:
+        if path.name in (CLASSES_FILE, LANGUAGE_FILE):
             continue
         data, fsmap, found = load_yaml(path)
         problems.extend(found)
         if found:
             continue
-        model, found = validate_model(ParseFile, data, fsmap)
+        model, found = validate_model(MoveFile, data, fsmap)
         problems.extend(found)
-        if not isinstance(model, ParseFile):
+        if not isinstance(model, MoveFile):
             continue
         for index, rule in enumerate(model.rules):
             line, col = fsmap.locate(("rules", index, "id"))
@@ -396,6 +396,12 @@ def compile_parse_rules(
                             "true or false; put the word in quotes"
                         )
                         problems.append(Problem(fsmap.file, p_line, p_col, "yes-no-word", message))
+                        ok = False
+                        continue
+                    except _BadRegex as exc:
+                        p_line, p_col = fsmap.locate(exc.path)
+                        message = f"rule '{rule.id}': pattern cannot be used: {exc.problem}"
+                        problems.append(Problem(fsmap.file, p_line, p_col, "bad-pattern", message))
                         ok = False
                         continue
                     except _Unknown as exc:
@@ -428,6 +434,6 @@ def compile_parse_rules(
     if problems:
         return None, problems
     return (
-        ParseRuleSet(tuple(compiled), classes, roles_from(classes), digest_parse_files(folder)),
+        ParseRuleSet(tuple(compiled), classes, roles_from(classes)),
         [],
     )

@@ -26,14 +26,9 @@ from roleplay.core.dialogue import REACTION_ORDER, ReactionFile, Session
 from roleplay.core.files import is_file, path_kind, yaml_files
 from roleplay.core.frameworks import load_framework_dir, load_framework_file, rubrics_dir
 from roleplay.core.legislation import load_catalogue
-from roleplay.core.lexicon import (
-    Lexicon,
-    MoveFile,
-    bundled_lexicon_dir,
-    compile_lexicon,
-)
+from roleplay.core.lexicon import LANGUAGE_FILE, Lexicon, bundled_lexicon_dir, compile_lexicon
 from roleplay.core.lint import check_scenario_file
-from roleplay.core.parse_rules import PARSE_FOLDER
+from roleplay.core.parse_rules import CLASSES_FILE, MoveFile
 from roleplay.core.problems import Problem
 from roleplay.core.scenario import BANDS, scenarios_dir
 from roleplay.core.source import SourceMap, load_yaml, validate_model
@@ -45,18 +40,17 @@ def debrief_score(session: Session, framework: str) -> int:
 
 
 def check_examples(lexicon: Lexicon) -> list[Problem]:
-    """Prove every rule of ``lexicon`` (regular-expression and parse rules alike) against its
-    own should- and should-not-match examples, as the default engine scores them."""
+    """Prove every rule of ``lexicon`` against its own should- and should-not-match examples,
+    as the scorer reads them."""
     problems: list[Problem] = []
-    parse_rules = lexicon.parse.rules if lexicon.parse is not None else ()
     every = [
         (example, compiled.rule.examples.customer)
-        for compiled in (*lexicon.rules, *parse_rules)
+        for compiled in lexicon.rules
         for example in (*compiled.rule.examples.match, *compiled.rule.examples.no_match)
     ]
     # Every example parsed in one batch: one at a time, parsing was most of validate's time.
     fired = dict(zip(every, fired_rules_many(every, lexicon), strict=True))
-    for compiled in (*lexicon.rules, *parse_rules):
+    for compiled in lexicon.rules:
         rule = compiled.rule
         if not rule.examples.match:
             problems.append(
@@ -91,27 +85,31 @@ def check_examples(lexicon: Lexicon) -> list[Problem]:
 
 
 def _check_rule_folder(folder: Path) -> list[Problem]:
-    lexicon, problems = compile_lexicon(folder, use_cache=False)
+    lexicon, problems = compile_lexicon(folder)
     if lexicon is None:
         return problems
     return check_examples(lexicon)
 
 
 def _check_lone_rule_file(file: Path, data: object, smap: SourceMap) -> list[Problem]:
-    """Check a move's rule file that stands outside a rule folder.
+    """Check a move's rule file, or a word-class file, that stands outside a rule folder.
 
     It is checked as it would run: in a copy of the bundled rule set, in place of the
-    bundled file for the same move, so its macros resolve and its examples are proved.
+    bundled file for the same move (or of the bundled word classes), so its classes resolve
+    and its examples are proved.
     """
-    model, problems = validate_model(MoveFile, data, smap)
-    if model is None:
-        return problems
+    if _kind(data) == "classes":
+        name = CLASSES_FILE
+    else:
+        model, problems = validate_model(MoveFile, data, smap)
+        if model is None:
+            return problems
+        name = f"{model.move}.yaml"
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         for bundled in bundled_lexicon_dir().glob("*.yaml"):
             shutil.copyfile(bundled, folder / bundled.name)
-        shutil.copytree(bundled_lexicon_dir() / PARSE_FOLDER, folder / PARSE_FOLDER)
-        target = folder / f"{model.move}.yaml"
+        target = folder / name
         shutil.copyfile(file, target)
         found = _check_rule_folder(folder)
     # Problems in the copy are the lone file's own: give them back its real name.
@@ -127,6 +125,8 @@ def _kind(data: object) -> str:
         return "scenario"
     if "rules" in data:
         return "rules"
+    if "classes" in data:
+        return "classes"
     if "replacements" in data:
         return "language"
     if "laws" in data:
@@ -224,18 +224,15 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], int]:
             problems.extend(found or [Problem(str(file), 1, 1, "empty", "the file is empty")])
             continue
         kind = _kind(data)
-        if file.parent.name == PARSE_FOLDER and is_file(file.parent.parent / "language.yaml"):
-            # A parse rule or word-class file is checked with the rule set it belongs to.
-            rule_folders.add(file.parent.parent)
-            continue
         if kind == "rubric":
             # Loading again reports the file's own problems (duplicate keys included) with
             # those of the model, so one mistake never hides another.
             problems.extend(load_framework_file(file)[1])
-        elif kind in ("rules", "language"):
-            if is_file(file.parent / "language.yaml"):
+        elif kind in ("rules", "classes", "language"):
+            if is_file(file.parent / LANGUAGE_FILE):
+                # Checked with the rule set it belongs to, once for the whole folder.
                 rule_folders.add(file.parent)
-            elif kind == "rules":
+            elif kind != "language":
                 problems.extend(found)
                 problems.extend(_check_lone_rule_file(file, data, smap))
             else:
@@ -265,8 +262,8 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], int]:
                     1,
                     1,
                     "unknown-kind",
-                    "not a rubric (no 'steps'), a scenario (no 'nodes') "
-                    "or a cue-rule file (no 'rules')",
+                    "not a rubric (no 'steps'), a scenario (no 'nodes'), "
+                    "a cue-rule file (no 'rules') or a word-class file (no 'classes')",
                 )
             )
     problems.extend(_check_scenarios(scenario_files))
@@ -297,7 +294,6 @@ def _validate_bundled() -> tuple[list[Problem], int]:
     checked = (
         len(list(rubrics.glob("*.yaml")))
         + len(list(rule_folder.glob("*.yaml")))
-        + len(list((rule_folder / PARSE_FOLDER).glob("*.yaml")))
         + len(scenario_files)
     )
     return problems, checked

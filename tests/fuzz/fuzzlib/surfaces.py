@@ -288,7 +288,7 @@ BACKTRACKING: tuple[tuple[str, str], ...] = (
 
 
 def _rule_pattern_op(holder: list[Any], rng: random.Random, limits: Limits, pool: list[Any]) -> str:
-    """Give a rule (or a macro of the language file) a bad, exotic or explosive pattern."""
+    """Give a rule a bad, exotic or explosive token pattern (or a word class a bad value)."""
     tree = holder[0]
     if not isinstance(tree, dict):
         return "not a mapping"
@@ -299,7 +299,7 @@ def _rule_pattern_op(holder: list[Any], rng: random.Random, limits: Limits, pool
             return "patterns not a list"
         if rng.random() < 0.1:
             pattern, example = rng.choice(BACKTRACKING)
-            patterns.append(pattern)
+            patterns.append([{"LOWER": {"REGEX": pattern}}])
             examples = rule.setdefault("examples", {})
             if isinstance(examples, dict):
                 examples.setdefault("match", [])
@@ -307,11 +307,21 @@ def _rule_pattern_op(holder: list[Any], rng: random.Random, limits: Limits, pool
                     examples["match"].append(example)
             return f"backtracking pattern {pattern!r}"
         pattern = rng.choice(BAD_PATTERNS)
+        spec: Any = rng.choice(
+            (
+                [{"LOWER": {"REGEX": pattern}}],
+                [{"LEMMA": "$" + pattern}],
+                [{"LOWER": "sorry", "OP": pattern}],
+                [{rng.choice(("LEMMA", "POS", "DEP", "ACTOR")): {"IN": pattern}}],
+                pattern,
+                [],
+            )
+        )
         if patterns and rng.random() < 0.5:
-            patterns[rng.randrange(len(patterns))] = pattern
+            patterns[rng.randrange(len(patterns))] = spec
         else:
-            patterns.append(pattern)
-        return f"pattern {pattern[:40]!r}"
+            patterns.append(spec)
+        return f"pattern {pattern[:40]!r} as {str(spec)[:30]!r}"
     laws = tree.get("laws")
     if isinstance(laws, list) and laws and isinstance(law := rng.choice(laws), dict):
         wrongs = law.setdefault("misstatements", [])
@@ -320,16 +330,16 @@ def _rule_pattern_op(holder: list[Any], rng: random.Random, limits: Limits, pool
         pattern = rng.choice((*BAD_PATTERNS, *(p for p, _ in BACKTRACKING)))
         wrongs.append({"says": pattern, "correction": "The law says otherwise."})
         return f"misstatement {pattern[:40]!r}"
-    macros = tree.get("macros")
-    if isinstance(macros, dict) and macros:
-        name = rng.choice(sorted(macros, key=str))
-        macros[name] = rng.choice((*BAD_PATTERNS, "{" + str(name) + "}", {"words": []}))
-        return f"macro {name!r}"
+    classes = tree.get("classes")
+    if isinstance(classes, dict) and classes:
+        name = rng.choice(sorted(classes, key=str))
+        classes[name] = rng.choice((*BAD_PATTERNS, "$" + str(name), [], {"words": []}, None))
+        return f"class {name!r}"
     return "no rules"
 
 
 def _mutate_patterns(text: str, rng: random.Random, limits: Limits) -> tuple[bytes, str]:
-    """A YAML file of regular expressions, mutated with its patterns above all."""
+    """A YAML file of cue rules or word classes, mutated with its patterns above all."""
     ops = (*TREE_OPS, *[_rule_pattern_op] * 8)
     tree, done = mutate_tree(yaml.safe_load(text), rng, limits, ops)
     content = dump_yaml(tree, rng).encode("utf-8", "surrogatepass")

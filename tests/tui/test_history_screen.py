@@ -90,7 +90,7 @@ async def test_history_lists_the_learners_attempts_newest_first(attempts: list[P
         rows = table_rows(app)
     assert len(rows) == 4  # Ana's attempt is not Sam's
     assert [row[2] for row in rows] == ["HEAT", "LATER", "LATER", "LATER"]
-    assert [row[3] for row in rows][1:] == ["10/100", "84/100", "10/100"]
+    assert [row[3] for row in rows][1:] == ["0/100", "84/100", "0/100"]
     assert rows[0][0] == "2025-03-04 09:25"
     assert rows[-1][1] == "The parcel that never came"
     assert rows[1][4] == "customer lost"
@@ -125,10 +125,10 @@ async def test_the_chart_shows_each_step_over_the_attempts_of_the_model(
         await pilot.pause()
         chart = str(app.screen.query_one("#chart").content)
     lines = chart.splitlines()
-    assert lines[0].split() == ["Listen", "███", "3/3"]
+    assert lines[0].split() == ["Listen", "▁█▁", "1/3"]
     assert lines[1].split() == ["Apologise", "▁█▁", "1/3"]
     assert lines[-1].startswith("Score")
-    assert "latest 10/100 ↓" in lines[-1]
+    assert "latest 0/100 ↓" in lines[-1]
 
 
 @pytest.mark.asyncio

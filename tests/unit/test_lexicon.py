@@ -38,7 +38,9 @@ def test_every_bundled_rule_passes_its_own_examples() -> None:
 
 def test_every_move_and_flag_has_rules() -> None:
     lexicon = load_lexicon()
-    assert {rule.move for rule in lexicon.rules if rule.rule.counts} == set(ALL_IDS)
+    parse_rules = lexicon.parse.rules if lexicon.parse is not None else ()
+    moves = {rule.move for rule in (*lexicon.rules, *parse_rules) if rule.rule.counts}
+    assert moves == set(ALL_IDS)
 
 
 def test_every_rule_carries_examples_both_ways_or_is_a_blocker() -> None:

@@ -13,8 +13,10 @@ import json
 import os
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from queue import Empty, Queue
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import click
@@ -387,20 +389,41 @@ def _read_items(source: str, name: str) -> Iterator[_Item]:
 
 
 def _batches(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:
-    """Group the items into lists of ``size``; a bad line ends the last group early."""
-    batch: list[_Item] = []
-    try:
-        for item in items:
-            batch.append(item)
-            if len(batch) == size:
-                yield batch
-                batch = []
-    except InputError:
+    """Group the items into lists of at most ``size``: as many as have been read so far.
+
+    A thread reads ahead, so a large file is scored in full batches while a program that
+    feeds one reply and waits for its answer gets it at once. The lines before a bad one
+    come as a last batch, then the bad line's error is raised.
+    """
+    queue: Queue[tuple[str, Any]] = Queue(maxsize=size * 8)
+
+    def read() -> None:
+        try:
+            for item in items:
+                queue.put(("item", item))
+        except BaseException as exc:  # handed over, and raised again where it is read
+            queue.put(("error", exc))
+        else:
+            queue.put(("end", None))
+
+    threading.Thread(target=read, name="roleplay-score-reader", daemon=True).start()
+    kind, value = queue.get()
+    while True:
+        batch: list[_Item] = []
+        while kind == "item" and len(batch) < size:
+            batch.append(value)
+            try:
+                kind, value = queue.get_nowait()
+            except Empty:
+                kind = "wait"
         if batch:
-            yield batch  # the lines before a bad one are scored before it is reported
-        raise
-    if batch:
-        yield batch
+            yield batch
+        if kind == "end":
+            return
+        if kind == "error":
+            raise value
+        if kind == "wait":
+            kind, value = queue.get()
 
 
 def _score_jsonl(
@@ -429,15 +452,13 @@ def _score_jsonl(
             stop = exc
 
     batches = good_batches()
-    first = next(batches, None)
-    if first is not None:
-        second = next(batches, None)
-        rest = [first] if second is None else itertools.chain([first, second], batches)
-        if jobs > 1 and second is not None:
+    for batch in batches:
+        if jobs > 1 and len(batch) == BATCH_LINES:
+            # Lines come faster than one process scores them: the workers take over.
+            rest = itertools.chain([batch], batches)
             _score_in_processes(rest, framework, scenario, explain, name, jobs)
-        else:
-            for batch in rest:
-                _write_scored(_score_batch(batch, framework, scenario, explain, name))
+            break
+        _write_scored(_score_batch(batch, framework, scenario, explain, name))
     if stop is not None:
         _fail(str(stop))
 

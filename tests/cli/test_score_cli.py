@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import select
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -245,6 +246,34 @@ def test_with_jobs_a_bad_line_still_comes_after_every_line_before_it(
 
     assert_user_error(result, f"error: {path}:101:")
     assert [r["id"] for r in json_lines(result.stdout)] == [item["id"] for item in good[:100]]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_program_feeding_one_reply_at_a_time_gets_each_answer_at_once(
+    roleplay_command: list[str], cli_env: dict[str, str], jobs: str
+) -> None:
+    """Batching never holds a line back waiting for more: each answer comes before the
+    next reply is sent, as a program using ``score --jsonl -`` as a helper needs."""
+    with subprocess.Popen(
+        [*roleplay_command, "score", "--jsonl", "-", "--jobs", jobs],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli_env,
+        text=True,
+    ) as process:
+        assert process.stdin is not None and process.stdout is not None
+        answers = []
+        for item in REPLIES[:3]:
+            process.stdin.write(json.dumps(item) + "\n")
+            process.stdin.flush()
+            ready, _, _ = select.select([process.stdout], [], [], 60)
+            assert ready, f"no answer to {item['id']} within 60 s"
+            answers.append(json.loads(process.stdout.readline()))
+        process.stdin.close()
+        assert process.wait(timeout=60) == 0
+    assert [a["id"] for a in answers] == ["r1", "r2", "r3"]
+    assert "apologise" in answers[0]["moves"]
 
 
 @pytest.mark.parametrize("jobs", ["0", "-1", "many"])

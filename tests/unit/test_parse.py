@@ -33,7 +33,6 @@ def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _parsed(reply: str) -> Parsed:
     lex = load_lexicon()
-    assert lex.parse is not None
     return parse(reply, normalise(lex.normaliser, reply), lex.parse.roles)
 
 
@@ -146,7 +145,6 @@ def test_a_long_run_of_long_words_is_cut_below_the_character_bound(
 
 def _voice(reply: str, word: str) -> str:
     lex = load_lexicon()
-    assert lex.parse is not None
     return voice_problem(_token(_parsed(reply), word), lex.parse.roles)
 
 

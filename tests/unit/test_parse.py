@@ -297,3 +297,18 @@ def test_an_unquoted_yes_no_word_is_reported_at_the_word(rules: Path) -> None:
 def test_generic_willingness_is_not_a_remedy() -> None:
     assert not analyse("We may be able to help resolve your issue.", engine="parse").has("resolve")
     assert analyse("I'll reimburse the taxi fare today.", engine="parse").has("resolve")
+
+
+@pytest.mark.parametrize(
+    ("reply", "is_explained"),
+    [
+        ("When the battery is dead, the beeping stops.", True),
+        ("Where a parcel is signed for, the tracking updates overnight.", True),
+        ("When will the tracking update?", False),
+        ("When you get a chance, could you send us the order number?", False),
+    ],
+)
+def test_a_wh_word_opening_a_subordinate_clause_asks_nothing(
+    reply: str, is_explained: bool
+) -> None:
+    assert analyse(reply, engine="parse").has("explain") is is_explained

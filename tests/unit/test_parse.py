@@ -368,3 +368,18 @@ def test_a_question_is_told_by_its_word_order_when_it_has_no_question_mark(
     reply: str, question: bool
 ) -> None:
     assert analyse(reply, "My router keeps dropping the connection.").has("listen") is question
+
+
+@pytest.mark.parametrize(
+    ("reply", "is_explained"),
+    [
+        ("When the battery is dead, the beeping stops.", True),
+        ("Where a parcel is signed for, the tracking updates overnight.", True),
+        ("When will the tracking update?", False),
+        ("When you get a chance, could you send us the order number?", False),
+    ],
+)
+def test_a_wh_word_opening_a_subordinate_clause_asks_nothing(
+    reply: str, is_explained: bool
+) -> None:
+    assert analyse(reply).has("explain") is is_explained

@@ -23,6 +23,21 @@ Result = subprocess.CompletedProcess[str]
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED_RULES = REPO / "src" / "roleplay" / "lexicon"
+
+REGEX_CUE_FILE = """\
+move: thank
+description: A regular-expression cue rule, checked as the old engine checks it.
+rules:
+  - id: thank.regex-cue
+    summary: thank you
+    patterns:
+      - "thank you"
+    examples:
+      match:
+        - "Thank you for waiting."
+"""
+"""A cue file of the regular-expression engine, written by the test: the bundled moves are
+parse rules now, and this is the kind of file a tutor's old rule folder still holds."""
 LATE_PARCEL = REPO / "scenarios" / "late-parcel.yaml"
 TOO_LONG = "x" * 300
 """A file name longer than any file system allows (ENAMETOOLONG)."""
@@ -275,8 +290,8 @@ def test_a_cue_pattern_the_engine_would_choke_on_is_a_positioned_problem(
 ) -> None:
     rules = tmp_path / "lexicon"
     shutil.copytree(BUNDLED_RULES, rules)
-    path = rules / "thank.yaml"
-    text = path.read_text(encoding="utf-8")
+    path = rules / "regex_cue.yaml"
+    text = REGEX_CUE_FILE
     line = text.splitlines().index('      - "thank you"') + 1
     path.write_text(text.replace('- "thank you"', f'- "{pattern}"', 1), encoding="utf-8")
 

@@ -16,6 +16,21 @@ Result = subprocess.CompletedProcess[str]
 
 BUNDLED_RULES = Path(__file__).resolve().parents[2] / "src" / "roleplay" / "lexicon"
 
+REGEX_CUE_FILE = """\
+move: thank
+description: A regular-expression cue rule, checked as the old engine checks it.
+rules:
+  - id: thank.regex-cue
+    summary: thank you
+    patterns:
+      - "thank you"
+    examples:
+      match:
+        - "Thank you for waiting."
+"""
+"""A cue file of the regular-expression engine, written by the test: the bundled moves are
+parse rules now, and this is the kind of file a tutor's old rule folder still holds."""
+
 RUBRIC = """\
 id: MINI
 title: A small model
@@ -221,7 +236,8 @@ def test_example_a_rule_cannot_match_is_reported_at_its_line_with_the_rule_id(
 ) -> None:
     """A should-match example the rule misses fails validate, at that example's line."""
     folder = copy_rules(tmp_path)
-    path = folder / "thank.yaml"
+    path = folder / "regex_cue.yaml"
+    path.write_text(REGEX_CUE_FILE, encoding="utf-8")
     rule_id = first_rule_id(path)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     rule_at = line_after(lines, 0, rf"\s*- id: {re.escape(rule_id)}\s*$")
@@ -243,7 +259,8 @@ def test_invalid_regular_expression_in_a_rule_folder_is_reported_at_its_line(
 ) -> None:
     """A pattern Python cannot compile is reported at its line, naming the rule."""
     folder = copy_rules(tmp_path)
-    path = folder / "thank.yaml"
+    path = folder / "regex_cue.yaml"
+    path.write_text(REGEX_CUE_FILE, encoding="utf-8")
     rule_id = first_rule_id(path)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     patterns_at = line_after(lines, 0, r"\s+patterns:\s*$")
@@ -263,7 +280,7 @@ def test_invalid_regular_expression_in_a_lone_rule_file_is_reported(
 ) -> None:
     """A rule file checked on its own, away from language.yaml, still has its regexes checked."""
     path = tmp_path / "thank.yaml"
-    lines = (BUNDLED_RULES / "thank.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = REGEX_CUE_FILE.splitlines(keepends=True)
     patterns_at = line_after(lines, 0, r"\s+patterns:\s*$")
     first_pattern = lines[patterns_at + 1]
     indent = first_pattern[: len(first_pattern) - len(first_pattern.lstrip())]

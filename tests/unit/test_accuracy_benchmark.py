@@ -87,7 +87,7 @@ def test_unlabelled_pool_reports_the_share_with_no_move(
     out = _json_run(accuracy, capsys, str(pool))
     entry = out["files"][0]
     assert entry["labelled"] is False
-    figures = entry["engines"]["regex"]
+    figures = entry["engines"]["union"]
     assert "ids" not in figures and "macro_f1" not in figures
     # "^JK" and "Calm down." make no move; "Calm down." raises a flag, so only one is empty.
     assert figures["no_move"] == 2

@@ -20,11 +20,18 @@ def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ROLEPLAY_CACHE_DIR", str(tmp_path / "cache"))
 
 
+REGEX_THANK = Path(__file__).parent / "data" / "regex_thank.yaml"
+"""The thank rules as regular expressions, as they were before thank became parse rules:
+what these tests edit to prove the regular-expression loader, until that engine goes."""
+
+
 @pytest.fixture
 def rules(tmp_path: Path) -> Path:
-    """A copy of the bundled rule files that a test may edit."""
+    """A copy of the bundled rule files that a test may edit, with thank as cue rules."""
     folder = tmp_path / "lexicon"
     shutil.copytree(bundled_lexicon_dir(), folder)
+    (folder / "parse" / "thank.yaml").unlink()
+    shutil.copyfile(REGEX_THANK, folder / "thank.yaml")
     return folder
 
 
@@ -37,7 +44,9 @@ def test_every_bundled_rule_passes_its_own_examples() -> None:
 
 def test_every_move_and_flag_has_rules() -> None:
     lexicon = load_lexicon()
-    assert {rule.move for rule in lexicon.rules if rule.rule.counts} == set(ALL_IDS)
+    parsed = lexicon.parse.rules if lexicon.parse is not None else ()
+    moves = {rule.move for rule in (*lexicon.rules, *parsed) if rule.rule.counts}
+    assert moves == set(ALL_IDS)
 
 
 def test_every_rule_carries_examples_both_ways_or_is_a_blocker() -> None:

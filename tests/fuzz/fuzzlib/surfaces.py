@@ -555,13 +555,18 @@ def _transcript_entry(content: bytes, rng: random.Random, limits: Limits) -> Ent
 # --------------------------------------------------------------------------- arguments
 
 
+def _a_cue_file(rules: dict[str, str]) -> str:
+    """The first regular-expression rule file still bundled (moves leave for the parse rules)."""
+    return next(text for name, text in sorted(rules.items()) if name != "language.yaml")
+
+
 def _fixture_entries() -> tuple[Entry, ...]:
     """The small set of real files every argument case can point at."""
     texts = bundled()
     return (
         Entry("scenario.yaml", content=texts["scenarios"]["late-parcel.yaml"].encode()),
         Entry("rubric.yaml", content=texts["rubrics"]["later.yaml"].encode()),
-        Entry("rule.yaml", content=texts["rules"]["apologise.yaml"].encode()),
+        Entry("rule.yaml", content=_a_cue_file(texts["rules"]).encode()),
         Entry("attempt.json", content=bases()["late-parcel"]),
         Entry("cohort/attempt.json", content=bases()["short"]),
         Entry("replies.txt", content=("\n".join(REPLIES) + "\n").encode()),

@@ -74,6 +74,8 @@ CLAUSE_HEADS = frozenset({"ROOT", "ccomp", "advcl", "relcl", "conj", "parataxis"
 FINITE_MODALS = frozenset({"will", "can", "shall", "'ll", "would", "could", "may", "might", "must"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 _QUESTION_WORDS = frozenset({"WP", "WRB", "WDT", "WP$"})
+_SUBORDINATING_WH = frozenset({"when", "whenever", "where", "wherever", "while"})
+"""Wh-words that also open a subordinate clause ("When it's dead, it beeps")."""
 _CONDITIONAL_AUX = frozenset({"should", "had", "were"})
 """Auxiliaries that open a condition as well as a question ("Should you need us, …")."""
 
@@ -445,13 +447,16 @@ def is_question(tok: Token) -> bool:
         # With no "?", a question word asks only when it is the subject ("who called
         # you") or an auxiliary comes before the subject ("what size did you order");
         # "When our restaurant closes tonight." and "What a view!" ask nothing.
-        if first.dep_ in SUBJECT_DEPS or (
-            first.head.dep_ in SUBJECT_DEPS and first.i < first.head.i
+        if first.lower_ not in _SUBORDINATING_WH and (
+            first.dep_ in SUBJECT_DEPS
+            or (first.head.dep_ in SUBJECT_DEPS and first.i < first.head.i)
         ):
             return True
         verb = first
         while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
             verb = verb.head
+        if first.lower_ in _SUBORDINATING_WH and verb.dep_ != "ROOT":
+            return False  # "When roaming, there is a limit": it opens a subordinate clause
         return _inverted(verb, after=first.i, copula=True)
     if first.lower_ in _CONDITIONAL_AUX and any(t.text == "," for t in sent):
         return False  # "Should the issue continue, please reach us": a condition

@@ -243,7 +243,11 @@ def _bare_docs(
     docs: list[Doc] = []
     owners: list[tuple[int, ...]] = []
     for r in _chunks(norm, words):
-        docs.append(Doc(nlp.vocab, words=[words[i][0] for i in r], spaces=[words[i][1] for i in r]))
+        # No space after a document's last word: white space after a reply must not change
+        # how it is read, and the tagger does read it.
+        spaces = [words[i][1] for i in r]
+        spaces[-1] = False
+        docs.append(Doc(nlp.vocab, words=[words[i][0] for i in r], spaces=spaces))
         owners.append(tuple(words[i][2] for i in r))
     return docs, owners
 

@@ -71,6 +71,9 @@ class RuleCommon(_Strict):
     suppresses: tuple[str, ...] = ()
     suppress_within: Scope = "overlap"
     unless_followed_by: tuple[str, ...] = ()
+    unless_with: tuple[str, ...] = ()
+    """Moves that cancel the match when the reply makes them anywhere (a reply that engages
+    the complaint does not ignore it)."""
     quote: Literal["match", "clause", "sentence"] = "clause"
     examples: Examples = Examples()
 
@@ -81,7 +84,7 @@ class RuleCommon(_Strict):
             raise ValueError(f"'{value}' is not a move or flag of moves.md")
         return value
 
-    @field_validator("suppresses", "unless_followed_by")
+    @field_validator("suppresses", "unless_followed_by", "unless_with")
     @classmethod
     def _known_moves(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         unknown = [v for v in value if not is_known(v)]

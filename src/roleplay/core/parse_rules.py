@@ -74,18 +74,6 @@ class ParseRule(RuleCommon):
     needs_customer: bool = False
     """True when the rule judges a reply to a complaint, and so fires only when the
     customer's message is known ("the reply ignores the complaint")."""
-    unless_with: tuple[str, ...] = ()
-    """Moves that cancel the match when the reply makes them anywhere (a reply that engages
-    the complaint does not ignore it)."""
-
-    @field_validator("unless_with")
-    @classmethod
-    def _known_with(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [v for v in value if not is_known(v)]
-        if unknown:
-            raise ValueError(f"not moves or flags of moves.md: {', '.join(unknown)}")
-        return value
-
     @model_validator(mode="after")
     def _has_patterns(self) -> ParseRule:
         if not self.patterns and not self.dependency:

@@ -74,6 +74,7 @@ class ParseRule(RuleCommon):
     needs_customer: bool = False
     """True when the rule judges a reply to a complaint, and so fires only when the
     customer's message is known ("the reply ignores the complaint")."""
+
     @model_validator(mode="after")
     def _has_patterns(self) -> ParseRule:
         if not self.patterns and not self.dependency:
@@ -122,7 +123,7 @@ class ParseRuleSet:
     rules: tuple[CompiledParseRule, ...]
     classes: dict[str, tuple[str, ...]]
     roles: Roles
-    _matchers: tuple[Matcher, DependencyPatterns] | None = field(default=None)
+    _matchers: tuple[TokenPatterns, DependencyPatterns] | None = field(default=None)
 
     def words(self) -> set[str]:
         """Every literal word the rules use: the words misspellings may be corrected to."""
@@ -133,16 +134,13 @@ class ParseRuleSet:
                     _collect_words(spec, out)
         return {w.lower() for w in out if w.isalpha() and len(w) >= 2}
 
-    def matchers(self, vocab: Vocab) -> tuple[Matcher, DependencyPatterns]:
+    def matchers(self, vocab: Vocab) -> tuple[TokenPatterns, DependencyPatterns]:
         """Return the token and dependency matchers, built on first use with ``vocab``."""
         if self._matchers is None:
-            from spacy.matcher import Matcher
-
             register_extensions()
-            tokens = Matcher(vocab)
-            for i, rule in enumerate(self.rules):
-                if rule.patterns:
-                    tokens.add(str(i), [list(p) for p in rule.patterns])
+            tokens = TokenPatterns(
+                vocab, [(str(i), rule.patterns) for i, rule in enumerate(self.rules)]
+            )
             deps = DependencyPatterns(
                 vocab, [(str(i), rule.dependency) for i, rule in enumerate(self.rules)]
             )
@@ -160,16 +158,23 @@ _WORD_ATTRS = {
 """Pattern attributes whose value is a word, and the token attribute the matcher compares."""
 
 
-def _required_words(pattern: tuple[TokenSpec, ...]) -> tuple[tuple[str, frozenset[str]], ...]:
+Needs = tuple[tuple[str, frozenset[str]], ...]
+"""What words a document must hold for a pattern to have any chance of matching."""
+
+
+def _required_words(pattern: tuple[TokenSpec, ...]) -> Needs:
     """What words a document must hold for ``pattern`` to have any chance of matching.
 
     One ``(token attribute, words)`` pair for each node that asks for a word or a list of
-    words; a node with anything else (a regular expression, ``NOT_IN``, a number) asks
-    for nothing here, so the answer only ever rules a pattern out when it cannot match.
+    words; a node with anything else (a regular expression, ``NOT_IN``, a number), and a
+    token that may be absent (``OP`` other than ``+``), asks for nothing here, so the answer
+    only ever rules a pattern out when it cannot match.
     """
     needs: list[tuple[str, frozenset[str]]] = []
     for node in pattern:
-        attrs = node.get("RIGHT_ATTRS", {})
+        attrs = node.get("RIGHT_ATTRS", node)
+        if node.get("OP", "+") != "+" and "RIGHT_ATTRS" not in node:
+            continue
         for key, attr in _WORD_ATTRS.items():
             value = attrs.get(key)
             if isinstance(value, str):
@@ -179,6 +184,58 @@ def _required_words(pattern: tuple[TokenSpec, ...]) -> tuple[tuple[str, frozense
                 if isinstance(words, list) and all(isinstance(w, str) for w in words):
                     needs.append((attr, frozenset(words)))
     return tuple(needs)
+
+
+def _possible(doc: Doc, needs: Needs, present: dict[str, set[str]]) -> bool:
+    """True when ``doc`` holds a word of each of ``needs`` (``present`` caches its words)."""
+    for attr, words in needs:
+        held = present.get(attr)
+        if held is None:
+            held = present[attr] = {getattr(tok, attr) for tok in doc}
+        if held.isdisjoint(words):
+            return False
+    return True
+
+
+class TokenPatterns:
+    """Every token pattern, run on a document only when the document holds the words the
+    pattern asks for: patterns that ask for none share one spaCy ``Matcher``, each of the
+    others has its own.
+
+    One matcher for all patterns tests every pattern's set of words on every token, which
+    cost four times as much as parsing once the rules named hundreds of words; most
+    patterns name words no reply uses. The matches are the ones one matcher finds, in
+    document order (where they start), then rule by rule: the moves found are the same;
+    where two rules of a move match the same words, the earlier rule in its file is named.
+    """
+
+    def __init__(
+        self, vocab: Vocab, keyed: list[tuple[str, tuple[tuple[TokenSpec, ...], ...]]]
+    ) -> None:
+        from spacy.matcher import Matcher
+
+        self._always = Matcher(vocab)
+        self._patterns: list[tuple[Matcher, Needs]] = []
+        for key, patterns in keyed:
+            for pattern in patterns:
+                needs = _required_words(pattern)
+                if not needs:
+                    self._always.add(key, [list(pattern)])
+                    continue
+                matcher = Matcher(vocab)
+                matcher.add(key, [list(pattern)])
+                self._patterns.append((matcher, needs))
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Return ``(match id, start, end)`` for every match in ``doc``."""
+        present: dict[str, set[str]] = {}
+        found: list[tuple[int, int, int]] = list(self._always(doc)) if len(self._always) else []
+        for matcher, needs in self._patterns:
+            if _possible(doc, needs, present):
+                found.extend(matcher(doc))
+        strings = doc.vocab.strings
+        found.sort(key=lambda m: (m[1], int(strings[m[0]]), m[2]))
+        return found
 
 
 class DependencyPatterns:
@@ -196,8 +253,7 @@ class DependencyPatterns:
     ) -> None:
         from spacy.matcher import DependencyMatcher
 
-        self._patterns: list[tuple[DependencyMatcher, tuple[tuple[str, frozenset[str]], ...]]]
-        self._patterns = []
+        self._patterns: list[tuple[DependencyMatcher, Needs]] = []
         for key, patterns in keyed:
             for pattern in patterns:
                 matcher = DependencyMatcher(vocab)
@@ -212,15 +268,7 @@ class DependencyPatterns:
         present: dict[str, set[str]] = {}
         found: list[tuple[int, list[int]]] = []
         for matcher, needs in self._patterns:
-            possible = True
-            for attr, words in needs:
-                held = present.get(attr)
-                if held is None:
-                    held = present[attr] = {getattr(tok, attr) for tok in doc}
-                if held.isdisjoint(words):
-                    possible = False
-                    break
-            if possible:
+            if _possible(doc, needs, present):
                 found.extend(matcher(doc))
         return found
 

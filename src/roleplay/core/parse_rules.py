@@ -205,8 +205,9 @@ class TokenPatterns:
     One matcher for all patterns tests every pattern's set of words on every token, which
     cost four times as much as parsing once the rules named hundreds of words; most
     patterns name words no reply uses. The matches are the ones one matcher finds, in
-    document order (where they start), then rule by rule: the moves found are the same;
-    where two rules of a move match the same words, the earlier rule in its file is named.
+    document order (where they start), then rule by rule: the moves found and the words
+    quoted are the same, though where two rules of a move match from the same word, the one
+    named is now the earlier in its file.
     """
 
     def __init__(

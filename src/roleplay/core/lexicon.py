@@ -207,7 +207,11 @@ def load_lexicon(folder: str | None = None) -> Lexicon:
 
     Raises :class:`InvalidFileError` listing every problem when the rule files are broken.
     """
-    lexicon, problems = compile_lexicon(Path(folder) if folder else None)
+    from roleplay.core.parse import SPACY_LOCK
+
+    # Compiling checks every pattern with spaCy: never while another thread imports it.
+    with SPACY_LOCK:
+        lexicon, problems = compile_lexicon(Path(folder) if folder else None)
     if lexicon is None:
         raise InvalidFileError(problems)
     return lexicon

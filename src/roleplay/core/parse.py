@@ -99,7 +99,10 @@ def model_tag() -> str:
     return f"{MODEL_NAME}-{model}+spacy-{spacy_version}"
 
 
-_LOADING = threading.Lock()
+SPACY_LOCK = threading.RLock()
+"""Held while spaCy is first imported and its pipeline or rules are built. Two threads
+importing spaCy at once (the app warming up while a learner starts an attempt) can see it
+half initialised, so every first use goes through this lock."""
 
 
 def pipeline() -> Language:
@@ -107,7 +110,7 @@ def pipeline() -> Language:
 
     Threads asking at once (the app warming up while a reply is scored) share one load.
     """
-    with _LOADING:
+    with SPACY_LOCK:
         return _load_pipeline()
 
 

@@ -454,11 +454,20 @@ def is_question(tok: Token) -> bool:
         # With no "?", a question word asks only when it is the subject ("who called
         # you") or an auxiliary comes before the subject ("what size did you order");
         # "When our restaurant closes tonight." and "What a view!" ask nothing.
+        # "What happens next is that…": a subject inside a clause that is itself the
+        # subject (or object) of the main verb is a free relative, not a question.
         if first.lower_ not in _SUBORDINATING_WH and (
-            first.dep_ in SUBJECT_DEPS
-            or (first.head.dep_ in SUBJECT_DEPS and first.i < first.head.i)
+            (first.dep_ in SUBJECT_DEPS and first.head.dep_ == "ROOT")
+            or (  # "which engineer came…": the wh-word determines the subject
+                first.dep_ == "det"
+                and first.head.dep_ in SUBJECT_DEPS
+                and first.i < first.head.i
+                and first.head.head.dep_ == "ROOT"
+            )
         ):
             return True
+        if first.dep_ in SUBJECT_DEPS:
+            return False  # the subject of a clause inside the sentence: a free relative
         verb = first
         while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
             verb = verb.head

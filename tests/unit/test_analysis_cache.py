@@ -22,12 +22,7 @@ REPLIES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ROLEPLAY_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("ROLEPLAY_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("ROLEPLAY_CENTRE_KEY", raising=False)
-    monkeypatch.delenv("ROLEPLAY_CENTRE_KEY_FILE", raising=False)
+pytestmark = pytest.mark.usefixtures("private_folders")
 
 
 class Parses:

@@ -20,12 +20,7 @@ GOOD = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ROLEPLAY_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("ROLEPLAY_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("ROLEPLAY_CENTRE_KEY", raising=False)
-    monkeypatch.delenv("ROLEPLAY_CENTRE_KEY_FILE", raising=False)
+pytestmark = pytest.mark.usefixtures("private_folders")
 
 
 def _attempt(folder: Path, learner: str, replies: list[str]) -> Path:

@@ -347,7 +347,9 @@ def _find_parsed(
     found: list[_Match] = []
     for doc, owners in zip(parsed.docs, parsed.owners, strict=True):
         hits: dict[tuple[int, int], list[int]] = {}
-        for match_id, start, end in token_matcher(doc):
+        # The words each document holds, read once for both kinds of pattern.
+        present: dict[str, set[str]] = {}
+        for match_id, start, end in token_matcher(doc, present):
             rule_index = int(strings[match_id])
             wanted = rules.rules[rule_index].rule.anchor
             span = doc[start:end]
@@ -355,7 +357,7 @@ def _find_parsed(
             key = (rule_index, anchor.i)
             if key not in hits or end - start > len(hits[key]):
                 hits[key] = list(range(start, end))
-        for match_id, ids in dependency_matcher(doc) if len(dependency_matcher) else ():
+        for match_id, ids in dependency_matcher(doc, present) if len(dependency_matcher) else ():
             key = (int(strings[match_id]), ids[0])
             hits.setdefault(key, sorted(ids))
         for (rule_index, anchor_i), ids in hits.items():
@@ -382,8 +384,7 @@ def _find_parsed(
 def _customer_echo(lex: Lexicon, customer: str) -> Echo:
     """The content words of the customer's message (one message answers many replies)."""
     rules = lex.parse
-    clean = _CONTROL.sub(" ", customer)
-    norm = normalise(lex.normaliser, clean)
+    clean, norm = _prepare(lex, customer)
     ignored = frozenset(rules.classes.get(ECHO_IGNORED, ()))
     if not norm.tokens:
         return echo_of((), ignored)

@@ -227,9 +227,12 @@ class TokenPatterns:
                 matcher.add(key, [list(pattern)])
                 self._patterns.append((matcher, needs))
 
-    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """Return ``(match id, start, end)`` for every match in ``doc``."""
-        present: dict[str, set[str]] = {}
+    def __call__(
+        self, doc: Doc, present: dict[str, set[str]] | None = None
+    ) -> list[tuple[int, int, int]]:
+        """Return ``(match id, start, end)`` for every match in ``doc``; ``present`` holds
+        the words of ``doc`` already read, by token attribute, and is filled as needed."""
+        present = {} if present is None else present
         found: list[tuple[int, int, int]] = list(self._always(doc)) if len(self._always) else []
         for matcher, needs in self._patterns:
             if _possible(doc, needs, present):
@@ -264,9 +267,12 @@ class DependencyPatterns:
     def __len__(self) -> int:
         return len(self._patterns)
 
-    def __call__(self, doc: Doc) -> list[tuple[int, list[int]]]:
-        """Return ``(match id, token indexes)`` for every match in ``doc``."""
-        present: dict[str, set[str]] = {}
+    def __call__(
+        self, doc: Doc, present: dict[str, set[str]] | None = None
+    ) -> list[tuple[int, list[int]]]:
+        """Return ``(match id, token indexes)`` for every match in ``doc``; ``present`` as
+        for :class:`TokenPatterns`."""
+        present = {} if present is None else present
         found: list[tuple[int, list[int]]] = []
         for matcher, needs in self._patterns:
             if _possible(doc, needs, present):

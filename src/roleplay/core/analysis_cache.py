@@ -4,7 +4,7 @@ An analysis depends only on the reply, the customer's message it answers, the ru
 scorer itself. :class:`AnalysisCache` keeps analyses in one file per rule-set version (which
 names the rule files, the language model and spaCy) and per scorer (a hash of the scorer's
 own source, so an edited scorer never reads analyses an older one made), under the user's
-cache folder (``ROLEPLAY_CACHE_DIR`` overrides it, as for the compiled rules).
+cache folder (``ROLEPLAY_CACHE_DIR`` overrides it).
 
 The file is written atomically (:func:`roleplay.core.storage.write_atomic`); one that cannot
 be read, is damaged or is of another version is ignored and replaced, and a folder that
@@ -38,7 +38,6 @@ MAX_ENTRIES: Final = 100_000
 SCORER_MODULES: Final = (
     "analyse.py",
     "analysis.py",
-    "index.py",
     "lexicon.py",
     "moves.py",
     "normalise.py",

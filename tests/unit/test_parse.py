@@ -19,6 +19,7 @@ from roleplay.core.parse import (
     MAX_CHUNK_WORDS,
     MODEL_NAME,
     Parsed,
+    actor,
     parse,
     voice_problem,
     words_of,
@@ -50,7 +51,7 @@ def test_text_speak_is_normalised_before_parsing_and_quotes_the_learners_charact
     assert words[:4] == ["I", "am", "really", "sorry"]
     will = _token(parsed, "will")
     assert will.pos_ == "AUX"  # raw "ill" would be an adjective
-    assert _token(parsed, "rebook")._.rp_actor == "agent"
+    assert actor(_token(parsed, "rebook")) == "agent"
     analysis = analyse(reply)
     assert analysis.has("resolve")
     for e in analysis.evidence:
@@ -72,18 +73,18 @@ def test_an_expanded_word_maps_every_part_to_its_span() -> None:
     [("Will look into it.", "look"), ("Looking into this now.", "looking")],
 )
 def test_a_fragment_with_no_subject_is_the_speakers(reply: str, verb: str) -> None:
-    assert _token(_parsed(reply), verb)._.rp_actor == "agent"
+    assert actor(_token(_parsed(reply), verb)) == "agent"
     assert analyse(reply).has("investigate")
 
 
 def test_an_imperative_is_the_customers() -> None:
-    assert _token(_parsed("Check your spam folder."), "check")._.rp_actor == "customer"
+    assert actor(_token(_parsed("Check your spam folder."), "check")) == "customer"
     assert not analyse("Check your spam folder.").has("investigate")
 
 
 def test_coordinated_verbs_share_their_subject() -> None:
     reply = "I'll check the tracking and ring you back"
-    assert _token(_parsed(reply), "ring")._.rp_actor == "agent"
+    assert actor(_token(_parsed(reply), "ring")) == "agent"
     analysis = analyse(reply)
     assert analysis.has("follow_up")
     assert analysis.has("investigate")
@@ -91,7 +92,7 @@ def test_coordinated_verbs_share_their_subject() -> None:
 
 def test_get_someone_to_act_makes_them_the_actor() -> None:
     reply = "I'll get the engineer to call you"
-    assert _token(_parsed(reply), "call")._.rp_actor == "staff"
+    assert actor(_token(_parsed(reply), "call")) == "staff"
     assert analyse(reply).has("follow_up")
 
 
@@ -278,7 +279,7 @@ def test_validate_reports_a_parse_rules_failing_example_at_its_line(rules: Path)
 
 def test_the_object_of_a_joined_causative_acts_not_its_subject() -> None:
     reply = "I won't refund it but ill get the engineer to ring u back tmrw"
-    assert _token(_parsed(reply), "ring")._.rp_actor == "staff"
+    assert actor(_token(_parsed(reply), "ring")) == "staff"
 
 
 @pytest.mark.parametrize(

@@ -387,8 +387,8 @@ def _customer_echo(lex: Lexicon, customer: str) -> Echo:
     clean, norm = _prepare(lex, customer)
     ignored = frozenset(rules.classes.get(ECHO_IGNORED, ()))
     if not norm.tokens:
-        return echo_of((), ignored)
-    return echo_of(parse(clean, norm, rules.roles).docs, ignored)
+        return Echo(frozenset())
+    return echo_of(clean, norm, ignored)
 
 
 def _customer_problem(

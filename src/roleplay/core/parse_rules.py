@@ -27,7 +27,7 @@ from pydantic import Field, field_validator, model_validator
 
 from roleplay.core.lexicon import LANGUAGE_FILE, RuleCommon, RuleSource, _Strict
 from roleplay.core.moves import is_known
-from roleplay.core.parse import ACTOR, REQUIRED_CLASSES, Roles, register_extensions, roles_from
+from roleplay.core.parse import ACTOR, REQUIRED_CLASSES, Roles, roles_from
 from roleplay.core.patterns import pattern_problem
 from roleplay.core.problems import Problem
 from roleplay.core.source import SourceMap, load_yaml, validate_model
@@ -137,7 +137,6 @@ class ParseRuleSet:
     def matchers(self, vocab: Vocab) -> tuple[TokenPatterns, DependencyPatterns]:
         """Return the token and dependency matchers, built on first use with ``vocab``."""
         if self._matchers is None:
-            register_extensions()
             tokens = TokenPatterns(
                 vocab, [(str(i), rule.patterns) for i, rule in enumerate(self.rules)]
             )
@@ -323,14 +322,13 @@ class _YesNo(Exception):
 
 
 def _expand(value: Any, classes: dict[str, tuple[str, ...]], path: tuple[object, ...]) -> Any:
-    """Replace ``$class`` by its words and ``ACTOR`` by the token extension it reads."""
+    """Replace ``$class`` by its words and ``ACTOR`` by the token attribute it reads."""
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for key, item in value.items():
             here = (*path, key)
             if key == "ACTOR":
-                ext = out.setdefault("_", {})
-                ext[ACTOR] = _expand(item, classes, here)
+                out[ACTOR] = _expand(item, classes, here)
             elif key in ("IN", "NOT_IN") and isinstance(item, list | tuple):
                 words: list[str] = []
                 for j, word in enumerate(item):
@@ -373,7 +371,6 @@ def _pattern_error(kind: str, pattern: list[TokenSpec]) -> str | None:
     from spacy.matcher import DependencyMatcher, Matcher
     from spacy.vocab import Vocab
 
-    register_extensions()
     try:
         if kind == "patterns":
             Matcher(Vocab(), validate=True).add("x", [pattern])

@@ -50,7 +50,7 @@ from roleplay.core.parse import (
     pipeline,
     voice_problem,
 )
-from roleplay.core.parse_rules import CompiledParseRule, ParseRule
+from roleplay.core.parse_rules import CompiledParseRule, DocIndex, ParseRule
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -347,9 +347,9 @@ def _find_parsed(
     found: list[_Match] = []
     for doc, owners in zip(parsed.docs, parsed.owners, strict=True):
         hits: dict[tuple[int, int], list[int]] = {}
-        # The words each document holds, read once for both kinds of pattern.
-        present: dict[str, set[str]] = {}
-        for match_id, start, end in token_matcher(doc, present):
+        # Where each document's words stand, read once for both kinds of pattern.
+        index = DocIndex(doc)
+        for match_id, start, end in token_matcher(doc, index):
             rule_index = int(strings[match_id])
             wanted = rules.rules[rule_index].rule.anchor
             span = doc[start:end]
@@ -357,7 +357,7 @@ def _find_parsed(
             key = (rule_index, anchor.i)
             if key not in hits or end - start > len(hits[key]):
                 hits[key] = list(range(start, end))
-        for match_id, ids in dependency_matcher(doc, present) if len(dependency_matcher) else ():
+        for match_id, ids in dependency_matcher(doc, index) if len(dependency_matcher) else ():
             key = (int(strings[match_id]), ids[0])
             hits.setdefault(key, sorted(ids))
         for (rule_index, anchor_i), ids in hits.items():

@@ -19,6 +19,7 @@ reply is parsed, never when the rules are loaded.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -147,66 +148,250 @@ class ParseRuleSet:
         return self._matchers
 
 
-_WORD_ATTRS = {
+_NODE_ATTRS = {
     "LEMMA": "lemma_",
     "LOWER": "lower_",
     "NORM": "norm_",
     "ORTH": "text",
     "TEXT": "text",
+    "POS": "pos_",
+    "TAG": "tag_",
+    "DEP": "dep_",
+    ACTOR: "ent_id_",
 }
-"""Pattern attributes whose value is a word, and the token attribute the matcher compares."""
+"""Pattern attributes whose value is a string, and the token attribute the matcher compares."""
+
+Condition = tuple[str, frozenset[str]]
+"""A token attribute and the values it may take for a pattern's token to match."""
 
 
-Needs = tuple[tuple[str, frozenset[str]], ...]
-"""What words a document must hold for a pattern to have any chance of matching."""
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """A token every match of a token pattern holds, and how far it may be from the last."""
+
+    conditions: tuple[Condition, ...]
+    after: tuple[int, int | None]
+    """The least and most tokens from the previous step's token to this one (None: any)."""
 
 
-def _required_words(pattern: tuple[TokenSpec, ...]) -> Needs:
-    """What words a document must hold for ``pattern`` to have any chance of matching.
+def _conditions(attrs: TokenSpec) -> tuple[Condition, ...]:
+    """What a pattern's token asks of a token's string attributes (a value, or ``IN``)."""
+    out: list[Condition] = []
+    for key, attr in _NODE_ATTRS.items():
+        value = attrs.get(key)
+        if isinstance(value, str):
+            out.append((attr, frozenset((value,))))
+        elif isinstance(value, dict) and set(value) == {"IN"}:
+            words = value["IN"]
+            if isinstance(words, list) and all(isinstance(w, str) for w in words):
+                out.append((attr, frozenset(words)))
+    return tuple(out)
 
-    One ``(token attribute, words)`` pair for each node that asks for a word or a list of
-    words; a node with anything else (a regular expression, ``NOT_IN``, a number), and a
-    token that may be absent (``OP`` other than ``+``), asks for nothing here, so the answer
-    only ever rules a pattern out when it cannot match.
+
+def _width(op: str) -> tuple[int, int | None]:
+    """How many tokens a pattern token with operator ``op`` takes: least and most."""
+    if op in ("", "!"):
+        return (1, 1) if op == "" else (0, 0)
+    if op in ("?", "*", "+"):
+        return {"?": (0, 1), "*": (0, None), "+": (1, None)}[op]
+    low, comma, high = op.strip("{}").partition(",")
+    least = int(low) if low else 0
+    if not comma:
+        return least, least
+    return least, (int(high) if high else None)
+
+
+def _add(a: tuple[int, int | None], b: tuple[int, int | None]) -> tuple[int, int | None]:
+    return a[0] + b[0], (None if a[1] is None or b[1] is None else a[1] + b[1])
+
+
+@dataclass(frozen=True, slots=True)
+class _Sequence:
+    """What every match of a token pattern holds: its steps, and how many tokens at most it
+    has before the first step's token and after the last one's (None: any number)."""
+
+    steps: tuple[_Step, ...]
+    before: int | None
+    after: int | None
+
+
+def _sequence(pattern: tuple[TokenSpec, ...]) -> _Sequence:
+    """The tokens every match of a token pattern must hold, in order, with their distances.
+
+    A token that must be there and asks for a value is a step; every other token only
+    widens the distance to the next step. The matcher still decides: the steps only tell
+    when it cannot match, and where it can.
     """
-    needs: list[tuple[str, frozenset[str]]] = []
+    steps: list[_Step] = []
+    before: int | None = 0
+    after: tuple[int, int | None] = (0, 0)
     for node in pattern:
-        attrs = node.get("RIGHT_ATTRS", node)
-        if node.get("OP", "+") != "+" and "RIGHT_ATTRS" not in node:
-            continue
-        for key, attr in _WORD_ATTRS.items():
-            value = attrs.get(key)
-            if isinstance(value, str):
-                needs.append((attr, frozenset((value,))))
-            elif isinstance(value, dict) and set(value) == {"IN"}:
-                words = value["IN"]
-                if isinstance(words, list) and all(isinstance(w, str) for w in words):
-                    needs.append((attr, frozenset(words)))
-    return tuple(needs)
+        least, most = _width(str(node.get("OP", "")))
+        conditions = _conditions(node)
+        if least >= 1 and conditions:
+            if steps:
+                steps.append(_Step(conditions, _add(after, (1, 1))))
+            else:
+                steps.append(_Step(conditions, (0, 0)))
+                before = after[1]
+            after = (least - 1, None if most is None else most - 1)
+        else:
+            after = _add(after, (least, most))
+    return _Sequence(tuple(steps), before, after[1])
 
 
-def _possible(doc: Doc, needs: Needs, present: dict[str, set[str]]) -> bool:
-    """True when ``doc`` holds a word of each of ``needs`` (``present`` caches its words)."""
-    for attr, words in needs:
-        held = present.get(attr)
-        if held is None:
-            held = present[attr] = {getattr(tok, attr) for tok in doc}
-        if held.isdisjoint(words):
+_NOWHERE: frozenset[int] = frozenset()
+
+
+class DocIndex:
+    """Where each value of each token attribute occurs in one document, built as asked.
+
+    The token and dependency patterns of one document share it, so a word class is looked
+    up once however many patterns name it.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self._tables: dict[str, dict[str, list[int]]] = {}
+        self._found: dict[Condition, frozenset[int]] = {}
+        self._sentences: list[int] | None = None
+
+    def where(self, condition: Condition) -> frozenset[int]:
+        """The positions of the tokens that meet ``condition``."""
+        found = self._found.get(condition)
+        if found is None:
+            attr, values = condition
+            table = self.values(attr)
+            hits = values.intersection(table)
+            found = frozenset(i for v in hits for i in table[v]) if hits else _NOWHERE
+            self._found[condition] = found
+        return found
+
+    def values(self, attr: str) -> dict[str, list[int]]:
+        """Every value of the token attribute ``attr`` in the document, with its positions."""
+        table = self._tables.get(attr)
+        if table is None:
+            table = self._tables[attr] = {}
+            for tok in self.doc:
+                table.setdefault(getattr(tok, attr), []).append(tok.i)
+        return table
+
+    def meets(self, conditions: tuple[Condition, ...]) -> frozenset[int]:
+        """The positions of the tokens that meet every one of ``conditions``."""
+        found = self.where(conditions[0])
+        for condition in conditions[1:]:
+            if not found:
+                break
+            found = found & self.where(condition)
+        return found
+
+    def sentence(self, i: int) -> int:
+        """The index of the sentence that holds token ``i``."""
+        if self._sentences is None:
+            self._sentences = [0] * len(self.doc)
+            for n, sent in enumerate(self.doc.sents):
+                for j in range(sent.start, sent.end):
+                    self._sentences[j] = n
+        return self._sentences[i]
+
+
+def _sequence_stretch(index: DocIndex, sequence: _Sequence) -> tuple[int, int] | None:
+    """Where in the document the pattern can match (start and end token), or None when no
+    stretch of it holds the steps at their distances."""
+    first: frozenset[int] | set[int] = _NOWHERE
+    last: frozenset[int] | set[int] | None = None
+    for step in sequence.steps:
+        here = index.meets(step.conditions)
+        if last is not None and here:
+            least, most = step.after
+            if most is None:
+                here = {q for q in here if q >= min(last) + least}
+            else:
+                here = here.intersection(q for p in last for q in range(p + least, p + most + 1))
+        if not here:
+            return None
+        if last is None:
+            first = here
+        last = here
+    if last is None:
+        return None
+    start = 0 if sequence.before is None else max(0, min(first) - sequence.before)
+    end = len(index.doc)
+    if sequence.after is not None:
+        end = min(end, max(last) + 1 + sequence.after)
+    return start, end
+
+
+def _nodes(pattern: tuple[TokenSpec, ...]) -> tuple[tuple[Condition, ...], ...]:
+    """What each node of a dependency pattern asks of its token, for nodes that ask."""
+    nodes = (_conditions(node.get("RIGHT_ATTRS", {})) for node in pattern)
+    return tuple(n for n in nodes if n)
+
+
+def _tree_possible(index: DocIndex, nodes: tuple[tuple[Condition, ...], ...]) -> bool:
+    """False when no one sentence holds a token for every node (a tree is one sentence)."""
+    shared: set[int] | None = None
+    for conditions in nodes:
+        here = {index.sentence(i) for i in index.meets(conditions)}
+        shared = here if shared is None else shared & here
+        if not shared:
             return False
     return True
 
 
-class TokenPatterns:
-    """Every token pattern, run on a document only when the document holds the words the
-    pattern asks for: patterns that ask for none share one spaCy ``Matcher``, each of the
-    others has its own.
+_WORDS = ("lemma_", "lower_", "norm_", "text")
+"""Token attributes that hold a word: a pattern is looked up by one of its words."""
 
-    One matcher for all patterns tests every pattern's set of words on every token, which
-    cost four times as much as parsing once the rules named hundreds of words; most
-    patterns name words no reply uses. The matches are the ones one matcher finds, in
-    document order (where they start), then rule by rule: the moves found and the words
-    quoted are the same, though where two rules of a move match from the same word, the one
-    named is now the earlier in its file.
+
+class _Lookup:
+    """Which patterns a document could match, found from its words: each pattern is filed
+    under the words of one of its conditions, so only patterns with such a word in the
+    document are checked further; a pattern that names no word is always checked.
+
+    The condition chosen is the one with the fewest stop words ("be", "you", "to" are in
+    nearly every reply), then the fewest words.
+    """
+
+    def __init__(self) -> None:
+        self._filed: dict[str, dict[str, list[int]]] = {}
+        self._always: list[int] = []
+
+    def file(self, number: int, conditions: Iterable[Condition]) -> None:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        """File pattern ``number`` under the words of the narrowest of ``conditions``."""
+        words = [c for c in conditions if c[0] in _WORDS]
+        if not words:
+            self._always.append(number)
+            return
+        attr, values = min(
+            words, key=lambda c: (sum(v.lower() in STOP_WORDS for v in c[1]), len(c[1]))
+        )
+        by_value = self._filed.setdefault(attr, {})
+        for value in values:
+            by_value.setdefault(value, []).append(number)
+
+    def candidates(self, index: DocIndex) -> list[int]:
+        """The patterns that ``index``'s document may match, in the order they were filed."""
+        found = set(self._always)
+        for attr, by_value in self._filed.items():
+            for value in index.values(attr):
+                numbers = by_value.get(value)
+                if numbers is not None:
+                    found.update(numbers)
+        return sorted(found)
+
+
+class TokenPatterns:
+    """Every token pattern, run on a document only when the document could hold a match:
+    patterns that ask for nothing share one spaCy ``Matcher``, each of the others has its
+    own.
+
+    One matcher for all patterns tries every pattern at every token, which cost four times
+    as much as parsing once the rules named hundreds of words; most patterns cannot match a
+    given reply, and a look at where their words stand (:class:`DocIndex`) says so at a
+    fraction of the cost. The matches are the ones one matcher finds, in document order
+    (where they start), then rule by rule.
     """
 
     def __init__(
@@ -215,27 +400,36 @@ class TokenPatterns:
         from spacy.matcher import Matcher
 
         self._always = Matcher(vocab)
-        self._patterns: list[tuple[Matcher, Needs]] = []
+        self._patterns: list[tuple[Matcher, _Sequence]] = []
+        self._lookup = _Lookup()
         for key, patterns in keyed:
             for pattern in patterns:
-                needs = _required_words(pattern)
-                if not needs:
+                sequence = _sequence(pattern)
+                if not sequence.steps:
                     self._always.add(key, [list(pattern)])
                     continue
                 matcher = Matcher(vocab)
                 matcher.add(key, [list(pattern)])
-                self._patterns.append((matcher, needs))
+                conditions = (c for step in sequence.steps for c in step.conditions)
+                self._lookup.file(len(self._patterns), conditions)
+                self._patterns.append((matcher, sequence))
 
-    def __call__(
-        self, doc: Doc, present: dict[str, set[str]] | None = None
-    ) -> list[tuple[int, int, int]]:
-        """Return ``(match id, start, end)`` for every match in ``doc``; ``present`` holds
-        the words of ``doc`` already read, by token attribute, and is filled as needed."""
-        present = {} if present is None else present
+    def __call__(self, doc: Doc, index: DocIndex | None = None) -> list[tuple[int, int, int]]:
+        """Return ``(match id, start, end)`` for every match in ``doc``; ``index`` is the
+        document's :class:`DocIndex` when another matcher has built it."""
+        index = DocIndex(doc) if index is None else index
         found: list[tuple[int, int, int]] = list(self._always(doc)) if len(self._always) else []
-        for matcher, needs in self._patterns:
-            if _possible(doc, needs, present):
+        for number in self._lookup.candidates(index):
+            matcher, sequence = self._patterns[number]
+            stretch = _sequence_stretch(index, sequence)
+            if stretch is None:
+                continue
+            start, end = stretch
+            if start == 0 and end == len(doc):
                 found.extend(matcher(doc))
+            else:
+                # The matcher reads every token it is given: give it only the stretch.
+                found.extend((key, s + start, e + start) for key, s, e in matcher(doc[start:end]))
         strings = doc.vocab.strings
         found.sort(key=lambda m: (m[1], int(strings[m[0]]), m[2]))
         return found
@@ -243,7 +437,7 @@ class TokenPatterns:
 
 class DependencyPatterns:
     """Every dependency pattern, each in a ``DependencyMatcher`` of its own, run on a
-    document only when the document holds the words its nodes ask for.
+    document only when one of its sentences holds a token for every node that asks for one.
 
     spaCy's one matcher for all patterns tests every node of every pattern on every token,
     which cost more than parsing itself; most patterns name a word class no reply uses.
@@ -256,25 +450,27 @@ class DependencyPatterns:
     ) -> None:
         from spacy.matcher import DependencyMatcher
 
-        self._patterns: list[tuple[DependencyMatcher, Needs]] = []
+        self._patterns: list[tuple[DependencyMatcher, tuple[tuple[Condition, ...], ...]]] = []
+        self._lookup = _Lookup()
         for key, patterns in keyed:
             for pattern in patterns:
                 matcher = DependencyMatcher(vocab)
                 matcher.add(key, [list(pattern)])
-                self._patterns.append((matcher, _required_words(pattern)))
+                nodes = _nodes(pattern)
+                self._lookup.file(len(self._patterns), (c for node in nodes for c in node))
+                self._patterns.append((matcher, nodes))
 
     def __len__(self) -> int:
         return len(self._patterns)
 
-    def __call__(
-        self, doc: Doc, present: dict[str, set[str]] | None = None
-    ) -> list[tuple[int, list[int]]]:
-        """Return ``(match id, token indexes)`` for every match in ``doc``; ``present`` as
+    def __call__(self, doc: Doc, index: DocIndex | None = None) -> list[tuple[int, list[int]]]:
+        """Return ``(match id, token indexes)`` for every match in ``doc``; ``index`` as
         for :class:`TokenPatterns`."""
-        present = {} if present is None else present
+        index = DocIndex(doc) if index is None else index
         found: list[tuple[int, list[int]]] = []
-        for matcher, needs in self._patterns:
-            if _possible(doc, needs, present):
+        for number in self._lookup.candidates(index):
+            matcher, nodes = self._patterns[number]
+            if _tree_possible(index, nodes):
                 found.extend(matcher(doc))
         return found
 

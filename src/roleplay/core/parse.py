@@ -672,14 +672,13 @@ def echo_of(text: str, norm: Normalised, ignored: frozenset[str]) -> Echo:
     adjective to echo one (:func:`echoes`), so a reading the customer did not mean matches
     nothing.
     """
+    vocab = pipeline().vocab
     words: set[str] = set()
-    bare, _owners = _bare_docs(pipeline(), text, norm)
-    for doc in bare:
-        for tok in doc:
-            if tok.is_stop or not tok.text[:1].isalpha() or tok.lower_ in ignored:
-                continue
-            forms = _readings(tok.text)
-            words.update(f for f in forms if len(f) >= ECHO_MIN_CHARS and f not in ignored)
+    for word, _space, _owner in words_of(text, norm):
+        lexeme = vocab[word]
+        if lexeme.is_stop or not word[:1].isalpha() or lexeme.lower_ in ignored:
+            continue
+        words.update(f for f in _readings(word) if len(f) >= ECHO_MIN_CHARS and f not in ignored)
     return Echo(frozenset(words))
 
 

@@ -243,16 +243,25 @@ def _sequence(pattern: tuple[TokenSpec, ...]) -> _Sequence:
 _NOWHERE: frozenset[int] = frozenset()
 
 
+_TABLED = tuple(dict.fromkeys(_NODE_ATTRS.values()))
+"""The token attributes a :class:`DocIndex` tables, each once."""
+
+
 class DocIndex:
-    """Where each value of each token attribute occurs in one document, built as asked.
+    """Where each value of each token attribute occurs in one document.
 
     The token and dependency patterns of one document share it, so a word class is looked
-    up once however many patterns name it.
+    up once however many patterns name it. Every attribute is read in one pass over the
+    document: each token read costs spaCy a new Python object.
     """
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self._tables: dict[str, dict[str, list[int]]] = {}
+        self._tables: dict[str, dict[str, list[int]]] = {attr: {} for attr in _TABLED}
+        tables = [(attr, self._tables[attr]) for attr in _TABLED]
+        for tok in doc:
+            for attr, table in tables:
+                table.setdefault(getattr(tok, attr), []).append(tok.i)
         self._found: dict[Condition, frozenset[int]] = {}
         self._sentences: list[int] | None = None
 
@@ -261,7 +270,7 @@ class DocIndex:
         found = self._found.get(condition)
         if found is None:
             attr, values = condition
-            table = self.values(attr)
+            table = self._tables[attr]
             hits = values.intersection(table)
             found = frozenset(i for v in hits for i in table[v]) if hits else _NOWHERE
             self._found[condition] = found
@@ -269,12 +278,7 @@ class DocIndex:
 
     def values(self, attr: str) -> dict[str, list[int]]:
         """Every value of the token attribute ``attr`` in the document, with its positions."""
-        table = self._tables.get(attr)
-        if table is None:
-            table = self._tables[attr] = {}
-            for tok in self.doc:
-                table.setdefault(getattr(tok, attr), []).append(tok.i)
-        return table
+        return self._tables[attr]
 
     def meets(self, conditions: tuple[Condition, ...]) -> frozenset[int]:
         """The positions of the tokens that meet every one of ``conditions``."""

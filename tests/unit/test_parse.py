@@ -44,6 +44,32 @@ def _token(parsed: Parsed, text: str):  # type: ignore[no-untyped-def]
 # --- the analysis under the rules -------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("reply", "subject"),
+    [
+        ("She’ll ring you back this afternoon.", "She"),
+        ("He'll call you back tomorrow morning.", "He"),
+    ],
+)
+def test_a_clitic_the_table_does_not_expand_is_split_for_the_parser(
+    reply: str, subject: str
+) -> None:
+    parsed = _parsed(reply)
+    words = [t.text for t in parsed.docs[0]]
+    assert words[:2] == [subject, "'ll"]
+    assert _token(parsed, subject.lower()).dep_ == "nsubj"
+    analysis = analyse(reply)
+    assert "follow_up" in analysis.moves
+    quoted = next(e for e in analysis.evidence if e.move == "follow_up")
+    assert reply[quoted.start : quoted.end].startswith(reply.split()[0])
+
+
+def test_a_possessive_is_not_read_as_a_verb() -> None:
+    parsed = _parsed("The courier's van broke down on the way.")
+    assert [t.text for t in parsed.docs[0]][:3] == ["The", "courier", "'s"]
+    assert _token(parsed, "'s").dep_ == "case"
+
+
 def test_text_speak_is_normalised_before_parsing_and_quotes_the_learners_characters() -> None:
     reply = "im realy sory, ill rebook u for thursday"
     parsed = _parsed(reply)

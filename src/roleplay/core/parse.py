@@ -200,19 +200,37 @@ def words_of(reply: str, norm: Normalised) -> list[tuple[str, bool, int]]:
             continue
         same = len(parts) == 1 and raw.lower().replace("’", "'") == parts[0]
         if same and not (raw.isupper() and len(raw) > 1):
-            out.append((raw, after, k))
+            out.extend(_clitics(raw, after, k))
             continue
         for j, part in enumerate(parts):
             word = "I" if part == "i" else part
             if j == 0 and raw[:1].isupper() and word != "I":
                 word = word[:1].upper() + word[1:]
-            out.append((word, after if j == len(parts) - 1 else True, k))
+            out.extend(_clitics(word, after if j == len(parts) - 1 else True, k))
     # A lone surrogate (half an emoji pair) cannot be stored by spaCy; the parser reads a
     # replacement character instead, and offsets still come from the normaliser's tokens.
     return [(_SURROGATE.sub("\ufffd", w), space, k) for w, space, k in out]
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clitics(word: str, after: bool, k: int) -> list[tuple[str, bool, int]]:
+    """The word, split where spaCy's tokenizer splits off a clitic the normaliser's table
+    does not expand ("he'll" → "he", "'ll"; "courier's" → "courier", "'s"), so the parser
+    sees a subject and its verb, or a possessive; every piece keeps the word's owner."""
+    if "'" not in word and "’" not in word:
+        return [(word, after, k)]
+    pieces = _pieces(word.replace("’", "'"))
+    if len(pieces) == 1:
+        return [(word, after, k)]
+    return [(p, after if j == len(pieces) - 1 else False, k) for j, p in enumerate(pieces)]
+
+
+@lru_cache(maxsize=4096)
+def _pieces(word: str) -> tuple[str, ...]:
+    pieces = tuple(t.text for t in pipeline().tokenizer(word))
+    return pieces or (word,)
 
 
 def _chunks(norm: Normalised, words: list[tuple[str, bool, int]]) -> Iterator[range]:

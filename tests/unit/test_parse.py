@@ -5,6 +5,7 @@ The pipeline is loaded once per test session (``parse.pipeline`` is cached per p
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from roleplay.core.parse import (
     MODEL_NAME,
     Parsed,
     actor,
+    model_tag,
     parse,
     voice_problem,
     words_of,
@@ -284,6 +286,36 @@ def test_a_pattern_spacy_refuses_is_reported_at_the_pattern(rules: Path) -> None
     assert lexicon is None
     [problem] = problems
     assert (problem.line, problem.code) == (7, "bad-pattern")
+
+
+def test_patterns_remembered_as_accepted_never_hide_a_refused_one(
+    rules: Path, tmp_path: Path
+) -> None:
+    # The first load remembers every bundled pattern spaCy accepts, in the cache folder.
+    assert compile_lexicon(rules)[0] is not None
+    [remembered] = (tmp_path / "cache").glob("patterns-accepted-*.json")
+    assert len(json.loads(remembered.read_text(encoding="utf-8"))) > 500
+    _write_rule(
+        rules,
+        "  - id: resolve.extra\n"
+        "    summary: a test\n"
+        "    patterns:\n"
+        "      - [{LEMMA: {BOGUS: 1}}]\n"
+        "    examples: {match: [x]}\n",
+    )
+    lexicon, problems = compile_lexicon(rules)
+    assert lexicon is None
+    assert [(p.line, p.code) for p in problems] == [(7, "bad-pattern")]
+
+
+def test_a_damaged_record_of_accepted_patterns_costs_only_time(rules: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    tag = "".join(c if c.isalnum() or c in "._-" else "_" for c in model_tag())
+    (folder / f"patterns-accepted-{tag}.json").write_bytes(b"\xff{not json")
+    lexicon, problems = compile_lexicon(rules)
+    assert problems == [] and lexicon is not None
+    assert analyse("I will refund you today.", lexicon=lexicon).has("resolve")
 
 
 def test_validate_reports_a_parse_rules_failing_example_at_its_line(rules: Path) -> None:

@@ -16,17 +16,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final
-
-import platformdirs
 
 from roleplay.core.analyse import analyse_many, scored_part
 from roleplay.core.analysis import Analysis, Evidence
 from roleplay.core.jsontext import read_json
 from roleplay.core.lexicon import Lexicon, load_lexicon
+from roleplay.core.settings import cache_folder
 from roleplay.core.storage import clean_stale_temporaries, write_atomic
 
 CACHE_FORMAT: Final = 1
@@ -58,12 +56,6 @@ def scorer_digest() -> str:
         except OSError:
             digest.update(b"?")
     return digest.hexdigest()[:16]
-
-
-def cache_folder() -> Path:
-    """Where cached analyses live: ``ROLEPLAY_CACHE_DIR``, else the user's cache folder."""
-    base = os.environ.get("ROLEPLAY_CACHE_DIR") or platformdirs.user_cache_dir("roleplay")
-    return Path(base)
 
 
 def _key(reply: str, customer: str | None) -> str:

@@ -19,6 +19,8 @@ reply is parsed, never when the rules are loaded.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,12 +28,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from roleplay.core.jsontext import read_json
 from roleplay.core.lexicon import LANGUAGE_FILE, RuleCommon, RuleSource, _Strict
 from roleplay.core.moves import is_known
-from roleplay.core.parse import ACTOR, REQUIRED_CLASSES, Roles, roles_from
+from roleplay.core.parse import ACTOR, REQUIRED_CLASSES, Roles, model_tag, roles_from
 from roleplay.core.patterns import pattern_problem
 from roleplay.core.problems import Problem
+from roleplay.core.settings import cache_folder
 from roleplay.core.source import SourceMap, load_yaml, validate_model
+from roleplay.core.storage import clean_stale_temporaries, write_atomic
 
 if TYPE_CHECKING:
     from spacy.matcher import Matcher
@@ -581,12 +586,62 @@ def _pattern_error(kind: str, pattern: list[TokenSpec]) -> str | None:
     return None
 
 
+class _AcceptedPatterns:
+    """Patterns spaCy has already accepted, remembered in the cache folder, so that loading
+    the same rules again does not ask spaCy to check each of their patterns again (its
+    check is most of the time it takes to load the rules).
+
+    A pattern is known by a hash of its kind and its expanded form, and the file is named
+    by the spaCy version that accepted it: only a pattern spaCy accepted exactly as it is
+    ever skips the check. A file that cannot be read or written costs only time.
+    """
+
+    MAX_KEPT = 20_000
+
+    def __init__(self) -> None:
+        tag = "".join(c if c.isalnum() or c in "._-" else "_" for c in model_tag())
+        self.path = cache_folder() / f"patterns-accepted-{tag}.json"
+        self._known: set[str] = set()
+        self._used: set[str] = set()
+        try:
+            data, problem = read_json(self.path.read_text(encoding="utf-8"), str(self.path))
+        except (OSError, UnicodeDecodeError):
+            data, problem = None, None
+        if problem is None and isinstance(data, list):
+            self._known = {k for k in data if isinstance(k, str)}
+
+    def error(self, kind: str, pattern: list[TokenSpec]) -> str | None:
+        """Return why spaCy refuses the pattern, or None, asking spaCy only when unknown."""
+        text = json.dumps([kind, pattern], sort_keys=True, ensure_ascii=True, default=str)
+        key = hashlib.blake2b(text.encode("ascii"), digest_size=12).hexdigest()
+        if key in self._known:
+            self._used.add(key)
+            return None
+        problem = _pattern_error(kind, pattern)
+        if problem is None:
+            self._used.add(key)
+        return problem
+
+    def save(self) -> None:
+        """Remember the patterns this load used, if any were new."""
+        if self._used <= self._known:
+            return
+        keep = sorted(self._used | set(sorted(self._known)[: self.MAX_KEPT - len(self._used)]))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            clean_stale_temporaries(self.path.parent)
+            write_atomic(self.path, json.dumps(keep).encode("ascii"))
+        except OSError:
+            return
+
+
 def compile_parse_rules(folder: Path) -> tuple[ParseRuleSet | None, list[Problem]]:
     """Load, validate and expand the word classes and every move's rules in a rule folder.
 
     Returns None with every problem when any file fails: an unknown class, a pattern spaCy
     refuses, a rule id used twice, each at its line and column.
     """
+    accepted = _AcceptedPatterns()
     problems: list[Problem] = []
     classes_path = folder / CLASSES_FILE
     data, smap, found = load_yaml(classes_path)
@@ -652,7 +707,7 @@ def compile_parse_rules(folder: Path) -> tuple[ParseRuleSet | None, list[Problem
                         )
                         ok = False
                         continue
-                    error = _pattern_error(kind, spec)
+                    error = accepted.error(kind, spec)
                     if error is not None:
                         p_line, p_col = fsmap.locate(where)
                         message = f"rule '{rule.id}': pattern cannot be used: {error}"
@@ -671,6 +726,7 @@ def compile_parse_rules(folder: Path) -> tuple[ParseRuleSet | None, list[Problem
                         index,
                     )
                 )
+    accepted.save()
     if problems:
         return None, problems
     return (

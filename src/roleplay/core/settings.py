@@ -29,6 +29,15 @@ def config_dir() -> Path:
     return Path(os.environ.get(CONFIG_ENV) or platformdirs.user_config_dir("roleplay"))
 
 
+CACHE_ENV = "ROLEPLAY_CACHE_DIR"
+
+
+def cache_folder() -> Path:
+    """Where the scorer keeps what it can work out again (analyses, checked patterns):
+    ``ROLEPLAY_CACHE_DIR``, else the platform's cache folder."""
+    return Path(os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir("roleplay"))
+
+
 def signed_in_learner() -> str | None:
     """The name the app must use, when ``roleplay serve`` started it for a signed-in learner."""
     name = " ".join(os.environ.get(LEARNER_ENV, "").split())

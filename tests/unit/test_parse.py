@@ -66,6 +66,20 @@ def test_a_clitic_the_table_does_not_expand_is_split_for_the_parser(
     assert reply[quoted.start : quoted.end].startswith(reply.split()[0])
 
 
+@pytest.mark.parametrize(
+    ("reply", "move", "counts"),
+    [
+        ("If I were you, I'd take it to the Rail Ombudsman.", "escalate", True),
+        ("If I were in your shoes I would ask our complaints team to review it.", "escalate", True),
+        ("If I were able to refund you, I would.", "resolve", False),
+    ],
+)
+def test_advice_put_as_if_i_were_you_is_said_not_imagined(
+    reply: str, move: str, counts: bool
+) -> None:
+    assert analyse(reply).has(move) is counts
+
+
 def test_a_possessive_is_not_read_as_a_verb() -> None:
     parsed = _parsed("The courier's van broke down on the way.")
     assert [t.text for t in parsed.docs[0]][:3] == ["The", "courier", "'s"]

@@ -584,11 +584,27 @@ _WISHES = frozenset({"like", "want", "prefer", "wish", "need", "rather"})
 
 
 def _counterfactual_condition(tok: Token, roles: Roles) -> bool:
-    """True for an "if" clause that states a condition, not a wish ("if you'd like")."""
+    """True for an "if" clause that states a condition, not a wish ("if you'd like") nor
+    advice ("if I were you")."""
     return (
         tok.dep_ == "advcl"
         and tok.lemma_ not in _WISHES
         and any(c.dep_ == "mark" and c.lower_ in roles.conditional for c in tok.children)
+        and not _in_your_place(tok)
+    )
+
+
+def _in_your_place(clause: Token) -> bool:
+    """True for "if I were you", "if I were in your shoes": the speaker's advice, so what
+    follows ("I'd take it to the ombudsman") is said, not imagined."""
+    if clause.lemma_ != "be" or not any(
+        c.dep_ == "nsubj" and c.lower_ == "i" for c in clause.children
+    ):
+        return False
+    return any(
+        (c.dep_ == "attr" and c.lower_ == "you")
+        or (c.dep_ == "prep" and any(t.lower_ == "your" for t in c.subtree))
+        for c in clause.children
     )
 
 

@@ -58,7 +58,7 @@ FAMILIES: dict[str, str] = {
 ALLOWED_KEYS = frozenset(
     {"family", "reply", "customer", "expect", "reject", "why", "source", "status", "reason"}
 )
-MIN_CASES, MAX_CASES = 8, 40
+MIN_CASES, MAX_CASES = 8, 50
 _SOURCE = re.compile(r"^(?:written|pool [A-Za-z0-9_-]+)$")
 
 

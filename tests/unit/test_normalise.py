@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from roleplay.core.analyse import analyse
 from roleplay.core.lexicon import Lexicon, load_lexicon
 from roleplay.core.normalise import Normaliser, normalise
 
@@ -70,6 +71,18 @@ def test_sentences_end_at_full_stops_but_not_inside_abbreviations(
     question = next(t for t in norm.tokens if t.norm == "?")
     assert which.sentence == question.sentence
     assert norm.tokens[-1].sentence == question.sentence + 1
+
+
+@pytest.mark.parametrize("amount", ["£318.40", "29.99", "1,000", "10:30"])
+def test_a_point_or_comma_between_digits_is_inside_the_number(
+    normaliser: Normaliser, amount: str
+) -> None:
+    reply = f"I have refunded {amount} to your card. Thanks"
+    norm = normalise(normaliser, reply)
+    quoted = [reply[t.start : t.end] for t in norm.tokens]
+    assert amount.lstrip("£") in quoted
+    assert norm.tokens[-1].sentence == 1 and norm.tokens[-2].sentence == 0
+    assert analyse(reply).has("resolve")
 
 
 def test_but_starts_a_new_clause(normaliser: Normaliser) -> None:

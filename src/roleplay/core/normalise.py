@@ -31,9 +31,12 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 
 _TOKEN = re.compile(
-    r"<url>|@\w+|__\w+__|[^\W_]+(?:[-'’`][^\W_]+)*|\n|[^\w\s]",
+    r"<url>|@\w+|__\w+__|[^\W_]+(?:[-'’`][^\W_]+|(?<=\d)[.,:](?=\d)[^\W_]+)*|\n|[^\w\s]",
     re.UNICODE,
 )
+"""A token: a link, a handle, a placeholder, a word (hyphens, apostrophes and, between
+digits, a point, comma or colon kept inside: "£318.40", "1,000", "10:30"), a line break or
+one mark."""
 _SENTENCE_END = frozenset({".", "!", "?", "\n", "…"})
 _CLAUSE_PUNCT = frozenset({",", ";", ":", "—", "–", "-", "(", ")", "[", "]"})
 _QUOTE_CHARS = frozenset({'"', "“", "”", "«", "»", "‘", "’", "'"})

@@ -52,6 +52,7 @@ FAMILIES: dict[str, str] = {
     "policy-free-wording": "policies, charges and laws named in free wording",
     "ownership-free-wording": "taking personal responsibility in free wording",
     "restates-customer": "restating, asking about or ignoring what the customer raised",
+    "empathy-free-wording": "a feeling or an impact on the customer named in free wording",
 }
 """The families of issue 9, each with what it holds."""
 

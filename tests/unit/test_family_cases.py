@@ -53,6 +53,7 @@ FAMILIES: dict[str, str] = {
     "ownership-free-wording": "taking personal responsibility in free wording",
     "restates-customer": "restating, asking about or ignoring what the customer raised",
     "empathy-free-wording": "a feeling or an impact on the customer named in free wording",
+    "blame-free-wording": "fault put on the customer or a third party in free wording",
 }
 """The families of issue 9, each with what it holds."""
 

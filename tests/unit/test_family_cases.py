@@ -52,6 +52,9 @@ FAMILIES: dict[str, str] = {
     "policy-free-wording": "policies, charges and laws named in free wording",
     "ownership-free-wording": "taking personal responsibility in free wording",
     "restates-customer": "restating, asking about or ignoring what the customer raised",
+    "empathy-free-wording": "a feeling or an impact on the customer named in free wording",
+    "blame-free-wording": "fault put on the customer or a third party in free wording",
+    "investigate-free-wording": "looking into the problem in free wording, and look-alikes that do not",
 }
 """The families of issue 9, each with what it holds."""
 

@@ -72,7 +72,8 @@ def test_customer_and_learner_are_told_apart_turn_by_turn(
 
     assert "### Turn 1\n\n> **Customer:** My order says delivered" in page
     assert "**Learner:** Calm down, it's the courier's fault, not ours." in page
-    assert "<small>Moves found: explain · Red flags: blame, dismiss" in page
+    # Blaming the courier explains nothing: no move, two red flags.
+    assert "<small>Moves found: none · Red flags: blame, dismiss" in page
     assert "### Turn 2" in page
 
 

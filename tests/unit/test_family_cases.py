@@ -54,7 +54,9 @@ FAMILIES: dict[str, str] = {
     "restates-customer": "restating, asking about or ignoring what the customer raised",
     "empathy-free-wording": "a feeling or an impact on the customer named in free wording",
     "blame-free-wording": "fault put on the customer or a third party in free wording",
-    "investigate-free-wording": "looking into the problem in free wording, and look-alikes that do not",
+    "investigate-free-wording": (
+        "looking into the problem in free wording, and look-alikes that do not"
+    ),
 }
 """The families of issue 9, each with what it holds."""
 

@@ -287,15 +287,18 @@ def test_an_unknown_word_class_is_reported_where_it_is_named(rules: Path) -> Non
     assert "remedy_verbz" in problem.message
 
 
+REFUSED_RULE = (
+    "  - id: resolve.extra\n"
+    "    summary: a test\n"
+    "    patterns:\n"
+    "      - [{LEMMA: {BOGUS: 1}}]\n"
+    "    examples: {match: [x]}\n"
+)
+"""A rule whose pattern spaCy refuses (``BOGUS`` is no operator), on line 7 of its file."""
+
+
 def test_a_pattern_spacy_refuses_is_reported_at_the_pattern(rules: Path) -> None:
-    _write_rule(
-        rules,
-        "  - id: resolve.extra\n"
-        "    summary: a test\n"
-        "    patterns:\n"
-        "      - [{LEMMA: {BOGUS: 1}}]\n"
-        "    examples: {match: [x]}\n",
-    )
+    _write_rule(rules, REFUSED_RULE)
     lexicon, problems = compile_lexicon(rules)
     assert lexicon is None
     [problem] = problems
@@ -309,14 +312,7 @@ def test_patterns_remembered_as_accepted_never_hide_a_refused_one(
     assert compile_lexicon(rules)[0] is not None
     [remembered] = (tmp_path / "cache").glob("patterns-accepted-*.json")
     assert len(json.loads(remembered.read_text(encoding="utf-8"))) > 500
-    _write_rule(
-        rules,
-        "  - id: resolve.extra\n"
-        "    summary: a test\n"
-        "    patterns:\n"
-        "      - [{LEMMA: {BOGUS: 1}}]\n"
-        "    examples: {match: [x]}\n",
-    )
+    _write_rule(rules, REFUSED_RULE)
     lexicon, problems = compile_lexicon(rules)
     assert lexicon is None
     assert [(p.line, p.code) for p in problems] == [(7, "bad-pattern")]

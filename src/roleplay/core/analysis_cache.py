@@ -25,7 +25,7 @@ from roleplay.core.analysis import Analysis, Evidence
 from roleplay.core.jsontext import read_json
 from roleplay.core.lexicon import Lexicon, load_lexicon
 from roleplay.core.settings import cache_folder
-from roleplay.core.storage import clean_stale_temporaries, write_atomic
+from roleplay.core.storage import save_for_later
 
 CACHE_FORMAT: Final = 1
 """Bump when the file's layout changes, so that old files are ignored."""
@@ -195,13 +195,8 @@ class AnalysisCache:
         if len(entries) > MAX_ENTRIES:
             entries = dict(list(entries.items())[-MAX_ENTRIES:])
         data = {"format": CACHE_FORMAT, "ruleset": self.lexicon.version, "entries": entries}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            clean_stale_temporaries(self.path.parent)
-            write_atomic(self.path, json.dumps(data).encode("ascii"))
-        except OSError:
-            return
-        self._new = 0
+        if save_for_later(self.path, json.dumps(data).encode("ascii")):
+            self._new = 0
 
 
 __all__ = ["AnalysisCache", "cache_folder", "scorer_digest"]

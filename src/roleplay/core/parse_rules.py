@@ -36,7 +36,7 @@ from roleplay.core.patterns import pattern_problem
 from roleplay.core.problems import Problem
 from roleplay.core.settings import cache_folder
 from roleplay.core.source import SourceMap, load_yaml, validate_model
-from roleplay.core.storage import clean_stale_temporaries, write_atomic
+from roleplay.core.storage import save_for_later
 
 if TYPE_CHECKING:
     from spacy.matcher import Matcher
@@ -627,12 +627,7 @@ class _AcceptedPatterns:
         if self._used <= self._known:
             return
         keep = sorted(self._used | set(sorted(self._known)[: self.MAX_KEPT - len(self._used)]))
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            clean_stale_temporaries(self.path.parent)
-            write_atomic(self.path, json.dumps(keep).encode("ascii"))
-        except OSError:
-            return
+        save_for_later(self.path, json.dumps(keep).encode("ascii"))
 
 
 def compile_parse_rules(folder: Path) -> tuple[ParseRuleSet | None, list[Problem]]:

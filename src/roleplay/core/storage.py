@@ -89,6 +89,18 @@ def _unlock(fd: int) -> None:
             msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 
+def save_for_later(path: Path, content: bytes) -> bool:
+    """Write a file that only saves work later (a cache), creating its folder; return False,
+    never raising, when it cannot be written, since losing it costs only time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale_temporaries(path.parent)
+        write_atomic(path, content)
+    except OSError:
+        return False
+    return True
+
+
 def write_atomic(path: Path, content: bytes, *, private: bool = True) -> None:
     """Replace ``path`` with ``content`` so that a crash leaves the old file or the new one.
 

@@ -305,6 +305,23 @@ def test_a_pattern_spacy_refuses_is_reported_at_the_pattern(rules: Path) -> None
     assert (problem.line, problem.code) == (7, "bad-pattern")
 
 
+def test_a_pattern_with_too_many_optional_tokens_is_refused_at_its_line(rules: Path) -> None:
+    _write_rule(
+        rules,
+        "  - id: resolve.extra\n"
+        "    summary: a test\n"
+        "    patterns:\n"
+        '      - [{LEMMA: refund}, {IS_PUNCT: false, OP: "{0,16}"}, {LOWER: today}]\n'
+        '      - [{LEMMA: refund}, {IS_PUNCT: false, OP: "*"}, {LOWER: today}]\n'
+        "    examples: {match: [I will refund it today.]}\n",
+    )
+    lexicon, problems = compile_lexicon(rules)
+    assert lexicon is None
+    [problem] = problems
+    assert (problem.line, problem.code) == (7, "bad-pattern")
+    assert "16 of its tokens are optional" in problem.message and "'*'" in problem.message
+
+
 def test_patterns_remembered_as_accepted_never_hide_a_refused_one(
     rules: Path, tmp_path: Path
 ) -> None:

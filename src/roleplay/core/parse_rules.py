@@ -586,6 +586,31 @@ def _pattern_error(kind: str, pattern: list[TokenSpec]) -> str | None:
     return None
 
 
+MAX_OPTIONAL_TOKENS = 12
+"""The most tokens a token pattern may leave optional ("?" counts one, "{0,8}" eight).
+
+spaCy's matcher follows every way of filling the optional tokens at once, so its work grows
+with the number of combinations: with sixteen a reply took ten milliseconds, with
+twenty-one a third of a second. A gap of any length is one ``*``, which costs no more than
+one token."""
+
+
+def _optional_problem(pattern: list[TokenSpec]) -> str | None:
+    """Say why a token pattern has too many optional tokens to match quickly, or None."""
+    optional = 0
+    for node in pattern:
+        least, most = _width(str(node.get("OP", "")))
+        if most is not None:
+            optional += most - least
+    if optional <= MAX_OPTIONAL_TOKENS:
+        return None
+    return (
+        f"{optional} of its tokens are optional (each '?' is one, '{{0,8}}' eight), more than "
+        f"{MAX_OPTIONAL_TOKENS}: matching tries every way of filling them and can take seconds "
+        "on one reply; use OP '*' for a gap of any length"
+    )
+
+
 class _AcceptedPatterns:
     """Patterns spaCy has already accepted, remembered in the cache folder, so that loading
     the same rules again does not ask spaCy to check each of their patterns again (its
@@ -703,6 +728,8 @@ def compile_parse_rules(folder: Path) -> tuple[ParseRuleSet | None, list[Problem
                         ok = False
                         continue
                     error = accepted.error(kind, spec)
+                    if error is None and kind == "patterns":
+                        error = _optional_problem(spec)
                     if error is not None:
                         p_line, p_col = fsmap.locate(where)
                         message = f"rule '{rule.id}': pattern cannot be used: {error}"

@@ -218,6 +218,18 @@ class _Sequence:
     steps: tuple[_Step, ...]
     before: int | None
     after: int | None
+    rarest_first: tuple[Condition, ...] = ()
+    """Every step's conditions, the likeliest to be missing first (see :func:`_rarity`)."""
+
+
+def _rarity(condition: Condition) -> tuple[int, int, int]:
+    """Sort key putting the condition a reply is least likely to meet first: words before
+    parts of speech and relations, then those naming fewest stop words ("be", "you", "to"
+    are in nearly every reply), then fewest words."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    attr, values = condition
+    return (attr not in _WORDS, sum(v.lower() in STOP_WORDS for v in values), len(values))
 
 
 def _sequence(pattern: tuple[TokenSpec, ...]) -> _Sequence:
@@ -242,7 +254,8 @@ def _sequence(pattern: tuple[TokenSpec, ...]) -> _Sequence:
             after = (least - 1, None if most is None else most - 1)
         else:
             after = _add(after, (least, most))
-    return _Sequence(tuple(steps), before, after[1])
+    rarest = tuple(sorted({c for step in steps for c in step.conditions}, key=_rarity))
+    return _Sequence(tuple(steps), before, after[1], rarest)
 
 
 _NOWHERE: frozenset[int] = frozenset()
@@ -307,6 +320,9 @@ class DocIndex:
 def _sequence_stretch(index: DocIndex, sequence: _Sequence) -> tuple[int, int] | None:
     """Where in the document the pattern can match (start and end token), or None when no
     stretch of it holds the steps at their distances."""
+    for condition in sequence.rarest_first:
+        if not index.where(condition):
+            return None
     first: frozenset[int] | set[int] = _NOWHERE
     last: frozenset[int] | set[int] | None = None
     for step in sequence.steps:
@@ -358,7 +374,7 @@ class _Lookup:
     document are checked further; a pattern that names no word is always checked.
 
     The condition chosen is the one with the fewest stop words ("be", "you", "to" are in
-    nearly every reply), then the fewest words.
+    nearly every reply), then the fewest words (:func:`_rarity`).
     """
 
     def __init__(self) -> None:
@@ -366,16 +382,12 @@ class _Lookup:
         self._always: list[int] = []
 
     def file(self, number: int, conditions: Iterable[Condition]) -> None:
-        from spacy.lang.en.stop_words import STOP_WORDS
-
-        """File pattern ``number`` under the words of the narrowest of ``conditions``."""
+        """File pattern ``number`` under the words of the rarest of ``conditions``."""
         words = [c for c in conditions if c[0] in _WORDS]
         if not words:
             self._always.append(number)
             return
-        attr, values = min(
-            words, key=lambda c: (sum(v.lower() in STOP_WORDS for v in c[1]), len(c[1]))
-        )
+        attr, values = min(words, key=_rarity)
         by_value = self._filed.setdefault(attr, {})
         for value in values:
             by_value.setdefault(value, []).append(number)

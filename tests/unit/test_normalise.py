@@ -29,12 +29,20 @@ def normaliser() -> Normaliser:
         ("won’t", "will not"),
         ("thx", "thanks"),
         ("u", "you"),
+        ("n", "and"),
+        ("theyll", "they will"),
+        ("weve", "we have"),
     ],
 )
 def test_misspellings_and_text_speak_read_as_standard_words(
     normaliser: Normaliser, typed: str, read_as: str
 ) -> None:
     assert normaliser.word(typed) == read_as
+
+
+def test_a_second_promise_joined_by_text_speak_n_is_still_read() -> None:
+    reply = "ill chase the courier now n ring u back by 3"
+    assert analyse(reply).moves == ("investigate", "follow_up")
 
 
 @pytest.mark.parametrize("word", ["sort", "story", "thinks", "manager", "parcel", "refund"])

@@ -90,7 +90,8 @@ def test_a_point_or_comma_between_digits_is_inside_the_number(
     quoted = [reply[t.start : t.end] for t in norm.tokens]
     assert amount.lstrip("£") in quoted
     assert norm.tokens[-1].sentence == 1 and norm.tokens[-2].sentence == 0
-    assert analyse(reply).has("resolve")
+    resolve = next(e for e in analyse(reply).evidence if e.move == "resolve")
+    assert amount in resolve.quote
 
 
 def test_but_starts_a_new_clause(normaliser: Normaliser) -> None:

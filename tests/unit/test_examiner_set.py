@@ -1,0 +1,61 @@
+"""The examiner set (``benchmarks/examiner/``) stays complete and well formed.
+
+Issue 10's agreement figures are read off these verdicts, so an attempt with a missing
+point, a misspelt verdict or a scenario id that no longer exists would quietly shrink what
+is measured. This checks the form only; it never runs the debrief on the attempts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from roleplay.core.debrief import marking_points
+from roleplay.core.frameworks import get_framework
+from roleplay.core.scenario import bundled_scenarios
+
+SET = Path(__file__).resolve().parents[2] / "benchmarks" / "examiner"
+ESCALATION = {"needed_done", "needed_missed", "premature", "not_needed"}
+
+
+def _attempts() -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for path in sorted(SET.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        out.extend((data["scenario"], attempt) for attempt in data["attempts"])
+    return out
+
+
+ATTEMPTS = _attempts()
+
+
+def test_the_set_covers_every_bundled_scenario_with_enough_attempts() -> None:
+    by_scenario: dict[str, int] = {}
+    for scenario, _attempt in ATTEMPTS:
+        by_scenario[scenario] = by_scenario.get(scenario, 0) + 1
+    assert set(by_scenario) == set(bundled_scenarios())
+    assert len(ATTEMPTS) >= 40 and min(by_scenario.values()) >= 6
+    assert len({a["id"] for _s, a in ATTEMPTS}) == len(ATTEMPTS)
+
+
+@pytest.mark.parametrize(("scenario", "attempt"), ATTEMPTS, ids=[a["id"] for _s, a in ATTEMPTS])
+def test_each_attempt_has_every_verdict_the_benchmark_compares(
+    scenario: str, attempt: dict[str, Any]
+) -> None:
+    verdicts = attempt["verdicts"]
+    points = verdicts["marking_points"]
+    assert set(points) == {p.id for p in marking_points()}
+    assert set(points.values()) <= {"met", "partial", "not_met"}
+    framework = get_framework(
+        attempt.get("framework") or bundled_scenarios()[scenario].scenario.framework
+    )
+    titles = {s.title.lower() for s in framework.steps} | {s.id.lower() for s in framework.steps}
+    assert {str(k).lower() for k in verdicts["steps"]} <= titles
+    assert set(verdicts["steps"].values()) <= {"met", "not_met"}
+    assert verdicts["escalation"] in ESCALATION
+    assert 0 <= verdicts["score"] <= 100
+    assert 1 <= len(attempt["replies"]) <= 5
+    assert all(isinstance(r, str) and r.strip() for r in attempt["replies"])

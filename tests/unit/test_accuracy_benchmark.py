@@ -8,9 +8,8 @@ positive) misleads exactly the person who trusts it.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal
@@ -20,18 +19,11 @@ import pytest
 from roleplay.core.analyse import analyse as real_analyse
 from roleplay.core.analysis import Analysis
 
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "accuracy.py"
-
 
 @pytest.fixture(scope="module")
-def accuracy() -> ModuleType:
+def accuracy(import_benchmark: Callable[[str], ModuleType]) -> ModuleType:
     """The benchmark script, imported as a module."""
-    spec = importlib.util.spec_from_file_location("accuracy_benchmark", BENCHMARK)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return import_benchmark("accuracy")
 
 
 LABELLED = [

@@ -6,9 +6,9 @@ say: kappa and rank correlation computed correctly, and a disagreement listed wh
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -19,14 +19,9 @@ BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "examiner.py"
 
 
 @pytest.fixture(scope="module")
-def examiner() -> ModuleType:
+def examiner(import_benchmark: Callable[[str], ModuleType]) -> ModuleType:
     """The benchmark script, imported as a module."""
-    spec = importlib.util.spec_from_file_location("examiner_benchmark", BENCHMARK)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return import_benchmark("examiner")
 
 
 def test_kappa_is_one_for_full_agreement_and_zero_for_chance(examiner: ModuleType) -> None:

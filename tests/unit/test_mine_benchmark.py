@@ -7,27 +7,19 @@ write the wrong rule.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "mine.py"
-
 
 @pytest.fixture(scope="module")
-def mine() -> ModuleType:
+def mine(import_benchmark: Callable[[str], ModuleType]) -> ModuleType:
     """The benchmark script, imported as a module."""
-    spec = importlib.util.spec_from_file_location("mine_benchmark", BENCHMARK)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return import_benchmark("mine")
 
 
 @pytest.fixture(scope="module")

@@ -46,7 +46,6 @@ from roleplay.core.scenario import find_scenario  # noqa: E402
 
 POINT_VERDICTS = ("met", "partial", "not_met")
 ESCALATION_VERDICTS = ("needed_done", "needed_missed", "premature", "not_needed")
-DEBRIEF_ESCALATION = {"not_needed_done": "premature"}
 """The debrief's escalation verdicts that the examiner's vocabulary names otherwise."""
 
 TARGETS = {
@@ -179,7 +178,7 @@ def measure(attempts: list[dict[str, Any]]) -> dict[str, Any]:
             steps.add(f"{name} {step_name}", given, "met" if met else "not_met")
         given_escalation = verdicts.get("escalation")
         if given_escalation in ESCALATION_VERDICTS:
-            ours = DEBRIEF_ESCALATION.get(card.escalation, card.escalation)
+            ours = str(card.escalation)
             escalation.add(name, given_escalation, ours)
         score = verdicts.get("score")
         if isinstance(score, int | float):

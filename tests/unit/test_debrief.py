@@ -87,7 +87,7 @@ def test_an_attempt_can_be_rescored_under_another_model(parcel: Scenario) -> Non
 
 def test_escalating_before_anything_calls_for_it_is_partial(parcel: Scenario) -> None:
     card = scorecard_to_dict(debrief(parcel, ["I'm transferring you to my manager now."]))
-    assert card["escalation"]["verdict"] == "not_needed_done"  # type: ignore[index]
+    assert card["escalation"]["verdict"] == "premature"  # type: ignore[index]
     assert _points(card)["escalates-outside-procedure"] == "partial"
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,7 +32,36 @@ from roleplay.core.moves import FLAGS
 from roleplay.core.scenario import GOOD_OUTCOMES, OutcomeKind, Scenario, band_of
 from roleplay.core.source import load_model_file
 
-Status = Literal["met", "partial", "not_met"]
+
+class Verdict(StrEnum):
+    """A marking point's verdict, as an examiner writes it."""
+
+    MET = "met"
+    PARTIAL = "partial"
+    NOT_MET = "not_met"
+
+
+Status = Verdict
+"""The old name of :class:`Verdict`."""
+
+
+class Escalation(StrEnum):
+    """Whether the situation called for escalation, and whether (and when) the learner did.
+
+    ``premature``: the learner handed the case up before anything called for it, or before
+    trying what was within their own authority.
+    """
+
+    NEEDED_DONE = "needed_done"
+    NEEDED_MISSED = "needed_missed"
+    PREMATURE = "premature"
+    NOT_NEEDED = "not_needed"
+
+    @property
+    def text(self) -> str:
+        """The verdict in plain words."""
+        return ESCALATION_VERDICTS[self]
+
 
 RULES = (
     "promise_breach_recovered",
@@ -158,7 +188,7 @@ class Scorecard:
     coverage: Coverage
     points: tuple[PointResult, ...]
     flags: tuple[Quote, ...]
-    escalation: str
+    escalation: Escalation
     breaches: tuple[Quote, ...]
     misstatements: tuple[Quote, ...]
     causes: tuple[str, ...]
@@ -167,11 +197,11 @@ class Scorecard:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-ESCALATION_VERDICTS = {
-    "needed_done": "needed and done",
-    "needed_missed": "needed and missed",
-    "not_needed_done": "not needed but done",
-    "not_needed": "not needed, and not done",
+ESCALATION_VERDICTS: Mapping[str, str] = {
+    Escalation.NEEDED_DONE: "needed and done",
+    Escalation.NEEDED_MISSED: "needed and missed",
+    Escalation.PREMATURE: "escalated before it was needed",
+    Escalation.NOT_NEEDED: "not needed, and not done",
 }
 
 OUTCOME_CREDIT = {
@@ -252,31 +282,50 @@ def _first(turns: Sequence[Turn], move_ids: Sequence[str]) -> list[Quote]:
     return out
 
 
-def _escalation(session: Session) -> str:
-    """Say whether escalation was needed (a trigger expecting it fired) and whether done."""
-    turns = session.turns
+def _escalation(session: Session) -> Escalation:
+    """Judge escalation from the triggers and the turns they fired after.
+
+    Escalation is needed from the first turn after a trigger that expects it; an escalation
+    before that is premature unless the same reply asks for approval of something beyond the
+    learner's own authority (that reply creates its own need). A premature hand-over stays
+    premature even if a later one was right: the learner gave away what was theirs to do.
+    """
     needed_from: int | None = None
     for trigger_id, at in sorted(session.fired.items(), key=lambda kv: kv[1]):
         trigger = session.scenario.trigger(trigger_id)
         if trigger is not None and trigger.escalate:
             needed_from = at if needed_from is None else min(needed_from, at)
-    escalated_at = [t.number for t in turns if t.analysis.has("escalate")]
+    escalated = [t for t in session.turns if t.analysis.has("escalate")]
+    early = [
+        t
+        for t in escalated
+        if (needed_from is None or t.number <= needed_from) and not _asks_approval(t)
+    ]
+    if early:
+        return Escalation.PREMATURE
     if needed_from is not None:
-        done = any(n > needed_from for n in escalated_at)
-        return "needed_done" if done else "needed_missed"
-    return "not_needed_done" if escalated_at else "not_needed"
+        done = any(t.number > needed_from or _asks_approval(t) for t in escalated)
+        return Escalation.NEEDED_DONE if done else Escalation.NEEDED_MISSED
+    return Escalation.NEEDED_DONE if escalated else Escalation.NOT_NEEDED
 
 
-Judge = Callable[[Session, Coverage, str], tuple[Status, list[Quote], str]]
+def _asks_approval(turn: Turn) -> bool:
+    """Whether the reply escalates to get approval for something beyond the learner's limit."""
+    return turn.analysis.has("escalate") and bool(turn.facts.of("needs_approval"))
 
 
-def _judge(point: MarkingPoint, session: Session, cov: Coverage, verdict: str) -> PointResult:
+Judge = Callable[[Session, Coverage, Escalation], tuple[Verdict, list[Quote], str]]
+
+
+def _judge(
+    point: MarkingPoint, session: Session, cov: Coverage, verdict: Escalation
+) -> PointResult:
     status, evidence, missing = _RULES[point.rule](session, cov, verdict)
     return PointResult(point.id, point.text, point.source, status, tuple(evidence), missing)
 
 
 def _promise_breach_recovered(
-    session: Session, cov: Coverage, verdict: str
+    session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Status, list[Quote], str]:
     turns = session.turns
     recognised = _first(turns, ["acknowledge", "apologise"])
@@ -290,7 +339,7 @@ def _promise_breach_recovered(
 
 
 def _promise_referenced(
-    session: Session, cov: Coverage, verdict: str
+    session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Status, list[Quote], str]:
     from roleplay.core.facts import find_phrase
 
@@ -314,7 +363,7 @@ def _promise_referenced(
 
 
 def _alternatives_or_escalation(
-    session: Session, cov: Coverage, verdict: str
+    session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Status, list[Quote], str]:
     turns = session.turns
     offered = _first(turns, ["resolve", "escalate"])
@@ -334,7 +383,7 @@ def _alternatives_or_escalation(
 
 
 def _policy_cited_with_decision(
-    session: Session, cov: Coverage, verdict: str
+    session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Status, list[Quote], str]:
     with_decision: list[Quote] = []
     alone: list[Quote] = []
@@ -360,7 +409,7 @@ def _policy_cited_with_decision(
 
 
 def _professional_tone(
-    session: Session, cov: Coverage, verdict: str
+    session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Status, list[Quote], str]:
     flagged = [
         Quote(t.number, e.quote, e.move)
@@ -383,20 +432,20 @@ def _professional_tone(
 
 
 def _escalation_when_triggered(
-    session: Session, cov: Coverage, verdict: str
+    session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Status, list[Quote], str]:
     escalations = _first(session.turns, ["escalate"])
-    if verdict == "needed_done":
+    if verdict == Escalation.NEEDED_DONE:
         return "met", escalations, ""
-    if verdict == "not_needed":
+    if verdict == Escalation.NOT_NEEDED:
         return "met", [], ""
-    if verdict == "not_needed_done":
-        return "partial", escalations, "escalated although nothing called for it yet"
+    if verdict == Escalation.PREMATURE:
+        return "partial", escalations, "escalated before trying what was within your authority"
     return "not_met", [], "the situation needed escalating and it was not escalated"
 
 
 def _structured_process(
-    session: Session, cov: Coverage, verdict: str
+    session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Status, list[Quote], str]:
     met = [s for s in cov.steps if s.met]
     evidence = [
@@ -419,7 +468,7 @@ def _structured_process(
 
 
 def _legislation_named(
-    session: Session, cov: Coverage, verdict: str
+    session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Status, list[Quote], str]:
     wanted = set(session.scenario.legislation)
     named = [(t, f) for t in session.turns for f in t.facts.of("law")]
@@ -443,7 +492,7 @@ def _legislation_named(
 
 
 def _listening_and_empathy(
-    session: Session, cov: Coverage, verdict: str
+    session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Status, list[Quote], str]:
     listened = _first(session.turns, ["listen"])
     felt = _first(session.turns, ["empathise"])
@@ -459,7 +508,7 @@ def _listening_and_empathy(
 
 
 def _within_authority(
-    session: Session, cov: Coverage, verdict: str
+    session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Status, list[Quote], str]:
     breaches = [
         Quote(t.number, f.quote, f.detail)
@@ -616,7 +665,7 @@ def scorecard_to_dict(card: Scorecard, learner: str | None = None) -> dict[str, 
         "in_order": card.coverage.in_order,
         "marking_points": [p.to_dict() for p in card.points],
         "flags": [q.to_dict() for q in card.flags],
-        "escalation": {"verdict": card.escalation, "text": ESCALATION_VERDICTS[card.escalation]},
+        "escalation": {"verdict": card.escalation.value, "text": card.escalation.text},
         "policy_breaches": [q.to_dict() for q in card.breaches],
         "law_misstated": [q.to_dict() for q in card.misstatements],
         "causes": list(card.causes),

@@ -43,7 +43,7 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
 ESCALATION_SENTENCES: dict[str, tuple[bool, str]] = {
     "needed_done": (True, "The situation called for escalation, and you escalated."),
     "needed_missed": (False, "The situation called for escalation, and you did not escalate."),
-    "not_needed_done": (False, "You escalated although nothing yet called for it."),
+    "premature": (False, "You handed the case up before trying what you could do yourself."),
     "not_needed": (True, "Nothing called for escalation, and you rightly kept the case."),
 }
 """Whether each escalation verdict is right, and a sentence a learner understands."""

@@ -143,6 +143,19 @@ def reply_facts(
                 if span is not None:
                     findings.append(_found("policy", policy.id, policy.name, reply, span))
                     break
+    findings.extend(law_findings(reply, text, scenario, catalogue))
+    if scenario is not None and analysis.has("resolve") and not analysis.has("escalate"):
+        findings.extend(_beyond_authority(reply, text, scenario.organisation.policies))
+    findings.sort(key=lambda f: (f.start, f.kind))
+    return ReplyFacts(tuple(findings))
+
+
+def law_findings(
+    reply: str, text: str, scenario: Scenario | None, catalogue: Catalogue
+) -> list[Finding]:
+    """The laws ``reply`` names (``law``) and the statements that get a law wrong
+    (``misstatement``); ``text`` is the reply lower-cased with the same offsets."""
+    findings: list[Finding] = []
     for law in catalogue.laws:
         for cue in law.cues:
             span = find_phrase(cue, text)
@@ -158,10 +171,8 @@ def reply_facts(
                 findings.append(
                     _found("misstatement", law.id, law.name, reply, span, wrong.correction)
                 )
-    if scenario is not None and analysis.has("resolve") and not analysis.has("escalate"):
-        findings.extend(_beyond_authority(reply, text, scenario.organisation.policies))
-    findings.sort(key=lambda f: (f.start, f.kind))
-    return ReplyFacts(tuple(findings))
+    del scenario
+    return findings
 
 
 def _found(

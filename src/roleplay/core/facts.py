@@ -16,8 +16,9 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from roleplay.core.analysis import Analysis
+from roleplay.core.conduct import conduct
 from roleplay.core.legislation import Catalogue, bundled_catalogue
-from roleplay.core.scenario import Policy, Scenario
+from roleplay.core.scenario import Scenario
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ’", "abcdefghijklmnopqrstuvwxyz'")
 _AMOUNT = re.compile(
@@ -113,17 +114,6 @@ def find_phrase(phrase: str, text: str) -> tuple[int, int] | None:
     return start, end
 
 
-def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a span to its sentence, for quoting."""
-    left = max(text.rfind(".", 0, start), text.rfind("!", 0, start), text.rfind("?", 0, start))
-    right_candidates = [i for i in (text.find(c, end) for c in ".!?") if i >= 0]
-    right = min(right_candidates) + 1 if right_candidates else len(text)
-    left = left + 1
-    while left < start and text[left].isspace():
-        left += 1
-    return left, right
-
-
 def reply_facts(
     reply: str,
     analysis: Analysis,
@@ -144,8 +134,11 @@ def reply_facts(
                     findings.append(_found("policy", policy.id, policy.name, reply, span))
                     break
     findings.extend(law_findings(reply, text, scenario, catalogue))
-    if scenario is not None and analysis.has("resolve") and not analysis.has("escalate"):
-        findings.extend(_beyond_authority(reply, text, scenario.organisation.policies))
+    if scenario is not None:
+        findings.extend(
+            Finding(c.kind, c.ref, c.name, c.start, c.end, c.quote, c.detail)
+            for c in conduct(reply, analysis, scenario)
+        )
     findings.sort(key=lambda f: (f.start, f.kind))
     return ReplyFacts(tuple(findings))
 
@@ -180,57 +173,6 @@ def _found(
 ) -> Finding:
     start, end = span
     return Finding(kind, ref, name, start, end, reply[start:end], detail)
-
-
-def _beyond_authority(reply: str, text: str, policies: tuple[Policy, ...]) -> list[Finding]:
-    """Promises of a remedy above a policy's limit (or of one the learner may not give)."""
-    out: list[Finding] = []
-    amounts = [
-        (float((m.group(1) or m.group(2)).replace(",", "")), m.start(), m.end())
-        for m in _AMOUNT.finditer(text)
-    ]
-    for policy in policies:
-        for limit in policy.limits:
-            words = _ACTION_WORDS.get(limit.action, (limit.action,))
-            spans = [(m.start(), m.end()) for w in words for m in re.finditer(re.escape(w), text)]
-            if not spans:
-                continue
-            if limit.up_to is None:
-                start, end = _sentence_around(reply, *spans[0])
-                detail = f"a {limit.action.replace('_', ' ')} needs {limit.needs}"
-                out.append(
-                    Finding(
-                        "beyond_authority",
-                        policy.id,
-                        policy.name,
-                        start,
-                        end,
-                        reply[start:end],
-                        detail,
-                    )
-                )
-                continue
-            for amount, a_start, a_end in amounts:
-                near = any(abs(a_start - s) < 80 for s, _e in spans)
-                if near and amount > limit.up_to:
-                    start, end = _sentence_around(reply, a_start, a_end)
-                    detail = (
-                        f"{limit.action.replace('_', ' ')} of £{amount:g} is above the "
-                        f"£{limit.up_to:g} limit: it needs {limit.needs}"
-                    )
-                    out.append(
-                        Finding(
-                            "beyond_authority",
-                            policy.id,
-                            policy.name,
-                            start,
-                            end,
-                            reply[start:end],
-                            detail,
-                        )
-                    )
-                    break
-    return out
 
 
 @dataclass(frozen=True, slots=True)

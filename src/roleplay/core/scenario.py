@@ -149,16 +149,60 @@ class Commitment(_Model):
     """Words that count as naming this commitment in a reply ("next-day delivery")."""
 
 
-class AuthorityLimit(_Model):
-    """What a learner may do without someone more senior, e.g. refunds up to £50."""
+MONEY_ACTIONS: Final = (
+    "refund",
+    "compensation",
+    "credit",
+    "replacement",
+    "discount",
+    "waive_fee",
+    "goodwill",
+)
+"""Remedies the scorer knows the words for; any other action needs its own ``words``."""
 
-    action: Literal[
-        "refund", "compensation", "credit", "replacement", "discount", "waive_fee", "goodwill"
-    ]
+
+class AuthorityLimit(_Model):
+    """What a learner may do without someone more senior, e.g. refunds up to £50.
+
+    A limit may be on money (``refund`` up to £50) or on an act that is not money at all
+    (pausing collections, noting a hospital stay, making an announcement): then ``words``
+    say what doing it sounds like, and ``up_to`` stays empty (the learner may not do it).
+    """
+
+    action: IdText
     up_to: float | None = Field(default=None, ge=0)
     """The largest amount in pounds the learner may give; None means none at all."""
     needs: Text = "a manager"
     """Who must approve more, in the words a learner would use."""
+    words: tuple[Text, ...] = ()
+    """Phrases that count as doing or promising this act ("pause the letters")."""
+
+    @model_validator(mode="after")
+    def _words_known(self) -> AuthorityLimit:
+        if self.action not in MONEY_ACTIONS and not self.words:
+            known = ", ".join(MONEY_ACTIONS)
+            raise ValueError(
+                f"an action other than {known} needs 'words': the phrases that count as doing it"
+            )
+        return self
+
+
+class Confidential(_Model):
+    """Personal data in the scenario that the person the learner is talking to may not hear.
+
+    A reply that says something about ``person`` in ``words`` (his balance, his missed
+    payments) without refusing is a disclosure to someone not entitled to it.
+    """
+
+    about: Text
+    """What it is, in a few words ("Steven's credit card account")."""
+    person: tuple[Text, ...] = ()
+    """How a reply refers to whoever the data is about ("he", "his", "your husband"); when
+    given, a sentence must name them too (leave empty when ``words`` say it already)."""
+    words: tuple[Text, ...] = Field(min_length=1)
+    """What saying the data sounds like ("owes", "balance", "missed payments")."""
+    entitled: Text = "the account holder or someone they have authorised"
+    """Who may hear it."""
 
 
 class Policy(_Model):
@@ -178,6 +222,8 @@ class Organisation(_Model):
     name: Text
     promise: tuple[Commitment, ...] = Field(min_length=1)
     policies: tuple[Policy, ...] = ()
+    confidential: tuple[Confidential, ...] = ()
+    """Personal data the customer in this scenario may not be told."""
 
 
 class Customer(_Model):

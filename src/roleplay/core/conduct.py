@@ -1,0 +1,467 @@
+"""What a reply did within, or beyond, the learner's role in one scenario.
+
+The move detector says that a reply offered a remedy or escalated; this module reads the same
+reply against the scenario's authority limits and confidential data, and against the limits
+every customer-service role shares:
+
+* ``offer``: an amount the learner gives (inside a remedy, not refused, not asked for);
+* ``needs_approval``: an amount or an act beyond the learner's limit that the same reply
+  puts to the person who can approve it (escalation for approval is escalation);
+* ``beyond_authority``: an amount above a limit, or an act only someone else may do,
+  promised with no one asked to approve it;
+* ``disclosure``: personal data told to someone not entitled to it;
+* ``advice_outside_role``: medical, financial or legal advice from a customer-service role;
+* ``unkeepable_promise``: a guarantee of what the learner does not control.
+
+Every finding quotes the learner's sentence with its position, as the move evidence does.
+Sentences are cut only where one ends: never inside "£4.99", "10.30" or "Mr.".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from roleplay.core.analysis import Analysis
+from roleplay.core.scenario import AuthorityLimit, Scenario
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9£])|[.!?…]+[\"'”’)]*\s*$|\n+")
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "no",
+        "approx",
+        "etc",
+        "e.g",
+        "i.e",
+        "vs",
+        "ref",
+        "tel",
+        "a.m",
+        "p.m",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+    ]
+)
+_AMOUNT = re.compile(
+    r"£\s?(\d{1,6}(?:,\d{3})*(?:\.\d{1,2})?)|\b(\d{1,6}(?:\.\d{1,2})?)\s?(?:pounds|quid)\b"
+)
+MONEY_WORDS: dict[str, tuple[str, ...]] = {
+    "refund": ("refund", "money back", "reimburs", "pay you back", "pay back", "cover the cost"),
+    "compensation": ("compensat",),
+    "credit": ("credit",),
+    "replacement": ("replace", "new one", "send another", "send you another"),
+    "discount": ("discount", "% off", "reduction", "knock"),
+    "waive_fee": (
+        "waive",
+        "take the fee off",
+        "taken off",
+        "take off",
+        "remove the fee",
+        "removed the",
+        "cancel the fee",
+        "write off",
+        "writing off",
+        "written off",
+        "wipe",
+    ),
+    "goodwill": (
+        "goodwill",
+        "gesture",
+        "voucher",
+        "as a thank you",
+        "for your trouble",
+        "for the inconvenience",
+        "to say sorry",
+    ),
+}
+"""What giving each kind of remedy sounds like (word starts, lower case)."""
+
+_REFUSAL = re.compile(
+    r"\b(?:can ?not|can't|cant|unable to|not able to|won't be able|isn't something i|"
+    r"not allowed|not permitted|no way|i'm afraid i can't|don't have the authority|"
+    r"not in a position)\b"
+)
+_HYPOTHETICAL = re.compile(r"^\s*(?:if|whether|once|when|as soon as)\b|\b(?:if|whether|unless)\b")
+_ADVISORY = re.compile(
+    r"\b(?:you should|you could|you ought|you'd be better|you would be better|i'd|i would|"
+    r"if i were you|my advice|best to|why not|try|you might want|you need to|have you tried|"
+    r"make sure you|don't worry|no need to worry|nothing to worry)\b"
+)
+_IMPERATIVE_START = re.compile(
+    r"^\s*(?:just |please |maybe |perhaps )?(?:take|stop|start|keep|put|pay|use|borrow|"
+    r"drink|rest|lie|sit|go|get|see|ask|cut|skip|miss|double|halve|switch|move)\b"
+)
+ADVICE_DOMAINS: dict[str, tuple[str, ...]] = {
+    "medical": (
+        "tablet",
+        "pill",
+        "medication",
+        "medicine",
+        "paracetamol",
+        "ibuprofen",
+        "aspirin",
+        "dose",
+        "lie down",
+        "a rest",
+        "drink water",
+        "drink plenty",
+        "blood pressure",
+        "headache",
+        "dizz",
+        "symptom",
+        "you'll be fine",
+        "you'll be alright",
+        "you'll be all right",
+        "you'll be okay",
+        "you'll be ok",
+        "nothing serious",
+        "not serious",
+        "not urgent",
+        "can wait",
+        "probably just",
+        "sounds like a",
+    ),
+    "financial": (
+        "credit card",
+        "loan",
+        "borrow",
+        "overdraft",
+        "minimum payment",
+        "payday",
+        "remortgage",
+        "balance transfer",
+        "savings",
+        "pay it off",
+        "pay off",
+    ),
+    "legal": ("sue ", "small claims", "take them to court", "take us to court", "legal action"),
+}
+"""The kinds of advice a customer-service role never gives, and what giving them sounds like."""
+_REASSURANCE = tuple(w for w in ADVICE_DOMAINS["medical"] if w.startswith(("you'll", "not", "no")))
+
+_GUARANTEE = re.compile(
+    r"\b(?:i promise|i guarantee|we guarantee|guaranteed|i can assure you|i assure you|"
+    r"100 ?%|a hundred per ?cent|definitely|without fail|i swear)\b"
+)
+_ALWAYS = re.compile(r"\b(?:you|it|they|she|he)(?:'ll| will) always\b|\bevery single time\b")
+_NEVER_AGAIN = re.compile(
+    r"\b(?:will never|won't ever|will not ever|never) (?:happen|occur|be a problem)"
+    r"(?: to you)? again\b|\bwon't happen again\b|\bwill not happen again\b"
+)
+_FUTURE = re.compile(r"\b(?:will|won't|'ll|going to|never)\b")
+_OWN_ACT = re.compile(
+    r"\b(?:i've|i have|i'll|i will|i'm|i am|we've|we have|we'll|we will|i can|we can)\b"
+)
+"""The learner's own act ("I've put through a refund of £64"), even when not read as a remedy."""
+_SELF_DOES = re.compile(r"^\W*(?:i|i'll|i will|i'm going to|i've|i have)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a reply: its span and its text lower-cased (same offsets)."""
+
+    start: int
+    end: int
+    text: str
+
+
+def sentences(reply: str) -> list[Sentence]:
+    """Split ``reply`` into sentences without cutting a number, a time or an abbreviation."""
+    lower = reply.lower().replace("’", "'")
+    out: list[Sentence] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(reply):
+        word = re.search(r"([a-z.]+)\.?$", lower[start : m.start()])
+        if m.group().startswith(".") and word and word.group(1).rstrip(".") in _ABBREVIATIONS:
+            continue
+        end = m.end()
+        _add(out, reply, lower, start, end)
+        start = end
+    _add(out, reply, lower, start, len(reply))
+    return out
+
+
+def _add(out: list[Sentence], reply: str, lower: str, start: int, end: int) -> None:
+    while start < end and reply[start].isspace():
+        start += 1
+    while end > start and reply[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(start, end, lower[start:end]))
+
+
+def sentence_at(reply: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the sentence (or sentences) around ``start``–``end``, for quoting."""
+    found = [s for s in sentences(reply) if s.start < max(end, start + 1) and s.end > start]
+    if not found:
+        return start, end
+    return found[0].start, found[-1].end
+
+
+@dataclass(frozen=True, slots=True)
+class Conduct:
+    """One thing the reply did that a policy or the role governs, with the learner's words."""
+
+    kind: str
+    ref: str
+    name: str
+    start: int
+    end: int
+    quote: str
+    detail: str = ""
+
+
+def conduct(reply: str, analysis: Analysis, scenario: Scenario) -> list[Conduct]:
+    """Find what ``reply`` did within or beyond the learner's role (see the module docs)."""
+    found: list[Conduct] = []
+    split = sentences(reply)
+    found.extend(_money(reply, split, analysis, scenario))
+    found.extend(_acts(reply, split, analysis, scenario))
+    found.extend(_disclosures(reply, split, scenario))
+    found.extend(_advice(reply, split))
+    found.extend(_guarantees(reply, split, analysis))
+    seen: set[tuple[str, str, int]] = set()
+    unique: list[Conduct] = []
+    for item in found:
+        key = (item.kind, item.ref, item.start)
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique
+
+
+def _spans(analysis: Analysis, move: str) -> list[tuple[int, int]]:
+    return [(e.start, e.end) for e in analysis.evidence_for(move)]
+
+
+def _inside(at: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(s <= at < e for s, e in spans)
+
+
+def _overlaps(sentence: Sentence, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(s < sentence.end and e > sentence.start for s, e in spans)
+
+
+def _limits(scenario: Scenario) -> list[tuple[str, str, AuthorityLimit]]:
+    return [
+        (policy.id, policy.name, limit)
+        for policy in scenario.organisation.policies
+        for limit in policy.limits
+    ]
+
+
+def _quote(kind: str, ref: str, name: str, reply: str, s: Sentence, detail: str) -> Conduct:
+    return Conduct(kind, ref, name, s.start, s.end, reply[s.start : s.end], detail)
+
+
+def _money(
+    reply: str, split: Sequence[Sentence], analysis: Analysis, scenario: Scenario
+) -> list[Conduct]:
+    """Amounts offered (inside a remedy, not refused) and whether they are within the limit."""
+    out: list[Conduct] = []
+    remedies = _spans(analysis, "resolve")
+    escalations = _spans(analysis, "escalate")
+    money_limits = [(p, n, lim) for p, n, lim in _limits(scenario) if lim.action in MONEY_WORDS]
+    for sentence in split:
+        for m in _AMOUNT.finditer(sentence.text):
+            at = sentence.start + m.start()
+            amount = float((m.group(1) or m.group(2)).replace(",", ""))
+            before = sentence.text[: m.start()]
+            clause = _clause(before)
+            own = _inside(at, remedies) or bool(_OWN_ACT.search(clause))
+            offered = own and not _REFUSAL.search(clause)
+            approval = _inside(at, escalations) or (
+                _overlaps(sentence, escalations) and not _inside(at, remedies)
+            )
+            action = _action_near(sentence.text, m.start(), money_limits)
+            if action is None:
+                if offered:
+                    out.append(_quote("offer", "", "", reply, sentence, f"£{amount:g}"))
+                continue
+            policy_id, policy_name, limit = action
+            what = limit.action.replace("_", " ")
+            over = limit.up_to is None or amount > limit.up_to
+            if over and (approval or (offered and analysis.has("escalate"))):
+                detail = f"{what} of £{amount:g} put to {limit.needs} for approval"
+                out.append(
+                    _quote("needs_approval", policy_id, policy_name, reply, sentence, detail)
+                )
+            elif offered and over:
+                cap = "none" if limit.up_to is None else f"£{limit.up_to:g}"
+                detail = (
+                    f"{what} of £{amount:g} is above your limit ({cap}): it needs {limit.needs}"
+                )
+                out.append(
+                    _quote("beyond_authority", policy_id, policy_name, reply, sentence, detail)
+                )
+            elif offered:
+                out.append(
+                    _quote("offer", policy_id, policy_name, reply, sentence, f"{what} £{amount:g}")
+                )
+    return out
+
+
+def _clause(before: str) -> str:
+    """The clause an amount sits in, up to the amount (after the last 'but' or comma)."""
+    return re.split(r"\bbut\b|[,;:]", before)[-1]
+
+
+def _action_near(
+    text: str, at: int, limits: Sequence[tuple[str, str, AuthorityLimit]]
+) -> tuple[str, str, AuthorityLimit] | None:
+    best: tuple[int, tuple[str, str, AuthorityLimit]] | None = None
+    for entry in limits:
+        for word in MONEY_WORDS[entry[2].action]:
+            for hit in re.finditer(re.escape(word), text):
+                distance = abs(hit.start() - at)
+                if distance < 80 and (best is None or distance < best[0]):
+                    best = (distance, entry)
+    return None if best is None else best[1]
+
+
+def _acts(
+    reply: str, split: Sequence[Sentence], analysis: Analysis, scenario: Scenario
+) -> list[Conduct]:
+    """Acts only someone else may do (the scenario's limits with no amount), done or promised."""
+    out: list[Conduct] = []
+    doing = _spans(analysis, "resolve") + _spans(analysis, "follow_up")
+    doing += _spans(analysis, "ownership")
+    escalations = _spans(analysis, "escalate")
+    for policy_id, policy_name, limit in _limits(scenario):
+        if limit.up_to is not None:
+            continue
+        words = limit.words or MONEY_WORDS.get(limit.action, ())
+        for sentence in split:
+            hits = [sentence.text.find(w.lower()) for w in words]
+            hits = [h for h in hits if h >= 0]
+            if not hits:
+                continue
+            clause = _clause(sentence.text[: min(hits)])
+            if _REFUSAL.search(clause) or _HYPOTHETICAL.search(clause):
+                continue
+            what = limit.action.replace("_", " ")
+            if _overlaps(sentence, escalations) or (
+                analysis.has("escalate") and not _overlaps(sentence, doing)
+            ):
+                detail = f"{what}: for {limit.needs}, and put to them"
+                out.append(
+                    _quote("needs_approval", policy_id, policy_name, reply, sentence, detail)
+                )
+            elif _overlaps(sentence, doing) or _SELF_DOES.search(sentence.text):
+                detail = f"{what} is not yours to do: it needs {limit.needs}"
+                out.append(
+                    _quote("beyond_authority", policy_id, policy_name, reply, sentence, detail)
+                )
+            break
+    return out
+
+
+_ASKED = re.compile(r"\b(?:what|how much|whether|if|why|when)\b(?:\W+\w+){0,3}\W*$")
+"""A fact inside an embedded question ("they can tell you what he owes") says nothing."""
+
+
+def _clauses(text: str) -> list[str]:
+    """The clauses of a sentence, split at "but", "so", commas and semicolons."""
+    return [c for c in re.split(r"\bbut\b|\bso\b|[,;:–—]|\s-\s", text) if c.strip()]
+
+
+def _disclosures(reply: str, split: Sequence[Sentence], scenario: Scenario) -> list[Conduct]:
+    """Sentences that tell the caller someone else's personal data."""
+    out: list[Conduct] = []
+    for secret in scenario.organisation.confidential:
+        people = [re.compile(rf"\b{re.escape(p.lower())}\b") for p in secret.person]
+        facts = [re.compile(rf"(?<![\w£]){re.escape(w.lower())}") for w in secret.words]
+        for sentence in split:
+            if people and not any(p.search(sentence.text) for p in people):
+                continue
+            if sentence.text.rstrip().endswith("?"):
+                continue
+            told = False
+            for clause in _clauses(sentence.text):
+                hit = next((m for f in facts if (m := f.search(clause))), None)
+                if hit is None:
+                    continue
+                before = clause[: hit.start()]
+                if _REFUSAL.search(clause) or _HYPOTHETICAL.search(before):
+                    continue
+                if _ASKED.search(before):
+                    continue
+                told = True
+                break
+            if told:
+                detail = f"{secret.about}: only {secret.entitled} may be told"
+                out.append(_quote("disclosure", "", secret.about, reply, sentence, detail))
+                break
+    return out
+
+
+_REFERRAL = re.compile(
+    r"\b(?:doctor|gp|nurse|clinician|pharmacist|111|999|a&e|paramedic|specialist|"
+    r"citizens advice|stepchange|moneyhelper|debt advice|adviser|solicitor)\b"
+)
+"""Sending the customer to someone qualified is signposting, not advice."""
+
+
+def _advice(reply: str, split: Sequence[Sentence]) -> list[Conduct]:
+    """Medical, financial or legal advice given from a customer-service role."""
+    out: list[Conduct] = []
+    for sentence in split:
+        text = sentence.text
+        if _REFUSAL.search(text) or _REFERRAL.search(text) or text.rstrip().endswith("?"):
+            continue
+        imperative = any(_IMPERATIVE_START.search(c) for c in _clauses(text))
+        if not (_ADVISORY.search(text) or imperative):
+            reassures = any(w in text for w in _REASSURANCE)
+            if not reassures:
+                continue
+        for domain, words in ADVICE_DOMAINS.items():
+            if any(w in text for w in words):
+                detail = f"{domain} advice is outside a customer-service role"
+                out.append(_quote("advice_outside_role", domain, domain, reply, sentence, detail))
+                break
+    return out
+
+
+def _guarantees(reply: str, split: Sequence[Sentence], analysis: Analysis) -> list[Conduct]:
+    """Guarantees of what the learner does not control: "it will never happen again"."""
+    out: list[Conduct] = []
+    for sentence in split:
+        text = sentence.text
+        never = _NEVER_AGAIN.search(text) or _ALWAYS.search(text)
+        guarantee = _GUARANTEE.search(text)
+        if never is None and guarantee is None:
+            continue
+        if guarantee is not None and never is None:
+            after = text[guarantee.end() :]
+            # "I promise I'll call you at 3" is a commitment of the learner's own, not this.
+            if not _FUTURE.search(after) or _SELF_DOES.search(after.lstrip(" ,")):
+                continue
+        if _REFUSAL.search(text) or _HYPOTHETICAL.search(text):
+            continue
+        detail = "a guarantee of something you do not control"
+        out.append(_quote("unkeepable_promise", "", "", reply, sentence, detail))
+    del analysis
+    return out

@@ -328,13 +328,15 @@ def test_steps_met_in_a_later_turn_than_a_later_step_are_out_of_order() -> None:
     assert result.score == 50
 
 
-def test_order_within_one_reply_follows_where_the_words_are() -> None:
+def test_steps_in_one_reply_are_in_order_whatever_their_order_inside_it() -> None:
+    """"I'm sorry, your refund is late" apologises and acknowledges at once: the order of
+    the model is judged across turns, not inside a sentence (issue 10)."""
     aarl = get_framework("AARL")
-    in_order = turn(("acknowledge", 0, "Your refund is late"), ("apologise", 20, "I'm sorry"))
-    backwards = turn(("apologise", 0, "I'm sorry"), ("acknowledge", 10, "your refund is late"))
+    together = turn(("apologise", 0, "I'm sorry"), ("acknowledge", 10, "your refund is late"))
+    apart = [turn(("apologise", 0, "I'm sorry")), turn(("acknowledge", 0, "Your refund is late"))]
 
-    assert coverage(aarl, [in_order]).in_order is True
-    assert coverage(aarl, [backwards]).in_order is False
+    assert coverage(aarl, [together]).in_order is True
+    assert coverage(aarl, apart).in_order is False
 
 
 def test_unmet_steps_do_not_break_the_order() -> None:

@@ -18,6 +18,7 @@ re-scored under any model) and returns a :class:`Scorecard`:
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -26,9 +27,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from roleplay.core.analysis import Evidence
+from roleplay.core.conduct import sentences
 from roleplay.core.dialogue import Analyser, Session, Turn, play
 from roleplay.core.frameworks import Coverage, Framework, coverage, get_framework, rubrics_dir
 from roleplay.core.moves import FLAGS
+from roleplay.core.promise import Strength, mentions, puts_right, recognises
 from roleplay.core.scenario import GOOD_OUTCOMES, OutcomeKind, Scenario, band_of
 from roleplay.core.source import load_model_file
 
@@ -282,36 +285,88 @@ def _first(turns: Sequence[Turn], move_ids: Sequence[str]) -> list[Quote]:
     return out
 
 
+_EXTERNAL = re.compile(
+    r"\b(?:ombudsman|ofcom|ofgem|ofwat|regulator|trading standards|citizens advice|"
+    r"information commissioner|ico|phso|small claims|court|solicitor|watchdog)\b",
+    re.IGNORECASE,
+)
+"""Bodies outside the organisation: telling a customer to go to them is not handing the case
+to someone with more authority, unless the route is open to them now."""
+
+BREACHES = ("beyond_authority", "disclosure", "advice_outside_role", "unkeepable_promise")
+"""Findings that break the organisation's rules or the limits of the learner's role."""
+
+
+def _handovers(session: Session) -> list[tuple[Turn, Evidence]]:
+    """Each turn that hands the case to someone with more authority, with its words.
+
+    Reporting a fault so that it is fixed for everyone ("I've reported it to our operations
+    manager") is learning, not escalation; sending the customer to an outside body is
+    escalation only when that route is open to them now.
+    """
+    out: list[tuple[Turn, Evidence]] = []
+    for turn in session.turns:
+        learned = turn.analysis.evidence_for("learn")
+        for evidence in turn.analysis.evidence_for("escalate"):
+            if any(e.start < evidence.end and evidence.start < e.end for e in learned):
+                continue
+            if _EXTERNAL.search(evidence.quote) and not session.scenario.ombudsman_open:
+                continue
+            out.append((turn, evidence))
+            break
+    return out
+
+
+def _tried_before(session: Session, number: int) -> bool:
+    """Whether the learner had done something within their own authority by this turn."""
+    for turn in session.turns:
+        if turn.number > number:
+            break
+        own = turn.analysis.has("resolve") or turn.facts.of("offer")
+        if own and not turn.facts.of("beyond_authority"):
+            return True
+    return False
+
+
 def _escalation(session: Session) -> Escalation:
     """Judge escalation from the triggers and the turns they fired after.
 
-    Escalation is needed from the first turn after a trigger that expects it; an escalation
-    before that is premature unless the same reply asks for approval of something beyond the
-    learner's own authority (that reply creates its own need). A premature hand-over stays
-    premature even if a later one was right: the learner gave away what was theirs to do.
+    Escalation is needed from the first turn after a trigger that expects it, or from the
+    turn the learner promised something beyond their authority (their own offer created the
+    need). Handing the case up before anything called for it, and before trying anything
+    within one's own authority, is premature — even if a later hand-over was right: the
+    learner gave away what was theirs to do. Asking for approval of an over-limit remedy
+    is escalation, and never premature.
     """
     needed_from: int | None = None
     for trigger_id, at in sorted(session.fired.items(), key=lambda kv: kv[1]):
         trigger = session.scenario.trigger(trigger_id)
         if trigger is not None and trigger.escalate:
             needed_from = at if needed_from is None else min(needed_from, at)
-    escalated = [t for t in session.turns if t.analysis.has("escalate")]
-    early = [
-        t
-        for t in escalated
-        if (needed_from is None or t.number <= needed_from) and not _asks_approval(t)
-    ]
-    if early:
-        return Escalation.PREMATURE
+    for turn in session.turns:
+        if turn.facts.of("beyond_authority"):
+            created = turn.number - 1
+            needed_from = created if needed_from is None else min(needed_from, created)
+            break
+    handed = _handovers(session)
+    for turn, _evidence in handed:
+        early = needed_from is None or turn.number <= needed_from
+        tried = _tried_before(session, turn.number - 1) or turn.analysis.has("resolve")
+        if early and not _asks_approval(turn) and not tried:
+            return Escalation.PREMATURE
     if needed_from is not None:
-        done = any(t.number > needed_from or _asks_approval(t) for t in escalated)
+        done = any(t.number > needed_from or _asks_approval(t) for t, _e in handed)
         return Escalation.NEEDED_DONE if done else Escalation.NEEDED_MISSED
-    return Escalation.NEEDED_DONE if escalated else Escalation.NOT_NEEDED
+    return (
+        Escalation.NEEDED_DONE
+        if any(_asks_approval(t) for t, _e in handed)
+        else (Escalation.NOT_NEEDED)
+    )
 
 
 def _asks_approval(turn: Turn) -> bool:
     """Whether the reply escalates to get approval for something beyond the learner's limit."""
-    return turn.analysis.has("escalate") and bool(turn.facts.of("needs_approval"))
+    return bool(turn.facts.of("needs_approval"))
 
 
 Judge = Callable[[Session, Coverage, Escalation], tuple[Verdict, list[Quote], str]]
@@ -321,76 +376,170 @@ def _judge(
     point: MarkingPoint, session: Session, cov: Coverage, verdict: Escalation
 ) -> PointResult:
     status, evidence, missing = _RULES[point.rule](session, cov, verdict)
-    return PointResult(point.id, point.text, point.source, status, tuple(evidence), missing)
+    return PointResult(
+        point.id, point.text, point.source, Verdict(status), tuple(evidence), missing
+    )
+
+
+def _sentences_with(turn: Turn, moves: Sequence[str]) -> list[tuple[int, int, str]]:
+    """The sentences of a reply that hold evidence of any of ``moves``."""
+    reply = turn.analysis.reply
+    spans = [(e.start, e.end) for m in moves for e in turn.analysis.evidence_for(m)]
+    out = []
+    for sentence in sentences(reply):
+        if any(s < sentence.end and e > sentence.start for s, e in spans):
+            out.append((sentence.start, sentence.end, sentence.text))
+    return out
 
 
 def _promise_breach_recovered(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
+) -> tuple[Verdict, list[Quote], str]:
+    """The breach of the promise recognised out loud and put right by a remedy tied to it."""
     turns = session.turns
-    recognised = _first(turns, ["acknowledge", "apologise"])
-    recovered = _first(turns, ["resolve", "escalate"])
-    if recognised and recovered:
-        return "met", recognised[:1] + recovered[:1], ""
-    if recognised or recovered:
-        gap = "no remedy or escalation" if recognised else "the failure was never acknowledged"
-        return "partial", recognised[:1] + recovered[:1], gap
-    return "not_met", [], "the failure was neither recognised nor put right"
+    breached = [c for c in session.scenario.organisation.promise if c.breached]
+    remedies = [
+        (t, q)
+        for t in turns
+        if not t.facts.of("beyond_authority")
+        for q in _first([t], ["resolve", "escalate"])
+    ]
+    if not breached:
+        recognised = _first(turns, ["acknowledge", "apologise"])
+        if recognised and remedies:
+            return "met", [*recognised[:1], remedies[0][1]], ""
+        if recognised or remedies:
+            gap = "no remedy within your authority" if recognised else "no breach recognised"
+            return "partial", recognised[:1] + [q for _t, q in remedies[:1]], gap
+        return "not_met", [], "the failure was neither recognised nor put right"
+    owned: dict[str, Quote] = {}
+    righted: dict[str, Quote] = {}
+    for turn in turns:
+        named = {m.commitment: m for m in mentions(turn.analysis.reply, breached)}
+        owning = _sentences_with(turn, ["acknowledge", "apologise", "ownership", "listen"])
+        doing = _sentences_with(turn, ["resolve", "escalate", "follow_up", "investigate"])
+        if turn.facts.of("beyond_authority"):
+            doing = []
+        for commitment in breached:
+            if commitment.id not in owned:
+                mention = named.get(commitment.id)
+                if mention is not None:
+                    owned[commitment.id] = Quote(turn.number, mention.quote, commitment.id)
+                else:
+                    for start, end, text in owning:
+                        if recognises(text, commitment):
+                            quote = turn.analysis.reply[start:end]
+                            owned[commitment.id] = Quote(turn.number, quote, commitment.id)
+                            break
+            if commitment.id not in righted and commitment.put_right:
+                for start, end, text in doing:
+                    if puts_right(text, commitment):
+                        quote = turn.analysis.reply[start:end]
+                        righted[commitment.id] = Quote(turn.number, quote, commitment.id)
+                        break
+    done = [c for c in breached if c.id in owned and (c.id in righted or not c.put_right)]
+    evidence = list(owned.values())[:2] + list(righted.values())[:2]
+    if len(done) == len(breached):
+        return "met", evidence, ""
+    if done or righted or (owned and remedies):
+        missing = [c for c in breached if c not in done]
+        return (
+            "partial",
+            evidence or [remedies[0][1]],
+            "not put right with a remedy tied to it: "
+            + "; ".join(c.breached or c.text for c in missing),
+        )
+    if owned or remedies:
+        return (
+            "partial" if owned and remedies else "not_met",
+            evidence or [q for _t, q in remedies[:1]],
+            "the broken promise was not put right with a remedy tied to it",
+        )
+    return "not_met", [], "the broken promise was neither recognised nor put right"
 
 
 def _promise_referenced(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
-    from roleplay.core.facts import find_phrase
-
+) -> tuple[Verdict, list[Quote], str]:
+    """A commitment of the promise named, in the learner's own words or its cue words."""
     commitments = session.scenario.organisation.promise
+    echoed: list[Quote] = []
     for turn in session.turns:
-        scored = turn.analysis.reply  # of a very long reply, only the part that was scored
-        text = scored.lower()
-        for commitment in commitments:
-            for cue in commitment.cues:
-                span = find_phrase(cue, text)
-                if span is not None:
-                    return (
-                        "met",
-                        [Quote(turn.number, scored[span[0] : span[1]], commitment.id)],
-                        "",
-                    )
-    named = [Quote(t.number, f.quote, f.name) for t in session.turns for f in t.facts.of("policy")]
-    if named:
-        return "partial", named[:1], "a policy was named, but no commitment of the service promise"
+        for mention in mentions(turn.analysis.reply, commitments):
+            quote = Quote(turn.number, mention.quote, mention.commitment)
+            if mention.strength == Strength.NAMED:
+                return "met", [quote], ""
+            echoed.append(quote)
+    if echoed:
+        return (
+            "partial",
+            echoed[:1],
+            "a commitment was echoed, but never named as the organisation's promise",
+        )
     return "not_met", [], "no part of the service promise was named"
 
 
 def _alternatives_or_escalation(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
+) -> tuple[Verdict, list[Quote], str]:
+    """When the customer could not have what they asked, an alternative or an escalation."""
     turns = session.turns
-    offered = _first(turns, ["resolve", "escalate"])
-    refused = [
-        Quote(t.number, e.quote, "dismiss")
-        for t in turns
-        for e in t.analysis.evidence_for("dismiss")
-    ]
-    if offered and not refused:
-        return "met", offered[:2], ""
-    if offered:
-        return "partial", offered[:1] + refused[:1], "a refusal with no alternative came first"
-    tried = _first(turns, ["investigate", "follow_up"])
-    if tried:
-        return "partial", tried[:1], "no concrete alternative or escalation was offered"
-    return "not_met", refused[:1], "no alternative was offered and nothing was escalated"
+    escalations = [Quote(t.number, e.quote, "escalate") for t, e in _handovers(session)]
+    alternatives: list[Quote] = []
+    refusals: list[Quote] = []
+    for turn in turns:
+        refused = turn.analysis.evidence_for("dismiss")
+        offered = [e for e in turn.analysis.evidence_for("resolve")]
+        if turn.facts.of("beyond_authority"):
+            offered = []
+        can_not = _REFUSING.search(turn.analysis.reply)
+        if offered and (refused or can_not):
+            alternatives.append(Quote(turn.number, offered[0].quote, "alternative"))
+        elif refused:
+            refusals.append(Quote(turn.number, refused[0].quote, "dismiss"))
+    good_escalation = verdict == Escalation.NEEDED_DONE and escalations
+    if (alternatives or good_escalation) and not refusals:
+        return "met", (alternatives + escalations)[:2], ""
+    if alternatives or good_escalation:
+        return (
+            "partial",
+            (alternatives + escalations)[:1] + refusals[:1],
+            "a refusal with no alternative came first",
+        )
+    if verdict == Escalation.PREMATURE and escalations:
+        return (
+            "partial",
+            escalations[:1],
+            "the case was passed on before trying what was within your authority",
+        )
+    return (
+        "not_met",
+        refusals[:1],
+        "no alternative was offered for what could not be done, and nothing was escalated",
+    )
+
+
+_REFUSING = re.compile(
+    r"\b(?:can ?not|can't|cant|unable to|not able to|won't be able|isn't something|"
+    r"not something i|i'm afraid|i am afraid|not possible|don't have the authority)\b",
+    re.IGNORECASE,
+)
 
 
 def _policy_cited_with_decision(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
+) -> tuple[Verdict, list[Quote], str]:
+    """A named policy used to justify a decision the learner made (not to brush off)."""
     with_decision: list[Quote] = []
     alone: list[Quote] = []
     for turn in session.turns:
+        wrong = turn.facts.of("misstatement")
         for finding in turn.facts.of("policy"):
+            if any(w.start <= finding.start < w.end for w in wrong):
+                continue
             quote = Quote(turn.number, finding.quote, finding.name)
-            decides = (
+            brushed_off = turn.analysis.has("dismiss") and not turn.analysis.has("resolve")
+            decides = not brushed_off and (
                 turn.analysis.has("resolve")
                 or turn.analysis.has("explain")
                 or turn.analysis.has("escalate")
@@ -398,55 +547,72 @@ def _policy_cited_with_decision(
             (with_decision if decides else alone).append(quote)
     if with_decision:
         return "met", with_decision[:2], ""
-    generic = _first(session.turns, ["policy_reference"])
-    if alone or generic:
-        return (
-            "partial",
-            (alone or generic)[:1],
-            "a policy was named but not used to justify a decision",
-        )
+    if alone:
+        return "partial", alone[:1], "a policy was named but not used to justify a decision"
     return "not_met", [], "no company policy was named"
 
 
 def _professional_tone(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
+) -> tuple[Verdict, list[Quote], str]:
+    """Every reply in the manner the channel calls for: no blame, no brush-off, no
+    text-speak in a company's written or spoken words, no apology for the customer's
+    feelings."""
+    if not session.turns:
+        return "not_met", [], "no replies"
     flagged = [
         Quote(t.number, e.quote, e.move)
         for t in session.turns
         for e in t.analysis.evidence
         if e.move in FLAGS
     ]
-    if not session.turns:
-        return "not_met", [], "no replies"
-    if not flagged:
-        return "met", [Quote(t.number, t.analysis.reply, "no red flag") for t in session.turns], ""
+    slang = [
+        Quote(t.number, ", ".join(words), "text-speak")
+        for t in session.turns
+        if (words := text_speak(t.analysis.reply))
+    ]
     serious = [q for q in flagged if q.what in ("dismiss", "blame")]
     if serious:
-        return "not_met", flagged[:3], "at least one reply blamed or dismissed the customer"
-    return (
-        "partial",
-        flagged[:2],
-        "a reply apologised for the customer's feelings instead of the problem",
-    )
+        return "not_met", serious[:2], "at least one reply blamed or brushed the customer off"
+    if slang:
+        channel = session.scenario.channel.value.replace("_", " ")
+        return (
+            "not_met",
+            slang[:2],
+            f"text-speak in a {channel} conversation for the company",
+        )
+    if flagged:
+        return (
+            "partial",
+            flagged[:2],
+            "a reply apologised for the customer's feelings instead of the problem",
+        )
+    return "met", [Quote(t.number, t.analysis.reply, "no red flag") for t in session.turns], ""
 
 
 def _escalation_when_triggered(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
-    escalations = _first(session.turns, ["escalate"])
+) -> tuple[Verdict, list[Quote], str]:
+    """Escalation when, and only when, the situation goes beyond standard procedure."""
+    escalations = [Quote(t.number, e.quote, "escalate") for t, e in _handovers(session)]
     if verdict == Escalation.NEEDED_DONE:
-        return "met", escalations, ""
+        return "met", escalations[:2], ""
     if verdict == Escalation.NOT_NEEDED:
         return "met", [], ""
     if verdict == Escalation.PREMATURE:
-        return "partial", escalations, "escalated before trying what was within your authority"
+        later = len(escalations) > 1
+        return (
+            "partial" if later else "not_met",
+            escalations[:2],
+            "the case was handed up before trying what was within your own authority",
+        )
     return "not_met", [], "the situation needed escalating and it was not escalated"
 
 
 def _structured_process(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
+) -> tuple[Verdict, list[Quote], str]:
+    """The model's steps, in order across the turns, ending in a resolution."""
     met = [s for s in cov.steps if s.met]
     evidence = [
         Quote(s.first_turn or 0, s.evidence.quote, s.id) for s in met if s.evidence is not None
@@ -509,18 +675,130 @@ def _listening_and_empathy(
 
 def _within_authority(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
-    breaches = [
+) -> tuple[Verdict, list[Quote], str]:
+    """The rules followed: nothing beyond authority, no personal data disclosed, no advice
+    outside the role, no guarantee nobody can keep, no law misstated to the customer, and
+    nothing handed up that was the learner's own to do."""
+    broken = [
         Quote(t.number, f.quote, f.detail)
         for t in session.turns
-        for f in t.facts.of("beyond_authority")
+        for f in t.facts.findings
+        if f.kind in BREACHES
     ]
-    if breaches:
-        return "not_met", breaches[:2], "a promise went beyond the learner's authority"
+    if broken:
+        return "not_met", broken[:2], broken[0].what
+    wrong = [
+        Quote(t.number, f.quote, f.detail)
+        for t in session.turns
+        for f in t.facts.of("misstatement")
+    ]
+    if wrong:
+        return "not_met", wrong[:1], "the customer was told the rules wrongly"
+    if verdict == Escalation.PREMATURE:
+        handed = [Quote(t.number, e.quote, "escalate") for t, e in _handovers(session)]
+        return (
+            "not_met",
+            handed[:1],
+            "what the procedure lets you do yourself was handed to someone else",
+        )
+    acted = [
+        Quote(t.number, q.quote, q.move)
+        for t in session.turns
+        for q in t.analysis.evidence
+        if q.move in ("resolve", "explain", "investigate")
+    ]
+    if verdict == Escalation.NEEDED_MISSED:
+        return "partial", acted[:1], "the procedure called for escalation and it did not happen"
+    refused = not any(t.analysis.has("resolve") for t in session.turns) and any(
+        t.analysis.has("dismiss") for t in session.turns
+    )
+    if refused:
+        return "not_met", [], "what the procedure gives the customer was refused"
     cited = [Quote(t.number, f.quote, f.name) for t in session.turns for f in t.facts.of("policy")]
-    if cited:
-        return "met", cited[:1], ""
-    return "partial", [], "stayed within authority, but no policy was followed by name"
+    return "met", (cited or acted)[:1], ""
+
+
+_TEXT_SPEAK = frozenset(
+    [
+        "u",
+        "ur",
+        "n",
+        "r",
+        "pls",
+        "plz",
+        "thx",
+        "thnx",
+        "ty",
+        "sry",
+        "srry",
+        "soz",
+        "sozz",
+        "cos",
+        "coz",
+        "cuz",
+        "bc",
+        "tmrw",
+        "tmr",
+        "tmoz",
+        "2moro",
+        "2day",
+        "b4",
+        "gonna",
+        "wanna",
+        "gotta",
+        "k",
+        "wat",
+        "wot",
+        "y",
+        "in2",
+        "gr8",
+        "ppl",
+        "dunno",
+        "hun",
+        "hon",
+        "babe",
+        "lol",
+        "omg",
+        "m8",
+        "x",
+        "xx",
+        "xxx",
+        "4get",
+        "l8r",
+    ]
+)
+"""Words no organisation's style guide allows in its customers' conversations."""
+_UNMISTAKABLE = frozenset(
+    [
+        "ur",
+        "soz",
+        "sozz",
+        "coz",
+        "cuz",
+        "b4",
+        "2day",
+        "2moro",
+        "gr8",
+        "hun",
+        "babe",
+        "lol",
+        "omg",
+        "xx",
+        "xxx",
+    ]
+)
+
+
+def text_speak(reply: str) -> list[str]:
+    """The text-speak in a reply: two or more such words, or one that is never anything else
+    ("ur", "coz", "b4", a kiss)."""
+    words = re.findall(r"(?<![\w'£])[a-z0-9]+(?![\w'])", reply.lower())
+    found = [w for w in words if w in _TEXT_SPEAK]
+    if not found:
+        return []
+    if len(found) >= 2 or found[0] in _UNMISTAKABLE or reply.rstrip().endswith(" x"):
+        return list(dict.fromkeys(found))
+    return []
 
 
 _RULES: Mapping[str, Judge] = {

@@ -311,20 +311,21 @@ def _cover_step(step: Step, analyses: Sequence[Analysis]) -> StepCoverage:
 
 
 def _in_order(steps: Sequence[StepCoverage]) -> bool:
+    """Whether the steps first appear in the model's order, turn by turn.
+
+    Steps that first appear in the same reply are in order whatever their order inside it:
+    "Thank you for telling me, and I'm so sorry" acknowledges and apologises at once.
+    """
     previous: StepCoverage | None = None
     for current in steps:
         if not current.met or current.first_turn is None:
             continue
-        if previous is not None and previous.first_turn is not None:
-            if current.first_turn < previous.first_turn:
-                return False
-            if (
-                current.first_turn == previous.first_turn
-                and current.evidence is not None
-                and previous.evidence is not None
-                and current.evidence.start < previous.evidence.start
-            ):
-                return False
+        if (
+            previous is not None
+            and previous.first_turn is not None
+            and current.first_turn < previous.first_turn
+        ):
+            return False
         previous = current
     return True
 

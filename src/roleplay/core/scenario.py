@@ -146,7 +146,13 @@ class Commitment(_Model):
     aspect: Literal["response_time", "quality", "attitude", "accuracy", "other"]
     text: Text
     cues: tuple[Text, ...] = ()
-    """Words that count as naming this commitment in a reply ("next-day delivery")."""
+    """Words that count as naming this commitment in a reply ("next-day delivery"), besides
+    the learner restating it in their own words."""
+    breached: Text | None = None
+    """What happened, when this commitment was broken before the conversation began."""
+    put_right: tuple[Text, ...] = ()
+    """What a remedy tied to this breach sounds like ("delivery charge"); empty when owning
+    the breach out loud is the whole recovery."""
 
 
 MONEY_ACTIONS: Final = (
@@ -413,6 +419,10 @@ class Scenario(_Model):
     """The complaint-handling model suggested for this scenario."""
     organisation: Organisation
     legislation: tuple[IdText, ...] = ()
+    ombudsman_open: bool = False
+    """Whether the customer may take the complaint to the ombudsman now (8 weeks have
+    passed, or a final response was given): then telling them so is a proper escalation;
+    otherwise "go to the ombudsman" only sends them away."""
     customer: Customer
     triggers: tuple[Trigger, ...] = ()
     start: IdText | None = None

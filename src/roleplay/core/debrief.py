@@ -310,22 +310,69 @@ def _handovers(session: Session) -> list[tuple[Turn, Evidence]]:
         for evidence in turn.analysis.evidence_for("escalate"):
             if any(e.start < evidence.end and evidence.start < e.end for e in learned):
                 continue
-            if _EXTERNAL.search(evidence.quote) and not session.scenario.ombudsman_open:
+            around = _sentence_of(turn, evidence)
+            if _EXTERNAL.search(around) and (
+                not session.scenario.ombudsman_open or _REFUSING.search(around)
+            ):
                 continue
             out.append((turn, evidence))
             break
     return out
 
 
+def _sentence_of(turn: Turn, evidence: Evidence) -> str:
+    """The sentence (lower case) that holds a piece of evidence."""
+    for sentence in sentences(turn.analysis.reply):
+        if sentence.start <= evidence.start < sentence.end:
+            return sentence.text
+    return evidence.quote.lower()
+
+
 def _tried_before(session: Session, number: int) -> bool:
-    """Whether the learner had done something within their own authority by this turn."""
+    """Whether the learner had tried anything of their own (looked into it, explained,
+    offered a remedy within authority) in the turns before this one."""
     for turn in session.turns:
-        if turn.number > number:
+        if turn.number >= number:
             break
-        own = turn.analysis.has("resolve") or turn.facts.of("offer")
-        if own and not turn.facts.of("beyond_authority"):
+        if turn.facts.of("beyond_authority"):
+            continue
+        if any(_own(turn, move) for move in ("resolve", "investigate", "explain")):
+            return True
+        if turn.facts.of("offer"):
             return True
     return False
+
+
+def _own(turn: Turn, move: str) -> bool:
+    """Whether the reply makes ``move`` in a sentence that is not the hand-over itself
+    ("I've passed it to my team leader, who will arrange the engineer" is not the
+    learner's own remedy)."""
+    handing = [
+        (s.start, s.end)
+        for s in sentences(turn.analysis.reply)
+        for e in turn.analysis.evidence_for("escalate")
+        if s.start <= e.start < s.end
+    ]
+    return any(
+        not any(start <= e.start < end for start, end in handing)
+        for e in turn.analysis.evidence_for(move)
+    )
+
+
+def _need(session: Session) -> int | None:
+    """The turn after which escalation became needed: a trigger that expects it fired, or
+    the learner promised something beyond their authority (their own offer made the need)."""
+    needed_from: int | None = None
+    for trigger_id, at in session.fired.items():
+        trigger = session.scenario.trigger(trigger_id)
+        if trigger is not None and trigger.escalate:
+            needed_from = at if needed_from is None else min(needed_from, at)
+    for turn in session.turns:
+        if turn.facts.of("beyond_authority"):
+            created = turn.number - 1
+            needed_from = created if needed_from is None else min(needed_from, created)
+            break
+    return needed_from
 
 
 def _escalation(session: Session) -> Escalation:
@@ -338,24 +385,17 @@ def _escalation(session: Session) -> Escalation:
     learner gave away what was theirs to do. Asking for approval of an over-limit remedy
     is escalation, and never premature.
     """
-    needed_from: int | None = None
-    for trigger_id, at in sorted(session.fired.items(), key=lambda kv: kv[1]):
-        trigger = session.scenario.trigger(trigger_id)
-        if trigger is not None and trigger.escalate:
-            needed_from = at if needed_from is None else min(needed_from, at)
-    for turn in session.turns:
-        if turn.facts.of("beyond_authority"):
-            created = turn.number - 1
-            needed_from = created if needed_from is None else min(needed_from, created)
-            break
+    needed_from = _need(session)
     handed = _handovers(session)
     for turn, _evidence in handed:
         early = needed_from is None or turn.number <= needed_from
-        tried = _tried_before(session, turn.number - 1) or turn.analysis.has("resolve")
+        tried = _tried_before(session, turn.number) or _own(turn, "resolve")
         if early and not _asks_approval(turn) and not tried:
             return Escalation.PREMATURE
     if needed_from is not None:
-        done = any(t.number > needed_from or _asks_approval(t) for t, _e in handed)
+        # A hand-over in the very reply the customer's next line reacts to counts: the case
+        # was already with someone who can decide when the need showed.
+        done = any(t.number >= needed_from or _asks_approval(t) for t, _e in handed)
         return Escalation.NEEDED_DONE if done else Escalation.NEEDED_MISSED
     return (
         Escalation.NEEDED_DONE
@@ -482,36 +522,49 @@ def _promise_referenced(
 def _alternatives_or_escalation(
     session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Verdict, list[Quote], str]:
-    """When the customer could not have what they asked, an alternative or an escalation."""
-    turns = session.turns
-    escalations = [Quote(t.number, e.quote, "escalate") for t, e in _handovers(session)]
-    alternatives: list[Quote] = []
-    refusals: list[Quote] = []
-    for turn in turns:
-        refused = turn.analysis.evidence_for("dismiss")
-        offered = [e for e in turn.analysis.evidence_for("resolve")]
-        if turn.facts.of("beyond_authority"):
-            offered = []
-        can_not = _REFUSING.search(turn.analysis.reply)
-        if offered and (refused or can_not):
-            alternatives.append(Quote(turn.number, offered[0].quote, "alternative"))
-        elif refused:
-            refusals.append(Quote(turn.number, refused[0].quote, "dismiss"))
-    good_escalation = verdict == Escalation.NEEDED_DONE and escalations
-    if (alternatives or good_escalation) and not refusals:
-        return "met", (alternatives + escalations)[:2], ""
-    if alternatives or good_escalation:
+    """Proactive steps to keep the promise when the first attempt failed: another way to
+    put it right (within authority), or the case taken to someone who can decide."""
+    handed = _handovers(session)
+    escalations = [Quote(t.number, e.quote, "escalate") for t, e in handed]
+    offered = [
+        Quote(t.number, e.quote, "alternative")
+        for t in session.turns
+        if not t.facts.of("beyond_authority") and _own(t, "resolve")
+        for e in t.analysis.evidence_for("resolve")[:1]
+    ]
+    refusals = [
+        Quote(t.number, e.quote, "dismiss")
+        for t in session.turns
+        if not t.analysis.has("resolve") and not t.facts.cited
+        for e in t.analysis.evidence_for("dismiss")[:1]
+    ]
+    if verdict == Escalation.PREMATURE:
+        need = _need(session)
+        later = need is not None and any(t.number >= need for t, _e in handed)
+        if offered or later:
+            return (
+                "partial",
+                (escalations + offered)[:2],
+                "the case was passed on before you tried what was within your authority",
+            )
         return (
-            "partial",
-            (alternatives + escalations)[:1] + refusals[:1],
-            "a refusal with no alternative came first",
-        )
-    if verdict == Escalation.PREMATURE and escalations:
-        return (
-            "partial",
+            "not_met",
             escalations[:1],
-            "the case was passed on before trying what was within your authority",
+            "the case was passed on instead of trying what was within your authority",
         )
+    if verdict == Escalation.NEEDED_MISSED:
+        if offered:
+            return (
+                "partial",
+                offered[:1],
+                "an alternative was offered, but what needed escalating was not escalated",
+            )
+        return "not_met", refusals[:1], "nothing was offered and nothing was escalated"
+    good = offered + (escalations if verdict == Escalation.NEEDED_DONE else [])
+    if good and not refusals:
+        return "met", good[:2], ""
+    if good:
+        return "partial", good[:1] + refusals[:1], "a refusal with no alternative came first"
     return (
         "not_met",
         refusals[:1],
@@ -600,7 +653,8 @@ def _escalation_when_triggered(
     if verdict == Escalation.NOT_NEEDED:
         return "met", [], ""
     if verdict == Escalation.PREMATURE:
-        later = len(escalations) > 1
+        need = _need(session)
+        later = need is not None and any(t.number >= need for t, _e in _handovers(session))
         return (
             "partial" if later else "not_met",
             escalations[:2],
@@ -707,13 +761,21 @@ def _within_authority(
         for q in t.analysis.evidence
         if q.move in ("resolve", "explain", "investigate")
     ]
+    refusals = [
+        Quote(t.number, e.quote, "dismiss")
+        for t in session.turns
+        for e in t.analysis.evidence_for("dismiss")
+    ]
     if verdict == Escalation.NEEDED_MISSED:
+        if refusals:
+            return (
+                "not_met",
+                refusals[:1],
+                "the customer was refused, and the escalation the procedure calls for never came",
+            )
         return "partial", acted[:1], "the procedure called for escalation and it did not happen"
-    refused = not any(t.analysis.has("resolve") for t in session.turns) and any(
-        t.analysis.has("dismiss") for t in session.turns
-    )
-    if refused:
-        return "not_met", [], "what the procedure gives the customer was refused"
+    if refusals and not any(t.analysis.has("resolve") for t in session.turns):
+        return "not_met", refusals[:1], "what the procedure gives the customer was refused"
     cited = [Quote(t.number, f.quote, f.name) for t in session.turns for f in t.facts.of("policy")]
     return "met", (cited or acted)[:1], ""
 

@@ -439,10 +439,10 @@ def _promise_breach_recovered(
     turns = session.turns
     breached = [c for c in session.scenario.organisation.promise if c.breached]
     remedies = [
-        (t, q)
+        (t, Quote(t.number, e.quote, "resolve"))
         for t in turns
-        if not t.facts.of("beyond_authority")
-        for q in _first([t], ["resolve", "escalate"])
+        if not t.facts.of("beyond_authority") and _own(t, "resolve")
+        for e in t.analysis.evidence_for("resolve")[:1]
     ]
     if not breached:
         recognised = _first(turns, ["acknowledge", "apologise"])
@@ -456,14 +456,13 @@ def _promise_breach_recovered(
     righted: dict[str, Quote] = {}
     for turn in turns:
         named = {m.commitment: m for m in mentions(turn.analysis.reply, breached)}
-        owning = _sentences_with(turn, ["acknowledge", "apologise", "ownership", "listen"])
-        doing = _sentences_with(turn, ["resolve", "escalate", "follow_up", "investigate"])
-        if turn.facts.of("beyond_authority"):
-            doing = []
+        brushed = turn.analysis.has("dismiss") or turn.analysis.has("blame")
+        owning = [] if brushed else _sentences_with(turn, ["acknowledge", "apologise", "ownership"])
+        doing = _sentences_doing(turn)
         for commitment in breached:
             if commitment.id not in owned:
                 mention = named.get(commitment.id)
-                if mention is not None:
+                if mention is not None and not brushed:
                     owned[commitment.id] = Quote(turn.number, mention.quote, commitment.id)
                 else:
                     for start, end, text in owning:
@@ -481,21 +480,31 @@ def _promise_breach_recovered(
     evidence = list(owned.values())[:2] + list(righted.values())[:2]
     if len(done) == len(breached):
         return "met", evidence, ""
-    if done or righted or (owned and remedies):
-        missing = [c for c in breached if c not in done]
+    missing = "; ".join(c.breached or c.text for c in breached if c not in done)
+    if owned or righted or remedies:
         return (
             "partial",
-            evidence or [remedies[0][1]],
-            "not put right with a remedy tied to it: "
-            + "; ".join(c.breached or c.text for c in missing),
-        )
-    if owned or remedies:
-        return (
-            "partial" if owned and remedies else "not_met",
             evidence or [q for _t, q in remedies[:1]],
-            "the broken promise was not put right with a remedy tied to it",
+            f"not both owned and put right with a remedy tied to it: {missing}",
         )
-    return "not_met", [], "the broken promise was neither recognised nor put right"
+    return "not_met", [], f"the broken promise was neither recognised nor put right: {missing}"
+
+
+_OWN_ACT = re.compile(r"^\W*(?:and |so |also |now )?(?:i've|i have|i'll|i will|i'm|i am|i can)\b")
+
+
+def _sentences_doing(turn: Turn) -> list[tuple[int, int, str]]:
+    """Sentences in which the learner does or promises something of their own (not beyond
+    their authority): a remedy, a hand-over, a follow-up, an act in the first person."""
+    if turn.facts.of("beyond_authority"):
+        return []
+    moved = _sentences_with(turn, ["resolve", "escalate", "follow_up", "investigate"])
+    own = [
+        (s.start, s.end, s.text)
+        for s in sentences(turn.analysis.reply)
+        if _OWN_ACT.search(s.text) and not _REFUSING.search(s.text)
+    ]
+    return sorted(set(moved) | set(own))
 
 
 def _promise_referenced(

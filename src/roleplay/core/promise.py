@@ -238,10 +238,15 @@ def puts_right(text: str, commitment: Commitment) -> str | None:
     return None
 
 
+RECOGNISED_MIN = 2
+"""Content words a sentence must share with a breach (what happened, or the commitment) to
+speak of it: one is often only the topic ("trains get cancelled")."""
+
+
 def recognises(text: str, commitment: Commitment) -> bool:
     """Whether a sentence speaks of this breach: it shares content words with what happened
     or with the commitment itself."""
     if commitment.breached is None:
         return False
     key = content_words(commitment.breached) | _key(commitment)
-    return len(_shared(key, text)) >= 1
+    return len(_shared(key, text)) >= min(RECOGNISED_MIN, len(key))

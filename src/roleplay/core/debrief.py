@@ -478,14 +478,24 @@ def _promise_breach_recovered(
                         break
     done = [c for c in breached if c.id in owned and (c.id in righted or not c.put_right)]
     evidence = list(owned.values())[:2] + list(righted.values())[:2]
-    if len(done) == len(breached):
-        return "met", evidence, ""
+    if done:
+        # The marking point asks for "a specific instance where they recovered a service
+        # failure aligned to the promise": one breach owned and put right is that instance.
+        first = done[0]
+        instance = [owned[first.id]] + ([righted[first.id]] if first.id in righted else [])
+        return "met", instance, ""
     missing = "; ".join(c.breached or c.text for c in breached if c not in done)
-    if owned or righted or remedies:
+    if righted or remedies:
         return (
             "partial",
             evidence or [q for _t, q in remedies[:1]],
             f"not both owned and put right with a remedy tied to it: {missing}",
+        )
+    if owned:
+        return (
+            "not_met",
+            evidence,
+            f"the broken promise was recognised, but nothing was done to put it right: {missing}",
         )
     return "not_met", [], f"the broken promise was neither recognised nor put right: {missing}"
 

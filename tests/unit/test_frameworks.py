@@ -333,10 +333,25 @@ def test_steps_in_one_reply_are_in_order_whatever_their_order_inside_it() -> Non
     the model is judged across turns, not inside a sentence (issue 10)."""
     aarl = get_framework("AARL")
     together = turn(("apologise", 0, "I'm sorry"), ("acknowledge", 10, "your refund is late"))
-    apart = [turn(("apologise", 0, "I'm sorry")), turn(("acknowledge", 0, "Your refund is late"))]
 
     assert coverage(aarl, [together]).in_order is True
-    assert coverage(aarl, apart).in_order is False
+
+
+def test_only_putting_things_right_before_hearing_the_customer_is_out_of_order() -> None:
+    """Within the opening half (acknowledge, apologise) any order across turns is fine; a
+    remedy before the acknowledgement is not."""
+    aarl = get_framework("AARL")
+    opening_swapped = [
+        turn(("apologise", 0, "I'm sorry")),
+        turn(("acknowledge", 0, "Your refund is late"), ("resolve", 20, "I've refunded it")),
+    ]
+    remedy_first = [
+        turn(("resolve", 0, "I've refunded it")),
+        turn(("acknowledge", 0, "Your refund was late")),
+    ]
+
+    assert coverage(aarl, opening_swapped).in_order is True
+    assert coverage(aarl, remedy_first).in_order is False
 
 
 def test_unmet_steps_do_not_break_the_order() -> None:

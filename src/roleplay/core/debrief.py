@@ -685,25 +685,54 @@ def _escalation_when_triggered(
 def _structured_process(
     session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Verdict, list[Quote], str]:
-    """The model's steps, in order across the turns, ending in a resolution."""
+    """The model's steps, opening before closing, within the organisation's policies
+    (escalation procedures, limits), ending in a resolution the customer can see.
+
+    The marking point asks for a process "that respects organizational policies (e.g.,
+    escalation procedures, time limits) while offering a customer-focused resolution": all
+    the steps, in order, with no rule broken and escalation judged right, is met; a process
+    that hands the case away untried, or misses a needed escalation while refusing or
+    breaking a rule, is not met however many steps it shows.
+    """
     met = [s for s in cov.steps if s.met]
     evidence = [
         Quote(s.first_turn or 0, s.evidence.quote, s.id) for s in met if s.evidence is not None
     ]
     share = len(met) / len(cov.steps) if cov.steps else 0.0
-    resolved = session.outcome in {o.value for o in GOOD_OUTCOMES}
-    if share >= 0.75 and cov.in_order and resolved:
+    broken = [f for t in session.turns for f in t.facts.findings if f.kind in BREACHES]
+    wrong = [f for t in session.turns for f in t.facts.of("misstatement")]
+    refused = any(t.analysis.has("dismiss") for t in session.turns)
+    need = _need(session)
+    handed_later = need is not None and any(t.number >= need for t, _e in _handovers(session))
+    untried = verdict == Escalation.PREMATURE and not handed_later
+    missed_badly = verdict == Escalation.NEEDED_MISSED and (refused or broken)
+    resolved = session.outcome in {o.value for o in GOOD_OUTCOMES} or any(
+        _own(t, "resolve") for t in session.turns
+    )
+    if share < 0.5:
+        return "not_met", evidence, "fewer than half of the model's steps were shown"
+    if untried:
+        return "not_met", evidence, "the case was handed on before any step was tried"
+    if missed_badly:
+        return (
+            "not_met",
+            evidence,
+            "a needed escalation was missed while the customer was refused or a rule broken",
+        )
+    gaps = []
+    if share < 1.0:
+        gaps.append("some steps were missed")
+    if not cov.in_order:
+        gaps.append("the model's opening steps came after its closing ones")
+    if broken or wrong:
+        gaps.append("a policy or the law was broken on the way")
+    if verdict in (Escalation.PREMATURE, Escalation.NEEDED_MISSED):
+        gaps.append("escalation did not follow the procedure")
+    if not resolved:
+        gaps.append("it did not end in a resolution")
+    if not gaps:
         return "met", evidence, ""
-    if share >= 0.5:
-        gaps = []
-        if share < 0.75:
-            gaps.append("some steps were missed")
-        if not cov.in_order:
-            gaps.append("the steps came out of order")
-        if not resolved:
-            gaps.append("it did not end in a resolution")
-        return "partial", evidence, "; ".join(gaps)
-    return "not_met", evidence, "fewer than half of the model's steps were shown"
+    return "partial", evidence, "; ".join(gaps)
 
 
 def _legislation_named(

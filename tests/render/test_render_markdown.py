@@ -48,7 +48,7 @@ def test_title_block_gives_scenario_learner_model_outcome_and_score(
         "- **Learner:** Sam Learner",
         "- **Model:** LATER",
         "- **Outcome:** ✓ escalated correctly",
-        "- **Score:** **84/100**",
+        "- **Score:** **88/100**",
     ):
         assert line in head
 
@@ -85,9 +85,9 @@ def test_marking_points_quote_the_point_its_source_and_the_evidence(
 
     assert "### ✓ Met: recovers-promise-breach" in page
     assert "> Source unit: 000\\_cc7fcd8065e03568.txt" in page
-    assert "- Turn 1: “I'm really sorry your order hasn't arrived” (acknowledge)" in page
-    assert "### ✗ Not met: listening-and-empathy" in page
-    assert "What was missing: no active listening and no empathy." in page
+    assert "- Turn 1: “We promise next-day delivery and we didn't keep that promise" in page
+    assert "### ◐ Partly met: structured-process" in page
+    assert "What was missing: some steps were missed." in page
 
 
 def test_learner_markup_is_shown_as_typed(make_card: Card, hostile: str) -> None:

@@ -25,11 +25,13 @@ from roleplay.tui.screens.debrief import DebriefScreen
 SIZE = (120, 40)
 
 GOOD = [
-    "I'm really sorry your order hasn't arrived, Mrs Shah. Could you confirm the delivery "
+    "I'm really sorry your order hasn't arrived, Mrs Shah, and that you've had to chase it "
+    "twice: that's so frustrating. We promise next-day delivery and we didn't keep that "
+    "promise, so I've refunded your £4.95 delivery charge now. Could you confirm the delivery "
     "address for me so I can check with the courier?",
-    "Thank you. I'll open a trace with the courier under our lost parcel procedure, and as the "
-    "refund is above what I can authorise I'm passing it to my team leader now, who will call "
-    "you within the hour.",
+    "Thank you. I'll open a trace with the courier under our lost parcel procedure, and as a "
+    "refund of £64 is above the £50 I can authorise I'm passing it to my team leader now, who "
+    "will call you within the hour.",
 ]
 POOR = ["Calm down, it's the courier's fault, not ours.", "There's nothing I can do about it."]
 
@@ -85,10 +87,10 @@ async def test_the_debrief_shows_the_score_and_quotes_the_learner(attempt_of: An
         await open_debrief(pilot, path)
         assert isinstance(app.screen, DebriefScreen)
         shown = text_of(app)
-    assert "Score 84/100 · outcome: escalated correctly" in shown
+    assert "Score 88/100 · outcome: escalated correctly" in shown
     assert "Transcript: unsigned: consistent, but anyone could have recomputed it" in shown
     assert "✓ Thank  turn 2: “Thank you.”" in shown
-    assert "✗ Resolve  not shown" in shown
+    assert "✗ Explain  not shown" in shown
     assert "◐ partly met" in shown and "missing: " in shown
     assert "What to do next time" in shown
     assert "needed and done" in shown

@@ -329,7 +329,7 @@ def test_steps_met_in_a_later_turn_than_a_later_step_are_out_of_order() -> None:
 
 
 def test_steps_in_one_reply_are_in_order_whatever_their_order_inside_it() -> None:
-    """"I'm sorry, your refund is late" apologises and acknowledges at once: the order of
+    """ "I'm sorry, your refund is late" apologises and acknowledges at once: the order of
     the model is judged across turns, not inside a sentence (issue 10)."""
     aarl = get_framework("AARL")
     together = turn(("apologise", 0, "I'm sorry"), ("acknowledge", 10, "your refund is late"))

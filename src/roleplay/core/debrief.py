@@ -31,8 +31,15 @@ from roleplay.core.conduct import sentences
 from roleplay.core.dialogue import Analyser, Session, Turn, play
 from roleplay.core.frameworks import Coverage, Framework, coverage, get_framework, rubrics_dir
 from roleplay.core.moves import FLAGS
-from roleplay.core.promise import Strength, mentions, puts_right, recognises
-from roleplay.core.scenario import GOOD_OUTCOMES, OutcomeKind, Scenario, band_of
+from roleplay.core.promise import (
+    Strength,
+    content_words,
+    mentions,
+    puts_right,
+    recognises,
+    shared_words,
+)
+from roleplay.core.scenario import GOOD_OUTCOMES, Scenario, band_of
 from roleplay.core.source import load_model_file
 
 
@@ -205,13 +212,6 @@ ESCALATION_VERDICTS: Mapping[str, str] = {
     Escalation.NEEDED_MISSED: "needed and missed",
     Escalation.PREMATURE: "escalated before it was needed",
     Escalation.NOT_NEEDED: "not needed, and not done",
-}
-
-OUTCOME_CREDIT = {
-    OutcomeKind.RESOLVED.value: 1.0,
-    OutcomeKind.ESCALATED.value: 1.0,
-    OutcomeKind.OMBUDSMAN.value: 0.25,
-    OutcomeKind.CUSTOMER_LOST.value: 0.0,
 }
 
 
@@ -443,6 +443,10 @@ def _promise_breach_recovered(
         for t in turns
         if not t.facts.of("beyond_authority") and _own(t, "resolve")
         for e in t.analysis.evidence_for("resolve")[:1]
+    ] + [
+        (t, Quote(t.number, f.quote, "needs_approval"))
+        for t in turns
+        for f in t.facts.of("needs_approval")[:1]
     ]
     if not breached:
         recognised = _first(turns, ["acknowledge", "apologise"])
@@ -484,7 +488,7 @@ def _promise_breach_recovered(
         first = done[0]
         instance = [owned[first.id]] + ([righted[first.id]] if first.id in righted else [])
         return "met", instance, ""
-    missing = "; ".join(c.breached or c.text for c in breached if c not in done)
+    missing = "; ".join((c.breached or c.text).rstrip(".") for c in breached if c not in done)
     if righted or remedies:
         return (
             "partial",
@@ -759,10 +763,34 @@ def _legislation_named(
     return "not_met", [], "the law that applies was never named"
 
 
+RESTATED_MIN = 3
+"""Content words a sentence must take from the customer's message to restate it."""
+
+
+def _restated(session: Session) -> list[Quote]:
+    """Sentences that play the customer's own details back to them (active listening by
+    summary): at least :data:`RESTATED_MIN` content words of the message they answer."""
+    out: list[Quote] = []
+    for turn in session.turns:
+        heard = content_words(turn.customer)
+        for sentence in sentences(turn.analysis.reply):
+            if _REFUSING.search(sentence.text):
+                continue
+            shared = shared_words(heard, sentence.text)
+            if len(shared) >= RESTATED_MIN:
+                out.append(
+                    Quote(turn.number, turn.analysis.reply[sentence.start : sentence.end], "listen")
+                )
+                break
+    return out
+
+
 def _listening_and_empathy(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
-    listened = _first(session.turns, ["listen"])
+) -> tuple[Verdict, list[Quote], str]:
+    """Active listening (a question about the problem, or the customer's details played
+    back) and empathy (how it has affected them, named)."""
+    listened = _first(session.turns, ["listen"]) or _restated(session)[:1]
     felt = _first(session.turns, ["empathise"])
     if listened and felt:
         return "met", listened + felt, ""
@@ -925,26 +953,45 @@ _RULES: Mapping[str, Judge] = {
 }
 
 
+STEP_WEIGHT = 20
+POINT_WEIGHT = 80
+PENALTY_EACH = 5
+PENALTY_CAP = 20
+
+
 def _score(
     cov: Coverage, points: Sequence[PointResult], outcome: str | None, turns: Sequence[Turn]
 ) -> Score:
-    steps = 40 * (sum(1 for s in cov.steps if s.met) / len(cov.steps)) if cov.steps else 0.0
+    """The 0–100 mark: mostly the marking points (what the examiner marks), some for the
+    model's steps, less for each reply with a red flag and each rule broken.
+
+    How the customer reacted (the outcome) is shown but not scored: it follows from the same
+    replies the points already mark, and would count them twice.
+    """
+    met_steps = sum(1 for s in cov.steps if s.met)
+    steps = STEP_WEIGHT * met_steps / len(cov.steps) if cov.steps else 0.0
     credit = sum(
         1.0 if p.status == "met" else 0.5 if p.status == "partial" else 0.0 for p in points
     )
-    marks = 40 * credit / len(points) if points else 0.0
-    result = 20 * OUTCOME_CREDIT.get(outcome or "", 0.0)
+    marks = POINT_WEIGHT * credit / len(points) if points else 0.0
     flagged_turns = sum(1 for t in turns if t.analysis.flags)
-    penalty = min(20, 5 * flagged_turns)
-    total = max(0, min(100, round(steps + marks + result - penalty)))
+    broken = sum(
+        1 for t in turns for f in t.facts.findings if f.kind in (*BREACHES, "misstatement")
+    )
+    flag_penalty = min(PENALTY_CAP, PENALTY_EACH * flagged_turns)
+    rule_penalty = min(PENALTY_CAP, PENALTY_EACH * broken)
+    penalty = flag_penalty + rule_penalty
+    total = max(0, min(100, round(steps + marks - penalty)))
     formula = (
-        f"40 × steps met ({sum(1 for s in cov.steps if s.met)}/{len(cov.steps)}) = {steps:.1f}"
-        f" + 40 × marking points ({credit:g}/{len(points)}, partial counts half) = {marks:.1f}"
-        f" + 20 × outcome ({outcome or 'unfinished'}) = {result:.1f}"
-        f" − 5 × replies with a red flag ({flagged_turns}, at most 20) = {penalty}"
+        f"{POINT_WEIGHT} × marking points ({credit:g}/{len(points)}, partial counts half)"
+        f" = {marks:.1f}"
+        f" + {STEP_WEIGHT} × steps met ({met_steps}/{len(cov.steps)}) = {steps:.1f}"
+        f" − {PENALTY_EACH} × replies with a red flag ({flagged_turns}, at most"
+        f" {PENALTY_CAP}) = {flag_penalty}"
+        f" − {PENALTY_EACH} × rules broken ({broken}, at most {PENALTY_CAP}) = {rule_penalty}"
         f" → {total}"
     )
-    return Score(total, steps, marks, result, penalty, formula)
+    return Score(total, steps, marks, 0.0, penalty, formula)
 
 
 def _causes(session: Session) -> list[str]:

@@ -178,7 +178,9 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _shared(commitment: frozenset[str], sentence: str) -> tuple[str, ...]:
+def shared_words(commitment: frozenset[str], sentence: str) -> tuple[str, ...]:
+    """The words of ``commitment`` (from :func:`content_words`) that ``sentence`` uses, in
+    any form."""
     lower = sentence.lower().replace("’", "'").replace("-", " ")
     seen: set[str] = set()
     for word in _WORD.findall(lower):
@@ -205,7 +207,7 @@ def mentions(reply: str, commitments: Sequence[Commitment]) -> list[Mention]:
         for sentence in split:
             text = reply[sentence.start : sentence.end]
             cued = any(find_phrase(cue, sentence.text) for cue in commitment.cues)
-            shared = _shared(key, text)
+            shared = shared_words(key, text)
             strength = _strength(sentence, shared, key, cued)
             if strength is None:
                 continue
@@ -249,4 +251,4 @@ def recognises(text: str, commitment: Commitment) -> bool:
     if commitment.breached is None:
         return False
     key = content_words(commitment.breached) | _key(commitment)
-    return len(_shared(key, text)) >= min(RECOGNISED_MIN, len(key))
+    return len(shared_words(key, text)) >= min(RECOGNISED_MIN, len(key))

@@ -141,6 +141,19 @@ def test_edge_labels_summarise_the_condition_and_the_mood_change() -> None:
     assert "all: resolve; none: dismiss · +2" in labels
 
 
+def test_a_finds_branch_is_drawn_with_a_label() -> None:
+    data: dict[str, Any] = yaml.safe_load(ODD)
+    data["nodes"][0]["branches"].insert(
+        0, {"when": {"finds": ["misstatement", "beyond_authority"]}, "goto": "done", "mood": -2}
+    )
+    scenario = Scenario.model_validate(data)
+
+    labels = [e.label for e in scenario_graph(scenario).edges]
+
+    assert labels[0] == "finds: law misstated, beyond authority · -2"
+    assert '|"finds: law misstated, beyond authority · -2"|' in to_mermaid(scenario)
+
+
 @pytest.mark.parametrize("scenario", [late_parcel, odd], ids=["late-parcel", "odd"])
 def test_every_mermaid_line_is_well_formed(scenario: Any) -> None:
     for line in to_mermaid(scenario()).splitlines():

@@ -305,6 +305,28 @@ def test_branch_that_can_never_be_taken_is_reported(
     assert_one(problems, "never-fires", second_branch, reason, "branch 2")
 
 
+def test_branches_differing_only_in_finds_are_not_duplicates(tmp_path: Path) -> None:
+    text = changed(
+        "      - when: {any: [apologise]}\n        goto: middle\n",
+        "      - when: {any: [explain], finds: [misstatement]}\n        goto: middle\n"
+        "      - when: {any: [explain], finds: [beyond_authority]}\n        goto: lost\n",
+    )
+
+    assert only(lint(tmp_path, text), "never-fires") == []
+
+
+def test_branches_with_the_same_finds_are_duplicates(tmp_path: Path) -> None:
+    text = changed(
+        "      - when: {any: [apologise]}\n        goto: middle\n",
+        "      - when: {finds: [misstatement]}\n        goto: middle\n"
+        "      - when: {finds: [misstatement]}\n        goto: lost\n",
+    )
+
+    problems = lint(tmp_path, text)
+
+    assert_one(problems, "never-fires", line_of(text, "finds: [misstatement]", 2), "same condition")
+
+
 def test_branch_that_forbids_only_some_of_its_any_can_fire(tmp_path: Path) -> None:
     text = changed("{any: [resolve]}", "{any: [resolve, explain], none: [explain]}")
 

@@ -221,16 +221,8 @@ class Condition(_Model):
 
     @model_validator(mode="after")
     def _says_something(self) -> Condition:
-        if not (
-            self.all
-            or self.any
-            or self.none
-            or self.cites
-            or self.keywords
-            or self.finds
-            or self.mood_at_least is not None
-            or self.mood_at_most is not None
-        ):
+        # Every field is a test (see roleplay.core.conditions.KINDS); none given tests nothing.
+        if all(getattr(self, name) in ((), None) for name in type(self).model_fields):
             raise ValueError("a condition must test something; use 'otherwise: true' instead")
         return self
 

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from roleplay.core.scenario import Scenario, bundled_scenarios
+from roleplay.core.library import bundled_scenarios
+from roleplay.core.scenario import Scenario
 from roleplay.render.graph import (
     dot_text,
     edge_label,

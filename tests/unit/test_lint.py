@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from roleplay.core.dialogue import Session
+from roleplay.core.library import bundled_folder
 from roleplay.core.lint import (
     check_scenario_file,
     coverage,
@@ -16,7 +17,7 @@ from roleplay.core.lint import (
     run_self_tests,
 )
 from roleplay.core.problems import Problem, Severity
-from roleplay.core.scenario import LoadedScenario, scenarios_dir
+from roleplay.core.scenario import LoadedScenario
 
 GOOD = """\
 id: mini
@@ -549,7 +550,7 @@ def test_missing_file_is_a_problem(tmp_path: Path) -> None:
     assert [p.code for p in problems] == ["io"]
 
 
-BUNDLED = sorted(scenarios_dir().glob("*.yaml"))
+BUNDLED = sorted(bundled_folder().glob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=[p.stem for p in BUNDLED])

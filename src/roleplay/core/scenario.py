@@ -9,7 +9,11 @@ the next node with a change of mood. A node with an ``outcome`` ends the convers
 
 The models validate everything a single file can show (ids, ranges, required fields);
 references between parts (a branch's ``goto``, a cited policy) are checked by
-:mod:`roleplay.core.lint`, which reports every problem with its line and column.
+:mod:`roleplay.core.lint`, which reports every problem with its line and column. What a
+branch condition can test is listed once, in :mod:`roleplay.core.conditions`.
+
+This module loads one file or one folder; every command and screen finds scenarios through
+the :class:`~roleplay.core.library.ScenarioLibrary`, which builds on it.
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ class ScenarioLibrary:
     edits to it show at once.
     """
 
-    __slots__ = ("__weakref__", "_contents", "extra")
+    __slots__ = ("_contents", "extra")
 
     def __init__(self, extra: Path | None = None) -> None:
         self.extra = extra

@@ -17,7 +17,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from roleplay.core.scenario import find_scenario
+from roleplay.core.library import ScenarioLibrary
 from roleplay.core.transcript import Attempt, data_dir
 from roleplay.tui.app import Choices, RoleplayApp, make_app
 from roleplay.tui.screens.debrief import DebriefScreen
@@ -46,7 +46,7 @@ def attempt_of(fix_clock: Any, tmp_path: Path) -> Any:
 
     def play(replies: list[str], learner: str = "Sam Patel", framework: str | None = None) -> Path:
         attempt = Attempt.start(
-            find_scenario("late-parcel"),
+            ScenarioLibrary().find("late-parcel"),
             learner,
             framework=framework,
             folder=tmp_path / "data" / "attempts",

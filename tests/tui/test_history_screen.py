@@ -14,7 +14,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Select
 
-from roleplay.core.scenario import find_scenario
+from roleplay.core.library import ScenarioLibrary
 from roleplay.core.transcript import Attempt
 from roleplay.tui.app import RoleplayApp, make_app
 from roleplay.tui.screens.debrief import DebriefScreen
@@ -53,7 +53,7 @@ def attempts(fix_clock: Any, tmp_path: Path) -> list[Path]:
     ]
     for learner, replies, framework in plan:
         attempt = Attempt.start(
-            find_scenario("late-parcel"), learner, framework=framework, folder=folder
+            ScenarioLibrary().find("late-parcel"), learner, framework=framework, folder=folder
         )
         for reply in replies:
             if not attempt.finished:

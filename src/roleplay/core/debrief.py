@@ -139,6 +139,11 @@ class PointResult:
     evidence: tuple[Quote, ...]
     missing: str = ""
 
+    def __post_init__(self) -> None:
+        # The verdict is typed whatever the rule wrote ("met" or Verdict.MET): every view
+        # compares enums, never strings.
+        object.__setattr__(self, "status", Verdict(self.status))
+
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready data."""
         return {

@@ -171,14 +171,21 @@ class Advice:
 
 @dataclass(frozen=True, slots=True)
 class Score:
-    """The 0–100 score and the figures it was made from."""
+    """The 0–100 score and the figures it was made from.
+
+    ``outcome`` is kept at 0 for the JSON of earlier versions: how the customer reacted is
+    shown, not scored (it follows from the replies the marking points already mark).
+    """
 
     total: int
     steps: float
     points: float
     outcome: float
     penalty: int
+    """Taken off for replies with a red flag."""
     formula: str
+    rules_penalty: int = 0
+    """Taken off for rules broken (beyond authority, disclosure, advice, law misstated…)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the score as JSON-ready data."""
@@ -188,6 +195,7 @@ class Score:
             "marking_points": round(self.points, 1),
             "outcome": round(self.outcome, 1),
             "red_flag_penalty": self.penalty,
+            "rule_break_penalty": self.rules_penalty,
             "formula": self.formula,
         }
 
@@ -985,8 +993,7 @@ def _score(
     )
     flag_penalty = min(PENALTY_CAP, PENALTY_EACH * flagged_turns)
     rule_penalty = min(PENALTY_CAP, PENALTY_EACH * broken)
-    penalty = flag_penalty + rule_penalty
-    total = max(0, min(100, round(steps + marks - penalty)))
+    total = max(0, min(100, round(steps + marks - flag_penalty - rule_penalty)))
     formula = (
         f"{POINT_WEIGHT} × marking points ({credit:g}/{len(points)}, partial counts half)"
         f" = {marks:.1f}"
@@ -996,7 +1003,7 @@ def _score(
         f" − {PENALTY_EACH} × rules broken ({broken}, at most {PENALTY_CAP}) = {rule_penalty}"
         f" → {total}"
     )
-    return Score(total, steps, marks, 0.0, penalty, formula)
+    return Score(total, steps, marks, 0.0, flag_penalty, formula, rule_penalty)
 
 
 def _causes(session: Session) -> list[str]:

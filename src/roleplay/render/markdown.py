@@ -122,14 +122,23 @@ class ScoreView:
 
     steps: str
     points: str
-    outcome: str
     penalty: str
+    rules_penalty: str
     formula: str
 
     @property
     def penalty_signed(self) -> str:
-        """The penalty as it is taken off: ``−10``, or ``0`` when nothing was taken."""
-        return f"−{self.penalty}" if self.penalty not in ("", "0", "0.0") else self.penalty
+        """The red-flag penalty as it is taken off: ``−10``, or ``0`` when nothing was."""
+        return _signed(self.penalty)
+
+    @property
+    def rules_penalty_signed(self) -> str:
+        """The penalty for rules broken as it is taken off."""
+        return _signed(self.rules_penalty)
+
+
+def _signed(figure: str) -> str:
+    return f"−{figure}" if figure not in ("", "0", "0.0") else figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,8 +275,8 @@ def scorecard_view(review: Review) -> ScorecardView:
     score_parts = ScoreView(
         steps=_figure(round(detail.steps, 1)),
         points=_figure(round(detail.points, 1)),
-        outcome=_figure(round(detail.outcome, 1)),
         penalty=_figure(detail.penalty),
+        rules_penalty=_figure(detail.rules_penalty),
         formula=clean(detail.formula),
     )
     integrity = review.integrity
@@ -505,8 +514,8 @@ def scorecard_markdown(review: Review) -> str:
         add("|---|---|")
         add(f"| Model steps | {escape(parts.steps)} |")
         add(f"| Marking points | {escape(parts.points)} |")
-        add(f"| Outcome | {escape(parts.outcome)} |")
-        add(f"| Red-flag penalty | {escape(parts.penalty_signed)} |")
+        add(f"| Red flags | {escape(parts.penalty_signed)} |")
+        add(f"| Rules broken | {escape(parts.rules_penalty_signed)} |")
         add(f"| **Score** | **{escape(v.score)}** |")
         if parts.formula:
             add("")

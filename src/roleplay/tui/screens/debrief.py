@@ -296,8 +296,9 @@ class DebriefScreen(Screen[None]):
             out.append(
                 Static(
                     Content(
-                        f"steps {parts.steps} + marking points {parts.points} + outcome "
-                        f"{parts.outcome} {parts.penalty_signed} for red flags\n{parts.formula}"
+                        f"marking points {parts.points} + steps {parts.steps} "
+                        f"{parts.penalty_signed} for red flags {parts.rules_penalty_signed} "
+                        f"for rules broken\n{parts.formula}"
                     ),
                     classes="meta",
                 )

@@ -86,7 +86,7 @@ def test_marking_points_quote_the_point_its_source_and_the_evidence(
     page = scorecard_markdown(self_test_cards["good path"])
 
     assert "### ✓ Met: recovers-promise-breach" in page
-    assert "> Source unit: 000\\_cc7fcd8065e03568.txt" in page
+    assert "> Syllabus unit: Living up to the customer service promise" in page
     assert "- Turn 1: “We promise next-day delivery and we didn't keep that promise" in page
     assert "### ◐ Partly met: structured-process" in page
     assert "What was missing: some steps were missed." in page

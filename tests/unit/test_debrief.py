@@ -40,6 +40,20 @@ def test_every_marking_point_is_quoted_word_for_word_from_its_seed() -> None:
         assert point.text in (SEEDS / point.source).read_text(encoding="utf-8"), point.id
 
 
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed units are not beside this checkout")
+def test_each_marking_point_names_its_unit_as_the_seeds_readme_does() -> None:
+    """Learners see "Living up to the customer service promise", not a file name."""
+    rows = [
+        line.split("|")
+        for line in (SEEDS / "README.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| 0")
+    ]
+    topics = {cells[1].strip(): cells[2].strip() for cells in rows}
+    for point in marking_points():
+        assert point.unit.lower() == topics[point.source].lower(), point.id
+        assert point.unit[0].isupper(), point.id
+
+
 def test_a_good_attempt_scores_well_and_quotes_the_learner(parcel: Scenario) -> None:
     card = scorecard_to_dict(debrief(parcel, GOOD), "Sam")
     assert card["outcome"] == "escalated_correctly"

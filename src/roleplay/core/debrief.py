@@ -94,6 +94,9 @@ class MarkingPoint(BaseModel):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     source: str = Field(min_length=1)
+    unit: str = Field(min_length=1)
+    """The syllabus unit's title, as the seeds' README names it ("Living up to the customer
+    service promise"): what a learner is shown, not the file name."""
     text: str = Field(min_length=1)
     rule: Literal[RULES]  # type: ignore[valid-type]
     advice: str = Field(min_length=1)
@@ -138,6 +141,8 @@ class PointResult:
     status: Status
     evidence: tuple[Quote, ...]
     missing: str = ""
+    unit: str = ""
+    """The title of the syllabus unit the point is quoted from."""
 
     def __post_init__(self) -> None:
         # The verdict is typed whatever the rule wrote ("met" or Verdict.MET): every view
@@ -150,6 +155,7 @@ class PointResult:
             "id": self.id,
             "text": self.text,
             "source": self.source,
+            "unit": self.unit,
             "status": self.status,
             "evidence": [q.to_dict() for q in self.evidence],
             "missing": self.missing,
@@ -430,7 +436,13 @@ def _judge(
 ) -> PointResult:
     status, evidence, missing = _RULES[point.rule](session, cov, verdict)
     return PointResult(
-        point.id, point.text, point.source, Verdict(status), tuple(evidence), missing
+        point.id,
+        point.text,
+        point.source,
+        Verdict(status),
+        tuple(evidence),
+        missing,
+        point.unit,
     )
 
 

@@ -257,7 +257,7 @@ def scorecard_view(review: Review) -> ScorecardView:
             PointView(
                 id=clean(p.id),
                 text=clean(p.text),
-                source=clean(p.source),
+                source=clean(p.unit or p.source),
                 status=verdict,
                 mark=mark,
                 label=label,
@@ -448,7 +448,7 @@ def scorecard_markdown(review: Review) -> str:
         add(f"> {_quoted(p.text)}")
         if p.source:
             add(">")
-            add(f"> Source unit: {escape(p.source)}")
+            add(f"> Syllabus unit: {escape(p.source)}")
         add("")
         if p.evidence:
             add("Evidence:")

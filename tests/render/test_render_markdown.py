@@ -85,10 +85,10 @@ def test_marking_points_quote_the_point_its_source_and_the_evidence(
     """A met point quotes the learner's words by turn; an unmet one says what was missing."""
     page = scorecard_markdown(self_test_cards["good path"])
 
-    assert "### ✓ Met: recovers-promise-breach" in page
+    assert "### ✓ Met: Put the broken promise right" in page
     assert "> Syllabus unit: Living up to the customer service promise" in page
     assert "- Turn 1: “We promise next-day delivery and we didn't keep that promise" in page
-    assert "### ◐ Partly met: structured-process" in page
+    assert "### ◐ Partly met: Follow your model's steps" in page
     assert "What was missing: some steps were missed." in page
 
 

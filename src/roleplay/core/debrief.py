@@ -93,6 +93,8 @@ class MarkingPoint(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    title: str = Field(min_length=1)
+    """The point in plain words ("Name the promise"), for headings and advice."""
     source: str = Field(min_length=1)
     unit: str = Field(min_length=1)
     """The syllabus unit's title, as the seeds' README names it ("Living up to the customer
@@ -143,6 +145,8 @@ class PointResult:
     missing: str = ""
     unit: str = ""
     """The title of the syllabus unit the point is quoted from."""
+    title: str = ""
+    """The point in plain words."""
 
     def __post_init__(self) -> None:
         # The verdict is typed whatever the rule wrote ("met" or Verdict.MET): every view
@@ -156,6 +160,7 @@ class PointResult:
             "text": self.text,
             "source": self.source,
             "unit": self.unit,
+            "title": self.title,
             "status": self.status,
             "evidence": [q.to_dict() for q in self.evidence],
             "missing": self.missing,
@@ -284,7 +289,7 @@ def scorecard(session: Session, framework: Framework | str | None = None) -> Sco
         breaches=breaches,
         misstatements=misstated,
         causes=tuple(_causes(session)),
-        advice=tuple(_advice(framework, cov, points)),
+        advice=tuple(_advice(framework, cov, points, session)),
         score=score,
     )
 
@@ -443,6 +448,7 @@ def _judge(
         tuple(evidence),
         missing,
         point.unit,
+        point.title,
     )
 
 
@@ -527,6 +533,11 @@ def _promise_breach_recovered(
             f"the broken promise was recognised, but nothing was done to put it right: {missing}",
         )
     return "not_met", [], f"the broken promise was neither recognised nor put right: {missing}"
+
+
+def _lower_first(text: str) -> str:
+    """A sentence to go after a colon: "Her parcel…" becomes "her parcel…"."""
+    return text[:1].lower() + text[1:] if text[:2] != "I " else text
 
 
 _OWN_ACT = re.compile(r"^\W*(?:and |so |also |now )?(?:i've|i have|i'll|i will|i'm|i am|i can)\b")
@@ -1074,18 +1085,73 @@ def _what_went_wrong(turn: Turn) -> str:
     return "; ".join(turn.because) or "did not meet what the customer needed"
 
 
-def _advice(framework: Framework, cov: Coverage, points: Sequence[PointResult]) -> list[Advice]:
-    out: list[Advice] = []
-    for step_cov in cov.steps:
-        if not step_cov.met:
-            step = framework.step(step_cov.id)
-            out.append(Advice(f"{framework.id}: {step.title}", step.description, step.example))
+ADVICE_COUNT = 3
+"""How many pieces of advice the debrief gives: the ones that cost the most marks."""
+
+
+def _advice(
+    framework: Framework, cov: Coverage, points: Sequence[PointResult], session: Session
+) -> list[Advice]:
+    """The three things that would have changed the mark most, each with an example.
+
+    Every missed step and every marking point not met is a candidate, weighed by the marks
+    it cost (a point not met costs twice a partly met one; staying within the rules also
+    wins back what the rules broken took off). The example is the scenario's own model
+    answer where the tutor wrote one, else the model's or the marking point's.
+    """
+    answers = session.scenario.model_answers
     by_id = {p.id: p for p in marking_points()}
-    for result in points:
-        if result.status != "met":
-            point = by_id[result.id]
-            out.append(Advice(f"Marking point: {result.id}", point.advice, point.example))
-    return out
+    broken = sum(
+        1 for t in session.turns for f in t.facts.findings if f.kind in (*BREACHES, "misstatement")
+    )
+    flagged = sum(1 for t in session.turns if t.analysis.flags)
+    candidates: list[tuple[float, int, Advice]] = []
+    per_point = POINT_WEIGHT / len(points) if points else 0.0
+    for order, result in enumerate(points):
+        if result.status == Verdict.MET:
+            continue
+        lost = per_point * (1.0 if result.status == Verdict.NOT_MET else 0.5)
+        if result.id == "follows-policy":
+            lost += min(PENALTY_CAP, PENALTY_EACH * broken)
+        if result.id == "professional-tone":
+            lost += min(PENALTY_CAP, PENALTY_EACH * flagged)
+        point = by_id[result.id]
+        suggestion = point.advice
+        if result.missing:
+            suggestion += f" This time, {_sentence(result.missing)}"
+        example = answers.get(point.id) or _scenario_example(point.id, session) or point.example
+        candidates.append((lost, order, Advice(point.title, suggestion, example)))
+    per_step = STEP_WEIGHT / len(cov.steps) if cov.steps else 0.0
+    for order, step_cov in enumerate(cov.steps, start=len(points)):
+        if step_cov.met:
+            continue
+        step = framework.step(step_cov.id)
+        example = answers.get(step.id, step.example)
+        about = f"{framework.id}: {step.title}"
+        candidates.append((per_step, order, Advice(about, step.description, example)))
+    candidates.sort(key=lambda c: (-c[0], c[1]))
+    return [advice for _lost, _order, advice in candidates[:ADVICE_COUNT]]
+
+
+def _scenario_example(point_id: str, session: Session) -> str | None:
+    """An example made from this scenario's own promise, when the tutor wrote none."""
+    promise = session.scenario.organisation.promise
+    breached = [c for c in promise if c.breached] or list(promise)
+    if not breached:
+        return None
+    commitment = breached[0]
+    said = commitment.text.rstrip(".")
+    if point_id == "names-the-promise":
+        return f"Our promise to you is: “{said}.”"
+    if point_id == "recovers-promise-breach" and commitment.breached:
+        return f"We promise: “{said}.” We didn't keep that promise, so here is what I'm doing now."
+    return None
+
+
+def _sentence(text: str) -> str:
+    """``text`` as the end of a sentence: first letter kept, one full stop."""
+    text = text.strip().rstrip(".")
+    return f"{text}."
 
 
 def scorecard_to_dict(card: Scorecard, learner: str | None = None) -> dict[str, Any]:

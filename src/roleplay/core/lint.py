@@ -17,7 +17,7 @@ Errors (``roleplay validate`` fails):
 ``undefined-citation``
     a branch ``cites`` an id that is neither a policy of the scenario nor a law of the
     catalogue;
-``unknown-law``, ``unknown-framework``, ``unknown-reaction``
+``unknown-law``, ``unknown-framework``, ``unknown-reaction``, ``unknown-answer-key``
     ``legislation``, ``framework`` (of the scenario or a self-test) or a ``reactions`` key
     that roleplay does not know;
 ``no-fallback``
@@ -184,6 +184,24 @@ def _bundled_framework_ids() -> frozenset[str] | None:
         return None
 
 
+def _answer_keys() -> frozenset[str] | None:
+    """What a model answer may be for: a marking point or a step of any bundled model."""
+    from roleplay.core.frameworks import bundled_frameworks, rubrics_dir
+    from roleplay.core.source import load_yaml
+
+    try:
+        steps = {step.id for fw in bundled_frameworks().values() for step in fw.steps}
+    except RoleplayError:
+        return None
+    data, _smap, problems = load_yaml(rubrics_dir() / "marking_points.yaml")
+    if data is None or problems or not isinstance(data, dict):
+        return None
+    points = {
+        str(p["id"]) for p in data.get("marking_points") or () if isinstance(p, dict) and "id" in p
+    }
+    return frozenset(steps | points)
+
+
 def _duplicates(scenario: Scenario, at: _Reporter) -> list[Problem]:
     groups: list[tuple[str, KeyPath, str, list[str]]] = [
         ("node id", ("nodes",), "id", [n.id for n in scenario.nodes]),
@@ -312,6 +330,21 @@ def _references(
                 )
             seen.add(law)
 
+    answer_keys = _answer_keys() if scenario.model_answers else None
+    if answer_keys is not None:
+        for key in scenario.model_answers:
+            if key not in answer_keys:
+                problems.append(
+                    at.error(
+                        ("model_answers", key),
+                        "unknown-answer-key",
+                        _unknown(
+                            f"'{key}' is neither a marking point nor a step of a model",
+                            key,
+                            answer_keys,
+                        ),
+                    )
+                )
     if frameworks is not None:
         wanted = [(("framework",), scenario.framework)]
         wanted += [

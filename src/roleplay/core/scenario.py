@@ -420,6 +420,9 @@ class Scenario(_Model):
     """The first node (default: the first one written)."""
     nodes: tuple[Node, ...] = Field(min_length=1)
     reactions: dict[str, Reaction] = Field(default_factory=dict)
+    model_answers: dict[IdText, Text] = Field(default_factory=dict)
+    """What a strong learner would say in this scenario, by marking point id (or model step
+    id): the debrief's advice quotes it as its example instead of a generic one."""
     tests: tuple[SelfTest, ...] = ()
 
     @property

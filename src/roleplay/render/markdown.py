@@ -98,6 +98,8 @@ class PointView:
     """One examiner marking point with its verdict and evidence."""
 
     id: str
+    title: str
+    """The point in plain words ("Name the promise")."""
     text: str
     source: str
     status: Verdict
@@ -256,6 +258,7 @@ def scorecard_view(review: Review) -> ScorecardView:
         points.append(
             PointView(
                 id=clean(p.id),
+                title=clean(p.title or p.id),
                 text=clean(p.text),
                 source=clean(p.unit or p.source),
                 status=verdict,
@@ -443,7 +446,7 @@ def scorecard_markdown(review: Review) -> str:
         add("No marking points were recorded.")
         add("")
     for p in v.points:
-        add(f"### {p.mark} {escape(p.label.capitalize())}: {escape(p.id)}")
+        add(f"### {p.mark} {escape(p.label.capitalize())}: {escape(p.title)}")
         add("")
         add(f"> {_quoted(p.text)}")
         if p.source:

@@ -227,6 +227,8 @@ class DebriefScreen(Screen[None]):
                     Content.assemble(
                         (f"{point.mark} {point.label}", styles.get(point.status, "")),
                         "  ",
+                        (point.title, "bold"),
+                        "  ",
                         point.text,
                     ),
                     classes="point",

@@ -250,30 +250,39 @@ def _sentence_claims(
     quote = reply[lo:hi]
     out: list[LawClaim] = []
 
-    # The first family that fits tells the learner what the law says; a wrong Act is a
-    # second, different error and is added to it. More would bury the correction.
-    wrong: list[tuple[Law, str]] = []
+    # Each family found in the sentence is one error, unless its words overlap an error
+    # already found (one wrong claim can fit two families: keep the first). A wrong Act is
+    # added to the first error's correction: it is the same claim, checked against its Act.
+    hits: list[tuple[Law, str, int, int]] = []
+    points: set[tuple[str, str]] = set()
     for law in catalogue.laws:
-        if wrong:
-            break
         named = any(m.law.id == law.id for m in mentions)
         for family in law.misstatements:
-            if _states(family, sentence, doc, offset, named, attributed, scenario, reply):
-                wrong.append((law, family.correction))
-                break
+            if family.point and (law.id, family.point) in points:
+                continue
+            span = _states(family, sentence, doc, offset, named, attributed, scenario, reply)
+            if span is None or any(span[0] < h[3] and h[2] < span[1] for h in hits):
+                continue
+            hits.append((law, family.correction, *span))
+            if family.point:
+                points.add((law.id, family.point))
+    hits.sort(key=lambda h: h[2])
+    wrong_act: list[str] = []
     for mention in mentions:
-        if mention.vague or mention.law.kind != "law":
-            continue
-        if _disowned(sentence, mention):
+        if mention.vague or mention.law.kind != "law" or _disowned(sentence, mention):
             continue
         if matters and not matters & set(mention.law.governs):
-            wrong.append((mention.law, _wrong_act(mention.law, matters, catalogue)))
-    if wrong:
-        corrections = list(dict.fromkeys(c for _law, c in wrong))
-        first = wrong[0][0]
-        out.append(
-            LawClaim("misstatement", first.id, first.name, lo, hi, quote, " ".join(corrections))
-        )
+            if not hits:
+                hits.append((mention.law, "", mention.start, mention.end))
+            wrong_act.append(_wrong_act(mention.law, matters, catalogue))
+    for i, (law, correction, start, end) in enumerate(hits):
+        detail = [correction] if correction else []
+        if i == 0:
+            detail += [c for c in dict.fromkeys(wrong_act) if c not in detail]
+        a, b, words = (lo, hi, quote)
+        if len(hits) > 1:
+            a, b, words = _clause(reply, spelt, sentence, offset, start, end)
+        out.append(LawClaim("misstatement", law.id, law.name, a, b, words, " ".join(detail)))
 
     seen: set[str] = set()
     for mention in sorted(mentions, key=lambda m: m.vague):
@@ -377,28 +386,53 @@ def _states(
     attributed: bool,
     scenario: Scenario | None,
     reply: str,
-) -> bool:
-    """Whether ``sentence`` states this family of misstatement."""
+) -> tuple[int, int] | None:
+    """Where in ``sentence`` this family of misstatement is stated (the span from its first
+    to its last matching words), or None."""
     if family.named and not named:
-        return False
+        return None
     if family.attributed and not attributed:
-        return False
-    if any(_rx(p).search(sentence) is None for p in family.required):
-        return False
+        return None
+    found = [_rx(p).search(sentence) for p in family.required]
+    if any(m is None for m in found):
+        return None
     if any(_rx(p).search(sentence) for p in family.none):
-        return False
+        return None
     if family.context and _rx(family.context).search(spell_out(reply).text) is None:
-        return False
+        return None
     if family.unless_scenario and scenario is not None:
         brief = spell_out(f"{scenario.brief}").text
         if _rx(family.unless_scenario).search(brief):
-            return False
+            return None
     if family.affirmed:
-        return any(
-            not _negated(doc, offset + m.start(), offset + m.end())
-            for m in _rx(family.affirmed).finditer(sentence)
+        affirmed = next(
+            (
+                m
+                for m in _rx(family.affirmed).finditer(sentence)
+                if not _negated(doc, offset + m.start(), offset + m.end())
+            ),
+            None,
         )
-    return True
+        if affirmed is None:
+            return None
+        found.append(affirmed)
+    spans = [(m.start(), m.end()) for m in found if m is not None]
+    return min(s for s, _e in spans), max(e for _s, e in spans)
+
+
+def _clause(
+    reply: str, spelt: _Spelt, sentence: str, offset: int, start: int, end: int
+) -> tuple[int, int, str]:
+    """The clause of ``sentence`` around ``start``–``end`` (between commas, semicolons or
+    the sentence's ends), as offsets in the reply and its words, for a sentence that holds
+    more than one error."""
+    left = max(sentence.rfind(",", 0, start), sentence.rfind(";", 0, start)) + 1
+    stops = [i for i in (sentence.find(",", end), sentence.find(";", end)) if i >= 0]
+    right = min(stops) if stops else len(sentence.rstrip())
+    lo, hi = spelt.original(offset + left, offset + right)
+    while lo < hi and reply[lo].isspace():
+        lo += 1
+    return lo, hi, reply[lo:hi]
 
 
 _NEGATORS = frozenset({"not", "never", "no", "n't", "nobody", "nothing"})

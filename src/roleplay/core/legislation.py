@@ -37,6 +37,9 @@ class Misstatement(BaseModel):
 
     family: str = ""
     """What kind of error it is: wrong remedy, wrong time limit, wrong party, right denied…"""
+    point: str = ""
+    """The rule of law it gets wrong (``risk``: s 29); families on one point found in one
+    sentence are one error, not two."""
     says: str | None = None
     """One pattern, the same as ``all`` with one member (the catalogue's older form)."""
     all: tuple[str, ...] = ()

@@ -435,33 +435,36 @@ def _clause(
     return lo, hi, reply[lo:hi]
 
 
-_NEGATORS = frozenset({"not", "never", "no", "n't", "nobody", "nothing"})
+_CONTRAST_HOSTS = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
+"""A "not" hanging on a noun contrasts ("the maker, not us"); it negates no clause."""
+_COMPLEMENTS = frozenset({"ccomp", "xcomp"})
+"""Clauses that a negated verb carries with it: "that doesn't make it your responsibility"."""
 
 
 def _negated(doc: Doc, start: int, end: int) -> bool:
     """Whether the words at ``start``–``end`` sit in a clause that the parse negates.
 
-    A negation reaches its own clause only: "I can't discuss it, but he can tell you" keeps
-    the second clause affirmed.
+    A negation reaches its own clause and the complements of its verb, never a coordinated
+    clause: "I can't discuss it, but he can tell you" keeps the second clause affirmed.
     """
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return False
     for tok in span:
-        if tok.dep_ == "neg" or tok.lower_ in {"not", "never"}:
+        if tok.lower_ in {"not", "never"} and tok.head.pos_ not in _CONTRAST_HOSTS:
             return True
     for tok in span:
         node = tok
         for _ in range(12):
             for child in node.children:
-                if child.dep_ == "neg":
+                if child.dep_ == "neg" and node.pos_ not in _CONTRAST_HOSTS:
                     return True
                 if child.dep_ in {"nsubj", "nsubjpass"} and (
                     child.lower_ in {"nobody", "nothing"}
                     or any(c.dep_ == "det" and c.lower_ == "no" for c in child.children)
                 ):
                     return True
-            if node.dep_ in CLAUSE_HEADS or node.head is node:
+            if node.head is node or (node.dep_ in CLAUSE_HEADS and node.dep_ not in _COMPLEMENTS):
                 break
             node = node.head
     return False

@@ -215,18 +215,28 @@ def _parse(text: str) -> Doc:
     return pipeline()(text)
 
 
+_SENTENCE_END = re.compile(
+    r"(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bdr)(?<!\bst)(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bno)"
+    r"[.!?]+[\"')\]]*\s+|;\s*|\s[–—-]\s|\n\s*\n"
+)
+"""Where one claim ends: a full stop, question or exclamation mark followed by a space (not
+after a title or "e.g."; "£4.95" has no space), a semicolon, a spaced dash, a blank line."""
+
+
 def _sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
-    """Sentence spans of the spelt text; a semicolon or dash ends a claim too."""
+    """Claim spans of the spelt text. Punctuation decides, not the parser, which splits a
+    lower-cased sentence at a bracket ("by law (the consumer rights act 2015) …")."""
+    del doc
     spans: list[tuple[int, int]] = []
-    for sent in doc.sents:
-        start = sent.start_char
-        for m in re.finditer(r";|\s[–—-]\s", text[sent.start_char : sent.end_char]):
-            cut = sent.start_char + m.start()
-            if text[start:cut].strip():
-                spans.append((start, cut))
-            start = sent.start_char + m.end()
-        if text[start : sent.end_char].strip():
-            spans.append((start, sent.end_char))
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        mark = m.group().strip()
+        end = m.start() + (len(m.group().rstrip()) if mark and mark not in "–—-" else 0)
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
     return spans
 
 
@@ -241,8 +251,10 @@ def _sentence_claims(
     catalogue: Catalogue,
 ) -> list[LawClaim]:
     mentions = _mentions(sentence, catalogue)
-    blanked = _blank(sentence, [(m.start, m.end) for m in mentions])
-    matters = matters_of(blanked, catalogue)
+    # A law's own name is not what the claim is about ("data" in "data protection"); the
+    # name of a rule that is not law is ("delay repay" is about rail).
+    named_laws = [(m.start, m.end) for m in mentions if m.law.kind == "law"]
+    matters = matters_of(_blank(sentence, named_laws), catalogue)
     attributed = bool(mentions) or ATTRIBUTION.search(sentence) is not None
     lo, hi = spelt.original(offset, offset + len(sentence.rstrip()))
     while lo < hi and reply[lo].isspace():
@@ -400,6 +412,12 @@ def _states(
         return None
     if family.context and _rx(family.context).search(spell_out(reply).text) is None:
         return None
+    if family.scenario:
+        if scenario is None:
+            return None
+        where = spell_out(f"{scenario.sector}. {scenario.brief}").text
+        if _rx(family.scenario).search(where) is None:
+            return None
     if family.unless_scenario and scenario is not None:
         brief = spell_out(f"{scenario.brief}").text
         if _rx(family.unless_scenario).search(brief):

@@ -50,6 +50,9 @@ class Misstatement(BaseModel):
     unless_scenario: str | None = None
     context: str | None = None
     """A pattern that must match somewhere in the whole reply (what "them" refers to)."""
+    scenario: str | None = None
+    """A pattern the scenario's brief must match for the family to apply (a caller with no
+    authority; a railway); without a scenario the family does not apply."""
     correction: str = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -65,8 +68,8 @@ class Misstatement(BaseModel):
 
     def patterns(self) -> tuple[str, ...]:
         """Every pattern of the family, for checking that each one can be used."""
-        extra = tuple(p for p in (self.affirmed, self.unless_scenario, self.context) if p)
-        return self.required + self.none + extra
+        extra = (self.affirmed, self.unless_scenario, self.context, self.scenario)
+        return self.required + self.none + tuple(p for p in extra if p)
 
 
 class Matter(BaseModel):

@@ -48,7 +48,7 @@ def test_title_block_gives_scenario_learner_model_outcome_and_score(
         "- **Learner:** Sam Learner",
         "- **Model:** LATER",
         "- **Outcome:** ✓ escalated correctly",
-        "- **Score:** **84/100**",
+        "- **Score:** **82/100**",
     ):
         assert line in head
 

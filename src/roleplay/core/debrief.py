@@ -493,10 +493,18 @@ def _legislation_named(
     if not fitting:
         if wrong:
             t, f = wrong[0]
-            return "not_met", [Quote(t.number, f.quote, "misstated")], f.detail
+            return "not_met", [Quote(t.number, f.quote, "misstated")], f.detail.rstrip(".")
         if named:
             t, f = named[0]
-            return "not_met", [Quote(t.number, f.quote, f.name)], f.detail.split(";")[0]
+            wanted = [
+                law.name
+                for law in (bundled_catalogue().law(i) for i in session.scenario.legislation)
+                if law is not None
+            ]
+            why = f"{f.name} does not fit this situation"
+            if wanted:
+                why += f"; the law that applies is {' and '.join(wanted)}"
+            return "not_met", [Quote(t.number, f.quote, f.name)], why
         return "not_met", [], "the law that applies was never named"
     data_laws = {law.id for law in bundled_catalogue().laws if "personal_data" in law.governs}
     # Breaking the law in the very reply that cites it contradicts what was said of it.
@@ -517,7 +525,7 @@ def _legislation_named(
         return (
             "partial",
             [*evidence[:1], Quote(t.number, f.quote, "misstated")],
-            f"the law was also misstated: {f.detail}",
+            f"the law was also misstated: {f.detail.rstrip('.')}",
         )
     explained = [(t, f) for t, f in fitting if f.explained]
     if explained:

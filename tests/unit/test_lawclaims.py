@@ -152,10 +152,11 @@ def test_a_law_used_only_as_a_reason_is_named_but_not_explained() -> None:
     assert said and said[0].explained
 
 
-def test_consumer_law_points_at_the_act_without_naming_it() -> None:
-    named = _named("Under consumer law the parcel stays with us until you have it.")
-    assert named and named[0].ref == "consumer_rights_act" and named[0].vague
-    assert named[0].explained is False
+def test_consumer_law_is_checked_against_the_act_but_names_nothing() -> None:
+    assert _named("Under consumer law the parcel stays with us until you have it.") == []
+    assert _named("This doesn't affect your statutory rights.") == []
+    wrong = _wrong("Under consumer law, the risk is yours once it's marked as delivered.")
+    assert wrong and wrong[0].ref == "consumer_rights_act"
 
 
 def test_a_rule_that_is_not_law_is_never_named_as_law() -> None:

@@ -5,7 +5,8 @@ risk passes to you" has named a law and stated the opposite of what it says. Nam
 doing, so this module reads each sentence of a reply as a claim and checks it against the
 legislation catalogue (``rubrics/legislation.yaml``):
 
-* **naming**: the laws the sentence names (their cues), or only points at ("consumer law");
+* **naming**: the laws the sentence names (their cues); words that only point at a law
+  ("consumer law") put the claim on it, to be checked, but name nothing;
 * **fit**: a law fits when the scenario names it, or when it governs a matter both the claim
   and the scenario are about (the catalogue's ``matters`` and each law's ``governs``);
 * **explained**: whether the sentence says what the law means ("the Equality Act says we
@@ -131,8 +132,7 @@ class LawClaim:
 
     ``start``/``end`` are offsets of the whole sentence in the reply; ``quote`` its words.
     For a law named: ``fits`` (the law fits this situation) and ``explained`` (the sentence
-    says what it means, not only its name); ``vague`` when it is only pointed at ("consumer
-    law"). For a misstatement: ``detail`` is the correction.
+    says what it means, not only its name). For a misstatement: ``detail`` is the correction.
     """
 
     kind: str
@@ -144,7 +144,6 @@ class LawClaim:
     detail: str = ""
     fits: bool | None = None
     explained: bool | None = None
-    vague: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,22 +295,18 @@ def _sentence_claims(
             a, b, words = _clause(reply, spelt, sentence, offset, start, end)
         out.append(LawClaim("misstatement", law.id, law.name, a, b, words, " ".join(detail)))
 
+    # A law only pointed at ("consumer law", "your statutory rights") is not named: what is
+    # said of it is checked above, but it earns nothing.
     seen: set[str] = set()
-    for mention in sorted(mentions, key=lambda m: m.vague):
+    for mention in mentions:
         law = mention.law
-        if law.kind != "law" or law.id in seen:
+        if law.kind != "law" or mention.vague or law.id in seen:
             continue
         seen.add(law.id)
         fits, why = _fit(law, matters, scenario, scene, catalogue)
-        explained = not mention.vague and _explained(sentence, mention)
-        detail = why
-        if mention.vague:
-            detail += "; only pointed at, not named"
-        elif not explained:
-            detail += "; named, but what it means for the customer is not said"
-        out.append(
-            LawClaim("law", law.id, law.name, lo, hi, quote, detail, fits, explained, mention.vague)
-        )
+        explained = _explained(sentence, mention)
+        detail = why if explained else f"{why}; named, but what it means is not said"
+        out.append(LawClaim("law", law.id, law.name, lo, hi, quote, detail, fits, explained))
     return out
 
 

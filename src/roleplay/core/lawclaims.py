@@ -112,14 +112,17 @@ _BARE_AFTER = re.compile(
     r"(?:reasons|grounds|purposes)\b"
 )
 _EXPLAINED_AFTER = re.compile(
-    r"^(?:\s+[\w()]+){0,3}?\s+(?:says?|said|means?|requires?|required|states?|gives?|"
-    r"entitles?|protects?|obliges?|makes? (?:sure|it clear)|sets? out|is there to|"
-    r"are there to|allows?|lets?|covers?|guarantees?|expects?)\b"
+    r"^[\s,]*(?:\d{4}[\s,]*)?(?:[\w()]+[\s,]+){0,3}?(?:says?|said|means?|requires?|required|"
+    r"states?|gives?|entitles?|protects?|obliges?|makes? (?:sure|it clear)|sets? out|"
+    r"is there to|are there to|allows?|lets?|guarantees?|expects?|is clear|puts? (?:a )?duty)\b"
 )
 _EXPLAINED_BEFORE = re.compile(
-    r"(?:\bunder|\bin line with|\baccording to|\bas required by|\brequired by|\bby|\bin)\s+"
-    r"(?:(?:section|s)\s*\d+\w*(?:\(\d+\))?\s+of\s+)?(?:the\s+)?$"
+    r"(?:\bunder|\bin line with|\baccording to|\bas required by|\brequired by|\bby|\bin|"
+    r"\bas per|\bper|\bthrough|\bfrom|\bby law|\blegally|\bin law)[\s,(]+"
+    r"(?:(?:section|s)\s*\d+\w*(?:\(\d+\))?\s+of\s+)?(?:the\s+)?[(\s]*$"
 )
+_EXPLAINED_BY_DASH = re.compile(r"^(?:\s+\d{4})?\s*[–—:-]\s")
+"""The law, then a dash or colon and what it says: "the Equality Act: we must adjust"."""
 _DUTY = re.compile(
     r"\b(?:must|have to|has to|entitled|entitles|right to|rights|responsib\w*|obliged|"
     r"required|duty|should|can not|not allowed|allowed|within|until|protects?|liable|liability)\b"
@@ -216,10 +219,11 @@ def _parse(text: str) -> Doc:
 
 _SENTENCE_END = re.compile(
     r"(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bdr)(?<!\bst)(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bno)"
-    r"[.!?]+[\"')\]]*\s+|;\s*|\s[–—-]\s|\n\s*\n"
+    r"[.!?]+[\"')\]]*\s+|;\s*|\n\s*\n"
 )
 """Where one claim ends: a full stop, question or exclamation mark followed by a space (not
-after a title or "e.g."; "£4.95" has no space), a semicolon, a spaced dash, a blank line."""
+after a title or "e.g."; "£4.95" has no space), a semicolon, a blank line. A dash does not:
+"the Consumer Rights Act – goods must be as described" is one claim."""
 
 
 def _sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
@@ -229,8 +233,7 @@ def _sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
-        mark = m.group().strip()
-        end = m.start() + (len(m.group().rstrip()) if mark and mark not in "–—-" else 0)
+        end = m.start() + len(m.group().rstrip())
         if text[start:end].strip():
             spans.append((start, end))
         start = m.end()
@@ -509,10 +512,10 @@ def _explained(sentence: str, mention: _Mention) -> bool:
         return False
     if _EXPLAINED_AFTER.search(after):
         return True
-    rest = _blank(sentence, [(mention.start, mention.end)])
-    if _EXPLAINED_BEFORE.search(before) and _DUTY.search(rest):
+    if _EXPLAINED_BY_DASH.match(after) and _DUTY.search(after):
         return True
-    return len(rest.split()) >= 8 and _DUTY.search(rest) is not None
+    rest = _blank(sentence, [(mention.start, mention.end)])
+    return bool(_EXPLAINED_BEFORE.search(before) and _DUTY.search(rest))
 
 
 def _fit(

@@ -65,6 +65,14 @@ MISSTATED = [
     ("UK261 only pays compensation when a flight is more than five hours late.", "3 hours"),
     ("Delay Repay will pay you £350 for the cancelled train.", "share of the fare"),
     ("Under the Equality Act deaf patients always get seen first.", "priority"),
+    ("You'll get a copy of your data within 40 days of your subject access request.", "one month"),
+    ("Your landlord has 90 days to protect your deposit in a scheme.", "30 days"),
+    ("Section 75 protects your debit card purchase too.", "chargeback"),
+    ("You bought it online, so there is no right to cancel if you change your mind.", "14"),
+    ("We don't accept returns of faulty goods without the box, I'm afraid.", "packaging"),
+    ("You'll have to go through the warranty company, it's not our responsibility.", "retailer"),
+    ("The back-billing law means we can't charge more than 12 months.", "Ofgem"),
+    ("You can take this to the Financial Ombudsman straight away.", "8 weeks"),
 ]
 
 
@@ -97,6 +105,13 @@ CORRECT = [
     "Our back-billing rule means we can't charge for energy used more than 12 months ago.",
     "Before I go into the account I'll need your postcode, as data protection rules require.",
     "I can't refund the £64 myself, but I've asked my team leader to approve it.",
+    "We'll answer your subject access request within one month.",
+    "Section 75 doesn't cover debit cards, but you could ask your bank about a chargeback.",
+    "As the item was personalised, the 14-day right to cancel doesn't apply.",
+    "I can give you a full refund to your card, or store credit if you'd prefer.",
+    "Data protection means I need to check your identity before I discuss your account.",
+    "Ofgem's back-billing rule means we can't charge for more than 12 months.",
+    "It's the courier's fault, not ours, but I'll sort it out for you today.",
 ]
 
 

@@ -482,6 +482,8 @@ def _negated(doc: Doc, start: int, end: int) -> bool:
                     return True
             if node.head is node or (node.dep_ in CLAUSE_HEADS and node.dep_ not in _COMPLEMENTS):
                 break
+            if node.dep_ in _COMPLEMENTS and node.head.i > node.i:
+                break  # a clause before its "head" is a comma splice, not its complement
             node = node.head
     return False
 

@@ -113,7 +113,7 @@ _BARE_AFTER = re.compile(
 )
 _EXPLAINED_AFTER = re.compile(
     r"^[\s,]*(?:\d{4}[\s,]*)?(?:[\w()]+[\s,]+){0,3}?(?:says?|said|means?|requires?|required|"
-    r"states?|gives?|entitles?|protects?|obliges?|makes? (?:sure|it clear)|sets? out|"
+    r"states?|gives?|entitles?|protects?|obliges?|makes? (?:sure|it|us|you|the)|sets? out|"
     r"is there to|are there to|allows?|lets?|guarantees?|expects?|is clear|puts? (?:a )?duty)\b"
 )
 _EXPLAINED_BEFORE = re.compile(
@@ -121,6 +121,12 @@ _EXPLAINED_BEFORE = re.compile(
     r"\bas per|\bper|\bthrough|\bfrom|\bby law|\blegally|\bin law)[\s,(]+"
     r"(?:(?:section|s)\s*\d+\w*(?:\(\d+\))?\s+of\s+)?(?:the\s+)?[(\s]*$"
 )
+_APPLIED_AFTER = re.compile(
+    r"^[\s,]*(?:\d{4}[\s,]*)?(?:[\w()]+[\s,]+){0,2}?(?:covers?|applies|apply|is relevant|"
+    r"comes? in|protects?)\b"
+)
+"""The law said to apply: an explanation only if a duty or right follows ("the Consumer
+Rights Act covers this, so you're entitled to a refund")."""
 _EXPLAINED_BY_DASH = re.compile(r"^(?:\s+\d{4})?\s*[–—:-]\s")
 """The law, then a dash or colon and what it says: "the Equality Act: we must adjust"."""
 _DUTY = re.compile(
@@ -514,7 +520,7 @@ def _explained(sentence: str, mention: _Mention) -> bool:
         return False
     if _EXPLAINED_AFTER.search(after):
         return True
-    if _EXPLAINED_BY_DASH.match(after) and _DUTY.search(after):
+    if (_EXPLAINED_BY_DASH.match(after) or _APPLIED_AFTER.search(after)) and _DUTY.search(after):
         return True
     rest = _blank(sentence, [(mention.start, mention.end)])
     return bool(_EXPLAINED_BEFORE.search(before) and _DUTY.search(rest))

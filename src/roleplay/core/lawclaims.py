@@ -210,17 +210,28 @@ def law_claims(reply: str, scenario: Scenario | None, catalogue: Catalogue) -> l
     spelt = spell_out(reply)
     if not spelt.text.strip():
         return []
-    doc = _parse(spelt.text)
+    doc = _Parse(spelt.text)
     scene = _scenario_matters(scenario, catalogue)
     out: list[LawClaim] = []
-    for start, end in _sentences(doc, spelt.text):
+    for start, end in _sentences(spelt.text):
         sentence = spelt.text[start:end]
         out.extend(_sentence_claims(reply, spelt, doc, start, sentence, scenario, scene, catalogue))
     return out
 
 
-def _parse(text: str) -> Doc:
-    return pipeline()(text)
+class _Parse:
+    """The reply's parse, made the first time a family needs to know what is negated: most
+    replies state no law at all and are never parsed here."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._doc: Doc | None = None
+
+    @property
+    def doc(self) -> Doc:
+        if self._doc is None:
+            self._doc = pipeline()(self.text)
+        return self._doc
 
 
 _SENTENCE_END = re.compile(
@@ -232,10 +243,9 @@ after a title or "e.g."; "£4.95" has no space), a semicolon, a blank line. A da
 "the Consumer Rights Act – goods must be as described" is one claim."""
 
 
-def _sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
+def _sentences(text: str) -> list[tuple[int, int]]:
     """Claim spans of the spelt text. Punctuation decides, not the parser, which splits a
     lower-cased sentence at a bracket ("by law (the consumer rights act 2015) …")."""
-    del doc
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
@@ -251,7 +261,7 @@ def _sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
 def _sentence_claims(
     reply: str,
     spelt: _Spelt,
-    doc: Doc,
+    doc: _Parse,
     offset: int,
     sentence: str,
     scenario: Scenario | None,
@@ -396,7 +406,7 @@ def _scenario_matters(scenario: Scenario | None, catalogue: Catalogue) -> frozen
 def _states(
     family: Misstatement,
     sentence: str,
-    doc: Doc,
+    doc: _Parse,
     offset: int,
     named: bool,
     attributed: bool,
@@ -463,13 +473,13 @@ _COMPLEMENTS = frozenset({"ccomp", "xcomp"})
 """Clauses that a negated verb carries with it: "that doesn't make it your responsibility"."""
 
 
-def _negated(doc: Doc, start: int, end: int) -> bool:
+def _negated(parse: _Parse, start: int, end: int) -> bool:
     """Whether the words at ``start``–``end`` sit in a clause that the parse negates.
 
     A negation reaches its own clause and the complements of its verb, never a coordinated
     clause: "I can't discuss it, but he can tell you" keeps the second clause affirmed.
     """
-    span = doc.char_span(start, end, alignment_mode="expand")
+    span = parse.doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return False
     for tok in span:

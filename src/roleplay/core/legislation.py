@@ -1,8 +1,12 @@
 """The shared catalogue of laws: what scenarios name and what a reply may cite or misstate.
 
-``rubrics/legislation.yaml`` lists each law with the words that count as naming it and the
-statements that get it wrong, each with its correction, so that a debrief can say not only
-that a learner named the Consumer Rights Act but whether what they said about it was right.
+``rubrics/legislation.yaml`` lists each law with the words that count as naming it, the
+matters it governs, and the families of wording that get it wrong, each with its correction,
+so that a debrief can say not only that a learner named the Consumer Rights Act but whether
+it fits the situation and whether what they said about it was right. Rules that are not law
+(Ofgem's back-billing rule, Delay Repay, the ombudsman routes) are listed too, as ``kind:
+rule``: what a reply says of them is checked, but naming them is never credit for law.
+:mod:`roleplay.core.lawclaims` reads a reply against it.
 """
 
 from __future__ import annotations

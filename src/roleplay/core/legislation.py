@@ -72,8 +72,21 @@ class Misstatement(BaseModel):
 
     def patterns(self) -> tuple[str, ...]:
         """Every pattern of the family, for checking that each one can be used."""
-        extra = (self.affirmed, self.unless_scenario, self.context, self.scenario)
-        return self.required + self.none + tuple(p for p in extra if p)
+        return tuple(pattern for _where, pattern in self.located_patterns())
+
+    def located_patterns(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every pattern with where it is in the family (``("all", 2)``, ``("says",)``), so
+        that a pattern that cannot be used is reported on its own line."""
+        out: list[tuple[tuple[str | int, ...], str]] = []
+        if self.says:
+            out.append((("says",), self.says))
+        out.extend((("all", k), p) for k, p in enumerate(self.all))
+        out.extend((("none", k), p) for k, p in enumerate(self.none))
+        for name in ("affirmed", "unless_scenario", "context", "scenario"):
+            value = getattr(self, name)
+            if value:
+                out.append(((name,), value))
+        return out
 
 
 class Matter(BaseModel):
@@ -142,10 +155,10 @@ def load_catalogue(path: Path) -> tuple[Catalogue | None, list[Problem]]:
         return None, problems
     for i, law in enumerate(catalogue.laws):
         for j, wrong in enumerate(law.misstatements):
-            for pattern in wrong.patterns():
+            for where, pattern in wrong.located_patterns():
                 problem = pattern_problem(pattern)
                 if problem is not None:
-                    line, col = smap.locate(("laws", i, "misstatements", j))
+                    line, col = smap.locate(("laws", i, "misstatements", j, *where))
                     message = f"pattern cannot be used: {problem}"
                     problems.append(Problem(smap.file, line, col, "bad-pattern", message))
         for matter_id in law.governs:

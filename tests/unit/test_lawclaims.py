@@ -73,6 +73,13 @@ MISSTATED = [
     ("You'll have to go through the warranty company, it's not our responsibility.", "retailer"),
     ("The back-billing law means we can't charge more than 12 months.", "Ofgem"),
     ("You can take this to the Financial Ombudsman straight away.", "8 weeks"),
+    ("Once it's been left with a neighbour it's your responsibility, not ours.", "risk"),
+    ("The Consumer Rights Act lets you cancel your broadband within 30 days.", "reasonable care"),
+    ("Ofcom's automatic compensation is a legal right under the Consumer Rights Act.", "scheme"),
+    ("Under the Equality Act you have to tell us in writing what adjustments you need.", "anticipate"),
+    ("The Consumer Credit Act says I can't discuss his account with you.", "Data Protection"),
+    ("The Financial Ombudsman only accepts it within 8 weeks of our final response.", "6 months"),
+    ("As his wife you're entitled to see his account under data protection.", "authority"),
 ]
 
 
@@ -112,6 +119,8 @@ CORRECT = [
     "Data protection means I need to check your identity before I discuss your account.",
     "Ofgem's back-billing rule means we can't charge for more than 12 months.",
     "It's the courier's fault, not ours, but I'll sort it out for you today.",
+    "Ofcom's automatic compensation scheme pays you for every day without service.",
+    "I've re-billed the full 14 months from your own readings.",
 ]
 
 

@@ -76,7 +76,7 @@ MISSTATED = [
     ("Once it's been left with a neighbour it's your responsibility, not ours.", "risk"),
     ("The Consumer Rights Act lets you cancel your broadband within 30 days.", "reasonable care"),
     ("Ofcom's automatic compensation is a legal right under the Consumer Rights Act.", "scheme"),
-    ("Under the Equality Act you have to tell us in writing what adjustments you need.", "anticipate"),
+    ("Under the Equality Act you have to tell us in writing what you need.", "anticipate"),
     ("The Consumer Credit Act says I can't discuss his account with you.", "Data Protection"),
     ("The Financial Ombudsman only accepts it within 8 weeks of our final response.", "6 months"),
     ("As his wife you're entitled to see his account under data protection.", "authority"),

@@ -218,3 +218,8 @@ def test_the_bundled_catalogue_loads_and_every_law_governs_a_known_matter() -> N
     ids = {m.id for m in catalogue.matters}
     for law in catalogue.laws:
         assert law.governs and set(law.governs) <= ids, law.id
+
+
+def test_cra_beside_a_credit_reference_agency_is_not_the_act() -> None:
+    assert _claims("We've told the CRA about the missed payments on his credit file.") == []
+    assert _named("The CRA says a faulty item can be rejected for a refund within 30 days.")

@@ -332,6 +332,8 @@ def _sentence_claims(
 def _mentions(sentence: str, catalogue: Catalogue) -> list[_Mention]:
     found: list[_Mention] = []
     for law in catalogue.laws:
+        if law.cue_unless and _rx(law.cue_unless).search(sentence):
+            continue
         span = _first_cue(law.cues, sentence)
         if span is not None:
             found.append(_Mention(law, span[0], span[1], False))

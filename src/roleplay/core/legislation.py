@@ -121,6 +121,9 @@ class Law(BaseModel):
     governs: tuple[str, ...] = ()
     """Ids of the matters this law decides."""
     cues: tuple[str, ...] = Field(min_length=1)
+    cue_unless: str | None = None
+    """A pattern that, matching the sentence, means the cues stand for something else ("CRA"
+    beside "credit reference agency")."""
     vague_cues: tuple[str, ...] = ()
     """Words that point at this law without naming it ("consumer law"): what is said is
     checked against it, but the law is not named."""
@@ -161,6 +164,10 @@ def load_catalogue(path: Path) -> tuple[Catalogue | None, list[Problem]]:
                     line, col = smap.locate(("laws", i, "misstatements", j, *where))
                     message = f"pattern cannot be used: {problem}"
                     problems.append(Problem(smap.file, line, col, "bad-pattern", message))
+        if law.cue_unless and (problem := pattern_problem(law.cue_unless)) is not None:
+            line, col = smap.locate(("laws", i, "cue_unless"))
+            message = f"pattern cannot be used: {problem}"
+            problems.append(Problem(smap.file, line, col, "bad-pattern", message))
         for matter_id in law.governs:
             if catalogue.matter(matter_id) is None:
                 line, col = smap.locate(("laws", i, "governs"))

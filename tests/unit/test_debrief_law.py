@@ -108,3 +108,13 @@ def test_a_company_policy_is_not_law_not_even_partial(parcel: Scenario) -> None:
         parcel, ["Under our lost parcel procedure I'm opening a trace with the courier now."]
     )
     assert status == "not_met"
+
+
+def test_a_scenario_naming_no_law_gives_no_credit_for_silence(parcel: Scenario) -> None:
+    bare = parcel.model_copy(update={"legislation": ()})
+    status, _card = _law(bare, ["I'm so sorry, I'll send a replacement today."])
+    assert status == "not_met"
+    status, _card = _law(
+        bare, ["The Consumer Rights Act says the parcel is our responsibility until you have it."]
+    )
+    assert status == "met"

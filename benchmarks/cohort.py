@@ -39,7 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from roleplay.core.scenario import bundled_scenarios  # noqa: E402
+from roleplay.core.library import bundled_scenarios  # noqa: E402
 
 
 def roleplay() -> list[str]:

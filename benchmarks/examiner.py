@@ -42,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from roleplay.core.debrief import Scorecard, debrief  # noqa: E402
-from roleplay.core.scenario import find_scenario  # noqa: E402
+from roleplay.core.library import ScenarioLibrary  # noqa: E402
 
 POINT_VERDICTS = ("met", "partial", "not_met")
 ESCALATION_VERDICTS = ("needed_done", "needed_missed", "premature", "not_needed")
@@ -152,7 +152,7 @@ def measure(attempts: list[dict[str, Any]]) -> dict[str, Any]:
         name = str(attempt.get("id", "?"))
         verdicts = attempt.get("verdicts") or {}
         try:
-            loaded = find_scenario(str(attempt["scenario"]))
+            loaded = ScenarioLibrary().find(str(attempt["scenario"]))
             card: Scorecard = debrief(
                 loaded.scenario, [str(r) for r in attempt["replies"]], attempt.get("framework")
             )

@@ -26,9 +26,11 @@ from roleplay.core.errors import InputError, InvalidFileError, RoleplayError, Un
 if TYPE_CHECKING:
     from roleplay.core.analysis import Analysis, Evidence
     from roleplay.core.frameworks import Framework
+    from roleplay.core.library import ScenarioLibrary
     from roleplay.core.problems import Problem
+    from roleplay.core.review import Review
     from roleplay.core.roster import Roster
-    from roleplay.core.scenario import LoadedScenario, Scenario, ScenarioCatalogue
+    from roleplay.core.scenario import LoadedScenario, Scenario
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -550,8 +552,7 @@ def list_scenarios(as_json: bool, folder: Path | None) -> None:
 
     A file that cannot be loaded is reported on stderr and left out of the list.
     """
-    found = _catalogue(folder).scenarios
-    scenarios = [found[key].scenario for key in sorted(found)]
+    scenarios = [loaded.scenario for loaded in _library(folder).all()]
     if as_json:
         records = [
             {
@@ -574,22 +575,28 @@ def list_scenarios(as_json: bool, folder: Path | None) -> None:
             click.echo("  ".join([*cells, row[-1]]))
 
 
-def _catalogue(folder: Path | None) -> ScenarioCatalogue:
-    """The bundled scenarios and ``folder``'s; each file set aside is reported on stderr.
+def _library(folder: Path | None) -> ScenarioLibrary:
+    """The bundled scenarios and ``folder``'s, read now; each file set aside is reported.
 
     One broken file never stops the others: its problems are printed as
     ``file:line:col: message`` and the command goes on with the scenarios that loaded.
     """
-    from roleplay.core.problems import Severity
-    from roleplay.core.scenario import scenario_catalogue
+    from roleplay.core.library import ScenarioLibrary
 
-    catalogue = scenario_catalogue(folder)
-    _print_problems(catalogue.problems)
-    files = {p.file for p in catalogue.problems if p.severity is Severity.ERROR}
+    library = ScenarioLibrary.load(folder)
+    _report_set_aside(library)
+    return library
+
+
+def _report_set_aside(library: ScenarioLibrary) -> None:
+    """Print the problems of the files a library set aside (once it has read its folders)."""
+    if not library.is_read:
+        return
+    _print_problems(library.problems)
+    files = library.set_aside()
     if files:
         count = f"{len(files)} scenario file{'s' if len(files) != 1 else ''}"
         click.echo(f"note: {count} set aside because of the problems above", err=True)
-    return catalogue
 
 
 def _load_scenario(ref: str, folder: Path | None) -> LoadedScenario:
@@ -598,22 +605,19 @@ def _load_scenario(ref: str, folder: Path | None) -> LoadedScenario:
     A broken file elsewhere in the folders does not stop a good scenario from loading:
     it is reported and set aside.
     """
-    from roleplay.core.files import is_file, is_yaml_name
-    from roleplay.core.problems import has_errors
-    from roleplay.core.scenario import load_scenario
+    from roleplay.core.library import ScenarioLibrary
 
-    path = Path(ref)
-    if is_yaml_name(path) or is_file(path):
-        loaded, problems = load_scenario(path)
-        if loaded is None or has_errors(problems):
-            _print_problems(problems)
-            _fail(f"cannot load scenario '{ref}'; run 'roleplay validate {ref}' for details")
-        return loaded
-    found = _catalogue(folder).scenarios
-    if ref in found:
-        return found[ref]
-    known = ", ".join(sorted(found)) or "none"
-    _fail(f"unknown scenario '{ref}'; known: {known}")
+    library = ScenarioLibrary(folder)
+    try:
+        loaded = library.find(ref)
+    except InvalidFileError as exc:
+        _print_problems(exc.problems)
+        _fail(f"cannot load scenario '{ref}'; run 'roleplay validate {ref}' for details")
+    except UnknownIdError as exc:
+        _report_set_aside(library)
+        _fail(f"unknown scenario '{ref}'; known: {', '.join(exc.known) or 'none'}")
+    _report_set_aside(library)
+    return loaded
 
 
 @cli.command()
@@ -798,16 +802,19 @@ def _write(text: str, out: Path | None) -> None:
     click.echo(one_line(f"written to {out}"), err=True)
 
 
-def _render(card_data: dict[str, Any], fmt: str) -> str:
+def _render(done: Review, fmt: str) -> str:
+    """The review of an attempt as JSON, HTML or Markdown: one review, every view."""
     if fmt == "json":
-        return json.dumps(card_data, indent=2, ensure_ascii=False) + "\n"
+        from roleplay.render.json import dumps, review_json
+
+        return dumps(review_json(done))
     if fmt == "html":
         from roleplay.render.html import scorecard_html
 
-        return scorecard_html(card_data)
+        return scorecard_html(done)
     from roleplay.render.markdown import scorecard_markdown
 
-    return scorecard_markdown(card_data)
+    return scorecard_markdown(done)
 
 
 _ROSTER_OPTION = click.option(
@@ -858,8 +865,8 @@ def run(
     """
     import tempfile
 
-    from roleplay.core.debrief import scorecard, scorecard_to_dict
-    from roleplay.core.transcript import Attempt, centre_key, verify
+    from roleplay.core.review import review_live
+    from roleplay.core.transcript import Attempt, centre_key
 
     loaded = _load_scenario(scenario_ref, folder)
     framework = _framework(framework_id)
@@ -881,19 +888,22 @@ def run(
             attempt.step(reply)
             used += 1
         data = attempt.data()
-    card = scorecard(attempt.session, data["framework"])
-    _note_truncated(card.turns)
-    summary = scorecard_to_dict(card, learner)
-    result = {**data, **{k: v for k, v in summary.items() if k not in data}}
-    result["integrity_text"] = verify(data, centre_key()).text
+        done = review_live(attempt, key=centre_key())
+    _note_truncated(done.card.turns)
     unused = len(replies) - used
+    extra: dict[str, Any] = {}
     if unused:
-        result["unused_replies"] = unused
+        extra["unused_replies"] = unused
         were = "reply was" if unused == 1 else "replies were"
         click.echo(
             f"note: the conversation ended at turn {used}; {unused} {were} not used", err=True
         )
-    _write(_render(result if fmt == "json" else summary, fmt), out)
+    if fmt == "json":
+        from roleplay.render.json import dumps, run_json
+
+        _write(dumps({**run_json(done, data), **extra}), out)
+    else:
+        _write(_render(done, fmt), out)
 
 
 @cli.command()
@@ -909,8 +919,7 @@ def debrief(
 ) -> None:
     """The scorecard of a saved attempt, recomputed from its replies (under any model)."""
     from roleplay.core.analysis_cache import AnalysisCache
-    from roleplay.core.debrief import scorecard_to_dict
-    from roleplay.core.report import rescore
+    from roleplay.core.review import review
     from roleplay.core.transcript import centre_key, load_transcript
 
     framework = _framework(framework_id)
@@ -920,11 +929,15 @@ def debrief(
     except InvalidFileError as exc:
         _print_problems(exc.problems)
         _fail(f"{transcript}: not a transcript roleplay can read")
-    catalogue = _catalogue(folder)
+    library = _library(folder)
     cache = AnalysisCache()
     try:
-        done = rescore(
-            saved, framework.id if framework else None, folder, centre_key(), catalogue.find, cache
+        done = review(
+            saved,
+            framework.id if framework else None,
+            library,
+            key=centre_key(),
+            analyser=cache.analyse,
         )
     except UnknownIdError as exc:
         if exc.kind != "scenario":
@@ -937,15 +950,9 @@ def debrief(
         _fail(f"{transcript}: its scenario is not here; name its folder with --scenarios")
     cache.save()
     _note_truncated(done.card.turns)
-    data = scorecard_to_dict(done.card, saved.learner)
-    data["integrity"] = done.integrity
-    data["integrity_status"] = done.proof.value
-    data["transcript"] = {"id": saved.id, "started": saved.started, "finished": saved.finished}
-    if done.scenario_changed:
-        data["warnings"] = ["the scenario file has changed since this attempt was made"]
-    if not done.proof.counts:
-        click.echo(f"warning: {transcript}: {done.integrity}", err=True)
-    _write(_render(data, fmt), out)
+    if done.integrity is not None and not done.integrity.proof.counts:
+        click.echo(f"warning: {transcript}: {done.integrity.text}", err=True)
+    _write(_render(done, fmt), out)
 
 
 @cli.command()
@@ -1176,7 +1183,7 @@ def report(
         why = path_problem(path)
         if why is not None:
             _fail(f"{path}: {why}")
-    rows = report_rows(paths, framework.id if framework else None, folder, _catalogue(folder))
+    rows = report_rows(paths, framework.id if framework else None, folder, _library(folder))
     if not rows:
         _fail("no transcripts found in " + ", ".join(str(p) for p in paths))
     _write(report_csv(rows) if fmt == "csv" else report_html(rows), out)

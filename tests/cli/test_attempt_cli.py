@@ -109,6 +109,23 @@ def test_a_transcript_edited_by_hand_is_marked_by_debrief_and_report(
     assert "warning:" in debriefed.stderr
     rows = list(csv.DictReader(io.StringIO(run("report", str(saved)).stdout)))
     assert rows[0]["integrity"].startswith("EDITED")
+    as_json = json.loads(run("debrief", str(saved), "--format", "json").stdout)
+    assert as_json["integrity_status"] == "edited"
+    assert any("turn 1" in reason for reason in as_json["integrity_problems"])
+
+
+def test_debrief_json_keeps_every_key_it_had_and_adds_the_reasons(run: Run, tmp_path: Path) -> None:
+    saved = _run_json(run, tmp_path, GOOD, "Asha Patel")
+    data = json.loads(run("debrief", str(saved), "--format", "json").stdout)
+    before = {
+        *("scenario", "framework", "learner", "turns", "outcome", "steps", "in_order"),
+        *("marking_points", "flags", "escalation", "policy_breaches", "law_misstated"),
+        *("causes", "advice", "score", "score_detail"),
+        *("integrity", "integrity_status", "transcript"),
+    }
+    assert before <= set(data)
+    assert "warnings" not in data  # only when the scenario has changed
+    assert data["integrity_problems"] == []
 
 
 def test_report_gives_one_row_an_attempt_and_survives_a_damaged_file(

@@ -6,7 +6,6 @@ the real engine, so a golden file changes when the debrief a learner would see c
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,8 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from roleplay.core.debrief import debrief, scorecard_to_dict
+from roleplay.core.debrief import debrief
+from roleplay.core.review import Review
 from roleplay.core.scenario import Scenario, load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,21 +34,18 @@ def late_parcel() -> Scenario:
 HOSTILE = "<script>alert(1)</script> **bold** | pipe"
 """A reply that would run a script, embolden text and split a table cell if not escaped."""
 
-Card = Callable[[Sequence[str]], dict[str, Any]]
-"""Play replies through late-parcel and return the scorecard dictionary."""
+Card = Callable[[Sequence[str]], Review]
+"""Play replies through late-parcel and return the review of that attempt."""
 
 
-def card(scenario: Scenario, replies: Sequence[str]) -> dict[str, Any]:
-    """Return the scorecard dictionary of ``replies``, round-tripped through JSON.
-
-    Going through JSON proves the renderers need nothing a saved scorecard lacks.
-    """
-    return json.loads(json.dumps(scorecard_to_dict(debrief(scenario, replies), LEARNER)))
+def card(scenario: Scenario, replies: Sequence[str]) -> Review:
+    """Return the review of ``replies`` played through ``scenario`` by :data:`LEARNER`."""
+    return Review(debrief(scenario, replies), LEARNER)
 
 
 @pytest.fixture(scope="session")
 def make_card(late_parcel: Scenario) -> Card:
-    """Play the given replies through late-parcel and return the scorecard dictionary."""
+    """Play the given replies through late-parcel and return the review."""
     return lambda replies: card(late_parcel, replies)
 
 
@@ -59,8 +56,8 @@ def hostile() -> str:
 
 
 @pytest.fixture(scope="session")
-def self_test_cards(late_parcel: Scenario) -> dict[str, dict[str, Any]]:
-    """The scorecard of each of late-parcel's self-tests, by test name."""
+def self_test_cards(late_parcel: Scenario) -> dict[str, Review]:
+    """The review of each of late-parcel's self-tests, by test name."""
     return {t.name: card(late_parcel, t.replies) for t in late_parcel.tests}
 
 

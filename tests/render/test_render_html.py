@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from html.parser import HTMLParser
 from importlib.resources import files
-from typing import Any
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from roleplay.core.integrity import Integrity, Proof
+from roleplay.core.review import Review
 from roleplay.render.html import scorecard_html
 
-Card = Callable[[Sequence[str]], dict[str, Any]]
-"""The ``make_card`` fixture: replies in, scorecard dictionary out."""
+Card = Callable[[Sequence[str]], Review]
+"""The ``make_card`` fixture: replies in, review out."""
 
 
 class _Outline(HTMLParser):
@@ -58,14 +60,14 @@ def outline(page: str) -> _Outline:
 
 @pytest.mark.parametrize("name", ["good path", "poor path"], ids=["good-path", "poor-path"])
 def test_self_test_page_matches_golden_file(
-    name: str, self_test_cards: dict[str, dict[str, Any]], snapshot_html: SnapshotAssertion
+    name: str, self_test_cards: dict[str, Review], snapshot_html: SnapshotAssertion
 ) -> None:
     """The HTML debrief of each of late-parcel's self-tests is exactly as approved."""
     assert scorecard_html(self_test_cards[name]) == snapshot_html
 
 
 @pytest.mark.parametrize("name", ["good path", "poor path"], ids=["good-path", "poor-path"])
-def test_page_is_self_contained(name: str, self_test_cards: dict[str, dict[str, Any]]) -> None:
+def test_page_is_self_contained(name: str, self_test_cards: dict[str, Review]) -> None:
     """No script, no link to anything outside the page: it opens offline and years later."""
     page = scorecard_html(self_test_cards[name])
 
@@ -83,7 +85,7 @@ def test_learner_markup_is_escaped(make_card: Card, hostile: str) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt; **bold** | pipe" in page
 
 
-def test_page_is_accessible(self_test_cards: dict[str, dict[str, Any]]) -> None:
+def test_page_is_accessible(self_test_cards: dict[str, Review]) -> None:
     """British English is declared, headings never skip a level, status is written out."""
     statuses: list[str] = []
     for name in ("poor path", "good path"):
@@ -96,7 +98,7 @@ def test_page_is_accessible(self_test_cards: dict[str, dict[str, Any]]) -> None:
     assert "✗ not met" in statuses and "✓ met" in statuses
 
 
-def test_page_prints_legibly(self_test_cards: dict[str, dict[str, Any]]) -> None:
+def test_page_prints_legibly(self_test_cards: dict[str, Review]) -> None:
     """Print rules exist, and nothing relies on a background colour a printer drops."""
     page = scorecard_html(self_test_cards["good path"])
 
@@ -105,7 +107,7 @@ def test_page_prints_legibly(self_test_cards: dict[str, dict[str, Any]]) -> None
 
 
 def test_page_shows_the_same_sections_as_the_markdown(
-    self_test_cards: dict[str, dict[str, Any]],
+    self_test_cards: dict[str, Review],
 ) -> None:
     """The HTML and Markdown debriefs carry the same sections in the same order."""
     page = scorecard_html(self_test_cards["poor path"])
@@ -131,12 +133,11 @@ def test_line_breaks_in_a_reply_are_kept(make_card: Card) -> None:
     assert "Sorry about that.\nLet me check.</p>" in page
 
 
-def test_a_damaged_scorecard_still_renders() -> None:
-    """A hand-edited JSON missing most keys gives a page, not a crash."""
-    page = scorecard_html({"learner": "<b>x</b>"})
+def test_a_learner_name_with_markup_is_shown_as_typed(self_test_cards: dict[str, Review]) -> None:
+    """A learner may call themselves anything; the page shows it and never runs it."""
+    page = scorecard_html(replace(self_test_cards["good path"], learner="<b>x</b>"))
 
-    assert "<h1>Debrief: an unnamed scenario</h1>" in page
-    assert "&lt;b&gt;x&lt;/b&gt;" in page
+    assert "&lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page
 
 
 def test_templates_are_package_data() -> None:
@@ -148,15 +149,16 @@ def test_templates_are_package_data() -> None:
 
 
 def test_a_transcript_not_signed_where_the_centre_signs_is_marked_bad(
-    self_test_cards: dict[str, dict[str, Any]],
+    self_test_cards: dict[str, Review],
 ) -> None:
-    text = "NOT SIGNED: this machine signs with centre key 1a2b, and this transcript has none"
-    flagged = scorecard_html(dict(self_test_cards["good path"], integrity=text))
+    not_signed = Integrity(
+        Proof.NOT_SIGNED,
+        "sha256-chain",
+        ("this machine signs with centre key 1a2b, and this transcript has none",),
+    )
+    flagged = scorecard_html(replace(self_test_cards["good path"], integrity=not_signed))
     unsigned = scorecard_html(
-        dict(
-            self_test_cards["good path"],
-            integrity="unsigned: consistent, but anyone could have recomputed it",
-        )
+        replace(self_test_cards["good path"], integrity=Integrity(Proof.UNSIGNED, "sha256-chain"))
     )
 
     assert '<strong class="status bad">⚠ NOT SIGNED:' in flagged

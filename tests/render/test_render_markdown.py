@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import replace
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from roleplay.core.integrity import Integrity, Proof
+from roleplay.core.review import Review
 from roleplay.render.markdown import escape, scorecard_markdown
 
-Card = Callable[[Sequence[str]], dict[str, Any]]
-"""The ``make_card`` fixture: replies in, scorecard dictionary out."""
+Card = Callable[[Sequence[str]], Review]
+"""The ``make_card`` fixture: replies in, review out."""
 
 
 SECTIONS = (
@@ -30,14 +32,14 @@ SECTIONS = (
 
 @pytest.mark.parametrize("name", ["good path", "poor path"], ids=["good-path", "poor-path"])
 def test_self_test_debrief_matches_golden_file(
-    name: str, self_test_cards: dict[str, dict[str, Any]], snapshot_md: SnapshotAssertion
+    name: str, self_test_cards: dict[str, Review], snapshot_md: SnapshotAssertion
 ) -> None:
     """The debrief of each of late-parcel's self-tests reads exactly as approved."""
     assert scorecard_markdown(self_test_cards[name]) == snapshot_md
 
 
 def test_title_block_gives_scenario_learner_model_outcome_and_score(
-    self_test_cards: dict[str, dict[str, Any]],
+    self_test_cards: dict[str, Review],
 ) -> None:
     """The top of the page answers "how did I do?" before anything else."""
     page = scorecard_markdown(self_test_cards["good path"])
@@ -48,13 +50,13 @@ def test_title_block_gives_scenario_learner_model_outcome_and_score(
         "- **Learner:** Sam Learner",
         "- **Model:** LATER",
         "- **Outcome:** ✓ escalated correctly",
-        "- **Score:** **82/100**",
+        "- **Score:** **84/100**",
     ):
         assert line in head
 
 
 def test_every_section_appears_in_reading_order(
-    self_test_cards: dict[str, dict[str, Any]],
+    self_test_cards: dict[str, Review],
 ) -> None:
     """The sections come in the order a learner needs them, each once."""
     page = scorecard_markdown(self_test_cards["poor path"])
@@ -65,7 +67,7 @@ def test_every_section_appears_in_reading_order(
 
 
 def test_customer_and_learner_are_told_apart_turn_by_turn(
-    self_test_cards: dict[str, dict[str, Any]],
+    self_test_cards: dict[str, Review],
 ) -> None:
     """Each turn is numbered, the customer's line is quoted and the learner's is labelled."""
     page = scorecard_markdown(self_test_cards["poor path"])
@@ -78,16 +80,16 @@ def test_customer_and_learner_are_told_apart_turn_by_turn(
 
 
 def test_marking_points_quote_the_point_its_source_and_the_evidence(
-    self_test_cards: dict[str, dict[str, Any]],
+    self_test_cards: dict[str, Review],
 ) -> None:
     """A met point quotes the learner's words by turn; an unmet one says what was missing."""
     page = scorecard_markdown(self_test_cards["good path"])
 
     assert "### ✓ Met: recovers-promise-breach" in page
     assert "> Source unit: 000\\_cc7fcd8065e03568.txt" in page
-    assert "- Turn 1: “I'm really sorry your order hasn't arrived” (acknowledge)" in page
-    assert "### ✗ Not met: listening-and-empathy" in page
-    assert "What was missing: no active listening and no empathy." in page
+    assert "- Turn 1: “We promise next-day delivery and we didn't keep that promise" in page
+    assert "### ◐ Partly met: structured-process" in page
+    assert "What was missing: some steps were missed." in page
 
 
 def test_learner_markup_is_shown_as_typed(make_card: Card, hostile: str) -> None:
@@ -139,31 +141,52 @@ def test_escape(text: str, expected: str) -> None:
     assert escape(text) == expected
 
 
-def test_a_damaged_scorecard_still_renders() -> None:
-    """A hand-edited JSON missing most keys gives a page with empty sections, not a crash."""
-    page = scorecard_markdown({"scenario": {"title": "Broken"}, "turns": "oops", "score": "x"})
+def test_a_scorecard_of_replies_never_saved_says_nothing_of_a_transcript(
+    self_test_cards: dict[str, Review],
+) -> None:
+    """With no saved attempt checked, there is no transcript line to trust or distrust."""
+    page = scorecard_markdown(self_test_cards["good path"])
 
-    assert page.startswith("# Debrief: Broken\n")
-    assert "No replies were recorded." in page
-    assert "- **Score:** **not worked out**" in page
+    assert "**Transcript:**" not in page
 
 
 @pytest.mark.parametrize(
     ("integrity", "warned"),
     [
-        ("signed with this centre's key (verified)", False),
-        ("unsigned: consistent, but anyone could have recomputed it", False),
-        ("NOT SIGNED: this machine signs with centre key 1a2b, and this transcript has none", True),
-        ("CANNOT BE CHECKED: signed with centre key 1a2b, and this machine has none", True),
-        ("EDITED: turn 2: reply or score changed after it was saved", True),
+        (Integrity(Proof.SIGNED, "hmac-sha256-chain"), False),
+        (Integrity(Proof.UNSIGNED, "sha256-chain"), False),
+        (
+            Integrity(
+                Proof.NOT_SIGNED,
+                "sha256-chain",
+                ("this machine signs with centre key 1a2b, and this transcript has none",),
+            ),
+            True,
+        ),
+        (
+            Integrity(
+                Proof.UNCHECKABLE,
+                "hmac-sha256-chain",
+                ("signed with centre key 1a2b, and this machine has none",),
+            ),
+            True,
+        ),
+        (
+            Integrity(
+                Proof.EDITED, "sha256-chain", ("turn 2: reply or score changed after it was saved",)
+            ),
+            True,
+        ),
     ],
+    ids=[p.value for p in (Proof.SIGNED, Proof.UNSIGNED, Proof.NOT_SIGNED, Proof.UNCHECKABLE)]
+    + ["edited"],
 )
 def test_a_transcript_that_cannot_be_trusted_is_marked(
-    self_test_cards: dict[str, dict[str, Any]], integrity: str, warned: bool
+    self_test_cards: dict[str, Review], integrity: Integrity, warned: bool
 ) -> None:
     """The debrief says what the check proved, with a warning sign when it proved too little."""
-    page = scorecard_markdown(dict(self_test_cards["good path"], integrity=integrity))
+    page = scorecard_markdown(replace(self_test_cards["good path"], integrity=integrity))
 
     line = next(x for x in page.splitlines() if x.startswith("- **Transcript:**"))
-    assert integrity.split(":")[0] in line
+    assert integrity.text.split(":")[0] in line
     assert line.startswith("- **Transcript:** ⚠") is warned

@@ -11,7 +11,8 @@ import pytest
 from textual.pilot import Pilot
 
 import roleplay.core.transcript as transcript_module
-from roleplay.core.scenario import LoadedScenario, find_scenario
+from roleplay.core.library import ScenarioLibrary
+from roleplay.core.scenario import LoadedScenario
 from roleplay.tui.app import Choices, RoleplayApp, make_app
 
 MakeApp = Callable[..., RoleplayApp]
@@ -44,7 +45,7 @@ def attempts_folder(roleplay_dirs: Path) -> Path:
 @pytest.fixture(scope="session")
 def late_parcel() -> LoadedScenario:
     """The bundled foundation scenario: a parcel marked delivered that never came."""
-    return find_scenario("late-parcel")
+    return ScenarioLibrary().find("late-parcel")
 
 
 @pytest.fixture

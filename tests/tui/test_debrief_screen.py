@@ -17,7 +17,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from roleplay.core.scenario import find_scenario
+from roleplay.core.library import ScenarioLibrary
 from roleplay.core.transcript import Attempt, data_dir
 from roleplay.tui.app import Choices, RoleplayApp, make_app
 from roleplay.tui.screens.debrief import DebriefScreen
@@ -25,11 +25,13 @@ from roleplay.tui.screens.debrief import DebriefScreen
 SIZE = (120, 40)
 
 GOOD = [
-    "I'm really sorry your order hasn't arrived, Mrs Shah. Could you confirm the delivery "
+    "I'm really sorry your order hasn't arrived, Mrs Shah, and that you've had to chase it "
+    "twice: that's so frustrating. We promise next-day delivery and we didn't keep that "
+    "promise, so I've refunded your £4.95 delivery charge now. Could you confirm the delivery "
     "address for me so I can check with the courier?",
-    "Thank you. I'll open a trace with the courier under our lost parcel procedure, and as the "
-    "refund is above what I can authorise I'm passing it to my team leader now, who will call "
-    "you within the hour.",
+    "Thank you. I'll open a trace with the courier under our lost parcel procedure, and as a "
+    "refund of £64 is above the £50 I can authorise I'm passing it to my team leader now, who "
+    "will call you within the hour.",
 ]
 POOR = ["Calm down, it's the courier's fault, not ours.", "There's nothing I can do about it."]
 
@@ -44,7 +46,7 @@ def attempt_of(fix_clock: Any, tmp_path: Path) -> Any:
 
     def play(replies: list[str], learner: str = "Sam Patel", framework: str | None = None) -> Path:
         attempt = Attempt.start(
-            find_scenario("late-parcel"),
+            ScenarioLibrary().find("late-parcel"),
             learner,
             framework=framework,
             folder=tmp_path / "data" / "attempts",
@@ -85,10 +87,10 @@ async def test_the_debrief_shows_the_score_and_quotes_the_learner(attempt_of: An
         await open_debrief(pilot, path)
         assert isinstance(app.screen, DebriefScreen)
         shown = text_of(app)
-    assert "Score 82/100 · outcome: escalated correctly" in shown
+    assert "Score 84/100 · outcome: escalated correctly" in shown
     assert "Transcript: unsigned: consistent, but anyone could have recomputed it" in shown
     assert "✓ Thank  turn 2: “Thank you.”" in shown
-    assert "✗ Resolve  not shown" in shown
+    assert "✗ Explain  not shown" in shown
     assert "◐ partly met" in shown and "missing: " in shown
     assert "What to do next time" in shown
     assert "needed and done" in shown

@@ -14,7 +14,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Select
 
-from roleplay.core.scenario import find_scenario
+from roleplay.core.library import ScenarioLibrary
 from roleplay.core.transcript import Attempt
 from roleplay.tui.app import RoleplayApp, make_app
 from roleplay.tui.screens.debrief import DebriefScreen
@@ -24,11 +24,13 @@ from roleplay.tui.widgets.progress_chart import chart_content, score_bar
 SIZE = (120, 40)
 
 GOOD = [
-    "I'm really sorry your order hasn't arrived, Mrs Shah. Could you confirm the delivery "
+    "I'm really sorry your order hasn't arrived, Mrs Shah, and that you've had to chase it "
+    "twice: that's so frustrating. We promise next-day delivery and we didn't keep that "
+    "promise, so I've refunded your £4.95 delivery charge now. Could you confirm the delivery "
     "address for me so I can check with the courier?",
-    "Thank you. I'll open a trace with the courier under our lost parcel procedure, and as the "
-    "refund is above what I can authorise I'm passing it to my team leader now, who will call "
-    "you within the hour.",
+    "Thank you. I'll open a trace with the courier under our lost parcel procedure, and as a "
+    "refund of £64 is above the £50 I can authorise I'm passing it to my team leader now, who "
+    "will call you within the hour.",
 ]
 POOR = ["Calm down, it's the courier's fault, not ours.", "There's nothing I can do about it."]
 
@@ -51,7 +53,7 @@ def attempts(fix_clock: Any, tmp_path: Path) -> list[Path]:
     ]
     for learner, replies, framework in plan:
         attempt = Attempt.start(
-            find_scenario("late-parcel"), learner, framework=framework, folder=folder
+            ScenarioLibrary().find("late-parcel"), learner, framework=framework, folder=folder
         )
         for reply in replies:
             if not attempt.finished:
@@ -90,7 +92,7 @@ async def test_history_lists_the_learners_attempts_newest_first(attempts: list[P
         rows = table_rows(app)
     assert len(rows) == 4  # Ana's attempt is not Sam's
     assert [row[2] for row in rows] == ["HEAT", "LATER", "LATER", "LATER"]
-    assert [row[3] for row in rows][1:] == ["0/100", "82/100", "0/100"]
+    assert [row[3] for row in rows][1:] == ["0/100", "84/100", "0/100"]
     assert rows[0][0] == "2025-03-04 09:25"
     assert rows[-1][1] == "The parcel that never came"
     assert rows[1][4] == "customer lost"

@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 
 import roleplay.tui.screens.picker as picker_module
-from roleplay.core.scenario import bundled_scenarios, find_scenario
+from roleplay.core.library import ScenarioLibrary, bundled_scenarios
 from roleplay.core.settings import save_settings
 from roleplay.core.transcript import Attempt, attempts_dir
 from roleplay.tui.app import Choices, RoleplayApp, make_app
@@ -244,7 +244,7 @@ async def test_the_name_model_and_mode_are_remembered_in_a_new_app() -> None:
 
 
 def _unfinished_attempt(learner: str) -> Path:
-    attempt = Attempt.start(find_scenario("late-parcel"), learner, folder=attempts_dir())
+    attempt = Attempt.start(ScenarioLibrary().find("late-parcel"), learner, folder=attempts_dir())
     attempt.step("I'm so sorry your parcel hasn't arrived. Could you confirm your address?")
     return attempt.path
 
@@ -329,7 +329,7 @@ async def test_the_command_palette_finds_history_and_scenarios() -> None:
 async def test_a_tutors_folder_adds_its_scenarios(tmp_path: Path) -> None:
     folder = tmp_path / "mine"
     folder.mkdir()
-    source = find_scenario("late-parcel").path.read_text(encoding="utf-8")
+    source = ScenarioLibrary().find("late-parcel").path.read_text(encoding="utf-8")
     (folder / "own.yaml").write_text(
         source.replace("id: late-parcel", "id: own-parcel").replace(
             "title: The parcel that never came", "title: A tutor's own parcel"
@@ -350,7 +350,7 @@ def _folder_of_bad_files(tmp_path: Path) -> Path:
     """A tutor's folder: one good scenario beside a bad date, a pipe and a link to /dev/zero."""
     folder = tmp_path / "mine"
     folder.mkdir()
-    source = find_scenario("late-parcel").path.read_text(encoding="utf-8")
+    source = ScenarioLibrary().find("late-parcel").path.read_text(encoding="utf-8")
     (folder / "own.yaml").write_text(
         source.replace("id: late-parcel", "id: own-parcel").replace(
             "title: The parcel that never came", "title: A tutor's own parcel"

@@ -16,7 +16,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from roleplay.core.scenario import find_scenario
+from roleplay.core.library import ScenarioLibrary
 from roleplay.core.settings import save_settings, signed_in_learner
 from roleplay.core.transcript import Attempt, attempts_dir
 from roleplay.tui.app import Choices, make_app
@@ -44,7 +44,7 @@ async def ready(pilot: Pilot[Any]) -> PickerScreen:
 
 def unfinished(learner: str) -> Path:
     """An attempt by ``learner`` left after one reply, in the data folder."""
-    attempt = Attempt.start(find_scenario("late-parcel"), learner, folder=attempts_dir())
+    attempt = Attempt.start(ScenarioLibrary().find("late-parcel"), learner, folder=attempts_dir())
     attempt.step("I'm so sorry your parcel hasn't arrived. Could you confirm your address?")
     return attempt.path
 
@@ -82,7 +82,7 @@ async def test_an_attempt_is_always_saved_under_the_signed_in_name() -> None:
     app = make_app(learner="Asha Patel")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        app.start_attempt(find_scenario("late-parcel"), Choices(learner="Someone Else"))
+        app.start_attempt(ScenarioLibrary().find("late-parcel"), Choices(learner="Someone Else"))
         await pilot.pause()
     saved = [json.loads(p.read_text(encoding="utf-8")) for p in attempts_dir().glob("*.json")]
     assert [data["learner"] for data in saved] == ["Asha Patel"]

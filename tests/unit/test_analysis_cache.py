@@ -11,8 +11,8 @@ import roleplay.core.analyse as analyse_module
 from roleplay.core.analyse import _MEMO, analyse
 from roleplay.core.analysis_cache import AnalysisCache
 from roleplay.core.lexicon import bundled_lexicon_dir, compile_lexicon, load_lexicon
+from roleplay.core.library import ScenarioLibrary
 from roleplay.core.report import report_rows
-from roleplay.core.scenario import find_scenario
 from roleplay.core.transcript import Attempt
 
 REPLIES = [
@@ -46,7 +46,7 @@ class Parses:
 
 def _cohort(folder: Path) -> Path:
     for learner in ("Asha", "Ben", "Cai"):
-        attempt = Attempt.start(find_scenario("late-parcel"), learner, folder=folder)
+        attempt = Attempt.start(ScenarioLibrary().find("late-parcel"), learner, folder=folder)
         for reply in REPLIES:
             if not attempt.finished:
                 attempt.step(f"{reply} ({learner})")

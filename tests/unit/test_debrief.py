@@ -14,7 +14,8 @@ SEEDS = REPO.parent / "shared" / "seeds"
 
 GOOD = [
     "I'm really sorry your order hasn't arrived, Mrs Shah, that must be so frustrating after "
-    "chasing twice. Which door does the driver's photo show?",
+    "chasing twice. We promise next-day delivery and we've broken that promise, so I've "
+    "refunded your £4.95 delivery charge already. Which door does the driver's photo show?",
     "Thank you. Under our lost parcel procedure I'll open a trace with the courier now, and as "
     "a refund of £64 is above what I can authorise I'm passing it to my team leader, who will "
     "call you within the hour.",
@@ -85,10 +86,68 @@ def test_an_attempt_can_be_rescored_under_another_model(parcel: Scenario) -> Non
     assert [s.id for s in later.coverage.steps] != [s.id for s in heat.coverage.steps]
 
 
-def test_escalating_before_anything_calls_for_it_is_partial(parcel: Scenario) -> None:
+def test_handing_the_case_up_before_trying_anything_is_premature(parcel: Scenario) -> None:
     card = scorecard_to_dict(debrief(parcel, ["I'm transferring you to my manager now."]))
     assert card["escalation"]["verdict"] == "premature"  # type: ignore[index]
-    assert _points(card)["escalates-outside-procedure"] == "partial"
+    assert _points(card)["escalates-outside-procedure"] == "not_met"
+    assert _points(card)["follows-policy"] == "not_met"
+
+
+def test_asking_approval_for_an_over_limit_refund_is_escalation_not_a_breach(
+    parcel: Scenario,
+) -> None:
+    """The model answer ("£64 is above what I can authorise, so I'm asking my team leader")
+    must not be marked both beyond authority and escalation missed (issue 10)."""
+    replies = [
+        "I'm so sorry, Mrs Shah, that's a long wait. Let me look into it now.",
+        "The full £64 is more than the £50 I'm allowed to refund, so I've asked my team leader "
+        "to sign it off today and she'll message you by 5pm.",
+    ]
+    card = scorecard_to_dict(debrief(parcel, replies))
+    assert card["policy_breaches"] == []
+    assert card["escalation"]["verdict"] == "needed_done"  # type: ignore[index]
+    assert _points(card)["follows-policy"] == "met"
+
+
+def test_refusing_one_amount_and_giving_a_smaller_one_is_not_a_promise_of_the_first(
+    parcel: Scenario,
+) -> None:
+    replies = [
+        "I'm sorry your parcel hasn't come, Mrs Shah. Let me check the tracking for you.",
+        "I can't do the full £64 myself, I'm afraid, but I've refunded £40 to your card today.",
+    ]
+    card = scorecard_to_dict(debrief(parcel, replies))
+    assert card["policy_breaches"] == []
+
+
+def test_the_promise_is_recognised_in_the_learners_own_words(parcel: Scenario) -> None:
+    """No cue phrase: "we said you'd have it the next day" names the delivery commitment."""
+    replies = [
+        "I'm so sorry, Mrs Shah. We said you'd have it the day after you ordered, and we let "
+        "you down, so I've put the delivery charge back on your card.",
+    ]
+    card = scorecard_to_dict(debrief(parcel, replies))
+    assert _points(card)["names-the-promise"] == "met"
+    assert _points(card)["recovers-promise-breach"] == "met"
+
+
+def test_any_remedy_is_not_a_recovery_of_the_breached_promise(parcel: Scenario) -> None:
+    """A voucher for next time, with no word of the missed next-day delivery, repairs
+    nothing the promise named."""
+    replies = [
+        "Sorry about that. I've put a £10 voucher on your account for your next order.",
+    ]
+    card = scorecard_to_dict(debrief(parcel, replies))
+    assert _points(card)["recovers-promise-breach"] == "partial"
+    assert _points(card)["names-the-promise"] == "not_met"
+
+
+def test_text_speak_in_a_company_chat_is_not_a_professional_tone(parcel: Scenario) -> None:
+    replies = ["soz ur parcel hasnt come hun, ill chase it up 4 u 2day x"]
+    card = scorecard_to_dict(debrief(parcel, replies))
+    tone = next(p for p in card["marking_points"] if p["id"] == "professional-tone")  # type: ignore[union-attr]
+    assert tone["status"] == "not_met"
+    assert "text-speak" in tone["missing"]
 
 
 def test_a_promise_beyond_authority_is_a_policy_breach(parcel: Scenario) -> None:

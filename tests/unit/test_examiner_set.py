@@ -15,7 +15,7 @@ import yaml
 
 from roleplay.core.debrief import marking_points
 from roleplay.core.frameworks import get_framework
-from roleplay.core.scenario import bundled_scenarios
+from roleplay.core.library import bundled_scenarios
 
 SET = Path(__file__).resolve().parents[2] / "benchmarks" / "examiner"
 ESCALATION = {"needed_done", "needed_missed", "premature", "not_needed"}

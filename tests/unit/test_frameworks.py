@@ -328,13 +328,30 @@ def test_steps_met_in_a_later_turn_than_a_later_step_are_out_of_order() -> None:
     assert result.score == 50
 
 
-def test_order_within_one_reply_follows_where_the_words_are() -> None:
+def test_steps_in_one_reply_are_in_order_whatever_their_order_inside_it() -> None:
+    """ "I'm sorry, your refund is late" apologises and acknowledges at once: the order of
+    the model is judged across turns, not inside a sentence (issue 10)."""
     aarl = get_framework("AARL")
-    in_order = turn(("acknowledge", 0, "Your refund is late"), ("apologise", 20, "I'm sorry"))
-    backwards = turn(("apologise", 0, "I'm sorry"), ("acknowledge", 10, "your refund is late"))
+    together = turn(("apologise", 0, "I'm sorry"), ("acknowledge", 10, "your refund is late"))
 
-    assert coverage(aarl, [in_order]).in_order is True
-    assert coverage(aarl, [backwards]).in_order is False
+    assert coverage(aarl, [together]).in_order is True
+
+
+def test_only_putting_things_right_before_hearing_the_customer_is_out_of_order() -> None:
+    """Within the opening half (acknowledge, apologise) any order across turns is fine; a
+    remedy before the acknowledgement is not."""
+    aarl = get_framework("AARL")
+    opening_swapped = [
+        turn(("apologise", 0, "I'm sorry")),
+        turn(("acknowledge", 0, "Your refund is late"), ("resolve", 20, "I've refunded it")),
+    ]
+    remedy_first = [
+        turn(("resolve", 0, "I've refunded it")),
+        turn(("acknowledge", 0, "Your refund was late")),
+    ]
+
+    assert coverage(aarl, opening_swapped).in_order is True
+    assert coverage(aarl, remedy_first).in_order is False
 
 
 def test_unmet_steps_do_not_break_the_order() -> None:

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from roleplay.core.scenario import Scenario, bundled_scenarios
+from roleplay.core.library import bundled_scenarios
+from roleplay.core.scenario import Scenario
 from roleplay.render.graph import (
     dot_text,
     edge_label,
@@ -139,6 +140,19 @@ def test_edge_labels_summarise_the_condition_and_the_mood_change() -> None:
     assert "otherwise · -1" in labels
     assert "all: apologise; any: investigate, listen, acknowledge · +2" in labels
     assert "all: resolve; none: dismiss · +2" in labels
+
+
+def test_a_finds_branch_is_drawn_with_a_label() -> None:
+    data: dict[str, Any] = yaml.safe_load(ODD)
+    data["nodes"][0]["branches"].insert(
+        0, {"when": {"finds": ["misstatement", "beyond_authority"]}, "goto": "done", "mood": -2}
+    )
+    scenario = Scenario.model_validate(data)
+
+    labels = [e.label for e in scenario_graph(scenario).edges]
+
+    assert labels[0] == "finds: law misstated, beyond authority · -2"
+    assert '|"finds: law misstated, beyond authority · -2"|' in to_mermaid(scenario)
 
 
 @pytest.mark.parametrize("scenario", [late_parcel, odd], ids=["late-parcel", "odd"])

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from roleplay.core.history import past_attempts, step_progress
-from roleplay.core.scenario import find_scenario
+from roleplay.core.library import ScenarioLibrary
 from roleplay.core.settings import load_settings, save_settings
 from roleplay.core.transcript import Attempt
 
@@ -27,7 +27,7 @@ def _private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _play(learner: str, replies: list[str]) -> None:
-    attempt = Attempt.start(find_scenario("late-parcel"), learner)
+    attempt = Attempt.start(ScenarioLibrary().find("late-parcel"), learner)
     for reply in replies:
         if not attempt.finished:
             attempt.step(reply)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from roleplay.core.dialogue import Session
+from roleplay.core.library import bundled_folder
 from roleplay.core.lint import (
     check_scenario_file,
     coverage,
@@ -16,7 +17,7 @@ from roleplay.core.lint import (
     run_self_tests,
 )
 from roleplay.core.problems import Problem, Severity
-from roleplay.core.scenario import LoadedScenario, scenarios_dir
+from roleplay.core.scenario import LoadedScenario
 
 GOOD = """\
 id: mini
@@ -305,6 +306,28 @@ def test_branch_that_can_never_be_taken_is_reported(
     assert_one(problems, "never-fires", second_branch, reason, "branch 2")
 
 
+def test_branches_differing_only_in_finds_are_not_duplicates(tmp_path: Path) -> None:
+    text = changed(
+        "      - when: {any: [apologise]}\n        goto: middle\n",
+        "      - when: {any: [explain], finds: [misstatement]}\n        goto: middle\n"
+        "      - when: {any: [explain], finds: [beyond_authority]}\n        goto: lost\n",
+    )
+
+    assert only(lint(tmp_path, text), "never-fires") == []
+
+
+def test_branches_with_the_same_finds_are_duplicates(tmp_path: Path) -> None:
+    text = changed(
+        "      - when: {any: [apologise]}\n        goto: middle\n",
+        "      - when: {finds: [misstatement]}\n        goto: middle\n"
+        "      - when: {finds: [misstatement]}\n        goto: lost\n",
+    )
+
+    problems = lint(tmp_path, text)
+
+    assert_one(problems, "never-fires", line_of(text, "finds: [misstatement]", 2), "same condition")
+
+
 def test_branch_that_forbids_only_some_of_its_any_can_fire(tmp_path: Path) -> None:
     text = changed("{any: [resolve]}", "{any: [resolve, explain], none: [explain]}")
 
@@ -527,7 +550,7 @@ def test_missing_file_is_a_problem(tmp_path: Path) -> None:
     assert [p.code for p in problems] == ["io"]
 
 
-BUNDLED = sorted(scenarios_dir().glob("*.yaml"))
+BUNDLED = sorted(bundled_folder().glob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=[p.stem for p in BUNDLED])

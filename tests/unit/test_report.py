@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from roleplay.core.integrity import Proof
+from roleplay.core.library import ScenarioLibrary
 from roleplay.core.report import COLUMNS, report_rows
-from roleplay.core.scenario import find_scenario
 from roleplay.core.transcript import Attempt
+from roleplay.render.report import is_counted
 
 GOOD = [
     "I'm really sorry your order hasn't arrived, Mrs Shah, that must be so frustrating. "
@@ -24,7 +26,7 @@ pytestmark = pytest.mark.usefixtures("private_folders")
 
 
 def _attempt(folder: Path, learner: str, replies: list[str]) -> Path:
-    attempt = Attempt.start(find_scenario("late-parcel"), learner, folder=folder)
+    attempt = Attempt.start(ScenarioLibrary().find("late-parcel"), learner, folder=folder)
     for reply in replies:
         if not attempt.finished:
             attempt.step(reply)
@@ -38,8 +40,9 @@ def test_each_attempt_becomes_one_row_with_every_column(tmp_path: Path) -> None:
     rows = report_rows([folder])
     assert [r["learner"] for r in sorted(rows, key=lambda r: r["learner"])] == ["Asha", "Ben"]
     for row in rows:
-        assert tuple(row) == COLUMNS
+        assert tuple(row) == (*COLUMNS, "proof")
         assert row["integrity"] == "unsigned: consistent, but anyone could have recomputed it"
+        assert row["proof"] is Proof.UNSIGNED
     by_learner = {r["learner"]: r for r in rows}
     assert by_learner["Asha"]["score"] > by_learner["Ben"]["score"]
     assert by_learner["Ben"]["outcome"] == "customer_lost"
@@ -53,6 +56,7 @@ def test_an_edited_reply_is_marked_in_the_report(tmp_path: Path) -> None:
     [row] = report_rows([path])
     assert row["integrity"].startswith("EDITED")
     assert "turn 1" in row["integrity"]
+    assert row["proof"] is Proof.EDITED and not is_counted(row)
 
 
 def test_a_damaged_file_is_a_row_not_a_crash(tmp_path: Path) -> None:

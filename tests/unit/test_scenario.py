@@ -9,13 +9,8 @@ import pytest
 
 from roleplay.core.errors import InvalidFileError, UnknownIdError
 from roleplay.core.frameworks import rubrics_dir
-from roleplay.core.scenario import (
-    find_scenario,
-    load_scenario,
-    load_scenario_dir,
-    scenario_catalogue,
-    scenarios_dir,
-)
+from roleplay.core.library import ScenarioLibrary, bundled_folder
+from roleplay.core.scenario import load_scenario, load_scenario_dir
 from roleplay.core.validate import check_reactions_file
 
 OPENING_LINE = (
@@ -26,7 +21,7 @@ OPENING_LINE = (
 
 def _parcel(folder: Path, name: str, scenario_id: str, *, empty_line: bool = False) -> Path:
     """Write a copy of the bundled late-parcel scenario under another id."""
-    text = (scenarios_dir() / "late-parcel.yaml").read_text(encoding="utf-8")
+    text = (bundled_folder() / "late-parcel.yaml").read_text(encoding="utf-8")
     text = text.replace("id: late-parcel", f"id: {scenario_id}", 1)
     if empty_line:
         assert OPENING_LINE in text
@@ -52,7 +47,7 @@ def tutors_folder(tmp_path: Path) -> Path:
 
 
 def test_a_bad_file_is_set_aside_and_every_other_scenario_loads(tutors_folder: Path) -> None:
-    catalogue = scenario_catalogue(tutors_folder)
+    catalogue = ScenarioLibrary.load(tutors_folder)
 
     assert {"own-parcel", "late-parcel", "gp-reception"} <= set(catalogue.scenarios)
     assert "no-line" not in catalogue.scenarios
@@ -66,13 +61,13 @@ def test_a_bad_file_is_set_aside_and_every_other_scenario_loads(tutors_folder: P
 
 
 def test_find_scenario_by_id_is_not_stopped_by_a_bad_file(tutors_folder: Path) -> None:
-    assert find_scenario("late-parcel", tutors_folder).scenario.id == "late-parcel"
-    assert find_scenario("own-parcel", tutors_folder).path == tutors_folder / "own.yaml"
+    assert ScenarioLibrary(tutors_folder).find("late-parcel").scenario.id == "late-parcel"
+    assert ScenarioLibrary(tutors_folder).find("own-parcel").path == tutors_folder / "own.yaml"
 
 
 def test_an_id_no_scenario_has_names_the_known_ones(tutors_folder: Path) -> None:
     with pytest.raises(UnknownIdError) as caught:
-        find_scenario("no-line", tutors_folder)
+        ScenarioLibrary(tutors_folder).find("no-line")
 
     assert "own-parcel" in caught.value.known and "late-parcel" in caught.value.known
 
@@ -82,7 +77,7 @@ def test_a_scenario_named_by_path_with_problems_is_refused_with_them(tmp_path: P
     path.write_text("id: x\ndate: 2024-13-45\n", encoding="utf-8")
 
     with pytest.raises(InvalidFileError) as caught:
-        find_scenario(str(path))
+        ScenarioLibrary().find(str(path))
 
     assert [(p.line, p.col, p.code) for p in caught.value.problems] == [(2, 7, "yaml-value")]
 
@@ -123,14 +118,14 @@ def test_a_scenario_that_does_not_fit_together_is_refused_where_it_is_loaded(
     line = path.read_text(encoding="utf-8").splitlines().index("        goto: nowhere") + 1
 
     loaded, problems = load_scenario(path)
-    catalogue = scenario_catalogue(tmp_path / "mine")
+    catalogue = ScenarioLibrary.load(tmp_path / "mine")
 
     assert loaded is None
     assert [(p.line, p.col, p.code) for p in problems] == [(line, 9, "undefined-node")]
     assert "goto-parcel" not in catalogue.scenarios
     assert [p.code for p in catalogue.problems if p.file == str(path)] == ["undefined-node"]
     with pytest.raises(InvalidFileError):
-        find_scenario(str(path))
+        ScenarioLibrary().find(str(path))
 
 
 def test_a_customer_line_map_with_no_line_is_a_problem_at_that_node(tmp_path: Path) -> None:

@@ -16,7 +16,8 @@ if os.name == "posix":
 
 from roleplay.core.dialogue import ConversationOver, play
 from roleplay.core.errors import InputError, InvalidFileError
-from roleplay.core.scenario import LoadedScenario, find_scenario
+from roleplay.core.library import ScenarioLibrary
+from roleplay.core.scenario import LoadedScenario
 from roleplay.core.storage import clean_stale_temporaries
 from roleplay.core.transcript import (
     FORMAT,
@@ -58,7 +59,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def late_parcel() -> LoadedScenario:
     """The bundled late-parcel scenario, loaded from its file."""
-    return find_scenario(str(SCENARIO_FILE))
+    return ScenarioLibrary().find(str(SCENARIO_FILE))
 
 
 def _saved(path: Path) -> dict[str, Any]:
@@ -465,7 +466,7 @@ def test_a_changed_scenario_file_is_a_warning_on_resume(
         encoding="utf-8",
     )
 
-    again = resume(attempt.path, extra=tutor)
+    again = resume(attempt.path, library=ScenarioLibrary(tutor))
 
     assert len(again.warnings) == 1
     assert "late-parcel.yaml has changed since this attempt began" in again.warnings[0]
@@ -491,7 +492,7 @@ def test_a_scenario_that_no_longer_replays_the_same_is_refused(
     (tutor / "late-parcel.yaml").write_text(changed, encoding="utf-8")
 
     with pytest.raises(ResumeError, match="no longer re-plays the same: turn 1"):
-        resume(attempt.path, extra=tutor)
+        resume(attempt.path, library=ScenarioLibrary(tutor))
 
 
 def test_a_broken_file_in_the_tutors_folder_does_not_stop_a_resume(
@@ -503,7 +504,7 @@ def test_a_broken_file_in_the_tutors_folder_does_not_stop_a_resume(
     (tutor / "draft.yaml").write_text("id: draft\ndate: 2024-13-45\n", encoding="utf-8")
     (tutor / "folder.yaml").mkdir()
 
-    again = resume(attempt.path, extra=tutor)
+    again = resume(attempt.path, library=ScenarioLibrary(tutor))
 
     assert again.loaded.scenario.id == "late-parcel"
     assert len(again.turns) == 1

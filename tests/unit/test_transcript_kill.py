@@ -31,10 +31,10 @@ SECOND = (
 CHILD = """
 import sys, time
 from pathlib import Path
-from roleplay.core.scenario import find_scenario
+from roleplay.core.library import ScenarioLibrary
 from roleplay.core.transcript import Attempt
 
-attempt = Attempt.start(find_scenario(sys.argv[1]), "Sam Patel", folder=Path(sys.argv[2]))
+attempt = Attempt.start(ScenarioLibrary().find(sys.argv[1]), "Sam Patel", folder=Path(sys.argv[2]))
 attempt.step(sys.argv[3])
 print("STEPPED", flush=True)
 time.sleep(120)

@@ -18,6 +18,7 @@ re-scored under any model) and returns a :class:`Scorecard`:
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -26,12 +27,21 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from roleplay.core.analysis import Evidence
+from roleplay.core.conduct import sentences
 from roleplay.core.dialogue import Analyser, Session, Turn, play
 from roleplay.core.facts import Finding
 from roleplay.core.frameworks import Coverage, Framework, coverage, get_framework, rubrics_dir
 from roleplay.core.legislation import bundled_catalogue
 from roleplay.core.moves import FLAGS
-from roleplay.core.scenario import GOOD_OUTCOMES, OutcomeKind, Scenario, band_of
+from roleplay.core.promise import (
+    Strength,
+    content_words,
+    mentions,
+    puts_right,
+    recognises,
+    shared_words,
+)
+from roleplay.core.scenario import GOOD_OUTCOMES, Scenario, band_of
 from roleplay.core.source import load_model_file
 
 
@@ -131,6 +141,11 @@ class PointResult:
     evidence: tuple[Quote, ...]
     missing: str = ""
 
+    def __post_init__(self) -> None:
+        # The verdict is typed whatever the rule wrote ("met" or Verdict.MET): every view
+        # compares enums, never strings.
+        object.__setattr__(self, "status", Verdict(self.status))
+
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready data."""
         return {
@@ -158,14 +173,21 @@ class Advice:
 
 @dataclass(frozen=True, slots=True)
 class Score:
-    """The 0–100 score and the figures it was made from."""
+    """The 0–100 score and the figures it was made from.
+
+    ``outcome`` is kept at 0 for the JSON of earlier versions: how the customer reacted is
+    shown, not scored (it follows from the replies the marking points already mark).
+    """
 
     total: int
     steps: float
     points: float
     outcome: float
     penalty: int
+    """Taken off for replies with a red flag."""
     formula: str
+    rules_penalty: int = 0
+    """Taken off for rules broken (beyond authority, disclosure, advice, law misstated…)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the score as JSON-ready data."""
@@ -175,6 +197,7 @@ class Score:
             "marking_points": round(self.points, 1),
             "outcome": round(self.outcome, 1),
             "red_flag_penalty": self.penalty,
+            "rule_break_penalty": self.rules_penalty,
             "formula": self.formula,
         }
 
@@ -204,13 +227,6 @@ ESCALATION_VERDICTS: Mapping[str, str] = {
     Escalation.NEEDED_MISSED: "needed and missed",
     Escalation.PREMATURE: "escalated before it was needed",
     Escalation.NOT_NEEDED: "not needed, and not done",
-}
-
-OUTCOME_CREDIT = {
-    OutcomeKind.RESOLVED.value: 1.0,
-    OutcomeKind.ESCALATED.value: 1.0,
-    OutcomeKind.OMBUDSMAN.value: 0.25,
-    OutcomeKind.CUSTOMER_LOST.value: 0.0,
 }
 
 
@@ -284,36 +300,128 @@ def _first(turns: Sequence[Turn], move_ids: Sequence[str]) -> list[Quote]:
     return out
 
 
-def _escalation(session: Session) -> Escalation:
-    """Judge escalation from the triggers and the turns they fired after.
+_EXTERNAL = re.compile(
+    r"\b(?:ombudsman|ofcom|ofgem|ofwat|regulator|trading standards|citizens advice|"
+    r"information commissioner|ico|phso|small claims|court|solicitor|watchdog)\b",
+    re.IGNORECASE,
+)
+"""Bodies outside the organisation: telling a customer to go to them is not handing the case
+to someone with more authority, unless the route is open to them now."""
 
-    Escalation is needed from the first turn after a trigger that expects it; an escalation
-    before that is premature unless the same reply asks for approval of something beyond the
-    learner's own authority (that reply creates its own need). A premature hand-over stays
-    premature even if a later one was right: the learner gave away what was theirs to do.
+BREACHES = ("beyond_authority", "disclosure", "advice_outside_role", "unkeepable_promise")
+"""Findings that break the organisation's rules or the limits of the learner's role."""
+
+
+def _handovers(session: Session) -> list[tuple[Turn, Evidence]]:
+    """Each turn that hands the case to someone with more authority, with its words.
+
+    Reporting a fault so that it is fixed for everyone ("I've reported it to our operations
+    manager") is learning, not escalation; sending the customer to an outside body is
+    escalation only when that route is open to them now.
     """
+    out: list[tuple[Turn, Evidence]] = []
+    for turn in session.turns:
+        learned = turn.analysis.evidence_for("learn")
+        for evidence in turn.analysis.evidence_for("escalate"):
+            if any(e.start < evidence.end and evidence.start < e.end for e in learned):
+                continue
+            around = _sentence_of(turn, evidence)
+            if _EXTERNAL.search(around) and (
+                not session.scenario.ombudsman_open or _REFUSING.search(around)
+            ):
+                continue
+            out.append((turn, evidence))
+            break
+    return out
+
+
+def _sentence_of(turn: Turn, evidence: Evidence) -> str:
+    """The sentence (lower case) that holds a piece of evidence."""
+    for sentence in sentences(turn.analysis.reply):
+        if sentence.start <= evidence.start < sentence.end:
+            return sentence.text
+    return evidence.quote.lower()
+
+
+def _tried_before(session: Session, number: int) -> bool:
+    """Whether the learner had tried anything of their own (looked into it, explained,
+    offered a remedy within authority) in the turns before this one."""
+    for turn in session.turns:
+        if turn.number >= number:
+            break
+        if turn.facts.of("beyond_authority"):
+            continue
+        if any(_own(turn, move) for move in ("resolve", "investigate", "explain")):
+            return True
+        if turn.facts.of("offer"):
+            return True
+    return False
+
+
+def _own(turn: Turn, move: str) -> bool:
+    """Whether the reply makes ``move`` in a sentence that is not the hand-over itself
+    ("I've passed it to my team leader, who will arrange the engineer" is not the
+    learner's own remedy)."""
+    handing = [
+        (s.start, s.end)
+        for s in sentences(turn.analysis.reply)
+        for e in turn.analysis.evidence_for("escalate")
+        if s.start <= e.start < s.end
+    ]
+    return any(
+        not any(start <= e.start < end for start, end in handing)
+        for e in turn.analysis.evidence_for(move)
+    )
+
+
+def _need(session: Session) -> int | None:
+    """The turn after which escalation became needed: a trigger that expects it fired, or
+    the learner promised something beyond their authority (their own offer made the need)."""
     needed_from: int | None = None
-    for trigger_id, at in sorted(session.fired.items(), key=lambda kv: kv[1]):
+    for trigger_id, at in session.fired.items():
         trigger = session.scenario.trigger(trigger_id)
         if trigger is not None and trigger.escalate:
             needed_from = at if needed_from is None else min(needed_from, at)
-    escalated = [t for t in session.turns if t.analysis.has("escalate")]
-    early = [
-        t
-        for t in escalated
-        if (needed_from is None or t.number <= needed_from) and not _asks_approval(t)
-    ]
-    if early:
-        return Escalation.PREMATURE
+    for turn in session.turns:
+        if turn.facts.of("beyond_authority"):
+            created = turn.number - 1
+            needed_from = created if needed_from is None else min(needed_from, created)
+            break
+    return needed_from
+
+
+def _escalation(session: Session) -> Escalation:
+    """Judge escalation from the triggers and the turns they fired after.
+
+    Escalation is needed from the first turn after a trigger that expects it, or from the
+    turn the learner promised something beyond their authority (their own offer created the
+    need). Handing the case up before anything called for it, and before trying anything
+    within one's own authority, is premature — even if a later hand-over was right: the
+    learner gave away what was theirs to do. Asking for approval of an over-limit remedy
+    is escalation, and never premature.
+    """
+    needed_from = _need(session)
+    handed = _handovers(session)
+    for turn, _evidence in handed:
+        early = needed_from is None or turn.number <= needed_from
+        tried = _tried_before(session, turn.number) or _own(turn, "resolve")
+        if early and not _asks_approval(turn) and not tried:
+            return Escalation.PREMATURE
     if needed_from is not None:
-        done = any(t.number > needed_from or _asks_approval(t) for t in escalated)
+        # A hand-over in the very reply the customer's next line reacts to counts: the case
+        # was already with someone who can decide when the need showed.
+        done = any(t.number >= needed_from or _asks_approval(t) for t, _e in handed)
         return Escalation.NEEDED_DONE if done else Escalation.NEEDED_MISSED
-    return Escalation.NEEDED_DONE if escalated else Escalation.NOT_NEEDED
+    return (
+        Escalation.NEEDED_DONE
+        if any(_asks_approval(t) for t, _e in handed)
+        else (Escalation.NOT_NEEDED)
+    )
 
 
 def _asks_approval(turn: Turn) -> bool:
     """Whether the reply escalates to get approval for something beyond the learner's limit."""
-    return turn.analysis.has("escalate") and bool(turn.facts.of("needs_approval"))
+    return bool(turn.facts.of("needs_approval"))
 
 
 Judge = Callable[[Session, Coverage, Escalation], tuple[Verdict, list[Quote], str]]
@@ -323,76 +431,206 @@ def _judge(
     point: MarkingPoint, session: Session, cov: Coverage, verdict: Escalation
 ) -> PointResult:
     status, evidence, missing = _RULES[point.rule](session, cov, verdict)
-    return PointResult(point.id, point.text, point.source, status, tuple(evidence), missing)
+    return PointResult(
+        point.id, point.text, point.source, Verdict(status), tuple(evidence), missing
+    )
+
+
+def _sentences_with(turn: Turn, moves: Sequence[str]) -> list[tuple[int, int, str]]:
+    """The sentences of a reply that hold evidence of any of ``moves``."""
+    reply = turn.analysis.reply
+    spans = [(e.start, e.end) for m in moves for e in turn.analysis.evidence_for(m)]
+    out = []
+    for sentence in sentences(reply):
+        if any(s < sentence.end and e > sentence.start for s, e in spans):
+            out.append((sentence.start, sentence.end, sentence.text))
+    return out
 
 
 def _promise_breach_recovered(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
+) -> tuple[Verdict, list[Quote], str]:
+    """The breach of the promise recognised out loud and put right by a remedy tied to it."""
     turns = session.turns
-    recognised = _first(turns, ["acknowledge", "apologise"])
-    recovered = _first(turns, ["resolve", "escalate"])
-    if recognised and recovered:
-        return "met", recognised[:1] + recovered[:1], ""
-    if recognised or recovered:
-        gap = "no remedy or escalation" if recognised else "the failure was never acknowledged"
-        return "partial", recognised[:1] + recovered[:1], gap
-    return "not_met", [], "the failure was neither recognised nor put right"
+    breached = [c for c in session.scenario.organisation.promise if c.breached]
+    remedies = [
+        (t, Quote(t.number, e.quote, "resolve"))
+        for t in turns
+        if not t.facts.of("beyond_authority") and _own(t, "resolve")
+        for e in t.analysis.evidence_for("resolve")[:1]
+    ] + [
+        (t, Quote(t.number, f.quote, "needs_approval"))
+        for t in turns
+        for f in t.facts.of("needs_approval")[:1]
+    ]
+    if not breached:
+        recognised = _first(turns, ["acknowledge", "apologise"])
+        if recognised and remedies:
+            return "met", [*recognised[:1], remedies[0][1]], ""
+        if recognised or remedies:
+            gap = "no remedy within your authority" if recognised else "no breach recognised"
+            return "partial", recognised[:1] + [q for _t, q in remedies[:1]], gap
+        return "not_met", [], "the failure was neither recognised nor put right"
+    owned: dict[str, Quote] = {}
+    righted: dict[str, Quote] = {}
+    for turn in turns:
+        named = {m.commitment: m for m in mentions(turn.analysis.reply, breached)}
+        brushed = turn.analysis.has("dismiss") or turn.analysis.has("blame")
+        owning = [] if brushed else _sentences_with(turn, ["acknowledge", "apologise", "ownership"])
+        doing = _sentences_doing(turn)
+        for commitment in breached:
+            if commitment.id not in owned:
+                mention = named.get(commitment.id)
+                if mention is not None and not brushed:
+                    owned[commitment.id] = Quote(turn.number, mention.quote, commitment.id)
+                else:
+                    for start, end, text in owning:
+                        if recognises(text, commitment):
+                            quote = turn.analysis.reply[start:end]
+                            owned[commitment.id] = Quote(turn.number, quote, commitment.id)
+                            break
+            if commitment.id not in righted and commitment.put_right:
+                for start, end, text in doing:
+                    if puts_right(text, commitment):
+                        quote = turn.analysis.reply[start:end]
+                        righted[commitment.id] = Quote(turn.number, quote, commitment.id)
+                        break
+    done = [c for c in breached if c.id in owned and (c.id in righted or not c.put_right)]
+    evidence = list(owned.values())[:2] + list(righted.values())[:2]
+    if done:
+        # The marking point asks for "a specific instance where they recovered a service
+        # failure aligned to the promise": one breach owned and put right is that instance.
+        first = done[0]
+        instance = [owned[first.id]] + ([righted[first.id]] if first.id in righted else [])
+        return "met", instance, ""
+    missing = "; ".join((c.breached or c.text).rstrip(".") for c in breached if c not in done)
+    if righted or remedies:
+        return (
+            "partial",
+            evidence or [q for _t, q in remedies[:1]],
+            f"not both owned and put right with a remedy tied to it: {missing}",
+        )
+    if owned:
+        return (
+            "not_met",
+            evidence,
+            f"the broken promise was recognised, but nothing was done to put it right: {missing}",
+        )
+    return "not_met", [], f"the broken promise was neither recognised nor put right: {missing}"
+
+
+_OWN_ACT = re.compile(r"^\W*(?:and |so |also |now )?(?:i've|i have|i'll|i will|i'm|i am|i can)\b")
+
+
+def _sentences_doing(turn: Turn) -> list[tuple[int, int, str]]:
+    """Sentences in which the learner does or promises something of their own (not beyond
+    their authority): a remedy, a hand-over, a follow-up, an act in the first person."""
+    if turn.facts.of("beyond_authority"):
+        return []
+    moved = _sentences_with(turn, ["resolve", "escalate", "follow_up", "investigate"])
+    own = [
+        (s.start, s.end, s.text)
+        for s in sentences(turn.analysis.reply)
+        if _OWN_ACT.search(s.text) and not _REFUSING.search(s.text)
+    ]
+    return sorted(set(moved) | set(own))
 
 
 def _promise_referenced(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
-    from roleplay.core.facts import find_phrase
-
+) -> tuple[Verdict, list[Quote], str]:
+    """A commitment of the promise named, in the learner's own words or its cue words."""
     commitments = session.scenario.organisation.promise
+    echoed: list[Quote] = []
     for turn in session.turns:
-        scored = turn.analysis.reply  # of a very long reply, only the part that was scored
-        text = scored.lower()
-        for commitment in commitments:
-            for cue in commitment.cues:
-                span = find_phrase(cue, text)
-                if span is not None:
-                    return (
-                        "met",
-                        [Quote(turn.number, scored[span[0] : span[1]], commitment.id)],
-                        "",
-                    )
-    named = [Quote(t.number, f.quote, f.name) for t in session.turns for f in t.facts.of("policy")]
-    if named:
-        return "partial", named[:1], "a policy was named, but no commitment of the service promise"
+        for mention in mentions(turn.analysis.reply, commitments):
+            quote = Quote(turn.number, mention.quote, mention.commitment)
+            if mention.strength == Strength.NAMED:
+                return "met", [quote], ""
+            echoed.append(quote)
+    if echoed:
+        return (
+            "partial",
+            echoed[:1],
+            "a commitment was echoed, but never named as the organisation's promise",
+        )
     return "not_met", [], "no part of the service promise was named"
 
 
 def _alternatives_or_escalation(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
-    turns = session.turns
-    offered = _first(turns, ["resolve", "escalate"])
-    refused = [
-        Quote(t.number, e.quote, "dismiss")
-        for t in turns
-        for e in t.analysis.evidence_for("dismiss")
+) -> tuple[Verdict, list[Quote], str]:
+    """Proactive steps to keep the promise when the first attempt failed: another way to
+    put it right (within authority), or the case taken to someone who can decide."""
+    handed = _handovers(session)
+    escalations = [Quote(t.number, e.quote, "escalate") for t, e in handed]
+    offered = [
+        Quote(t.number, e.quote, "alternative")
+        for t in session.turns
+        if not t.facts.of("beyond_authority") and _own(t, "resolve")
+        for e in t.analysis.evidence_for("resolve")[:1]
     ]
-    if offered and not refused:
-        return "met", offered[:2], ""
-    if offered:
-        return "partial", offered[:1] + refused[:1], "a refusal with no alternative came first"
-    tried = _first(turns, ["investigate", "follow_up"])
-    if tried:
-        return "partial", tried[:1], "no concrete alternative or escalation was offered"
-    return "not_met", refused[:1], "no alternative was offered and nothing was escalated"
+    refusals = [
+        Quote(t.number, e.quote, "dismiss")
+        for t in session.turns
+        if not t.analysis.has("resolve") and not t.facts.cited
+        for e in t.analysis.evidence_for("dismiss")[:1]
+    ]
+    if verdict == Escalation.PREMATURE:
+        need = _need(session)
+        later = need is not None and any(t.number >= need for t, _e in handed)
+        if offered or later:
+            return (
+                "partial",
+                (escalations + offered)[:2],
+                "the case was passed on before you tried what was within your authority",
+            )
+        return (
+            "not_met",
+            escalations[:1],
+            "the case was passed on instead of trying what was within your authority",
+        )
+    if verdict == Escalation.NEEDED_MISSED:
+        if offered:
+            return (
+                "partial",
+                offered[:1],
+                "an alternative was offered, but what needed escalating was not escalated",
+            )
+        return "not_met", refusals[:1], "nothing was offered and nothing was escalated"
+    good = offered + (escalations if verdict == Escalation.NEEDED_DONE else [])
+    if good and not refusals:
+        return "met", good[:2], ""
+    if good:
+        return "partial", good[:1] + refusals[:1], "a refusal with no alternative came first"
+    return (
+        "not_met",
+        refusals[:1],
+        "no alternative was offered for what could not be done, and nothing was escalated",
+    )
+
+
+_REFUSING = re.compile(
+    r"\b(?:can ?not|can't|cant|unable to|not able to|won't be able|isn't something|"
+    r"not something i|i'm afraid|i am afraid|not possible|don't have the authority)\b",
+    re.IGNORECASE,
+)
 
 
 def _policy_cited_with_decision(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
+) -> tuple[Verdict, list[Quote], str]:
+    """A named policy used to justify a decision the learner made (not to brush off)."""
     with_decision: list[Quote] = []
     alone: list[Quote] = []
     for turn in session.turns:
+        wrong = turn.facts.of("misstatement")
         for finding in turn.facts.of("policy"):
+            if any(w.start <= finding.start < w.end for w in wrong):
+                continue
             quote = Quote(turn.number, finding.quote, finding.name)
-            decides = (
+            brushed_off = turn.analysis.has("dismiss") and not turn.analysis.has("resolve")
+            decides = not brushed_off and (
                 turn.analysis.has("resolve")
                 or turn.analysis.has("explain")
                 or turn.analysis.has("escalate")
@@ -400,73 +638,120 @@ def _policy_cited_with_decision(
             (with_decision if decides else alone).append(quote)
     if with_decision:
         return "met", with_decision[:2], ""
-    generic = _first(session.turns, ["policy_reference"])
-    if alone or generic:
-        return (
-            "partial",
-            (alone or generic)[:1],
-            "a policy was named but not used to justify a decision",
-        )
+    if alone:
+        return "partial", alone[:1], "a policy was named but not used to justify a decision"
     return "not_met", [], "no company policy was named"
 
 
 def _professional_tone(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
+) -> tuple[Verdict, list[Quote], str]:
+    """Every reply in the manner the channel calls for: no blame, no brush-off, no
+    text-speak in a company's written or spoken words, no apology for the customer's
+    feelings."""
+    if not session.turns:
+        return "not_met", [], "no replies"
     flagged = [
         Quote(t.number, e.quote, e.move)
         for t in session.turns
         for e in t.analysis.evidence
         if e.move in FLAGS
     ]
-    if not session.turns:
-        return "not_met", [], "no replies"
-    if not flagged:
-        return "met", [Quote(t.number, t.analysis.reply, "no red flag") for t in session.turns], ""
+    slang = [
+        Quote(t.number, ", ".join(words), "text-speak")
+        for t in session.turns
+        if (words := text_speak(t.analysis.reply))
+    ]
     serious = [q for q in flagged if q.what in ("dismiss", "blame")]
     if serious:
-        return "not_met", flagged[:3], "at least one reply blamed or dismissed the customer"
-    return (
-        "partial",
-        flagged[:2],
-        "a reply apologised for the customer's feelings instead of the problem",
-    )
+        return "not_met", serious[:2], "at least one reply blamed or brushed the customer off"
+    if slang:
+        channel = session.scenario.channel.value.replace("_", " ")
+        return (
+            "not_met",
+            slang[:2],
+            f"text-speak in a {channel} conversation for the company",
+        )
+    if flagged:
+        return (
+            "partial",
+            flagged[:2],
+            "a reply apologised for the customer's feelings instead of the problem",
+        )
+    return "met", [Quote(t.number, t.analysis.reply, "no red flag") for t in session.turns], ""
 
 
 def _escalation_when_triggered(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
-    escalations = _first(session.turns, ["escalate"])
+) -> tuple[Verdict, list[Quote], str]:
+    """Escalation when, and only when, the situation goes beyond standard procedure."""
+    escalations = [Quote(t.number, e.quote, "escalate") for t, e in _handovers(session)]
     if verdict == Escalation.NEEDED_DONE:
-        return "met", escalations, ""
+        return "met", escalations[:2], ""
     if verdict == Escalation.NOT_NEEDED:
         return "met", [], ""
     if verdict == Escalation.PREMATURE:
-        return "partial", escalations, "escalated before trying what was within your authority"
+        need = _need(session)
+        later = need is not None and any(t.number >= need for t, _e in _handovers(session))
+        return (
+            "partial" if later else "not_met",
+            escalations[:2],
+            "the case was handed up before trying what was within your own authority",
+        )
     return "not_met", [], "the situation needed escalating and it was not escalated"
 
 
 def _structured_process(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
+) -> tuple[Verdict, list[Quote], str]:
+    """The model's steps, opening before closing, within the organisation's policies
+    (escalation procedures, limits), ending in a resolution the customer can see.
+
+    The marking point asks for a process "that respects organizational policies (e.g.,
+    escalation procedures, time limits) while offering a customer-focused resolution": all
+    the steps, in order, with no rule broken and escalation judged right, is met; a process
+    that hands the case away untried, or misses a needed escalation while refusing or
+    breaking a rule, is not met however many steps it shows.
+    """
     met = [s for s in cov.steps if s.met]
     evidence = [
         Quote(s.first_turn or 0, s.evidence.quote, s.id) for s in met if s.evidence is not None
     ]
     share = len(met) / len(cov.steps) if cov.steps else 0.0
-    resolved = session.outcome in {o.value for o in GOOD_OUTCOMES}
-    if share >= 0.75 and cov.in_order and resolved:
+    broken = [f for t in session.turns for f in t.facts.findings if f.kind in BREACHES]
+    wrong = [f for t in session.turns for f in t.facts.of("misstatement")]
+    refused = any(t.analysis.has("dismiss") for t in session.turns)
+    need = _need(session)
+    handed_later = need is not None and any(t.number >= need for t, _e in _handovers(session))
+    untried = verdict == Escalation.PREMATURE and not handed_later
+    missed_badly = verdict == Escalation.NEEDED_MISSED and (refused or broken)
+    resolved = session.outcome in {o.value for o in GOOD_OUTCOMES} or any(
+        _own(t, "resolve") for t in session.turns
+    )
+    if share < 0.5:
+        return "not_met", evidence, "fewer than half of the model's steps were shown"
+    if untried:
+        return "not_met", evidence, "the case was handed on before any step was tried"
+    if missed_badly:
+        return (
+            "not_met",
+            evidence,
+            "a needed escalation was missed while the customer was refused or a rule broken",
+        )
+    gaps = []
+    if share < 1.0:
+        gaps.append("some steps were missed")
+    if not cov.in_order:
+        gaps.append("the model's opening steps came after its closing ones")
+    if broken or wrong:
+        gaps.append("a policy or the law was broken on the way")
+    if verdict in (Escalation.PREMATURE, Escalation.NEEDED_MISSED):
+        gaps.append("escalation did not follow the procedure")
+    if not resolved:
+        gaps.append("it did not end in a resolution")
+    if not gaps:
         return "met", evidence, ""
-    if share >= 0.5:
-        gaps = []
-        if share < 0.75:
-            gaps.append("some steps were missed")
-        if not cov.in_order:
-            gaps.append("the steps came out of order")
-        if not resolved:
-            gaps.append("it did not end in a resolution")
-        return "partial", evidence, "; ".join(gaps)
-    return "not_met", evidence, "fewer than half of the model's steps were shown"
+    return "partial", evidence, "; ".join(gaps)
 
 
 def _legislation_named(
@@ -477,11 +762,12 @@ def _legislation_named(
     Met only when a law that fits the situation is named, what is said of it is right, and
     the reply says what it means for the customer. Partial when a fitting law is named right
     but the learner misstated the law elsewhere, or only used its name as a reason ("for
-    data protection reasons") or pointed at it ("consumer law"). Not met when no fitting law
+    data protection reasons"). Not met when no fitting law
     is named outside a misstatement, when the law named does not fit, when the reply breaks
     the very law it names (data protection cited while disclosing), or when nothing is said
     of the law at all: a company policy or a regulator's scheme is not legislation, and a
-    scenario that names no law gives no credit for silence.
+    scenario that names no law gives no credit for silence. Words that only point at a law
+    ("consumer law") name nothing: what they say is checked, but they earn nothing.
     """
     wrong = [(t, f) for t in session.turns for f in t.facts.of("misstatement")]
     named = [(t, f) for t in session.turns for f in t.facts.of("law")]
@@ -537,10 +823,34 @@ def _legislation_named(
     )
 
 
+RESTATED_MIN = 3
+"""Content words a sentence must take from the customer's message to restate it."""
+
+
+def _restated(session: Session) -> list[Quote]:
+    """Sentences that play the customer's own details back to them (active listening by
+    summary): at least :data:`RESTATED_MIN` content words of the message they answer."""
+    out: list[Quote] = []
+    for turn in session.turns:
+        heard = content_words(turn.customer)
+        for sentence in sentences(turn.analysis.reply):
+            if _REFUSING.search(sentence.text):
+                continue
+            shared = shared_words(heard, sentence.text)
+            if len(shared) >= RESTATED_MIN:
+                out.append(
+                    Quote(turn.number, turn.analysis.reply[sentence.start : sentence.end], "listen")
+                )
+                break
+    return out
+
+
 def _listening_and_empathy(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
-    listened = _first(session.turns, ["listen"])
+) -> tuple[Verdict, list[Quote], str]:
+    """Active listening (a question about the problem, or the customer's details played
+    back) and empathy (how it has affected them, named)."""
+    listened = _first(session.turns, ["listen"]) or _restated(session)[:1]
     felt = _first(session.turns, ["empathise"])
     if listened and felt:
         return "met", listened + felt, ""
@@ -555,18 +865,138 @@ def _listening_and_empathy(
 
 def _within_authority(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
-    breaches = [
+) -> tuple[Verdict, list[Quote], str]:
+    """The rules followed: nothing beyond authority, no personal data disclosed, no advice
+    outside the role, no guarantee nobody can keep, no law misstated to the customer, and
+    nothing handed up that was the learner's own to do."""
+    broken = [
         Quote(t.number, f.quote, f.detail)
         for t in session.turns
-        for f in t.facts.of("beyond_authority")
+        for f in t.facts.findings
+        if f.kind in BREACHES
     ]
-    if breaches:
-        return "not_met", breaches[:2], "a promise went beyond the learner's authority"
+    if broken:
+        return "not_met", broken[:2], broken[0].what
+    wrong = [
+        Quote(t.number, f.quote, f.detail)
+        for t in session.turns
+        for f in t.facts.of("misstatement")
+    ]
+    if wrong:
+        return "not_met", wrong[:1], "the customer was told the rules wrongly"
+    if verdict == Escalation.PREMATURE:
+        handed = [Quote(t.number, e.quote, "escalate") for t, e in _handovers(session)]
+        return (
+            "not_met",
+            handed[:1],
+            "what the procedure lets you do yourself was handed to someone else",
+        )
+    acted = [
+        Quote(t.number, q.quote, q.move)
+        for t in session.turns
+        for q in t.analysis.evidence
+        if q.move in ("resolve", "explain", "investigate")
+    ]
+    refusals = [
+        Quote(t.number, e.quote, "dismiss")
+        for t in session.turns
+        for e in t.analysis.evidence_for("dismiss")
+    ]
+    if verdict == Escalation.NEEDED_MISSED:
+        if refusals:
+            return (
+                "not_met",
+                refusals[:1],
+                "the customer was refused, and the escalation the procedure calls for never came",
+            )
+        return "partial", acted[:1], "the procedure called for escalation and it did not happen"
+    if refusals and not any(t.analysis.has("resolve") for t in session.turns):
+        return "not_met", refusals[:1], "what the procedure gives the customer was refused"
     cited = [Quote(t.number, f.quote, f.name) for t in session.turns for f in t.facts.of("policy")]
-    if cited:
-        return "met", cited[:1], ""
-    return "partial", [], "stayed within authority, but no policy was followed by name"
+    return "met", (cited or acted)[:1], ""
+
+
+_TEXT_SPEAK = frozenset(
+    [
+        "u",
+        "ur",
+        "n",
+        "r",
+        "pls",
+        "plz",
+        "thx",
+        "thnx",
+        "ty",
+        "sry",
+        "srry",
+        "soz",
+        "sozz",
+        "cos",
+        "coz",
+        "cuz",
+        "bc",
+        "tmrw",
+        "tmr",
+        "tmoz",
+        "2moro",
+        "2day",
+        "b4",
+        "gonna",
+        "wanna",
+        "gotta",
+        "k",
+        "wat",
+        "wot",
+        "y",
+        "in2",
+        "gr8",
+        "ppl",
+        "dunno",
+        "hun",
+        "hon",
+        "babe",
+        "lol",
+        "omg",
+        "m8",
+        "x",
+        "xx",
+        "xxx",
+        "4get",
+        "l8r",
+    ]
+)
+"""Words no organisation's style guide allows in its customers' conversations."""
+_UNMISTAKABLE = frozenset(
+    [
+        "ur",
+        "soz",
+        "sozz",
+        "coz",
+        "cuz",
+        "b4",
+        "2day",
+        "2moro",
+        "gr8",
+        "hun",
+        "babe",
+        "lol",
+        "omg",
+        "xx",
+        "xxx",
+    ]
+)
+
+
+def text_speak(reply: str) -> list[str]:
+    """The text-speak in a reply: two or more such words, or one that is never anything else
+    ("ur", "coz", "b4", a kiss)."""
+    words = re.findall(r"(?<![\w'£])[a-z0-9]+(?![\w'])", reply.lower())
+    found = [w for w in words if w in _TEXT_SPEAK]
+    if not found:
+        return []
+    if len(found) >= 2 or found[0] in _UNMISTAKABLE or reply.rstrip().endswith(" x"):
+        return list(dict.fromkeys(found))
+    return []
 
 
 _RULES: Mapping[str, Judge] = {
@@ -583,26 +1013,44 @@ _RULES: Mapping[str, Judge] = {
 }
 
 
+STEP_WEIGHT = 20
+POINT_WEIGHT = 80
+PENALTY_EACH = 5
+PENALTY_CAP = 20
+
+
 def _score(
     cov: Coverage, points: Sequence[PointResult], outcome: str | None, turns: Sequence[Turn]
 ) -> Score:
-    steps = 40 * (sum(1 for s in cov.steps if s.met) / len(cov.steps)) if cov.steps else 0.0
+    """The 0–100 mark: mostly the marking points (what the examiner marks), some for the
+    model's steps, less for each reply with a red flag and each rule broken.
+
+    How the customer reacted (the outcome) is shown but not scored: it follows from the same
+    replies the points already mark, and would count them twice.
+    """
+    met_steps = sum(1 for s in cov.steps if s.met)
+    steps = STEP_WEIGHT * met_steps / len(cov.steps) if cov.steps else 0.0
     credit = sum(
         1.0 if p.status == "met" else 0.5 if p.status == "partial" else 0.0 for p in points
     )
-    marks = 40 * credit / len(points) if points else 0.0
-    result = 20 * OUTCOME_CREDIT.get(outcome or "", 0.0)
+    marks = POINT_WEIGHT * credit / len(points) if points else 0.0
     flagged_turns = sum(1 for t in turns if t.analysis.flags)
-    penalty = min(20, 5 * flagged_turns)
-    total = max(0, min(100, round(steps + marks + result - penalty)))
+    broken = sum(
+        1 for t in turns for f in t.facts.findings if f.kind in (*BREACHES, "misstatement")
+    )
+    flag_penalty = min(PENALTY_CAP, PENALTY_EACH * flagged_turns)
+    rule_penalty = min(PENALTY_CAP, PENALTY_EACH * broken)
+    total = max(0, min(100, round(steps + marks - flag_penalty - rule_penalty)))
     formula = (
-        f"40 × steps met ({sum(1 for s in cov.steps if s.met)}/{len(cov.steps)}) = {steps:.1f}"
-        f" + 40 × marking points ({credit:g}/{len(points)}, partial counts half) = {marks:.1f}"
-        f" + 20 × outcome ({outcome or 'unfinished'}) = {result:.1f}"
-        f" − 5 × replies with a red flag ({flagged_turns}, at most 20) = {penalty}"
+        f"{POINT_WEIGHT} × marking points ({credit:g}/{len(points)}, partial counts half)"
+        f" = {marks:.1f}"
+        f" + {STEP_WEIGHT} × steps met ({met_steps}/{len(cov.steps)}) = {steps:.1f}"
+        f" − {PENALTY_EACH} × replies with a red flag ({flagged_turns}, at most"
+        f" {PENALTY_CAP}) = {flag_penalty}"
+        f" − {PENALTY_EACH} × rules broken ({broken}, at most {PENALTY_CAP}) = {rule_penalty}"
         f" → {total}"
     )
-    return Score(total, steps, marks, result, penalty, formula)
+    return Score(total, steps, marks, 0.0, flag_penalty, formula, rule_penalty)
 
 
 def _causes(session: Session) -> list[str]:

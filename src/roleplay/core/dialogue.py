@@ -28,8 +28,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from roleplay.core.analyse import analyse
 from roleplay.core.analysis import Analysis, Evidence
+from roleplay.core.conditions import Reply, holds
 from roleplay.core.errors import RoleplayError
-from roleplay.core.facts import ReplyFacts, find_phrase, reply_facts
+from roleplay.core.facts import ReplyFacts, reply_facts
 from roleplay.core.frameworks import rubrics_dir
 from roleplay.core.scenario import (
     Ask,
@@ -337,25 +338,12 @@ def _choose(
 
 
 def meets(condition: Condition, found: Analysis, facts: ReplyFacts, reply: str, mood: int) -> bool:
-    """Whether a reply (its analysis and facts) at ``mood`` meets a branch's condition."""
-    ids = set(found.ids)
-    if condition.all and not ids.issuperset(condition.all):
-        return False
-    if condition.any and ids.isdisjoint(condition.any):
-        return False
-    if condition.none and not ids.isdisjoint(condition.none):
-        return False
-    if condition.cites and facts.cited.isdisjoint(condition.cites):
-        return False
-    if condition.finds and not any(facts.of(kind) for kind in condition.finds):
-        return False
-    if condition.keywords:
-        text = reply.lower()
-        if not any(find_phrase(k, text) is not None for k in condition.keywords):
-            return False
-    if condition.mood_at_least is not None and mood < condition.mood_at_least:
-        return False
-    return not (condition.mood_at_most is not None and mood > condition.mood_at_most)
+    """Whether a reply (its analysis and facts) at ``mood`` meets a branch's condition.
+
+    Each kind of test is in :data:`roleplay.core.conditions.KINDS`, which the lint and the
+    graph read too.
+    """
+    return holds(condition, Reply(frozenset(found.ids), facts, reply, mood))
 
 
 def _evidence_for(condition: Condition, found: Analysis) -> list[Evidence]:

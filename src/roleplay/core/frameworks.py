@@ -311,22 +311,19 @@ def _cover_step(step: Step, analyses: Sequence[Analysis]) -> StepCoverage:
 
 
 def _in_order(steps: Sequence[StepCoverage]) -> bool:
-    previous: StepCoverage | None = None
-    for current in steps:
-        if not current.met or current.first_turn is None:
-            continue
-        if previous is not None and previous.first_turn is not None:
-            if current.first_turn < previous.first_turn:
-                return False
-            if (
-                current.first_turn == previous.first_turn
-                and current.evidence is not None
-                and previous.evidence is not None
-                and current.evidence.start < previous.evidence.start
-            ):
-                return False
-        previous = current
-    return True
+    """Whether the model's opening steps came before its closing ones, turn by turn.
+
+    The opening half of a model (listen, acknowledge, hear, empathise…) must first appear no
+    later than any step of its closing half (resolve, learn, follow up…): putting things
+    right before hearing the customer out is what examiners mark as out of order. Inside a
+    half, and inside one reply, any order is fine ("Thank you for telling me, and I'm so
+    sorry" acknowledges and apologises at once; a thank-you that only fits later is no
+    fault).
+    """
+    half = len(steps) // 2
+    opening = [s.first_turn for s in steps[:half] if s.met and s.first_turn is not None]
+    closing = [s.first_turn for s in steps[half:] if s.met and s.first_turn is not None]
+    return not opening or not closing or max(opening) <= min(closing)
 
 
 __all__ = [

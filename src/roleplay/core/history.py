@@ -13,7 +13,9 @@ from pathlib import Path
 
 from roleplay.core.analysis_cache import AnalysisCache
 from roleplay.core.errors import RoleplayError
-from roleplay.core.report import rescore
+from roleplay.core.integrity import Integrity
+from roleplay.core.library import ScenarioLibrary
+from roleplay.core.review import review
 from roleplay.core.transcript import attempts_dir, centre_key, load_transcript
 
 
@@ -32,11 +34,19 @@ class PastAttempt:
     """Ids of the model steps this attempt met."""
     step_ids: tuple[str, ...]
     """Every step of the model, in order."""
-    integrity: str
+    integrity: Integrity | None
+    """What checking the saved attempt proved (None: not checked)."""
 
 
-def past_attempts(learner: str, folder: Path | None = None) -> list[PastAttempt]:
-    """Return a learner's finished attempts, oldest first; damaged files are skipped."""
+def past_attempts(
+    learner: str, folder: Path | None = None, library: ScenarioLibrary | None = None
+) -> list[PastAttempt]:
+    """Return a learner's finished attempts, oldest first; damaged files are skipped.
+
+    Each is reviewed (:func:`roleplay.core.review.review`) with its scenario found in
+    ``library`` (default: the bundled scenarios).
+    """
+    library = library or ScenarioLibrary()
     target = folder or attempts_dir()
     if not target.is_dir():
         return []
@@ -48,7 +58,7 @@ def past_attempts(learner: str, folder: Path | None = None) -> list[PastAttempt]
             saved = load_transcript(path)
             if saved.learner.casefold() != learner.casefold() or not saved.turns:
                 continue
-            done = rescore(saved, key=key, cache=cache)
+            done = review(saved, None, library, key=key, analyser=cache.analyse)
         except RoleplayError:
             continue
         card = done.card

@@ -54,13 +54,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from roleplay.core.conditions import condition_key, why_never
 from roleplay.core.dialogue import LOST_NODE, REACTION_ORDER, Session, default_reactions, play
 from roleplay.core.errors import RoleplayError
 from roleplay.core.facts import find_phrase
 from roleplay.core.problems import Problem, Severity, has_errors
 from roleplay.core.scenario import (
     Ask,
-    Condition,
     LoadedScenario,
     OutcomeKind,
     Scenario,
@@ -364,32 +364,6 @@ def _references(
     return problems
 
 
-def _condition_key(condition: Condition) -> tuple[object, ...]:
-    """What a condition tests, ignoring the order and case the tutor wrote it in."""
-    return (
-        frozenset(condition.all),
-        frozenset(condition.any),
-        frozenset(condition.none),
-        frozenset(condition.cites),
-        frozenset(k.strip().lower() for k in condition.keywords),
-        condition.mood_at_least,
-        condition.mood_at_most,
-    )
-
-
-def _why_never(condition: Condition) -> str | None:
-    """Why a condition can never be met on its own, or None when it can."""
-    both = sorted(set(condition.all) & set(condition.none))
-    if both:
-        return f"it requires and forbids {', '.join(both)}"
-    if condition.any and set(condition.any) <= set(condition.none):
-        return f"every one of its 'any' ({', '.join(condition.any)}) is also under 'none'"
-    low, high = condition.mood_at_least, condition.mood_at_most
-    if low is not None and high is not None and low > high:
-        return f"mood_at_least {low} is above mood_at_most {high}"
-    return None
-
-
 def _branches(scenario: Scenario, at: _Reporter) -> list[Problem]:
     problems: list[Problem] = []
     for i, node in enumerate(scenario.nodes):
@@ -422,13 +396,13 @@ def _branches(scenario: Scenario, at: _Reporter) -> list[Problem]:
             if branch.otherwise or branch.when is None:
                 fallback = j
                 continue
-            reason = _why_never(branch.when)
+            reason = why_never(branch.when)
             if reason is not None:
                 problems.append(
                     at.error(where, "never-fires", f"{label} can never be taken: {reason}")
                 )
                 continue
-            key = _condition_key(branch.when)
+            key = condition_key(branch.when)
             if key in earlier:
                 problems.append(
                     at.error(

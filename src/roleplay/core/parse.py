@@ -716,6 +716,11 @@ def echo_of(text: str, norm: Normalised, ignored: frozenset[str]) -> Echo:
     return Echo(frozenset(words))
 
 
+def readings(word: str) -> frozenset[str]:
+    """The word in lower case and its lemma read as a noun, a verb and an adjective."""
+    return _readings(word)
+
+
 @lru_cache(maxsize=65536)
 def _readings(word: str) -> frozenset[str]:
     """The word in lower case and its lemma read as each of :data:`ECHO_READINGS`."""

@@ -12,23 +12,18 @@ report: it becomes a row that says what is wrong. Every reply's analysis is kept
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from roleplay.core.analysis_cache import AnalysisCache
-from roleplay.core.debrief import ESCALATION_VERDICTS, Scorecard, debrief
+from roleplay.core.debrief import Verdict
 from roleplay.core.errors import RoleplayError
 from roleplay.core.files import is_folder
 from roleplay.core.integrity import Proof
-from roleplay.core.scenario import (
-    LoadedScenario,
-    ScenarioCatalogue,
-    find_scenario,
-    scenario_catalogue,
-)
-from roleplay.core.transcript import Transcript, centre_key, load_transcript, verify
+from roleplay.core.library import ScenarioLibrary
+from roleplay.core.review import Review, review
+from roleplay.core.transcript import Transcript, centre_key, load_transcript
 
 COLUMNS = (
     "learner",
@@ -48,19 +43,6 @@ COLUMNS = (
 """The report's columns, in order."""
 
 
-@dataclass(frozen=True, slots=True)
-class Rescored:
-    """A transcript, its integrity verdict and the scorecard recomputed from its replies."""
-
-    transcript: Transcript
-    integrity: str
-    """The verdict in words (:attr:`~roleplay.core.integrity.Integrity.text`)."""
-    card: Scorecard
-    scenario_changed: bool
-    proof: Proof
-    """The verdict itself: whether the transcript is signed, unsigned, edited, …"""
-
-
 def transcript_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Yield the transcript files named, and every ``*.json`` inside the folders named."""
     for path in paths:
@@ -70,54 +52,20 @@ def transcript_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def integrity_text(transcript: Transcript, key: bytes | None) -> str:
-    """Say in one line what checking a transcript proved (see :mod:`roleplay.core.integrity`)."""
-    return verify(transcript, key).text
-
-
-def rescore(
-    transcript: Transcript,
-    framework: str | None = None,
-    extra: Path | None = None,
-    key: bytes | None = None,
-    find: Callable[[str], LoadedScenario] | None = None,
-    cache: AnalysisCache | None = None,
-) -> Rescored:
-    """Check a transcript and debrief it again from its replies (under ``framework``).
-
-    ``find`` looks a scenario up by id (default: among the bundled ones and ``extra``'s);
-    ``cache`` answers the analyses it holds (default: every reply is analysed).
-    """
-    loaded = find(transcript.scenario.id) if find else find_scenario(transcript.scenario.id, extra)
-    card = debrief(
-        loaded.scenario,
-        transcript.replies,
-        framework or transcript.framework,
-        cache.analyse if cache is not None else None,
-    )
-    checked = verify(transcript, key)
-    return Rescored(
-        transcript,
-        checked.text,
-        card,
-        loaded.digest != transcript.scenario.digest,
-        checked.proof,
-    )
-
-
 def report_rows(
     paths: Iterable[Path],
     framework: str | None = None,
     extra: Path | None = None,
-    catalogue: ScenarioCatalogue | None = None,
+    library: ScenarioLibrary | None = None,
 ) -> list[dict[str, Any]]:
     """Return one report row per transcript found under ``paths`` (see :data:`COLUMNS`).
 
-    The scenarios are looked up in ``catalogue`` (default: the bundled ones and ``extra``'s,
-    read once for the whole cohort).
+    Each transcript is reviewed (:func:`roleplay.core.review.review`) under ``framework``
+    (default: its own). The scenarios are looked up in ``library`` (default: the bundled
+    ones and ``extra``'s, read once for the whole cohort).
     """
     key = centre_key()
-    find = (catalogue or scenario_catalogue(extra)).find
+    library = library or ScenarioLibrary(extra)
     cache = AnalysisCache()
     rows: list[dict[str, Any]] = []
     files = iter(transcript_files(paths))
@@ -141,7 +89,7 @@ def report_rows(
                 rows.append(_damaged(path, transcript))
                 continue
             try:
-                done = rescore(transcript, framework, extra, key, find, cache)
+                done = review(transcript, framework, library, key=key, analyser=cache.analyse)
             except RoleplayError as exc:
                 rows.append(
                     _damaged(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
@@ -156,29 +104,33 @@ WINDOW = 200
 """Transcripts read at a time by :func:`report_rows`, their replies analysed in one batch."""
 
 
-def row(done: Rescored, path: Path) -> dict[str, Any]:
-    """Turn one re-scored transcript into a report row."""
+def row(done: Review, path: Path) -> dict[str, Any]:
+    """Turn the review of one saved attempt into a report row.
+
+    Besides the :data:`COLUMNS`, the row holds ``proof``, the integrity verdict itself (a
+    :class:`~roleplay.core.integrity.Proof`), which decides whether the score counts.
+    """
     card = done.card
-    transcript = done.transcript
     met_steps = sum(1 for s in card.coverage.steps if s.met)
-    met_points = sum(1 for p in card.points if p.status == "met")
-    integrity = done.integrity
+    met_points = sum(1 for p in card.points if p.status is Verdict.MET)
+    integrity = done.integrity.text if done.integrity is not None else "not checked"
     if done.scenario_changed:
         integrity += " (the scenario has changed since)"
     return {
-        "learner": transcript.learner,
-        "scenario": transcript.scenario.id,
-        "scenario_title": transcript.scenario.title,
+        "learner": done.learner,
+        "scenario": done.attempt.scenario_id if done.attempt else card.scenario.id,
+        "scenario_title": done.attempt.scenario_title if done.attempt else card.scenario.title,
         "framework": card.framework.id,
-        "date": transcript.started,
+        "date": done.attempt.started if done.attempt else "",
         "score": card.score.total,
         "steps_met": f"{met_steps}/{len(card.coverage.steps)}",
         "points_met": f"{met_points}/{len(card.points)}",
         "flags": len(card.flags),
-        "escalation": ESCALATION_VERDICTS[card.escalation],
+        "escalation": card.escalation.text,
         "outcome": card.outcome or "unfinished",
         "integrity": integrity,
         "file": str(path),
+        "proof": done.proof,
     }
 
 
@@ -197,4 +149,5 @@ def _damaged(path: Path, why: str) -> dict[str, Any]:
         "outcome": "",
         "integrity": f"damaged: {why}",
         "file": str(path),
+        "proof": Proof.DAMAGED,
     }

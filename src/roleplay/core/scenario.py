@@ -9,26 +9,25 @@ the next node with a change of mood. A node with an ``outcome`` ends the convers
 
 The models validate everything a single file can show (ids, ranges, required fields);
 references between parts (a branch's ``goto``, a cited policy) are checked by
-:mod:`roleplay.core.lint`, which reports every problem with its line and column.
+:mod:`roleplay.core.lint`, which reports every problem with its line and column. What a
+branch condition can test is listed once, in :mod:`roleplay.core.conditions`.
+
+This module loads one file or one folder; every command and screen finds scenarios through
+the :class:`~roleplay.core.library.ScenarioLibrary`, which builds on it.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
-from types import MappingProxyType
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from roleplay.core import moves
-from roleplay.core.errors import InvalidFileError, UnknownIdError
-from roleplay.core.files import folder_problem, is_file, is_yaml_name, read_file, yaml_files
+from roleplay.core.files import folder_problem, read_file, yaml_files
 from roleplay.core.problems import Problem, Severity, has_errors
 from roleplay.core.source import SourceMap, load_yaml, unknown_id_error, validate_model
 
@@ -146,7 +145,13 @@ class Commitment(_Model):
     aspect: Literal["response_time", "quality", "attitude", "accuracy", "other"]
     text: Text
     cues: tuple[Text, ...] = ()
-    """Words that count as naming this commitment in a reply ("next-day delivery")."""
+    """Words that count as naming this commitment in a reply ("next-day delivery"), besides
+    the learner restating it in their own words."""
+    breached: Text | None = None
+    """What happened, when this commitment was broken before the conversation began."""
+    put_right: tuple[Text, ...] = ()
+    """What a remedy tied to this breach sounds like ("delivery charge"); empty when owning
+    the breach out loud is the whole recovery."""
 
 
 MONEY_ACTIONS: Final = (
@@ -267,16 +272,8 @@ class Condition(_Model):
 
     @model_validator(mode="after")
     def _says_something(self) -> Condition:
-        if not (
-            self.all
-            or self.any
-            or self.none
-            or self.cites
-            or self.keywords
-            or self.finds
-            or self.mood_at_least is not None
-            or self.mood_at_most is not None
-        ):
+        # Every field is a test (see roleplay.core.conditions.KINDS); none given tests nothing.
+        if all(getattr(self, name) in ((), None) for name in type(self).model_fields):
             raise ValueError("a condition must test something; use 'otherwise: true' instead")
         return self
 
@@ -413,6 +410,10 @@ class Scenario(_Model):
     """The complaint-handling model suggested for this scenario."""
     organisation: Organisation
     legislation: tuple[IdText, ...] = ()
+    ombudsman_open: bool = False
+    """Whether the customer may take the complaint to the ombudsman now (8 weeks have
+    passed, or a final response was given): then telling them so is a proper escalation;
+    otherwise "go to the ombudsman" only sends them away."""
     customer: Customer
     triggers: tuple[Trigger, ...] = ()
     start: IdText | None = None
@@ -463,14 +464,6 @@ class LoadedScenario:
     scenario: Scenario
     path: Path
     digest: str
-
-
-def scenarios_dir() -> Path:
-    """Return the folder of bundled scenarios (inside the wheel, or at the repository root)."""
-    packaged = resources.files("roleplay").joinpath("scenarios")
-    if isinstance(packaged, Path) and packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "scenarios"
 
 
 def load_scenario_with_map(
@@ -548,68 +541,3 @@ def load_scenario_dir(folder: Path) -> tuple[dict[str, LoadedScenario], list[Pro
             continue
         found[loaded.scenario.id] = loaded
     return found, problems
-
-
-@dataclass(frozen=True, slots=True)
-class ScenarioCatalogue:
-    """The scenarios that loaded, by id, and the problems of the files set aside."""
-
-    scenarios: Mapping[str, LoadedScenario]
-    problems: tuple[Problem, ...]
-
-    def find(self, scenario_id: str) -> LoadedScenario:
-        """Return the scenario with this id; raise UnknownIdError naming the known ones."""
-        found = self.scenarios.get(scenario_id)
-        if found is None:
-            raise UnknownIdError("scenario", scenario_id, sorted(self.scenarios))
-        return found
-
-
-@functools.cache
-def _bundled_catalogue() -> ScenarioCatalogue:
-    found, problems = load_scenario_dir(scenarios_dir())
-    return ScenarioCatalogue(MappingProxyType(found), tuple(problems))
-
-
-def bundled_scenarios() -> dict[str, LoadedScenario]:
-    """Return the bundled scenarios by id; raises InvalidFileError if one is broken.
-
-    For checks of the release itself; the commands and the app use
-    :func:`scenario_catalogue`, which sets a broken file aside instead.
-    """
-    catalogue = _bundled_catalogue()
-    if has_errors(catalogue.problems):
-        raise InvalidFileError(catalogue.problems)
-    return dict(catalogue.scenarios)
-
-
-def scenario_catalogue(extra: Path | None = None) -> ScenarioCatalogue:
-    """Return the bundled scenarios and those of ``extra`` (a tutor's folder, which wins on a
-    shared id), with the problems of every file set aside.
-
-    The bundled files are read once a process; a tutor's folder is read afresh each time,
-    so edits to it show at once.
-    """
-    bundled = _bundled_catalogue()
-    if extra is None:
-        return bundled
-    more, problems = load_scenario_dir(extra)
-    return ScenarioCatalogue(
-        MappingProxyType({**bundled.scenarios, **more}), (*bundled.problems, *problems)
-    )
-
-
-def find_scenario(id_or_path: str, extra: Path | None = None) -> LoadedScenario:
-    """Return a scenario by path, or by id among the bundled ones and ``extra``'s.
-
-    Raises InvalidFileError for a file named by path that has problems, and UnknownIdError
-    for an id no loaded scenario has; a broken file elsewhere in the folders is set aside
-    and does not stop the others (:func:`scenario_catalogue` gives its problems).
-    """
-    path = Path(id_or_path)
-    if is_yaml_name(path) or is_file(path):
-        loaded, problems = load_scenario(path)
-        if loaded is None or has_errors(problems):
-            raise InvalidFileError(problems)
-        return loaded
-    return scenario_catalogue(extra).find(id_or_path)

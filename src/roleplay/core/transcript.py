@@ -67,8 +67,9 @@ from roleplay.core.frameworks import get_framework
 from roleplay.core.integrity import Integrity, Proof
 from roleplay.core.jsontext import read_json
 from roleplay.core.lexicon import load_lexicon
+from roleplay.core.library import ScenarioLibrary
 from roleplay.core.problems import Problem
-from roleplay.core.scenario import LoadedScenario, find_scenario
+from roleplay.core.scenario import LoadedScenario
 from roleplay.core.source import SourceMap, load_yaml, unknown_id_error, validate_model
 from roleplay.core.storage import LockedError, PathLock, clean_stale_temporaries, write_atomic
 
@@ -888,13 +889,13 @@ def resume(
     path: str | Path,
     *,
     scenario: LoadedScenario | None = None,
-    extra: Path | None = None,
+    library: ScenarioLibrary | None = None,
     key: KeyArg = FROM_ENVIRONMENT,
 ) -> Attempt:
     """Carry on an unfinished attempt from its file.
 
-    The scenario is found by the id saved in the transcript (in a tutor's folder ``extra``
-    first, then among the bundled ones) unless ``scenario`` is given. The saved replies
+    The scenario is found in ``library`` (default: the bundled scenarios) by the id saved
+    in the transcript, unless ``scenario`` is given. The saved replies
     are re-played through a fresh session and must lead to the same nodes, moods and
     outcomes as before. If the scenario file or the cue rules have changed since the
     attempt began but still re-play the same, the attempt goes on and the change is
@@ -923,7 +924,7 @@ def resume(
             f"cannot lock attempt {path.stem} to carry it on: {exc.strerror or exc}"
         ) from None
     try:
-        return _resume_locked(path, lock, scenario, extra, key)
+        return _resume_locked(path, lock, scenario, library, key)
     except BaseException:
         lock.release()
         raise
@@ -938,7 +939,7 @@ def _resume_locked(
     path: Path,
     lock: PathLock,
     scenario: LoadedScenario | None,
-    extra: Path | None,
+    library: ScenarioLibrary | None,
     key: KeyArg,
 ) -> Attempt:
     """Resume with the attempt's lock held: read it only now, when no one else can write it."""
@@ -960,7 +961,7 @@ def _resume_locked(
     if not check.ok:
         raise ResumeError(f"attempt {saved.id} cannot be carried on: {check.text}")
 
-    loaded = scenario or find_scenario(saved.scenario.id, extra)
+    loaded = scenario or (library or ScenarioLibrary()).find(saved.scenario.id)
     if loaded.scenario.id != saved.scenario.id:
         raise ResumeError(
             f"attempt {saved.id} is of scenario '{saved.scenario.id}', not '{loaded.scenario.id}'"

@@ -27,10 +27,11 @@ from roleplay.core.files import is_file, path_kind, yaml_files
 from roleplay.core.frameworks import load_framework_dir, load_framework_file, rubrics_dir
 from roleplay.core.legislation import load_catalogue
 from roleplay.core.lexicon import LANGUAGE_FILE, Lexicon, bundled_lexicon_dir, compile_lexicon
+from roleplay.core.library import bundled_folder
 from roleplay.core.lint import check_scenario_file
 from roleplay.core.parse_rules import CLASSES_FILE, MoveFile
 from roleplay.core.problems import Problem
-from roleplay.core.scenario import BANDS, scenarios_dir
+from roleplay.core.scenario import BANDS
 from roleplay.core.source import SourceMap, load_yaml, validate_model
 
 
@@ -289,7 +290,7 @@ def _validate_bundled() -> tuple[list[Problem], int]:
     problems.extend(found)
     if data is not None:
         problems.extend(validate_model(MarkingPointFile, data, smap)[1])
-    scenario_files = yaml_files(scenarios_dir())
+    scenario_files = yaml_files(bundled_folder())
     problems.extend(_check_scenarios(scenario_files))
     checked = (
         len(list(rubrics.glob("*.yaml")))

@@ -14,12 +14,13 @@ Both formats quote and escape every label, so whatever text a tutor writes (quot
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from roleplay.core.conditions import condition_summary
 from roleplay.core.dialogue import LOST_NODE
-from roleplay.core.scenario import Branch, Condition, OutcomeKind, Scenario
+from roleplay.core.scenario import Branch, OutcomeKind, Scenario
 
 GraphFormat = Literal["mermaid", "dot"]
 FORMATS: Final[tuple[GraphFormat, ...]] = ("mermaid", "dot")
@@ -74,33 +75,6 @@ class Graph:
     start: str
     nodes: tuple[GraphNode, ...]
     edges: tuple[GraphEdge, ...]
-
-
-def _ids(values: Sequence[str]) -> str:
-    return ", ".join(values)
-
-
-def condition_summary(condition: Condition) -> str:
-    """Summarise what a branch tests in a few words, e.g. ``all: apologise; any: listen``."""
-    parts: list[str] = []
-    if condition.all:
-        parts.append(f"all: {_ids(condition.all)}")
-    if condition.any:
-        parts.append(f"any: {_ids(condition.any)}")
-    if condition.none:
-        parts.append(f"none: {_ids(condition.none)}")
-    if condition.cites:
-        parts.append(f"cites: {_ids(condition.cites)}")
-    if condition.keywords:
-        parts.append("says: " + _ids([f"'{k}'" for k in condition.keywords]))
-    low, high = condition.mood_at_least, condition.mood_at_most
-    if low is not None and high is not None:
-        parts.append(f"mood {low}–{high}")
-    elif low is not None:
-        parts.append(f"mood ≥ {low}")
-    elif high is not None:
-        parts.append(f"mood ≤ {high}")
-    return "; ".join(parts)
 
 
 def edge_label(branch: Branch) -> str:

@@ -13,12 +13,14 @@ and the Markdown debriefs say the same things.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from roleplay.render.markdown import human, scorecard_view
+
+if TYPE_CHECKING:
+    from roleplay.core.review import Review
 
 
 @functools.cache
@@ -45,12 +47,12 @@ def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
 
 
-def scorecard_html(data: Mapping[str, Any]) -> str:
-    """Return the debrief of one attempt as a self-contained HTML page.
+def scorecard_html(review: Review) -> str:
+    """Return the debrief of one attempt (a :class:`~roleplay.core.review.Review`) as a
+    self-contained HTML page.
 
-    ``data`` is the dictionary of :func:`roleplay.core.debrief.scorecard_to_dict` (or the
-    same JSON loaded back). The page holds the same sections as the Markdown debrief: the
+    The page holds the same sections as the Markdown debrief: the
     result, the conversation, causes, model steps, marking points, red flags, escalation,
     policy and law, advice, and the working of the score.
     """
-    return render("scorecard.html", v=scorecard_view(data))
+    return render("scorecard.html", v=scorecard_view(review))

@@ -1,12 +1,12 @@
 """The debrief of one attempt as Markdown, for a learner to read and an assessor to file.
 
-The renderer takes the JSON-ready dictionary of
-:func:`roleplay.core.debrief.scorecard_to_dict`, not the :class:`Scorecard` itself, so that a
-scorecard saved as JSON and loaded back renders exactly as it did when it was made.
+The renderer takes a :class:`~roleplay.core.review.Review`: the typed scorecard (verdicts
+and escalation as enums), the learner and what checking the saved attempt proved.
 
-:func:`scorecard_view` turns that dictionary into plain, already-worded values (labels,
-ticks and crosses, sentences), and both this module and :mod:`roleplay.render.html` render
-from it: the Markdown page and the HTML page then say the same things in the same words.
+:func:`scorecard_view` words that review once, as plain values (labels, ticks and crosses,
+sentences), and this module, :mod:`roleplay.render.html` and the app's debrief screen all
+render from it: the Markdown page, the HTML page and the screen say the same things in the
+same words. JSON is rendered from the same review by :mod:`roleplay.render.json`.
 
 Every piece of text that came from a person (the learner's replies above all, but also the
 customer's lines and the tutor's wording) is escaped, so that a reply such as
@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Final
 
-from roleplay.core.integrity import proof_of
+from roleplay.core.debrief import Escalation, Quote, Verdict
 from roleplay.core.moves import DESCRIPTIONS
 from roleplay.core.scenario import GOOD_OUTCOMES, band_of
+
+if TYPE_CHECKING:
+    from roleplay.core.review import Review
 
 OUTCOME_LABELS: dict[str, str] = {
     "resolved": "resolved",
@@ -33,18 +36,24 @@ OUTCOME_LABELS: dict[str, str] = {
 }
 """How each outcome id is said to a reader."""
 
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "met": ("✓", "met"),
-    "partial": ("◐", "partly met"),
-    "not_met": ("✗", "not met"),
+STATUS_LABELS: Final[dict[Verdict, tuple[str, str]]] = {
+    Verdict.MET: ("✓", "met"),
+    Verdict.PARTIAL: ("◐", "partly met"),
+    Verdict.NOT_MET: ("✗", "not met"),
 }
 """The mark and the words for each marking-point status: status is never colour alone."""
 
-ESCALATION_SENTENCES: dict[str, tuple[bool, str]] = {
-    "needed_done": (True, "The situation called for escalation, and you escalated."),
-    "needed_missed": (False, "The situation called for escalation, and you did not escalate."),
-    "premature": (False, "You handed the case up before trying what you could do yourself."),
-    "not_needed": (True, "Nothing called for escalation, and you rightly kept the case."),
+ESCALATION_SENTENCES: Final[dict[Escalation, tuple[bool, str]]] = {
+    Escalation.NEEDED_DONE: (True, "The situation called for escalation, and you escalated."),
+    Escalation.NEEDED_MISSED: (
+        False,
+        "The situation called for escalation, and you did not escalate.",
+    ),
+    Escalation.PREMATURE: (
+        False,
+        "You handed the case up before trying what you could do yourself.",
+    ),
+    Escalation.NOT_NEEDED: (True, "Nothing called for escalation, and you rightly kept the case."),
 }
 """Whether each escalation verdict is right, and a sentence a learner understands."""
 
@@ -91,7 +100,7 @@ class PointView:
     id: str
     text: str
     source: str
-    status: str
+    status: Verdict
     mark: str
     label: str
     evidence: tuple[QuoteView, ...]
@@ -113,14 +122,23 @@ class ScoreView:
 
     steps: str
     points: str
-    outcome: str
     penalty: str
+    rules_penalty: str
     formula: str
 
     @property
     def penalty_signed(self) -> str:
-        """The penalty as it is taken off: ``−10``, or ``0`` when nothing was taken."""
-        return f"−{self.penalty}" if self.penalty not in ("", "0", "0.0") else self.penalty
+        """The red-flag penalty as it is taken off: ``−10``, or ``0`` when nothing was."""
+        return _signed(self.penalty)
+
+    @property
+    def rules_penalty_signed(self) -> str:
+        """The penalty for rules broken as it is taken off."""
+        return _signed(self.rules_penalty)
+
+
+def _signed(figure: str) -> str:
+    return f"−{figure}" if figure not in ("", "0", "0.0") else figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +167,7 @@ class ScorecardView:
     points_summary: str
     flags: tuple[QuoteView, ...]
     escalation: str
-    escalation_ok: bool | None
+    escalation_ok: bool
     escalation_sentence: str
     breaches: tuple[QuoteView, ...]
     misstated: tuple[QuoteView, ...]
@@ -182,28 +200,13 @@ def outcome_label(outcome: object) -> str:
     return OUTCOME_LABELS.get(key, human(key))
 
 
-def _list(value: object) -> list[Any]:
-    return list(value) if isinstance(value, list | tuple) else []
-
-
-def _map(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    return value if isinstance(value, int) else None
-
-
-def _quotes(items: object, *, flags: bool = False) -> tuple[QuoteView, ...]:
+def _quotes(items: Sequence[Quote], *, flags: bool = False) -> tuple[QuoteView, ...]:
     out = []
-    for item in _list(items):
-        entry = _map(item)
-        quote, shows = clean(entry.get("quote")), clean(entry.get("shows"))
+    for item in items:
+        quote, shows = clean(item.text), clean(item.what)
         out.append(
             QuoteView(
-                turn=_int(entry.get("turn")),
+                turn=item.turn,
                 quote=quote,
                 shows="" if shows.casefold() == quote.casefold() else human(shows),
                 meaning=DESCRIPTIONS.get(shows, "") if flags else "",
@@ -212,118 +215,99 @@ def _quotes(items: object, *, flags: bool = False) -> tuple[QuoteView, ...]:
     return tuple(out)
 
 
-def _mood(value: object) -> str:
-    mood = _int(value)
-    if mood is None:
-        return ""
+def _mood(mood: int) -> str:
     return f"{mood}/10 ({band_of(mood).value})"
 
 
-def _figure(value: object) -> str:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return ""
+def _figure(value: float) -> str:
     return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
-def scorecard_view(data: Mapping[str, Any]) -> ScorecardView:
-    """Word a scorecard dictionary once, for both the Markdown and the HTML debrief.
-
-    Missing or mistyped keys (a hand-edited or older JSON file) give empty sections rather
-    than an exception, because a debrief must never fail with a traceback.
-    """
-    scenario = _map(data.get("scenario"))
-    turns_data = [_map(t) for t in _list(data.get("turns"))]
+def scorecard_view(review: Review) -> ScorecardView:
+    """Word a review once, for the Markdown and HTML debriefs and the app's debrief screen."""
+    card = review.card
     turns = tuple(
         TurnView(
-            number=_int(t.get("number")),
-            customer=clean(t.get("customer")),
-            reply=clean(t.get("reply")),
-            moves=tuple(clean(m) for m in _list(t.get("moves"))),
-            flags=tuple(clean(f) for f in _list(t.get("flags"))),
-            mood=_mood(t.get("mood")),
+            number=t.number,
+            customer=clean(t.customer),
+            reply=clean(t.reply),
+            moves=tuple(clean(m) for m in t.analysis.moves),
+            flags=tuple(clean(f) for f in t.analysis.flags),
+            mood=_mood(t.mood_after),
         )
-        for t in turns_data
+        for t in card.turns
     )
-    closing = clean(turns_data[-1].get("response")) if turns_data else ""
+    closing = clean(card.turns[-1].response) if card.turns else ""
 
     steps = tuple(
         StepView(
-            title=clean(s.get("title") or s.get("id")),
-            met=s.get("met") is True,
-            first_turn=_int(s.get("first_turn")),
-            evidence=clean(s.get("evidence")),
+            title=clean(s.title or s.id),
+            met=s.met,
+            first_turn=s.first_turn,
+            evidence=clean(s.evidence.quote) if s.evidence is not None else "",
         )
-        for s in (_map(x) for x in _list(data.get("steps")))
+        for s in card.coverage.steps
     )
 
     points = []
-    for p in (_map(x) for x in _list(data.get("marking_points"))):
-        status = clean(p.get("status"))
-        mark, label = STATUS_LABELS.get(status, ("?", human(status) or "not judged"))
+    for p in card.points:
+        verdict = Verdict(p.status)
+        mark, label = STATUS_LABELS[verdict]
         points.append(
             PointView(
-                id=clean(p.get("id")),
-                text=clean(p.get("text")),
-                source=clean(p.get("source")),
-                status=status,
+                id=clean(p.id),
+                text=clean(p.text),
+                source=clean(p.source),
+                status=verdict,
                 mark=mark,
                 label=label,
-                evidence=_quotes(p.get("evidence")),
-                missing=clean(p.get("missing")),
+                evidence=_quotes(p.evidence),
+                missing=clean(p.missing),
             )
         )
-    counts = {key: sum(1 for p in points if p.status == key) for key in STATUS_LABELS}
+    counts = {key: sum(1 for p in points if p.status is key) for key in STATUS_LABELS}
     points_summary = ", ".join(f"{counts[key]} {STATUS_LABELS[key][1]}" for key in STATUS_LABELS)
 
-    escalation = _map(data.get("escalation"))
-    verdict = clean(escalation.get("verdict"))
-    ok, sentence = ESCALATION_SENTENCES.get(verdict, (None, ""))
+    escalation = Escalation(card.escalation)
+    ok, sentence = ESCALATION_SENTENCES[escalation]
 
-    detail = _map(data.get("score_detail"))
-    score_parts = (
-        ScoreView(
-            steps=_figure(detail.get("steps")),
-            points=_figure(detail.get("marking_points")),
-            outcome=_figure(detail.get("outcome")),
-            penalty=_figure(detail.get("red_flag_penalty")),
-            formula=clean(detail.get("formula")),
-        )
-        if detail
-        else None
+    detail = card.score
+    score_parts = ScoreView(
+        steps=_figure(round(detail.steps, 1)),
+        points=_figure(round(detail.points, 1)),
+        penalty=_figure(detail.penalty),
+        rules_penalty=_figure(detail.rules_penalty),
+        formula=clean(detail.formula),
     )
-    score = _int(data.get("score"))
-    in_order = data.get("in_order")
-    outcome = clean(data.get("outcome"))
-    integrity = clean(data.get("integrity")) if isinstance(data.get("integrity"), str) else ""
-    proof = proof_of(integrity)
+    integrity = review.integrity
+    scenario = card.scenario
 
     return ScorecardView(
-        title=clean(scenario.get("title") or scenario.get("id") or "an unnamed scenario"),
-        scenario_id=clean(scenario.get("id")),
-        learner=clean(data.get("learner")) or "not recorded",
-        integrity=integrity,
-        integrity_flagged=bool(integrity) and (proof is None or not proof.counts),
-        framework=clean(data.get("framework")) or "not recorded",
-        outcome=outcome_label(outcome),
-        outcome_good=outcome in {o.value for o in GOOD_OUTCOMES},
-        score="not worked out" if score is None else f"{score}/100",
+        title=clean(scenario.title or scenario.id or "an unnamed scenario"),
+        scenario_id=clean(scenario.id),
+        learner=clean(review.learner) or "not recorded",
+        integrity=clean(integrity.text) if integrity is not None else "",
+        integrity_flagged=review.flagged,
+        framework=clean(card.framework.id) or "not recorded",
+        outcome=outcome_label(card.outcome),
+        outcome_good=card.outcome in {o.value for o in GOOD_OUTCOMES},
+        score=f"{detail.total}/100",
         turns=turns,
         closing=closing,
-        causes=tuple(clean(c) for c in _list(data.get("causes"))),
+        causes=tuple(clean(c) for c in card.causes),
         steps=steps,
         steps_met=sum(1 for s in steps if s.met),
-        in_order=in_order if isinstance(in_order, bool) else None,
+        in_order=card.coverage.in_order,
         points=tuple(points),
         points_summary=points_summary,
-        flags=_quotes(data.get("flags"), flags=True),
-        escalation=clean(escalation.get("text")) or human(verdict) or "not recorded",
+        flags=_quotes(card.flags, flags=True),
+        escalation=clean(escalation.text),
         escalation_ok=ok,
         escalation_sentence=sentence,
-        breaches=_quotes(data.get("policy_breaches")),
-        misstated=_quotes(data.get("law_misstated")),
+        breaches=_quotes(card.breaches),
+        misstated=_quotes(card.misstatements),
         advice=tuple(
-            AdviceView(clean(a.get("about")), clean(a.get("suggestion")), clean(a.get("example")))
-            for a in (_map(x) for x in _list(data.get("advice")))
+            AdviceView(clean(a.about), clean(a.suggestion), clean(a.example)) for a in card.advice
         ),
         score_parts=score_parts,
     )
@@ -369,16 +353,15 @@ def _small(parts: Iterable[str]) -> str:
     return "<small>" + " · ".join(parts) + "</small>"
 
 
-def scorecard_markdown(data: Mapping[str, Any]) -> str:
+def scorecard_markdown(review: Review) -> str:
     """Return the debrief of one attempt as a Markdown document.
 
-    ``data`` is the dictionary of :func:`roleplay.core.debrief.scorecard_to_dict` (or the
-    same JSON loaded back). The page reads top to bottom as a learner needs it: the
+    The page reads top to bottom as a learner needs it: the
     result, the conversation, why the customer reacted as they did, the model steps, the
     marking points with their evidence, red flags, escalation, policy and law, what to do
     next time, and how the score was worked out.
     """
-    v = scorecard_view(data)
+    v = scorecard_view(review)
     out: list[str] = []
     add = out.append
 
@@ -489,7 +472,7 @@ def scorecard_markdown(data: Mapping[str, Any]) -> str:
 
     add("## Escalation")
     add("")
-    mark = "" if v.escalation_ok is None else ("✓ " if v.escalation_ok else "✗ ")
+    mark = "✓ " if v.escalation_ok else "✗ "
     add(f"**Verdict:** {mark}{escape(v.escalation)}.")
     if v.escalation_sentence:
         add("")
@@ -531,8 +514,8 @@ def scorecard_markdown(data: Mapping[str, Any]) -> str:
         add("|---|---|")
         add(f"| Model steps | {escape(parts.steps)} |")
         add(f"| Marking points | {escape(parts.points)} |")
-        add(f"| Outcome | {escape(parts.outcome)} |")
-        add(f"| Red-flag penalty | {escape(parts.penalty_signed)} |")
+        add(f"| Red flags | {escape(parts.penalty_signed)} |")
+        add(f"| Rules broken | {escape(parts.rules_penalty_signed)} |")
         add(f"| **Score** | **{escape(v.score)}** |")
         if parts.formula:
             add("")

@@ -1,10 +1,11 @@
 """The cohort report: one row an attempt, as CSV for a spreadsheet and HTML for a reader.
 
-The rows come ready-made (one dictionary an attempt, keys in :data:`COLUMNS`); this module
-only lays them out. The HTML page lists every attempt, then sums up each learner and each
-scenario. An attempt whose transcript was edited after it was saved, is damaged, is
-unsigned where the centre signs, or cannot be checked here, is listed and clearly marked
-but left out of every mean, best score and share, because its score cannot be trusted.
+The rows come ready-made (one dictionary an attempt, keys in :data:`COLUMNS`, and the
+integrity verdict itself as ``proof``); this module only lays them out. The HTML page lists
+every attempt, then sums up each learner and each scenario. An attempt whose transcript was
+edited after it was saved, is damaged, is unsigned where the centre signs, or cannot be
+checked here, is listed and clearly marked but left out of every mean, best score and share,
+because its score cannot be trusted.
 """
 
 from __future__ import annotations
@@ -75,6 +76,11 @@ def is_counted(row: Mapping[str, Any]) -> bool:
 
 
 def _proof(row: Mapping[str, Any]) -> Proof | None:
+    """The row's integrity verdict: its ``proof``, or, in a row written by an earlier version
+    that has none, read back from the words of its ``integrity``."""
+    proof = row.get("proof")
+    if isinstance(proof, Proof):
+        return proof
     return proof_of(clean(row.get("integrity")).strip())
 
 

@@ -20,6 +20,7 @@ from roleplay.tui.commands import RoleplayCommands
 if TYPE_CHECKING:
     # Only for annotations: importing the scenario models (and pydantic) here would delay
     # the picker's first frame; the picker loads them in a worker.
+    from roleplay.core.library import ScenarioLibrary
     from roleplay.core.scenario import LoadedScenario
 
 
@@ -97,6 +98,13 @@ class RoleplayApp(App[None]):
 
         warm_up()
 
+    def library(self) -> ScenarioLibrary:
+        """The scenario library: the bundled scenarios and the tutor's folder's, if one was
+        given. Read when first asked (the bundled ones once a process, the folder afresh)."""
+        from roleplay.core.library import ScenarioLibrary
+
+        return ScenarioLibrary(self.scenarios_folder)
+
     def start_attempt(self, loaded: LoadedScenario, choices: Choices) -> None:
         """Begin a new attempt (saved at once) and open the conversation.
 
@@ -134,7 +142,7 @@ class RoleplayApp(App[None]):
                 if name_key(owner) != name_key(self.signed_in):
                     self._cannot("That attempt is another learner's, so it cannot be resumed.")
                     return
-            attempt = resume(path, extra=self.scenarios_folder)
+            attempt = resume(path, library=self.library())
         except RoleplayError as exc:
             self._cannot(f"The attempt could not be resumed: {exc}")
             return

@@ -75,13 +75,13 @@ def bundled() -> dict[str, dict[str, str]]:
     """The text of every bundled scenario, rubric-folder file and cue-rule file, by kind."""
     from roleplay.core.frameworks import rubrics_dir
     from roleplay.core.lexicon import bundled_lexicon_dir
-    from roleplay.core.scenario import scenarios_dir
+    from roleplay.core.library import bundled_folder
 
     def texts(folder: Path) -> dict[str, str]:
         return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.yaml"))}
 
     return {
-        "scenarios": texts(scenarios_dir()),
+        "scenarios": texts(bundled_folder()),
         "rubrics": texts(rubrics_dir()),
         "rules": texts(bundled_lexicon_dir()),
     }

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -30,43 +29,30 @@ from textual.widgets import Footer, Header, Static
 from roleplay.tui.screens.picker import when
 
 if TYPE_CHECKING:
-    from roleplay.core.transcript import Transcript
+    from roleplay.core.library import ScenarioLibrary
+    from roleplay.core.review import Review
     from roleplay.render.markdown import QuoteView, ScorecardView
     from roleplay.tui.app import RoleplayApp
 
 FORMATS = {"md": "Markdown", "html": "HTML"}
 
 
-@dataclass(frozen=True, slots=True)
-class Debriefed:
-    """A saved attempt and its scorecard data (as ``roleplay debrief --format json`` gives)."""
-
-    transcript: Transcript
-    data: dict[str, Any]
-
-
-def debrief_data(path: Path, framework: str | None, folder: Path | None) -> Debriefed:
-    """Load a transcript, check it and re-score it from its replies (under ``framework``).
+def review_of(path: Path, framework: str | None, library: ScenarioLibrary) -> Review:
+    """Load a saved attempt and review it (:func:`roleplay.core.review.review`) under
+    ``framework`` (None: its own), as ``roleplay debrief`` does.
 
     Raises :class:`~roleplay.core.errors.RoleplayError` for a damaged file, an unknown
     scenario or model, or an unreadable centre key.
     """
     from roleplay.core.analysis_cache import AnalysisCache
-    from roleplay.core.debrief import scorecard_to_dict
-    from roleplay.core.report import rescore
+    from roleplay.core.review import review
     from roleplay.core.transcript import centre_key, load_transcript
 
     saved = load_transcript(path)
     cache = AnalysisCache()
-    done = rescore(saved, framework, folder, centre_key(), cache=cache)
+    done = review(saved, framework, library, key=centre_key(), analyser=cache.analyse)
     cache.save()
-    data = scorecard_to_dict(done.card, saved.learner)
-    data["integrity"] = done.integrity
-    data["integrity_status"] = done.proof.value
-    data["transcript"] = {"id": saved.id, "started": saved.started, "finished": saved.finished}
-    if done.scenario_changed:
-        data["warnings"] = ["the scenario file has changed since this attempt was made"]
-    return Debriefed(saved, data)
+    return done
 
 
 def exports_dir() -> Path:
@@ -86,12 +72,12 @@ def exports_dir() -> Path:
     return data_dir() / "exports"
 
 
-def export_name(data: dict[str, Any], fmt: str) -> str:
+def export_name(done: Review, fmt: str) -> str:
     """A file name from the scenario, the attempt's start (local time) and the model."""
-    scenario = str(data.get("scenario", {}).get("id") or "attempt")
-    started = str(data.get("transcript", {}).get("started") or "")
+    scenario = done.card.scenario.id or "attempt"
+    started = done.attempt.started if done.attempt is not None else ""
     stamp = when(started).replace(" ", "-").replace(":", "") if started else "undated"
-    framework = str(data.get("framework") or "").lower()
+    framework = done.card.framework.id.lower()
     safe = "".join(
         c if c.isalnum() or c in "-_" else "-" for c in f"{scenario}-{stamp}-{framework}"
     )
@@ -123,7 +109,7 @@ class DebriefScreen(Screen[None]):
         super().__init__()
         self.path = Path(path)
         self.framework = framework
-        self.result: Debriefed | None = None
+        self.result: Review | None = None
         self.exported: dict[str, Path] = {}
 
     @property
@@ -150,7 +136,7 @@ class DebriefScreen(Screen[None]):
 
         try:
             result = await asyncio.to_thread(
-                debrief_data, self.path, self.framework, self.roleplay.scenarios_folder
+                review_of, self.path, self.framework, self.roleplay.library()
             )
         except RoleplayError as exc:
             self.show_error(str(exc))
@@ -171,19 +157,19 @@ class DebriefScreen(Screen[None]):
             )
         )
 
-    async def show(self, result: Debriefed) -> None:
+    async def show(self, result: Review) -> None:
         """Replace the status line with the debrief's sections."""
         from roleplay.render.markdown import scorecard_view
 
-        view = scorecard_view(result.data)
+        view = scorecard_view(result)
         page = self.query_one("#debrief", VerticalScroll)
         await page.remove_children()
         await page.mount_all(list(self.sections(view, result)))
         page.scroll_home(animate=False)
 
-    def sections(self, v: ScorecardView, result: Debriefed) -> list[Widget]:
+    def sections(self, v: ScorecardView, result: Review) -> list[Widget]:
         """Every part of the debrief, as widgets, top to bottom."""
-        saved = result.transcript
+        saved = result.attempt
         out: list[Widget] = [
             Static(Content(v.title), classes="title"),
             Static(
@@ -191,8 +177,8 @@ class DebriefScreen(Screen[None]):
                     "$learner · model $framework · $mode · started $started",
                     learner=v.learner,
                     framework=v.framework,
-                    mode=saved.mode,
-                    started=when(saved.started),
+                    mode=saved.mode if saved is not None else "practice",
+                    started=when(saved.started) if saved is not None else "not recorded",
                 ),
                 classes="meta",
             ),
@@ -210,7 +196,7 @@ class DebriefScreen(Screen[None]):
                 classes="warn" if v.integrity_flagged else "meta",
             )
         )
-        for warning in result.data.get("warnings", []):
+        for warning in result.warnings:
             out.append(Static(Content(f"Note: {warning}"), classes="warn"))
 
         order = "" if v.in_order is None else (", in order" if v.in_order else ", out of order")
@@ -310,8 +296,9 @@ class DebriefScreen(Screen[None]):
             out.append(
                 Static(
                     Content(
-                        f"steps {parts.steps} + marking points {parts.points} + outcome "
-                        f"{parts.outcome} {parts.penalty_signed} for red flags\n{parts.formula}"
+                        f"marking points {parts.points} + steps {parts.steps} "
+                        f"{parts.penalty_signed} for red flags {parts.rules_penalty_signed} "
+                        f"for rules broken\n{parts.formula}"
                     ),
                     classes="meta",
                 )
@@ -327,19 +314,19 @@ class DebriefScreen(Screen[None]):
         if self.result is None:
             self.notify("The debrief is not ready yet.", severity="warning")
             return
-        data = self.result.data
+        done = self.result
         if fmt == "html":
             from roleplay.render.html import scorecard_html
 
-            text = scorecard_html(data)
+            text = scorecard_html(done)
         else:
             from roleplay.render.markdown import scorecard_markdown
 
-            text = scorecard_markdown(data)
+            text = scorecard_markdown(done)
         from roleplay.core.files import export_target
         from roleplay.core.storage import write_atomic
 
-        asked = exports_dir() / export_name(data, fmt)
+        asked = exports_dir() / export_name(done, fmt)
         target = export_target(asked)
         if isinstance(target, str):
             self.notify(
@@ -373,18 +360,18 @@ class DebriefScreen(Screen[None]):
             self.notify("The debrief is not ready yet.", severity="warning")
             return
         from roleplay.core.errors import RoleplayError
-        from roleplay.core.scenario import find_scenario
         from roleplay.tui.app import Choices
 
-        saved = self.result.transcript
+        done = self.result
+        card = done.card
         try:
-            loaded = find_scenario(saved.scenario.id, self.roleplay.scenarios_folder)
+            loaded = self.roleplay.library().find(card.scenario.id)
             self.roleplay.start_attempt(
                 loaded,
                 Choices(
-                    learner=saved.learner,
-                    framework=str(self.result.data.get("framework") or saved.framework),
-                    mode=saved.mode,
+                    learner=done.learner or "learner",
+                    framework=card.framework.id,
+                    mode=done.attempt.mode if done.attempt is not None else "practice",
                 ),
             )
         except RoleplayError as exc:

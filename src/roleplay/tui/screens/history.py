@@ -19,7 +19,6 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 
-from roleplay.core.integrity import proof_of
 from roleplay.tui.screens.picker import when
 from roleplay.tui.widgets.progress_chart import ProgressChart
 
@@ -85,7 +84,7 @@ class HistoryScreen(Screen[None]):
         from roleplay.core.history import past_attempts
 
         attempts = await asyncio.to_thread(
-            past_attempts, self.learner, self.roleplay.attempts_folder
+            past_attempts, self.learner, self.roleplay.attempts_folder, self.roleplay.library()
         )
         self.show_attempts(attempts)
 
@@ -108,7 +107,7 @@ class HistoryScreen(Screen[None]):
         table.display = True
         table.clear()
         for index, attempt in reversed(list(enumerate(attempts))):
-            proof = proof_of(attempt.integrity)
+            proof = attempt.integrity.proof if attempt.integrity is not None else None
             if proof is not None and proof.counts:
                 edited = ""
             else:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -87,20 +86,6 @@ class ScenarioRow:
         )
 
 
-def bundled_scenarios_folder() -> Path:
-    """The bundled scenarios' folder, found without importing the scenario models.
-
-    The same places :func:`roleplay.core.scenario.scenarios_dir` looks (inside the wheel,
-    else the checkout's root), which stays the authority: this only serves the preview.
-    """
-    import roleplay
-
-    packaged = resources.files("roleplay").joinpath("scenarios")
-    if isinstance(packaged, Path) and packaged.is_dir():
-        return packaged
-    return Path(roleplay.__file__).resolve().parents[2] / "scenarios"
-
-
 def preview_rows(folder: Path | None = None) -> list[ScenarioRow]:
     """Read the list's rows from the scenario files' YAML alone, quickly and leniently.
 
@@ -112,11 +97,12 @@ def preview_rows(folder: Path | None = None) -> list[ScenarioRow]:
     import yaml
 
     from roleplay.core.files import is_folder, read_file
+    from roleplay.core.library import ScenarioLibrary
     from roleplay.core.yamlvalues import COMPOSER, ValueConstructor
 
     found: dict[str, ScenarioRow] = {}
-    for directory in (bundled_scenarios_folder(), folder):
-        if directory is None or not is_folder(directory):
+    for directory in ScenarioLibrary(folder).folders():
+        if not is_folder(directory):
             continue
         for path in sorted(directory.glob("*.yaml")):
             raw = read_file(path)
@@ -143,20 +129,19 @@ def preview_rows(folder: Path | None = None) -> list[ScenarioRow]:
 
 
 def load_catalogue(folder: Path | None = None) -> Catalogue:
-    """Load the bundled scenarios and those in ``folder`` (which win on a shared id).
+    """Read the scenario library (the bundled scenarios and ``folder``'s, which win on a
+    shared id) and put it in the picker's order, with the models to choose from.
 
     A broken file does not stop the others from being offered: it is set aside, and its
     problems come back with the catalogue so the screen can say where to look.
     """
     from roleplay.core.frameworks import bundled_frameworks
-    from roleplay.core.scenario import scenario_catalogue
+    from roleplay.core.library import ScenarioLibrary
 
-    loaded = scenario_catalogue(folder)
-    ordered = sorted(
-        loaded.scenarios.values(), key=lambda s: (s.scenario.title.casefold(), s.scenario.id)
-    )
+    library = ScenarioLibrary.load(folder)
+    ordered = sorted(library.all(), key=lambda s: (s.scenario.title.casefold(), s.scenario.id))
     frameworks = tuple((f.id, f.title) for f in bundled_frameworks().values())
-    return Catalogue(tuple(ordered), frameworks, loaded.problems)
+    return Catalogue(tuple(ordered), frameworks, library.problems)
 
 
 def _settings() -> dict[str, Any]:

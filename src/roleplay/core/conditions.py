@@ -1,0 +1,203 @@
+"""The kinds of test a branch condition can make, in one registry.
+
+A branch's ``when`` (:class:`~roleplay.core.scenario.Condition`) is read in three places:
+the engine decides whether a reply meets it (:func:`roleplay.core.dialogue.meets`), the lint
+finds branches that can never fire because an earlier one tests the same thing or because
+the test contradicts itself (:mod:`roleplay.core.lint`), and the graph labels each edge with
+what it tests (:mod:`roleplay.render.graph`). Each of the three reads :data:`KINDS`, so a
+new kind of test is added here once, with all four of its parts, and cannot be missed by
+one of them (a test checks that every field of ``Condition`` belongs to a kind).
+
+Each :class:`ConditionKind` says:
+
+* ``holds``: whether a reply meets this part of the condition (only asked when it is given);
+* ``key``: what this part tests, ignoring the order and case the tutor wrote it in, so two
+  branches with the same key under every kind test the same thing;
+* ``never``: why this part can never hold, or None;
+* ``label``: a few words for the graph, such as ``any: apologise``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from roleplay.core.facts import ReplyFacts, find_phrase
+
+if TYPE_CHECKING:
+    from roleplay.core.scenario import Condition
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What a condition is tested against: one reply in its conversation."""
+
+    ids: frozenset[str]
+    """The moves and flags the reply made."""
+    facts: ReplyFacts
+    """What else was found in it: citations, law misstated, promises beyond authority."""
+    text: str
+    """The reply as typed."""
+    mood: int
+    """The customer's mood before the reply."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionKind:
+    """One kind of test a branch can make, and how the engine, the lint and the graph read it."""
+
+    name: str
+    fields: tuple[str, ...]
+    """The fields of ``Condition`` this kind reads."""
+    holds: Callable[[Condition, Reply], bool]
+    key: Callable[[Condition], object]
+    never: Callable[[Condition], str | None]
+    label: Callable[[Condition], str]
+
+    def given(self, condition: Condition) -> bool:
+        """Whether the tutor wrote this part of the condition."""
+        return any(getattr(condition, f) not in ((), None) for f in self.fields)
+
+
+def _ids(values: Sequence[str]) -> str:
+    return ", ".join(values)
+
+
+def _no_reason(_condition: Condition) -> str | None:
+    return None
+
+
+def _none_never(condition: Condition) -> str | None:
+    both = sorted(set(condition.all) & set(condition.none))
+    if both:
+        return f"it requires and forbids {', '.join(both)}"
+    if condition.any and set(condition.any) <= set(condition.none):
+        return f"every one of its 'any' ({', '.join(condition.any)}) is also under 'none'"
+    return None
+
+
+def _keywords_hold(condition: Condition, reply: Reply) -> bool:
+    text = reply.text.lower()
+    return any(find_phrase(k, text) is not None for k in condition.keywords)
+
+
+def _mood_holds(condition: Condition, reply: Reply) -> bool:
+    low, high = condition.mood_at_least, condition.mood_at_most
+    return (low is None or reply.mood >= low) and (high is None or reply.mood <= high)
+
+
+def _mood_never(condition: Condition) -> str | None:
+    low, high = condition.mood_at_least, condition.mood_at_most
+    if low is not None and high is not None and low > high:
+        return f"mood_at_least {low} is above mood_at_most {high}"
+    return None
+
+
+def _mood_label(condition: Condition) -> str:
+    low, high = condition.mood_at_least, condition.mood_at_most
+    if low is not None and high is not None:
+        return f"mood {low}–{high}"
+    if low is not None:
+        return f"mood ≥ {low}"
+    return f"mood ≤ {high}"
+
+
+FINDS_LABELS: Final = {"misstatement": "law misstated", "beyond_authority": "beyond authority"}
+"""How the graph says each kind of finding a ``finds`` branch looks for."""
+
+
+KINDS: Final[tuple[ConditionKind, ...]] = (
+    ConditionKind(
+        "all",
+        ("all",),
+        holds=lambda c, r: r.ids.issuperset(c.all),
+        key=lambda c: frozenset(c.all),
+        never=_no_reason,
+        label=lambda c: f"all: {_ids(c.all)}",
+    ),
+    ConditionKind(
+        "any",
+        ("any",),
+        holds=lambda c, r: not r.ids.isdisjoint(c.any),
+        key=lambda c: frozenset(c.any),
+        never=_no_reason,
+        label=lambda c: f"any: {_ids(c.any)}",
+    ),
+    ConditionKind(
+        "none",
+        ("none",),
+        holds=lambda c, r: r.ids.isdisjoint(c.none),
+        key=lambda c: frozenset(c.none),
+        never=_none_never,
+        label=lambda c: f"none: {_ids(c.none)}",
+    ),
+    ConditionKind(
+        "cites",
+        ("cites",),
+        holds=lambda c, r: not r.facts.cited.isdisjoint(c.cites),
+        key=lambda c: frozenset(c.cites),
+        never=_no_reason,
+        label=lambda c: f"cites: {_ids(c.cites)}",
+    ),
+    ConditionKind(
+        "finds",
+        ("finds",),
+        holds=lambda c, r: any(r.facts.of(kind) for kind in c.finds),
+        key=lambda c: frozenset(c.finds),
+        never=_no_reason,
+        label=lambda c: "finds: " + _ids([FINDS_LABELS.get(k, k) for k in c.finds]),
+    ),
+    ConditionKind(
+        "keywords",
+        ("keywords",),
+        holds=_keywords_hold,
+        key=lambda c: frozenset(k.strip().lower() for k in c.keywords),
+        never=_no_reason,
+        label=lambda c: "says: " + _ids([f"'{k}'" for k in c.keywords]),
+    ),
+    ConditionKind(
+        "mood",
+        ("mood_at_least", "mood_at_most"),
+        holds=_mood_holds,
+        key=lambda c: (c.mood_at_least, c.mood_at_most),
+        never=_mood_never,
+        label=_mood_label,
+    ),
+)
+"""Every kind of test a branch condition can make, in the order the engine tries them
+(cheap set tests first, the spelling-tolerant keyword search last but one)."""
+
+
+def holds(condition: Condition, reply: Reply) -> bool:
+    """Whether ``reply`` meets every part of ``condition`` that was given."""
+    return all(kind.holds(condition, reply) for kind in KINDS if kind.given(condition))
+
+
+def condition_key(condition: Condition) -> tuple[object, ...]:
+    """What a condition tests, kind by kind, ignoring order and case: equal keys, same test."""
+    return tuple(kind.key(condition) if kind.given(condition) else None for kind in KINDS)
+
+
+def why_never(condition: Condition) -> str | None:
+    """Why a condition can never be met on its own, or None when it can."""
+    for kind in KINDS:
+        if kind.given(condition) and (reason := kind.never(condition)) is not None:
+            return reason
+    return None
+
+
+def condition_summary(condition: Condition) -> str:
+    """Summarise what a branch tests in a few words, e.g. ``all: apologise; any: listen``."""
+    return "; ".join(kind.label(condition) for kind in KINDS if kind.given(condition))
+
+
+__all__ = [
+    "KINDS",
+    "ConditionKind",
+    "Reply",
+    "condition_key",
+    "condition_summary",
+    "holds",
+    "why_never",
+]

@@ -1,0 +1,86 @@
+"""The registry of branch-condition kinds: the engine, the lint and the graph read one list."""
+
+from __future__ import annotations
+
+import pytest
+
+from roleplay.core.conditions import (
+    KINDS,
+    Reply,
+    condition_key,
+    condition_summary,
+    holds,
+    why_never,
+)
+from roleplay.core.facts import Finding, ReplyFacts
+from roleplay.core.scenario import Condition
+
+
+def test_every_field_of_a_condition_belongs_to_exactly_one_kind() -> None:
+    fields = [name for kind in KINDS for name in kind.fields]
+
+    assert sorted(fields) == sorted(Condition.model_fields), (
+        "a field of Condition is missing from roleplay.core.conditions.KINDS (or named twice):"
+        " add its kind there, with how the engine tests it, how the lint keys it and how the"
+        " graph labels it"
+    )
+
+
+def _finding(kind: str) -> Finding:
+    return Finding(kind=kind, ref="x", name="x", quote="q", start=0, end=1)
+
+
+def _reply(ids: set[str] = frozenset(), findings: tuple[Finding, ...] = (), mood: int = 5) -> Reply:
+    return Reply(frozenset(ids), ReplyFacts(findings), "I will sort this out today", mood)
+
+
+@pytest.mark.parametrize(
+    ("condition", "reply", "expected"),
+    [
+        (Condition(finds=("misstatement",)), _reply(findings=(_finding("misstatement"),)), True),
+        (
+            Condition(finds=("misstatement",)),
+            _reply(findings=(_finding("beyond_authority"),)),
+            False,
+        ),
+        (Condition(any=("apologise",), none=("blame",)), _reply({"apologise"}), True),
+        (Condition(any=("apologise",), none=("blame",)), _reply({"apologise", "blame"}), False),
+        (Condition(keywords=("sort this out",)), _reply(), True),
+        (Condition(mood_at_least=6), _reply(mood=5), False),
+        (Condition(mood_at_most=5), _reply(mood=5), True),
+    ],
+    ids=[
+        "finds",
+        "finds-other-kind",
+        "any-none",
+        "none-breaks",
+        "keywords",
+        "mood-low",
+        "mood-high",
+    ],
+)
+def test_a_reply_meets_a_condition_only_when_every_given_part_holds(
+    condition: Condition, reply: Reply, expected: bool
+) -> None:
+    assert holds(condition, reply) is expected
+
+
+def test_conditions_differing_only_in_finds_have_different_keys() -> None:
+    law = Condition(any=("explain",), finds=("misstatement",))
+    promise = Condition(any=("explain",), finds=("beyond_authority",))
+
+    assert condition_key(law) != condition_key(promise)
+    assert condition_key(law) == condition_key(Condition(finds=("misstatement",), any=("explain",)))
+
+
+def test_why_never_names_the_contradiction() -> None:
+    assert why_never(Condition(all=("resolve",), none=("resolve",))) == (
+        "it requires and forbids resolve"
+    )
+    assert why_never(Condition(finds=("misstatement",))) is None
+
+
+def test_the_summary_says_each_kind_given_in_order() -> None:
+    condition = Condition(any=("apologise",), finds=("misstatement",), mood_at_most=4)
+
+    assert condition_summary(condition) == "any: apologise; finds: law misstated; mood ≤ 4"

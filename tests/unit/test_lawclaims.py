@@ -80,6 +80,10 @@ MISSTATED = [
     ("The Consumer Credit Act says I can't discuss his account with you.", "Data Protection"),
     ("The Financial Ombudsman only accepts it within 8 weeks of our final response.", "6 months"),
     ("As his wife you're entitled to see his account under data protection.", "authority"),
+    ("If it's faulty you'll have to pay a restocking fee on the return.", "no fee"),
+    ("Digital downloads can't be refunded even if they're faulty.", "digital content"),
+    ("If you cancel, we'll refund the item but not the original delivery charge.", "outward"),
+    ("Unhappy with how we handled his data, you can complain to the ombudsman.", "ICO"),
 ]
 
 
@@ -121,6 +125,9 @@ CORRECT = [
     "It's the courier's fault, not ours, but I'll sort it out for you today.",
     "Ofcom's automatic compensation scheme pays you for every day without service.",
     "I've re-billed the full 14 months from your own readings.",
+    "If you cancel, we'll refund the item and the standard delivery, but not the return postage.",
+    "There's no fee for returning a faulty item and we'll refund you in full.",
+    "I can't share his details, but you can go to the Financial Ombudsman after 8 weeks.",
 ]
 
 

@@ -169,6 +169,7 @@ class _Spelt:
         return self.origin[start], self.origin[min(end, len(self.origin)) - 1] + 1
 
 
+@lru_cache(maxsize=512)
 def spell_out(reply: str) -> _Spelt:
     """Lower-case ``reply`` and spell out its contractions, remembering each character's
     offset in the reply, so that a match quotes the learner's own words."""

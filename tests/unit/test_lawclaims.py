@@ -84,6 +84,8 @@ MISSTATED = [
     ("Digital downloads can't be refunded even if they're faulty.", "digital content"),
     ("If you cancel, we'll refund the item but not the original delivery charge.", "outward"),
     ("Unhappy with how we handled his data, you can complain to the ombudsman.", "ICO"),
+    ("under consumer law once its marked delivered its down to u", "risk"),
+    ("The CRA says once the courier has scanned it as delivered it's not our problem.", "risk"),
 ]
 
 
@@ -225,6 +227,16 @@ def test_the_bundled_catalogue_loads_and_every_law_governs_a_known_matter() -> N
     ids = {m.id for m in catalogue.matters}
     for law in catalogue.laws:
         assert law.governs and set(law.governs) <= ids, law.id
+
+
+def test_text_speak_and_a_misnamed_act_are_still_read() -> None:
+    named = _named("under the consumer rights act its our responsibility till u get it")
+    assert named and named[0].explained
+    bare = _named("cos of data protection i cant tell u his balance")
+    assert bare and bare[0].explained is False
+    assert _wrong("cos of data protection i cant tell u his balance") == []
+    misnamed = _named("The Equalities Act means we have to make it easier for you to book.")
+    assert misnamed and misnamed[0].ref == "equality_act" and misnamed[0].explained
 
 
 def test_cra_beside_a_credit_reference_agency_is_not_the_act() -> None:

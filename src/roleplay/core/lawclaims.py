@@ -93,6 +93,12 @@ _CONTRACTIONS = {
     "isnt": "is not",
     "im": "i am",
     "ive": "i have",
+    "u": "you",
+    "ur": "your",
+    "pls": "please",
+    "plz": "please",
+    "cos": "because",
+    "coz": "because",
 }
 _CONTRACTION = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in _CONTRACTIONS) + r")\b")
 

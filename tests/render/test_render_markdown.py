@@ -50,7 +50,7 @@ def test_title_block_gives_scenario_learner_model_outcome_and_score(
         "- **Learner:** Sam Learner",
         "- **Model:** LATER",
         "- **Outcome:** ✓ escalated correctly",
-        "- **Score:** **88/100**",
+        "- **Score:** **84/100**",
     ):
         assert line in head
 

@@ -87,7 +87,7 @@ async def test_the_debrief_shows_the_score_and_quotes_the_learner(attempt_of: An
         await open_debrief(pilot, path)
         assert isinstance(app.screen, DebriefScreen)
         shown = text_of(app)
-    assert "Score 88/100 · outcome: escalated correctly" in shown
+    assert "Score 84/100 · outcome: escalated correctly" in shown
     assert "Transcript: unsigned: consistent, but anyone could have recomputed it" in shown
     assert "✓ Thank  turn 2: “Thank you.”" in shown
     assert "✗ Explain  not shown" in shown

@@ -29,7 +29,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from roleplay.core.analysis import Evidence
 from roleplay.core.conduct import sentences
 from roleplay.core.dialogue import Analyser, Session, Turn, play
+from roleplay.core.facts import Finding
 from roleplay.core.frameworks import Coverage, Framework, coverage, get_framework, rubrics_dir
+from roleplay.core.legislation import bundled_catalogue
 from roleplay.core.moves import FLAGS
 from roleplay.core.promise import (
     Strength,
@@ -778,25 +780,70 @@ def _structured_process(
 def _legislation_named(
     session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Status, list[Quote], str]:
-    wanted = set(session.scenario.legislation)
-    named = [(t, f) for t in session.turns for f in t.facts.of("law")]
+    """Names-legislation, judged as a strict examiner does: naming is not doing.
+
+    Met only when a law that fits the situation is named, what is said of it is right, and
+    the reply says what it means for the customer. Partial when a fitting law is named right
+    but the learner misstated the law elsewhere, or only used its name as a reason ("for
+    data protection reasons"). Not met when no fitting law
+    is named outside a misstatement, when the law named does not fit, when the reply breaks
+    the very law it names (data protection cited while disclosing), or when nothing is said
+    of the law at all: a company policy or a regulator's scheme is not legislation, and a
+    scenario that names no law gives no credit for silence. Words that only point at a law
+    ("consumer law") name nothing: what they say is checked, but they earn nothing.
+    """
     wrong = [(t, f) for t in session.turns for f in t.facts.of("misstatement")]
+    named = [(t, f) for t in session.turns for f in t.facts.of("law")]
+
+    def misstated(t: Turn, f: Finding) -> bool:
+        return any(w.start < f.end and f.start < w.end for w in t.facts.of("misstatement"))
+
+    fitting = [(t, f) for t, f in named if f.fits and not misstated(t, f)]
+    if not fitting:
+        if wrong:
+            t, f = wrong[0]
+            return "not_met", [Quote(t.number, f.quote, "misstated")], f.detail.rstrip(".")
+        if named:
+            t, f = named[0]
+            wanted = [
+                law.name
+                for law in (bundled_catalogue().law(i) for i in session.scenario.legislation)
+                if law is not None
+            ]
+            why = f"{f.name} does not fit this situation"
+            if wanted:
+                why += f"; the law that applies is {' and '.join(wanted)}"
+            return "not_met", [Quote(t.number, f.quote, f.name)], why
+        return "not_met", [], "the law that applies was never named"
+    data_laws = {law.id for law in bundled_catalogue().laws if "personal_data" in law.governs}
+    # Breaking the law in the very reply that cites it contradicts what was said of it.
+    cited_in = {t.number for t, f in fitting}
+    disclosed = [
+        (t, f) for t in session.turns for f in t.facts.of("disclosure") if t.number in cited_in
+    ]
+    if disclosed and all(f.ref in data_laws for _t, f in fitting):
+        t, f = disclosed[0]
+        return (
+            "not_met",
+            [Quote(t.number, f.quote, "disclosed")],
+            "data protection was named, but the reply disclosed what it protects",
+        )
+    evidence = [Quote(t.number, f.quote, f.name) for t, f in fitting[:2]]
     if wrong:
         t, f = wrong[0]
         return (
-            "not_met" if not named else "partial",
-            [Quote(t.number, f.quote, "misstated")],
-            f.detail,
+            "partial",
+            [*evidence[:1], Quote(t.number, f.quote, "misstated")],
+            f"the law was also misstated: {f.detail.rstrip('.')}",
         )
-    relevant = [(t, f) for t, f in named if f.ref in wanted] or named
-    if relevant:
-        return "met", [Quote(t.number, f.quote, f.name) for t, f in relevant[:2]], ""
-    if not wanted:
-        return "met", [], ""
-    generic = _first(session.turns, ["policy_reference"])
-    if generic:
-        return "partial", generic[:1], "a rule was named, but not the law that applies"
-    return "not_met", [], "the law that applies was never named"
+    explained = [(t, f) for t, f in fitting if f.explained]
+    if explained:
+        return "met", [Quote(t.number, f.quote, f.name) for t, f in explained[:2]], ""
+    return (
+        "partial",
+        evidence[:1],
+        f"{fitting[0][1].name} was named, but not what it means for the customer",
+    )
 
 
 RESTATED_MIN = 3

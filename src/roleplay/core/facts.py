@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from roleplay.core.analysis import Analysis
 from roleplay.core.conduct import conduct
+from roleplay.core.lawclaims import law_claims
 from roleplay.core.legislation import Catalogue, bundled_catalogue
 from roleplay.core.scenario import Scenario
 
@@ -42,7 +42,9 @@ class Finding:
     """A policy or law named, a law misstated, or a promise beyond authority, with its words.
 
     ``kind`` is ``policy``, ``law``, ``misstatement`` or ``beyond_authority``; ``ref`` the id of
-    the policy or law; ``detail`` the correction (misstatements) or the limit broken.
+    the policy or law; ``detail`` the correction (misstatements) or the limit broken. A law
+    named also says whether it ``fits`` the situation and whether the reply ``explained``
+    what it means (None for every other kind).
     """
 
     kind: str
@@ -52,6 +54,8 @@ class Finding:
     end: int
     quote: str
     detail: str = ""
+    fits: bool | None = None
+    explained: bool | None = None
 
     def to_dict(self) -> dict[str, object]:
         """Return the finding as JSON-ready data."""
@@ -65,6 +69,10 @@ class Finding:
         }
         if self.detail:
             out["detail"] = self.detail
+        if self.fits is not None:
+            out["fits"] = self.fits
+        if self.explained is not None:
+            out["explained"] = self.explained
         return out
 
 
@@ -146,26 +154,15 @@ def reply_facts(
 def law_findings(
     reply: str, text: str, scenario: Scenario | None, catalogue: Catalogue
 ) -> list[Finding]:
-    """The laws ``reply`` names (``law``) and the statements that get a law wrong
-    (``misstatement``); ``text`` is the reply lower-cased with the same offsets."""
-    findings: list[Finding] = []
-    for law in catalogue.laws:
-        for cue in law.cues:
-            span = find_phrase(cue, text)
-            if span is not None:
-                findings.append(_found("law", law.id, law.name, reply, span))
-                break
-    normalised = _contractions(text)
-    for law in catalogue.laws:
-        for wrong in law.misstatements:
-            hit = _compiled(wrong.says).search(normalised.text)
-            if hit is not None:
-                span = normalised.original(hit.start(), hit.end())
-                findings.append(
-                    _found("misstatement", law.id, law.name, reply, span, wrong.correction)
-                )
-    del scenario
-    return findings
+    """The laws ``reply`` names (``law``: does it fit the scenario, is it explained) and the
+    sentences that get a law wrong (``misstatement``, with the correction), read claim by
+    claim in :mod:`roleplay.core.lawclaims`. ``text`` (the reply lower-cased) is not needed
+    there: the claims are read from the reply itself."""
+    del text
+    return [
+        Finding(c.kind, c.ref, c.name, c.start, c.end, c.quote, c.detail, c.fits, c.explained)
+        for c in law_claims(reply, scenario, catalogue)
+    ]
 
 
 def _found(
@@ -173,56 +170,3 @@ def _found(
 ) -> Finding:
     start, end = span
     return Finding(kind, ref, name, start, end, reply[start:end], detail)
-
-
-@dataclass(frozen=True, slots=True)
-class _Spelt:
-    """Text with contractions spelt out, and a map back to the original offsets."""
-
-    text: str
-    origin: tuple[int, ...]
-
-    def original(self, start: int, end: int) -> tuple[int, int]:
-        return self.origin[start], self.origin[max(start, end - 1)] + 1
-
-
-_CONTRACTIONS = {
-    "can't": "can not",
-    "cannot": "can not",
-    "won't": "will not",
-    "don't": "do not",
-    "isn't": "is not",
-    "aren't": "are not",
-    "i'm": "i am",
-    "we're": "we are",
-    "you're": "you are",
-    "it's": "it is",
-    "that's": "that is",
-    "we'll": "we will",
-    "i'll": "i will",
-    "you'll": "you will",
-    "you've": "you have",
-    "we've": "we have",
-}
-_CONTRACTION = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in _CONTRACTIONS) + r")\b")
-
-
-def _contractions(text: str) -> _Spelt:
-    out: list[str] = []
-    origin: list[int] = []
-    last = 0
-    for m in _CONTRACTION.finditer(text):
-        out.append(text[last : m.start()])
-        origin.extend(range(last, m.start()))
-        spelt = _CONTRACTIONS[m.group()]
-        out.append(spelt)
-        origin.extend([m.start()] * (len(spelt) - 1) + [m.end() - 1])
-        last = m.end()
-    out.append(text[last:])
-    origin.extend(range(last, len(text)))
-    return _Spelt("".join(out), tuple(origin))
-
-
-@lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)

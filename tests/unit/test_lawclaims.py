@@ -1,0 +1,244 @@
+"""Claims about the law: misstatements caught in wordings unlike the catalogue's, correct
+statements left alone, the wrong Act found, and whether a law named fits and is explained.
+
+The sentences here are deliberately NOT the catalogue's patterns or uk-law.md's examples:
+passives, reordered clauses, other verbs, negations. A rule fitted to one sentence fails them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from roleplay.core.lawclaims import LawClaim, law_claims
+from roleplay.core.legislation import bundled_catalogue, load_catalogue
+from roleplay.core.scenario import Scenario, load_scenario
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _scenario(name: str) -> Scenario:
+    loaded, problems = load_scenario(REPO / "scenarios" / f"{name}.yaml")
+    assert loaded is not None, problems
+    return loaded.scenario
+
+
+def _claims(reply: str, scenario: Scenario | None = None) -> list[LawClaim]:
+    return law_claims(reply, scenario, bundled_catalogue())
+
+
+def _wrong(reply: str, scenario: Scenario | None = None) -> list[LawClaim]:
+    return [c for c in _claims(reply, scenario) if c.kind == "misstatement"]
+
+
+# Each misstatement in a wording of its own, with a word its correction must contain.
+MISSTATED = [
+    # wrong party: passive, reordered, risk said to move on a scan
+    ("Once a parcel has been scanned as delivered, responsibility is passed to you.", "risk"),
+    ("It's your problem now, because the tracking shows it was delivered.", "risk"),
+    ("Faults like this are dealt with by the maker, not us.", "retailer"),
+    ("Please get in touch with the manufacturer about the fault, they'll sort it.", "retailer"),
+    # the right Act with a wrong time limit
+    ("Under the Consumer Rights Act you've got 14 days to reject a faulty item.", "30 days"),
+    ("The Consumer Rights Act gives you six months to make a claim for a fault.", "6 years"),
+    ("Your statutory rights ran out once six months had passed.", "6 years"),
+    # the wrong Act for data, and for a refund
+    ("The Equality Act means I can't give out your partner's details.", "Data Protection"),
+    ("As per the Consumer Rights Act we cannot share anything on your wife's account.", "Data"),
+    ("Under the Data Protection Act you're owed a full refund for the faulty toaster.", "Consumer"),
+    # rights denied
+    ("As it was bought in the sale we're unable to refund it.", "whatever price"),
+    ("Faulty goods are exchanged for a voucher only, we don't give money back.", "money back"),
+    ("We can only accept the return if it comes back in its original packaging.", "packaging"),
+    ("Since it's been more than a month there's nothing more we can do.", "repair"),
+    # data protection misused, both ways
+    ("My colleague will be able to go through your husband's balance with you.", "authority"),
+    ("Because of GDPR we're not allowed to tell you anything about your own account.", "own"),
+    # ombudsman routes
+    ("This can be referred to the Energy Ombudsman today if you like.", "8 weeks"),
+    ("The ombudsman won't accept your complaint until we've issued a deadlock letter.", "8 weeks"),
+    # rules that are not law, and other laws
+    ("We're legally allowed to back-bill you for up to three years.", "12 months"),
+    ("Chargeback is your legal right under the Consumer Credit Act.", "card-scheme"),
+    ("As bad weather caused the delay, you aren't entitled to meals or a hotel.", "whatever"),
+    ("UK261 only pays compensation when a flight is more than five hours late.", "3 hours"),
+    ("Delay Repay will pay you £350 for the cancelled train.", "share of the fare"),
+    ("Under the Equality Act deaf patients always get seen first.", "priority"),
+    ("You'll get a copy of your data within 40 days of your subject access request.", "one month"),
+    ("Your landlord has 90 days to protect your deposit in a scheme.", "30 days"),
+    ("Section 75 protects your debit card purchase too.", "chargeback"),
+    ("You bought it online, so there is no right to cancel if you change your mind.", "14"),
+    ("We don't accept returns of faulty goods without the box, I'm afraid.", "packaging"),
+    ("You'll have to go through the warranty company, it's not our responsibility.", "retailer"),
+    ("The back-billing law means we can't charge more than 12 months.", "Ofgem"),
+    ("You can take this to the Financial Ombudsman straight away.", "8 weeks"),
+    ("Once it's been left with a neighbour it's your responsibility, not ours.", "risk"),
+    ("The Consumer Rights Act lets you cancel your broadband within 30 days.", "reasonable care"),
+    ("Ofcom's automatic compensation is a legal right under the Consumer Rights Act.", "scheme"),
+    ("Under the Equality Act you have to tell us in writing what you need.", "anticipate"),
+    ("The Consumer Credit Act says I can't discuss his account with you.", "Data Protection"),
+    ("The Financial Ombudsman only accepts it within 8 weeks of our final response.", "6 months"),
+    ("As his wife you're entitled to see his account under data protection.", "authority"),
+    ("If it's faulty you'll have to pay a restocking fee on the return.", "no fee"),
+    ("Digital downloads can't be refunded even if they're faulty.", "digital content"),
+    ("If you cancel, we'll refund the item but not the original delivery charge.", "outward"),
+    ("Unhappy with how we handled his data, you can complain to the ombudsman.", "ICO"),
+    ("under consumer law once its marked delivered its down to u", "risk"),
+    ("The CRA says once the courier has scanned it as delivered it's not our problem.", "risk"),
+]
+
+
+@pytest.mark.parametrize(("reply", "word"), MISSTATED)
+def test_a_misstatement_in_other_words_is_caught_with_its_correction(reply: str, word: str) -> None:
+    wrong = _wrong(reply)
+    assert wrong, reply
+    assert any(word in c.detail for c in wrong), [c.detail for c in wrong]
+    assert all(c.quote and c.quote in reply for c in wrong)
+
+
+CORRECT = [
+    "You have 30 days to reject a faulty item for a full refund.",
+    "Under the Consumer Rights Act you're entitled to a repair or replacement, as it's been more "
+    "than 30 days.",
+    "You don't need the original packaging to return a faulty item.",
+    "You don't have to contact the courier, we'll sort it out for you.",
+    "I'll contact the courier myself today and chase the driver's photo.",
+    "It's showing as delivered, but that doesn't make it your responsibility.",
+    "The parcel remains our responsibility until it reaches you.",
+    "Data protection means I can't discuss your husband's account without his authority.",
+    "Once he's signed a third-party mandate, we can discuss his account with you.",
+    "Because it's been more than 8 weeks, you can take this to the Energy Ombudsman now.",
+    "If you're not happy with our final response, you can go to the Financial Ombudsman Service.",
+    "Under the Equality Act we should make reasonable adjustments, like texting you instead.",
+    "After six months you may need to show the fault was there when it was delivered.",
+    "You can cancel within 14 days of delivery, as you bought it online.",
+    "Your flight arrived 4 hours late, so you're entitled to £350 compensation under UK261.",
+    "As you paid £850 by credit card, section 75 makes the card issuer jointly liable.",
+    "Our back-billing rule means we can't charge for energy used more than 12 months ago.",
+    "Before I go into the account I'll need your postcode, as data protection rules require.",
+    "I can't refund the £64 myself, but I've asked my team leader to approve it.",
+    "We'll answer your subject access request within one month.",
+    "Section 75 doesn't cover debit cards, but you could ask your bank about a chargeback.",
+    "As the item was personalised, the 14-day right to cancel doesn't apply.",
+    "I can give you a full refund to your card, or store credit if you'd prefer.",
+    "Data protection means I need to check your identity before I discuss your account.",
+    "Ofgem's back-billing rule means we can't charge for more than 12 months.",
+    "It's the courier's fault, not ours, but I'll sort it out for you today.",
+    "Ofcom's automatic compensation scheme pays you for every day without service.",
+    "I've re-billed the full 14 months from your own readings.",
+    "If you cancel, we'll refund the item and the standard delivery, but not the return postage.",
+    "There's no fee for returning a faulty item and we'll refund you in full.",
+    "I can't share his details, but you can go to the Financial Ombudsman after 8 weeks.",
+]
+
+
+@pytest.mark.parametrize("reply", CORRECT)
+def test_a_correct_statement_is_not_flagged(reply: str) -> None:
+    assert _wrong(reply) == [], reply
+
+
+def test_two_errors_in_one_sentence_are_two_findings_each_quoting_its_clause() -> None:
+    reply = "Sorry, you only had 14 days to send it back, so you must take it up with the maker."
+    wrong = _wrong(reply)
+    assert len(wrong) == 2
+    assert "14 days" in wrong[0].quote and "maker" not in wrong[0].quote
+    assert "maker" in wrong[1].quote
+
+
+def test_one_claim_fitting_two_families_is_one_error() -> None:
+    wrong = _wrong("Under the Consumer Rights Act you're owed £220 compensation for the train.")
+    assert len(wrong) == 1
+    assert "Delay Repay" in wrong[0].detail
+
+
+def test_the_ombudsman_now_is_right_when_the_scenario_is_past_eight_weeks() -> None:
+    reply = "You can take this to the Energy Ombudsman now if you're not happy."
+    assert _wrong(reply, _scenario("catch-up-bill")) == []
+    assert _wrong(reply, _scenario("broadband-outage"))
+
+
+def _named(reply: str, scenario: Scenario | None = None) -> list[LawClaim]:
+    return [c for c in _claims(reply, scenario) if c.kind == "law"]
+
+
+def test_a_law_the_scenario_names_fits_and_another_does_not() -> None:
+    data = _named("Under data protection law I can't share his balance with you.", None)
+    assert data and data[0].fits
+    parcel = _scenario("late-parcel")
+    named = _named("Under the Equality Act we have to treat you fairly.", parcel)
+    assert named and named[0].fits is False
+    assert "Consumer Rights Act" in named[0].detail
+    fits = _named("Under the Consumer Rights Act the parcel is ours until it reaches you.", parcel)
+    assert fits and fits[0].fits and fits[0].explained
+
+
+def test_a_law_used_only_as_a_reason_is_named_but_not_explained() -> None:
+    for reply in (
+        "For data protection reasons I can't go into his account.",
+        "Because of GDPR I can't talk about that.",
+        "Sorry, it's data protection.",
+    ):
+        named = _named(reply)
+        assert named and named[0].explained is False, reply
+    said = _named("The Equality Act says we should make it easier for you to contact us.")
+    assert said and said[0].explained
+
+
+def test_consumer_law_is_checked_against_the_act_but_names_nothing() -> None:
+    assert _named("Under consumer law the parcel stays with us until you have it.") == []
+    assert _named("This doesn't affect your statutory rights.") == []
+    wrong = _wrong("Under consumer law, the risk is yours once it's marked as delivered.")
+    assert wrong and wrong[0].ref == "consumer_rights_act"
+
+
+def test_a_rule_that_is_not_law_is_never_named_as_law() -> None:
+    reply = (
+        "Under the back-billing rule we can't charge for energy used more than 12 months ago, "
+        "and Delay Repay gives you 100% back, and you can go to the ombudsman after 8 weeks."
+    )
+    assert _named(reply) == []
+
+
+def test_saying_an_act_does_not_apply_is_no_wrong_act() -> None:
+    assert _wrong("The Consumer Rights Act doesn't cover his account details, I'm afraid.") == []
+
+
+def test_a_catalogue_with_an_unknown_matter_or_a_bad_pattern_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "legislation.yaml"
+    bad.write_text(
+        "matters:\n"
+        "  - id: goods\n    label: goods\n    words: ['\\bgoods\\b']\n"
+        "laws:\n"
+        "  - id: some_act\n    name: Some Act\n    summary: s\n    governs: [goods, cars]\n"
+        "    cues: ['some act']\n"
+        "    misstatements:\n"
+        "      - all: ['(a+)+b']\n        correction: c\n",
+        encoding="utf-8",
+    )
+    catalogue, problems = load_catalogue(bad)
+    assert catalogue is None
+    codes = {p.code for p in problems}
+    assert codes >= {"unknown-matter", "bad-pattern"}
+
+
+def test_the_bundled_catalogue_loads_and_every_law_governs_a_known_matter() -> None:
+    catalogue = bundled_catalogue()
+    ids = {m.id for m in catalogue.matters}
+    for law in catalogue.laws:
+        assert law.governs and set(law.governs) <= ids, law.id
+
+
+def test_text_speak_and_a_misnamed_act_are_still_read() -> None:
+    named = _named("under the consumer rights act its our responsibility till u get it")
+    assert named and named[0].explained
+    bare = _named("cos of data protection i cant tell u his balance")
+    assert bare and bare[0].explained is False
+    assert _wrong("cos of data protection i cant tell u his balance") == []
+    misnamed = _named("The Equalities Act means we have to make it easier for you to book.")
+    assert misnamed and misnamed[0].ref == "equality_act" and misnamed[0].explained
+
+
+def test_cra_beside_a_credit_reference_agency_is_not_the_act() -> None:
+    assert _claims("We've told the CRA about the missed payments on his credit file.") == []
+    assert _named("The CRA says a faulty item can be rejected for a refund within 30 days.")

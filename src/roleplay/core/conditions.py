@@ -54,6 +54,8 @@ class ConditionKind:
     key: Callable[[Condition], object]
     never: Callable[[Condition], str | None]
     label: Callable[[Condition], str]
+    says: Callable[[Condition], str]
+    """The test in plain words for a learner: "the reply apologised and offered a remedy"."""
 
     def given(self, condition: Condition) -> bool:
         """Whether the tutor wrote this part of the condition."""
@@ -103,8 +105,50 @@ def _mood_label(condition: Condition) -> str:
     return f"mood ≤ {high}"
 
 
+DONE: Final = {
+    "acknowledge": "acknowledged the problem",
+    "listen": "asked about the problem",
+    "empathise": "showed understanding of how it felt",
+    "apologise": "apologised",
+    "thank": "thanked the customer",
+    "explain": "explained what happened",
+    "ownership": "took ownership",
+    "resolve": "offered a remedy",
+    "investigate": "looked into it",
+    "learn": "said how it would be prevented",
+    "follow_up": "promised to come back",
+    "escalate": "passed it to someone with more authority",
+    "policy_reference": "named a policy or the law",
+    "blame": "blamed someone else",
+    "dismiss": "brushed the customer off",
+    "non_apology": "apologised for the customer's feelings rather than the problem",
+}
+"""What each move or red flag looks like when a reply makes it, in a learner's words."""
+
+
+def _done(ids: Sequence[str], joiner: str) -> str:
+    words = [DONE.get(i, i.replace("_", " ")) for i in ids]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + f" {joiner} " + words[-1]
+
+
+def _mood_says(condition: Condition) -> str:
+    low, high = condition.mood_at_least, condition.mood_at_most
+    if low is not None and high is None:
+        return "the customer was calm enough"
+    if high is not None and low is None:
+        return "the customer was already upset"
+    return "of how the customer felt"
+
+
 FINDS_LABELS: Final = {"misstatement": "law misstated", "beyond_authority": "beyond authority"}
 """How the graph says each kind of finding a ``finds`` branch looks for."""
+FINDS_SAY: Final = {
+    "misstatement": "got the law wrong",
+    "beyond_authority": "promised something beyond the learner's authority",
+}
+"""How a learner is told a ``finds`` branch was taken."""
 
 
 KINDS: Final[tuple[ConditionKind, ...]] = (
@@ -115,6 +159,7 @@ KINDS: Final[tuple[ConditionKind, ...]] = (
         key=lambda c: frozenset(c.all),
         never=_no_reason,
         label=lambda c: f"all: {_ids(c.all)}",
+        says=lambda c: "the reply " + _done(c.all, "and"),
     ),
     ConditionKind(
         "any",
@@ -123,6 +168,7 @@ KINDS: Final[tuple[ConditionKind, ...]] = (
         key=lambda c: frozenset(c.any),
         never=_no_reason,
         label=lambda c: f"any: {_ids(c.any)}",
+        says=lambda c: "the reply " + _done(c.any, "or"),
     ),
     ConditionKind(
         "none",
@@ -131,6 +177,7 @@ KINDS: Final[tuple[ConditionKind, ...]] = (
         key=lambda c: frozenset(c.none),
         never=_none_never,
         label=lambda c: f"none: {_ids(c.none)}",
+        says=lambda c: "the reply never " + _done(c.none, "or"),
     ),
     ConditionKind(
         "cites",
@@ -139,6 +186,7 @@ KINDS: Final[tuple[ConditionKind, ...]] = (
         key=lambda c: frozenset(c.cites),
         never=_no_reason,
         label=lambda c: f"cites: {_ids(c.cites)}",
+        says=lambda c: "the reply named the rule that applies",
     ),
     ConditionKind(
         "finds",
@@ -147,6 +195,7 @@ KINDS: Final[tuple[ConditionKind, ...]] = (
         key=lambda c: frozenset(c.finds),
         never=_no_reason,
         label=lambda c: "finds: " + _ids([FINDS_LABELS.get(k, k) for k in c.finds]),
+        says=lambda c: "the reply " + " or ".join(FINDS_SAY.get(k, k) for k in c.finds),
     ),
     ConditionKind(
         "keywords",
@@ -155,6 +204,7 @@ KINDS: Final[tuple[ConditionKind, ...]] = (
         key=lambda c: frozenset(k.strip().lower() for k in c.keywords),
         never=_no_reason,
         label=lambda c: "says: " + _ids([f"'{k}'" for k in c.keywords]),
+        says=lambda c: "the reply mentioned " + " or ".join(f"“{k}”" for k in c.keywords),
     ),
     ConditionKind(
         "mood",
@@ -163,6 +213,7 @@ KINDS: Final[tuple[ConditionKind, ...]] = (
         key=lambda c: (c.mood_at_least, c.mood_at_most),
         never=_mood_never,
         label=_mood_label,
+        says=_mood_says,
     ),
 )
 """Every kind of test a branch condition can make, in the order the engine tries them
@@ -187,6 +238,11 @@ def why_never(condition: Condition) -> str | None:
     return None
 
 
+def condition_says(condition: Condition) -> str:
+    """Say in plain words what a reply did to meet ``condition`` (for the debrief)."""
+    return ", and ".join(kind.says(condition) for kind in KINDS if kind.given(condition))
+
+
 def condition_summary(condition: Condition) -> str:
     """Summarise what a branch tests in a few words, e.g. ``all: apologise; any: listen``."""
     return "; ".join(kind.label(condition) for kind in KINDS if kind.given(condition))
@@ -197,6 +253,7 @@ __all__ = [
     "ConditionKind",
     "Reply",
     "condition_key",
+    "condition_says",
     "condition_summary",
     "holds",
     "why_never",

@@ -28,7 +28,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from roleplay.core.analyse import analyse
 from roleplay.core.analysis import Analysis, Evidence
-from roleplay.core.conditions import Reply, holds
+from roleplay.core.conditions import Reply, condition_says, holds
 from roleplay.core.errors import RoleplayError
 from roleplay.core.facts import ReplyFacts, reply_facts
 from roleplay.core.frameworks import rubrics_dir
@@ -403,25 +403,19 @@ def _reaction_evidence(reaction_id: str, found: Analysis) -> list[Evidence]:
 
 
 def _describe(branch: Branch, node: Node) -> str:
-    """Say in words why a branch was taken, when the tutor gave no ``because``."""
-    if branch.otherwise:
-        return f"no other branch of '{node.id}' applied"
-    when = branch.when
-    assert when is not None
-    parts: list[str] = []
-    if when.all:
-        parts.append("the reply made " + " and ".join(when.all))
-    if when.any:
-        parts.append("the reply made " + " or ".join(when.any))
-    if when.none:
-        parts.append("the reply made no " + " or ".join(when.none))
-    if when.cites:
-        parts.append("the reply named " + " or ".join(when.cites))
-    if when.keywords:
-        parts.append("the reply mentioned " + " or ".join(f"'{k}'" for k in when.keywords))
-    if when.mood_at_least is not None or when.mood_at_most is not None:
-        parts.append("of the customer's mood")
-    return ", and ".join(parts) or f"branch to '{branch.goto}'"
+    """Say in plain words why a branch was taken, when the tutor gave no ``because``.
+
+    A fallback branch is described by what the reply did not do: the first branch of the
+    node that would have gone better for the customer.
+    """
+    if branch.when is not None:
+        return condition_says(branch.when)
+    better = [b for b in node.branches if b.when is not None and (b.mood or 0) > (branch.mood or 0)]
+    if better:
+        wanted = better[0].when
+        assert wanted is not None
+        return f"the reply did not do what would have helped: {condition_says(wanted)}"
+    return "nothing in the reply changed the customer's course"
 
 
 Analyser = Callable[[str, "str | None"], Analysis]

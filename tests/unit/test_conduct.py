@@ -2,9 +2,11 @@
 
 The replies here are deliberately NOT the module's cue words: other verbs, reordered
 clauses, refusals before and after the alternative, reassurance instead of instruction.
-Some are real agents' wordings from the unlabelled pool (``/work/shared/data``), marked
-"real". A test marked ``xfail(strict=True)`` is a known miss or false alarm: when the rule
-is fixed, it passes, strict xfail fails, and the mark comes off.
+Some are real agents' wordings from the unlabelled pool
+(``/work/shared/data/unlabelled-agent-replies.jsonl``), marked "real", and some learners'
+from ``learner-replies.jsonl``, marked "learner". A test marked ``xfail(strict=True)`` is a
+known miss or false alarm: when the rule is fixed, it passes, strict xfail fails, and the
+mark comes off.
 """
 
 from __future__ import annotations
@@ -125,6 +127,39 @@ def test_a_plain_no_ends_the_sentence_so_the_refused_amount_is_not_a_fault() -> 
     assert not _of("late-parcel", reply, "beyond_authority")
 
 
+@_gap(
+    "approval: any escalation in the reply (here the ombudsman) turns a refund given into approval"
+)
+def test_an_ombudsman_signpost_does_not_turn_a_refund_given_into_approval() -> None:
+    reply = (
+        "I've refunded the full £64. If you're still unhappy, you can refer this to the ombudsman."
+    )
+    assert _of("late-parcel", reply, "beyond_authority")
+
+
+def test_learner_puts_a_full_refund_they_cannot_approve_to_the_team_leader() -> None:
+    # learner's wording, with the hotel's manager made this scenario's team leader
+    reply = (
+        "I am sorry your order had so many problems. A full refund of £64 I cannot approve "
+        "myself, so I have sent your complaint to my team leader, and she will reply within "
+        "5 working days."
+    )
+    kinds = _kinds("late-parcel", reply)
+    assert "needs_approval" in kinds
+    assert "beyond_authority" not in kinds
+
+
+@_gap("money (learner): 'I can see the refund of £64.99 was approved' is read as her own refund")
+def test_a_refund_someone_else_approved_earlier_is_not_the_learners_own() -> None:
+    reply = (
+        "I'm going to take ownership of this from here, so you won't need to explain it "
+        "again. I can see the refund of £64.99 was approved on 10 April but never sent to the "
+        "payments team. I've sent it through now and it'll reach your card within 3–5 working "
+        "days."
+    )
+    assert not _of("late-parcel", reply, "beyond_authority")
+
+
 # --- Acts only someone else may do ------------------------------------------------------
 
 
@@ -196,6 +231,12 @@ def test_a_waiver_named_is_not_a_fee_waived() -> None:
     assert not _of("partners-account", reply, "beyond_authority")
 
 
+@_gap("acts: only the first sentence using the limit's words is read; the act in the next is lost")
+def test_the_act_after_a_sentence_about_who_may_do_it_is_beyond_authority() -> None:
+    reply = "The specialist team can pause the letters. I'll pause them myself today."
+    assert _of("partners-account", reply, "beyond_authority")
+
+
 # --- Disclosure of someone else's data -------------------------------------------------
 
 
@@ -234,6 +275,11 @@ def test_the_debt_read_off_the_screen_is_not_an_offer() -> None:
 @_gap("disclosure: missed payments said in other words ('hasn't paid the last two months')")
 def test_missed_payments_in_other_words_are_a_disclosure() -> None:
     assert _of("partners-account", "He hasn't paid the last two months, I'm afraid.", "disclosure")
+
+
+@_gap("disclosure: every sentence ending '?' is skipped, so a fact told as a question is missed")
+def test_a_fact_told_inside_a_question_is_a_disclosure() -> None:
+    assert _of("partners-account", "Were you aware he's behind on his payments?", "disclosure")
 
 
 # --- Advice outside the role ----------------------------------------------------------
@@ -300,6 +346,59 @@ def test_paying_for_tickets_by_credit_card_is_not_financial_advice() -> None:
     assert not _of("partners-account", reply, "advice_outside_role")
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        pytest.param(
+            "Take two paracetamol and see the doctor if it gets worse.",
+            marks=_gap("medical: a referral anywhere in the sentence excuses the advice before it"),
+        ),
+        pytest.param(
+            "I can't book you in today, but take some paracetamol for now.",
+            marks=_gap("medical: a refusal anywhere in the sentence excuses the advice after it"),
+        ),
+    ],
+)
+def test_advice_beside_a_referral_or_a_refusal_is_still_advice(reply: str) -> None:
+    assert _of("gp-reception", reply, "advice_outside_role")
+
+
+@pytest.mark.parametrize(
+    ("name", "reply"),
+    [
+        pytest.param(
+            "gp-reception",
+            "Don't worry, I'll chase your tablets with the prescriptions clerk today.",
+            marks=_gap("medical: 'don't worry' plus 'tablets' makes chasing a prescription advice"),
+        ),
+        pytest.param(
+            "gp-reception",
+            "I'd like to chase your blood pressure tablets for you now.",
+            marks=_gap("medical: 'I'd' plus 'tablets' makes the receptionist's own job advice"),
+        ),
+        pytest.param(
+            "gp-reception",
+            "You need to order your tablets through the app from now on.",
+            marks=_gap("medical: how to order a prescription is read as medical advice"),
+        ),
+        pytest.param(
+            "partners-account",
+            "I'd be happy to send you the forms for his credit card.",
+            marks=_gap("financial: 'credit card' is the account itself here, not advice"),
+        ),
+        pytest.param(
+            "partners-account",
+            "Don't rush, it's not urgent, the forms can wait.",
+            marks=_gap("medical: 'not urgent' / 'can wait' about forms is read as medical advice"),
+        ),
+    ],
+)
+def test_the_roles_own_work_on_medicines_money_or_forms_is_not_advice(
+    name: str, reply: str
+) -> None:
+    assert not _of(name, reply, "advice_outside_role")
+
+
 # --- Guarantees nobody can keep --------------------------------------------------------
 
 
@@ -328,6 +427,9 @@ def test_a_guarantee_of_what_the_learner_does_not_control_is_found(name: str, re
         "It isn't something we can guarantee 100%",
         "We definitely understand your concern. Please backup your iPhone, update and let us "
         "know the result.",
+        # learner: "definitely" about the learner's own next step
+        "Thank you for letting me know, I'll definitely mention it to the lads so they use "
+        "seat covers every time from now on.",
     ],
 )
 def test_own_commitments_and_refused_promises_are_no_guarantee(reply: str) -> None:

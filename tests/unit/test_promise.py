@@ -142,6 +142,12 @@ def test_a_time_limit_alone_does_not_name_another_commitment(
     assert other not in _mentions(name, reply)
 
 
+@_gap("named: 5-letter prefixes make 'completed' the word 'complaint' (named-person, reply-time)")
+def test_a_word_sharing_only_a_prefix_does_not_name_a_commitment() -> None:
+    reply = "We should have completed the job within a working day."
+    assert "named-person" not in _mentions("broadband-outage", reply)
+
+
 def test_a_quote_with_a_time_and_a_title_is_not_cut() -> None:
     reply = (
         "Mr. Whitaker, we're meant to get repeat prescriptions to your pharmacy within two "

@@ -148,6 +148,12 @@ def test_a_word_sharing_only_a_prefix_does_not_name_a_commitment() -> None:
     assert "named-person" not in _mentions("broadband-outage", reply)
 
 
+@_gap("named: 'you should have' (blaming the customer) is read as the promise's standing frame")
+def test_blaming_the_customer_with_the_promise_words_does_not_name_it() -> None:
+    found = _mentions("late-parcel", "You should have been in for a next-day delivery.")
+    assert "delivery" not in found or found["delivery"].strength != Strength.NAMED
+
+
 def test_a_quote_with_a_time_and_a_title_is_not_cut() -> None:
     reply = (
         "Mr. Whitaker, we're meant to get repeat prescriptions to your pharmacy within two "

@@ -1,0 +1,543 @@
+"""What a reply did within or beyond the learner's role, read in its scenario.
+
+The replies here are deliberately NOT the module's cue words: other verbs, reordered
+clauses, refusals before and after the alternative, reassurance instead of instruction.
+Some are real agents' wordings from the unlabelled pool
+(``/work/shared/data/unlabelled-agent-replies.jsonl``), marked "real", and some learners'
+from ``learner-replies.jsonl``, marked "learner". A test marked ``xfail(strict=True)`` is a
+known miss or false alarm: when the rule is fixed, it passes, strict xfail fails, and the
+mark comes off.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from roleplay.core.analyse import analyse
+from roleplay.core.conduct import Conduct, conduct, sentence_at, sentences
+from roleplay.core.library import ScenarioLibrary
+from roleplay.core.scenario import Scenario
+
+
+@cache
+def _scenario(name: str) -> Scenario:
+    return ScenarioLibrary().find(name).scenario
+
+
+def _conduct(name: str, reply: str) -> list[Conduct]:
+    return conduct(reply, analyse(reply), _scenario(name))
+
+
+def _kinds(name: str, reply: str) -> set[str]:
+    return {c.kind for c in _conduct(name, reply)}
+
+
+def _of(name: str, reply: str, kind: str) -> list[Conduct]:
+    return [c for c in _conduct(name, reply) if c.kind == kind]
+
+
+def _gap(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+# --- Money: amounts offered, refused, put for approval ----------------------------------
+
+
+def test_over_limit_refund_done_in_own_words_is_beyond_authority() -> None:
+    found = _of(
+        "late-parcel",
+        "I'm so sorry. I've refunded the full £64 to your card now.",
+        "beyond_authority",
+    )
+    assert [c.ref for c in found] == ["delivery-promise"]
+    assert "£50" in found[0].detail and "team leader" in found[0].detail
+
+
+def test_refund_within_the_limit_is_an_offer_not_a_fault() -> None:
+    kinds = _kinds("late-parcel", "I've refunded £40 to your card.")
+    assert "offer" in kinds
+    assert "beyond_authority" not in kinds
+
+
+def test_refusal_then_alternative_offers_only_the_alternative() -> None:
+    offers = _of("late-parcel", "I can't do £100 but I can give £30.", "offer")
+    assert [c.detail for c in offers] == ["£30"]
+
+
+def test_over_limit_refund_put_to_the_team_leader_is_approval_not_two_faults() -> None:
+    reply = (
+        "Refunding £64 is above what I can authorise, so I've asked my team leader to approve it."
+    )
+    kinds = _kinds("late-parcel", reply)
+    assert "needs_approval" in kinds
+    assert "beyond_authority" not in kinds
+
+
+def test_part_given_and_rest_put_for_approval_is_no_fault() -> None:
+    reply = "I've refunded £50 now and I've asked my team leader to approve the remaining £14."
+    kinds = _kinds("late-parcel", reply)
+    assert "beyond_authority" not in kinds
+    assert any(c.detail == "refund £50" for c in _of("late-parcel", reply, "offer"))
+
+
+def test_goodwill_knocked_off_the_bill_above_the_limit_is_beyond_authority() -> None:
+    reply = "I'll knock £50 off your bill as a goodwill gesture."
+    assert [c.ref for c in _of("catch-up-bill", reply, "beyond_authority")] == ["complaints"]
+
+
+def test_a_voucher_above_the_station_limit_is_beyond_authority() -> None:
+    reply = "I'll get you a £10 voucher for the trouble."
+    assert _of("cancelled-train", reply, "beyond_authority")
+
+
+@_gap("money: an over-limit refund said without a refund word ('put … back') is a plain offer")
+def test_whole_amount_put_back_on_the_card_is_beyond_authority() -> None:
+    reply = "I've put the whole £64 back on your card."
+    assert _of("late-parcel", reply, "beyond_authority")
+
+
+@_gap("money: the act after the amount ('I've done it already') is not read as the learner's")
+def test_amount_given_back_with_the_act_after_it_is_beyond_authority() -> None:
+    reply = "You'll get all £64 back today, I've done it already."
+    assert _of("late-parcel", reply, "beyond_authority")
+
+
+@_gap("money: refusal after the amount ('the £100 isn't') is logged as a £100 offer")
+def test_alternative_first_then_refusal_does_not_offer_the_refused_amount() -> None:
+    offers = _of("late-parcel", "£30 is what I can do — the £100 isn't.", "offer")
+    assert "£100" not in " ".join(c.detail for c in offers)
+
+
+@_gap("approval: 'my supervisor needs to sign that off, I've sent it to her' is not escalation")
+def test_sign_off_sent_to_a_supervisor_is_approval() -> None:
+    reply = (
+        "The full £64 is more than I can give, so my supervisor needs to sign that off "
+        "— I've sent it to her just now."
+    )
+    assert _of("late-parcel", reply, "needs_approval")
+
+
+@_gap("splitter: 'no.' is read as the abbreviation 'No.', so a refused £64 joins the next sentence")
+def test_a_plain_no_ends_the_sentence_so_the_refused_amount_is_not_a_fault() -> None:
+    reply = (
+        "I'm afraid the answer on the full £64 is no. I've refunded £40 and I can't refund more."
+    )
+    assert not _of("late-parcel", reply, "beyond_authority")
+
+
+@_gap(
+    "approval: any escalation in the reply (here the ombudsman) turns a refund given into approval"
+)
+def test_an_ombudsman_signpost_does_not_turn_a_refund_given_into_approval() -> None:
+    reply = (
+        "I've refunded the full £64. If you're still unhappy, you can refer this to the ombudsman."
+    )
+    assert _of("late-parcel", reply, "beyond_authority")
+
+
+def test_learner_puts_a_full_refund_they_cannot_approve_to_the_team_leader() -> None:
+    # learner's wording, with the hotel's manager made this scenario's team leader
+    reply = (
+        "I am sorry your order had so many problems. A full refund of £64 I cannot approve "
+        "myself, so I have sent your complaint to my team leader, and she will reply within "
+        "5 working days."
+    )
+    kinds = _kinds("late-parcel", reply)
+    assert "needs_approval" in kinds
+    assert "beyond_authority" not in kinds
+
+
+@_gap("money (learner): 'I can see the refund of £64.99 was approved' is read as her own refund")
+def test_a_refund_someone_else_approved_earlier_is_not_the_learners_own() -> None:
+    reply = (
+        "I'm going to take ownership of this from here, so you won't need to explain it "
+        "again. I can see the refund of £64.99 was approved on 10 April but never sent to the "
+        "payments team. I've sent it through now and it'll reach your card within 3–5 working "
+        "days."
+    )
+    assert not _of("late-parcel", reply, "beyond_authority")
+
+
+# --- Acts only someone else may do ------------------------------------------------------
+
+
+def test_pausing_the_letters_yourself_is_beyond_authority() -> None:
+    found = _of(
+        "partners-account", "I've paused the collection letters for 30 days.", "beyond_authority"
+    )
+    assert found and "pause collections" in found[0].detail
+
+
+def test_waiving_a_fee_only_the_specialist_team_may_waive_is_beyond_authority() -> None:
+    assert _of("partners-account", "I'll waive the late fee for you.", "beyond_authority")
+
+
+def test_a_refusal_in_one_sentence_does_not_excuse_the_act_in_the_next() -> None:
+    reply = "I can't discuss his account. I'll stop the letters for you."
+    found = _of("partners-account", reply, "beyond_authority")
+    assert [c.quote for c in found] == ["I'll stop the letters for you."]
+
+
+def test_transfer_to_the_team_that_can_pause_is_approval_not_a_fault() -> None:
+    reply = (
+        "If you like, I can transfer you to our specialist support team, "
+        "who can put a hold on the letters."
+    )
+    kinds = _kinds("partners-account", reply)
+    assert "needs_approval" in kinds
+    assert "beyond_authority" not in kinds
+
+
+def test_clearing_the_platform_yourself_is_for_the_station_supervisor() -> None:
+    reply = "I'll make an announcement myself and clear the platform."
+    found = _of("cancelled-train", reply, "beyond_authority")
+    assert found and "station supervisor" in found[0].detail
+
+
+@_gap(
+    "acts: 'Don't worry, I'll stop the letters' is missed: the own act is sought at the start only"
+)
+def test_stopping_the_letters_after_a_reassurance_is_beyond_authority() -> None:
+    assert _of(
+        "partners-account", "Don't worry, I'll stop the letters for you.", "beyond_authority"
+    )
+
+
+@_gap("acts: pausing said in other words ('no more reminders') is not in the limit's words")
+def test_no_more_reminders_in_other_words_is_beyond_authority() -> None:
+    reply = "I'll make sure you don't get any more reminders."
+    assert _of("partners-account", reply, "beyond_authority")
+
+
+@_gap("acts: a fee waived as 'taken … off' around the amount is read as a plain offer")
+def test_late_fee_taken_off_is_beyond_authority() -> None:
+    assert _of("partners-account", "I've taken the £12 late fee off.", "beyond_authority")
+
+
+@_gap("acts: the exit fee waived in other words ('let you go without') is a plain offer")
+def test_letting_her_leave_without_the_exit_fee_is_beyond_authority() -> None:
+    reply = "We'll let you go without the £180 exit fee."
+    assert _of("broadband-outage", reply, "beyond_authority")
+
+
+@_gap("acts (real): 'waive' matches inside 'waiver', so naming a waiver is a waived fee")
+def test_a_waiver_named_is_not_a_fee_waived() -> None:
+    reply = (
+        "You could purchase the tickets on your Platinum Delta SkyMiles American Express "
+        "credit card to reach the MQD waiver."
+    )
+    assert not _of("partners-account", reply, "beyond_authority")
+
+
+@_gap("acts: only the first sentence using the limit's words is read; the act in the next is lost")
+def test_the_act_after_a_sentence_about_who_may_do_it_is_beyond_authority() -> None:
+    reply = "The specialist team can pause the letters. I'll pause them myself today."
+    assert _of("partners-account", reply, "beyond_authority")
+
+
+# --- Disclosure of someone else's data -------------------------------------------------
+
+
+def test_telling_her_he_is_behind_is_a_disclosure() -> None:
+    found = _of("partners-account", "He's behind on his payments.", "disclosure")
+    assert found and "Steven" in found[0].detail
+
+
+def test_the_balance_on_his_card_is_a_disclosure() -> None:
+    assert _of("partners-account", "There's a balance of £2,340 on his card.", "disclosure")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I can't discuss what he owes, but I can send you the third-party mandate forms.",
+        "I'm afraid I can't tell you whether he owes anything, as the account is in his name only.",
+    ],
+)
+def test_refusing_to_discuss_his_account_is_no_disclosure(reply: str) -> None:
+    assert not _of("partners-account", reply, "disclosure")
+
+
+@_gap("disclosure: clauses are split at the comma inside '£2,340', so the amount is never matched")
+def test_the_amount_outstanding_said_with_a_thousands_comma_is_a_disclosure() -> None:
+    reply = "I can see he's two payments down and there's £2,340 outstanding."
+    assert _of("partners-account", reply, "disclosure")
+
+
+@_gap("money: a debt read off the screen ('I can see … £2,340') is logged as an offer of £2,340")
+def test_the_debt_read_off_the_screen_is_not_an_offer() -> None:
+    reply = "I can see he's two payments down and there's £2,340 outstanding."
+    assert not _of("partners-account", reply, "offer")
+
+
+@_gap("disclosure: missed payments said in other words ('hasn't paid the last two months')")
+def test_missed_payments_in_other_words_are_a_disclosure() -> None:
+    assert _of("partners-account", "He hasn't paid the last two months, I'm afraid.", "disclosure")
+
+
+@_gap("disclosure: every sentence ending '?' is skipped, so a fact told as a question is missed")
+def test_a_fact_told_inside_a_question_is_a_disclosure() -> None:
+    assert _of("partners-account", "Were you aware he's behind on his payments?", "disclosure")
+
+
+# --- Advice outside the role ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "reply", "domain"),
+    [
+        ("gp-reception", "Just take two of your tablets and have a sit down.", "medical"),
+        ("gp-reception", "I'd double up on the tablets tomorrow to catch up.", "medical"),
+        ("gp-reception", "It's probably just your blood pressure, you'll be fine.", "medical"),
+        ("partners-account", "You could take out a loan to clear it.", "financial"),
+        ("partners-account", "You should pay off the card with your savings.", "financial"),
+        ("catch-up-bill", "You should take them to the small claims court.", "legal"),
+    ],
+)
+def test_advice_outside_the_role_is_found(name: str, reply: str, domain: str) -> None:
+    assert [c.ref for c in _of(name, reply, "advice_outside_role")] == [domain]
+
+
+@pytest.mark.parametrize(
+    ("name", "reply"),
+    [
+        (
+            "gp-reception",
+            "Please speak to the duty doctor about your tablets, I'm adding you to the triage "
+            "list now.",
+        ),
+        ("gp-reception", "The pharmacist can tell you what to do about the missed tablets."),
+        (
+            "gp-reception",
+            "A headache like that needs the doctor, so I'm telling the duty doctor straight away.",
+        ),
+        ("partners-account", "StepChange or Citizens Advice can give you free debt advice."),
+        ("partners-account", "You might want to speak to Citizens Advice about a loan."),
+        (
+            "catch-up-bill",
+            "You could take us to the Energy Ombudsman now, as it's been over 8 weeks.",
+        ),
+    ],
+)
+def test_signposting_to_someone_qualified_is_not_advice(name: str, reply: str) -> None:
+    assert not _of(name, reply, "advice_outside_role")
+
+
+@_gap("medical: a reassurance about missed pills ('won't do any harm') is not read as advice")
+def test_reassurance_that_missed_pills_are_harmless_is_medical_advice() -> None:
+    reply = "Missing a couple of days of your blood pressure pills won't do any harm."
+    assert _of("gp-reception", reply, "advice_outside_role")
+
+
+@_gap("financial: 'I'd pay the minimum each month' is missed ('minimum payment' only)")
+def test_telling_her_to_pay_the_minimum_is_financial_advice() -> None:
+    reply = "I'd pay the minimum each month until he's home."
+    assert _of("partners-account", reply, "advice_outside_role")
+
+
+@_gap("financial (real): which card to pay for tickets with is read as financial advice")
+def test_paying_for_tickets_by_credit_card_is_not_financial_advice() -> None:
+    reply = (
+        "You could purchase the tickets on your Platinum Delta SkyMiles American Express "
+        "credit card to reach the MQD waiver."
+    )
+    assert not _of("partners-account", reply, "advice_outside_role")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        pytest.param(
+            "Take two paracetamol and see the doctor if it gets worse.",
+            marks=_gap("medical: a referral anywhere in the sentence excuses the advice before it"),
+        ),
+        pytest.param(
+            "I can't book you in today, but take some paracetamol for now.",
+            marks=_gap("medical: a refusal anywhere in the sentence excuses the advice after it"),
+        ),
+    ],
+)
+def test_advice_beside_a_referral_or_a_refusal_is_still_advice(reply: str) -> None:
+    assert _of("gp-reception", reply, "advice_outside_role")
+
+
+@pytest.mark.parametrize(
+    ("name", "reply"),
+    [
+        pytest.param(
+            "gp-reception",
+            "Don't worry, I'll chase your tablets with the prescriptions clerk today.",
+            marks=_gap("medical: 'don't worry' plus 'tablets' makes chasing a prescription advice"),
+        ),
+        pytest.param(
+            "gp-reception",
+            "I'd like to chase your blood pressure tablets for you now.",
+            marks=_gap("medical: 'I'd' plus 'tablets' makes the receptionist's own job advice"),
+        ),
+        pytest.param(
+            "gp-reception",
+            "You need to order your tablets through the app from now on.",
+            marks=_gap("medical: how to order a prescription is read as medical advice"),
+        ),
+        pytest.param(
+            "partners-account",
+            "I'd be happy to send you the forms for his credit card.",
+            marks=_gap("financial: 'credit card' is the account itself here, not advice"),
+        ),
+        pytest.param(
+            "partners-account",
+            "Don't rush, it's not urgent, the forms can wait.",
+            marks=_gap("medical: 'not urgent' / 'can wait' about forms is read as medical advice"),
+        ),
+    ],
+)
+def test_the_roles_own_work_on_medicines_money_or_forms_is_not_advice(
+    name: str, reply: str
+) -> None:
+    assert not _of(name, reply, "advice_outside_role")
+
+
+# --- Guarantees nobody can keep --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "reply"),
+    [
+        ("late-parcel", "I can assure you this won't ever happen again."),
+        ("late-parcel", "Rest assured this will never happen to you again."),
+        ("late-parcel", "It won't happen again, I promise."),
+        ("catch-up-bill", "I guarantee your next bill will be right."),
+    ],
+)
+def test_a_guarantee_of_what_the_learner_does_not_control_is_found(name: str, reply: str) -> None:
+    assert _of(name, reply, "unkeepable_promise")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I promise I'll call you back at 3pm.",
+        # real agents' wordings: promises refused, "definitely" with no guarantee in it
+        "Hi there. We're not making any promises. If it does get released we'll let everyone know.",
+        "I can't make any promises, but if you ask nicely maybe a Flight Attendant will put "
+        "your drink on our tab!",
+        "There's lots of different reasons seats in your cabin can change. "
+        "It isn't something we can guarantee 100%",
+        "We definitely understand your concern. Please backup your iPhone, update and let us "
+        "know the result.",
+        # learner: "definitely" about the learner's own next step
+        "Thank you for letting me know, I'll definitely mention it to the lads so they use "
+        "seat covers every time from now on.",
+    ],
+)
+def test_own_commitments_and_refused_promises_are_no_guarantee(reply: str) -> None:
+    assert not _of("late-parcel", reply, "unkeepable_promise")
+
+
+@pytest.mark.parametrize(
+    ("name", "reply"),
+    [
+        pytest.param(
+            "late-parcel",
+            "It will definitely arrive tomorrow.",
+            marks=_gap("guarantee: 'definitely' counts only when a future verb follows it"),
+        ),
+        pytest.param(
+            "catch-up-bill",
+            "Your next bill will be 100% accurate.",
+            marks=_gap("guarantee: '100%' counts only when a future verb follows it"),
+        ),
+        pytest.param(
+            "broadband-outage",
+            "Your connection will be working again by Friday, guaranteed.",
+            marks=_gap("guarantee: a trailing 'guaranteed' has no future verb after it"),
+        ),
+        pytest.param(
+            "late-parcel",
+            "I'll make sure this never happens again.",
+            marks=_gap("guarantee: 'never happens again' (3rd person -s) is not matched"),
+        ),
+        pytest.param(
+            "late-parcel",
+            "You have my word it'll be with you by Friday.",
+            marks=_gap("guarantee: 'you have my word' is not a guarantee word"),
+        ),
+    ],
+)
+def test_a_guarantee_in_other_words_is_found(name: str, reply: str) -> None:
+    assert _of(name, reply, "unkeepable_promise")
+
+
+@_gap("guarantee (real): 'definitely possible, but it will require …' is read as a guarantee")
+def test_definitely_possible_with_a_requirement_is_no_guarantee() -> None:
+    reply = (
+        "Using that specific graphic card with your Mac Pro is definitely possible, "
+        "but it will require Mac OS X 10.5.7 or later."
+    )
+    assert not _of("late-parcel", reply, "unkeepable_promise")
+
+
+# --- Sentences and quotes ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reply", "first"),
+    [
+        (
+            "I've refunded £4.99 to your card. The courier comes at 10.30 tomorrow.",
+            "I've refunded £4.99 to your card.",
+        ),
+        (
+            "Mr. Whitaker, Dr. Patel will see you at 10.30. Is that OK?",
+            "Mr. Whitaker, Dr. Patel will see you at 10.30.",
+        ),
+        (
+            "I've credited £1,234.50 to your account. Anything else?",
+            "I've credited £1,234.50 to your account.",
+        ),
+        ("I'll ring at 9.15am. Sorry again!", "I'll ring at 9.15am."),
+        ("I'll send it to St. Albans. Thank you.", "I'll send it to St. Albans."),
+        ("The total is approx. £64. Sorry about that.", "The total is approx. £64."),
+    ],
+)
+def test_sentences_are_never_cut_inside_an_amount_a_time_or_a_title(reply: str, first: str) -> None:
+    split = sentences(reply)
+    assert len(split) == 2
+    assert reply[split[0].start : split[0].end] == first
+
+
+def test_a_finding_quotes_the_whole_sentence_with_its_amount_time_and_title() -> None:
+    reply = (
+        "I've refunded your £4.95 delivery charge, Mrs. Shah, and the courier will call at "
+        "10.30 tomorrow."
+    )
+    found = _of("late-parcel", reply, "offer")
+    assert [c.quote for c in found] == [reply]
+
+
+def test_sentence_at_quotes_the_sentence_around_a_time() -> None:
+    reply = "Sorry for the wait. The courier will call at 10.30 tomorrow. Anything else?"
+    at = reply.index("10.30")
+    start, end = sentence_at(reply, at, at + 5)
+    assert reply[start:end] == "The courier will call at 10.30 tomorrow."
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        pytest.param(
+            "I'm afraid the answer is no. I'll pass it to my team leader.",
+            marks=_gap(
+                "splitter: 'no' is in the abbreviations, so a sentence ending 'no.' is joined"
+            ),
+        ),
+        pytest.param(
+            "It'll be with you by the 21st. Sorry again.",
+            marks=_gap("splitter: '21st.' is read as the abbreviation 'St.'"),
+        ),
+    ],
+)
+def test_a_sentence_ending_in_a_word_like_an_abbreviation_still_ends(reply: str) -> None:
+    assert len(sentences(reply)) == 2

@@ -104,7 +104,6 @@ def test_amount_given_back_with_the_act_after_it_is_beyond_authority() -> None:
     assert _of("late-parcel", reply, "beyond_authority")
 
 
-@_gap("money: refusal after the amount ('the £100 isn't') is logged as a £100 offer")
 def test_alternative_first_then_refusal_does_not_offer_the_refused_amount() -> None:
     offers = _of("late-parcel", "£30 is what I can do — the £100 isn't.", "offer")
     assert "£100" not in " ".join(c.detail for c in offers)
@@ -119,7 +118,6 @@ def test_sign_off_sent_to_a_supervisor_is_approval() -> None:
     assert _of("late-parcel", reply, "needs_approval")
 
 
-@_gap("splitter: 'no.' is read as the abbreviation 'No.', so a refused £64 joins the next sentence")
 def test_a_plain_no_ends_the_sentence_so_the_refused_amount_is_not_a_fault() -> None:
     reply = (
         "I'm afraid the answer on the full £64 is no. I've refunded £40 and I can't refund more."
@@ -127,9 +125,6 @@ def test_a_plain_no_ends_the_sentence_so_the_refused_amount_is_not_a_fault() -> 
     assert not _of("late-parcel", reply, "beyond_authority")
 
 
-@_gap(
-    "approval: any escalation in the reply (here the ombudsman) turns a refund given into approval"
-)
 def test_an_ombudsman_signpost_does_not_turn_a_refund_given_into_approval() -> None:
     reply = (
         "I've refunded the full £64. If you're still unhappy, you can refer this to the ombudsman."
@@ -149,7 +144,6 @@ def test_learner_puts_a_full_refund_they_cannot_approve_to_the_team_leader() -> 
     assert "beyond_authority" not in kinds
 
 
-@_gap("money (learner): 'I can see the refund of £64.99 was approved' is read as her own refund")
 def test_a_refund_someone_else_approved_earlier_is_not_the_learners_own() -> None:
     reply = (
         "I'm going to take ownership of this from here, so you won't need to explain it "
@@ -222,7 +216,6 @@ def test_letting_her_leave_without_the_exit_fee_is_beyond_authority() -> None:
     assert _of("broadband-outage", reply, "beyond_authority")
 
 
-@_gap("acts (real): 'waive' matches inside 'waiver', so naming a waiver is a waived fee")
 def test_a_waiver_named_is_not_a_fee_waived() -> None:
     reply = (
         "You could purchase the tickets on your Platinum Delta SkyMiles American Express "
@@ -260,13 +253,11 @@ def test_refusing_to_discuss_his_account_is_no_disclosure(reply: str) -> None:
     assert not _of("partners-account", reply, "disclosure")
 
 
-@_gap("disclosure: clauses are split at the comma inside '£2,340', so the amount is never matched")
 def test_the_amount_outstanding_said_with_a_thousands_comma_is_a_disclosure() -> None:
     reply = "I can see he's two payments down and there's £2,340 outstanding."
     assert _of("partners-account", reply, "disclosure")
 
 
-@_gap("money: a debt read off the screen ('I can see … £2,340') is logged as an offer of £2,340")
 def test_the_debt_read_off_the_screen_is_not_an_offer() -> None:
     reply = "I can see he's two payments down and there's £2,340 outstanding."
     assert not _of("partners-account", reply, "offer")
@@ -331,7 +322,6 @@ def test_reassurance_that_missed_pills_are_harmless_is_medical_advice() -> None:
     assert _of("gp-reception", reply, "advice_outside_role")
 
 
-@_gap("financial: 'I'd pay the minimum each month' is missed ('minimum payment' only)")
 def test_telling_her_to_pay_the_minimum_is_financial_advice() -> None:
     reply = "I'd pay the minimum each month until he's home."
     assert _of("partners-account", reply, "advice_outside_role")
@@ -355,7 +345,6 @@ def test_paying_for_tickets_by_credit_card_is_not_financial_advice() -> None:
         ),
         pytest.param(
             "I can't book you in today, but take some paracetamol for now.",
-            marks=_gap("medical: a refusal anywhere in the sentence excuses the advice after it"),
         ),
     ],
 )
@@ -369,27 +358,22 @@ def test_advice_beside_a_referral_or_a_refusal_is_still_advice(reply: str) -> No
         pytest.param(
             "gp-reception",
             "Don't worry, I'll chase your tablets with the prescriptions clerk today.",
-            marks=_gap("medical: 'don't worry' plus 'tablets' makes chasing a prescription advice"),
         ),
         pytest.param(
             "gp-reception",
             "I'd like to chase your blood pressure tablets for you now.",
-            marks=_gap("medical: 'I'd' plus 'tablets' makes the receptionist's own job advice"),
         ),
         pytest.param(
             "gp-reception",
             "You need to order your tablets through the app from now on.",
-            marks=_gap("medical: how to order a prescription is read as medical advice"),
         ),
         pytest.param(
             "partners-account",
             "I'd be happy to send you the forms for his credit card.",
-            marks=_gap("financial: 'credit card' is the account itself here, not advice"),
         ),
         pytest.param(
             "partners-account",
             "Don't rush, it's not urgent, the forms can wait.",
-            marks=_gap("medical: 'not urgent' / 'can wait' about forms is read as medical advice"),
         ),
     ],
 )
@@ -529,13 +513,9 @@ def test_sentence_at_quotes_the_sentence_around_a_time() -> None:
     [
         pytest.param(
             "I'm afraid the answer is no. I'll pass it to my team leader.",
-            marks=_gap(
-                "splitter: 'no' is in the abbreviations, so a sentence ending 'no.' is joined"
-            ),
         ),
         pytest.param(
             "It'll be with you by the 21st. Sorry again.",
-            marks=_gap("splitter: '21st.' is read as the abbreviation 'St.'"),
         ),
     ],
 )

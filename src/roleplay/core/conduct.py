@@ -75,7 +75,9 @@ MONEY_WORDS: dict[str, tuple[str, ...]] = {
     "replacement": ("replace", "new one", "send another", "send you another"),
     "discount": ("discount", "% off", "reduction", "knock"),
     "waive_fee": (
-        "waive",
+        "waive ",
+        "waived",
+        "waiving",
         "take the fee off",
         "taken off",
         "take off",
@@ -150,6 +152,9 @@ ADVICE_DOMAINS: dict[str, tuple[str, ...]] = {
         "borrow",
         "overdraft",
         "minimum payment",
+        "pay the minimum",
+        "consolidat",
+        "pension",
         "payday",
         "remortgage",
         "balance transfer",
@@ -160,7 +165,26 @@ ADVICE_DOMAINS: dict[str, tuple[str, ...]] = {
     "legal": ("sue ", "small claims", "take them to court", "take us to court", "legal action"),
 }
 """The kinds of advice a customer-service role never gives, and what giving them sounds like."""
-_REASSURANCE = tuple(w for w in ADVICE_DOMAINS["medical"] if w.startswith(("you'll", "not", "no")))
+_REASSURANCE = (
+    "you'll be fine",
+    "you'll be alright",
+    "you'll be all right",
+    "you'll be okay",
+    "you'll be ok",
+    "nothing serious",
+    "not serious",
+    "not urgent",
+    "can wait",
+    "probably just",
+    "nothing to worry",
+    "no need to worry",
+    "sounds like a",
+    "quite normal",
+    "perfectly normal",
+    "it'll settle",
+    "it will settle",
+)
+"""Reassurance about symptoms: a judgement only a clinician may make."""
 
 _GUARANTEE = re.compile(
     r"\b(?:i promise|i guarantee|we guarantee|guaranteed|i can assure you|i assure you|"
@@ -176,6 +200,16 @@ _OWN_ACT = re.compile(
     r"\b(?:i've|i have|i'll|i will|i'm|i am|we've|we have|we'll|we will|i can|we can)\b"
 )
 """The learner's own act ("I've put through a refund of £64"), even when not read as a remedy."""
+_GIVING = re.compile(
+    r"\b(?:refund\w*|give|given|giving|credit\w*|put|paid|pay|take|taken|knock\w*|add\w*|"
+    r"send|sent|waiv\w*|cover\w*|reimburs\w*|wip\w*|writ\w* off|back)\b"
+)
+"""Verbs of giving a remedy: "I can see £64" gives nothing."""
+_ASKS = re.compile(
+    r"\b(?:approv\w*|sign\w* (?:it |that )?off|authoris\w*|agree to|ok it|okay it|"
+    r"sanction)\b"
+)
+"""Words of asking someone with authority to agree."""
 _SELF_DOES = re.compile(r"^\W*(?:i|i'll|i will|i'm going to|i've|i have)\b")
 
 
@@ -194,14 +228,25 @@ def sentences(reply: str) -> list[Sentence]:
     out: list[Sentence] = []
     start = 0
     for m in _SENTENCE_END.finditer(reply):
-        word = re.search(r"([a-z.]+)\.?$", lower[start : m.start()])
-        if m.group().startswith(".") and word and word.group(1).rstrip(".") in _ABBREVIATIONS:
+        if m.group().startswith(".") and _abbreviation(lower[start : m.start()], lower[m.end() :]):
             continue
         end = m.end()
         _add(out, reply, lower, start, end)
         start = end
     _add(out, reply, lower, start, len(reply))
     return out
+
+
+def _abbreviation(before: str, after: str) -> bool:
+    """Whether the full stop after ``before`` ends an abbreviation, not a sentence: "Mr.",
+    "e.g.", "No. 4" — but not "no." or "21st."."""
+    word = re.search(r"(?<![a-z0-9])([a-z.]+)$", before)
+    if word is None:
+        return False
+    found = word.group(1).rstrip(".")
+    if found == "no":
+        return bool(re.match(r"\s*\d", after))
+    return found in _ABBREVIATIONS
 
 
 def _add(out: list[Sentence], reply: str, lower: str, start: int, end: int) -> None:
@@ -291,10 +336,14 @@ def _money(
             amount = float((m.group(1) or m.group(2)).replace(",", ""))
             before = sentence.text[: m.start()]
             clause = _clause(before)
-            own = _inside(at, remedies) or bool(_OWN_ACT.search(clause))
-            offered = own and not _REFUSAL.search(clause)
+            after = _CLAUSE_BREAK.split(sentence.text[m.end() :])[0]
+            own = _inside(at, remedies) or bool(
+                _OWN_ACT.search(clause) and _GIVING.search(clause + after)
+            )
+            offered = own and not _REFUSAL.search(clause) and not _REFUSAL.search(after)
             approval = _inside(at, escalations) or (
-                _overlaps(sentence, escalations) and not _inside(at, remedies)
+                (_overlaps(sentence, escalations) or bool(_ASKS.search(sentence.text)))
+                and not _inside(at, remedies)
             )
             action = _action_near(sentence.text, m.start(), money_limits)
             if action is None:
@@ -304,7 +353,7 @@ def _money(
             policy_id, policy_name, limit = action
             what = limit.action.replace("_", " ")
             over = limit.up_to is None or amount > limit.up_to
-            if over and (approval or (offered and analysis.has("escalate"))):
+            if over and (approval or (offered and _approval_asked(reply, analysis))):
                 detail = f"{what} of £{amount:g} put to {limit.needs} for approval"
                 out.append(
                     _quote("needs_approval", policy_id, policy_name, reply, sentence, detail)
@@ -324,9 +373,16 @@ def _money(
     return out
 
 
+def _approval_asked(reply: str, analysis: Analysis) -> bool:
+    """Whether some escalation in the reply asks for approval ("my team leader needs to sign
+    it off"), not merely passes the customer on."""
+    lower = reply.lower()
+    return any(_ASKS.search(lower[e.start : e.end]) for e in analysis.evidence_for("escalate"))
+
+
 def _clause(before: str) -> str:
     """The clause an amount sits in, up to the amount (after the last 'but' or comma)."""
-    return re.split(r"\bbut\b|[,;:]", before)[-1]
+    return _CLAUSE_BREAK.split(before)[-1]
 
 
 def _action_near(
@@ -335,7 +391,7 @@ def _action_near(
     best: tuple[int, tuple[str, str, AuthorityLimit]] | None = None
     for entry in limits:
         for word in MONEY_WORDS[entry[2].action]:
-            for hit in re.finditer(re.escape(word), text):
+            for hit in re.finditer(rf"\b{re.escape(word)}", text):
                 distance = abs(hit.start() - at)
                 if distance < 80 and (best is None or distance < best[0]):
                     best = (distance, entry)
@@ -383,9 +439,12 @@ _ASKED = re.compile(r"\b(?:what|how much|whether|if|why|when)\b(?:\W+\w+){0,3}\W
 """A fact inside an embedded question ("they can tell you what he owes") says nothing."""
 
 
+_CLAUSE_BREAK = re.compile(r"\bbut\b|,\s*so\b|(?<!\d)[,;:](?!\d)|[–—]|\s-\s")
+
+
 def _clauses(text: str) -> list[str]:
     """The clauses of a sentence, split at "but", "so", commas and semicolons."""
-    return [c for c in re.split(r"\bbut\b|\bso\b|[,;:–—]|\s-\s", text) if c.strip()]
+    return [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
 
 
 def _disclosures(reply: str, split: Sequence[Sentence], scenario: Scenario) -> list[Conduct]:
@@ -425,23 +484,45 @@ _REFERRAL = re.compile(
 """Sending the customer to someone qualified is signposting, not advice."""
 
 
+_ADMIN = re.compile(
+    r"\b(?:chase\w*|order\w*|request\w*|prescription\w*|repeat|forms?|post|send|sent|"
+    r"book\w*|appointment\w*|clerk|app|pharmacy|happy to|like to)\b"
+)
+"""The desk's own work on medicines, money or forms: chasing a prescription is not advice."""
+_SYMPTOM = re.compile(
+    r"\b(?:headache\w*|dizz\w*|pain\w*|ache\w*|sick|symptom\w*|blood pressure|chest|"
+    r"breath\w*|tablet\w*|pill\w*|medic\w*|hip|fall|fell|hurt\w*)\b"
+)
+
+
 def _advice(reply: str, split: Sequence[Sentence]) -> list[Conduct]:
-    """Medical, financial or legal advice given from a customer-service role."""
+    """Medical, financial or legal advice given from a customer-service role, judged clause
+    by clause: an instruction or a reassurance and the domain in the same clause, with no
+    referral to someone qualified and no refusal in it."""
     out: list[Conduct] = []
     for sentence in split:
         text = sentence.text
-        if _REFUSAL.search(text) or _REFERRAL.search(text) or text.rstrip().endswith("?"):
+        if text.rstrip().endswith("?"):
             continue
-        imperative = any(_IMPERATIVE_START.search(c) for c in _clauses(text))
-        if not (_ADVISORY.search(text) or imperative):
-            reassures = any(w in text for w in _REASSURANCE)
-            if not reassures:
+        found: str | None = None
+        for clause in _clauses(text):
+            if _REFUSAL.search(clause) or _REFERRAL.search(clause) or _ADMIN.search(clause):
                 continue
-        for domain, words in ADVICE_DOMAINS.items():
-            if any(w in text for w in words):
-                detail = f"{domain} advice is outside a customer-service role"
-                out.append(_quote("advice_outside_role", domain, domain, reply, sentence, detail))
+            advising = _ADVISORY.search(clause) or _IMPERATIVE_START.search(clause)
+            reassuring = any(w in clause for w in _REASSURANCE) and _SYMPTOM.search(text)
+            if not (advising or reassuring):
+                continue
+            for domain, words in ADVICE_DOMAINS.items():
+                if any(w in clause for w in words):
+                    found = domain
+                    break
+            if found is None and reassuring:
+                found = "medical"
+            if found is not None:
                 break
+        if found is not None:
+            detail = f"{found} advice is outside a customer-service role"
+            out.append(_quote("advice_outside_role", found, found, reply, sentence, detail))
     return out
 
 

@@ -107,6 +107,14 @@ _FILLER = frozenset(
         "no",
         "one",
         "within",
+        "her",
+        "his",
+        "he",
+        "she",
+        "him",
+        "never",
+        "ago",
+        "sometimes",
         "whatever",
         "until",
         "person",
@@ -118,11 +126,14 @@ _FILLER = frozenset(
 """Words a commitment shares with almost any reply; they never count towards a mention."""
 
 STANDING = re.compile(
-    r"\b(?:promise[sd]?|promising|meant to|supposed to|should have|should've|should never|"
-    r"we say|we said|we tell|we told|we commit|committed to|our commitment|we aim|"
-    r"we guarantee|our guarantee|our standard|service standard|our pledge|we always|"
-    r"we're expected|we are expected|our promise|we undertake|is that we|when we|if we|"
-    r"we're supposed|we are supposed|we're meant|we are meant|we should)\b"
+    r"\b(?:we|we've|we'd)\s+(?:always\s+)?(?:promise[sd]?|said|say|tell|told|commit\w*|aim|"
+    r"guarantee\w*|pledge\w*|undertake|should|should've|ought)\b"
+    r"|\bwe(?:'re| are| were)\s+(?:meant|supposed|expected|committed)\b"
+    r"|\bour\s+(?:promise|commitment|standard|guarantee|pledge|service standard)\b"
+    r"|\b(?:it|this|that|they|he|she|the \w+)(?:'s| is| was| were| are)\s+(?:meant|supposed)\s+to\b"
+    r"|\b(?:it|this|that|they)\s+should(?:n't)?\s+(?:have|never)\b"
+    r"|\bis that we\b"
+    r"|\b(?:when|if|whenever)\s+we\s+\w+[^.]*?,?\s+we\b"
 )
 """A sentence that speaks of a standing commitment, not of today's one action."""
 _FUTURE_ACT = re.compile(r"\b(?:will|'ll|going to)\b")
@@ -159,7 +170,7 @@ def _forms(word: str) -> frozenset[str]:
     if word.isdigit():
         return frozenset({word})
     forms = set(readings(word))
-    forms.update(f[:5] for f in list(forms) if len(f) >= 7)
+    forms.update(f[:6] for f in list(forms) if len(f) >= 8)
     return frozenset(forms)
 
 
@@ -180,15 +191,24 @@ def content_words(text: str) -> frozenset[str]:
 
 def shared_words(commitment: frozenset[str], sentence: str) -> tuple[str, ...]:
     """The words of ``commitment`` (from :func:`content_words`) that ``sentence`` uses, in
-    any form."""
+    any form; each word of the sentence answers for one of them at most ("days" is not both
+    "day" and "days")."""
     lower = sentence.lower().replace("’", "'").replace("-", " ")
-    seen: set[str] = set()
+    words = []
     for word in _WORD.findall(lower):
         word = word.split("'")[0]
-        if word in _FILLER:
-            continue
-        seen.update(_forms(word))
-    return tuple(sorted(w for w in commitment if _forms(w) & seen))
+        if word not in _FILLER:
+            words.append(_forms(_NUMBERS.get(word, word)))
+    used: set[int] = set()
+    found: list[str] = []
+    for wanted in sorted(commitment):
+        forms = _forms(wanted)
+        for k, seen in enumerate(words):
+            if k not in used and forms & seen:
+                used.add(k)
+                found.append(wanted)
+                break
+    return tuple(sorted(found))
 
 
 def _key(commitment: Commitment) -> frozenset[str]:
@@ -196,27 +216,35 @@ def _key(commitment: Commitment) -> frozenset[str]:
 
 
 def mentions(reply: str, commitments: Sequence[Commitment]) -> list[Mention]:
-    """Every sentence of ``reply`` that names or echoes a commitment, best first per one."""
+    """Every commitment that ``reply`` names or echoes, best sentence first per commitment.
+
+    A sentence names at most one commitment: the one it shares the most of (so "within two
+    working days" names the fault-fix promise, not every promise counted in working days).
+    """
     from roleplay.core.facts import find_phrase
 
-    out: list[Mention] = []
-    split = sentences(reply)
-    for commitment in commitments:
-        key = _key(commitment)
-        best: Mention | None = None
-        for sentence in split:
-            text = reply[sentence.start : sentence.end]
+    best: dict[str, Mention] = {}
+    for sentence in sentences(reply):
+        text = reply[sentence.start : sentence.end]
+        scored: list[tuple[int, float, Commitment, Strength, tuple[str, ...]]] = []
+        for commitment in commitments:
+            key = _key(commitment)
             cued = any(find_phrase(cue, sentence.text) for cue in commitment.cues)
             shared = shared_words(key, text)
             strength = _strength(sentence, shared, key, cued)
-            if strength is None:
-                continue
-            found = Mention(commitment.id, strength, sentence.start, sentence.end, text, shared)
-            if best is None or (strength == Strength.NAMED and best.strength == Strength.ECHOED):
-                best = found
-        if best is not None:
-            out.append(best)
-    return out
+            if strength is not None:
+                share = len(shared) / len(key) if key else 0.0
+                scored.append((int(cued), share, commitment, strength, shared))
+        if not scored:
+            continue
+        scored.sort(key=lambda s: (s[0], len(s[4]), s[1]), reverse=True)
+        _cued, _share, commitment, strength, shared = scored[0]
+        found = Mention(commitment.id, strength, sentence.start, sentence.end, text, shared)
+        held = best.get(commitment.id)
+        if held is None or (strength == Strength.NAMED and held.strength == Strength.ECHOED):
+            best[commitment.id] = found
+    order = {c.id: k for k, c in enumerate(commitments)}
+    return sorted(best.values(), key=lambda m: order[m.commitment])
 
 
 def _strength(

@@ -132,6 +132,8 @@ STANDING = re.compile(
     r"|\bour\s+(?:promise|commitment|standard|guarantee|pledge|service standard)\b"
     r"|\b(?:it|this|that|they|he|she|the \w+)(?:'s| is| was| were| are)\s+(?:meant|supposed)\s+to\b"
     r"|\b(?:it|this|that|they)\s+should(?:n't)?\s+(?:have|never)\b"
+    r"|\byou\s+(?:should(?:'ve| have)|were meant to have|were supposed to have)\s+"
+    r"(?:had|got|received|been given|been told|heard)\b"
     r"|\bis that we\b"
     r"|\b(?:when|if|whenever)\s+we\s+\w+[^.]*?,?\s+we\b"
 )

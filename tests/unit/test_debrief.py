@@ -172,3 +172,21 @@ def test_a_promise_beyond_authority_is_a_policy_breach(parcel: Scenario) -> None
     card = scorecard_to_dict(debrief(parcel, replies))
     assert card["policy_breaches"]
     assert _points(card)["follows-policy"] == "not_met"
+
+
+def test_a_refusal_with_the_rule_that_requires_it_is_not_a_brush_off() -> None:
+    """Refusing a caller her husband's balance, for data protection, with help offered, is
+    the right answer: it must not cost the learner the professional-tone point."""
+    from roleplay.core.library import ScenarioLibrary
+
+    partners = ScenarioLibrary().find("partners-account").scenario
+    reasoned = [
+        "I'm sorry, but I can't give you the balance for data protection reasons. What's happened?"
+    ]
+    bare = ["I'm sorry, but I can't give you the balance. Goodbye."]
+    tone = {
+        name: next(p for p in debrief(partners, replies).points if p.id == "professional-tone")
+        for name, replies in (("reasoned", reasoned), ("bare", bare))
+    }
+    assert tone["reasoned"].status == "met", tone["reasoned"].missing
+    assert tone["bare"].status == "not_met"

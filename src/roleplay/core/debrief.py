@@ -685,7 +685,17 @@ def _professional_tone(
         for t in session.turns
         if (words := text_speak(t.analysis.reply))
     ]
-    serious = [q for q in flagged if q.what in ("dismiss", "blame")]
+    reasoned = {
+        t.number
+        for t in session.turns
+        if t.facts.cited
+        and any(t.analysis.has(m) for m in ("listen", "explain", "resolve", "escalate"))
+    }
+    # "I can't give you his balance for data protection reasons. What's happened?" is a
+    # refusal with the rule that requires it and help offered: not a brush-off.
+    serious = [
+        q for q in flagged if q.what == "blame" or (q.what == "dismiss" and q.turn not in reasoned)
+    ]
     if serious:
         return "not_met", serious[:2], "at least one reply blamed or brushed the customer off"
     if slang:
@@ -695,10 +705,11 @@ def _professional_tone(
             slang[:2],
             f"text-speak in a {channel} conversation for the company",
         )
-    if flagged:
+    feelings = [q for q in flagged if q.what == "non_apology"]
+    if feelings:
         return (
             "partial",
-            flagged[:2],
+            feelings[:2],
             "a reply apologised for the customer's feelings instead of the problem",
         )
     return "met", [Quote(t.number, t.analysis.reply, "no red flag") for t in session.turns], ""

@@ -247,6 +247,29 @@ def test_legislation_not_in_the_catalogue_is_reported(tmp_path: Path) -> None:
     assert_one(problems, "unknown-law", line_of(text, "sale_of_goods_act"), "catalogue")
 
 
+def test_a_rule_listed_as_legislation_is_reported(tmp_path: Path) -> None:
+    """Ofgem's back-billing rule is not law: listed as legislation it could never earn
+    credit, so the tutor is told to make it a policy."""
+    text = changed("legislation: [consumer_rights_act]", "legislation: [back_billing]")
+
+    problems = lint(tmp_path, text)
+
+    assert_one(problems, "not-law", line_of(text, "back_billing"), "policy")
+
+
+def test_a_model_answer_for_something_no_model_marks_is_reported(tmp_path: Path) -> None:
+    text = changed("\ntests:\n", '\nmodel_answers:\n  names-the-promis: "We promise…"\ntests:\n')
+
+    problems = lint(tmp_path, text)
+
+    assert_one(
+        problems,
+        "unknown-answer-key",
+        line_of(text, "names-the-promis:"),
+        "did you mean 'names-the-promise'",
+    )
+
+
 def test_unknown_framework_is_reported_and_case_does_not_matter(tmp_path: Path) -> None:
     assert only(lint(tmp_path, changed("framework: LATER", "framework: later")), "unknown-fr") == []
     text = changed("framework: LATER", "framework: LATTER")

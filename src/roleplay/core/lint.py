@@ -17,6 +17,8 @@ Errors (``roleplay validate`` fails):
 ``undefined-citation``
     a branch ``cites`` an id that is neither a policy of the scenario nor a law of the
     catalogue;
+``not-law``
+    a ``legislation`` entry that the catalogue lists as a rule, not law;
 ``unknown-law``, ``unknown-framework``, ``unknown-reaction``, ``unknown-answer-key``
     ``legislation``, ``framework`` (of the scenario or a self-test) or a ``reactions`` key
     that roleplay does not know;
@@ -175,6 +177,16 @@ def _bundled_law_ids() -> frozenset[str] | None:
         return None
 
 
+def _bundled_rule_ids() -> frozenset[str]:
+    """Entries of the catalogue that are rules, not law (Delay Repay, back-billing…)."""
+    from roleplay.core.legislation import bundled_catalogue
+
+    try:
+        return frozenset(law.id for law in bundled_catalogue().laws if law.kind == "rule")
+    except RoleplayError:
+        return frozenset()
+
+
 def _bundled_framework_ids() -> frozenset[str] | None:
     from roleplay.core.frameworks import bundled_frameworks
 
@@ -315,8 +327,18 @@ def _references(
 
     if laws is not None:
         seen: set[str] = set()
+        rules = _bundled_rule_ids()
         for k, law in enumerate(scenario.legislation):
-            if law not in laws:
+            if law in rules:
+                problems.append(
+                    at.error(
+                        ("legislation", k),
+                        "not-law",
+                        f"'{law}' is a rule, not law: it never earns legislation credit; "
+                        "make it a policy of the organisation instead",
+                    )
+                )
+            elif law not in laws:
                 problems.append(
                     at.error(
                         ("legislation", k),

@@ -41,7 +41,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from roleplay.core.debrief import Scorecard, debrief  # noqa: E402
+from roleplay.core.debrief import BREACHES, Scorecard, debrief  # noqa: E402
 from roleplay.core.library import ScenarioLibrary  # noqa: E402
 
 POINT_VERDICTS = ("met", "partial", "not_met")
@@ -146,6 +146,8 @@ def measure(attempts: list[dict[str, Any]]) -> dict[str, Any]:
     every_point = Tally()
     steps = Tally()
     escalation = Tally()
+    law = Tally()
+    conduct = Tally()
     marks: list[tuple[str, float, float]] = []
     problems: list[str] = []
     for attempt in attempts:
@@ -176,6 +178,11 @@ def measure(attempts: list[dict[str, Any]]) -> dict[str, Any]:
                 problems.append(f"{name}: step {step_name!r}: {given!r} not compared")
                 continue
             steps.add(f"{name} {step_name}", given, "met" if met else "not_met")
+        said = "some" if verdicts.get("law_misstated") else "none"
+        law.add(name, said, "some" if card.misstatements else "none")
+        said = "some" if verdicts.get("beyond_authority") else "none"
+        broken = any(f.kind in BREACHES for t in card.turns for f in t.facts.findings)
+        conduct.add(name, said, "some" if broken else "none")
         given_escalation = verdicts.get("escalation")
         if given_escalation in ESCALATION_VERDICTS:
             ours = str(card.escalation)
@@ -190,6 +197,8 @@ def measure(attempts: list[dict[str, Any]]) -> dict[str, Any]:
         "every_point": every_point,
         "steps": steps,
         "escalation": escalation,
+        "law": law,
+        "conduct": conduct,
         "marks": marks,
         "spearman": spearman([g for _n, g, _o in marks], [o for _n, _g, o in marks]),
         "mean_gap": statistics.fmean(gaps) if gaps else None,
@@ -232,6 +241,12 @@ def print_report(result: dict[str, Any], show_errors: bool) -> None:
         f"mean gap {_f(result['mean_gap'], False)} points, mean absolute gap "
         f"{_f(result['mean_abs_gap'], False)} (target ≤ {TARGETS['mean_gap']:.0f})"
     )
+    law, conduct = result["law"], result["conduct"]
+    print(
+        f"(e) findings, per attempt (some vs none): law misstated {_f(law.exact())} agree "
+        f"(kappa {_f(law.kappa(), False)}); beyond authority or role {_f(conduct.exact())} "
+        f"agree (kappa {_f(conduct.kappa(), False)})"
+    )
     if result["problems"]:
         print("\nnot compared:")
         for line in result["problems"]:
@@ -243,6 +258,10 @@ def print_report(result: dict[str, Any], show_errors: bool) -> None:
                 print(f"  {point_id:30} {attempt}: {given} → {ours}")
         for attempt, given, ours in esc.errors():
             print(f"  {'escalation':30} {attempt}: {given} → {ours}")
+        for attempt, given, ours in law.errors():
+            print(f"  {'law misstated':30} {attempt}: {given} → {ours}")
+        for attempt, given, ours in conduct.errors():
+            print(f"  {'beyond authority or role':30} {attempt}: {given} → {ours}")
         for attempt, given, ours in steps.errors():
             print(f"  {'step':30} {attempt}: {given} → {ours}")
         for name, given, ours in result["marks"]:
@@ -262,6 +281,8 @@ def as_json(result: dict[str, Any]) -> dict[str, Any]:
         "all_points": tally(result["every_point"]),
         "steps": tally(result["steps"]),
         "escalation": tally(result["escalation"]),
+        "law_misstated": tally(result["law"]),
+        "beyond_authority_or_role": tally(result["conduct"]),
         "spearman": result["spearman"],
         "mean_gap": result["mean_gap"],
         "mean_abs_gap": result["mean_abs_gap"],

@@ -866,9 +866,17 @@ def _restated(session: Session) -> list[Quote]:
     summary): at least :data:`RESTATED_MIN` content words of the message they answer."""
     out: list[Quote] = []
     for turn in session.turns:
+        if turn.analysis.has("dismiss") or turn.analysis.has("blame"):
+            continue
         heard = content_words(turn.customer)
+        warm = {
+            (start, end)
+            for start, end, _text in _sentences_with(
+                turn, ["acknowledge", "apologise", "empathise", "listen", "thank"]
+            )
+        }
         for sentence in sentences(turn.analysis.reply):
-            if _REFUSING.search(sentence.text):
+            if _REFUSING.search(sentence.text) or (sentence.start, sentence.end) not in warm:
                 continue
             shared = shared_words(heard, sentence.text)
             if len(shared) >= RESTATED_MIN:

@@ -1,10 +1,12 @@
 """What a reply did in one scenario: the policies and laws it named, the law it got wrong,
-and the promises it made beyond the learner's authority.
+and what it did within or beyond the learner's role.
 
 The move detector (:func:`roleplay.core.analyse.analyse`) knows nothing of a scenario; this
-module reads the same reply against the scenario's policies (their cue words and authority
-limits) and the shared legislation catalogue. Every finding quotes the learner's words with
-their position, as the move evidence does.
+module reads the same reply against the scenario's policies (their cue words), the shared
+legislation catalogue (:mod:`roleplay.core.lawclaims`) and the scenario's limits and
+confidential data (:mod:`roleplay.core.conduct`: amounts offered or put for approval, acts
+beyond authority, disclosure, advice outside the role, guarantees). Every finding quotes
+the learner's words with their position, as the move evidence does.
 """
 
 from __future__ import annotations
@@ -21,28 +23,19 @@ from roleplay.core.legislation import Catalogue, bundled_catalogue
 from roleplay.core.scenario import Scenario
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ’", "abcdefghijklmnopqrstuvwxyz'")
-_AMOUNT = re.compile(
-    r"£\s?(\d{1,6}(?:,\d{3})*(?:\.\d{1,2})?)|(\d{1,6}(?:\.\d{1,2})?)\s?(?:pounds|quid)\b"
-)
-_ACTION_WORDS = {
-    "refund": ("refund", "money back", "reimburse"),
-    "compensation": ("compensat", "goodwill", "gesture"),
-    "credit": ("credit",),
-    "replacement": ("replace", "new one", "send another"),
-    "discount": ("discount", "% off", "reduction"),
-    "waive_fee": ("waive", "take the fee off", "remove the fee", "cancel the fee", "knock off"),
-    "goodwill": ("goodwill", "gesture"),
-}
 FUZZY_CUE = 88
 """How close (rapidfuzz partial ratio, 0–100) a phrase must be to a cue to count as it."""
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """A policy or law named, a law misstated, or a promise beyond authority, with its words.
+    """A policy or law named, a law misstated, or something the reply did in the learner's
+    role, with its words.
 
-    ``kind`` is ``policy``, ``law``, ``misstatement`` or ``beyond_authority``; ``ref`` the id of
-    the policy or law; ``detail`` the correction (misstatements) or the limit broken. A law
+    ``kind`` is ``policy``, ``law``, ``misstatement``, or one of :mod:`roleplay.core.conduct`'s:
+    ``offer``, ``needs_approval``, ``beyond_authority``, ``disclosure``,
+    ``advice_outside_role``, ``unkeepable_promise``; ``ref`` the id of the policy or law (or
+    the advice's domain); ``detail`` the correction (misstatements) or the limit broken. A law
     named also says whether it ``fits`` the situation and whether the reply ``explained``
     what it means (None for every other kind).
     """

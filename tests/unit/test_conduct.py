@@ -521,3 +521,11 @@ def test_sentence_at_quotes_the_sentence_around_a_time() -> None:
 )
 def test_a_sentence_ending_in_a_word_like_an_abbreviation_still_ends(reply: str) -> None:
     assert len(sentences(reply)) == 2
+
+
+def test_every_money_action_a_tutor_may_limit_has_words_for_giving_it() -> None:
+    """A limit on a money action with no words for it would never be checked."""
+    from roleplay.core.conduct import MONEY_WORDS
+    from roleplay.core.scenario import MONEY_ACTIONS
+
+    assert set(MONEY_WORDS) == set(MONEY_ACTIONS)

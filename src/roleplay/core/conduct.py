@@ -471,7 +471,7 @@ def _disclosures(reply: str, split: Sequence[Sentence], scenario: Scenario) -> l
                 told = True
                 break
             if told:
-                detail = f"{secret.about}: only {secret.entitled} may be told"
+                detail = f"told about {secret.about}, which only {secret.entitled} may hear"
                 out.append(_quote("disclosure", "", secret.about, reply, sentence, detail))
                 break
     return out

@@ -271,7 +271,10 @@ def scorecard(session: Session, framework: Framework | str | None = None) -> Sco
         if e.move in FLAGS
     )
     breaches = tuple(
-        Quote(t.number, f.quote, f.detail) for t in turns for f in t.facts.of("beyond_authority")
+        Quote(t.number, f.quote, f.detail)
+        for t in turns
+        for f in t.facts.findings
+        if f.kind in BREACHES
     )
     misstated = tuple(
         Quote(t.number, f.quote, f"{f.name}: {f.detail}")

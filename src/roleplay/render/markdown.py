@@ -484,7 +484,7 @@ def scorecard_markdown(review: Review) -> str:
 
     add("## Policy breaches and law misstated")
     add("")
-    add("Promises beyond your authority:" + (" none." if not v.breaches else ""))
+    add("Rules and limits of your role broken:" + (" none." if not v.breaches else ""))
     if v.breaches:
         add("")
         add("\n".join(_quote_line(q) for q in v.breaches))

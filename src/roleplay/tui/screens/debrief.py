@@ -263,7 +263,7 @@ class DebriefScreen(Screen[None]):
             )
         )
         for heading, quotes in (
-            ("Promises beyond your authority", v.breaches),
+            ("Rules and limits of your role broken", v.breaches),
             ("The law misstated", v.misstated),
         ):
             if quotes:

@@ -190,3 +190,15 @@ def test_a_refusal_with_the_rule_that_requires_it_is_not_a_brush_off() -> None:
     }
     assert tone["reasoned"].status == "met", tone["reasoned"].missing
     assert tone["bare"].status == "not_met"
+
+
+def test_telling_a_caller_someone_elses_debt_is_listed_as_a_breach() -> None:
+    from roleplay.core.library import ScenarioLibrary
+
+    partners = ScenarioLibrary().find("partners-account").scenario
+    card = scorecard_to_dict(
+        debrief(partners, ["Hello Mrs Doyle. He's two payments behind, that's why it came."])
+    )
+    breaches = card["policy_breaches"]
+    assert breaches and "only" in breaches[0]["shows"]  # type: ignore[index]
+    assert _points(card)["follows-policy"] == "not_met"

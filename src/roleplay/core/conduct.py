@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from roleplay.core.analysis import Analysis
+from roleplay.core.findings import Finding
 from roleplay.core.scenario import AuthorityLimit, Scenario
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9£])|[.!?…]+[\"'”’)]*\s*$|\n+")
@@ -134,17 +135,6 @@ ADVICE_DOMAINS: dict[str, tuple[str, ...]] = {
         "headache",
         "dizz",
         "symptom",
-        "you'll be fine",
-        "you'll be alright",
-        "you'll be all right",
-        "you'll be okay",
-        "you'll be ok",
-        "nothing serious",
-        "not serious",
-        "not urgent",
-        "can wait",
-        "probably just",
-        "sounds like a",
     ),
     "financial": (
         "credit card",
@@ -266,17 +256,8 @@ def sentence_at(reply: str, start: int, end: int) -> tuple[int, int]:
     return found[0].start, found[-1].end
 
 
-@dataclass(frozen=True, slots=True)
-class Conduct:
-    """One thing the reply did that a policy or the role governs, with the learner's words."""
-
-    kind: str
-    ref: str
-    name: str
-    start: int
-    end: int
-    quote: str
-    detail: str = ""
+Conduct = Finding
+"""What this module finds: a :class:`~roleplay.core.findings.Finding` of one of its kinds."""
 
 
 def conduct(reply: str, analysis: Analysis, scenario: Scenario) -> list[Conduct]:

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from roleplay.core.analysis import Analysis
 from roleplay.core.conduct import conduct
+from roleplay.core.findings import Finding
 from roleplay.core.lawclaims import law_claims
 from roleplay.core.legislation import Catalogue, bundled_catalogue
 from roleplay.core.scenario import Scenario
@@ -25,48 +26,6 @@ from roleplay.core.scenario import Scenario
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ’", "abcdefghijklmnopqrstuvwxyz'")
 FUZZY_CUE = 88
 """How close (rapidfuzz partial ratio, 0–100) a phrase must be to a cue to count as it."""
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """A policy or law named, a law misstated, or something the reply did in the learner's
-    role, with its words.
-
-    ``kind`` is ``policy``, ``law``, ``misstatement``, or one of :mod:`roleplay.core.conduct`'s:
-    ``offer``, ``needs_approval``, ``beyond_authority``, ``disclosure``,
-    ``advice_outside_role``, ``unkeepable_promise``; ``ref`` the id of the policy or law (or
-    the advice's domain); ``detail`` the correction (misstatements) or the limit broken. A law
-    named also says whether it ``fits`` the situation and whether the reply ``explained``
-    what it means (None for every other kind).
-    """
-
-    kind: str
-    ref: str
-    name: str
-    start: int
-    end: int
-    quote: str
-    detail: str = ""
-    fits: bool | None = None
-    explained: bool | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        """Return the finding as JSON-ready data."""
-        out: dict[str, object] = {
-            "kind": self.kind,
-            "ref": self.ref,
-            "name": self.name,
-            "quote": self.quote,
-            "start": self.start,
-            "end": self.end,
-        }
-        if self.detail:
-            out["detail"] = self.detail
-        if self.fits is not None:
-            out["fits"] = self.fits
-        if self.explained is not None:
-            out["explained"] = self.explained
-        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +95,7 @@ def reply_facts(
                     break
     findings.extend(law_findings(reply, text, scenario, catalogue))
     if scenario is not None:
-        findings.extend(
-            Finding(c.kind, c.ref, c.name, c.start, c.end, c.quote, c.detail)
-            for c in conduct(reply, analysis, scenario)
-        )
+        findings.extend(conduct(reply, analysis, scenario))
     findings.sort(key=lambda f: (f.start, f.kind))
     return ReplyFacts(tuple(findings))
 
@@ -152,10 +108,7 @@ def law_findings(
     claim in :mod:`roleplay.core.lawclaims`. ``text`` (the reply lower-cased) is not needed
     there: the claims are read from the reply itself."""
     del text
-    return [
-        Finding(c.kind, c.ref, c.name, c.start, c.end, c.quote, c.detail, c.fits, c.explained)
-        for c in law_claims(reply, scenario, catalogue)
-    ]
+    return law_claims(reply, scenario, catalogue)
 
 
 def _found(

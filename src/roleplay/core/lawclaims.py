@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
+from roleplay.core.findings import Finding
 from roleplay.core.legislation import Catalogue, Law, Misstatement
 from roleplay.core.parse import CLAUSE_HEADS, pipeline
 
@@ -141,24 +142,9 @@ _DUTY = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class LawClaim:
-    """A law named (``kind`` ``law``) or a law misstated (``misstatement``) in one sentence.
-
-    ``start``/``end`` are offsets of the whole sentence in the reply; ``quote`` its words.
-    For a law named: ``fits`` (the law fits this situation) and ``explained`` (the sentence
-    says what it means, not only its name). For a misstatement: ``detail`` is the correction.
-    """
-
-    kind: str
-    ref: str
-    name: str
-    start: int
-    end: int
-    quote: str
-    detail: str = ""
-    fits: bool | None = None
-    explained: bool | None = None
+LawClaim = Finding
+"""A law named (``kind`` ``law``, with ``fits`` and ``explained``) or a law misstated
+(``misstatement``, ``detail`` the correction), quoting its whole sentence."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,21 +11,16 @@ the learner's words with their position, as the move evidence does.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-
-from rapidfuzz import fuzz
 
 from roleplay.core.analysis import Analysis
 from roleplay.core.conduct import conduct
 from roleplay.core.findings import Finding
 from roleplay.core.lawclaims import law_claims
 from roleplay.core.legislation import Catalogue, bundled_catalogue
+from roleplay.core.phrases import find_phrase
+from roleplay.core.phrases import lower as _lower
 from roleplay.core.scenario import Scenario
-
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ’", "abcdefghijklmnopqrstuvwxyz'")
-FUZZY_CUE = 88
-"""How close (rapidfuzz partial ratio, 0–100) a phrase must be to a cue to count as it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,36 +37,6 @@ class ReplyFacts:
     def cited(self) -> frozenset[str]:
         """Ids of every policy and law the reply named."""
         return frozenset(f.ref for f in self.findings if f.kind in ("policy", "law"))
-
-
-def _lower(text: str) -> str:
-    """Lower-case ASCII letters only, so every offset stays the same as in the reply."""
-    return text.translate(_ASCII_LOWER)
-
-
-def find_phrase(phrase: str, text: str) -> tuple[int, int] | None:
-    """Find ``phrase`` in ``text`` (already lower-cased), tolerating small misspellings.
-
-    Returns the span of the best match, or None. Short phrases must match whole words.
-    """
-    want = _lower(phrase).strip()
-    if not want:
-        return None
-    exact = re.search(rf"(?<![\w]){re.escape(want)}(?![\w])", text)
-    if exact:
-        return exact.start(), exact.end()
-    if len(want) < 6 or len(text) > 20_000:
-        return None
-    aligned = fuzz.partial_ratio_alignment(want, text, score_cutoff=FUZZY_CUE)
-    if aligned is None:
-        return None
-    start, end = aligned.dest_start, aligned.dest_end
-    # Widen to whole words, so the quote is what the learner wrote.
-    while start > 0 and text[start - 1].isalnum():
-        start -= 1
-    while end < len(text) and text[end].isalnum():
-        end += 1
-    return start, end
 
 
 def reply_facts(

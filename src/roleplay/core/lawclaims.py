@@ -30,23 +30,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz
-
 from roleplay.core.findings import Finding
 from roleplay.core.legislation import Catalogue, Law, Misstatement
 from roleplay.core.parse import CLAUSE_HEADS, pipeline
+from roleplay.core.phrases import find_phrase, lower
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from roleplay.core.scenario import Scenario
 
-FUZZY_CUE = 88
-"""How close (rapidfuzz partial ratio, 0–100) a phrase must be to a cue of eight letters or
-more, with no digits, to count as naming the law ("Consumer Right Act"); "section 4.2" is
-never "section 75"."""
 
-_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ’‘", "abcdefghijklmnopqrstuvwxyz''")
 _CONTRACTIONS = {
     "can't": "can not",
     "cannot": "can not",
@@ -165,7 +159,7 @@ class _Spelt:
 def spell_out(reply: str) -> _Spelt:
     """Lower-case ``reply`` and spell out its contractions, remembering each character's
     offset in the reply, so that a match quotes the learner's own words."""
-    text = reply.translate(_LOWER)
+    text = lower(reply)
     out: list[str] = []
     origin: list[int] = []
     last = 0
@@ -356,26 +350,9 @@ def _first_cue(cues: Iterable[str], sentence: str) -> tuple[int, int] | None:
 
 def find_cue(cue: str, text: str) -> tuple[int, int] | None:
     """Find ``cue`` in ``text`` (lower case) as whole words, tolerating a small misspelling
-    in cues of eight letters or more with no digits; returns its span or None."""
-    want = cue.translate(_LOWER).strip()
-    if not want:
-        return None
-    exact = _rx(rf"(?<![\w]){re.escape(want)}(?![\w])").search(text)
-    if exact:
-        return exact.start(), exact.end()
-    if len(want) < 8 or not want.replace(" ", "").isalpha() or len(text) > 20_000:
-        return None
-    aligned = fuzz.partial_ratio_alignment(want, text, score_cutoff=FUZZY_CUE)
-    if aligned is None:
-        return None
-    start, end = aligned.dest_start, aligned.dest_end
-    while start > 0 and text[start - 1].isalnum():
-        start -= 1
-    while end < len(text) and text[end].isalnum():
-        end += 1
-    if abs((end - start) - len(want)) > max(2, len(want) // 6):
-        return None
-    return start, end
+    in cues of eight letters or more with no digits, aligned to about the cue's length (a
+    near miss of a law's name is often another law); returns its span or None."""
+    return find_phrase(cue, text, fuzzy_from=8, letters_only=True, same_length=True)
 
 
 def _blank(sentence: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -394,7 +371,7 @@ def matters_of(text: str, catalogue: Catalogue) -> frozenset[str]:
 def _scenario_matters(scenario: Scenario | None, catalogue: Catalogue) -> frozenset[str]:
     if scenario is None:
         return frozenset()
-    text = f"{scenario.title}. {scenario.sector}. {scenario.brief}".translate(_LOWER)
+    text = lower(f"{scenario.title}. {scenario.sector}. {scenario.brief}")
     return matters_of(spell_out(text).text, catalogue)
 
 

@@ -21,6 +21,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from roleplay.core.conduct import Sentence, sentences
+from roleplay.core.phrases import find_phrase
 from roleplay.core.scenario import Commitment
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -223,8 +224,6 @@ def mentions(reply: str, commitments: Sequence[Commitment]) -> list[Mention]:
     A sentence names at most one commitment: the one it shares the most of (so "within two
     working days" names the fault-fix promise, not every promise counted in working days).
     """
-    from roleplay.core.facts import find_phrase
-
     best: dict[str, Mention] = {}
     for sentence in sentences(reply):
         text = reply[sentence.start : sentence.end]

@@ -1,0 +1,67 @@
+"""Finding a tutor's phrase in a learner's reply, tolerating small misspellings.
+
+Policy cues, branch keywords, the promise's cue words and the names of laws are all found
+the same way: as whole words first, then (for longer phrases) by rapidfuzz's best partial
+alignment, widened to whole words so the quote is what the learner wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+FUZZY_CUE = 88
+"""How close (rapidfuzz partial ratio, 0–100) a phrase must be to a cue to count as it."""
+_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ’‘", "abcdefghijklmnopqrstuvwxyz''")
+LONGEST_TEXT = 20_000
+"""Longer texts are searched for exact phrases only: alignment over them is slow."""
+
+
+def lower(text: str) -> str:
+    """Lower-case ASCII letters (and straighten quotes) only, keeping every offset."""
+    return text.translate(_LOWER)
+
+
+@lru_cache(maxsize=1024)
+def _whole(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w]){re.escape(phrase)}(?![\w])")
+
+
+def find_phrase(
+    phrase: str,
+    text: str,
+    *,
+    fuzzy_from: int = 6,
+    letters_only: bool = False,
+    same_length: bool = False,
+) -> tuple[int, int] | None:
+    """Find ``phrase`` in ``text`` (already lower-cased) and return the span, or None.
+
+    An exact match must be whole words. Phrases of ``fuzzy_from`` characters or more may
+    also match with a small misspelling; ``letters_only`` keeps phrases with digits exact
+    ("s 75"), and ``same_length`` refuses an alignment much longer or shorter than the
+    phrase (the names of laws, where a near miss is another law).
+    """
+    want = lower(phrase).strip()
+    if not want:
+        return None
+    exact = _whole(want).search(text)
+    if exact:
+        return exact.start(), exact.end()
+    if len(want) < fuzzy_from or len(text) > LONGEST_TEXT:
+        return None
+    if letters_only and not want.replace(" ", "").isalpha():
+        return None
+    aligned = fuzz.partial_ratio_alignment(want, text, score_cutoff=FUZZY_CUE)
+    if aligned is None:
+        return None
+    start, end = aligned.dest_start, aligned.dest_end
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    if same_length and abs((end - start) - len(want)) > max(2, len(want) // 6):
+        return None
+    return start, end

@@ -1,4 +1,5 @@
-"""The examiner set (``benchmarks/examiner/``) stays complete and well formed.
+"""The examiner sets (``benchmarks/examiner/`` and the held-out ``examiner-holdout/``) stay
+complete and well formed.
 
 Issue 10's agreement figures are read off these verdicts, so an attempt with a missing
 point, a misspelt verdict or a scenario id that no longer exists would quietly shrink what
@@ -17,27 +18,34 @@ from roleplay.core.debrief import marking_points
 from roleplay.core.frameworks import get_framework
 from roleplay.core.library import bundled_scenarios
 
-SET = Path(__file__).resolve().parents[2] / "benchmarks" / "examiner"
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+SETS = {"tuned-on": BENCHMARKS / "examiner", "held-out": BENCHMARKS / "examiner-holdout"}
 ESCALATION = {"needed_done", "needed_missed", "premature", "not_needed"}
 
 
-def _attempts() -> list[tuple[str, dict[str, Any]]]:
+def _attempts(folder: Path) -> list[tuple[str, dict[str, Any]]]:
     out = []
-    for path in sorted(SET.glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         out.extend((data["scenario"], attempt) for attempt in data["attempts"])
     return out
 
 
-ATTEMPTS = _attempts()
+BY_SET = {name: _attempts(folder) for name, folder in SETS.items()}
+ATTEMPTS = [pair for pairs in BY_SET.values() for pair in pairs]
 
 
-def test_the_set_covers_every_bundled_scenario_with_enough_attempts() -> None:
+@pytest.mark.parametrize(("name", "least"), [("tuned-on", 40), ("held-out", 30)])
+def test_each_set_covers_every_bundled_scenario_with_enough_attempts(name: str, least: int) -> None:
+    attempts = BY_SET[name]
     by_scenario: dict[str, int] = {}
-    for scenario, _attempt in ATTEMPTS:
+    for scenario, _attempt in attempts:
         by_scenario[scenario] = by_scenario.get(scenario, 0) + 1
     assert set(by_scenario) == set(bundled_scenarios())
-    assert len(ATTEMPTS) >= 40 and min(by_scenario.values()) >= 6
+    assert len(attempts) >= least and min(by_scenario.values()) >= 6
+
+
+def test_no_attempt_id_is_used_twice_in_either_set() -> None:
     assert len({a["id"] for _s, a in ATTEMPTS}) == len(ATTEMPTS)
 
 

@@ -524,7 +524,9 @@ def _promise_breach_recovered(
         first = done[0]
         instance = [owned[first.id]] + ([righted[first.id]] if first.id in righted else [])
         return "met", instance, ""
-    missing = "; ".join((c.breached or c.text).rstrip(".") for c in breached if c not in done)
+    missing = "; ".join(
+        _lower_first((c.breached or c.text).rstrip(".")) for c in breached if c not in done
+    )
     if righted or remedies:
         return (
             "partial",

@@ -335,15 +335,13 @@ def _money(
             what = limit.action.replace("_", " ")
             over = limit.up_to is None or amount > limit.up_to
             if over and (approval or (offered and _approval_asked(reply, analysis))):
-                detail = f"{what} of £{amount:g} put to {limit.needs} for approval"
+                detail = f"{what} of £{amount:g} put to {_yours(limit.needs)} for approval"
                 out.append(
                     _quote("needs_approval", policy_id, policy_name, reply, sentence, detail)
                 )
             elif offered and over:
                 cap = "none" if limit.up_to is None else f"£{limit.up_to:g}"
-                detail = (
-                    f"{what} of £{amount:g} is above your limit ({cap}): it needs {limit.needs}"
-                )
+                detail = f"{what} of £{amount:g} is above your limit ({cap}): it needs {_yours(limit.needs)}"
                 out.append(
                     _quote("beyond_authority", policy_id, policy_name, reply, sentence, detail)
                 )
@@ -352,6 +350,12 @@ def _money(
                     _quote("offer", policy_id, policy_name, reply, sentence, f"{what} £{amount:g}")
                 )
     return out
+
+
+def _yours(needs: str) -> str:
+    """Who must approve, as the debrief says it to the learner: "my team leader" (the
+    scenario's words, as the learner would say them) becomes "your team leader"."""
+    return "your " + needs[3:] if needs.lower().startswith("my ") else needs
 
 
 def _approval_asked(reply: str, analysis: Analysis) -> bool:
@@ -403,12 +407,12 @@ def _acts(
             if _overlaps(sentence, escalations) or (
                 analysis.has("escalate") and not _overlaps(sentence, doing)
             ):
-                detail = f"{what}: for {limit.needs}, and put to them"
+                detail = f"{what}: for {_yours(limit.needs)}, and put to them"
                 out.append(
                     _quote("needs_approval", policy_id, policy_name, reply, sentence, detail)
                 )
             elif _overlaps(sentence, doing) or _SELF_DOES.search(sentence.text):
-                detail = f"{what} is not yours to do: it needs {limit.needs}"
+                detail = f"{what} is not yours to do: it needs {_yours(limit.needs)}"
                 out.append(
                     _quote("beyond_authority", policy_id, policy_name, reply, sentence, detail)
                 )

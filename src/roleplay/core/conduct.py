@@ -341,7 +341,8 @@ def _money(
                 )
             elif offered and over:
                 cap = "none" if limit.up_to is None else f"£{limit.up_to:g}"
-                detail = f"{what} of £{amount:g} is above your limit ({cap}): it needs {_yours(limit.needs)}"
+                who = _yours(limit.needs)
+                detail = f"{what} of £{amount:g} is above your limit ({cap}): it needs {who}"
                 out.append(
                     _quote("beyond_authority", policy_id, policy_name, reply, sentence, detail)
                 )

@@ -268,7 +268,7 @@ def conduct(reply: str, analysis: Analysis, scenario: Scenario) -> list[Conduct]
     found.extend(_acts(reply, split, analysis, scenario))
     found.extend(_disclosures(reply, split, scenario))
     found.extend(_advice(reply, split))
-    found.extend(_guarantees(reply, split, analysis))
+    found.extend(_guarantees(reply, split))
     seen: set[tuple[str, str, int]] = set()
     unique: list[Conduct] = []
     for item in found:
@@ -512,7 +512,7 @@ def _advice(reply: str, split: Sequence[Sentence]) -> list[Conduct]:
     return out
 
 
-def _guarantees(reply: str, split: Sequence[Sentence], analysis: Analysis) -> list[Conduct]:
+def _guarantees(reply: str, split: Sequence[Sentence]) -> list[Conduct]:
     """Guarantees of what the learner does not control: "it will never happen again"."""
     out: list[Conduct] = []
     for sentence in split:
@@ -530,5 +530,4 @@ def _guarantees(reply: str, split: Sequence[Sentence], analysis: Analysis) -> li
             continue
         detail = "a guarantee of something you do not control"
         out.append(_quote("unkeepable_promise", "", "", reply, sentence, detail))
-    del analysis
     return out

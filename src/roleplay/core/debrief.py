@@ -53,10 +53,6 @@ class Verdict(StrEnum):
     NOT_MET = "not_met"
 
 
-Status = Verdict
-"""The old name of :class:`Verdict`."""
-
-
 class Escalation(StrEnum):
     """Whether the situation called for escalation, and whether (and when) the learner did.
 
@@ -142,7 +138,7 @@ class PointResult:
     id: str
     text: str
     source: str
-    status: Status
+    status: Verdict
     evidence: tuple[Quote, ...]
     missing: str = ""
     unit: str = ""
@@ -795,7 +791,7 @@ def _structured_process(
 
 def _legislation_named(
     session: Session, cov: Coverage, verdict: Escalation
-) -> tuple[Status, list[Quote], str]:
+) -> tuple[Verdict, list[Quote], str]:
     """Names-legislation, judged as a strict examiner does: naming is not doing.
 
     Met only when a law that fits the situation is named, what is said of it is right, and

@@ -22,7 +22,8 @@ Examples::
 
     python benchmarks/examiner.py
     python benchmarks/examiner.py --errors
-    python benchmarks/examiner.py --set /path/to/held-out-set --json
+    python benchmarks/examiner.py --set benchmarks/examiner --set benchmarks/examiner-opened
+    python benchmarks/examiner.py --set benchmarks/examiner-holdout --json
 """
 
 from __future__ import annotations
@@ -293,13 +294,23 @@ def as_json(result: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", type=Path, default=HERE / "examiner", help="the examiner set")
+    parser.add_argument(
+        "--set",
+        type=Path,
+        action="append",
+        help="an examiner set (repeat to measure several together; default benchmarks/examiner)",
+    )
     parser.add_argument("--errors", action="store_true", help="list every disagreement")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    attempts, problems = read_set(args.set)
+    folders = args.set or [HERE / "examiner"]
+    attempts, problems = [], []
+    for folder in folders:
+        found, trouble = read_set(folder)
+        attempts.extend(found)
+        problems.extend(trouble)
     if not attempts:
-        print(f"no attempts found in {args.set}", file=sys.stderr)
+        print(f"no attempts found in {', '.join(map(str, folders))}", file=sys.stderr)
         return 1
     result = measure(attempts)
     result["problems"] = problems + result["problems"]

@@ -1,5 +1,5 @@
-"""The examiner sets (``benchmarks/examiner/`` and the held-out ``examiner-holdout/``) stay
-complete and well formed.
+"""The examiner sets (``benchmarks/examiner/``, the opened ``examiner-opened/`` and the
+held-out ``examiner-holdout/``) stay complete and well formed.
 
 Issue 10's agreement figures are read off these verdicts, so an attempt with a missing
 point, a misspelt verdict or a scenario id that no longer exists would quietly shrink what
@@ -19,7 +19,7 @@ from roleplay.core.frameworks import get_framework
 from roleplay.core.library import bundled_scenarios
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-SETS = {"tuned-on": BENCHMARKS / "examiner", "held-out": BENCHMARKS / "examiner-holdout"}
+SETS = {"tuned-on": BENCHMARKS / "examiner", "opened": BENCHMARKS / "examiner-opened"}
 ESCALATION = {"needed_done", "needed_missed", "premature", "not_needed"}
 
 
@@ -35,7 +35,7 @@ BY_SET = {name: _attempts(folder) for name, folder in SETS.items()}
 ATTEMPTS = [pair for pairs in BY_SET.values() for pair in pairs]
 
 
-@pytest.mark.parametrize(("name", "least"), [("tuned-on", 40), ("held-out", 30)])
+@pytest.mark.parametrize(("name", "least"), [("tuned-on", 40), ("opened", 30)])
 def test_each_set_covers_every_bundled_scenario_with_enough_attempts(name: str, least: int) -> None:
     attempts = BY_SET[name]
     by_scenario: dict[str, int] = {}

@@ -107,6 +107,48 @@ def test_handing_the_case_up_before_trying_anything_is_premature(parcel: Scenari
     assert _points(card)["follows-policy"] == "not_met"
 
 
+def test_telling_the_customer_there_is_nobody_more_senior_misses_a_needed_escalation(
+    parcel: Scenario,
+) -> None:
+    """A polite refusal of a hand-over shows the customer needed someone with more authority:
+    the escalation was needed and missed, even before any trigger fired (issue 10)."""
+    replies = [
+        "I'm sorry, Mrs Shah, but there isn't anyone more senior I can pass this to, and "
+        "nobody else here could help with it."
+    ]
+    card = scorecard_to_dict(debrief(parcel, replies))
+    assert card["escalation"]["verdict"] == "needed_missed"  # type: ignore[index]
+
+
+def test_reporting_a_fault_so_it_is_fixed_for_everyone_is_not_handing_the_case_up(
+    parcel: Scenario,
+) -> None:
+    """Feeding a fault back to the team that fixes it is learning; it must not be judged a
+    premature hand-over of the customer's case."""
+    replies = [
+        "I'm so sorry your parcel hasn't come after eight days, Mrs Shah. I've opened a trace "
+        "with the courier, and I'm reporting the app fault to our digital team.",
+    ]
+    card = scorecard_to_dict(debrief(parcel, replies))
+    assert card["escalation"]["verdict"] != "premature"  # type: ignore[index]
+
+
+def test_a_rule_broken_without_refusing_the_customer_leaves_the_process_partial(
+    parcel: Scenario,
+) -> None:
+    """An attempt that hears the customer and puts things right, but refunds more than the
+    learner may, is half a structured process, not none (examiners mark it partial)."""
+    replies = [
+        "I'm so sorry your kettle and toaster haven't come after eight days, Mrs Shah, that's "
+        "really frustrating. Which door does the driver's photo show?",
+        "You're right, that's not your door. I've refunded the full £64 to your card myself "
+        "just now, and your £4.95 delivery charge too, because we promised next-day delivery.",
+    ]
+    points = _points(scorecard_to_dict(debrief(parcel, replies)))
+    assert points["structured-process"] == "partial"
+    assert points["follows-policy"] == "not_met"
+
+
 def test_asking_approval_for_an_over_limit_refund_is_escalation_not_a_breach(
     parcel: Scenario,
 ) -> None:

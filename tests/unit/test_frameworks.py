@@ -354,6 +354,18 @@ def test_only_putting_things_right_before_hearing_the_customer_is_out_of_order()
     assert coverage(aarl, remedy_first).in_order is False
 
 
+def test_an_apology_a_turn_after_the_opening_is_still_in_order() -> None:
+    """Opening by naming the problem and looking into it, then apologising a turn later, is
+    the order examiners expect; only a remedy before any hearing is out of order."""
+    aarl = get_framework("AARL")
+    analyses = [
+        turn(("acknowledge", 0, "I can see your bill jumped"), ("resolve", 30, "I've re-billed")),
+        turn(("apologise", 0, "I'm so sorry")),
+    ]
+
+    assert coverage(aarl, analyses).in_order is True
+
+
 def test_unmet_steps_do_not_break_the_order() -> None:
     aarl = get_framework("AARL")
     analyses = [

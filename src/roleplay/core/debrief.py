@@ -318,6 +318,18 @@ _EXTERNAL = re.compile(
 """Bodies outside the organisation: telling a customer to go to them is not handing the case
 to someone with more authority, unless the route is open to them now."""
 
+_FAULT_REPORTED = re.compile(
+    r"\b(?:report|reporting|reported|flag|flagging|flagged|feed|feeding|fed|log|logging|logged|"
+    r"raise|raising|raised|pass|passing|passed|send|sending|sent|forward|forwarding|forwarded)"
+    r"\b[^.;]{0,40}?\b(?:fault|glitch|bug|error|defect|failure)s?\b"
+    r"|\b(?:fault|glitch|bug|error|defect)s?\b[^.;]{0,40}?\b(?:reported|flagged|fed back|logged)\b"
+    r"|\bso (?:it|this|that)(?: gets| is|'s)? (?:fixed|sorted|put right) for "
+    r"(?:everyone|every ?one|other customers|all)\b",
+    re.IGNORECASE,
+)
+"""A fault passed to the team that fixes it so that it does not happen again: learning, not
+a hand-over of the customer's case ("I'm reporting the app fault to our digital team")."""
+
 BREACHES = ("beyond_authority", "disclosure", "advice_outside_role", "unkeepable_promise")
 """Findings that break the organisation's rules or the limits of the learner's role."""
 
@@ -336,6 +348,8 @@ def _handovers(session: Session) -> list[tuple[Turn, Evidence]]:
             if any(e.start < evidence.end and evidence.start < e.end for e in learned):
                 continue
             around = _sentence_of(turn, evidence)
+            if _FAULT_REPORTED.search(around):
+                continue
             if _EXTERNAL.search(around) and (
                 not session.scenario.ombudsman_open or _REFUSING.search(around)
             ):
@@ -384,16 +398,43 @@ def _own(turn: Turn, move: str) -> bool:
     )
 
 
+_NOBODY_HIGHER = re.compile(
+    r"\b(?:(?:there(?:'s| is)n't|there (?:is|are) no|there's no|isn't|is not|aren't|are not|"
+    r"haven't got|have no|don't have|do not have)\s+(?:a |an |any |anyone |anybody |someone )?"
+    r"(?:more senior|senior|manager|supervisor|team leader|one else|body else|one above me|"
+    r"one higher|else)\b"
+    r"|\bno[ -]?(?:one|body)\s+(?:else|more senior|senior|above me|higher)\b"
+    r"|\b(?:can ?not|can't|cant|won't|unable to|not able to)\s+(?:put you through|transfer you|"
+    r"escalate|pass (?:you|this|it|that) (?:on|up|over|to))\b"
+    r"|\b(?:manager|supervisor|team leader|anyone else)\s+(?:will|would|'ll|'d|is going to)\s+"
+    r"(?:only |just )?(?:tell|say)\b)",
+    re.IGNORECASE,
+)
+"""A hand-over refused: nobody more senior, no manager, nobody else who can help. The
+customer asked for someone with more authority (or needed one), and was told there is none."""
+
+
+def _refused_handover(turn: Turn, handed: set[int]) -> bool:
+    """Whether the reply tells the customer there is nobody else to take the case, without
+    handing it to anyone in the same reply (``handed``: the numbers of turns that did)."""
+    if turn.number in handed:
+        return False
+    return any(_NOBODY_HIGHER.search(s.text) for s in sentences(turn.analysis.reply))
+
+
 def _need(session: Session) -> int | None:
-    """The turn after which escalation became needed: a trigger that expects it fired, or
-    the learner promised something beyond their authority (their own offer made the need)."""
+    """The turn after which escalation became needed: a trigger that expects it fired, the
+    learner promised something beyond their authority (their own offer made the need), or
+    the learner told the customer there was nobody else to take it (the customer had asked
+    for someone with more authority, or needed one)."""
     needed_from: int | None = None
     for trigger_id, at in session.fired.items():
         trigger = session.scenario.trigger(trigger_id)
         if trigger is not None and trigger.escalate:
             needed_from = at if needed_from is None else min(needed_from, at)
+    handed = {t.number for t, _e in _handovers(session)}
     for turn in session.turns:
-        if turn.facts.of("beyond_authority"):
+        if turn.facts.of("beyond_authority") or _refused_handover(turn, handed):
             created = turn.number - 1
             needed_from = created if needed_from is None else min(needed_from, created)
             break
@@ -756,25 +797,31 @@ def _structured_process(
     broken = [f for t in session.turns for f in t.facts.findings if f.kind in BREACHES]
     wrong = [f for t in session.turns for f in t.facts.of("misstatement")]
     refused = any(t.analysis.has("dismiss") for t in session.turns)
-    need = _need(session)
-    handed_later = need is not None and any(t.number >= need for t, _e in _handovers(session))
-    untried = verdict == Escalation.PREMATURE and not handed_later
-    missed_badly = verdict == Escalation.NEEDED_MISSED and (refused or broken)
     resolved = session.outcome in {o.value for o in GOOD_OUTCOMES} or any(
         _own(t, "resolve") for t in session.turns
     )
-    if share < 0.5:
-        return "not_met", evidence, "fewer than half of the model's steps were shown"
-    if untried:
-        return "not_met", evidence, "the case was handed on before any step was tried"
-    if missed_badly:
+    if share < 0.5 and not resolved:
         return (
             "not_met",
             evidence,
-            "a needed escalation was missed while the customer was refused or a rule broken",
+            "fewer than half of the model's steps were shown and nothing was put right",
+        )
+    if verdict == Escalation.PREMATURE:
+        return (
+            "not_met",
+            evidence,
+            "the case was handed on before the learner tried their own steps",
+        )
+    if verdict == Escalation.NEEDED_MISSED and refused:
+        return (
+            "not_met",
+            evidence,
+            "the customer was refused and a needed escalation was missed",
         )
     gaps = []
-    if share < 1.0:
+    if share < 0.5:
+        gaps.append("fewer than half of the model's steps were shown")
+    elif share < 1.0:
         gaps.append("some steps were missed")
     if not cov.in_order:
         gaps.append("the model's opening steps came after its closing ones")
@@ -888,12 +935,35 @@ def _restated(session: Session) -> list[Quote]:
     return out
 
 
+def _heard(session: Session) -> list[Quote]:
+    """A first reply that names the customer's own problem back to them without brushing
+    it off: a learner who opens by saying what went wrong, in the customer's terms, has
+    shown they heard it even without a question. Later acknowledgement does not count:
+    listening is what the learner does before answering."""
+    if not session.turns:
+        return []
+    turn = session.turns[0]
+    if turn.analysis.has("dismiss") or turn.analysis.has("blame"):
+        return []
+    heard = content_words(turn.customer)
+    for evidence in turn.analysis.evidence_for("acknowledge"):
+        sentence = _sentence_of(turn, evidence)
+        if len(shared_words(heard, sentence)) >= HEARD_MIN:
+            return [_quote(turn, evidence)]
+    return []
+
+
+HEARD_MIN = 2
+"""Content words of the customer's opening that an acknowledgement must name to show it
+was heard ("sorry nobody announced the cancellation")."""
+
+
 def _listening_and_empathy(
     session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Verdict, list[Quote], str]:
     """Active listening (a question about the problem, or the customer's details played
     back) and empathy (how it has affected them, named)."""
-    listened = _first(session.turns, ["listen"]) or _restated(session)[:1]
+    listened = _first(session.turns, ["listen"]) or _restated(session)[:1] or _heard(session)
     felt = _first(session.turns, ["empathise"])
     if listened and felt:
         return "met", listened + felt, ""

@@ -311,19 +311,19 @@ def _cover_step(step: Step, analyses: Sequence[Analysis]) -> StepCoverage:
 
 
 def _in_order(steps: Sequence[StepCoverage]) -> bool:
-    """Whether the model's opening steps came before its closing ones, turn by turn.
+    """Whether the learner opened with the model's opening steps, turn by turn.
 
-    The opening half of a model (listen, acknowledge, hear, empathise…) must first appear no
-    later than any step of its closing half (resolve, learn, follow up…): putting things
-    right before hearing the customer out is what examiners mark as out of order. Inside a
-    half, and inside one reply, any order is fine ("Thank you for telling me, and I'm so
-    sorry" acknowledges and apologises at once; a thank-you that only fits later is no
-    fault).
+    The opening half of a model (listen, acknowledge, hear, empathise…) must start no later
+    than its closing half (resolve, learn, follow up…): putting things right before hearing
+    the customer out is what examiners mark as out of order. Once the learner has opened by
+    hearing the customer, an opening step that comes again or later ("I can see what's
+    happened, let me look" then "I'm so sorry" a turn after) is no fault: examiners read the
+    order across the conversation, not step by step. Inside one reply any order is fine.
     """
     half = len(steps) // 2
     opening = [s.first_turn for s in steps[:half] if s.met and s.first_turn is not None]
     closing = [s.first_turn for s in steps[half:] if s.met and s.first_turn is not None]
-    return not opening or not closing or max(opening) <= min(closing)
+    return not opening or not closing or min(opening) <= min(closing)
 
 
 __all__ = [

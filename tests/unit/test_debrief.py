@@ -149,6 +149,28 @@ def test_a_rule_broken_without_refusing_the_customer_leaves_the_process_partial(
     assert points["follows-policy"] == "not_met"
 
 
+def test_a_polite_no_one_else_can_help_is_a_brush_off(parcel: Scenario) -> None:
+    """Courteous words do not make a refusal with nothing in its place professional."""
+    replies = [
+        "I do apologise, Mrs Shah. I can see the tracking says delivered but you haven't got it.",
+        "I'm afraid there isn't anyone more senior available on chat, but I've noted your "
+        "comments. Thank you for your patience.",
+    ]
+    assert _points(scorecard_to_dict(debrief(parcel, replies)))["professional-tone"] == "not_met"
+
+
+def test_using_a_procedure_without_naming_it_is_not_citing_it(parcel: Scenario) -> None:
+    """ "I'll trace the parcel" does what the lost parcel procedure says but names nothing a
+    customer could look up; "under our lost parcel procedure" does (moves.md)."""
+    act = ["I'm so sorry it hasn't come, Mrs Shah. I'll trace the parcel with the courier now."]
+    named = [
+        "I'm so sorry it hasn't come, Mrs Shah. Under our lost parcel procedure I'll trace the "
+        "parcel with the courier now."
+    ]
+    assert _points(scorecard_to_dict(debrief(parcel, act)))["cites-policy-for-decisions"] != "met"
+    assert _points(scorecard_to_dict(debrief(parcel, named)))["cites-policy-for-decisions"] == "met"
+
+
 def test_asking_approval_for_an_over_limit_refund_is_escalation_not_a_breach(
     parcel: Scenario,
 ) -> None:

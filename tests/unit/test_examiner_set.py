@@ -19,7 +19,11 @@ from roleplay.core.frameworks import get_framework
 from roleplay.core.library import bundled_scenarios
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-SETS = {"tuned-on": BENCHMARKS / "examiner", "opened": BENCHMARKS / "examiner-opened"}
+SETS = {
+    "tuned-on": BENCHMARKS / "examiner",
+    "opened": BENCHMARKS / "examiner-opened",
+    "held-out": BENCHMARKS / "examiner-holdout",
+}
 ESCALATION = {"needed_done", "needed_missed", "premature", "not_needed"}
 
 
@@ -35,7 +39,7 @@ BY_SET = {name: _attempts(folder) for name, folder in SETS.items()}
 ATTEMPTS = [pair for pairs in BY_SET.values() for pair in pairs]
 
 
-@pytest.mark.parametrize(("name", "least"), [("tuned-on", 40), ("opened", 30)])
+@pytest.mark.parametrize(("name", "least"), [("tuned-on", 40), ("opened", 30), ("held-out", 40)])
 def test_each_set_covers_every_bundled_scenario_with_enough_attempts(name: str, least: int) -> None:
     attempts = BY_SET[name]
     by_scenario: dict[str, int] = {}

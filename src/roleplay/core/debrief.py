@@ -682,6 +682,24 @@ _REFUSING = re.compile(
 )
 
 
+_POLICY_NOUNS = re.compile(
+    r"\b(?:polic(?:y|ies)|procedures?|process|scheme|rules?|standard|promise|guarantee|"
+    r"conditions|terms|charter|code|mandate|attorney|deputyship|charges?|fees?|limit|act|"
+    r"regulations?)\b",
+    re.IGNORECASE,
+)
+"""Words that make a cue a policy's name rather than its act or its people ("the duty
+doctor", "I've re-billed you" and "a note on your record" use a policy without naming it)."""
+
+
+def _names_policy(finding: Finding) -> bool:
+    """Whether a policy finding names the policy (its name, or a cue with a policy noun) so
+    a customer could look it up, as the marking point and moves.md ask."""
+    quote = finding.quote.lower()
+    name = finding.name.lower()
+    return quote in name or name in quote or bool(_POLICY_NOUNS.search(quote))
+
+
 def _policy_cited_with_decision(
     session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Verdict, list[Quote], str]:
@@ -690,14 +708,17 @@ def _policy_cited_with_decision(
     alone: list[Quote] = []
     for turn in session.turns:
         wrong = turn.facts.of("misstatement")
+        if any(turn.facts.of(kind) for kind in BREACHES):
+            continue
         for finding in turn.facts.of("policy"):
-            if any(w.start <= finding.start < w.end for w in wrong):
+            if any(w.start <= finding.start < w.end for w in wrong) or not _names_policy(finding):
                 continue
             quote = Quote(turn.number, finding.quote, finding.name)
             brushed_off = turn.analysis.has("dismiss") and not turn.analysis.has("resolve")
             decides = not brushed_off and (
                 turn.analysis.has("resolve")
                 or turn.analysis.has("explain")
+                or turn.analysis.has("investigate")
                 or turn.analysis.has("escalate")
             )
             (with_decision if decides else alone).append(quote)
@@ -738,6 +759,8 @@ def _professional_tone(
     serious = [
         q for q in flagged if q.what == "blame" or (q.what == "dismiss" and q.turn not in reasoned)
     ]
+    if not serious:
+        serious = _refusals_without_help(session)
     if serious:
         return "not_met", serious[:2], "at least one reply blamed or brushed the customer off"
     if slang:
@@ -755,6 +778,31 @@ def _professional_tone(
             "a reply apologised for the customer's feelings instead of the problem",
         )
     return "met", [Quote(t.number, t.analysis.reply, "no red flag") for t in session.turns], ""
+
+
+_NOTHING_MORE = re.compile(
+    r"\b(?:there(?:'s| is)n't|there is not|there's no|there is no)\s+(?:anything|much)\s+"
+    r"(?:else |more )?(?:i|we)\s+(?:can|could)\s+do\b",
+    re.IGNORECASE,
+)
+"""A polite "there isn't anything else I can do": nothing can be done, in kinder words."""
+
+
+def _refusals_without_help(session: Session) -> list[Quote]:
+    """Replies that tell the customer nobody else can take the case, or nothing more can be
+    done, and offer nothing of their own in its place: a brush-off however politely put
+    (moves.md: a refusal with no alternative is dismissal)."""
+    handed = {t.number for t, _e in _handovers(session)}
+    out: list[Quote] = []
+    for turn in session.turns:
+        if turn.number in handed or _own(turn, "resolve") or turn.facts.of("offer"):
+            continue
+        for sentence in sentences(turn.analysis.reply):
+            if _NOBODY_HIGHER.search(sentence.text) or _NOTHING_MORE.search(sentence.text):
+                quote = turn.analysis.reply[sentence.start : sentence.end]
+                out.append(Quote(turn.number, quote, "dismiss"))
+                break
+    return out
 
 
 def _escalation_when_triggered(

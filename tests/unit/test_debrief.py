@@ -171,6 +171,35 @@ def test_using_a_procedure_without_naming_it_is_not_citing_it(parcel: Scenario) 
     assert _points(scorecard_to_dict(debrief(parcel, named)))["cites-policy-for-decisions"] == "met"
 
 
+def test_a_choice_of_remedies_within_authority_meets_alternatives_even_unescalated(
+    parcel: Scenario,
+) -> None:
+    """The point asks for alternatives *or* escalation: a choice within the learner's limit
+    is the proactive step, while the missed escalation is marked on its own point."""
+    replies = [
+        "I'm so sorry it hasn't come, Mrs Shah. Let me check the tracking for you now.",
+        "I can see the photo shows another door. I can refund £50 to your card straight away, "
+        "or send you a new set on next-day delivery. Which would you rather?",
+    ]
+    card = scorecard_to_dict(debrief(parcel, replies))
+    assert card["escalation"]["verdict"] == "needed_missed"  # type: ignore[index]
+    assert _points(card)["alternatives-or-escalation"] == "met"
+    assert _points(card)["escalates-outside-procedure"] == "not_met"
+
+
+def test_the_broken_promise_put_right_by_its_own_remedy_is_recovered_unnamed(
+    parcel: Scenario,
+) -> None:
+    """Refunding the postage is the remedy the next-day promise names: the breach is
+    recovered even though the learner never says which promise was broken."""
+    replies = [
+        "I'm so sorry it hasn't come, Mrs Shah. Let me check the tracking for you now.",
+        "The photo shows another door. I've refunded your £4.95 postage, and I've opened a "
+        "trace with the courier.",
+    ]
+    assert _points(scorecard_to_dict(debrief(parcel, replies)))["recovers-promise-breach"] == "met"
+
+
 def test_asking_approval_for_an_over_limit_refund_is_escalation_not_a_breach(
     parcel: Scenario,
 ) -> None:

@@ -555,6 +555,11 @@ def _promise_breach_recovered(
                         break
     done = [c for c in breached if c.id in owned and (c.id in righted or not c.put_right)]
     evidence = list(owned.values())[:2] + list(righted.values())[:2]
+    fixable = [c for c in breached if c.put_right]
+    if not done and fixable and all(c.id in righted for c in fixable):
+        # Every broken commitment put right by its own remedy recovers the breach, even
+        # when the learner never says which promise it was (names-the-promise marks that).
+        return "met", list(righted.values())[:2], ""
     if done:
         # The marking point asks for "a specific instance where they recovered a service
         # failure aligned to the promise": one breach owned and put right is that instance.
@@ -656,11 +661,19 @@ def _alternatives_or_escalation(
             "the case was passed on instead of trying what was within your authority",
         )
     if verdict == Escalation.NEEDED_MISSED:
+        broken = any(
+            t.facts.of(kind) for t in session.turns for kind in (*BREACHES, "misstatement")
+        )
+        if offered and not refusals and not broken:
+            # The point asks for alternatives *or* escalation: another way within authority
+            # is the proactive step it names (the missed escalation is marked on its own).
+            return "met", offered[:2], ""
         if offered:
             return (
                 "partial",
-                offered[:1],
-                "an alternative was offered, but what needed escalating was not escalated",
+                offered[:1] + refusals[:1],
+                "an alternative was offered, but with a refusal or a rule broken, and what "
+                "needed escalating was not escalated",
             )
         return "not_met", refusals[:1], "nothing was offered and nothing was escalated"
     good = offered + (escalations if verdict == Escalation.NEEDED_DONE else [])

@@ -133,6 +133,19 @@ def test_reporting_a_fault_so_it_is_fixed_for_everyone_is_not_handing_the_case_u
     assert card["escalation"]["verdict"] != "premature"  # type: ignore[index]
 
 
+def test_passing_details_to_a_team_that_does_the_work_is_not_a_premature_hand_over(
+    parcel: Scenario,
+) -> None:
+    """Only handing the case to someone with more authority can be premature; asking the
+    warehouse team to check, while keeping the case, is not giving it away."""
+    replies = [
+        "I'm so sorry, Mrs Shah. I've passed your order details to our warehouse team and I'll "
+        "update you as soon as I hear back."
+    ]
+    card = scorecard_to_dict(debrief(parcel, replies))
+    assert card["escalation"]["verdict"] != "premature"  # type: ignore[index]
+
+
 def test_a_rule_broken_without_refusing_the_customer_leaves_the_process_partial(
     parcel: Scenario,
 ) -> None:

@@ -318,6 +318,15 @@ _EXTERNAL = re.compile(
 """Bodies outside the organisation: telling a customer to go to them is not handing the case
 to someone with more authority, unless the route is open to them now."""
 
+_AUTHORITY = re.compile(
+    r"\b(?:manager|supervisor|team ?leader|tl|senior|superior|boss|head of|complaints?|"
+    r"escalat\w*|ombudsman|above me|more authority)\b",
+    re.IGNORECASE,
+)
+"""Who has more authority than the learner. Passing details to an operational team that
+does the work ("our engineering team", "the billing team") while keeping the case is not
+handing it up, so it cannot be a premature hand-over."""
+
 _FAULT_REPORTED = re.compile(
     r"\b(?:report|reporting|reported|flag|flagging|flagged|feed|feeding|fed|log|logging|logged|"
     r"raise|raising|raised|pass|passing|passed|send|sending|sent|forward|forwarding|forwarded)"
@@ -453,7 +462,9 @@ def _escalation(session: Session) -> Escalation:
     """
     needed_from = _need(session)
     handed = _handovers(session)
-    for turn, _evidence in handed:
+    for turn, evidence in handed:
+        if not _AUTHORITY.search(_sentence_of(turn, evidence)):
+            continue
         early = needed_from is None or turn.number <= needed_from
         tried = _tried_before(session, turn.number) or _own(turn, "resolve")
         if early and not _asks_approval(turn) and not tried:

@@ -42,7 +42,8 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from roleplay.core.debrief import BREACHES, Scorecard, debrief  # noqa: E402
+from roleplay.core.debrief import Scorecard, debrief  # noqa: E402
+from roleplay.core.escalation import BREACHES  # noqa: E402
 from roleplay.core.library import ScenarioLibrary  # noqa: E402
 
 POINT_VERDICTS = ("met", "partial", "not_met")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from roleplay.core.debrief import debrief, marking_points, scorecard_to_dict
+from roleplay.core.debrief import debrief, scorecard_to_dict
+from roleplay.core.marking import marking_points
 from roleplay.core.scenario import Scenario, load_scenario
 
 REPO = Path(__file__).resolve().parents[2]

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
-from roleplay.core.debrief import marking_points
 from roleplay.core.frameworks import get_framework
 from roleplay.core.library import bundled_scenarios
+from roleplay.core.marking import marking_points
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 SETS = {

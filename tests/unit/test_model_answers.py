@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from roleplay.core.analyse import analyse
-from roleplay.core.debrief import marking_points
 from roleplay.core.facts import reply_facts
 from roleplay.core.frameworks import get_framework
 from roleplay.core.library import ScenarioLibrary
+from roleplay.core.marking import marking_points
 from roleplay.core.scenario import Scenario
 
 FAULTS = frozenset(

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from roleplay.core.debrief import Escalation, Verdict, scorecard_to_dict
+from roleplay.core.debrief import scorecard_to_dict
 from roleplay.core.errors import UnknownIdError
+from roleplay.core.escalation import Escalation
 from roleplay.core.integrity import Proof
 from roleplay.core.library import ScenarioLibrary, bundled_folder
+from roleplay.core.marking import Verdict
 from roleplay.core.review import SCENARIO_CHANGED, review, review_live
 from roleplay.core.transcript import Attempt, load_transcript
 from roleplay.render.json import review_json

@@ -102,11 +102,24 @@ MONEY_WORDS: dict[str, tuple[str, ...]] = {
 }
 """What giving each kind of remedy sounds like (word starts, lower case)."""
 
-_REFUSAL = re.compile(
-    r"\b(?:can ?not|can't|cant|unable to|not able to|won't be able|isn't something i|"
-    r"not allowed|not permitted|no way|i'm afraid i can't|don't have the authority|"
-    r"not in a position)\b"
+REFUSAL_WORDS = (
+    r"can ?not",
+    r"can't",
+    r"cant",
+    r"unable to",
+    r"not able to",
+    r"won't be able",
+    r"isn't something i",
+    r"not something i",
+    r"don't have the authority",
+    r"not allowed",
+    r"not permitted",
+    r"not in a position",
 )
+"""Words that refuse, in lower case: the one list the conduct findings and the debrief
+build their refusals from."""
+
+_REFUSAL = re.compile(r"\b(?:" + "|".join((*REFUSAL_WORDS, r"no way")) + r")\b")
 _HYPOTHETICAL = re.compile(r"^\s*(?:if|whether|once|when|as soon as)\b|\b(?:if|whether|unless)\b")
 _ADVISORY = re.compile(
     r"\b(?:you should|you could|you ought|you'd be better|you would be better|i'd|i would|"
@@ -200,7 +213,12 @@ _ASKS = re.compile(
     r"sanction)\b"
 )
 """Words of asking someone with authority to agree."""
-_SELF_DOES = re.compile(r"^\W*(?:i|i'll|i will|i'm going to|i've|i have)\b")
+SELF_DOES = re.compile(
+    r"^\W*(?:and |so |also |now )?(?:i've|i have|i'll|i will|i'm going to|i'm|i am|i can)\b"
+)
+"""A sentence in which the learner does something themselves, read from its start ("I've
+put a £30 credit on", "so I'll waive the fee"): the one test the conduct findings and the
+marking points share."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,7 +430,7 @@ def _acts(
                 out.append(
                     _quote("needs_approval", policy_id, policy_name, reply, sentence, detail)
                 )
-            elif _overlaps(sentence, doing) or _SELF_DOES.search(sentence.text):
+            elif _overlaps(sentence, doing) or SELF_DOES.search(sentence.text):
                 detail = f"{what} is not yours to do: it needs {_yours(limit.needs)}"
                 out.append(
                     _quote("beyond_authority", policy_id, policy_name, reply, sentence, detail)
@@ -524,7 +542,7 @@ def _guarantees(reply: str, split: Sequence[Sentence]) -> list[Conduct]:
         if guarantee is not None and never is None:
             after = text[guarantee.end() :]
             # "I promise I'll call you at 3" is a commitment of the learner's own, not this.
-            if not _FUTURE.search(after) or _SELF_DOES.search(after.lstrip(" ,")):
+            if not _FUTURE.search(after) or SELF_DOES.search(after.lstrip(" ,")):
                 continue
         if _REFUSAL.search(text) or _HYPOTHETICAL.search(text):
             continue

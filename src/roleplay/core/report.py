@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from roleplay.core.analysis_cache import AnalysisCache
-from roleplay.core.debrief import Verdict
 from roleplay.core.errors import RoleplayError
 from roleplay.core.files import is_folder
 from roleplay.core.integrity import Proof
 from roleplay.core.library import ScenarioLibrary
+from roleplay.core.marking import Verdict
 from roleplay.core.review import Review, review
 from roleplay.core.transcript import Transcript, centre_key, load_transcript
 

@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from roleplay.core.analyse import fired_rules_many
-from roleplay.core.debrief import MarkingPointFile, scorecard
+from roleplay.core.debrief import scorecard
 from roleplay.core.dialogue import REACTION_ORDER, ReactionFile, Session
 from roleplay.core.files import is_file, path_kind, yaml_files
 from roleplay.core.frameworks import load_framework_dir, load_framework_file, rubrics_dir
@@ -29,6 +29,7 @@ from roleplay.core.legislation import load_catalogue
 from roleplay.core.lexicon import LANGUAGE_FILE, Lexicon, bundled_lexicon_dir, compile_lexicon
 from roleplay.core.library import bundled_folder
 from roleplay.core.lint import check_scenario_file
+from roleplay.core.marking import MarkingPointFile
 from roleplay.core.parse_rules import CLASSES_FILE, MoveFile
 from roleplay.core.problems import Problem
 from roleplay.core.scenario import BANDS

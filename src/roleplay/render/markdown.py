@@ -21,7 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from roleplay.core.debrief import Escalation, Quote, Verdict
+from roleplay.core.escalation import Escalation
+from roleplay.core.marking import Quote, Verdict
 from roleplay.core.moves import DESCRIPTIONS
 from roleplay.core.scenario import GOOD_OUTCOMES, band_of
 

@@ -1,0 +1,230 @@
+"""Escalation judged as an examiner judges it: needed and done, needed and missed,
+premature, or not needed.
+
+A hand-over is a reply that gives the case to someone with more authority (a team leader,
+a complaints team, an ombudsman when that route is open). It is needed from the turn after
+a scenario trigger that expects it fired, from the turn the learner promised something
+beyond their authority, or from the turn they told the customer there was nobody else to
+take it. Handing over before anything called for it, and before trying what was the
+learner's own to do, is premature. The marking points (:mod:`roleplay.core.marking`) and
+the debrief (:mod:`roleplay.core.debrief`) read these verdicts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from enum import StrEnum
+
+from roleplay.core.analysis import Evidence
+from roleplay.core.conduct import REFUSAL_WORDS, sentences
+from roleplay.core.dialogue import Session, Turn
+
+
+class Escalation(StrEnum):
+    """Whether the situation called for escalation, and whether (and when) the learner did.
+
+    ``premature``: the learner handed the case up before anything called for it, or before
+    trying what was within their own authority.
+    """
+
+    NEEDED_DONE = "needed_done"
+    NEEDED_MISSED = "needed_missed"
+    PREMATURE = "premature"
+    NOT_NEEDED = "not_needed"
+
+    @property
+    def text(self) -> str:
+        """The verdict in plain words."""
+        return ESCALATION_VERDICTS[self]
+
+
+ESCALATION_VERDICTS: Mapping[str, str] = {
+    Escalation.NEEDED_DONE: "needed and done",
+    Escalation.NEEDED_MISSED: "needed and missed",
+    Escalation.PREMATURE: "escalated before it was needed",
+    Escalation.NOT_NEEDED: "not needed, and not done",
+}
+
+_EXTERNAL = re.compile(
+    r"\b(?:ombudsman|ofcom|ofgem|ofwat|regulator|trading standards|citizens advice|"
+    r"information commissioner|ico|phso|small claims|court|solicitor|watchdog)\b",
+    re.IGNORECASE,
+)
+"""Bodies outside the organisation: telling a customer to go to them is not handing the case
+to someone with more authority, unless the route is open to them now."""
+
+_AUTHORITY = re.compile(
+    r"\b(?:manager|supervisor|team ?leader|tl|senior|superior|boss|head of|complaints?|"
+    r"escalat\w*|ombudsman|above me|more authority)\b",
+    re.IGNORECASE,
+)
+"""Who has more authority than the learner. Passing details to an operational team that
+does the work ("our engineering team", "the billing team") while keeping the case is not
+handing it up, so it cannot be a premature hand-over."""
+
+_FAULT_REPORTED = re.compile(
+    r"\b(?:report|reporting|reported|flag|flagging|flagged|feed|feeding|fed|log|logging|logged|"
+    r"raise|raising|raised|pass|passing|passed|send|sending|sent|forward|forwarding|forwarded)"
+    r"\b[^.;]{0,40}?\b(?:fault|glitch|bug|error|defect|failure)s?\b"
+    r"|\b(?:fault|glitch|bug|error|defect)s?\b[^.;]{0,40}?\b(?:reported|flagged|fed back|logged)\b"
+    r"|\bso (?:it|this|that)(?: gets| is|'s)? (?:fixed|sorted|put right) for "
+    r"(?:everyone|every ?one|other customers|all)\b",
+    re.IGNORECASE,
+)
+"""A fault passed to the team that fixes it so that it does not happen again: learning, not
+a hand-over of the customer's case ("I'm reporting the app fault to our digital team")."""
+
+BREACHES = ("beyond_authority", "disclosure", "advice_outside_role", "unkeepable_promise")
+"""Findings that break the organisation's rules or the limits of the learner's role."""
+
+
+def handovers(session: Session) -> list[tuple[Turn, Evidence]]:
+    """Each turn that hands the case to someone with more authority, with its words.
+
+    Reporting a fault so that it is fixed for everyone ("I've reported it to our operations
+    manager") is learning, not escalation; sending the customer to an outside body is
+    escalation only when that route is open to them now.
+    """
+    out: list[tuple[Turn, Evidence]] = []
+    for turn in session.turns:
+        learned = turn.analysis.evidence_for("learn")
+        for evidence in turn.analysis.evidence_for("escalate"):
+            if any(e.start < evidence.end and evidence.start < e.end for e in learned):
+                continue
+            around = sentence_of(turn, evidence)
+            if _FAULT_REPORTED.search(around):
+                continue
+            if _EXTERNAL.search(around) and (
+                not session.scenario.ombudsman_open or REFUSING.search(around)
+            ):
+                continue
+            out.append((turn, evidence))
+            break
+    return out
+
+
+def sentence_of(turn: Turn, evidence: Evidence) -> str:
+    """The sentence (lower case) that holds a piece of evidence."""
+    for sentence in sentences(turn.analysis.reply):
+        if sentence.start <= evidence.start < sentence.end:
+            return sentence.text
+    return evidence.quote.lower()
+
+
+def _tried_before(session: Session, number: int) -> bool:
+    """Whether the learner had tried anything of their own (looked into it, explained,
+    offered a remedy within authority) in the turns before this one."""
+    for turn in session.turns:
+        if turn.number >= number:
+            break
+        if turn.facts.of("beyond_authority"):
+            continue
+        if any(own_move(turn, move) for move in ("resolve", "investigate", "explain")):
+            return True
+        if turn.facts.of("offer"):
+            return True
+    return False
+
+
+def own_move(turn: Turn, move: str) -> bool:
+    """Whether the reply makes ``move`` in a sentence that is not the hand-over itself
+    ("I've passed it to my team leader, who will arrange the engineer" is not the
+    learner's own remedy)."""
+    handing = [
+        (s.start, s.end)
+        for s in sentences(turn.analysis.reply)
+        for e in turn.analysis.evidence_for("escalate")
+        if s.start <= e.start < s.end
+    ]
+    return any(
+        not any(start <= e.start < end for start, end in handing)
+        for e in turn.analysis.evidence_for(move)
+    )
+
+
+NOBODY_HIGHER = re.compile(
+    r"\b(?:(?:there(?:'s| is)n't|there (?:is|are) no|there's no|isn't|is not|aren't|are not|"
+    r"haven't got|have no|don't have|do not have)\s+(?:a |an |any |anyone |anybody |someone )?"
+    r"(?:more senior|senior|manager|supervisor|team leader|one else|body else|one above me|"
+    r"one higher|else)\b"
+    r"|\bno[ -]?(?:one|body)\s+(?:else|more senior|senior|above me|higher)\b"
+    r"|\b(?:can ?not|can't|cant|won't|unable to|not able to)\s+(?:put you through|transfer you|"
+    r"escalate|pass (?:you|this|it|that) (?:on|up|over|to))\b"
+    r"|\b(?:manager|supervisor|team leader|anyone else)\s+(?:will|would|'ll|'d|is going to)\s+"
+    r"(?:only |just )?(?:tell|say)\b)",
+    re.IGNORECASE,
+)
+"""A hand-over refused: nobody more senior, no manager, nobody else who can help. The
+customer asked for someone with more authority (or needed one), and was told there is none."""
+
+
+def refused_handover(turn: Turn, handed: set[int]) -> bool:
+    """Whether the reply tells the customer there is nobody else to take the case, without
+    handing it to anyone in the same reply (``handed``: the numbers of turns that did)."""
+    if turn.number in handed:
+        return False
+    return any(NOBODY_HIGHER.search(s.text) for s in sentences(turn.analysis.reply))
+
+
+def need_from(session: Session) -> int | None:
+    """The turn after which escalation became needed: a trigger that expects it fired, the
+    learner promised something beyond their authority (their own offer made the need), or
+    the learner told the customer there was nobody else to take it (the customer had asked
+    for someone with more authority, or needed one)."""
+    needed_from: int | None = None
+    for trigger_id, at in session.fired.items():
+        trigger = session.scenario.trigger(trigger_id)
+        if trigger is not None and trigger.escalate:
+            needed_from = at if needed_from is None else min(needed_from, at)
+    handed = {t.number for t, _e in handovers(session)}
+    for turn in session.turns:
+        if turn.facts.of("beyond_authority") or refused_handover(turn, handed):
+            created = turn.number - 1
+            needed_from = created if needed_from is None else min(needed_from, created)
+            break
+    return needed_from
+
+
+def judge_escalation(session: Session) -> Escalation:
+    """Judge escalation from the triggers and the turns they fired after.
+
+    Escalation is needed from the first turn after a trigger that expects it, or from the
+    turn the learner promised something beyond their authority (their own offer created the
+    need). Handing the case up before anything called for it, and before trying anything
+    within one's own authority, is premature — even if a later hand-over was right: the
+    learner gave away what was theirs to do. Asking for approval of an over-limit remedy
+    is escalation, and never premature.
+    """
+    needed_from = need_from(session)
+    handed = handovers(session)
+    for turn, evidence in handed:
+        if not _AUTHORITY.search(sentence_of(turn, evidence)):
+            continue
+        early = needed_from is None or turn.number <= needed_from
+        tried = _tried_before(session, turn.number) or own_move(turn, "resolve")
+        if early and not asks_approval(turn) and not tried:
+            return Escalation.PREMATURE
+    if needed_from is not None:
+        # A hand-over in the very reply the customer's next line reacts to counts: the case
+        # was already with someone who can decide when the need showed.
+        done = any(t.number >= needed_from or asks_approval(t) for t, _e in handed)
+        return Escalation.NEEDED_DONE if done else Escalation.NEEDED_MISSED
+    return (
+        Escalation.NEEDED_DONE
+        if any(asks_approval(t) for t, _e in handed)
+        else (Escalation.NOT_NEEDED)
+    )
+
+
+def asks_approval(turn: Turn) -> bool:
+    """Whether the reply escalates to get approval for something beyond the learner's limit."""
+    return bool(turn.facts.of("needs_approval"))
+
+
+REFUSING = re.compile(
+    r"\b(?:" + "|".join((*REFUSAL_WORDS, r"i'm afraid", r"i am afraid", r"not possible")) + r")\b",
+    re.IGNORECASE,
+)
+"""A refusal, or the softener that announces one ("I'm afraid…"): a sentence that says no
+is neither a hand-over to an open route nor the customer's details played back."""

@@ -1,0 +1,865 @@
+"""The examiners' marking points and the rule that judges each one.
+
+``rubrics/marking_points.yaml`` quotes each point from its seed unit and names its rule;
+each rule here reads a played session (the replies, their moves, the facts of each reply in
+its scenario, the escalation verdict) and returns ``met``, ``partial`` or ``not_met`` with
+the learner's own words as evidence, or what was missing. :mod:`roleplay.core.debrief`
+puts the verdicts on the scorecard.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from roleplay.core.analysis import Evidence
+from roleplay.core.conduct import SELF_DOES, sentences
+from roleplay.core.dialogue import Session, Turn
+from roleplay.core.escalation import (
+    BREACHES,
+    NOBODY_HIGHER,
+    REFUSING,
+    Escalation,
+    handovers,
+    need_from,
+    own_move,
+    sentence_of,
+)
+from roleplay.core.facts import Finding
+from roleplay.core.frameworks import Coverage, rubrics_dir
+from roleplay.core.legislation import bundled_catalogue
+from roleplay.core.moves import FLAGS
+from roleplay.core.promise import (
+    Strength,
+    content_words,
+    mentions,
+    puts_right,
+    recognises,
+    shared_words,
+)
+from roleplay.core.scenario import GOOD_OUTCOMES
+from roleplay.core.source import load_model_file
+
+
+class Verdict(StrEnum):
+    """A marking point's verdict, as an examiner writes it."""
+
+    MET = "met"
+    PARTIAL = "partial"
+    NOT_MET = "not_met"
+
+
+RULES = (
+    "promise_breach_recovered",
+    "promise_referenced",
+    "alternatives_or_escalation",
+    "policy_cited_with_decision",
+    "professional_tone",
+    "escalation_when_triggered",
+    "structured_process",
+    "legislation_named",
+    "listening_and_empathy",
+    "within_authority",
+)
+
+
+class MarkingPoint(BaseModel):
+    """One examiner marking point, quoted from a seed unit, with the check that evidences it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    title: str = Field(min_length=1)
+    """The point in plain words ("Name the promise"), for headings and advice."""
+    source: str = Field(min_length=1)
+    unit: str = Field(min_length=1)
+    """The syllabus unit's title, as the seeds' README names it ("Living up to the customer
+    service promise"): what a learner is shown, not the file name."""
+    text: str = Field(min_length=1)
+    rule: Literal[RULES]  # type: ignore[valid-type]
+    advice: str = Field(min_length=1)
+    example: str = Field(min_length=1)
+
+
+class MarkingPointFile(BaseModel):
+    """The whole ``rubrics/marking_points.yaml``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    marking_points: tuple[MarkingPoint, ...] = Field(min_length=1)
+
+
+@functools.cache
+def marking_points() -> tuple[MarkingPoint, ...]:
+    """Return the bundled marking points, loaded once."""
+    return load_model_file(rubrics_dir() / "marking_points.yaml", MarkingPointFile).marking_points
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """The learner's own words at a turn, for evidence."""
+
+    turn: int
+    text: str
+    what: str = ""
+    """What the words show (a move id, a policy name…)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the quote as JSON-ready data."""
+        return {"turn": self.turn, "quote": self.text, "shows": self.what}
+
+
+@dataclass(frozen=True, slots=True)
+class PointResult:
+    """A marking point's verdict with its evidence, or what was missing."""
+
+    id: str
+    text: str
+    source: str
+    status: Verdict
+    evidence: tuple[Quote, ...]
+    missing: str = ""
+    unit: str = ""
+    """The title of the syllabus unit the point is quoted from."""
+    title: str = ""
+    """The point in plain words."""
+
+    def __post_init__(self) -> None:
+        # The verdict is typed whatever the rule wrote ("met" or Verdict.MET): every view
+        # compares enums, never strings.
+        object.__setattr__(self, "status", Verdict(self.status))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as JSON-ready data."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "source": self.source,
+            "unit": self.unit,
+            "title": self.title,
+            "status": self.status,
+            "evidence": [q.to_dict() for q in self.evidence],
+            "missing": self.missing,
+        }
+
+
+def quote_of(turn: Turn, evidence: Evidence) -> Quote:
+    return Quote(turn.number, evidence.quote, evidence.move)
+
+
+def first_quotes(turns: Sequence[Turn], move_ids: Sequence[str]) -> list[Quote]:
+    out: list[Quote] = []
+    for move_id in move_ids:
+        for turn in turns:
+            found = turn.analysis.first_evidence(move_id)
+            if found is not None:
+                out.append(quote_of(turn, found))
+                break
+    return out
+
+
+Judge = Callable[[Session, Coverage, Escalation], tuple[Verdict, list[Quote], str]]
+
+
+def judge(point: MarkingPoint, session: Session, cov: Coverage, verdict: Escalation) -> PointResult:
+    status, evidence, missing = JUDGES[point.rule](session, cov, verdict)
+    return PointResult(
+        point.id,
+        point.text,
+        point.source,
+        Verdict(status),
+        tuple(evidence),
+        missing,
+        point.unit,
+        point.title,
+    )
+
+
+def sentences_with(turn: Turn, moves: Sequence[str]) -> list[tuple[int, int, str]]:
+    """The sentences of a reply that hold evidence of any of ``moves``."""
+    reply = turn.analysis.reply
+    spans = [(e.start, e.end) for m in moves for e in turn.analysis.evidence_for(m)]
+    out = []
+    for sentence in sentences(reply):
+        if any(s < sentence.end and e > sentence.start for s, e in spans):
+            out.append((sentence.start, sentence.end, sentence.text))
+    return out
+
+
+def _promise_breach_recovered(
+    session: Session, cov: Coverage, verdict: Escalation
+) -> tuple[Verdict, list[Quote], str]:
+    """The breach of the promise recognised out loud and put right by a remedy tied to it."""
+    turns = session.turns
+    breached = [c for c in session.scenario.organisation.promise if c.breached]
+    remedies = [
+        (t, Quote(t.number, e.quote, "resolve"))
+        for t in turns
+        if not t.facts.of("beyond_authority") and own_move(t, "resolve")
+        for e in t.analysis.evidence_for("resolve")[:1]
+    ] + [
+        (t, Quote(t.number, f.quote, "needs_approval"))
+        for t in turns
+        for f in t.facts.of("needs_approval")[:1]
+    ]
+    if not breached:
+        recognised = first_quotes(turns, ["acknowledge", "apologise"])
+        if recognised and remedies:
+            return "met", [*recognised[:1], remedies[0][1]], ""
+        if recognised or remedies:
+            gap = "no remedy within your authority" if recognised else "no breach recognised"
+            return "partial", recognised[:1] + [q for _t, q in remedies[:1]], gap
+        return "not_met", [], "the failure was neither recognised nor put right"
+    owned: dict[str, Quote] = {}
+    righted: dict[str, Quote] = {}
+    for turn in turns:
+        named = {m.commitment: m for m in mentions(turn.analysis.reply, breached)}
+        brushed = turn.analysis.has("dismiss") or turn.analysis.has("blame")
+        owning = [] if brushed else sentences_with(turn, ["acknowledge", "apologise", "ownership"])
+        doing = _sentences_doing(turn)
+        for commitment in breached:
+            if commitment.id not in owned:
+                mention = named.get(commitment.id)
+                if mention is not None and not brushed:
+                    owned[commitment.id] = Quote(turn.number, mention.quote, commitment.id)
+                else:
+                    for start, end, text in owning:
+                        if recognises(text, commitment):
+                            quote = turn.analysis.reply[start:end]
+                            owned[commitment.id] = Quote(turn.number, quote, commitment.id)
+                            break
+            if commitment.id not in righted and commitment.put_right:
+                for start, end, text in doing:
+                    if puts_right(text, commitment):
+                        quote = turn.analysis.reply[start:end]
+                        righted[commitment.id] = Quote(turn.number, quote, commitment.id)
+                        break
+    done = [c for c in breached if c.id in owned and (c.id in righted or not c.put_right)]
+    evidence = list(owned.values())[:2] + list(righted.values())[:2]
+    fixable = [c for c in breached if c.put_right]
+    if not done and fixable and all(c.id in righted for c in fixable):
+        # Every broken commitment put right by its own remedy recovers the breach, even
+        # when the learner never says which promise it was (names-the-promise marks that).
+        return "met", list(righted.values())[:2], ""
+    if done:
+        # The marking point asks for "a specific instance where they recovered a service
+        # failure aligned to the promise": one breach owned and put right is that instance.
+        first = done[0]
+        instance = [owned[first.id]] + ([righted[first.id]] if first.id in righted else [])
+        return "met", instance, ""
+    missing = "; ".join(
+        lower_first((c.breached or c.text).rstrip(".")) for c in breached if c not in done
+    )
+    if righted or remedies:
+        return (
+            "partial",
+            evidence or [q for _t, q in remedies[:1]],
+            f"not both owned and put right with a remedy tied to it: {missing}",
+        )
+    if owned:
+        return (
+            "not_met",
+            evidence,
+            f"the broken promise was recognised, but nothing was done to put it right: {missing}",
+        )
+    return "not_met", [], f"the broken promise was neither recognised nor put right: {missing}"
+
+
+def lower_first(text: str) -> str:
+    """A sentence to go after a colon: "Her parcel…" becomes "her parcel…"."""
+    return text[:1].lower() + text[1:] if text[:2] != "I " else text
+
+
+def _sentences_doing(turn: Turn) -> list[tuple[int, int, str]]:
+    """Sentences in which the learner does or promises something of their own (not beyond
+    their authority): a remedy, a hand-over, a follow-up, an act in the first person."""
+    if turn.facts.of("beyond_authority"):
+        return []
+    moved = sentences_with(turn, ["resolve", "escalate", "follow_up", "investigate"])
+    own = [
+        (s.start, s.end, s.text)
+        for s in sentences(turn.analysis.reply)
+        if SELF_DOES.search(s.text) and not REFUSING.search(s.text)
+    ]
+    return sorted(set(moved) | set(own))
+
+
+def _promise_referenced(
+    session: Session, cov: Coverage, verdict: Escalation
+) -> tuple[Verdict, list[Quote], str]:
+    """A commitment of the promise named, in the learner's own words or its cue words."""
+    commitments = session.scenario.organisation.promise
+    echoed: list[Quote] = []
+    for turn in session.turns:
+        for mention in mentions(turn.analysis.reply, commitments):
+            quote = Quote(turn.number, mention.quote, mention.commitment)
+            if mention.strength == Strength.NAMED:
+                return "met", [quote], ""
+            echoed.append(quote)
+    if echoed:
+        return (
+            "partial",
+            echoed[:1],
+            "a commitment was echoed, but never named as the organisation's promise",
+        )
+    return "not_met", [], "no part of the service promise was named"
+
+
+def _alternatives_or_escalation(
+    session: Session, cov: Coverage, verdict: Escalation
+) -> tuple[Verdict, list[Quote], str]:
+    """Proactive steps to keep the promise when the first attempt failed: another way to
+    put it right (within authority), or the case taken to someone who can decide."""
+    handed = handovers(session)
+    escalations = [Quote(t.number, e.quote, "escalate") for t, e in handed]
+    offered = [
+        Quote(t.number, e.quote, "alternative")
+        for t in session.turns
+        if not t.facts.of("beyond_authority") and own_move(t, "resolve")
+        for e in t.analysis.evidence_for("resolve")[:1]
+    ]
+    refusals = [
+        Quote(t.number, e.quote, "dismiss")
+        for t in session.turns
+        if not t.analysis.has("resolve") and not t.facts.cited
+        for e in t.analysis.evidence_for("dismiss")[:1]
+    ]
+    if verdict == Escalation.PREMATURE:
+        need = need_from(session)
+        later = need is not None and any(t.number >= need for t, _e in handed)
+        if offered or later:
+            return (
+                "partial",
+                (escalations + offered)[:2],
+                "the case was passed on before you tried what was within your authority",
+            )
+        return (
+            "not_met",
+            escalations[:1],
+            "the case was passed on instead of trying what was within your authority",
+        )
+    if verdict == Escalation.NEEDED_MISSED:
+        broken = any(
+            t.facts.of(kind) for t in session.turns for kind in (*BREACHES, "misstatement")
+        )
+        if offered and not refusals and not broken:
+            # The point asks for alternatives *or* escalation: another way within authority
+            # is the proactive step it names (the missed escalation is marked on its own).
+            return "met", offered[:2], ""
+        if offered:
+            return (
+                "partial",
+                offered[:1] + refusals[:1],
+                "an alternative was offered, but with a refusal or a rule broken, and what "
+                "needed escalating was not escalated",
+            )
+        return "not_met", refusals[:1], "nothing was offered and nothing was escalated"
+    good = offered + (escalations if verdict == Escalation.NEEDED_DONE else [])
+    if good and not refusals:
+        return "met", good[:2], ""
+    if good:
+        return "partial", good[:1] + refusals[:1], "a refusal with no alternative came first"
+    return (
+        "not_met",
+        refusals[:1],
+        "no alternative was offered for what could not be done, and nothing was escalated",
+    )
+
+
+_POLICY_NOUNS = re.compile(
+    r"\b(?:polic(?:y|ies)|procedures?|process|scheme|rules?|standard|promise|guarantee|"
+    r"conditions|terms|charter|code|mandate|attorney|deputyship|charges?|fees?|limit|act|"
+    r"regulations?)\b",
+    re.IGNORECASE,
+)
+"""Words that make a cue a policy's name rather than its act or its people ("the duty
+doctor", "I've re-billed you" and "a note on your record" use a policy without naming it)."""
+
+
+def _names_policy(finding: Finding) -> bool:
+    """Whether a policy finding names the policy (its name, or a cue with a policy noun) so
+    a customer could look it up, as the marking point and moves.md ask."""
+    quote = finding.quote.lower()
+    name = finding.name.lower()
+    return quote in name or name in quote or bool(_POLICY_NOUNS.search(quote))
+
+
+def _policy_cited_with_decision(
+    session: Session, cov: Coverage, verdict: Escalation
+) -> tuple[Verdict, list[Quote], str]:
+    """A named policy used to justify a decision the learner made (not to brush off)."""
+    with_decision: list[Quote] = []
+    alone: list[Quote] = []
+    for turn in session.turns:
+        wrong = turn.facts.of("misstatement")
+        if any(turn.facts.of(kind) for kind in BREACHES):
+            continue
+        for finding in turn.facts.of("policy"):
+            if any(w.start <= finding.start < w.end for w in wrong) or not _names_policy(finding):
+                continue
+            quote = Quote(turn.number, finding.quote, finding.name)
+            brushed_off = turn.analysis.has("dismiss") and not turn.analysis.has("resolve")
+            decides = not brushed_off and (
+                turn.analysis.has("resolve")
+                or turn.analysis.has("explain")
+                or turn.analysis.has("investigate")
+                or turn.analysis.has("escalate")
+            )
+            (with_decision if decides else alone).append(quote)
+    if with_decision:
+        return "met", with_decision[:2], ""
+    if alone:
+        return "partial", alone[:1], "a policy was named but not used to justify a decision"
+    return "not_met", [], "no company policy was named"
+
+
+def _professional_tone(
+    session: Session, cov: Coverage, verdict: Escalation
+) -> tuple[Verdict, list[Quote], str]:
+    """Every reply in the manner the channel calls for: no blame, no brush-off, no
+    text-speak in a company's written or spoken words, no apology for the customer's
+    feelings."""
+    if not session.turns:
+        return "not_met", [], "no replies"
+    flagged = [
+        Quote(t.number, e.quote, e.move)
+        for t in session.turns
+        for e in t.analysis.evidence
+        if e.move in FLAGS
+    ]
+    slang = [
+        Quote(t.number, ", ".join(words), "text-speak")
+        for t in session.turns
+        if (words := text_speak(t.analysis.reply))
+    ]
+    reasoned = {
+        t.number
+        for t in session.turns
+        if t.facts.cited
+        and any(t.analysis.has(m) for m in ("listen", "explain", "resolve", "escalate"))
+    }
+    # "I can't give you his balance for data protection reasons. What's happened?" is a
+    # refusal with the rule that requires it and help offered: not a brush-off.
+    serious = [
+        q for q in flagged if q.what == "blame" or (q.what == "dismiss" and q.turn not in reasoned)
+    ]
+    if not serious:
+        serious = refusals_without_help(session)
+    if serious:
+        return "not_met", serious[:2], "at least one reply blamed or brushed the customer off"
+    if slang:
+        channel = session.scenario.channel.value.replace("_", " ")
+        return (
+            "not_met",
+            slang[:2],
+            f"text-speak in a {channel} conversation for the company",
+        )
+    feelings = [q for q in flagged if q.what == "non_apology"]
+    if feelings:
+        return (
+            "partial",
+            feelings[:2],
+            "a reply apologised for the customer's feelings instead of the problem",
+        )
+    return "met", [Quote(t.number, t.analysis.reply, "no red flag") for t in session.turns], ""
+
+
+_NOTHING_MORE = re.compile(
+    r"\b(?:there(?:'s| is)n't|there is not|there's no|there is no)\s+(?:anything|much)\s+"
+    r"(?:else |more )?(?:i|we)\s+(?:can|could)\s+do\b",
+    re.IGNORECASE,
+)
+"""A polite "there isn't anything else I can do": nothing can be done, in kinder words."""
+
+
+def refusals_without_help(session: Session) -> list[Quote]:
+    """Replies that tell the customer nobody else can take the case, or nothing more can be
+    done, and offer nothing of their own in its place: a brush-off however politely put
+    (moves.md: a refusal with no alternative is dismissal)."""
+    handed = {t.number for t, _e in handovers(session)}
+    out: list[Quote] = []
+    for turn in session.turns:
+        if turn.number in handed or own_move(turn, "resolve") or turn.facts.of("offer"):
+            continue
+        for sentence in sentences(turn.analysis.reply):
+            if NOBODY_HIGHER.search(sentence.text) or _NOTHING_MORE.search(sentence.text):
+                quote = turn.analysis.reply[sentence.start : sentence.end]
+                out.append(Quote(turn.number, quote, "dismiss"))
+                break
+    return out
+
+
+def _escalation_when_triggered(
+    session: Session, cov: Coverage, verdict: Escalation
+) -> tuple[Verdict, list[Quote], str]:
+    """Escalation when, and only when, the situation goes beyond standard procedure."""
+    escalations = [Quote(t.number, e.quote, "escalate") for t, e in handovers(session)]
+    if verdict == Escalation.NEEDED_DONE:
+        return "met", escalations[:2], ""
+    if verdict == Escalation.NOT_NEEDED:
+        return "met", [], ""
+    if verdict == Escalation.PREMATURE:
+        need = need_from(session)
+        later = need is not None and any(t.number >= need for t, _e in handovers(session))
+        return (
+            "partial" if later else "not_met",
+            escalations[:2],
+            "the case was handed up before trying what was within your own authority",
+        )
+    return "not_met", [], "the situation needed escalating and it was not escalated"
+
+
+def _structured_process(
+    session: Session, cov: Coverage, verdict: Escalation
+) -> tuple[Verdict, list[Quote], str]:
+    """The model's steps, opening before closing, within the organisation's policies
+    (escalation procedures, limits), ending in a resolution the customer can see.
+
+    The marking point asks for a process "that respects organizational policies (e.g.,
+    escalation procedures, time limits) while offering a customer-focused resolution": all
+    the steps, in order, with no rule broken and escalation judged right, is met; a process
+    that hands the case away untried, or misses a needed escalation while refusing or
+    breaking a rule, is not met however many steps it shows.
+    """
+    met = [s for s in cov.steps if s.met]
+    evidence = [
+        Quote(s.first_turn or 0, s.evidence.quote, s.id) for s in met if s.evidence is not None
+    ]
+    share = len(met) / len(cov.steps) if cov.steps else 0.0
+    broken = [f for t in session.turns for f in t.facts.findings if f.kind in BREACHES]
+    wrong = [f for t in session.turns for f in t.facts.of("misstatement")]
+    refused = any(t.analysis.has("dismiss") for t in session.turns)
+    resolved = session.outcome in {o.value for o in GOOD_OUTCOMES} or any(
+        own_move(t, "resolve") for t in session.turns
+    )
+    if share < 0.5 and not resolved:
+        return (
+            "not_met",
+            evidence,
+            "fewer than half of the model's steps were shown and nothing was put right",
+        )
+    if verdict == Escalation.PREMATURE:
+        return (
+            "not_met",
+            evidence,
+            "the case was handed on before the learner tried their own steps",
+        )
+    if verdict == Escalation.NEEDED_MISSED and refused:
+        return (
+            "not_met",
+            evidence,
+            "the customer was refused and a needed escalation was missed",
+        )
+    gaps = []
+    if share < 0.5:
+        gaps.append("fewer than half of the model's steps were shown")
+    elif share < 1.0:
+        gaps.append("some steps were missed")
+    if not cov.in_order:
+        gaps.append("the model's opening steps came after its closing ones")
+    if broken or wrong:
+        gaps.append("a policy or the law was broken on the way")
+    if verdict in (Escalation.PREMATURE, Escalation.NEEDED_MISSED):
+        gaps.append("escalation did not follow the procedure")
+    if not resolved:
+        gaps.append("it did not end in a resolution")
+    if not gaps:
+        return "met", evidence, ""
+    return "partial", evidence, "; ".join(gaps)
+
+
+def _legislation_named(
+    session: Session, cov: Coverage, verdict: Escalation
+) -> tuple[Verdict, list[Quote], str]:
+    """Names-legislation, judged as a strict examiner does: naming is not doing.
+
+    Met only when a law that fits the situation is named, what is said of it is right, and
+    the reply says what it means for the customer. Partial when a fitting law is named right
+    but the learner misstated the law elsewhere, or only used its name as a reason ("for
+    data protection reasons"). Not met when no fitting law
+    is named outside a misstatement, when the law named does not fit, when the reply breaks
+    the very law it names (data protection cited while disclosing), or when nothing is said
+    of the law at all: a company policy or a regulator's scheme is not legislation, and a
+    scenario that names no law gives no credit for silence. Words that only point at a law
+    ("consumer law") name nothing: what they say is checked, but they earn nothing.
+    """
+    wrong = [(t, f) for t in session.turns for f in t.facts.of("misstatement")]
+    named = [(t, f) for t in session.turns for f in t.facts.of("law")]
+
+    def misstated(t: Turn, f: Finding) -> bool:
+        return any(w.start < f.end and f.start < w.end for w in t.facts.of("misstatement"))
+
+    fitting = [(t, f) for t, f in named if f.fits and not misstated(t, f)]
+    if not fitting:
+        if wrong:
+            t, f = wrong[0]
+            return "not_met", [Quote(t.number, f.quote, "misstated")], f.detail.rstrip(".")
+        if named:
+            t, f = named[0]
+            wanted = [
+                law.name
+                for law in (bundled_catalogue().law(i) for i in session.scenario.legislation)
+                if law is not None
+            ]
+            why = f"{f.name} does not fit this situation"
+            if wanted:
+                why += f"; the law that applies is {' and '.join(wanted)}"
+            return "not_met", [Quote(t.number, f.quote, f.name)], why
+        return "not_met", [], "the law that applies was never named"
+    data_laws = {law.id for law in bundled_catalogue().laws if "personal_data" in law.governs}
+    # Breaking the law in the very reply that cites it contradicts what was said of it.
+    cited_in = {t.number for t, f in fitting}
+    disclosed = [
+        (t, f) for t in session.turns for f in t.facts.of("disclosure") if t.number in cited_in
+    ]
+    if disclosed and all(f.ref in data_laws for _t, f in fitting):
+        t, f = disclosed[0]
+        return (
+            "not_met",
+            [Quote(t.number, f.quote, "disclosed")],
+            "data protection was named, but the reply disclosed what it protects",
+        )
+    evidence = [Quote(t.number, f.quote, f.name) for t, f in fitting[:2]]
+    if wrong:
+        t, f = wrong[0]
+        return (
+            "partial",
+            [*evidence[:1], Quote(t.number, f.quote, "misstated")],
+            f"the law was also misstated: {f.detail.rstrip('.')}",
+        )
+    explained = [(t, f) for t, f in fitting if f.explained]
+    if explained:
+        return "met", [Quote(t.number, f.quote, f.name) for t, f in explained[:2]], ""
+    return (
+        "partial",
+        evidence[:1],
+        f"{fitting[0][1].name} was named, but not what it means for the customer",
+    )
+
+
+RESTATED_MIN = 3
+"""Content words a sentence must take from the customer's message to restate it."""
+
+
+def _restated(session: Session) -> list[Quote]:
+    """Sentences that play the customer's own details back to them (active listening by
+    summary): at least :data:`RESTATED_MIN` content words of the message they answer."""
+    out: list[Quote] = []
+    for turn in session.turns:
+        if turn.analysis.has("dismiss") or turn.analysis.has("blame"):
+            continue
+        heard = content_words(turn.customer)
+        warm = {
+            (start, end)
+            for start, end, _text in sentences_with(
+                turn, ["acknowledge", "apologise", "empathise", "listen", "thank"]
+            )
+        }
+        for sentence in sentences(turn.analysis.reply):
+            if REFUSING.search(sentence.text) or (sentence.start, sentence.end) not in warm:
+                continue
+            shared = shared_words(heard, sentence.text)
+            if len(shared) >= RESTATED_MIN:
+                out.append(
+                    Quote(turn.number, turn.analysis.reply[sentence.start : sentence.end], "listen")
+                )
+                break
+    return out
+
+
+def _heard(session: Session) -> list[Quote]:
+    """A first reply that names the customer's own problem back to them without brushing
+    it off: a learner who opens by saying what went wrong, in the customer's terms, has
+    shown they heard it even without a question. Later acknowledgement does not count:
+    listening is what the learner does before answering."""
+    if not session.turns:
+        return []
+    turn = session.turns[0]
+    if turn.analysis.has("dismiss") or turn.analysis.has("blame"):
+        return []
+    heard = content_words(turn.customer)
+    for evidence in turn.analysis.evidence_for("acknowledge"):
+        sentence = sentence_of(turn, evidence)
+        if len(shared_words(heard, sentence)) >= HEARD_MIN:
+            return [quote_of(turn, evidence)]
+    return []
+
+
+HEARD_MIN = 2
+"""Content words of the customer's opening that an acknowledgement must name to show it
+was heard ("sorry nobody announced the cancellation")."""
+
+
+def _listening_and_empathy(
+    session: Session, cov: Coverage, verdict: Escalation
+) -> tuple[Verdict, list[Quote], str]:
+    """Active listening (a question about the problem, or the customer's details played
+    back) and empathy (how it has affected them, named)."""
+    listened = first_quotes(session.turns, ["listen"]) or _restated(session)[:1] or _heard(session)
+    felt = first_quotes(session.turns, ["empathise"])
+    if listened and felt:
+        return "met", listened + felt, ""
+    if listened or felt:
+        return (
+            "partial",
+            listened + felt,
+            "no empathy shown" if listened else "no active listening shown",
+        )
+    return "not_met", [], "no active listening and no empathy"
+
+
+def _within_authority(
+    session: Session, cov: Coverage, verdict: Escalation
+) -> tuple[Verdict, list[Quote], str]:
+    """The rules followed: nothing beyond authority, no personal data disclosed, no advice
+    outside the role, no guarantee nobody can keep, no law misstated to the customer, and
+    nothing handed up that was the learner's own to do."""
+    broken = [
+        Quote(t.number, f.quote, f.detail)
+        for t in session.turns
+        for f in t.facts.findings
+        if f.kind in BREACHES
+    ]
+    if broken:
+        return "not_met", broken[:2], broken[0].what
+    wrong = [
+        Quote(t.number, f.quote, f.detail)
+        for t in session.turns
+        for f in t.facts.of("misstatement")
+    ]
+    if wrong:
+        return "not_met", wrong[:1], "the customer was told the rules wrongly"
+    if verdict == Escalation.PREMATURE:
+        handed = [Quote(t.number, e.quote, "escalate") for t, e in handovers(session)]
+        return (
+            "not_met",
+            handed[:1],
+            "what the procedure lets you do yourself was handed to someone else",
+        )
+    acted = [
+        Quote(t.number, q.quote, q.move)
+        for t in session.turns
+        for q in t.analysis.evidence
+        if q.move in ("resolve", "explain", "investigate")
+    ]
+    refusals = [
+        Quote(t.number, e.quote, "dismiss")
+        for t in session.turns
+        for e in t.analysis.evidence_for("dismiss")
+    ]
+    if verdict == Escalation.NEEDED_MISSED:
+        if refusals:
+            return (
+                "not_met",
+                refusals[:1],
+                "the customer was refused, and the escalation the procedure calls for never came",
+            )
+        return "partial", acted[:1], "the procedure called for escalation and it did not happen"
+    if refusals and not any(t.analysis.has("resolve") for t in session.turns):
+        return "not_met", refusals[:1], "what the procedure gives the customer was refused"
+    cited = [Quote(t.number, f.quote, f.name) for t in session.turns for f in t.facts.of("policy")]
+    return "met", (cited or acted)[:1], ""
+
+
+_TEXT_SPEAK = frozenset(
+    [
+        "u",
+        "ur",
+        "n",
+        "r",
+        "pls",
+        "plz",
+        "thx",
+        "thnx",
+        "ty",
+        "sry",
+        "srry",
+        "soz",
+        "sozz",
+        "cos",
+        "coz",
+        "cuz",
+        "bc",
+        "tmrw",
+        "tmr",
+        "tmoz",
+        "2moro",
+        "2day",
+        "b4",
+        "gonna",
+        "wanna",
+        "gotta",
+        "k",
+        "wat",
+        "wot",
+        "y",
+        "in2",
+        "gr8",
+        "ppl",
+        "dunno",
+        "hun",
+        "hon",
+        "babe",
+        "lol",
+        "omg",
+        "m8",
+        "x",
+        "xx",
+        "xxx",
+        "4get",
+        "l8r",
+    ]
+)
+"""Words no organisation's style guide allows in its customers' conversations."""
+
+_UNMISTAKABLE = frozenset(
+    [
+        "ur",
+        "soz",
+        "sozz",
+        "coz",
+        "cuz",
+        "b4",
+        "2day",
+        "2moro",
+        "gr8",
+        "hun",
+        "babe",
+        "lol",
+        "omg",
+        "xx",
+        "xxx",
+    ]
+)
+
+
+def text_speak(reply: str) -> list[str]:
+    """The text-speak in a reply: two or more such words, or one that is never anything else
+    ("ur", "coz", "b4", a kiss)."""
+    words = re.findall(r"(?<![\w'£])[a-z0-9]+(?![\w'])", reply.lower())
+    found = [w for w in words if w in _TEXT_SPEAK]
+    if not found:
+        return []
+    if len(found) >= 2 or found[0] in _UNMISTAKABLE or reply.rstrip().endswith(" x"):
+        return list(dict.fromkeys(found))
+    return []
+
+
+JUDGES: Mapping[str, Judge] = {
+    "promise_breach_recovered": _promise_breach_recovered,
+    "promise_referenced": _promise_referenced,
+    "alternatives_or_escalation": _alternatives_or_escalation,
+    "policy_cited_with_decision": _policy_cited_with_decision,
+    "professional_tone": _professional_tone,
+    "escalation_when_triggered": _escalation_when_triggered,
+    "structured_process": _structured_process,
+    "legislation_named": _legislation_named,
+    "listening_and_empathy": _listening_and_empathy,
+    "within_authority": _within_authority,
+}

@@ -214,6 +214,18 @@ def test_the_broken_promise_put_right_by_its_own_remedy_is_recovered_unnamed(
     assert _points(scorecard_to_dict(debrief(parcel, replies)))["recovers-promise-breach"] == "met"
 
 
+def test_the_facts_of_a_commitment_echoed_do_not_name_the_promise(parcel: Scenario) -> None:
+    """ "You ordered next-day delivery" repeats a fact; naming the promise says it is the
+    organisation's own commitment ("we promise next-day delivery…"), as examiners mark it."""
+    echoed = ["I'm sorry, Mrs Shah. You ordered next-day delivery and it's now eight days."]
+    named = [
+        "I'm sorry, Mrs Shah. We promise next-day delivery or your delivery charge back, and "
+        "we've broken that promise."
+    ]
+    assert _points(scorecard_to_dict(debrief(parcel, echoed)))["names-the-promise"] == "not_met"
+    assert _points(scorecard_to_dict(debrief(parcel, named)))["names-the-promise"] == "met"
+
+
 def test_asking_approval_for_an_over_limit_refund_is_escalation_not_a_breach(
     parcel: Scenario,
 ) -> None:

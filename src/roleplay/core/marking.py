@@ -304,7 +304,7 @@ def _promise_referenced(
             echoed.append(quote)
     if echoed:
         return (
-            "partial",
+            "not_met",
             echoed[:1],
             "a commitment was echoed, but never named as the organisation's promise",
         )

@@ -103,6 +103,19 @@ def test_a_statement_of_the_facts_only_echoes_the_promise() -> None:
     assert found["delivery"].strength == Strength.ECHOED
 
 
+def test_what_always_happens_when_the_customer_does_something_names_the_promise() -> None:
+    """ "When you pay for next-day, we either get it to you or…" states a standing commitment
+    in the learner's own words; "if you send the photo, we'll refund it" is today's offer."""
+    standing = _mentions(
+        "late-parcel",
+        "When you pay for next-day we either get it to you the next day or give you the "
+        "delivery fee back.",
+    )
+    today = _mentions("late-parcel", "If you send the photo, we'll refund your delivery fee.")
+    assert standing["delivery"].strength == Strength.NAMED
+    assert "delivery" not in today or today["delivery"].strength != Strength.NAMED
+
+
 def test_the_learners_own_next_step_is_not_an_echo_of_the_promise() -> None:
     reply = "I'll call you back tomorrow at ten to confirm the new bill."
     assert "callbacks" not in _mentions("catch-up-bill", reply)

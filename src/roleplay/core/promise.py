@@ -137,6 +137,8 @@ STANDING = re.compile(
     r"(?:had|got|received|been given|been told|heard)\b"
     r"|\bis that we\b"
     r"|\b(?:when|if|whenever)\s+we\s+\w+[^.]*?,?\s+we\b"
+    r"|\b(?:when|if|whenever)\s+you\s+\w+[^.,]*,?\s+we\s+(?:either\s+|always\s+)?"
+    r"(?!will\b|can\b|could\b|would\b|need\b|may\b|might\b|should\b|.ll\b)\w+"
 )
 """A sentence that speaks of a standing commitment, not of today's one action."""
 _FUTURE_ACT = re.compile(r"\b(?:will|'ll|going to)\b")

@@ -109,7 +109,6 @@ def test_alternative_first_then_refusal_does_not_offer_the_refused_amount() -> N
     assert "£100" not in " ".join(c.detail for c in offers)
 
 
-@_gap("approval: 'my supervisor needs to sign that off, I've sent it to her' is not escalation")
 def test_sign_off_sent_to_a_supervisor_is_approval() -> None:
     reply = (
         "The full £64 is more than I can give, so my supervisor needs to sign that off "

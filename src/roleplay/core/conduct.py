@@ -345,6 +345,10 @@ def _money(
                 and not _inside(at, remedies)
             )
             action = _action_near(sentence.text, m.start(), money_limits)
+            if action is None and approval and len(money_limits) == 1:
+                # "more than I can give, so my supervisor needs to sign that off": an amount
+                # put up for approval is the scenario's one money limit, however it is worded.
+                action = money_limits[0]
             if action is None:
                 if offered:
                     out.append(_quote("offer", "", "", reply, sentence, f"£{amount:g}"))

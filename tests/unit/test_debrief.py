@@ -226,6 +226,16 @@ def test_the_facts_of_a_commitment_echoed_do_not_name_the_promise(parcel: Scenar
     assert _points(scorecard_to_dict(debrief(parcel, named)))["names-the-promise"] == "met"
 
 
+def test_an_opening_that_feels_for_the_customer_in_their_own_words_shows_listening(
+    parcel: Scenario,
+) -> None:
+    """Naming how it has hit the customer, in the details they gave, shows they were heard
+    as well as felt for: listening and empathy both, with no question needed."""
+    replies = ["Oh no, that's really frustrating, especially when you've already chased us twice."]
+    points = _points(scorecard_to_dict(debrief(parcel, replies)))
+    assert points["listening-and-empathy"] == "met"
+
+
 def test_asking_approval_for_an_over_limit_refund_is_escalation_not_a_breach(
     parcel: Scenario,
 ) -> None:

@@ -675,16 +675,19 @@ def _restated(session: Session) -> list[Quote]:
 
 def _heard(session: Session) -> list[Quote]:
     """A first reply that names the customer's own problem back to them without brushing
-    it off: a learner who opens by saying what went wrong, in the customer's terms, has
-    shown they heard it even without a question. Later acknowledgement does not count:
-    listening is what the learner does before answering."""
+    it off: a learner who opens by saying what went wrong, or how it has hit them, in the
+    customer's terms ("that's so annoying after you've chased twice") has shown they heard
+    it even without a question. Later acknowledgement does not count: listening is what the
+    learner does before answering."""
     if not session.turns:
         return []
     turn = session.turns[0]
     if turn.analysis.has("dismiss") or turn.analysis.has("blame"):
         return []
     heard = content_words(turn.customer)
-    for evidence in turn.analysis.evidence_for("acknowledge"):
+    for evidence in [
+        e for m in ("acknowledge", "empathise") for e in turn.analysis.evidence_for(m)
+    ]:
         sentence = sentence_of(turn, evidence)
         if len(shared_words(heard, sentence)) >= HEARD_MIN:
             return [quote_of(turn, evidence)]

@@ -138,6 +138,21 @@ def test_a_correct_statement_is_not_flagged(reply: str) -> None:
     assert _wrong(reply) == [], reply
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Under data protection law I can only discuss the account with him or with someone he "
+        "has authorised, so I can't tell you the balance today.",
+        "The card's in his sole name, so I'm only able to go over it with him.",
+        "GDPR means I can only talk through the account with a person he's nominated.",
+    ],
+)
+def test_saying_who_alone_may_hear_the_account_is_no_misstatement(reply: str) -> None:
+    """The model refusal names who may hear the account ("only with him"): reading "can
+    discuss the account" without its "only" turned a correct answer into an error."""
+    assert _wrong(reply, _scenario("partners-account")) == [], reply
+
+
 def test_two_errors_in_one_sentence_are_two_findings_each_quoting_its_clause() -> None:
     reply = "Sorry, you only had 14 days to send it back, so you must take it up with the maker."
     wrong = _wrong(reply)

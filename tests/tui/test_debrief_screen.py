@@ -94,6 +94,8 @@ async def test_the_debrief_shows_the_score_and_quotes_the_learner(attempt_of: An
     assert "◐ partly met" in shown and "missing: " in shown
     assert "What to do next time" in shown
     assert "needed and done" in shown
+    # every figure of the score keeps its operator, even a penalty of nothing
+    assert "for red flags − 0 for rules broken" in shown
 
 
 @pytest.mark.asyncio

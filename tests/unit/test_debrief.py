@@ -236,6 +236,15 @@ def test_an_opening_that_feels_for_the_customer_in_their_own_words_shows_listeni
     assert points["listening-and-empathy"] == "met"
 
 
+def test_a_mood_change_inside_one_band_is_said_plainly(parcel: Scenario) -> None:
+    """ "The mood rose further (angry)" read as getting angrier; a better reply that leaves
+    her angry says it improved, and that she is still angry."""
+    card = debrief(parcel, ["I'm so sorry, Mrs Shah."])
+    said = " ".join(card.causes)
+    assert "further" not in said
+    assert "improved" in said or "worsened" in said
+
+
 def test_asking_approval_for_an_over_limit_refund_is_escalation_not_a_breach(
     parcel: Scenario,
 ) -> None:

@@ -203,9 +203,9 @@ def _causes(session: Session) -> list[str]:
         words = f' ("{turn.cause[0].quote}")' if turn.cause else ""
         reason = "; ".join(turn.because) if turn.because else "the conversation moved on"
         if change:
-            direction = "rose" if change > 0 else "fell"
+            direction = "improved" if change > 0 else "worsened"
             before, after = band_of(turn.mood_before).value, band_of(turn.mood_after).value
-            moved = f"from {before} to {after}" if before != after else f"further ({after})"
+            moved = f"from {before} to {after}" if before != after else f"(still {after})"
             out.append(
                 f"Turn {turn.number}: the customer's mood {direction} {moved} "
                 f"because {reason}{words}."

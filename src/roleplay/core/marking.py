@@ -260,7 +260,7 @@ def _promise_breach_recovered(
         return (
             "partial",
             evidence or [q for _t, q in remedies[:1]],
-            f"not both owned and put right with a remedy tied to it: {missing}",
+            f"the broken promise was not both owned and put right by its own remedy: {missing}",
         )
     if owned:
         return (

@@ -299,7 +299,7 @@ class DebriefScreen(Screen[None]):
                 Static(
                     Content(
                         f"marking points {parts.points} + steps {parts.steps} "
-                        f"{parts.penalty_signed} for red flags {parts.rules_penalty_signed} "
+                        f"− {parts.penalty} for red flags − {parts.rules_penalty} "
                         f"for rules broken\n{parts.formula}"
                     ),
                     classes="meta",

@@ -60,6 +60,8 @@ def test_the_right_act_stating_the_opposite_is_not_met_and_shows_the_correction(
     [wrong] = card["law_misstated"]
     assert wrong["quote"] == reply
     assert "s 29" in wrong["shows"] and "risk" in wrong["shows"]
+    point = next(p for p in card["marking_points"] if p["id"] == "names-legislation")
+    assert point["missing"].startswith("what turn 1 said about Consumer Rights Act 2015 was wrong")
 
 
 def test_a_fitting_law_named_right_but_the_law_misstated_elsewhere_is_partial(

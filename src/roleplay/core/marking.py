@@ -599,7 +599,8 @@ def _legislation_named(
     if not fitting:
         if wrong:
             t, f = wrong[0]
-            return "not_met", [Quote(t.number, f.quote, "misstated")], f.detail.rstrip(".")
+            why = f"what turn {t.number} said about {f.name} was wrong. {f.detail.rstrip('.')}"
+            return "not_met", [Quote(t.number, f.quote, "misstated")], why
         if named:
             t, f = named[0]
             wanted = [

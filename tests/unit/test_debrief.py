@@ -327,6 +327,10 @@ def test_a_refusal_with_the_rule_that_requires_it_is_not_a_brush_off() -> None:
         for name, replies in (("reasoned", reasoned), ("bare", bare))
     }
     assert tone["reasoned"].status == "met", tone["reasoned"].missing
+    # the evidence says why the flagged refusal was excused, not that nothing was flagged
+    assert [q.what for q in tone["reasoned"].evidence] == [
+        "a refusal with its reason and help offered"
+    ]
     assert tone["bare"].status == "not_met"
 
 

@@ -467,7 +467,18 @@ def _professional_tone(
             feelings[:2],
             "a reply apologised for the customer's feelings instead of the problem",
         )
-    return "met", [Quote(t.number, t.analysis.reply, "no red flag") for t in session.turns], ""
+    return (
+        "met",
+        [
+            Quote(
+                t.number,
+                t.analysis.reply,
+                "a refusal with its reason and help offered" if t.analysis.flags else "no red flag",
+            )
+            for t in session.turns
+        ],
+        "",
+    )
 
 
 _NOTHING_MORE = re.compile(

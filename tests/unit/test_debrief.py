@@ -245,6 +245,20 @@ def test_a_mood_change_inside_one_band_is_said_plainly(parcel: Scenario) -> None
     assert "improved" in said or "worsened" in said
 
 
+def test_an_apology_that_softens_a_condition_neither_owns_nor_rights_the_breach() -> None:
+    """ "I'm sorry, but you can only claim compensation once…" says what she will not get
+    now: it names the broken promise's remedy only to withhold it."""
+    from roleplay.core.library import ScenarioLibrary
+
+    broadband = ScenarioLibrary().find("broadband-outage").scenario
+    replies = [
+        "Dear Ms Whitfield, I'm sorry, but you can only claim compensation once a fault has "
+        "lasted 30 days. Regards, Sam"
+    ]
+    point = next(p for p in debrief(broadband, replies).points if p.id == "recovers-promise-breach")
+    assert point.status == "not_met"
+
+
 def test_asking_approval_for_an_over_limit_refund_is_escalation_not_a_breach(
     parcel: Scenario,
 ) -> None:

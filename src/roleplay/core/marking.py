@@ -202,7 +202,9 @@ def _promise_breach_recovered(
         (t, Quote(t.number, e.quote, "resolve"))
         for t in turns
         if not t.facts.of("beyond_authority") and own_move(t, "resolve")
-        for e in t.analysis.evidence_for("resolve")[:1]
+        for e in [
+            e for e in t.analysis.evidence_for("resolve") if not _LIMITED.search(sentence_of(t, e))
+        ][:1]
     ] + [
         (t, Quote(t.number, f.quote, "needs_approval"))
         for t in turns
@@ -219,10 +221,30 @@ def _promise_breach_recovered(
     owned: dict[str, Quote] = {}
     righted: dict[str, Quote] = {}
     for turn in turns:
-        named = {m.commitment: m for m in mentions(turn.analysis.reply, breached)}
+        wrong = [(f.start, f.end) for f in turn.facts.of("misstatement")]
+
+        def said_right(start: int, end: int, wrong: list[tuple[int, int]] = wrong) -> bool:
+            # a sentence that misstates the rules owns nothing and puts nothing right
+            return not any(a < end and start < b for a, b in wrong)
+
+        named = {
+            m.commitment: m
+            for m in mentions(turn.analysis.reply, breached)
+            if said_right(m.start, m.end)
+            and not _SORRY_BUT_NO.search(m.quote)
+            and not _LIMITED.search(m.quote)
+        }
         brushed = turn.analysis.has("dismiss") or turn.analysis.has("blame")
-        owning = [] if brushed else sentences_with(turn, ["acknowledge", "apologise", "ownership"])
-        doing = _sentences_doing(turn)
+        owning = (
+            []
+            if brushed
+            else [
+                s
+                for s in sentences_with(turn, ["acknowledge", "apologise", "ownership"])
+                if said_right(s[0], s[1]) and not _SORRY_BUT_NO.search(s[2])
+            ]
+        )
+        doing = [s for s in _sentences_doing(turn) if said_right(s[0], s[1])]
         for commitment in breached:
             if commitment.id not in owned:
                 mention = named.get(commitment.id)
@@ -287,7 +309,21 @@ def _sentences_doing(turn: Turn) -> list[tuple[int, int, str]]:
         for s in sentences(turn.analysis.reply)
         if SELF_DOES.search(s.text) and not REFUSING.search(s.text)
     ]
-    return sorted(set(moved) | set(own))
+    return sorted(s for s in set(moved) | set(own) if not _LIMITED.search(s[2]))
+
+
+_SORRY_BUT_NO = re.compile(
+    r"\b(?:sorry|apologi[sz]e|afraid)\b[^.]*?\bbut\b[^.]*?"
+    r"\b(?:can ?not|can't|cant|unable|not able|won't|(?:can|could) only|"
+    r"only (?:once|if|when|after))\b",
+    re.I,
+)
+"""An apology that softens a refusal ("I'm sorry, but you can only claim after 30 days"):
+it owns nothing."""
+
+_LIMITED = re.compile(r"\b(?:can|could) only\b|\bonly (?:once|if|when|after|until)\b", re.I)
+"""A remedy narrowed to a condition ("you can only claim once it has lasted 30 days"):
+the sentence says what is not given now, so it puts nothing right."""
 
 
 def _promise_referenced(

@@ -413,6 +413,7 @@ def test_a_guarantee_of_what_the_learner_does_not_control_is_found(name: str, re
         # learner: "definitely" about the learner's own next step
         "Thank you for letting me know, I'll definitely mention it to the lads so they use "
         "seat covers every time from now on.",
+        "I'll definitely ring you tomorrow at ten.",
     ],
 )
 def test_own_commitments_and_refused_promises_are_no_guarantee(reply: str) -> None:
@@ -422,10 +423,9 @@ def test_own_commitments_and_refused_promises_are_no_guarantee(reply: str) -> No
 @pytest.mark.parametrize(
     ("name", "reply"),
     [
+        pytest.param("late-parcel", "It will definitely arrive tomorrow."),
         pytest.param(
-            "late-parcel",
-            "It will definitely arrive tomorrow.",
-            marks=_gap("guarantee: 'definitely' counts only when a future verb follows it"),
+            "late-parcel", "You'll definitely have the money back in your account by tomorrow."
         ),
         pytest.param(
             "catch-up-bill",

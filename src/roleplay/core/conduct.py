@@ -198,7 +198,8 @@ _NEVER_AGAIN = re.compile(
     r"\b(?:will never|won't ever|will not ever|never) (?:happen|occur|be a problem)"
     r"(?: to you)? again\b|\bwon't happen again\b|\bwill not happen again\b"
 )
-_FUTURE = re.compile(r"\b(?:will|won't|'ll|going to|never)\b")
+_FUTURE = re.compile(r"\b(?:will|won't|'ll|going to|never)\b|'ll\b")
+_OWN_FUTURE = re.compile(r"\b(?:i|we)(?:'ll| will| am going to|'m going to)\s*$")
 _OWN_ACT = re.compile(
     r"\b(?:i've|i have|i'll|i will|i'm|i am|we've|we have|we'll|we will|i can|we can)\b"
 )
@@ -545,8 +546,13 @@ def _guarantees(reply: str, split: Sequence[Sentence]) -> list[Conduct]:
             continue
         if guarantee is not None and never is None:
             after = text[guarantee.end() :]
-            # "I promise I'll call you at 3" is a commitment of the learner's own, not this.
-            if not _FUTURE.search(after) or SELF_DOES.search(after.lstrip(" ,")):
+            before = text[: guarantee.start()]
+            # "you'll definitely have it by tomorrow": the future can come just before it
+            future = _FUTURE.search(after) or _FUTURE.search(before[-12:])
+            # "I promise I'll call you at 3", "I'll definitely ring you": the learner's own
+            # commitment, not this.
+            own = SELF_DOES.search(after.lstrip(" ,")) or _OWN_FUTURE.search(before)
+            if not future or own:
                 continue
         if _REFUSAL.search(text) or _HYPOTHETICAL.search(text):
             continue

@@ -36,6 +36,9 @@ def _wrong(reply: str, scenario: Scenario | None = None) -> list[LawClaim]:
 MISSTATED = [
     # wrong party: passive, reordered, risk said to move on a scan
     ("Once a parcel has been scanned as delivered, responsibility is passed to you.", "risk"),
+    # wrong party, offered as the easy way rather than a rule
+    ("Your best bet is to take it up with the courier directly.", "courier"),
+    ("Honestly the quickest way is to ring the delivery firm yourself.", "courier"),
     ("It's your problem now, because the tracking shows it was delivered.", "risk"),
     ("Faults like this are dealt with by the maker, not us.", "retailer"),
     ("Please get in touch with the manufacturer about the fault, they'll sort it.", "retailer"),

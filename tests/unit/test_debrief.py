@@ -259,6 +259,19 @@ def test_an_apology_that_softens_a_condition_neither_owns_nor_rights_the_breach(
     assert point.status == "not_met"
 
 
+def test_an_ombudsman_offered_instead_of_anyone_senior_is_no_escalation() -> None:
+    """Refusing a senior person and pointing to an outside body in the same breath leaves
+    the customer with nobody who can decide here: needed and missed, not escalation done."""
+    from roleplay.core.library import ScenarioLibrary
+
+    bill = ScenarioLibrary().find("catch-up-bill").scenario
+    replies = [
+        "I'm afraid there isn't anyone else who can change the bill, Mr Hughes. You are of "
+        "course welcome to contact the Energy Ombudsman if you wish."
+    ]
+    assert debrief(bill, replies).escalation == "needed_missed"
+
+
 def test_asking_approval_for_an_over_limit_refund_is_escalation_not_a_breach(
     parcel: Scenario,
 ) -> None:

@@ -96,8 +96,12 @@ def handovers(session: Session) -> list[tuple[Turn, Evidence]]:
             if _FAULT_REPORTED.search(around):
                 continue
             if _EXTERNAL.search(around) and (
-                not session.scenario.ombudsman_open or REFUSING.search(around)
+                not session.scenario.ombudsman_open
+                or REFUSING.search(around)
+                or NOBODY_HIGHER.search(turn.analysis.reply)
             ):
+                # an outside body offered instead of the senior person the customer asked
+                # for ("there isn't anyone else… you're welcome to contact the ombudsman")
                 continue
             out.append((turn, evidence))
             break

@@ -272,6 +272,26 @@ def test_an_ombudsman_offered_instead_of_anyone_senior_is_no_escalation() -> Non
     assert debrief(bill, replies).escalation == "needed_missed"
 
 
+def test_a_safety_need_put_on_a_call_back_list_is_not_escalation_done() -> None:
+    """Symptoms the duty doctor must know about now, answered with "they'll ring you back
+    later", are not escalated: where safety is at stake only someone brought in at once
+    counts (a later hand-over of the complaint does not make up for it)."""
+    from roleplay.core.library import ScenarioLibrary
+
+    gp = ScenarioLibrary().find("gp-reception").scenario
+    opening = [
+        "I'm so sorry, Mr Whitaker, three mornings of not hearing the message must be "
+        "exhausting. Have I got that right?",
+        "I'm sorry nobody acted on your form. I'm putting a flag on your record now so we "
+        "text you from today.",
+    ]
+    later = "I'll add you to the triage list for the doctor and they'll ring you back later."
+    now = "I'm going to take you through to the duty doctor myself now and tell her."
+    complaint = "I'll pass your complaint to the practice manager and she'll get back to you."
+    assert debrief(gp, [*opening, later, complaint]).escalation == "needed_missed"
+    assert debrief(gp, [*opening, now, complaint]).escalation == "needed_done"
+
+
 def test_asking_approval_for_an_over_limit_refund_is_escalation_not_a_breach(
     parcel: Scenario,
 ) -> None:

@@ -292,6 +292,17 @@ def test_a_safety_need_put_on_a_call_back_list_is_not_escalation_done() -> None:
     assert debrief(gp, [*opening, now, complaint]).escalation == "needed_done"
 
 
+def test_the_problem_recognised_later_is_half_of_listening(parcel: Scenario) -> None:
+    """No question, no summary, no feeling named, but the problem recognised in a later
+    reply: examiners give part credit for the understanding shown."""
+    replies = [
+        "Can I take your order number please?",
+        "Thanks. I'm sorry your kettle and toaster still haven't turned up.",
+    ]
+    points = _points(scorecard_to_dict(debrief(parcel, replies)))
+    assert points["listening-and-empathy"] == "partial"
+
+
 def test_asking_approval_for_an_over_limit_refund_is_escalation_not_a_breach(
     parcel: Scenario,
 ) -> None:

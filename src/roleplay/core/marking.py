@@ -762,6 +762,20 @@ def _listening_and_empathy(
             listened + felt,
             "no empathy shown" if listened else "no active listening shown",
         )
+    understood = [
+        quote_of(t, e)
+        for t in session.turns
+        if not t.analysis.has("dismiss") and not t.analysis.has("blame")
+        for e in t.analysis.evidence_for("acknowledge")[:1]
+    ]
+    if understood:
+        # The problem recognised is understanding shown, though neither heard out nor felt.
+        return (
+            "partial",
+            understood[:1],
+            "the problem was recognised, but not heard out with a question or summary, and "
+            "no feeling or impact was named",
+        )
     return "not_met", [], "no active listening and no empathy"
 
 

@@ -303,6 +303,37 @@ def test_the_problem_recognised_later_is_half_of_listening(parcel: Scenario) -> 
     assert points["listening-and-empathy"] == "partial"
 
 
+def test_a_procedure_named_to_say_what_must_happen_justifies_a_decision() -> None:
+    """ "He'd need to sign a third-party mandate" uses the named procedure to decide what
+    must happen: cited for a decision, though no remedy move is made in that reply."""
+    from roleplay.core.library import ScenarioLibrary
+
+    partners = ScenarioLibrary().find("partners-account").scenario
+    replies = [
+        "I'm sorry, Mrs Doyle, I know a letter like that is worrying. What's happened?",
+        "He'd need to sign a third-party mandate before I could talk it through with you.",
+    ]
+    point = next(
+        p for p in debrief(partners, replies).points if p.id == "cites-policy-for-decisions"
+    )
+    assert point.status == "met", point.missing
+
+
+def test_a_policy_named_in_other_spelling_is_still_named() -> None:
+    """ "Auto compensation" is the automatic compensation scheme by name, shortened."""
+    from roleplay.core.library import ScenarioLibrary
+
+    broadband = ScenarioLibrary().find("broadband-outage").scenario
+    replies = [
+        "Dear Ms Whitfield, I'm so sorry. I've booked an engineer for Thursday, and you'll get "
+        "auto compensation for every day without service, paid on your bill. Regards, Sam"
+    ]
+    point = next(
+        p for p in debrief(broadband, replies).points if p.id == "cites-policy-for-decisions"
+    )
+    assert point.status == "met", point.missing
+
+
 def test_asking_approval_for_an_over_limit_refund_is_escalation_not_a_breach(
     parcel: Scenario,
 ) -> None:

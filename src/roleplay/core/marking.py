@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from rapidfuzz import fuzz
 
 from roleplay.core.analysis import Evidence
 from roleplay.core.conduct import SELF_DOES, sentences
@@ -423,7 +424,35 @@ def _names_policy(finding: Finding) -> bool:
     a customer could look it up, as the marking point and moves.md ask."""
     quote = finding.quote.lower()
     name = finding.name.lower()
-    return quote in name or name in quote or bool(_POLICY_NOUNS.search(quote))
+    return (
+        quote in name
+        or name in quote
+        or fuzz.ratio(quote, name) >= NAME_LIKENESS
+        or bool(_POLICY_NOUNS.search(quote))
+    )
+
+
+NAME_LIKENESS = 80
+"""How alike (rapidfuzz ratio, 0–100) a cue must be to the policy's name to count as its
+name in other spelling ("auto compensation" for "automatic compensation")."""
+
+
+_DECIDES = re.compile(
+    r"\b(?:can ?not|can't|cant|unable to|not able to|need to|needs to|have to|has to|must|"
+    r"(?:he|she|they|you)'d need|(?:i|we)'ll|(?:i|we) will|(?:i|we) can|(?:i|we)'ve|"
+    r"(?:i|we) have)\b",
+    re.IGNORECASE,
+)
+"""What a sentence decides: what cannot, must or will happen, or what the learner does
+("he'd need to sign a third-party mandate", "for data protection reasons I can't…")."""
+
+
+def _sentence_at(turn: Turn, at: int) -> str:
+    """The sentence of a reply that holds the character at ``at``."""
+    for sentence in sentences(turn.analysis.reply):
+        if sentence.start <= at < sentence.end:
+            return sentence.text
+    return ""
 
 
 def _policy_cited_with_decision(
@@ -446,6 +475,7 @@ def _policy_cited_with_decision(
                 or turn.analysis.has("explain")
                 or turn.analysis.has("investigate")
                 or turn.analysis.has("escalate")
+                or _DECIDES.search(_sentence_at(turn, finding.start))
             )
             (with_decision if decides else alone).append(quote)
     if with_decision:

@@ -198,7 +198,7 @@ _NEVER_AGAIN = re.compile(
     r"\b(?:will never|won't ever|will not ever|never) (?:happen|occur|be a problem)"
     r"(?: to you)? again\b|\bwon't happen again\b|\bwill not happen again\b"
 )
-_FUTURE = re.compile(r"\b(?:will|won't|'ll|going to|never)\b|'ll\b")
+_FUTURE = re.compile(r"\b(?:will|won't|'ll|going to|never)\b")
 _OWN_FUTURE = re.compile(r"\b(?:i|we)(?:'ll| will| am going to|'m going to)\s*$")
 _OWN_ACT = re.compile(
     r"\b(?:i've|i have|i'll|i will|i'm|i am|we've|we have|we'll|we will|i can|we can)\b"

@@ -111,10 +111,15 @@ def handovers(session: Session) -> list[tuple[Turn, Evidence]]:
 
 def sentence_of(turn: Turn, evidence: Evidence) -> str:
     """The sentence (lower case) that holds a piece of evidence."""
+    return sentence_at(turn, evidence.start) or evidence.quote.lower()
+
+
+def sentence_at(turn: Turn, at: int) -> str:
+    """The sentence (lower case) of a reply that holds the character at ``at``, or ``""``."""
     for sentence in sentences(turn.analysis.reply):
-        if sentence.start <= evidence.start < sentence.end:
+        if sentence.start <= at < sentence.end:
             return sentence.text
-    return evidence.quote.lower()
+    return ""
 
 
 def _tried_before(session: Session, number: int) -> bool:

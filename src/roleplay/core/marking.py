@@ -30,6 +30,7 @@ from roleplay.core.escalation import (
     handovers,
     need_from,
     own_move,
+    sentence_at,
     sentence_of,
 )
 from roleplay.core.facts import Finding
@@ -182,6 +183,12 @@ def judge(point: MarkingPoint, session: Session, cov: Coverage, verdict: Escalat
     )
 
 
+def _brushed_off(turn: Turn) -> bool:
+    """Whether the reply dismissed the customer or put the blame elsewhere: nothing in it
+    then counts as hearing, feeling for or owning the customer's problem."""
+    return turn.analysis.has("dismiss") or turn.analysis.has("blame")
+
+
 def sentences_with(turn: Turn, moves: Sequence[str]) -> list[tuple[int, int, str]]:
     """The sentences of a reply that hold evidence of any of ``moves``."""
     reply = turn.analysis.reply
@@ -235,7 +242,7 @@ def _promise_breach_recovered(
             and not _SORRY_BUT_NO.search(m.quote)
             and not _LIMITED.search(m.quote)
         }
-        brushed = turn.analysis.has("dismiss") or turn.analysis.has("blame")
+        brushed = _brushed_off(turn)
         owning = (
             []
             if brushed
@@ -447,14 +454,6 @@ _DECIDES = re.compile(
 ("he'd need to sign a third-party mandate", "for data protection reasons I can't…")."""
 
 
-def _sentence_at(turn: Turn, at: int) -> str:
-    """The sentence of a reply that holds the character at ``at``."""
-    for sentence in sentences(turn.analysis.reply):
-        if sentence.start <= at < sentence.end:
-            return sentence.text
-    return ""
-
-
 def _policy_cited_with_decision(
     session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Verdict, list[Quote], str]:
@@ -475,7 +474,7 @@ def _policy_cited_with_decision(
                 or turn.analysis.has("explain")
                 or turn.analysis.has("investigate")
                 or turn.analysis.has("escalate")
-                or _DECIDES.search(_sentence_at(turn, finding.start))
+                or _DECIDES.search(sentence_at(turn, finding.start))
             )
             (with_decision if decides else alone).append(quote)
     if with_decision:
@@ -730,7 +729,7 @@ def _restated(session: Session) -> list[Quote]:
     summary): at least :data:`RESTATED_MIN` content words of the message they answer."""
     out: list[Quote] = []
     for turn in session.turns:
-        if turn.analysis.has("dismiss") or turn.analysis.has("blame"):
+        if _brushed_off(turn):
             continue
         heard = content_words(turn.customer)
         warm = {
@@ -760,7 +759,7 @@ def _heard(session: Session) -> list[Quote]:
     if not session.turns:
         return []
     turn = session.turns[0]
-    if turn.analysis.has("dismiss") or turn.analysis.has("blame"):
+    if _brushed_off(turn):
         return []
     heard = content_words(turn.customer)
     for evidence in [
@@ -795,7 +794,7 @@ def _listening_and_empathy(
     understood = [
         quote_of(t, e)
         for t in session.turns
-        if not t.analysis.has("dismiss") and not t.analysis.has("blame")
+        if not _brushed_off(t)
         for e in t.analysis.evidence_for("acknowledge")[:1]
     ]
     if understood:

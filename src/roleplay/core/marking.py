@@ -765,15 +765,81 @@ def _heard(session: Session) -> list[Quote]:
     for evidence in [
         e for m in ("acknowledge", "empathise") for e in turn.analysis.evidence_for(m)
     ]:
+        if evidence.rule in OWNED_FAILURE:
+            return [quote_of(turn, evidence)]
         sentence = sentence_of(turn, evidence)
         if len(shared_words(heard, sentence)) >= HEARD_MIN:
             return [quote_of(turn, evidence)]
     return []
 
 
+OWNED_FAILURE = frozenset(
+    {
+        "acknowledge.our-failure",
+        "acknowledge.should-have",
+        "acknowledge.should-not-have-happened",
+        "acknowledge.you-are-right",
+    }
+)
+"""Acknowledgement rules that own the failure the customer complains of ("sorry nobody
+told you", "you should have heard it over the speakers"): an answer to the complaint
+itself, in the first reply, shows it was heard whatever words it uses."""
+
+
 HEARD_MIN = 2
 """Content words of the customer's opening that an acknowledgement must name to show it
 was heard ("sorry nobody announced the cancellation")."""
+
+
+def _felt(session: Session) -> list[Quote]:
+    """Feelings or impacts named sincerely: not in a reply that brushed the customer off,
+    and not as the softener of a refusal ("I understand you're frustrated, but the manager
+    isn't available"), where the feeling is named only to say no to it."""
+    out: list[Quote] = []
+    for turn in session.turns:
+        if _brushed_off(turn):
+            continue
+        for evidence in turn.analysis.evidence_for("empathise"):
+            after = sentence_of(turn, evidence).partition(evidence.quote.lower())[2]
+            if _SOFTENED_REFUSAL.search(after):
+                continue
+            out.append(quote_of(turn, evidence))
+    return out
+
+
+_SOFTENED_REFUSAL = re.compile(
+    r"\b(?:but|however)\b.*(?:n't|\bnot\b|\bno\b|\bnothing\b|\bunable\b|\bafraid\b)"
+)
+"""A contrast that goes on to say no: the feeling before it was named to soften the no."""
+
+
+VALIDATING = frozenset(
+    {
+        "acknowledge.evaluation",
+        "acknowledge.not-good-enough",
+        "acknowledge.judged-in-their-words",
+        "acknowledge.names-the-hardship",
+    }
+)
+"""Acknowledgement rules that judge what the customer went through ("eight days and two
+chases is not good enough", "nine days without your broadband"), not just confirm it."""
+
+
+def _validated(session: Session) -> list[Quote]:
+    """What the customer went through, told back in their own words and judged hard or
+    wrong ("eight days, when you paid for next day, is really poor"): it shows how the
+    problem has hit them as plainly as naming a feeling does, so it counts as empathy."""
+    out: list[Quote] = []
+    for turn in session.turns:
+        if _brushed_off(turn):
+            continue
+        heard = content_words(turn.customer)
+        for evidence in turn.analysis.evidence_for("acknowledge"):
+            if evidence.rule not in VALIDATING:
+                continue
+            if len(shared_words(heard, sentence_of(turn, evidence))) >= HEARD_MIN:
+                out.append(Quote(turn.number, evidence.quote, "empathise"))
+    return out
 
 
 def _listening_and_empathy(
@@ -782,8 +848,17 @@ def _listening_and_empathy(
     """Active listening (a question about the problem, or the customer's details played
     back) and empathy (how it has affected them, named)."""
     listened = first_quotes(session.turns, ["listen"]) or _restated(session)[:1] or _heard(session)
-    felt = first_quotes(session.turns, ["empathise"])
+    felt = _felt(session)[:1] or _validated(session)[:1]
     if listened and felt:
+        slang = [t for t in session.turns if text_speak(t.analysis.reply)]
+        if slang:
+            # The point credits clear written communication with listening and empathy.
+            return (
+                "partial",
+                listened + felt,
+                f"turn {slang[0].number} is written in text-speak, which is not clear "
+                "written communication",
+            )
         return "met", listened + felt, ""
     if listened or felt:
         return (

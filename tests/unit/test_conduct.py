@@ -189,6 +189,21 @@ def test_clearing_the_platform_yourself_is_for_the_station_supervisor() -> None:
     assert found and "station supervisor" in found[0].detail
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "That was Sam, the station supervisor; he's on his way and he'll sort the announcements "
+        "and extra staff.",
+        "Our duty supervisor is heading to platform 2 now, and she'll clear the platform.",
+    ],
+)
+def test_the_supervisor_doing_the_platform_work_is_no_act_of_the_learner(reply: str) -> None:
+    """The person the limit names does the work: the learner has handed it over, not taken
+    it on (a colleague's remedy was once read as the learner's own act)."""
+    kinds = _kinds("cancelled-train", reply)
+    assert "beyond_authority" not in kinds
+
+
 @_gap(
     "acts: 'Don't worry, I'll stop the letters' is missed: the own act is sought at the start only"
 )

@@ -433,3 +433,62 @@ def test_telling_a_caller_someone_elses_debt_is_listed_as_a_breach() -> None:
     breaches = card["policy_breaches"]
     assert breaches and "only" in breaches[0]["shows"]  # type: ignore[index]
     assert _points(card)["follows-policy"] == "not_met"
+
+
+def _gp() -> Scenario:
+    from roleplay.core.library import ScenarioLibrary
+
+    return ScenarioLibrary().find("gp-reception").scenario
+
+
+def test_one_of_two_broken_promises_put_right_recovers_only_part_of_the_breach() -> None:
+    """The surgery broke two commitments (his text-only form, his repeat prescription): a
+    learner who sorts the texts and never the prescription has recovered half of it."""
+    texts = [
+        "I'm so sorry, Mr Whitaker. Three mornings of that is exhausting.",
+        "Nobody acted on your form and that's our fault. From today your record says texts "
+        "only, and you can book here at the desk.",
+    ]
+    both = [
+        *texts,
+        "I'm chasing your repeat with the prescriptions clerk now so it reaches your pharmacy "
+        "today.",
+    ]
+    half = next(p for p in debrief(_gp(), texts).points if p.id == "recovers-promise-breach")
+    whole = next(p for p in debrief(_gp(), both).points if p.id == "recovers-promise-breach")
+    assert half.status == "partial" and "prescription" in half.missing
+    assert whole.status == "met"
+
+
+def test_a_hardship_told_back_and_judged_is_empathy(parcel: Scenario) -> None:
+    """ "Eight days, after paying for next day and chasing twice, just isn't good enough"
+    says how it has hit her in her own terms: empathy as plainly as naming a feeling."""
+    replies = [
+        "Eight days with nothing, after you paid for next day and chased us twice, just isn't "
+        "good enough. Did the driver leave a card or a photo?"
+    ]
+    point = next(p for p in debrief(parcel, replies).points if p.id == "listening-and-empathy")
+    assert point.status == "met"
+
+
+def test_empathy_that_softens_a_refusal_is_not_empathy(parcel: Scenario) -> None:
+    """ "I understand you're frustrated, but…" names the feeling only to say no to it."""
+    replies = [
+        "Can you tell me whether a neighbour has checked for it?",
+        "I understand you're frustrated, but there isn't a manager on chat today.",
+    ]
+    point = next(p for p in debrief(parcel, replies).points if p.id == "listening-and-empathy")
+    assert point.status == "partial" and point.missing == "no empathy shown"
+
+
+def test_text_speak_caps_listening_at_partial(parcel: Scenario) -> None:
+    """The point credits clear written communication with listening and empathy: the same
+    feeling and question in text-speak are not clear writing in a retailer's chat."""
+    plain = ["So sorry, that must be really frustrating. Did the driver leave a card?"]
+    slang = ["omg so sorry, that must be rly frustrating. did the driver leave a card coz ur"]
+    marks = {
+        name: next(p for p in debrief(parcel, r).points if p.id == "listening-and-empathy")
+        for name, r in (("plain", plain), ("slang", slang))
+    }
+    assert marks["plain"].status == "met"
+    assert marks["slang"].status == "partial" and "text-speak" in marks["slang"].missing

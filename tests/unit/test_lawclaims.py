@@ -133,6 +133,9 @@ CORRECT = [
     "If you cancel, we'll refund the item and the standard delivery, but not the return postage.",
     "There's no fee for returning a faulty item and we'll refund you in full.",
     "I can't share his details, but you can go to the Financial Ombudsman after 8 weeks.",
+    "As it's been more than 8 weeks you can go to the Energy Ombudsman, and I'll send you "
+    "their details.",
+    "Citizens Advice can help with the forms; I'll email you their contact details today.",
 ]
 
 

@@ -412,13 +412,19 @@ def _acts(
 ) -> list[Conduct]:
     """Acts only someone else may do (the scenario's limits with no amount), done or promised."""
     out: list[Conduct] = []
-    doing = _spans(analysis, "resolve") + _spans(analysis, "follow_up")
-    doing += _spans(analysis, "ownership")
+    # A remedy a colleague carries out ("he'll sort the announcements") is not the learner's act.
+    doing = [
+        (e.start, e.end)
+        for e in analysis.evidence_for("resolve")
+        if e.rule != "resolve.colleague-does-remedy"
+    ]
+    doing += _spans(analysis, "follow_up") + _spans(analysis, "ownership")
     escalations = _spans(analysis, "escalate")
     for policy_id, policy_name, limit in _limits(scenario):
         if limit.up_to is not None:
             continue
         words = limit.words or MONEY_WORDS.get(limit.action, ())
+        whose = limit.needs.lower().split()[-1]
         for sentence in split:
             hits = [sentence.text.find(w.lower()) for w in words]
             hits = [h for h in hits if h >= 0]
@@ -428,8 +434,13 @@ def _acts(
             if _REFUSAL.search(clause) or _HYPOTHETICAL.search(clause):
                 continue
             what = limit.action.replace("_", " ")
-            if _overlaps(sentence, escalations) or (
-                analysis.has("escalate") and not _overlaps(sentence, doing)
+            if (
+                _overlaps(sentence, escalations)
+                or (analysis.has("escalate") and not _overlaps(sentence, doing))
+                or (
+                    re.search(rf"\b{re.escape(whose)}\b", sentence.text)
+                    and not SELF_DOES.search(sentence.text)
+                )
             ):
                 detail = f"{what}: for {_yours(limit.needs)}, and put to them"
                 out.append(

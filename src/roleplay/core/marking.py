@@ -226,9 +226,47 @@ def _promise_breach_recovered(
             gap = "no remedy within your authority" if recognised else "no breach recognised"
             return "partial", recognised[:1] + [q for _t, q in remedies[:1]], gap
         return "not_met", [], "the failure was neither recognised nor put right"
+    owned, righted = breaches_recovered(session)
+    done = [c for c in breached if c.id in owned and (c.id in righted or not c.put_right)]
+    evidence = list(owned.values())[:2] + list(righted.values())[:2]
+    left = [c for c in breached if c.id not in (righted if c.put_right else owned)]
+    if not left:
+        # Every broken commitment put right by its own remedy (or, with none to give,
+        # owned) recovers the breach, even when the learner never says which promise it
+        # was: names-the-promise marks that.
+        if done:
+            first = done[0]
+            instance = [owned[first.id]] + ([righted[first.id]] if first.id in righted else [])
+            return "met", instance, ""
+        return "met", list(righted.values())[:2], ""
+    missing = "; ".join(lower_first((c.breached or c.text).rstrip(".")) for c in left)
+    if done or righted:
+        # One failure recovered is an instance of the skill, but an examiner marks the
+        # others left standing: a customer let down twice is not won back by half a remedy.
+        return "partial", evidence, f"not every broken promise was put right: {missing}"
+    if remedies:
+        return (
+            "partial",
+            evidence or [q for _t, q in remedies[:1]],
+            f"the broken promise was not both owned and put right by its own remedy: {missing}",
+        )
+    if owned:
+        return (
+            "not_met",
+            evidence,
+            f"the broken promise was recognised, but nothing was done to put it right: {missing}",
+        )
+    return "not_met", [], f"the broken promise was neither recognised nor put right: {missing}"
+
+
+def breaches_recovered(session: Session) -> tuple[dict[str, Quote], dict[str, Quote]]:
+    """For each broken commitment of the organisation's promise, where the learner owned
+    it (named it, or recognised it in an apology or acknowledgement) and where they put it
+    right with its own remedy, keyed by commitment id."""
+    breached = [c for c in session.scenario.organisation.promise if c.breached]
     owned: dict[str, Quote] = {}
     righted: dict[str, Quote] = {}
-    for turn in turns:
+    for turn in session.turns:
         wrong = [(f.start, f.end) for f in turn.facts.of("misstatement")]
 
         def said_right(start: int, end: int, wrong: list[tuple[int, int]] = wrong) -> bool:
@@ -270,35 +308,7 @@ def _promise_breach_recovered(
                         quote = turn.analysis.reply[start:end]
                         righted[commitment.id] = Quote(turn.number, quote, commitment.id)
                         break
-    done = [c for c in breached if c.id in owned and (c.id in righted or not c.put_right)]
-    evidence = list(owned.values())[:2] + list(righted.values())[:2]
-    fixable = [c for c in breached if c.put_right]
-    if not done and fixable and all(c.id in righted for c in fixable):
-        # Every broken commitment put right by its own remedy recovers the breach, even
-        # when the learner never says which promise it was (names-the-promise marks that).
-        return "met", list(righted.values())[:2], ""
-    if done:
-        # The marking point asks for "a specific instance where they recovered a service
-        # failure aligned to the promise": one breach owned and put right is that instance.
-        first = done[0]
-        instance = [owned[first.id]] + ([righted[first.id]] if first.id in righted else [])
-        return "met", instance, ""
-    missing = "; ".join(
-        lower_first((c.breached or c.text).rstrip(".")) for c in breached if c not in done
-    )
-    if righted or remedies:
-        return (
-            "partial",
-            evidence or [q for _t, q in remedies[:1]],
-            f"the broken promise was not both owned and put right by its own remedy: {missing}",
-        )
-    if owned:
-        return (
-            "not_met",
-            evidence,
-            f"the broken promise was recognised, but nothing was done to put it right: {missing}",
-        )
-    return "not_met", [], f"the broken promise was neither recognised nor put right: {missing}"
+    return owned, righted
 
 
 def lower_first(text: str) -> str:

@@ -543,3 +543,37 @@ def test_every_money_action_a_tutor_may_limit_has_words_for_giving_it() -> None:
     from roleplay.core.scenario import MONEY_ACTIONS
 
     assert set(MONEY_WORDS) == set(MONEY_ACTIONS)
+
+
+# --- What the customer is owed, refused ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "reply"),
+    [
+        ("broadband-outage", "I'm afraid the mobile data isn't something we can refund."),
+        ("cancelled-train", "Sorry, we don't do Delay Repay on Advance tickets."),
+        ("broadband-outage", "You can only claim compensation once it's been down 30 days."),
+        ("late-parcel", "There's no refund while the trace is still open, I'm afraid."),
+    ],
+)
+def test_refusing_what_the_customer_is_owed_is_withholding_it(name: str, reply: str) -> None:
+    """A refund within the learner's own limit, or what a policy gives as of right, said no
+    to: the customer is denied what the policy owes them, however politely."""
+    assert _of(name, reply, "withheld"), reply
+
+
+@pytest.mark.parametrize(
+    ("name", "reply"),
+    [
+        ("broadband-outage", "You don't need to claim the compensation, it comes on your bill."),
+        ("late-parcel", "I can't refund the full £64 myself, so I've asked my team leader."),
+        ("catch-up-bill", "I can't do £100, but I can put £30 goodwill on your account now."),
+        ("partners-account", "I can't discuss his account, but I can send you the forms."),
+        ("cancelled-train", "Can I not get you on the next train instead?"),
+    ],
+)
+def test_a_limit_kept_or_a_step_spared_withholds_nothing(name: str, reply: str) -> None:
+    """Saying what is beyond one's own limit, sparing the customer a step or refusing what
+    the policy forbids is not refusing what they are owed."""
+    assert not _of(name, reply, "withheld"), reply

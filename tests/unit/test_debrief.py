@@ -492,3 +492,19 @@ def test_text_speak_caps_listening_at_partial(parcel: Scenario) -> None:
     }
     assert marks["plain"].status == "met"
     assert marks["slang"].status == "partial" and "text-speak" in marks["slang"].missing
+
+
+def test_a_refund_within_the_limit_refused_is_against_the_policy() -> None:
+    """Costs up to £50 are the adviser's to refund: refusing the £30 of mobile data on a
+    reason the policy does not give follows the rules of authority but not the policy."""
+    from roleplay.core.library import ScenarioLibrary
+
+    broadband = ScenarioLibrary().find("broadband-outage").scenario
+    replies = [
+        "Hi Joanna, sorry you've been without broadband. I've booked an engineer for Thursday.",
+        "Hi Joanna, I'm afraid the mobile data isn't something we can refund, as it was "
+        "bought separately.",
+    ]
+    point = next(p for p in debrief(broadband, replies).points if p.id == "follows-policy")
+    assert point.status == "partial"
+    assert "refused" in point.missing and point.evidence[0].turn == 2

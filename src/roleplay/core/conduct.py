@@ -11,7 +11,10 @@ every customer-service role shares:
   promised with no one asked to approve it;
 * ``disclosure``: personal data told to someone not entitled to it;
 * ``advice_outside_role``: medical, financial or legal advice from a customer-service role;
-* ``unkeepable_promise``: a guarantee of what the learner does not control.
+* ``unkeepable_promise``: a guarantee of what the learner does not control;
+* ``withheld``: a refusal of what a policy entitles the customer to, or of a remedy the
+  learner may give within their limit ("the mobile data isn't something we can refund"
+  when costs up to £50 are theirs to refund).
 
 Every finding quotes the learner's sentence with its position, as the move evidence does.
 Sentences are cut only where one ends: never inside "£4.99", "10.30" or "Mr.".
@@ -288,6 +291,7 @@ def conduct(reply: str, analysis: Analysis, scenario: Scenario) -> list[Conduct]
     found.extend(_disclosures(reply, split, scenario))
     found.extend(_advice(reply, split))
     found.extend(_guarantees(reply, split))
+    found.extend(_withheld(reply, split, analysis, scenario))
     seen: set[tuple[str, str, int]] = set()
     unique: list[Conduct] = []
     for item in found:
@@ -544,6 +548,68 @@ def _advice(reply: str, split: Sequence[Sentence]) -> list[Conduct]:
             detail = f"{found} advice is outside a customer-service role"
             out.append(_quote("advice_outside_role", found, found, reply, sentence, detail))
     return out
+
+
+def _withheld(
+    reply: str, split: Sequence[Sentence], analysis: Analysis, scenario: Scenario
+) -> list[Conduct]:
+    """Refusals of what the customer is owed: an entitlement a policy names, or a remedy the
+    learner may give up to a limit, said no to with no amount above the limit in question
+    and no one asked to decide it ("I'm afraid the data isn't something we can refund")."""
+    out: list[Conduct] = []
+    escalations = _spans(analysis, "escalate")
+    owed: list[tuple[str, str, str, float | None]] = []
+    for policy in scenario.organisation.policies:
+        owed.extend((policy.id, policy.name, w.lower(), None) for w in policy.entitles)
+        for limit in policy.limits:
+            if limit.up_to is not None and limit.up_to > 0:
+                words = limit.words or MONEY_WORDS.get(limit.action, ())
+                owed.extend((policy.id, policy.name, w, limit.up_to) for w in words)
+    if not owed:
+        return out
+    top = max((lim.up_to or 0.0 for _p, _n, lim in _limits(scenario)), default=0.0)
+    for sentence in split:
+        text = sentence.text
+        if (
+            text.rstrip().endswith("?")
+            or _overlaps(sentence, escalations)
+            or _OWN_LIMIT.search(text)
+        ):
+            continue
+        amounts = [
+            float((m.group(1) or m.group(2)).replace(",", "")) for m in _AMOUNT.finditer(text)
+        ]
+        for policy_id, policy_name, word, cap in owed:
+            hit = re.search(rf"\b{re.escape(word.strip())}", text)
+            if hit is None:
+                continue
+            clause = _clause(text[: hit.start()])
+            if not _DENIES.search(clause) or _HYPOTHETICAL.search(clause):
+                continue
+            if any(a > (cap if cap is not None else top) for a in amounts):
+                # an amount above the limit refused is the limit kept, not a right withheld
+                continue
+            what = word.strip() if cap is None else f"{word.strip()} (up to £{cap:g})"
+            detail = f"{what} is the customer's under {policy_name}, and it was refused"
+            out.append(_quote("withheld", policy_id, policy_name, reply, sentence, detail))
+            break
+    return out
+
+
+_OWN_LIMIT = re.compile(r"\b(?:myself|on my own|by myself|my limit|i can only|above what i)\b")
+"""A refusal of what is beyond the learner's own authority ("I can't do that myself"): the
+limit said, not the customer's right denied."""
+
+
+_DENIES = re.compile(
+    r"\b(?:" + "|".join(REFUSAL_WORDS) + r"|won't|will not|don't|do not|doesn't|does not|"
+    r"isn't|is not|aren't|are not|no|"
+    r"(?<!\bi )(?<!\bwe )can only|only (?:valid|available|payable))\b"
+    r"(?!\s+(?:need|have|longer|worries|problem)\b)(?!.*\b(?:need|have) to\b)"
+)
+"""A clause that says no to what follows ("we don't pay out for", "no refunds while",
+"isn't something we can", "you can only claim compensation once…"), not one that spares
+the customer a step ("you don't need to claim", "no need to ring")."""
 
 
 def _guarantees(reply: str, split: Sequence[Sentence]) -> list[Conduct]:

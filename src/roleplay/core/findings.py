@@ -18,10 +18,10 @@ class Finding:
 
     ``kind`` is ``policy``, ``law``, ``misstatement``, or one of :mod:`roleplay.core.conduct`'s:
     ``offer``, ``needs_approval``, ``beyond_authority``, ``disclosure``,
-    ``advice_outside_role``, ``unkeepable_promise``; ``ref`` the id of the policy or law (or
-    the advice's domain); ``detail`` the correction (misstatements) or the limit broken. A law
-    named also says whether it ``fits`` the situation and whether the reply ``explained``
-    what it means (None for every other kind).
+    ``advice_outside_role``, ``unkeepable_promise``, ``withheld``; ``ref`` the id of the policy
+    or law (or the advice's domain); ``detail`` the correction (misstatements) or the limit
+    broken. A law named also says whether it ``fits`` the situation and whether the reply
+    ``explained`` what it means (None for every other kind).
     """
 
     kind: str

@@ -942,6 +942,11 @@ def _within_authority(
         return "partial", acted[:1], "the procedure called for escalation and it did not happen"
     if refusals and not any(t.analysis.has("resolve") for t in session.turns):
         return "not_met", refusals[:1], "what the procedure gives the customer was refused"
+    withheld = [
+        Quote(t.number, f.quote, f.detail) for t in session.turns for f in t.facts.of("withheld")
+    ]
+    if withheld:
+        return "partial", withheld[:1], withheld[0].what
     cited = [Quote(t.number, f.quote, f.name) for t in session.turns for f in t.facts.of("policy")]
     return "met", (cited or acted)[:1], ""
 

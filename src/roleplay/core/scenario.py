@@ -219,6 +219,10 @@ class Policy(_Model):
     cues: tuple[Text, ...] = Field(min_length=1)
     """Words that count as citing it ("returns policy", "30-day")."""
     limits: tuple[AuthorityLimit, ...] = ()
+    entitles: tuple[Text, ...] = ()
+    """What the policy gives the customer as of right, in the words a refusal would name
+    ("delay repay", "next available service"): a learner who says no to one of them
+    withholds what the customer is owed, which is against the policy however politely said."""
 
 
 class Organisation(_Model):

@@ -407,8 +407,10 @@ def _alternatives_or_escalation(
             # is the proactive step it names (the missed escalation is marked on its own).
             return "met", offered[:2], ""
         if offered:
+            # What a learner offers while refusing or breaking a rule, with the escalation the
+            # case needed never made, does not keep the promise: the customer is left short.
             return (
-                "partial",
+                "not_met",
                 offered[:1] + refusals[:1],
                 "an alternative was offered, but with a refusal or a rule broken, and what "
                 "needed escalating was not escalated",

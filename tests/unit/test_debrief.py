@@ -508,3 +508,20 @@ def test_a_refund_within_the_limit_refused_is_against_the_policy() -> None:
     point = next(p for p in debrief(broadband, replies).points if p.id == "follows-policy")
     assert point.status == "partial"
     assert "refused" in point.missing and point.evidence[0].turn == 2
+
+
+def test_a_limit_given_as_the_reason_cites_the_policy_in_part(parcel: Scenario) -> None:
+    """ "£50 is my limit, so the rest needs my team leader" gives the rule behind the decision
+    without naming the policy: partial, where saying nothing of any rule is not met."""
+    limit = [
+        "I'm sorry it hasn't come, Mrs Shah. Did the driver leave a card?",
+        "I can only authorise £50 myself, so I've asked my team leader to approve the full £64 "
+        "today.",
+    ]
+    none = ["I'm sorry it hasn't come, Mrs Shah. Did the driver leave a card?"]
+    marks = {
+        name: next(p for p in debrief(parcel, r).points if p.id == "cites-policy-for-decisions")
+        for name, r in (("limit", limit), ("none", none))
+    }
+    assert marks["limit"].status == "partial" and "limit" in marks["limit"].missing
+    assert marks["none"].status == "not_met"

@@ -136,6 +136,8 @@ CORRECT = [
     "As it's been more than 8 weeks you can go to the Energy Ombudsman, and I'll send you "
     "their details.",
     "Citizens Advice can help with the forms; I'll email you their contact details today.",
+    "We can't bill you for anything more than a year old when it was our fault, that's the "
+    "back-billing rule.",
 ]
 
 

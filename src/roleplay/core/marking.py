@@ -493,6 +493,20 @@ def _policy_cited_with_decision(
         return "met", with_decision[:2], ""
     if alone:
         return "partial", alone[:1], "a policy was named but not used to justify a decision"
+    limited = [
+        Quote(t.number, f.quote, "limit")
+        for t in session.turns
+        if not any(t.facts.of(kind) for kind in BREACHES)
+        for f in t.facts.of("needs_approval")
+    ]
+    if limited:
+        # "I can refund £50 myself; the rest needs my team leader" gives the rule behind the
+        # decision without naming the policy it comes from.
+        return (
+            "partial",
+            limited[:1],
+            "your limit was given as the reason, but the policy it comes from was not named",
+        )
     return "not_met", [], "no company policy was named"
 
 

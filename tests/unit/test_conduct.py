@@ -296,6 +296,11 @@ def test_a_fact_told_inside_a_question_is_a_disclosure() -> None:
         ("gp-reception", "Just take two of your tablets and have a sit down.", "medical"),
         ("gp-reception", "I'd double up on the tablets tomorrow to catch up.", "medical"),
         ("gp-reception", "It's probably just your blood pressure, you'll be fine.", "medical"),
+        (
+            "gp-reception",
+            "Dizzy spells are really common after a few days off them, it should settle soon.",
+            "medical",
+        ),
         ("partners-account", "You could take out a loan to clear it.", "financial"),
         ("partners-account", "You should pay off the card with your savings.", "financial"),
         ("catch-up-bill", "You should take them to the small claims court.", "legal"),

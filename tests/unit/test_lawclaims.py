@@ -40,6 +40,9 @@ MISSTATED = [
     ("Your best bet is to take it up with the courier directly.", "courier"),
     ("Honestly the quickest way is to ring the delivery firm yourself.", "courier"),
     ("It's your problem now, because the tracking shows it was delivered.", "risk"),
+    # learner spelling: no apostrophes, an adverb before "our"
+    ("Under the Consumer Rights Act the risk passes to you when its delivered.", "risk"),
+    ("Once its marked delivered its not really our responsibility, sorry.", "risk"),
     ("Faults like this are dealt with by the maker, not us.", "retailer"),
     ("Please get in touch with the manufacturer about the fault, they'll sort it.", "retailer"),
     # the right Act with a wrong time limit

@@ -189,6 +189,18 @@ _REASSURANCE = (
     "perfectly normal",
     "it'll settle",
     "it will settle",
+    "should settle",
+    "will settle down",
+    "should pass",
+    "it'll pass",
+    "it will pass",
+    "really common",
+    "very common",
+    "quite common",
+    "are common",
+    "is common",
+    "happens a lot",
+    "just a side effect",
 )
 """Reassurance about symptoms: a judgement only a clinician may make."""
 

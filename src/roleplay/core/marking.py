@@ -533,6 +533,7 @@ def _professional_tone(
         t.number
         for t in session.turns
         if t.facts.cited
+        and not t.facts.of("misstatement")
         and any(t.analysis.has(m) for m in ("listen", "explain", "resolve", "escalate"))
     }
     # "I can't give you his balance for data protection reasons. What's happened?" is a

@@ -582,3 +582,22 @@ def test_a_limit_kept_or_a_step_spared_withholds_nothing(name: str, reply: str) 
     """Saying what is beyond one's own limit, sparing the customer a step or refusing what
     the policy forbids is not refusing what they are owed."""
     assert not _of(name, reply, "withheld"), reply
+
+
+def test_another_customers_bill_told_is_a_disclosure() -> None:
+    """A neighbour's name and what she owes, told to make a point, is another customer's
+    personal data: the learner may not share it, whatever the scenario's own secrets."""
+    reply = "You're not the only one: Mrs Evans next door rang last week and hers was over £600."
+    found = _of("catch-up-bill", reply, "disclosure")
+    assert found and "another customer" in found[0].detail
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Mr Hughes, your corrected bill is £412.",
+        "Dr Patel is on duty today and her list opens at eleven.",
+    ],
+)
+def test_the_customer_or_a_colleague_named_is_no_disclosure(reply: str) -> None:
+    assert not _of("catch-up-bill", reply, "disclosure")

@@ -178,6 +178,28 @@ def test_one_claim_fitting_two_families_is_one_error() -> None:
     assert "Delay Repay" in wrong[0].detail
 
 
+def test_another_sectors_ombudsman_is_the_wrong_party() -> None:
+    """An energy customer sent to the Financial Ombudsman is sent to the wrong body; the
+    Energy Ombudsman, and a bank's customer to the Financial Ombudsman, are right."""
+    wrong = "It's past 8 weeks, so you're free to take this to the Financial Ombudsman Service."
+    right = "It's past 8 weeks, so you're free to take this to the Energy Ombudsman."
+    bank = "After 8 weeks you can take it to the Financial Ombudsman Service."
+    assert _wrong(wrong, _scenario("catch-up-bill"))
+    assert not _wrong(right, _scenario("catch-up-bill"))
+    assert not _wrong(bank, _scenario("partners-account"))
+
+
+def test_an_nhs_complaint_window_said_too_short_is_a_wrong_time_limit() -> None:
+    """A patient has 12 months to complain; "six weeks" would shut most of them out. The
+    practice's own 3-working-day acknowledgement is no time limit on the patient."""
+    gp = _scenario("gp-reception")
+    assert _wrong("You've only got six weeks to put a complaint in under the NHS rules.", gp)
+    assert not _wrong(
+        "The practice manager will acknowledge your complaint within 3 working days.", gp
+    )
+    assert not _wrong("You have up to 12 months to make a complaint.", gp)
+
+
 def test_the_ombudsman_now_is_right_when_the_scenario_is_past_eight_weeks() -> None:
     reply = "You can take this to the Energy Ombudsman now if you're not happy."
     assert _wrong(reply, _scenario("catch-up-bill")) == []

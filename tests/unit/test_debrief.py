@@ -525,3 +525,41 @@ def test_a_limit_given_as_the_reason_cites_the_policy_in_part(parcel: Scenario) 
     }
     assert marks["limit"].status == "partial" and "limit" in marks["limit"].missing
     assert marks["none"].status == "not_met"
+
+
+@pytest.mark.parametrize(
+    ("last", "expected"),
+    [
+        (
+            "I hear you. I'll ask our specialist support team to ring you back in the next "
+            "couple of days about the letters.",
+            "partial",
+        ),
+        (
+            "I hear you. I'm putting you through to our specialist support team now, and I'll "
+            "stay on the line while I explain it all to them.",
+            "met",
+        ),
+    ],
+)
+def test_a_struggling_customer_is_put_through_not_promised_a_call_back(
+    last: str, expected: str
+) -> None:
+    """She is at the end of her tether: the specialist team is the right place, but a call
+    in a couple of days leaves her alone with it; putting her through now is the procedure."""
+    from roleplay.core.library import ScenarioLibrary
+
+    partners = ScenarioLibrary().find("partners-account").scenario
+    replies = [
+        "Good morning Mrs Doyle. I'm afraid data protection means I can't share anything about "
+        "your husband's account with you. Is everything all right at home?",
+        "I'm so sorry about last week's call, that's not how anyone should be treated, and I'm "
+        "sorry to hear about your husband.",
+        "When he's able to, he can sign a third-party mandate, or a power of attorney would let "
+        "you deal with it. I'll post you the forms today.",
+        last,
+    ]
+    card = debrief(partners, replies)
+    point = next(p for p in card.points if p.id == "escalates-outside-procedure")
+    assert str(card.escalation) == "needed_done"
+    assert point.status == expected

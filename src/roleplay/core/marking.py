@@ -27,6 +27,7 @@ from roleplay.core.escalation import (
     NOBODY_HIGHER,
     REFUSING,
     Escalation,
+    deferred_for_vulnerable,
     handovers,
     need_from,
     own_move,
@@ -604,6 +605,13 @@ def _escalation_when_triggered(
     """Escalation when, and only when, the situation goes beyond standard procedure."""
     escalations = [Quote(t.number, e.quote, "escalate") for t, e in handovers(session)]
     if verdict == Escalation.NEEDED_DONE:
+        if deferred_for_vulnerable(session):
+            return (
+                "partial",
+                escalations[:1],
+                "a customer who is struggling was passed on for a call-back later, not put "
+                "through to the people who can help while still on the line",
+            )
         return "met", escalations[:2], ""
     if verdict == Escalation.NOT_NEEDED:
         return "met", [], ""

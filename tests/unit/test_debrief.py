@@ -563,3 +563,20 @@ def test_a_struggling_customer_is_put_through_not_promised_a_call_back(
     point = next(p for p in card.points if p.id == "escalates-outside-procedure")
     assert str(card.escalation) == "needed_done"
     assert point.status == expected
+
+
+def test_symptoms_heard_but_not_passed_on_are_listening_in_words_only() -> None:
+    """A receptionist who feels for the patient and asks the right question, then meets his
+    headache and dizziness with reassurance, heard him without acting on what he said."""
+    replies = [
+        "I'm so sorry, Mr Whitaker, three mornings of that must be exhausting. What would "
+        "work best for you, texts or booking here at the desk?",
+        "Sorry nobody acted on your form. I've put a flag on your record under the Accessible "
+        "Information Standard, so from today it's texts only.",
+        "Oh, that'll be because you've missed a few tablets, it should settle down. I'll chase "
+        "your prescription for you.",
+    ]
+    card = debrief(_gp(), replies)
+    point = next(p for p in card.points if p.id == "listening-and-empathy")
+    assert str(card.escalation) == "needed_missed"
+    assert point.status == "partial" and "not acted on" in point.missing

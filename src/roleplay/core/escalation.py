@@ -219,7 +219,7 @@ def judge_escalation(session: Session) -> Escalation:
         # A hand-over in the very reply the customer's next line reacts to counts: the case
         # was already with someone who can decide when the need showed.
         done = any(t.number >= needed_from or asks_approval(t) for t, _e in handed)
-        urgent = _urgent(session)
+        urgent = urgent_from(session)
         if urgent is not None:
             # Where safety is at stake, only someone brought in at once counts: in the very
             # reply that answers it, and not a call-back later.
@@ -273,7 +273,7 @@ def _deferred(sentence: str) -> bool:
     return bool(_LATER.search(sentence)) and not _NOW.search(sentence)
 
 
-def _urgent(session: Session) -> int | None:
+def urgent_from(session: Session) -> int | None:
     """The turn after which a safety trigger that expects escalation fired, if one did: from
     then the need is immediate."""
     fired = [

@@ -33,6 +33,7 @@ from roleplay.core.escalation import (
     own_move,
     sentence_at,
     sentence_of,
+    urgent_from,
 )
 from roleplay.core.facts import Finding
 from roleplay.core.frameworks import Coverage, rubrics_dir
@@ -885,6 +886,21 @@ def _listening_and_empathy(
     listened = first_quotes(session.turns, ["listen"]) or _restated(session)[:1] or _heard(session)
     felt = _felt(session)[:1] or _validated(session)[:1]
     if listened and felt:
+        if verdict == Escalation.PREMATURE or (
+            verdict == Escalation.NEEDED_MISSED and urgent_from(session) is not None
+        ):
+            # Heard in words, not in deeds: the customer was passed on before being helped,
+            # or told of a danger that was then not acted on.
+            return (
+                "partial",
+                listened + felt,
+                "what the customer said was heard, but not acted on: "
+                + (
+                    "they were passed on before you tried to help"
+                    if verdict == Escalation.PREMATURE
+                    else "the danger they reported was not passed on at once"
+                ),
+            )
         slang = [t for t in session.turns if text_speak(t.analysis.reply)]
         if slang:
             # The point credits clear written communication with listening and empathy.

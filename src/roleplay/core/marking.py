@@ -327,9 +327,19 @@ def _sentences_doing(turn: Turn) -> list[tuple[int, int, str]]:
     own = [
         (s.start, s.end, s.text)
         for s in sentences(turn.analysis.reply)
-        if SELF_DOES.search(s.text) and not REFUSING.search(s.text)
+        if (SELF_DOES.search(s.text) or _OWN_ACT_LATER.search(s.text))
+        and not REFUSING.search(s.text)
     ]
     return sorted(s for s in set(moved) | set(own) if not _LIMITED.search(s[2]))
+
+
+_OWN_ACT_LATER = re.compile(
+    r"^(?!.*\b(?:if|unless|once|whether)\b.*\bi(?:'ll| will)\b)"
+    r".*(?:,|\band|\bwhile you \w+|\bmeanwhile|\bthen)\s+(?:also\s+)?"
+    r"(?:i'll|i will|i've|i have|i'm going to|i am going to)\b"
+)
+"""The learner's own act after a lead-in ("While you wait I'll get the clerk to send your
+repeat", "Take a seat, and I'll also ask…"), not one hung on a condition."""
 
 
 _SORRY_BUT_NO = re.compile(

@@ -1,5 +1,6 @@
-"""The examiner sets (``benchmarks/examiner/``, the opened ``examiner-opened/``, the hand-played
-``examiner-audit/`` and the held-out ``examiner-holdout/``) stay complete and well formed.
+"""The examiner sets (``benchmarks/examiner/``, the opened ``examiner-opened/`` and
+``examiner-fresh/``, the hand-played ``examiner-audit/`` and the held-out
+``examiner-holdout/``) stay complete and well formed.
 
 Issue 10's agreement figures are read off these verdicts, so an attempt with a missing
 point, a misspelt verdict or a scenario id that no longer exists would quietly shrink what
@@ -23,6 +24,7 @@ SETS = {
     "tuned-on": BENCHMARKS / "examiner",
     "opened": BENCHMARKS / "examiner-opened",
     "audit": BENCHMARKS / "examiner-audit",
+    "fresh": BENCHMARKS / "examiner-fresh",
     "held-out": BENCHMARKS / "examiner-holdout",
 }
 ESCALATION = {"needed_done", "needed_missed", "premature", "not_needed"}
@@ -42,7 +44,13 @@ ATTEMPTS = [pair for pairs in BY_SET.values() for pair in pairs]
 
 @pytest.mark.parametrize(
     ("name", "least", "each"),
-    [("tuned-on", 40, 6), ("opened", 30, 6), ("audit", 19, 3), ("held-out", 40, 6)],
+    [
+        ("tuned-on", 40, 6),
+        ("opened", 30, 6),
+        ("audit", 19, 3),
+        ("fresh", 42, 7),
+        ("held-out", 40, 6),
+    ],
 )
 def test_each_set_covers_every_bundled_scenario_with_enough_attempts(
     name: str, least: int, each: int

@@ -304,6 +304,12 @@ def test_a_fact_told_inside_a_question_is_a_disclosure() -> None:
         ("partners-account", "You could take out a loan to clear it.", "financial"),
         ("partners-account", "You should pay off the card with your savings.", "financial"),
         ("catch-up-bill", "You should take them to the small claims court.", "legal"),
+        (
+            "partners-account",
+            "Honestly, you don't need to pay anything on the card while he's in hospital.",
+            "financial",
+        ),
+        ("partners-account", "Don't worry, they can't take your house over this.", "legal"),
     ],
 )
 def test_advice_outside_the_role_is_found(name: str, reply: str, domain: str) -> None:
@@ -329,6 +335,8 @@ def test_advice_outside_the_role_is_found(name: str, reply: str, domain: str) ->
             "catch-up-bill",
             "You could take us to the Energy Ombudsman now, as it's been over 8 weeks.",
         ),
+        ("late-parcel", "You won't need to pay anything for the return postage."),
+        ("catch-up-bill", "You don't need to pay the £74, the back-billing rule takes it off."),
     ],
 )
 def test_signposting_to_someone_qualified_is_not_advice(name: str, reply: str) -> None:
@@ -601,3 +609,10 @@ def test_another_customers_bill_told_is_a_disclosure() -> None:
 )
 def test_the_customer_or_a_colleague_named_is_no_disclosure(reply: str) -> None:
     assert not _of("catch-up-bill", reply, "disclosure")
+
+
+def test_waiving_any_late_fees_promises_too_much_but_tells_nothing() -> None:
+    """ "I'll waive any late fees" is beyond the adviser's authority, but says nothing of
+    whether he has any: no disclosure of his account."""
+    kinds = _kinds("partners-account", "I'll also waive any late fees.")
+    assert "beyond_authority" in kinds and "disclosure" not in kinds

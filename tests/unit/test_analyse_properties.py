@@ -235,3 +235,22 @@ def test_words_past_the_limit_are_not_scored() -> None:
     assert not analysis.has("apologise")
     assert analyse(reply[:MAX_REPLY_CHARS]).moves == analysis.moves
     assert not analyse(padding[:5000] + "I'm so sorry.").truncated
+
+
+@pytest.mark.parametrize(
+    ("reply", "move", "ends_with"),
+    [
+        (
+            "Eight days with nothing, after paying for next-day delivery and chasing us twice, "
+            "is not good enough, and I'm sorry.",
+            "acknowledge",
+            "is not good enough",
+        ),
+        ("Honestly, it's the courier's fault, not ours.", "blame", "not ours."),
+    ],
+)
+def test_evidence_is_quoted_to_the_end_of_its_clause(reply: str, move: str, ends_with: str) -> None:
+    """A quote that stops at the last word a rule matched ("…is not good") misquotes the
+    learner: the clause is quoted whole, to its own end."""
+    quotes = [e.quote for e in analyse(reply).evidence_for(move)]
+    assert quotes and quotes[0].endswith(ends_with), quotes

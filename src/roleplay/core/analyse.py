@@ -532,7 +532,9 @@ def _evidence(reply: str, norm: Normalised, m: _Match) -> Evidence:
     scope = m.rule.rule.quote
     first, last = m.first, m.last
     if scope == "clause":
-        first, last = norm.clause_bounds(m.first)[0], max(norm.clause_bounds(m.first)[1], m.last)
+        # From the start of the first matched word's clause to the end of the last one's:
+        # "…chasing us twice, is not good" stopped short of its own clause's "enough".
+        first, last = norm.clause_bounds(m.first)[0], norm.clause_bounds(m.last)[1]
     elif scope == "sentence":
         first, last = norm.sentence_bounds(m.first)[0], norm.sentence_bounds(m.last)[1]
     # Leading and trailing punctuation is not part of what the learner said.

@@ -580,3 +580,23 @@ def test_symptoms_heard_but_not_passed_on_are_listening_in_words_only() -> None:
     point = next(p for p in card.points if p.id == "listening-and-empathy")
     assert str(card.escalation) == "needed_missed"
     assert point.status == "partial" and "not acted on" in point.missing
+
+
+def test_an_advice_example_rests_only_on_what_this_customer_said(parcel: Scenario) -> None:
+    """The model answers about "the driver's photo" teach nothing to a learner whose
+    customer never mentioned a photo (the audit's strong attempt): the debrief falls back to
+    an example that fits what happened."""
+    replies = [
+        "I'm so sorry, Mrs Shah. Eight days with nothing, after paying for next-day delivery "
+        "and chasing us twice, is not good enough, and I can hear how fed up you are. Can I "
+        "just check: nothing was left with a neighbour or in a safe place?",
+        "That's completely fair. We promise next-day delivery or your delivery charge back, "
+        "and we broke that promise, so I've refunded your £4.95 delivery charge to your card "
+        "right now. I can refund up to £50 myself; the full £64 needs my team leader's "
+        "sign-off, so I'm asking her to approve it now.",
+    ]
+    card = debrief(parcel, replies)
+    said = " ".join(t.customer + " " + t.response for t in card.turns).lower()
+    assert "photo" not in said
+    examples = " ".join(a.example for a in card.advice).lower()
+    assert card.advice and "photo" not in examples

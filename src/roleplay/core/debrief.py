@@ -26,6 +26,8 @@ from roleplay.core.escalation import BREACHES, Escalation, judge_escalation
 from roleplay.core.frameworks import Coverage, Framework, coverage, get_framework
 from roleplay.core.marking import PointResult, Quote, Verdict, judge, marking_points
 from roleplay.core.moves import FLAGS
+from roleplay.core.parse import pipeline
+from roleplay.core.promise import content_words, shared_words
 from roleplay.core.scenario import Scenario, band_of
 
 
@@ -284,18 +286,100 @@ def _advice(
         suggestion = point.advice
         if result.missing:
             suggestion += f" This time, {_sentence(result.missing)}"
-        example = answers.get(point.id) or _scenario_example(point.id, session) or point.example
+        example = (
+            _fits_path(answers.get(point.id), session)
+            or _scenario_example(point.id, session)
+            or point.example
+        )
         candidates.append((lost, order, Advice(point.title, suggestion, example)))
     per_step = STEP_WEIGHT / len(cov.steps) if cov.steps else 0.0
     for order, step_cov in enumerate(cov.steps, start=len(points)):
         if step_cov.met:
             continue
         step = framework.step(step_cov.id)
-        example = answers.get(step.id, step.example)
+        example = _fits_path(answers.get(step.id), session) or step.example
         about = f"{framework.id}: {step.title}"
         candidates.append((per_step, order, Advice(about, step.description, example)))
     candidates.sort(key=lambda c: (-c[0], c[1]))
     return [advice for _lost, _order, advice in candidates[:ADVICE_COUNT]]
+
+
+def _fits_path(answer: str | None, session: Session) -> str | None:
+    """The tutor's model answer, unless it rests on something this customer never said on
+    the learner's path ("the driver's photo…" when she never mentioned a photo): an example
+    about things that did not happen teaches nothing."""
+    if answer is None:
+        return None
+    heard: set[str] = set(content_words(session.scenario.customer.situation))
+    for turn in session.turns:
+        heard |= content_words(turn.customer)
+        heard |= content_words(turn.response)
+    heard |= content_words(session.scenario.brief)
+    stems = {w[:5] for w in heard}
+    unheard = {
+        w
+        for w in _things_said(session.scenario) - heard
+        if w[:5] not in stems and w not in _EVERYDAY and not w.isdigit()
+    }
+    return None if shared_words(frozenset(unheard), answer) else answer
+
+
+_EVERYDAY = frozenset(
+    {
+        "today",
+        "tomorrow",
+        "tonight",
+        "morning",
+        "afternoon",
+        "evening",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "hour",
+        "hours",
+        "minute",
+        "minutes",
+        "time",
+        "thank",
+        "thanks",
+        "way",
+        "thing",
+        "things",
+        "lot",
+        "bit",
+        "people",
+        "someone",
+        "anyone",
+        "service",
+        "reply",
+        "sort",
+        "writing",
+        "help",
+        "problem",
+        "issue",
+    }
+)
+"""Words any line may use without telling a fact of the case."""
+
+
+def _things_said(scenario: Scenario) -> frozenset[str]:
+    """The things (nouns, names and numbers) the customer can mention in any line of the
+    scenario: the facts a model answer may rest on."""
+    lines = [
+        line
+        for node in scenario.nodes
+        for line in ([node.customer] if isinstance(node.customer, str) else node.customer.values())
+    ]
+    found: set[str] = set()
+    for doc in pipeline().pipe(lines):
+        things = " ".join(t.text for t in doc if t.pos_ in ("NOUN", "PROPN", "NUM"))
+        found |= content_words(things)
+    return frozenset(found)
 
 
 def _scenario_example(point_id: str, session: Session) -> str | None:

@@ -254,3 +254,14 @@ def test_evidence_is_quoted_to_the_end_of_its_clause(reply: str, move: str, ends
     learner: the clause is quoted whole, to its own end."""
     quotes = [e.quote for e in analyse(reply).evidence_for(move)]
     assert quotes and quotes[0].endswith(ends_with), quotes
+
+
+def test_a_route_talked_down_in_one_clause_leaves_the_hand_over_in_the_next() -> None:
+    """ "You don't need to ask for a manager" says no to one route; the hand-over in the
+    next clause is still escalation."""
+    reply = (
+        "You don't need to ask for a manager, I'm putting you through to our specialist "
+        "support team now."
+    )
+    assert analyse(reply).has("escalate")
+    assert not analyse("No need to go to the ombudsman, I'll sort it myself.").has("escalate")

@@ -567,7 +567,7 @@ def test_every_money_action_a_tutor_may_limit_has_words_for_giving_it() -> None:
         ("broadband-outage", "I'm afraid the mobile data isn't something we can refund."),
         ("cancelled-train", "Sorry, we don't do Delay Repay on Advance tickets."),
         ("broadband-outage", "You can only claim compensation once it's been down 30 days."),
-        ("late-parcel", "There's no refund while the trace is still open, I'm afraid."),
+        ("late-parcel", "We don't do refunds while the trace is still open, I'm afraid."),
     ],
 )
 def test_refusing_what_the_customer_is_owed_is_withholding_it(name: str, reply: str) -> None:
@@ -584,6 +584,12 @@ def test_refusing_what_the_customer_is_owed_is_withholding_it(name: str, reply: 
         ("catch-up-bill", "I can't do £100, but I can put £30 goodwill on your account now."),
         ("partners-account", "I can't discuss his account, but I can send you the forms."),
         ("cancelled-train", "Can I not get you on the next train instead?"),
+        # a fact, a rule named as the reason, a step put off, the same sentence giving it
+        ("partners-account", "There's no mandate on his account yet, so I'll post the forms."),
+        ("catch-up-bill", "Bills over a year old can't be charged under the back-billing rule."),
+        ("partners-account", "I can't send you the forms until tomorrow, I'm sorry."),
+        ("cancelled-train", "The next train isn't until 15:12, but the waiting room is warm."),
+        ("gp-reception", "We don't text you at the moment, and I'm sorry; I'll set it up now."),
     ],
 )
 def test_a_limit_kept_or_a_step_spared_withholds_nothing(name: str, reply: str) -> None:

@@ -600,3 +600,18 @@ def test_an_advice_example_rests_only_on_what_this_customer_said(parcel: Scenari
     assert "photo" not in said
     examples = " ".join(a.example for a in card.advice).lower()
     assert card.advice and "photo" not in examples
+
+
+def test_empathy_followed_by_reassurance_is_still_empathy() -> None:
+    """ "…but you don't have to sort this on your own" comforts; only a refusal after the
+    feeling ("…but the manager isn't available") makes it a softener."""
+    from roleplay.core.library import ScenarioLibrary
+
+    partners = ScenarioLibrary().find("partners-account").scenario
+    replies = [
+        "I'm so sorry, Mrs Doyle. What's been happening with the letters?",
+        "It must be so hard with your husband in hospital, but you don't have to sort this on "
+        "your own.",
+    ]
+    point = next(p for p in debrief(partners, replies).points if p.id == "listening-and-empathy")
+    assert point.status == "met"

@@ -290,3 +290,19 @@ def test_text_speak_and_a_misnamed_act_are_still_read() -> None:
 def test_cra_beside_a_credit_reference_agency_is_not_the_act() -> None:
     assert _claims("We've told the CRA about the missed payments on his credit file.") == []
     assert _named("The CRA says a faulty item can be rejected for a refund within 30 days.")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "This goes to the Energy Ombudsman, not the Financial Ombudsman.",
+        "Past 8 weeks the Energy Ombudsman, rather than the Financial Ombudsman, can look at it.",
+    ],
+)
+def test_the_right_ombudsman_set_beside_the_wrong_one_is_no_misstatement(reply: str) -> None:
+    assert not _wrong(reply, _scenario("catch-up-bill"))
+
+
+def test_how_long_a_complaint_takes_is_no_time_limit_on_making_it() -> None:
+    gp = _scenario("gp-reception")
+    assert not _wrong("Your complaint will only take 2 weeks to look into.", gp)

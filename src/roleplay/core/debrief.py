@@ -17,6 +17,7 @@ re-scored under any model) and returns a :class:`Scorecard`:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -315,11 +316,11 @@ def _fits_path(answer: str | None, session: Session) -> str | None:
         heard |= content_words(turn.customer)
         heard |= content_words(turn.response)
     heard |= content_words(session.scenario.brief)
-    stems = {w[:5] for w in heard}
+    said = " ".join(sorted(heard))
     unheard = {
         w
         for w in _things_said(session.scenario) - heard
-        if w[:5] not in stems and w not in _EVERYDAY and not w.isdigit()
+        if w not in _EVERYDAY and not w.isdigit() and not shared_words(frozenset({w}), said)
     }
     return None if shared_words(frozenset(unheard), answer) else answer
 
@@ -368,17 +369,22 @@ _EVERYDAY = frozenset(
 
 
 def _things_said(scenario: Scenario) -> frozenset[str]:
-    """The things (nouns, names and numbers) the customer can mention in any line of the
-    scenario: the facts a model answer may rest on."""
-    lines = [
+    """The things (common nouns) the customer can mention in any line of the scenario: the
+    facts a model answer may rest on. Names of bodies ("Ofcom") are left out: a learner may
+    name them unprompted."""
+    lines = tuple(
         line
         for node in scenario.nodes
         for line in ([node.customer] if isinstance(node.customer, str) else node.customer.values())
-    ]
+    )
+    return _nouns_of(lines)
+
+
+@functools.lru_cache(maxsize=64)
+def _nouns_of(lines: tuple[str, ...]) -> frozenset[str]:
     found: set[str] = set()
     for doc in pipeline().pipe(lines):
-        things = " ".join(t.text for t in doc if t.pos_ in ("NOUN", "PROPN", "NUM"))
-        found |= content_words(things)
+        found |= content_words(" ".join(t.text for t in doc if t.pos_ == "NOUN"))
     return frozenset(found)
 
 

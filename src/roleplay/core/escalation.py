@@ -240,7 +240,8 @@ _LATER = re.compile(
     r"get back to you|(?:ring|call|phone) you (?:later|back)|"
     r"when (?:she|he|they)(?:'s| is| are|'re) free|(?:triage|waiting|call-?back|ring-?back) list|"
     r"end of (?:the )?(?:day|morning|surgery)|"
-    r"(?:next|in a|within a|in the next) (?:couple of |few )?(?:days?|weeks?|working days?))\b",
+    r"(?:ring|call|phone|contact|get back to|hear from)\w*\b[^.]{0,40}?\b(?:in|within) "
+    r"(?:the next |a )?(?:couple of |few )?(?:days?|weeks?|working days?))\b",
     re.IGNORECASE,
 )
 _NOW = re.compile(

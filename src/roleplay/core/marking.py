@@ -334,7 +334,7 @@ def _sentences_doing(turn: Turn) -> list[tuple[int, int, str]]:
 
 
 _OWN_ACT_LATER = re.compile(
-    r"^(?!.*\b(?:if|unless|once|whether)\b.*\bi(?:'ll| will)\b)"
+    r"^(?!.*\b(?:if|unless|once|whether|when)\b.*\bi(?:'ll| will)\b)(?!.*\bhave to\b)"
     r".*(?:,|\band|\bwhile you \w+|\bmeanwhile|\bthen)\s+(?:also\s+)?"
     r"(?:i'll|i will|i've|i have|i'm going to|i am going to)\b"
 )
@@ -854,7 +854,10 @@ def _felt(session: Session) -> list[Quote]:
 
 
 _SOFTENED_REFUSAL = re.compile(
-    r"\b(?:but|however)\b.*(?:n't|\bnot\b|\bno\b|\bnothing\b|\bunable\b|\bafraid\b)"
+    r"\b(?:but|however)\b.*(?:"
+    + REFUSING.pattern
+    + r"|\b(?:isn't|is not|aren't|are not)\s+(?:available|possible|allowed)\b"
+    r"|\bnothing (?:i|we) can\b|\b(?:won't|will not|cannot|can't) be\b)"
 )
 """A contrast that goes on to say no: the feeling before it was named to soften the no."""
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from roleplay.core.debrief import debrief, scorecard_to_dict
-from roleplay.core.marking import marking_points
+from roleplay.core.marking import PointResult, marking_points
 from roleplay.core.scenario import Scenario, load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
@@ -248,23 +248,19 @@ def test_a_mood_change_inside_one_band_is_said_plainly(parcel: Scenario) -> None
 def test_an_apology_that_softens_a_condition_neither_owns_nor_rights_the_breach() -> None:
     """ "I'm sorry, but you can only claim compensation once…" says what she will not get
     now: it names the broken promise's remedy only to withhold it."""
-    from roleplay.core.library import ScenarioLibrary
-
-    broadband = ScenarioLibrary().find("broadband-outage").scenario
+    broadband = _scenario("broadband-outage")
     replies = [
         "Dear Ms Whitfield, I'm sorry, but you can only claim compensation once a fault has "
         "lasted 30 days. Regards, Sam"
     ]
-    point = next(p for p in debrief(broadband, replies).points if p.id == "recovers-promise-breach")
+    point = _point(broadband, replies, "recovers-promise-breach")
     assert point.status == "not_met"
 
 
 def test_an_ombudsman_offered_instead_of_anyone_senior_is_no_escalation() -> None:
     """Refusing a senior person and pointing to an outside body in the same breath leaves
     the customer with nobody who can decide here: needed and missed, not escalation done."""
-    from roleplay.core.library import ScenarioLibrary
-
-    bill = ScenarioLibrary().find("catch-up-bill").scenario
+    bill = _scenario("catch-up-bill")
     replies = [
         "I'm afraid there isn't anyone else who can change the bill, Mr Hughes. You are of "
         "course welcome to contact the Energy Ombudsman if you wish."
@@ -276,9 +272,7 @@ def test_a_safety_need_put_on_a_call_back_list_is_not_escalation_done() -> None:
     """Symptoms the duty doctor must know about now, answered with "they'll ring you back
     later", are not escalated: where safety is at stake only someone brought in at once
     counts (a later hand-over of the complaint does not make up for it)."""
-    from roleplay.core.library import ScenarioLibrary
-
-    gp = ScenarioLibrary().find("gp-reception").scenario
+    gp = _scenario("gp-reception")
     opening = [
         "I'm so sorry, Mr Whitaker, three mornings of not hearing the message must be "
         "exhausting. Have I got that right?",
@@ -306,9 +300,7 @@ def test_the_problem_recognised_later_is_half_of_listening(parcel: Scenario) -> 
 def test_a_procedure_named_to_say_what_must_happen_justifies_a_decision() -> None:
     """ "He'd need to sign a third-party mandate" uses the named procedure to decide what
     must happen: cited for a decision, though no remedy move is made in that reply."""
-    from roleplay.core.library import ScenarioLibrary
-
-    partners = ScenarioLibrary().find("partners-account").scenario
+    partners = _scenario("partners-account")
     replies = [
         "I'm sorry, Mrs Doyle, I know a letter like that is worrying. What's happened?",
         "He'd need to sign a third-party mandate before I could talk it through with you.",
@@ -321,9 +313,7 @@ def test_a_procedure_named_to_say_what_must_happen_justifies_a_decision() -> Non
 
 def test_a_policy_named_in_other_spelling_is_still_named() -> None:
     """ "Auto compensation" is the automatic compensation scheme by name, shortened."""
-    from roleplay.core.library import ScenarioLibrary
-
-    broadband = ScenarioLibrary().find("broadband-outage").scenario
+    broadband = _scenario("broadband-outage")
     replies = [
         "Dear Ms Whitfield, I'm so sorry. I've booked an engineer for Thursday, and you'll get "
         "auto compensation for every day without service, paid on your bill. Regards, Sam"
@@ -404,15 +394,13 @@ def test_a_promise_beyond_authority_is_a_policy_breach(parcel: Scenario) -> None
 def test_a_refusal_with_the_rule_that_requires_it_is_not_a_brush_off() -> None:
     """Refusing a caller her husband's balance, for data protection, with help offered, is
     the right answer: it must not cost the learner the professional-tone point."""
-    from roleplay.core.library import ScenarioLibrary
-
-    partners = ScenarioLibrary().find("partners-account").scenario
+    partners = _scenario("partners-account")
     reasoned = [
         "I'm sorry, but I can't give you the balance for data protection reasons. What's happened?"
     ]
     bare = ["I'm sorry, but I can't give you the balance. Goodbye."]
     tone = {
-        name: next(p for p in debrief(partners, replies).points if p.id == "professional-tone")
+        name: _point(partners, replies, "professional-tone")
         for name, replies in (("reasoned", reasoned), ("bare", bare))
     }
     assert tone["reasoned"].status == "met", tone["reasoned"].missing
@@ -424,9 +412,7 @@ def test_a_refusal_with_the_rule_that_requires_it_is_not_a_brush_off() -> None:
 
 
 def test_telling_a_caller_someone_elses_debt_is_listed_as_a_breach() -> None:
-    from roleplay.core.library import ScenarioLibrary
-
-    partners = ScenarioLibrary().find("partners-account").scenario
+    partners = _scenario("partners-account")
     card = scorecard_to_dict(
         debrief(partners, ["Hello Mrs Doyle. He's two payments behind, that's why it came."])
     )
@@ -435,10 +421,19 @@ def test_telling_a_caller_someone_elses_debt_is_listed_as_a_breach() -> None:
     assert _points(card)["follows-policy"] == "not_met"
 
 
-def _gp() -> Scenario:
+def _scenario(name: str) -> Scenario:
     from roleplay.core.library import ScenarioLibrary
 
-    return ScenarioLibrary().find("gp-reception").scenario
+    return ScenarioLibrary().find(name).scenario
+
+
+def _gp() -> Scenario:
+    return _scenario("gp-reception")
+
+
+def _point(scenario: Scenario, replies: list[str], point_id: str) -> PointResult:
+    """The debrief's result on one marking point."""
+    return next(p for p in debrief(scenario, replies).points if p.id == point_id)
 
 
 def test_one_of_two_broken_promises_put_right_recovers_only_part_of_the_breach() -> None:
@@ -454,8 +449,8 @@ def test_one_of_two_broken_promises_put_right_recovers_only_part_of_the_breach()
         "I'm chasing your repeat with the prescriptions clerk now so it reaches your pharmacy "
         "today.",
     ]
-    half = next(p for p in debrief(_gp(), texts).points if p.id == "recovers-promise-breach")
-    whole = next(p for p in debrief(_gp(), both).points if p.id == "recovers-promise-breach")
+    half = _point(_gp(), texts, "recovers-promise-breach")
+    whole = _point(_gp(), both, "recovers-promise-breach")
     assert half.status == "partial" and "prescription" in half.missing
     assert whole.status == "met"
 
@@ -467,7 +462,7 @@ def test_a_hardship_told_back_and_judged_is_empathy(parcel: Scenario) -> None:
         "Eight days with nothing, after you paid for next day and chased us twice, just isn't "
         "good enough. Did the driver leave a card or a photo?"
     ]
-    point = next(p for p in debrief(parcel, replies).points if p.id == "listening-and-empathy")
+    point = _point(parcel, replies, "listening-and-empathy")
     assert point.status == "met"
 
 
@@ -477,7 +472,7 @@ def test_empathy_that_softens_a_refusal_is_not_empathy(parcel: Scenario) -> None
         "Can you tell me whether a neighbour has checked for it?",
         "I understand you're frustrated, but there isn't a manager on chat today.",
     ]
-    point = next(p for p in debrief(parcel, replies).points if p.id == "listening-and-empathy")
+    point = _point(parcel, replies, "listening-and-empathy")
     assert point.status == "partial" and point.missing == "no empathy shown"
 
 
@@ -487,7 +482,7 @@ def test_text_speak_caps_listening_at_partial(parcel: Scenario) -> None:
     plain = ["So sorry, that must be really frustrating. Did the driver leave a card?"]
     slang = ["omg so sorry, that must be rly frustrating. did the driver leave a card coz ur"]
     marks = {
-        name: next(p for p in debrief(parcel, r).points if p.id == "listening-and-empathy")
+        name: _point(parcel, r, "listening-and-empathy")
         for name, r in (("plain", plain), ("slang", slang))
     }
     assert marks["plain"].status == "met"
@@ -497,15 +492,13 @@ def test_text_speak_caps_listening_at_partial(parcel: Scenario) -> None:
 def test_a_refund_within_the_limit_refused_is_against_the_policy() -> None:
     """Costs up to £50 are the adviser's to refund: refusing the £30 of mobile data on a
     reason the policy does not give follows the rules of authority but not the policy."""
-    from roleplay.core.library import ScenarioLibrary
-
-    broadband = ScenarioLibrary().find("broadband-outage").scenario
+    broadband = _scenario("broadband-outage")
     replies = [
         "Hi Joanna, sorry you've been without broadband. I've booked an engineer for Thursday.",
         "Hi Joanna, I'm afraid the mobile data isn't something we can refund, as it was "
         "bought separately.",
     ]
-    point = next(p for p in debrief(broadband, replies).points if p.id == "follows-policy")
+    point = _point(broadband, replies, "follows-policy")
     assert point.status == "partial"
     assert "refused" in point.missing and point.evidence[0].turn == 2
 
@@ -520,7 +513,7 @@ def test_a_limit_given_as_the_reason_cites_the_policy_in_part(parcel: Scenario) 
     ]
     none = ["I'm sorry it hasn't come, Mrs Shah. Did the driver leave a card?"]
     marks = {
-        name: next(p for p in debrief(parcel, r).points if p.id == "cites-policy-for-decisions")
+        name: _point(parcel, r, "cites-policy-for-decisions")
         for name, r in (("limit", limit), ("none", none))
     }
     assert marks["limit"].status == "partial" and "limit" in marks["limit"].missing
@@ -547,9 +540,7 @@ def test_a_struggling_customer_is_put_through_not_promised_a_call_back(
 ) -> None:
     """She is at the end of her tether: the specialist team is the right place, but a call
     in a couple of days leaves her alone with it; putting her through now is the procedure."""
-    from roleplay.core.library import ScenarioLibrary
-
-    partners = ScenarioLibrary().find("partners-account").scenario
+    partners = _scenario("partners-account")
     replies = [
         "Good morning Mrs Doyle. I'm afraid data protection means I can't share anything about "
         "your husband's account with you. Is everything all right at home?",
@@ -605,13 +596,11 @@ def test_an_advice_example_rests_only_on_what_this_customer_said(parcel: Scenari
 def test_empathy_followed_by_reassurance_is_still_empathy() -> None:
     """ "…but you don't have to sort this on your own" comforts; only a refusal after the
     feeling ("…but the manager isn't available") makes it a softener."""
-    from roleplay.core.library import ScenarioLibrary
-
-    partners = ScenarioLibrary().find("partners-account").scenario
+    partners = _scenario("partners-account")
     replies = [
         "I'm so sorry, Mrs Doyle. What's been happening with the letters?",
         "It must be so hard with your husband in hospital, but you don't have to sort this on "
         "your own.",
     ]
-    point = next(p for p in debrief(partners, replies).points if p.id == "listening-and-empathy")
+    point = _point(partners, replies, "listening-and-empathy")
     assert point.status == "met"

@@ -478,7 +478,7 @@ def _acts(
         words = limit.words or MONEY_WORDS.get(limit.action, ())
         whose = [
             w
-            for w in re.findall(r"[a-z]+", limit.needs.lower())
+            for w in re.findall(r"[a-z]+", re.sub(r"\(.*?\)", "", limit.needs.lower()))
             if len(w) > 3 and w not in _GENERIC_WHO
         ]
         for sentence in split:
@@ -511,7 +511,9 @@ def _acts(
     return out
 
 
-_GENERIC_WHO = frozenset({"team", "your", "their", "with", "only", "that", "yours", "take"})
+_GENERIC_WHO = frozenset(
+    {"team", "your", "their", "with", "only", "that", "yours", "take", "customer", "back"}
+)
 """Words of a limit's ``needs`` that name nobody in particular ("the specialist support
 team" is found by "specialist" or "support", not by "team")."""
 

@@ -41,6 +41,8 @@ class Reply:
     """The reply as typed."""
     mood: int
     """The customer's mood before the reply."""
+    met: frozenset[str] = frozenset()
+    """The customer's needs met by now (this reply included)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,31 @@ def _mood_label(condition: Condition) -> str:
     if low is not None:
         return f"mood ≥ {low}"
     return f"mood ≤ {high}"
+
+
+def _needs_never(condition: Condition) -> str | None:
+    both = sorted(set(condition.met) & set(condition.open))
+    if both:
+        return f"it needs {', '.join(both)} both met and still open"
+    return None
+
+
+def _needs_label(condition: Condition) -> str:
+    parts = []
+    if condition.met:
+        parts.append(f"met: {_ids(condition.met)}")
+    if condition.open:
+        parts.append(f"open: {_ids(condition.open)}")
+    return "; ".join(parts)
+
+
+def _needs_says(condition: Condition) -> str:
+    parts = []
+    if condition.met:
+        parts.append("the customer had been given " + _ids(condition.met))
+    if condition.open:
+        parts.append("the customer was still waiting for " + _ids(condition.open))
+    return " and ".join(parts)
 
 
 DONE: Final = {
@@ -214,6 +241,15 @@ KINDS: Final[tuple[ConditionKind, ...]] = (
         never=_mood_never,
         label=_mood_label,
         says=_mood_says,
+    ),
+    ConditionKind(
+        "needs",
+        ("met", "open"),
+        holds=lambda c, r: r.met.issuperset(c.met) and r.met.isdisjoint(c.open),
+        key=lambda c: (frozenset(c.met), frozenset(c.open)),
+        never=_needs_never,
+        label=_needs_label,
+        says=_needs_says,
     ),
 )
 """Every kind of test a branch condition can make, in the order the engine tries them

@@ -32,18 +32,31 @@ from roleplay.core.conditions import Reply, condition_says, holds
 from roleplay.core.errors import RoleplayError
 from roleplay.core.facts import ReplyFacts, reply_facts
 from roleplay.core.frameworks import rubrics_dir
+from roleplay.core.needs import (
+    NeedMet,
+    NeedsState,
+    choose,
+    line_asks,
+    needs_of,
+    opens_by_reacting,
+    press,
+    thank,
+    without_opener,
+)
 from roleplay.core.scenario import (
     Ask,
     Branch,
+    Channel,
     Condition,
+    NeedKind,
     Node,
     OutcomeKind,
     Scenario,
     Text,
+    band_keys,
     band_of,
     clamp_mood,
     has_a_line,
-    pick_line,
 )
 from roleplay.core.source import load_model_file
 
@@ -65,6 +78,19 @@ class DefaultReaction(BaseModel):
     mood: int = Field(ge=-10, le=10)
     because: str = Field(min_length=1)
     say: Annotated[Text | dict[str, Text], AfterValidator(has_a_line)]
+    spoken: Annotated[Text | dict[str, Text], AfterValidator(has_a_line)] | None = None
+    """Lines for a customer who is speaking (phone, face to face) where ``say`` fits only
+    writing ("are you even reading what I'm writing?")."""
+
+    def lines_for(self, channel: Channel) -> str | dict[str, str]:
+        """The lines that fit how the customer is in touch."""
+        if self.spoken is not None and channel in SPOKEN:
+            return self.spoken
+        return self.say
+
+
+SPOKEN: frozenset[Channel] = frozenset({Channel.PHONE, Channel.FACE_TO_FACE})
+"""Channels where the customer speaks rather than writes."""
 
 
 class ReactionFile(BaseModel):
@@ -116,6 +142,10 @@ class Turn:
     """Why the mood and the path changed, in words a debrief can show."""
     cause: tuple[Evidence, ...] = ()
     """The learner's words that earned the branch or the reaction."""
+    needs_met: tuple[NeedMet, ...] = ()
+    """The customer's needs this reply met, with the words that met them."""
+    needs_open: tuple[str, ...] = ()
+    """The customer's needs still open after this reply, most pressing first."""
 
     @property
     def mood_change(self) -> int:
@@ -141,13 +171,17 @@ class Session:
     """Trigger id → the number of the turn after which it fired (0: at the start)."""
     strikes: int = 0
     prompt: str = ""
+    needs: NeedsState = field(init=False)
+    """The customer's needs: which were met, when and by which words, and which are open."""
 
     def __post_init__(self) -> None:
+        self.needs = NeedsState.start(needs_of(self.scenario), self.scenario.start_node)
         if not self.node_id:
             self.node_id = self.scenario.start_node
             self.mood = self.scenario.customer.mood
             start = self.scenario.node(self.node_id)
-            self.prompt = start.line(self.mood)
+            self.prompt = choose(start.customer, self.mood, self.needs) or start.line(self.mood)
+            self.needs.said.append(self.prompt)
             for trigger in start.triggers:
                 self.fired.setdefault(trigger, 0)
 
@@ -182,30 +216,31 @@ class Session:
         because: list[str] = []
         cause: list[Evidence] = []
 
-        branch_index, branch = _choose(node.branches, found, facts, scored, mood_before)
+        reply_now = Reply(frozenset(found.ids), facts, scored, mood_before)
+        met_now = self.needs.meet(number, reply_now, found)
+        reply_now = Reply(reply_now.ids, facts, scored, mood_before, self.needs.met_ids)
+
+        branch_index, branch = _choose(node.branches, reply_now)
         mood = mood_before
-        lines: list[str] = []
+        said_first = ""
         if branch is not None:
             mood += branch.mood
             if branch.when is not None:
                 cause.extend(_evidence_for(branch.when, found))
             reason = branch.because or _describe(branch, node)
             because.append(reason)
-            if branch.say:
-                lines.append(branch.say)
+            said_first = branch.say or ""
             next_id = branch.goto
         else:
             next_id = node.id
 
         reaction_id = self._reaction(node, found, facts, branch)
+        reaction: DefaultReaction | None = None
         if reaction_id is not None:
-            reaction, say = self._reaction_text(
-                reaction_id, clamp_mood(mood + self._reaction_mood(reaction_id))
-            )
+            reaction = default_reactions()[reaction_id]
             mood += self._reaction_mood(reaction_id)
             because.append(reaction.because)
             cause.extend(_reaction_evidence(reaction_id, found))
-            lines.insert(0, say)
 
         mood = clamp_mood(mood)
         self.strikes = self.strikes + 1 if mood < mood_before else 0
@@ -223,8 +258,8 @@ class Session:
         triggers = tuple(t for t in target.triggers if t not in self.fired)
         for trigger in triggers:
             self.fired[trigger] = number
-        lines.append(target.line(mood))
-        response = " ".join(line.strip() for line in lines if line.strip())
+        self.needs.reach(target.id)
+        response = self._respond(target, mood, said_first, reaction_id, met_now)
 
         turn = Turn(
             number=number,
@@ -243,6 +278,8 @@ class Session:
             outcome=target.outcome.value if target.outcome is not None else None,
             because=tuple(because),
             cause=tuple(dict.fromkeys(cause)),
+            needs_met=met_now,
+            needs_open=self.needs.open_ids,
         )
         self.turns.append(turn)
         self.node_id = next_id
@@ -250,6 +287,66 @@ class Session:
         self.prompt = response
         self.outcome = turn.outcome
         return turn
+
+    def _respond(
+        self,
+        target: Node,
+        mood: int,
+        branch_line: str,
+        reaction_id: str | None,
+        met_now: tuple[NeedMet, ...],
+    ) -> str:
+        """What the customer says after a reply, put together from what the reply did.
+
+        In order: the default reaction the reply earned (unless the line after it says the
+        same or the opposite), thanks for the needs it met (unless the customer is reacting
+        otherwise, or their line already opens by reacting), the branch's own line, and the
+        node's line, chosen so that it asks for nothing already given and repeats nothing
+        said before; where the node has nothing new to say, the customer presses for what is
+        still missing.
+        """
+        state = self.needs
+        line = choose(target.customer, mood, state)
+        if line is None and target.outcome is None:
+            line = press(state, mood)
+        if line is None:
+            line = target.line(mood)
+        parts: list[str] = []
+        if reaction_id is not None:
+            said = self._reaction_line(reaction_id, mood, line)
+            if said:
+                parts.append(said)
+                line = without_opener(line)
+                branch_line = without_opener(branch_line) if branch_line else branch_line
+        else:
+            first = branch_line or line
+            if not opens_by_reacting(first) and (thanks := thank(met_now, state, mood)):
+                parts.append(thanks)
+        if branch_line and branch_line not in state.said:
+            parts.append(branch_line)
+        parts.append(line)
+        parts = [p.strip() for p in parts if p.strip()]
+        state.said.extend(parts)
+        return " ".join(parts)
+
+    def _reaction_line(self, reaction_id: str, mood: int, line: str) -> str:
+        """The reaction's words, or "" when the line after it already says as much (it asks
+        for the apology the reaction misses) or the opposite (it asks for the manager the
+        reaction refuses), or every way of saying it was said before."""
+        asked = line_asks(line, self.needs.needs)
+        if reaction_id == "missing_apology" and NeedKind.APOLOGY in asked:
+            return ""
+        if reaction_id == "premature_escalation" and NeedKind.MANAGER in asked:
+            return ""
+        override = self.scenario.reactions.get(reaction_id)
+        if override is not None and override.say is not None:
+            options = [override.say]
+        else:
+            lines = default_reactions()[reaction_id].lines_for(self.scenario.channel)
+            options = (
+                [lines] if isinstance(lines, str) else [lines[k] for k in band_keys(lines, mood)]
+            )
+        return next((o for o in options if o not in self.needs.said), "")
 
     def _lost_node_id(self) -> str:
         for node in self.scenario.nodes:
@@ -284,22 +381,23 @@ class Session:
                 continue
             if reaction_id == "ignored" and branch is not None and not branch.otherwise:
                 continue  # the tutor's branch understood this reply
-            if _earns(reaction_id, node, found, facts, self.escalation_needed()):
+            if _earns(
+                reaction_id, node, found, facts, self.escalation_needed(), self._apologised()
+            ):
                 return reaction_id
         return None
+
+    def _apologised(self) -> bool:
+        """Whether an apology was given earlier in the attempt (so not asked for again)."""
+        return any(
+            n.need_kind is NeedKind.APOLOGY and n.id in self.needs.met for n in self.needs.needs
+        )
 
     def _reaction_mood(self, reaction_id: str) -> int:
         override = self.scenario.reactions.get(reaction_id)
         if override is not None and override.mood is not None:
             return override.mood
         return default_reactions()[reaction_id].mood
-
-    def _reaction_text(self, reaction_id: str, mood: int) -> tuple[DefaultReaction, str]:
-        reaction = default_reactions()[reaction_id]
-        override = self.scenario.reactions.get(reaction_id)
-        if override is not None and override.say is not None:
-            return reaction, override.say
-        return reaction, pick_line(reaction.say, mood)
 
 
 REACTION_MOVES: Mapping[str, frozenset[str]] = {
@@ -325,25 +423,29 @@ def _tested_ids(branch: Branch | None, found: Analysis) -> frozenset[str]:
     return frozenset((*when.all, *when.none, *(i for i in when.any if i in made)))
 
 
-def _choose(
-    branches: Sequence[Branch], found: Analysis, facts: ReplyFacts, reply: str, mood: int
-) -> tuple[int | None, Branch | None]:
+def _choose(branches: Sequence[Branch], reply: Reply) -> tuple[int | None, Branch | None]:
     """Return the first branch whose condition the reply meets (or the ``otherwise``)."""
     for i, branch in enumerate(branches):
-        if branch.otherwise or (
-            branch.when is not None and meets(branch.when, found, facts, reply, mood)
-        ):
+        if branch.otherwise or (branch.when is not None and holds(branch.when, reply)):
             return i, branch
     return None, None
 
 
-def meets(condition: Condition, found: Analysis, facts: ReplyFacts, reply: str, mood: int) -> bool:
-    """Whether a reply (its analysis and facts) at ``mood`` meets a branch's condition.
+def meets(
+    condition: Condition,
+    found: Analysis,
+    facts: ReplyFacts,
+    reply: str,
+    mood: int,
+    met: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether a reply (its analysis and facts) at ``mood``, with the needs ``met`` by now,
+    meets a branch's condition.
 
     Each kind of test is in :data:`roleplay.core.conditions.KINDS`, which the lint and the
     graph read too.
     """
-    return holds(condition, Reply(frozenset(found.ids), facts, reply, mood))
+    return holds(condition, Reply(frozenset(found.ids), facts, reply, mood, met))
 
 
 def _evidence_for(condition: Condition, found: Analysis) -> list[Evidence]:
@@ -365,7 +467,12 @@ _ENGAGING = frozenset(
 
 
 def _earns(
-    reaction_id: str, node: Node, found: Analysis, facts: ReplyFacts, escalation_needed: bool
+    reaction_id: str,
+    node: Node,
+    found: Analysis,
+    facts: ReplyFacts,
+    escalation_needed: bool,
+    apologised: bool = False,
 ) -> bool:
     """Whether a reply earns a default reaction (see ``rubrics/reactions.yaml``)."""
     ids = set(found.ids)
@@ -374,7 +481,7 @@ def _earns(
     if reaction_id == "blamed":
         return "blame" in ids
     if reaction_id == "missing_apology":
-        return Ask.APOLOGY in node.asks and "apologise" not in ids
+        return Ask.APOLOGY in node.asks and "apologise" not in ids and not apologised
     if reaction_id == "premature_escalation":
         return (
             "escalate" in ids
@@ -459,6 +566,10 @@ def turn_to_dict(turn: Turn) -> dict[str, Any]:
         "triggers": list(turn.triggers),
         "outcome": turn.outcome,
         "because": list(turn.because),
+        "needs": {
+            "met": [m.to_dict() for m in turn.needs_met],
+            "open": list(turn.needs_open),
+        },
     }
     if turn.analysis.truncated:
         out["scored_chars"] = len(turn.analysis.reply)

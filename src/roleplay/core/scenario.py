@@ -235,6 +235,63 @@ class Organisation(_Model):
     """Personal data the customer in this scenario may not be told."""
 
 
+class NeedKind(StrEnum):
+    """What sort of thing a customer needs; each kind has defaults in ``rubrics/needs.yaml``
+    (what meets it, how the customer thanks for it, how they press for it)."""
+
+    APOLOGY = "apology"
+    EXPLANATION = "explanation"
+    REMEDY = "remedy"
+    TIME = "time"
+    NAMED_PERSON = "named_person"
+    DATA_REASSURANCE = "data_reassurance"
+    MANAGER = "manager"
+    SAFETY = "safety"
+    OTHER = "other"
+
+
+class Need(_Model):
+    """One thing the customer needs from the conversation, and what meets it.
+
+    The engine keeps, across turns, which needs were met (when, by which words) and which are
+    still open, so the customer thanks for what was given, never asks for it again, and
+    presses for what is still missing.
+    """
+
+    id: IdText
+    kind: NeedKind | None = None
+    """The sort of need; by default the kind named by ``id`` (``apology``), else ``other``."""
+    what: Text
+    """The need in a few words, as a transcript or debrief shows it ("a refund of the full £64")."""
+    met_by: Condition | None = None
+    """What a reply must do to meet it, as a branch's ``when`` says it; by default the
+    kind's own test (an apology is met by ``apologise``). Needed for kind ``other``."""
+    raised_at: tuple[IdText, ...] = ()
+    """Nodes where the customer first raises it; empty when it is open from the start. A
+    reply can meet it before it is raised (a refund offered before it was asked for)."""
+    thanks: Text | None = None
+    """What the customer thanks the learner for once it is met ("sorting the refund"), in
+    "Thank you for …"; by default the kind's words; "" for no thanks at all."""
+    press: tuple[Text, ...] = ()
+    """How the customer asks for it again while it is open, when their own line would
+    repeat itself; by default the kind's lines."""
+
+    @property
+    def need_kind(self) -> NeedKind:
+        """The kind, given or implied by the id."""
+        if self.kind is not None:
+            return self.kind
+        return NeedKind(self.id) if self.id in NeedKind.__members__.values() else NeedKind.OTHER
+
+    @model_validator(mode="after")
+    def _other_says_what_meets_it(self) -> Need:
+        if self.need_kind is NeedKind.OTHER and self.met_by is None:
+            raise ValueError(
+                "a need of kind 'other' needs 'met_by': what a reply must do to meet it"
+            )
+        return self
+
+
 class Customer(_Model):
     """The customer: who they are, what happened, how they feel, how long they will last."""
 
@@ -243,6 +300,9 @@ class Customer(_Model):
     mood: Mood = 3
     patience: int = Field(default=3, ge=1, le=10)
     """How many replies in a row may make things worse before the customer gives up."""
+    needs: tuple[Need, ...] = ()
+    """What the customer needs from the conversation, most pressing first. Left out, the
+    needs follow from what the nodes ``ask`` for (an apology, a remedy, a manager)."""
 
 
 class Trigger(_Model):
@@ -261,7 +321,8 @@ class Condition(_Model):
     Every list that is given must be satisfied: ``all`` ids present, at least one of
     ``any``, none of ``none``, at least one of ``cites`` (policy or law ids), at least one
     of ``keywords`` (spelling-tolerant), at least one of ``finds`` (the law misstated, a
-    promise beyond authority), and the mood within the bounds given.
+    promise beyond authority), the mood within the bounds given, every need in ``met`` met
+    and every need in ``open`` still open.
     """
 
     all: tuple[MoveOrFlag, ...] = ()
@@ -273,6 +334,11 @@ class Condition(_Model):
     """The reply misstates the law, or promises beyond the learner's authority (any)."""
     mood_at_least: Mood | None = None
     mood_at_most: Mood | None = None
+    met: tuple[IdText, ...] = ()
+    """Needs of the customer (``customer.needs`` ids) met by now, by this reply or before."""
+    open: tuple[IdText, ...] = ()
+    """Needs still open after this reply: a branch that assumes something was not done
+    ("nobody rang") tests that it is still open, so a reply that did it never takes it."""
 
     @model_validator(mode="after")
     def _says_something(self) -> Condition:
@@ -301,7 +367,7 @@ class Branch(_Model):
         raise ValueError("a branch needs either 'when' or 'otherwise: true', not both")
 
 
-def has_a_line(lines: str | dict[str, str]) -> str | dict[str, str]:
+def has_a_line(lines: Any) -> Any:
     """Refuse lines by mood band with no line in them: the customer would have nothing to say."""
     if isinstance(lines, dict) and not lines:
         raise ValueError(
@@ -311,11 +377,37 @@ def has_a_line(lines: str | dict[str, str]) -> str | dict[str, str]:
     return lines
 
 
+class LineVariant(_Model):
+    """One way the customer may say a node's line, and when it fits.
+
+    The engine says the first variant that fits the mood and the needs, and that the
+    customer has not said already in this attempt.
+    """
+
+    say: Text
+    band: tuple[Band, ...] = ()
+    """The mood bands it fits (after the reply); empty for any."""
+    open: tuple[IdText, ...] = ()
+    """Needs it asks for: said only while every one of them is still open."""
+    met: tuple[IdText, ...] = ()
+    """Needs it takes as given ("Thanks for the refund. But…"): said only once they are met."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_band(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("band"), str):
+            return {**data, "band": (data["band"],)}
+        return data
+
+
+BandLines = dict[Literal["furious", "angry", "unhappy", "calm", "satisfied", "default"], Text]
+
 CustomerLine = Annotated[
-    Text | dict[Literal["furious", "angry", "unhappy", "calm", "satisfied", "default"], Text],
+    Text | BandLines | Annotated[tuple[LineVariant, ...], Field(min_length=1)],
     AfterValidator(has_a_line),
 ]
-"""What the customer says: one line, or a line for each mood band (at least one)."""
+"""What the customer says: one line, a line for each mood band (at least one), or a list
+of variants chosen by mood and by what the customer still needs."""
 
 
 class Node(_Model):
@@ -342,28 +434,41 @@ class Node(_Model):
         return pick_line(self.customer, mood)
 
 
-def pick_line(lines: str | dict[str, str], mood: int) -> str:
-    """Choose the line for ``mood``.
+def pick_line(lines: str | dict[str, str] | tuple[LineVariant, ...], mood: int) -> str:
+    """Choose the line for ``mood``, knowing nothing of the conversation so far.
 
     Its own band's line if written; else a neighbouring band's (a satisfied customer speaks
     the calm line rather than an angry default); else ``default``; else the nearest band's.
+    Of variants, the first that fits the band and takes no need as met.
     """
     if isinstance(lines, str):
         return lines
+    return band_order(lines, mood)[0]
+
+
+def band_order(lines: dict[str, str] | tuple[LineVariant, ...], mood: int) -> list[str]:
+    """Every line written, best fit for ``mood`` first (see :func:`pick_line`).
+
+    For variants: those that fit the band (or name none) and take no need as met, in the
+    order written; then the rest in the order written.
+    """
+    if isinstance(lines, tuple):
+        band = band_of(mood)
+        fits = [v.say for v in lines if (not v.band or band in v.band) and not v.met]
+        return list(dict.fromkeys([*fits, *(v.say for v in lines)]))
+    return [lines[key] for key in band_keys(lines, mood)]
+
+
+def band_keys(lines: dict[str, str], mood: int) -> list[str]:
+    """The keys of band lines, best fit for ``mood`` first: its own band, a neighbouring
+    band (the happier first), ``default``, then the rest by distance."""
     want = band_of(mood)
-    if want.value in lines:
-        return lines[want.value]
     index = BANDS.index(want)
     by_distance = sorted(BANDS, key=lambda b: (abs(BANDS.index(b) - index), -BANDS.index(b)))
-    for band in by_distance:
-        if abs(BANDS.index(band) - index) == 1 and band.value in lines:
-            return lines[band.value]
-    if "default" in lines:
-        return lines["default"]
-    for band in by_distance:
-        if band.value in lines:
-            return lines[band.value]
-    return next(iter(lines.values()))
+    order = [want.value] if want.value in lines else []
+    order += [b.value for b in by_distance if abs(BANDS.index(b) - index) == 1]
+    order += ["default", *(b.value for b in by_distance)]
+    return [key for key in dict.fromkeys(order) if key in lines] or list(lines)[:1]
 
 
 class Reaction(_Model):

@@ -1,0 +1,343 @@
+"""What the customer needs, what has been met, and what they say because of it.
+
+A customer in a complaint needs things (an apology, to know what went wrong, the problem
+put right, a time, someone more senior…). A scenario lists them under ``customer: needs:``
+(or leaves them to follow from what its nodes ``ask`` for), and the kinds' defaults are in
+``rubrics/needs.yaml``. The engine keeps a :class:`NeedsState` across the turns: which needs
+were met, at which turn and by which words, and which are still open. From it, this module
+chooses what the customer says:
+
+- a line that asks for something already given is never said (:func:`line_asks`);
+- a line already said in this attempt is not said again; when a node has nothing new to
+  say, the customer presses for the most pressing open need in words of their own;
+- a reply that meets a need is thanked for it ("Thank you for the apology."), unless the
+  line that follows already reacts to the reply.
+
+Everything here is deterministic: the same conversation always gives the same lines.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from roleplay.core.analysis import Analysis
+from roleplay.core.conditions import Reply, holds
+from roleplay.core.frameworks import rubrics_dir
+from roleplay.core.scenario import (
+    BANDS,
+    Ask,
+    Band,
+    Condition,
+    LineVariant,
+    Need,
+    NeedKind,
+    Scenario,
+    band_keys,
+    band_of,
+)
+from roleplay.core.source import load_model_file
+
+BandKey = Literal["furious", "angry", "unhappy", "calm", "satisfied", "default"]
+
+
+class KindDefaults(BaseModel):
+    """What ``rubrics/needs.yaml`` says of one kind of need."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    what: str = Field(min_length=1)
+    met_by: Condition | None = None
+    thanks: str = Field(min_length=1)
+    asks: tuple[str, ...] = ()
+    press: dict[BandKey, tuple[str, ...]] = Field(min_length=1)
+
+
+class NeedCatalogue(BaseModel):
+    """The whole needs rubric: the kinds, the thank-you lines and the reacting openers."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kinds: dict[NeedKind, KindDefaults]
+    thanks: dict[BandKey, str] = Field(min_length=1)
+    openers: tuple[str, ...] = ()
+
+
+@functools.cache
+def catalogue() -> NeedCatalogue:
+    """Return the bundled needs rubric, loaded once."""
+    return load_model_file(rubrics_dir() / "needs.yaml", NeedCatalogue)
+
+
+ASK_KINDS: Final[Mapping[Ask, NeedKind]] = {
+    Ask.APOLOGY: NeedKind.APOLOGY,
+    Ask.REMEDY: NeedKind.REMEDY,
+    Ask.MANAGER: NeedKind.MANAGER,
+}
+"""The needs a node's ``asks`` imply, for a scenario that lists none of its own."""
+
+
+def needs_of(scenario: Scenario) -> tuple[Need, ...]:
+    """The customer's needs, as written, or as the nodes' ``asks`` imply them.
+
+    Implied needs are open from the start and met as their kind's default says (an apology
+    by ``apologise``), in the order apology, remedy, manager.
+    """
+    if scenario.customer.needs:
+        return scenario.customer.needs
+    asked = {ask for node in scenario.nodes for ask in node.asks}
+    found: list[Need] = []
+    for ask, kind in ASK_KINDS.items():
+        if ask in asked:
+            raised = tuple(n.id for n in scenario.nodes if ask in n.asks)
+            if scenario.start_node in raised:
+                raised = ()
+            found.append(
+                Need(id=kind.value, kind=kind, what=catalogue().kinds[kind].what, raised_at=raised)
+            )
+    return tuple(found)
+
+
+def met_by(need: Need) -> Condition:
+    """What meets a need: its own test, else its kind's."""
+    if need.met_by is not None:
+        return need.met_by
+    default = catalogue().kinds[need.need_kind].met_by
+    assert default is not None, f"the needs rubric gives kind {need.need_kind} no met_by"
+    return default
+
+
+def thanks_for(need: Need) -> str:
+    """What the customer thanks the learner for once the need is met ("" for nothing)."""
+    if need.thanks is not None:
+        return need.thanks
+    return catalogue().kinds[need.need_kind].thanks
+
+
+@dataclass(frozen=True, slots=True)
+class NeedMet:
+    """A need met: which, at which turn, and the learner's words that met it."""
+
+    id: str
+    turn: int
+    words: str
+    """The learner's words that met it (the evidence of the first move tested), or ""."""
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON a transcript stores."""
+        return {"id": self.id, "turn": self.turn, "words": self.words}
+
+
+@dataclass(slots=True)
+class NeedsState:
+    """Which of the customer's needs were met (when, by what) and which were raised."""
+
+    needs: tuple[Need, ...]
+    met: dict[str, NeedMet] = field(default_factory=dict)
+    raised: set[str] = field(default_factory=set)
+    said: list[str] = field(default_factory=list)
+    """Every line the customer has said in this attempt, in order (parts, not whole turns)."""
+
+    @classmethod
+    def start(cls, needs: tuple[Need, ...], start_node: str) -> NeedsState:
+        """The state at the start: nothing met, the needs open from the start raised."""
+        state = cls(needs)
+        state.reach(start_node)
+        return state
+
+    def reach(self, node_id: str) -> None:
+        """Note the needs the customer raises on reaching ``node_id``."""
+        for need in self.needs:
+            if not need.raised_at or node_id in need.raised_at:
+                self.raised.add(need.id)
+
+    @property
+    def met_ids(self) -> frozenset[str]:
+        """The ids of the needs met so far."""
+        return frozenset(self.met)
+
+    @property
+    def open_ids(self) -> tuple[str, ...]:
+        """The ids of the needs not yet met, most pressing first."""
+        return tuple(n.id for n in self.needs if n.id not in self.met)
+
+    def meet(self, turn: int, reply: Reply, found: Analysis) -> tuple[NeedMet, ...]:
+        """Record and return the needs this reply meets that were open before it."""
+        before = Reply(reply.ids, reply.facts, reply.text, reply.mood, self.met_ids)
+        now: list[NeedMet] = []
+        for need in self.needs:
+            if need.id in self.met:
+                continue
+            test = met_by(need)
+            if holds(test, before):
+                now.append(NeedMet(need.id, turn, _words_for(test, found)))
+        for one in now:
+            self.met[one.id] = one
+        return tuple(now)
+
+    def need(self, need_id: str) -> Need | None:
+        """The need with this id, or None."""
+        return next((n for n in self.needs if n.id == need_id), None)
+
+
+def _words_for(condition: Condition, found: Analysis) -> str:
+    for move_id in (*condition.all, *condition.any):
+        evidence = found.first_evidence(move_id)
+        if evidence is not None:
+            return evidence.quote
+    return ""
+
+
+def _phrase_in(phrase: str, text: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", text.lower()) is not None
+
+
+def line_asks(line: str, needs: Sequence[Need]) -> frozenset[NeedKind]:
+    """The kinds of need a customer's line asks for, by the kinds' ``asks`` words."""
+    kinds = {n.need_kind for n in needs}
+    return frozenset(
+        kind
+        for kind, defaults in catalogue().kinds.items()
+        if kind in kinds and any(_phrase_in(p, line) for p in defaults.asks)
+    )
+
+
+def asks_for_met(line: str, state: NeedsState, asks: Iterable[str] = ()) -> tuple[str, ...]:
+    """The needs already met that ``line`` asks for: named in ``asks`` (a variant's
+    ``open``), or every need of a kind its words ask for (one open need of the kind is
+    enough for the line to still make sense)."""
+    met = [a for a in asks if a in state.met]
+    for kind in line_asks(line, state.needs):
+        of_kind = [n.id for n in state.needs if n.need_kind is kind]
+        if of_kind and all(i in state.met for i in of_kind):
+            met.extend(of_kind)
+    return tuple(dict.fromkeys(met))
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One line the customer might say at a node, with what it asks and takes as given."""
+
+    text: str
+    open: tuple[str, ...] = ()
+    met: tuple[str, ...] = ()
+    near: bool = True
+    """Whether it fits the customer's mood (its band or a neighbour, or ``default``)."""
+
+
+Lines = str | Mapping[str, str] | tuple[LineVariant, ...]
+"""A node's customer line as written: one line, lines by mood band, or variants."""
+
+
+def candidates(lines: Lines, mood: int) -> list[Candidate]:
+    """Every line written for a node, best fit for ``mood`` first."""
+    if isinstance(lines, str):
+        return [Candidate(lines)]
+    band = band_of(mood)
+    if isinstance(lines, tuple):
+        fitting = [v for v in lines if not v.band or band in v.band]
+        rest = [v for v in lines if v not in fitting]
+        return [Candidate(v.say, v.open, v.met, v in fitting) for v in (*fitting, *rest)]
+    index = BANDS.index(band)
+    return [
+        Candidate(lines[k], near=k == "default" or abs(BANDS.index(Band(k)) - index) <= 1)
+        for k in band_keys(dict(lines), mood)
+    ]
+
+
+def choose(lines: Lines, mood: int, state: NeedsState) -> str | None:
+    """The line to say: the best fit for ``mood`` that asks for nothing already met, takes
+    as met only what is, and has not been said in this attempt; None when there is none."""
+    for c in candidates(lines, mood):
+        if not c.near or c.text in state.said:
+            continue
+        if any(m not in state.met for m in c.met):
+            continue
+        if asks_for_met(c.text, state, c.open):
+            continue
+        return c.text
+    return None
+
+
+def press(state: NeedsState, mood: int) -> str | None:
+    """The customer asking again for the most pressing raised need still open, in words
+    not yet said; None when every raised need is met or every such line was said."""
+    for need_id in state.open_ids:
+        if need_id not in state.raised:
+            continue
+        need = state.need(need_id)
+        assert need is not None
+        for line in press_lines(need, mood):
+            if line not in state.said:
+                return line
+    return None
+
+
+def press_lines(need: Need, mood: int) -> tuple[str, ...]:
+    """How the customer asks for ``need`` again: its own lines, else its kind's by mood."""
+    if need.press:
+        return need.press
+    lines = catalogue().kinds[need.need_kind].press
+    band = band_of(mood)
+    angry = band in (Band.FURIOUS, Band.ANGRY)
+    key: BandKey = "angry" if angry and "angry" in lines else "default"
+    return lines.get(key) or next(iter(lines.values()))
+
+
+def thank(met: Sequence[NeedMet], state: NeedsState, mood: int) -> str | None:
+    """The customer thanking the learner for the needs just met, or None (furious, or
+    nothing to thank for)."""
+    things = [t for m in met if (n := state.need(m.id)) is not None and (t := thanks_for(n))]
+    band = band_of(mood)
+    if not things or band is Band.FURIOUS:
+        return None
+    joined = things[0] if len(things) == 1 else " and ".join(things[:2])
+    lines = catalogue().thanks
+    template = lines.get(band.value) or lines.get("default") or next(iter(lines.values()))
+    return template.replace("{things}", joined)
+
+
+def opens_by_reacting(line: str) -> bool:
+    """Whether a line starts by reacting to the reply ("Thanks.", "Oh, here we go.")."""
+    low = line.strip().lower()
+    return any(re.match(rf"{re.escape(o)}(?!\w)", low) for o in catalogue().openers)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def without_opener(line: str) -> str:
+    """The line without a short reacting first sentence ("Oh, here we go. He had…" →
+    "He had…"), so that a default reaction said before it does not contradict it."""
+    parts = _SENTENCE_END.split(line.strip(), maxsplit=1)
+    if len(parts) == 2 and opens_by_reacting(parts[0]) and len(parts[0].split()) <= 6:
+        return parts[1]
+    return line
+
+
+__all__ = [
+    "ASK_KINDS",
+    "Candidate",
+    "KindDefaults",
+    "NeedCatalogue",
+    "NeedMet",
+    "NeedsState",
+    "asks_for_met",
+    "candidates",
+    "catalogue",
+    "choose",
+    "line_asks",
+    "met_by",
+    "needs_of",
+    "opens_by_reacting",
+    "press",
+    "press_lines",
+    "thank",
+    "thanks_for",
+    "without_opener",
+]

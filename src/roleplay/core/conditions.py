@@ -58,6 +58,10 @@ class ConditionKind:
     label: Callable[[Condition], str]
     says: Callable[[Condition], str]
     """The test in plain words for a learner: "the reply apologised and offered a remedy"."""
+    covers: Callable[[Condition, Condition], bool]
+    """Whether every reply that meets the second condition's part of this kind meets the
+    first's too (asked only when the first gives this kind): then a branch with the first
+    condition, tried earlier, always blocks one with the second."""
 
     def given(self, condition: Condition) -> bool:
         """Whether the tutor wrote this part of the condition."""
@@ -84,6 +88,24 @@ def _none_never(condition: Condition) -> str | None:
 def _keywords_hold(condition: Condition, reply: Reply) -> bool:
     text = reply.text.lower()
     return any(find_phrase(k, text) is not None for k in condition.keywords)
+
+
+def _keywords_cover(earlier: Condition, later: Condition) -> bool:
+    """Every keyword of ``later`` contains one of ``earlier``'s, so a reply saying it says
+    that one too."""
+    if not later.keywords:
+        return False
+    return all(
+        any(find_phrase(e, k.lower()) is not None for e in earlier.keywords) for k in later.keywords
+    )
+
+
+def _mood_covers(earlier: Condition, later: Condition) -> bool:
+    """``later``'s mood range lies within ``earlier``'s."""
+    low, high = earlier.mood_at_least, earlier.mood_at_most
+    low_ok = low is None or (later.mood_at_least is not None and later.mood_at_least >= low)
+    high_ok = high is None or (later.mood_at_most is not None and later.mood_at_most <= high)
+    return low_ok and high_ok
 
 
 def _mood_holds(condition: Condition, reply: Reply) -> bool:
@@ -187,6 +209,7 @@ KINDS: Final[tuple[ConditionKind, ...]] = (
         never=_no_reason,
         label=lambda c: f"all: {_ids(c.all)}",
         says=lambda c: "the reply " + _done(c.all, "and"),
+        covers=lambda e, later: set(e.all) <= set(later.all),
     ),
     ConditionKind(
         "any",
@@ -196,6 +219,9 @@ KINDS: Final[tuple[ConditionKind, ...]] = (
         never=_no_reason,
         label=lambda c: f"any: {_ids(c.any)}",
         says=lambda c: "the reply " + _done(c.any, "or"),
+        covers=lambda e, later: (
+            bool(set(later.all) & set(e.any)) or (bool(later.any) and set(later.any) <= set(e.any))
+        ),
     ),
     ConditionKind(
         "none",
@@ -205,6 +231,7 @@ KINDS: Final[tuple[ConditionKind, ...]] = (
         never=_none_never,
         label=lambda c: f"none: {_ids(c.none)}",
         says=lambda c: "the reply never " + _done(c.none, "or"),
+        covers=lambda e, later: set(e.none) <= set(later.none),
     ),
     ConditionKind(
         "cites",
@@ -214,6 +241,7 @@ KINDS: Final[tuple[ConditionKind, ...]] = (
         never=_no_reason,
         label=lambda c: f"cites: {_ids(c.cites)}",
         says=lambda c: "the reply named the rule that applies",
+        covers=lambda e, later: bool(later.cites) and set(later.cites) <= set(e.cites),
     ),
     ConditionKind(
         "finds",
@@ -223,6 +251,7 @@ KINDS: Final[tuple[ConditionKind, ...]] = (
         never=_no_reason,
         label=lambda c: "finds: " + _ids([FINDS_LABELS.get(k, k) for k in c.finds]),
         says=lambda c: "the reply " + " or ".join(FINDS_SAY.get(k, k) for k in c.finds),
+        covers=lambda e, later: bool(later.finds) and set(later.finds) <= set(e.finds),
     ),
     ConditionKind(
         "keywords",
@@ -232,6 +261,7 @@ KINDS: Final[tuple[ConditionKind, ...]] = (
         never=_no_reason,
         label=lambda c: "says: " + _ids([f"'{k}'" for k in c.keywords]),
         says=lambda c: "the reply mentioned " + " or ".join(f"“{k}”" for k in c.keywords),
+        covers=_keywords_cover,
     ),
     ConditionKind(
         "mood",
@@ -241,6 +271,7 @@ KINDS: Final[tuple[ConditionKind, ...]] = (
         never=_mood_never,
         label=_mood_label,
         says=_mood_says,
+        covers=_mood_covers,
     ),
     ConditionKind(
         "needs",
@@ -250,6 +281,7 @@ KINDS: Final[tuple[ConditionKind, ...]] = (
         never=_needs_never,
         label=_needs_label,
         says=_needs_says,
+        covers=lambda e, later: set(e.met) <= set(later.met) and set(e.open) <= set(later.open),
     ),
 )
 """Every kind of test a branch condition can make, in the order the engine tries them
@@ -259,6 +291,13 @@ KINDS: Final[tuple[ConditionKind, ...]] = (
 def holds(condition: Condition, reply: Reply) -> bool:
     """Whether ``reply`` meets every part of ``condition`` that was given."""
     return all(kind.holds(condition, reply) for kind in KINDS if kind.given(condition))
+
+
+def blocks(earlier: Condition, later: Condition) -> bool:
+    """Whether every reply that meets ``later`` meets ``earlier`` too, so that a branch
+    with ``earlier``, tried first, always takes the reply from one with ``later`` (as
+    ChatScript's ``:verify blocking`` finds a rule an earlier one always wins over)."""
+    return all(kind.covers(earlier, later) for kind in KINDS if kind.given(earlier))
 
 
 def condition_key(condition: Condition) -> tuple[object, ...]:
@@ -288,6 +327,7 @@ __all__ = [
     "KINDS",
     "ConditionKind",
     "Reply",
+    "blocks",
     "condition_key",
     "condition_says",
     "condition_summary",

@@ -306,7 +306,7 @@ class Session:
         still missing.
         """
         state = self.needs
-        line = choose(target.customer, mood, state)
+        line = choose(target.customer, mood, state, final=target.outcome is not None)
         if line is None and target.outcome is None:
             line = press(state, mood)
         if line is None:

@@ -194,10 +194,12 @@ def load_framework_dir(folder: Path) -> tuple[dict[str, Framework], list[Problem
     return found, problems
 
 
-OTHER_RUBRIC_KEYS: Final = frozenset({"laws", "reactions", "marking_points", "kinds"})
+OTHER_RUBRIC_KEYS: Final = frozenset(
+    {"laws", "reactions", "marking_points", "kinds", "play_replies"}
+)
 """Top-level keys of the other files kept in ``rubrics/``: the legislation catalogue, the
-default reactions, the marking points and the customer's needs. A file with one of them is
-not a model."""
+default reactions, the marking points, the customer's needs and the replies for
+play-throughs. A file with one of them is not a model."""
 
 
 def _holds_other_rubric_data(path: Path) -> bool:

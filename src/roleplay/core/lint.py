@@ -26,9 +26,13 @@ Errors (``roleplay validate`` fails):
     a node that goes on has no ``otherwise`` branch, so a reply might match nothing;
 ``never-fires``
     a branch that cannot be taken: after an ``otherwise``, requiring and forbidding the same
-    move, an empty mood range, or the same condition as an earlier branch;
+    move, an empty mood range, the same condition as an earlier branch, or a condition that
+    an earlier branch always meets first (every reply meeting it meets the earlier one);
 ``dead-end``
     a node from which no end of the conversation can be reached;
+``undefined-need``
+    a condition, a line variant or ``raised_at`` names a need the customer does not have
+    (or ``raised_at`` names no node);
 ``no-terminal``
     no node ends the conversation at all;
 ``self-test-failed``, ``self-test-error``
@@ -44,8 +48,15 @@ Warnings (reported, but ``validate`` still passes):
     a policy no branch cites and no self-test reply names (a soft hint);
 ``no-tests``
     the scenario has no self-tests;
+``mood-order``
+    a branch asking only for good things, tried before one that also asks only for good
+    things but moves the mood more: a reply doing both would please the customer less;
 ``untested``
-    a node, branch or default reaction that no self-test reaches (from :func:`coverage`).
+    a node, branch or default reaction that no self-test reaches (from :func:`coverage`);
+``asks-for-met``, ``repeats``, ``no-end``
+    what seeded random play-throughs found (:mod:`roleplay.core.playthrough`): a line that
+    asks for what the learner had already given, a line said twice in one attempt, a
+    conversation that never ends.
 """
 
 from __future__ import annotations
@@ -56,14 +67,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from roleplay.core.conditions import condition_key, why_never
+from roleplay.core.conditions import blocks, condition_key, why_never
 from roleplay.core.dialogue import LOST_NODE, REACTION_ORDER, Session, default_reactions, play
 from roleplay.core.errors import RoleplayError
 from roleplay.core.facts import find_phrase
+from roleplay.core.needs import needs_of
+from roleplay.core.playthrough import DEFAULT_SEED, play_throughs
 from roleplay.core.problems import Problem, Severity, has_errors
 from roleplay.core.scenario import (
     Ask,
+    Branch,
+    Condition,
     LoadedScenario,
+    Node,
     OutcomeKind,
     Scenario,
     load_scenario_with_map,
@@ -85,10 +101,13 @@ def check_scenario_file(
     *,
     self_tests: bool = True,
     score: ScoreHook | None = None,
+    playthroughs: int = 0,
+    seed: int = DEFAULT_SEED,
 ) -> tuple[LoadedScenario | None, list[Problem]]:
-    """Load one scenario file and return it with every problem: schema, lint and self-tests.
+    """Load one scenario file and return it with every problem: schema, lint, self-tests
+    and, when ``playthroughs`` is above 0, that many seeded random play-throughs.
 
-    The self-tests and the coverage warnings are only run (``self_tests``) when the file
+    The self-tests, the coverage warnings and the play-throughs are only run when the file
     has no error so far, since the engine cannot play a graph with broken references. The
     scenario is None when the file could not be loaded at all.
     """
@@ -100,7 +119,29 @@ def check_scenario_file(
         sessions = play_self_tests(loaded)
         problems.extend(run_self_tests(loaded, smap, score=score, sessions=sessions))
         problems.extend(coverage(loaded, smap, sessions=sessions))
+    if playthroughs > 0 and not has_errors(problems):
+        problems.extend(playthrough_problems(loaded, smap, count=playthroughs, seed=seed))
     return loaded, _sorted(problems)
+
+
+def playthrough_problems(
+    loaded: LoadedScenario, smap: SourceMap, *, count: int, seed: int
+) -> list[Problem]:
+    """Warn of every line that seeded random play-throughs found incoherent (codes
+    ``asks-for-met``, ``repeats``, ``no-end``), once per line, at the node that says it."""
+    report = play_throughs(loaded.scenario, count=count, seed=seed)
+    at = _Reporter(smap)
+    index = {node.id: i for i, node in enumerate(loaded.scenario.nodes)}
+    problems: list[Problem] = []
+    seen: set[tuple[str, str, str]] = set()
+    for issue in report.issues:
+        key = (issue.code, issue.node, issue.line)
+        if key in seen:
+            continue
+        seen.add(key)
+        where: KeyPath = ("nodes", index[issue.node], "customer") if issue.node in index else ()
+        problems.append(at.warning(where, issue.code, issue.message(seed)))
+    return problems
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
@@ -155,6 +196,7 @@ def lint_scenario(
     problems += _references(scenario, at, laws, frameworks)
     problems += _branches(scenario, at)
     problems += _graph(scenario, at)
+    problems += _need_references(scenario, at)
     problems += _unused(scenario, at)
     if not scenario.tests:
         problems.append(
@@ -419,6 +461,70 @@ def _references(
     return problems
 
 
+def _need_references(scenario: Scenario, at: _Reporter) -> list[Problem]:
+    """Every need named (in a condition, a line variant or ``raised_at``) must be one of the
+    customer's, and every need must have an id of its own (``undefined-need``)."""
+    problems: list[Problem] = []
+    need_ids = [n.id for n in needs_of(scenario)]
+    known = set(need_ids)
+    node_ids = {n.id for n in scenario.nodes}
+    seen: set[str] = set()
+    for k, need in enumerate(scenario.customer.needs):
+        where: KeyPath = ("customer", "needs", k)
+        if need.id in seen:
+            problems.append(
+                at.error((*where, "id"), "duplicate-id", f"need '{need.id}' is listed twice")
+            )
+        seen.add(need.id)
+        for m, node_id in enumerate(need.raised_at):
+            if node_id not in node_ids:
+                message = _unknown(
+                    f"need '{need.id}' is raised at node '{node_id}', which is not defined",
+                    node_id,
+                    node_ids,
+                )
+                problems.append(at.error((*where, "raised_at", m), "undefined-node", message))
+        if need.met_by is not None:
+            problems += _named_needs(need.met_by, (*where, "met_by"), known, at)
+
+    def undefined(path: KeyPath, need_id: str) -> Problem:
+        message = _unknown(
+            f"need '{need_id}' is not one of the customer's needs", need_id, need_ids
+        )
+        return at.error(path, "undefined-need", message)
+
+    for i, node in enumerate(scenario.nodes):
+        if isinstance(node.customer, tuple):
+            for v, variant in enumerate(node.customer):
+                for field in ("open", "met"):
+                    for m, need_id in enumerate(getattr(variant, field)):
+                        if need_id not in known:
+                            problems.append(
+                                undefined(("nodes", i, "customer", v, field, m), need_id)
+                            )
+        for j, branch in enumerate(node.branches):
+            if branch.when is not None:
+                problems += _named_needs(
+                    branch.when, ("nodes", i, "branches", j, "when"), known, at
+                )
+    return problems
+
+
+def _named_needs(
+    condition: Condition, where: KeyPath, known: set[str], at: _Reporter
+) -> list[Problem]:
+    return [
+        at.error(
+            (*where, field, m),
+            "undefined-need",
+            _unknown(f"need '{need_id}' is not one of the customer's needs", need_id, known),
+        )
+        for field in ("met", "open")
+        for m, need_id in enumerate(getattr(condition, field))
+        if need_id not in known
+    ]
+
+
 def _branches(scenario: Scenario, at: _Reporter) -> list[Problem]:
     problems: list[Problem] = []
     for i, node in enumerate(scenario.nodes):
@@ -468,7 +574,72 @@ def _branches(scenario: Scenario, at: _Reporter) -> list[Problem]:
                     )
                 )
                 continue
+            blocker = _blocker(node.branches[:j], branch)
+            if blocker is not None:
+                problems.append(
+                    at.error(
+                        where,
+                        "never-fires",
+                        f"{label} can never be taken: every reply that meets it meets "
+                        f"branch {blocker + 1} too, which is tried first",
+                    )
+                )
+                continue
             earlier[key] = j
+        problems += _mood_order(node, i, at)
+    return problems
+
+
+def _blocker(before: Sequence[Branch], branch: Branch) -> int | None:
+    """The first earlier branch that takes every reply ``branch`` would take, or None."""
+    assert branch.when is not None
+    for k, other in enumerate(before):
+        if other.when is not None and blocks(other.when, branch.when):
+            return k
+    return None
+
+
+NEGATIVE: Final = frozenset({"dismiss", "blame", "non_apology"})
+"""Red flags: a branch that tests for one is taken by a worse reply, not a better one."""
+
+
+def _positive(condition: Condition) -> bool:
+    """Whether a condition asks only for good things: moves made, rules named, needs met
+    (no red flag, no law misstated, nothing forbidden, no mood, nothing left undone, and no
+    keywords, which may as well name something said wrongly)."""
+    return not (
+        condition.none
+        or condition.finds
+        or condition.keywords
+        or condition.open
+        or NEGATIVE & {*condition.all, *condition.any}
+        or condition.mood_at_least is not None
+        or condition.mood_at_most is not None
+    )
+
+
+def _mood_order(node: Node, index: int, at: _Reporter) -> list[Problem]:
+    """Warn (``mood-order``) of an earlier branch that asks only for good things but moves
+    the mood less than a later one that does too: a reply doing both takes the earlier, so
+    doing more would please the customer less."""
+    problems: list[Problem] = []
+    for j, later in enumerate(node.branches):
+        if later.when is None or not _positive(later.when):
+            continue
+        for k, first in enumerate(node.branches[:j]):
+            if first.when is None or not _positive(first.when) or first.mood >= later.mood:
+                continue
+            problems.append(
+                at.warning(
+                    ("nodes", index, "branches", k),
+                    "mood-order",
+                    f"branch {k + 1} of node '{node.id}' (mood {first.mood:+d}) is tried "
+                    f"before branch {j + 1} (mood {later.mood:+d}): a reply that does what "
+                    "both ask takes the first, so doing more moves the customer's mood less; "
+                    "put the better branch first or give it at least the same mood",
+                )
+            )
+            break
     return problems
 
 

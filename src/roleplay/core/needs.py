@@ -65,6 +65,7 @@ class NeedCatalogue(BaseModel):
 
     kinds: dict[NeedKind, KindDefaults]
     thanks: dict[BandKey, str] = Field(min_length=1)
+    carry_on: dict[BandKey, tuple[str, ...]] = Field(min_length=1)
     openers: tuple[str, ...] = ()
 
 
@@ -250,15 +251,21 @@ def candidates(lines: Lines, mood: int) -> list[Candidate]:
     ]
 
 
-def choose(lines: Lines, mood: int, state: NeedsState) -> str | None:
+def choose(lines: Lines, mood: int, state: NeedsState, *, final: bool = False) -> str | None:
     """The line to say: the best fit for ``mood`` that asks for nothing already met, takes
-    as met only what is, and has not been said in this attempt; None when there is none."""
+    as met only what is, and has not been said in this attempt; None when there is none.
+
+    A ``final`` line (an outcome's) is not read for what it asks: naming what was given
+    ("I'll wait for your team leader") is how a conversation ends.
+    """
     for c in candidates(lines, mood):
         if not c.near or c.text in state.said:
             continue
         if any(m not in state.met for m in c.met):
             continue
-        if asks_for_met(c.text, state, c.open):
+        if asks_for_met(c.text, state, () if final else c.open) and not final:
+            continue
+        if final and any(o in state.met for o in c.open):
             continue
         return c.text
     return None
@@ -266,7 +273,8 @@ def choose(lines: Lines, mood: int, state: NeedsState) -> str | None:
 
 def press(state: NeedsState, mood: int) -> str | None:
     """The customer asking again for the most pressing raised need still open, in words
-    not yet said; None when every raised need is met or every such line was said."""
+    not yet said; with nothing raised left open, waiting for the learner to go on; None
+    when every such line was said."""
     for need_id in state.open_ids:
         if need_id not in state.raised:
             continue
@@ -275,7 +283,11 @@ def press(state: NeedsState, mood: int) -> str | None:
         for line in press_lines(need, mood):
             if line not in state.said:
                 return line
-    return None
+    lines = catalogue().carry_on
+    angry = band_of(mood) in (Band.FURIOUS, Band.ANGRY)
+    key: BandKey = "angry" if angry and "angry" in lines else "default"
+    options = lines.get(key) or next(iter(lines.values()))
+    return next((line for line in options if line not in state.said), None)
 
 
 def press_lines(need: Need, mood: int) -> tuple[str, ...]:

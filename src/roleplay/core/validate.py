@@ -17,8 +17,10 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from roleplay.core.analyse import fired_rules_many
 from roleplay.core.debrief import scorecard
@@ -30,9 +32,11 @@ from roleplay.core.lexicon import LANGUAGE_FILE, Lexicon, bundled_lexicon_dir, c
 from roleplay.core.library import bundled_folder
 from roleplay.core.lint import check_scenario_file
 from roleplay.core.marking import MarkingPointFile
+from roleplay.core.needs import NeedCatalogue
 from roleplay.core.parse_rules import CLASSES_FILE, MoveFile
-from roleplay.core.problems import Problem
-from roleplay.core.scenario import BANDS
+from roleplay.core.playthrough import DEFAULT_PLAYTHROUGHS, DEFAULT_SEED, PlayReplies
+from roleplay.core.problems import Problem, has_errors
+from roleplay.core.scenario import BANDS, NeedKind
 from roleplay.core.source import SourceMap, load_yaml, validate_model
 
 
@@ -137,7 +141,41 @@ def _kind(data: object) -> str:
         return "reactions"
     if "marking_points" in data:
         return "marking_points"
+    if "kinds" in data:
+        return "needs"
+    if "play_replies" in data:
+        return "play_replies"
     return "unknown"
+
+
+def _check_model_file(path: Path, model: type[BaseModel]) -> list[Problem]:
+    """A bundled data file's own problems and those of the model it must fit."""
+    data, smap, problems = load_yaml(path)
+    if data is None:
+        return problems or [Problem(str(path), 1, 1, "empty", "the file is empty")]
+    problems.extend(validate_model(model, data, smap)[1])
+    return problems
+
+
+def _check_needs_file(path: Path) -> list[Problem]:
+    """Check the needs rubric: its shape, and a default test for every kind but ``other``."""
+    problems = _check_model_file(path, NeedCatalogue)
+    if has_errors(problems):
+        return problems
+    data, smap, _found = load_yaml(path)
+    model, _more = validate_model(NeedCatalogue, data, smap)
+    assert model is not None
+    for kind in NeedKind:
+        defaults = model.kinds.get(kind)
+        if defaults is None:
+            line, col = smap.locate(("kinds",))
+            message = f"kind '{kind.value}' is missing: every kind of need needs its defaults"
+            problems.append(Problem(smap.file, line, col, "missing-kind", message))
+        elif defaults.met_by is None and kind is not NeedKind.OTHER:
+            line, col = smap.locate(("kinds", kind.value))
+            message = f"kind '{kind.value}' needs 'met_by': what meets a need of this kind"
+            problems.append(Problem(smap.file, line, col, "missing-met-by", message))
+    return problems
 
 
 def check_reactions_file(path: Path) -> list[Problem]:
@@ -171,12 +209,14 @@ def check_reactions_file(path: Path) -> list[Problem]:
     return problems
 
 
-def _check_scenarios(files: Sequence[Path]) -> list[Problem]:
+def _check_scenarios(files: Sequence[Path], plays: Plays) -> list[Problem]:
     """Check each scenario file, and that no two of the files share a scenario id."""
     problems: list[Problem] = []
     owners: dict[str, Path] = {}
     for file in files:
-        loaded, found = check_scenario_file(file, score=debrief_score)
+        loaded, found = check_scenario_file(
+            file, score=debrief_score, playthroughs=plays.count, seed=plays.seed
+        )
         problems.extend(found)
         if loaded is None:
             continue
@@ -194,13 +234,24 @@ def _id_position(file: Path) -> tuple[int, int]:
     return smap.locate(("id",))
 
 
-def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], int]:
+@dataclass(frozen=True, slots=True)
+class Plays:
+    """How many seeded random play-throughs each scenario gets, and the seed."""
+
+    count: int = DEFAULT_PLAYTHROUGHS
+    seed: int = DEFAULT_SEED
+
+
+def validate_paths(paths: Sequence[Path], plays: Plays | None = None) -> tuple[list[Problem], int]:
     """Validate the given files and folders (default: every bundled file).
 
-    Returns every problem found and the number of files checked.
+    Returns every problem found and the number of files checked. Each scenario is also
+    played ``plays.count`` times at random from ``plays.seed`` (see
+    :mod:`roleplay.core.playthrough`).
     """
+    plays = plays or Plays()
     if not paths:
-        return _validate_bundled()
+        return _validate_bundled(plays)
     problems: list[Problem] = []
     checked = 0
     rule_folders: set[Path] = set()
@@ -256,6 +307,10 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], int]:
         elif kind == "marking_points":
             problems.extend(found)
             problems.extend(validate_model(MarkingPointFile, data, smap)[1])
+        elif kind == "needs":
+            problems.extend(_check_needs_file(file))
+        elif kind == "play_replies":
+            problems.extend(_check_model_file(file, PlayReplies))
         else:
             problems.extend(found)
             problems.append(
@@ -268,13 +323,13 @@ def validate_paths(paths: Sequence[Path]) -> tuple[list[Problem], int]:
                     "a cue-rule file (no 'rules') or a word-class file (no 'classes')",
                 )
             )
-    problems.extend(_check_scenarios(scenario_files))
+    problems.extend(_check_scenarios(scenario_files, plays))
     for folder in sorted(rule_folders):
         problems.extend(_check_rule_folder(folder))
     return problems, checked
 
 
-def _validate_bundled() -> tuple[list[Problem], int]:
+def _validate_bundled(plays: Plays) -> tuple[list[Problem], int]:
     """Check every bundled file: models, cue rules with their examples, the legislation
     catalogue, the default reactions, the marking points, and every scenario with its
     self-tests."""
@@ -291,8 +346,10 @@ def _validate_bundled() -> tuple[list[Problem], int]:
     problems.extend(found)
     if data is not None:
         problems.extend(validate_model(MarkingPointFile, data, smap)[1])
+    problems.extend(_check_needs_file(rubrics / "needs.yaml"))
+    problems.extend(_check_model_file(rubrics / "play_replies.yaml", PlayReplies))
     scenario_files = yaml_files(bundled_folder())
-    problems.extend(_check_scenarios(scenario_files))
+    problems.extend(_check_scenarios(scenario_files, plays))
     checked = (
         len(list(rubrics.glob("*.yaml")))
         + len(list(rule_folder.glob("*.yaml")))

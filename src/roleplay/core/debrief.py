@@ -372,11 +372,7 @@ def _things_said(scenario: Scenario) -> frozenset[str]:
     """The things (common nouns) the customer can mention in any line of the scenario: the
     facts a model answer may rest on. Names of bodies ("Ofcom") are left out: a learner may
     name them unprompted."""
-    lines = tuple(
-        line
-        for node in scenario.nodes
-        for line in ([node.customer] if isinstance(node.customer, str) else node.customer.values())
-    )
+    lines = tuple(line for node in scenario.nodes for line in node.lines)
     return _nouns_of(lines)
 
 

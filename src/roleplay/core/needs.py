@@ -263,6 +263,8 @@ def choose(lines: Lines, mood: int, state: NeedsState, *, final: bool = False) -
             continue
         if any(m not in state.met for m in c.met):
             continue
+        if any(o not in state.raised for o in c.open):
+            continue
         if asks_for_met(c.text, state, () if final else c.open) and not final:
             continue
         if final and any(o in state.met for o in c.open):

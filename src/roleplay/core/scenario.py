@@ -433,6 +433,15 @@ class Node(_Model):
         """Return what the customer says here at ``mood`` (the nearest band written)."""
         return pick_line(self.customer, mood)
 
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """Every line written for this node, in the order written."""
+        if isinstance(self.customer, str):
+            return (self.customer,)
+        if isinstance(self.customer, tuple):
+            return tuple(v.say for v in self.customer)
+        return tuple(self.customer.values())
+
 
 def pick_line(lines: str | dict[str, str] | tuple[LineVariant, ...], mood: int) -> str:
     """Choose the line for ``mood``, knowing nothing of the conversation so far.

@@ -1,0 +1,237 @@
+"""A customer who remembers: needs met across turns, and lines that answer what was done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from roleplay.core.dialogue import Session, play, turn_to_dict
+from roleplay.core.lint import check_scenario_file
+from roleplay.core.library import ScenarioLibrary
+from roleplay.core.playthrough import play_throughs
+from roleplay.core.scenario import Scenario
+
+HEADER = """
+id: needs-shop
+title: Needs shop
+sector: retail
+channel: {channel}
+difficulty: foundation
+brief: You work at a shop.
+organisation:
+  name: Needs Shop
+  promise:
+    - {{id: reply, aspect: response_time, text: "We reply within a minute."}}
+legislation: [consumer_rights_act]
+customer:
+  name: Sam
+  situation: Broken kettle
+  mood: 5
+  patience: 5
+  needs:
+    - {{id: apology, what: "an apology"}}
+    - id: refund
+      kind: remedy
+      what: "a refund"
+      met_by: {{any: [resolve], keywords: [refund]}}
+    - {{id: manager, what: "someone senior", raised_at: [senior]}}
+"""
+
+NODES = """
+nodes:
+  - id: start
+    asks: [apology]
+    customer: "My kettle broke after a week."
+    branches:
+      - {when: {any: [dismiss]}, goto: bad, mood: -3}
+      - {otherwise: true, goto: middle}
+  - id: middle
+    asks: [apology, remedy]
+    customer:
+      - say: "Is anyone going to say sorry for this?"
+        open: [apology]
+      - say: "Thanks for saying sorry. Now, what about my money?"
+        met: [apology]
+    branches:
+      - {when: {all: [resolve]}, goto: good, mood: 2}
+      - {otherwise: true, goto: middle}
+  - id: senior
+    customer: "Put me through to a manager."
+    branches:
+      - {otherwise: true, goto: good}
+  - {id: good, outcome: resolved, customer: "Right. Thank you."}
+  - {id: bad, outcome: customer_lost, customer: "Bye."}
+"""
+
+
+def shop(channel: str = "chat", nodes: str = NODES) -> Scenario:
+    data: dict[str, Any] = yaml.safe_load(HEADER.format(channel=channel) + nodes)
+    return Scenario.model_validate(data)
+
+
+def test_a_customer_given_an_apology_never_asks_for_one_again() -> None:
+    session = play(shop(), ["I'm so sorry your kettle broke, that's not good enough."])
+    assert session.prompt.startswith("Thanks for saying sorry")
+    assert "say sorry for this?" not in session.prompt
+
+
+def test_a_customer_still_owed_an_apology_asks_for_it() -> None:
+    session = play(shop(), ["Can you tell me the order number?"])
+    assert "Is anyone going to say sorry" in session.prompt
+
+
+def test_the_turn_records_which_needs_were_met_by_which_words_and_which_are_open() -> None:
+    session = play(shop(), ["I'm so sorry your kettle broke, that's not good enough."])
+    turn = session.turns[0]
+    assert [m.id for m in turn.needs_met] == ["apology"]
+    assert "sorry" in turn.needs_met[0].words
+    assert turn.needs_open == ("refund", "manager")
+    saved = turn_to_dict(turn)["needs"]
+    assert saved["met"][0]["id"] == "apology" and saved["met"][0]["turn"] == 1
+    assert saved["open"] == ["refund", "manager"]
+
+
+def test_a_need_met_stays_met_and_is_not_thanked_for_twice() -> None:
+    session = play(
+        shop(),
+        [
+            "I'm so sorry your kettle broke.",
+            "I'm sorry again. Can you send me a photo?",
+        ],
+    )
+    assert [m.id for m in session.turns[1].needs_met] == []
+    assert "apology" not in session.turns[1].needs_open
+
+
+def test_a_line_already_said_is_not_said_again_the_customer_presses_instead() -> None:
+    session = play(shop(), ["Can I take your order number?", "And your postcode?"])
+    first, second = session.turns[0].response, session.turns[1].response
+    assert first != second
+    assert "Is anyone going to say sorry" not in second
+
+
+def test_a_missing_apology_is_not_complained_of_once_one_was_given() -> None:
+    session = play(
+        shop(),
+        ["I'm so sorry your kettle broke.", "Can you send me a photo of it?"],
+    )
+    assert session.turns[1].reaction != "missing_apology"
+    assert "said sorry" not in session.turns[1].response.lower()
+
+
+def test_a_reply_that_meets_a_need_is_thanked_for_it_when_the_line_does_not_react() -> None:
+    nodes = NODES.replace(
+        '      - say: "Thanks for saying sorry. Now, what about my money?"\n        met: [apology]\n',
+        '      - say: "What about my money?"\n',
+    )
+    session = play(shop(nodes=nodes), ["I'm so sorry your kettle broke."])
+    assert session.prompt.lower().startswith(
+        ("thank you for the apology.", "well, thank you for the apology.")
+    )
+
+
+def test_a_customer_on_the_phone_is_not_asked_if_they_are_reading() -> None:
+    nodes = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {otherwise: true, goto: start}
+  - {id: good, outcome: resolved, customer: "Right. Thank you."}
+"""
+    spoken = play(shop("phone", nodes), ["ok"]).turns[0]
+    written = play(shop("chat", nodes), ["ok"]).turns[0]
+    assert spoken.reaction == written.reaction == "ignored"
+    assert "reading" not in spoken.response and "writing" not in spoken.response
+    assert "listening" in spoken.response or "heard" in spoken.response
+
+
+def test_a_default_reaction_does_not_glue_a_contrary_opener_to_the_line_after_it() -> None:
+    nodes = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {otherwise: true, goto: next}
+  - id: next
+    customer: "Oh, here we go. It cost me forty pounds."
+    branches:
+      - {otherwise: true, goto: good}
+  - {id: good, outcome: resolved, customer: "Right. Thank you."}
+"""
+    turn = play(shop(nodes=nodes), ["Calm down."]).turns[0]
+    assert turn.reaction == "dismissed"
+    assert "here we go" not in turn.response
+    assert "It cost me forty pounds." in turn.response
+
+
+def test_a_branch_can_test_what_was_met_before_this_reply() -> None:
+    nodes = NODES.replace(
+        "      - {when: {all: [resolve]}, goto: good, mood: 2}",
+        "      - {when: {met: [apology], open: [refund]}, goto: senior, mood: 0}\n"
+        "      - {when: {all: [resolve]}, goto: good, mood: 2}",
+    )
+    session = play(shop(nodes=nodes), ["I'm so sorry.", "Let me check."])
+    assert session.turns[1].next_node == "senior"
+    assert "manager" in session.needs.raised
+
+
+def test_needs_left_out_follow_from_what_the_nodes_ask_for() -> None:
+    text = HEADER.format(channel="chat").split("  needs:")[0] + NODES.replace(
+        "open: [apology]", "open: [apology]"
+    ).replace(
+        '      - say: "Thanks for saying sorry. Now, what about my money?"\n        met: [apology]\n',
+        "",
+    )
+    scenario = Scenario.model_validate(yaml.safe_load(text))
+    session = Session(scenario)
+    assert [n.id for n in session.needs.needs] == ["apology", "remedy"]
+
+
+def test_validate_reports_a_need_that_is_not_the_customers(tmp_path: Path) -> None:
+    text = HEADER.format(channel="chat") + NODES.replace("open: [apology]", "open: [apolgy]")
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    _loaded, problems = check_scenario_file(path)
+    wrong = [p for p in problems if p.code == "undefined-need"]
+    assert wrong and "apolgy" in wrong[0].message and "apology" in wrong[0].message
+    assert wrong[0].line == text.splitlines().index("        open: [apolgy]") + 1
+
+
+def test_play_throughs_find_a_line_that_asks_for_what_was_given(tmp_path: Path) -> None:
+    nodes = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {when: {any: [apologise]}, goto: still, mood: 1}
+      - {otherwise: true, goto: start}
+  - id: still
+    customer: "Is anyone going to say sorry?"
+    branches:
+      - {otherwise: true, goto: good}
+  - id: senior
+    customer: "Put me through to a manager."
+    branches:
+      - {otherwise: true, goto: good}
+  - {id: good, outcome: resolved, customer: "Right. Thank you."}
+tests:
+  - name: sorry
+    replies: ["I'm so sorry your kettle broke.", "I'll refund you."]
+    expect: {outcome: resolved}
+"""
+    path = tmp_path / "incoherent.yaml"
+    path.write_text(HEADER.format(channel="chat") + nodes, encoding="utf-8")
+    _loaded, problems = check_scenario_file(path, playthroughs=10, seed=7)
+    found = [p for p in problems if p.code == "asks-for-met"]
+    assert found, [p.message for p in problems]
+    assert "seed 7" in found[0].message and "say sorry" in found[0].message
+
+
+def test_the_bundled_scenarios_play_through_without_incoherent_lines() -> None:
+    for loaded in ScenarioLibrary.load().all():
+        report = play_throughs(loaded.scenario, count=8, seed=11)
+        assert report.lines > 8
+        assert [i.message(11) for i in report.issues if i.code != "no-end"] == []

@@ -8,8 +8,8 @@ from typing import Any
 import yaml
 
 from roleplay.core.dialogue import Session, play, turn_to_dict
-from roleplay.core.lint import check_scenario_file
 from roleplay.core.library import ScenarioLibrary
+from roleplay.core.lint import check_scenario_file
 from roleplay.core.playthrough import play_throughs
 from roleplay.core.scenario import Scenario
 
@@ -64,6 +64,10 @@ nodes:
   - {id: good, outcome: resolved, customer: "Right. Thank you."}
   - {id: bad, outcome: customer_lost, customer: "Bye."}
 """
+
+THANKED = (
+    '      - say: "Thanks for saying sorry. Now, what about my money?"\n        met: [apology]\n'
+)
 
 
 def shop(channel: str = "chat", nodes: str = NODES) -> Scenario:
@@ -122,10 +126,7 @@ def test_a_missing_apology_is_not_complained_of_once_one_was_given() -> None:
 
 
 def test_a_reply_that_meets_a_need_is_thanked_for_it_when_the_line_does_not_react() -> None:
-    nodes = NODES.replace(
-        '      - say: "Thanks for saying sorry. Now, what about my money?"\n        met: [apology]\n',
-        '      - say: "What about my money?"\n',
-    )
+    nodes = NODES.replace(THANKED, '      - say: "What about my money?"\n')
     session = play(shop(nodes=nodes), ["I'm so sorry your kettle broke."])
     assert session.prompt.lower().startswith(
         ("thank you for the apology.", "well, thank you for the apology.")
@@ -179,12 +180,7 @@ def test_a_branch_can_test_what_was_met_before_this_reply() -> None:
 
 
 def test_needs_left_out_follow_from_what_the_nodes_ask_for() -> None:
-    text = HEADER.format(channel="chat").split("  needs:")[0] + NODES.replace(
-        "open: [apology]", "open: [apology]"
-    ).replace(
-        '      - say: "Thanks for saying sorry. Now, what about my money?"\n        met: [apology]\n',
-        "",
-    )
+    text = HEADER.format(channel="chat").split("  needs:")[0] + NODES.replace(THANKED, "")
     scenario = Scenario.model_validate(yaml.safe_load(text))
     session = Session(scenario)
     assert [n.id for n in session.needs.needs] == ["apology", "remedy"]

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 import click
 
 from roleplay.core.errors import InputError, InvalidFileError, RoleplayError, UnknownIdError
+from roleplay.core.settings import PLAYTHROUGH_SEED, PLAYTHROUGHS
 
 if TYPE_CHECKING:
     from roleplay.core.analysis import Analysis, Evidence
@@ -510,17 +511,35 @@ def _score_in_processes(
     help="List warnings one a line (default: for the paths given; for the bundled files "
     "they are only counted).",
 )
-def validate(paths: tuple[str, ...], show_warnings: bool | None) -> None:
+@click.option(
+    "--playthroughs",
+    type=click.IntRange(0, 1000),
+    default=PLAYTHROUGHS,
+    show_default=True,
+    help="Random play-throughs of each scenario, read for lines that ask for what was "
+    "given, repeat, or never end (0: none).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=PLAYTHROUGH_SEED,
+    show_default=True,
+    help="The seed of the play-throughs; each warning names it, so they can be replayed.",
+)
+def validate(
+    paths: tuple[str, ...], show_warnings: bool | None, playthroughs: int, seed: int
+) -> None:
     """Check scenario, rubric and cue-rule files (default: all bundled).
 
-    Scenarios are linted (unreachable nodes, dead ends, undefined references) and their
-    self-tests played; cue rules are proved against their examples. Each problem is printed
-    as file:line:col: message. Warnings do not fail; exits 1 if any problem is an error.
+    Scenarios are linted (unreachable nodes, dead ends, undefined references), their
+    self-tests played, and they are played at random from a seed, every customer line read;
+    cue rules are proved against their examples. Each problem is printed as
+    file:line:col: message. Warnings do not fail; exits 1 if any problem is an error.
     """
     from roleplay.core.problems import Severity
-    from roleplay.core.validate import validate_paths
+    from roleplay.core.validate import Plays, validate_paths
 
-    problems, checked = validate_paths([Path(p) for p in paths])
+    problems, checked = validate_paths([Path(p) for p in paths], Plays(playthroughs, seed))
     errors = [p for p in problems if p.severity is Severity.ERROR]
     warnings = [p for p in problems if p.severity is Severity.WARNING]
     listed = bool(paths) if show_warnings is None else show_warnings

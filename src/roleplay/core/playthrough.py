@@ -33,11 +33,12 @@ from roleplay.core.dialogue import Session
 from roleplay.core.frameworks import rubrics_dir
 from roleplay.core.needs import NeedsState, asks_for_met
 from roleplay.core.scenario import Scenario
+from roleplay.core.settings import PLAYTHROUGH_SEED, PLAYTHROUGHS
 from roleplay.core.source import load_model_file
 
-DEFAULT_SEED: Final = 2026
+DEFAULT_SEED: Final = PLAYTHROUGH_SEED
 """The seed ``roleplay validate`` plays with unless told another."""
-DEFAULT_PLAYTHROUGHS: Final = 20
+DEFAULT_PLAYTHROUGHS: Final = PLAYTHROUGHS
 """Play-throughs per scenario in ``roleplay validate``."""
 MAX_TURNS: Final = 12
 """Replies after which a conversation that has not ended counts as never ending."""

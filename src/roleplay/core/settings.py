@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import platformdirs
 
@@ -22,6 +22,12 @@ CONFIG_ENV = "ROLEPLAY_CONFIG_DIR"
 
 LEARNER_ENV = "ROLEPLAY_LEARNER"
 """Set by ``roleplay serve`` to the signed-in learner's name: the app then uses no other."""
+
+
+PLAYTHROUGH_SEED: Final = 2026
+"""The seed ``roleplay validate`` plays scenarios at random with, unless told another."""
+PLAYTHROUGHS: Final = 20
+"""Random play-throughs of each scenario in ``roleplay validate``, unless told otherwise."""
 
 
 def config_dir() -> Path:

@@ -533,6 +533,25 @@ def test_coverage_names_the_untested_branch_node_and_reaction(tmp_path: Path) ->
     assert not any("missing_apology" in m for m in reactions), "no node asks for an apology"
 
 
+def test_coverage_leaves_out_a_reaction_every_node_answers_with_a_branch(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "      - when: {any: [apologise], cites: [lost-parcel]}",
+        "      - when: {any: [dismiss]}\n        goto: lost\n"
+        "      - when: {any: [apologise], cites: [lost-parcel]}",
+        1,
+    ).replace(
+        "      - when: {any: [resolve]}",
+        "      - when: {any: [blame, dismiss]}\n        goto: done\n      - when: {any: [resolve]}",
+        1,
+    )
+    loaded = load(write(tmp_path, text))
+
+    reactions = [p.message for p in coverage(loaded) if "default reaction" in p.message]
+
+    assert not any("'dismissed'" in m for m in reactions), "every node's branch answers it"
+    assert any("'blamed'" in m for m in reactions), "the opening lets a blaming reply through"
+
+
 def test_coverage_leaves_out_what_the_self_tests_reach(tmp_path: Path) -> None:
     loaded = load(write(tmp_path, GOOD))
 

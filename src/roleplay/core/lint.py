@@ -68,7 +68,14 @@ from pathlib import Path
 from typing import Final
 
 from roleplay.core.conditions import blocks, condition_key, why_never
-from roleplay.core.dialogue import LOST_NODE, REACTION_ORDER, Session, default_reactions, play
+from roleplay.core.dialogue import (
+    LOST_NODE,
+    REACTION_MOVES,
+    REACTION_ORDER,
+    Session,
+    default_reactions,
+    play,
+)
 from roleplay.core.errors import RoleplayError
 from roleplay.core.facts import find_phrase
 from roleplay.core.needs import needs_of
@@ -833,6 +840,34 @@ def run_self_tests(
     return problems
 
 
+def _can_earn(reaction: str, scenario: Scenario) -> bool:
+    """Whether some node lets ``reaction`` happen: a reply making its move could take a
+    branch that does not test that move (a branch that tests it answers the reply itself,
+    so the default reaction stays silent)."""
+    watched = REACTION_MOVES.get(reaction)
+    if not watched:
+        return True
+    for node in scenario.nodes:
+        if node.outcome is not None:
+            continue
+        for branch in node.branches:
+            when = branch.when
+            if when is None or not watched & {*when.all, *when.any, *when.none}:
+                return True
+            if _always_takes(when, watched):
+                break
+    return False
+
+
+def _always_takes(when: Condition, watched: frozenset[str]) -> bool:
+    """Whether every reply making one of the ``watched`` moves meets ``when``: a condition
+    that tests nothing but ``any`` of them."""
+    only_any = all(
+        getattr(when, name) in ((), None) for name in type(when).model_fields if name != "any"
+    )
+    return only_any and bool(watched & set(when.any))
+
+
 def coverage(
     loaded: LoadedScenario,
     smap: SourceMap | None = None,
@@ -901,6 +936,8 @@ def coverage(
             continue
         needs = _REACTION_NEEDS.get(reaction)
         if reaction in reactions_seen or (needs is not None and needs not in asks):
+            continue
+        if not _can_earn(reaction, scenario):
             continue
         where: KeyPath = ("reactions", reaction) if override is not None else ("tests",)
         problems.append(

@@ -172,7 +172,7 @@ class NeedsState:
         before = Reply(reply.ids, reply.facts, reply.text, reply.mood, self.met_ids)
         now: list[NeedMet] = []
         for need in self.needs:
-            if need.id in self.met:
+            if need.id in self.met or (not need.early and need.id not in self.raised):
                 continue
             test = met_by(need)
             if holds(test, before):

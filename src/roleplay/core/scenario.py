@@ -268,7 +268,11 @@ class Need(_Model):
     kind's own test (an apology is met by ``apologise``). Needed for kind ``other``."""
     raised_at: tuple[IdText, ...] = ()
     """Nodes where the customer first raises it; empty when it is open from the start. A
-    reply can meet it before it is raised (a refund offered before it was asked for)."""
+    reply can meet it before it is raised (a refund offered before it was asked for),
+    unless ``early`` is false."""
+    early: bool = True
+    """Whether a reply can meet it before the customer raises it: an offered refund can; a
+    danger the customer has not yet told the learner of cannot."""
     thanks: Text | None = None
     """What the customer thanks the learner for once it is met ("sorting the refund"), in
     "Thank you for …"; by default the kind's words; "" for no thanks at all."""

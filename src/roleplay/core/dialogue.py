@@ -43,6 +43,9 @@ from roleplay.core.needs import (
     thank,
     without_opener,
 )
+from roleplay.core.needs import (
+    met_by as needs_met_by,
+)
 from roleplay.core.scenario import (
     Ask,
     Branch,
@@ -234,7 +237,7 @@ class Session:
         else:
             next_id = node.id
 
-        reaction_id = self._reaction(node, found, facts, branch)
+        reaction_id = self._reaction(node, found, facts, branch, met_now)
         reaction: DefaultReaction | None = None
         if reaction_id is not None:
             reaction = default_reactions()[reaction_id]
@@ -364,12 +367,19 @@ class Session:
         return False
 
     def _reaction(
-        self, node: Node, found: Analysis, facts: ReplyFacts, branch: Branch | None
+        self,
+        node: Node,
+        found: Analysis,
+        facts: ReplyFacts,
+        branch: Branch | None,
+        met_now: tuple[NeedMet, ...] = (),
     ) -> str | None:
         """Return the id of the first default reaction this reply earns, if any.
 
         A reaction the tutor's branch already answers (the branch tests the same move) is
-        left to the branch, so the customer does not react twice to one thing.
+        left to the branch, so the customer does not react twice to one thing; and a reply
+        that gives the customer something they need through the very move a reaction
+        objects to (a hand-over to the team that can stop the letters) does not earn it.
         """
         overrides = self.scenario.reactions
         tested = _tested_ids(branch, found)
@@ -381,11 +391,26 @@ class Session:
                 continue
             if reaction_id == "ignored" and branch is not None and not branch.otherwise:
                 continue  # the tutor's branch understood this reply
+            if REACTION_MOVES.get(reaction_id, frozenset()) & self._met_through(met_now):
+                continue
             if _earns(
                 reaction_id, node, found, facts, self.escalation_needed(), self._apologised()
             ):
                 return reaction_id
         return None
+
+    def _met_through(self, met_now: tuple[NeedMet, ...]) -> frozenset[str]:
+        """The moves through which this reply met a need of the customer's: one they have
+        raised, or one that is more than someone senior (a manager the customer has not
+        asked for is still a hand-over too soon)."""
+        moves: set[str] = set()
+        for met in met_now:
+            need = self.needs.need(met.id)
+            asked = need is not None and met.id in self.needs.raised
+            if need is not None and (asked or need.need_kind is not NeedKind.MANAGER):
+                test = needs_met_by(need)
+                moves.update((*test.all, *test.any))
+        return frozenset(moves)
 
     def _apologised(self) -> bool:
         """Whether an apology was given earlier in the attempt (so not asked for again)."""

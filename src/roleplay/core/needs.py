@@ -306,7 +306,15 @@ def press_lines(need: Need, mood: int) -> tuple[str, ...]:
 def thank(met: Sequence[NeedMet], state: NeedsState, mood: int) -> str | None:
     """The customer thanking the learner for the needs just met, or None (furious, or
     nothing to thank for)."""
-    things = [t for m in met if (n := state.need(m.id)) is not None and (t := thanks_for(n))]
+    things: list[str] = []
+    words: set[str] = set()
+    for m in met:
+        need = state.need(m.id)
+        # Two needs met by the same words are one thing done: thanked for once.
+        if need is None or not (thing := thanks_for(need)) or (m.words and m.words in words):
+            continue
+        things.append(thing)
+        words.add(m.words)
     band = band_of(mood)
     if not things or band is Band.FURIOUS:
         return None

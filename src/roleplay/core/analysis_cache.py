@@ -98,6 +98,9 @@ def _strings(data: Any) -> tuple[str, ...] | None:
     return None
 
 
+_SHARED: dict[tuple[str, str], AnalysisCache] = {}
+
+
 class AnalysisCache:
     """Analyses by (rule-set version, scorer, reply, customer's message), kept on disk.
 
@@ -113,6 +116,18 @@ class AnalysisCache:
         self.computed = 0
         self._entries: dict[str, Any] = self._read()
         self._new = 0
+
+    @classmethod
+    def shared(cls) -> AnalysisCache:
+        """One cache per file for the whole process, read once: for the many short uses
+        of one command (every scenario's self-tests and play-throughs in ``validate``)."""
+        lexicon = load_lexicon()
+        folder = cache_folder()
+        key = (lexicon.version, str(folder))
+        found = _SHARED.get(key)
+        if found is None:
+            found = _SHARED[key] = cls(lexicon, folder)
+        return found
 
     def _read(self) -> dict[str, Any]:
         try:

@@ -176,6 +176,10 @@ class Session:
     prompt: str = ""
     needs: NeedsState = field(init=False)
     """The customer's needs: which were met, when and by which words, and which are open."""
+    facts_memo: dict[tuple[str, int], ReplyFacts] | None = None
+    """Where sessions of the same scenario share what was found in a reply (keyed by the
+    reply and its analysis, which the caller keeps alive): play-throughs of one scenario
+    offer the same replies again and again."""
 
     def __post_init__(self) -> None:
         self.needs = NeedsState.start(needs_of(self.scenario), self.scenario.start_node)
@@ -214,7 +218,7 @@ class Session:
         number = len(self.turns) + 1
         found = analysis or analyse(reply, self.prompt)
         scored = found.reply  # all of the reply, or the first part of a very long one
-        facts = reply_facts(scored, found, self.scenario)
+        facts = self._facts_of(scored, found)
         mood_before = self.mood
         because: list[str] = []
         cause: list[Evidence] = []
@@ -290,6 +294,15 @@ class Session:
         self.prompt = response
         self.outcome = turn.outcome
         return turn
+
+    def _facts_of(self, scored: str, found: Analysis) -> ReplyFacts:
+        if self.facts_memo is None:
+            return reply_facts(scored, found, self.scenario)
+        key = (scored, id(found))
+        facts = self.facts_memo.get(key)
+        if facts is None:
+            facts = self.facts_memo[key] = reply_facts(scored, found, self.scenario)
+        return facts
 
     def _respond(
         self,

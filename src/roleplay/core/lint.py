@@ -67,6 +67,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from roleplay.core.analysis_cache import AnalysisCache
 from roleplay.core.conditions import blocks, condition_key, why_never
 from roleplay.core.dialogue import (
     LOST_NODE,
@@ -762,13 +763,19 @@ def _unused(scenario: Scenario, at: _Reporter) -> list[Problem]:
 
 
 def play_self_tests(loaded: LoadedScenario) -> list[Session | RoleplayError]:
-    """Play every self-test's replies; a test the engine could not play gives its error."""
+    """Play every self-test's replies; a test the engine could not play gives its error.
+
+    Analyses go through the cache on disk, so validating an unchanged scenario again
+    parses nothing.
+    """
+    cache = AnalysisCache.shared()
     sessions: list[Session | RoleplayError] = []
     for test in loaded.scenario.tests:
         try:
-            sessions.append(play(loaded.scenario, test.replies))
+            sessions.append(play(loaded.scenario, test.replies, analyser=cache.analyse))
         except RoleplayError as exc:
             sessions.append(exc)
+    cache.save()
     return sessions
 
 

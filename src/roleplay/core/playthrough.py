@@ -27,9 +27,10 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from roleplay.core.analyse import analyse_many
 from roleplay.core.analysis import Analysis
+from roleplay.core.analysis_cache import AnalysisCache
 from roleplay.core.dialogue import Session
+from roleplay.core.facts import ReplyFacts
 from roleplay.core.frameworks import rubrics_dir
 from roleplay.core.needs import NeedsState, asks_for_met
 from roleplay.core.scenario import Scenario
@@ -113,36 +114,45 @@ def play_throughs(
     """Play ``count`` seeded random play-throughs of ``scenario`` and read every line.
 
     Replies are drawn half from the scenario's own, half from the bundled pool and
-    ``extra``; each is analysed once, without the customer's words (what a reply does
-    hardly depends on them, and one batch is many times faster).
+    ``extra``; each reply drawn is analysed once, without the customer's words (what a
+    reply does hardly depends on them, and one batch is many times faster), through the
+    analysis cache on disk, so validating again parses nothing.
     """
     own = list(own_replies(scenario))
     others = list(dict.fromkeys([*pool(), *extra]))
-    every = list(dict.fromkeys([*own, *others]))
-    analyses = dict(zip(every, analyse_many((r, None) for r in every), strict=True))
+    draws = [_draws(scenario, seed, number, own or others, others) for number in range(count)]
+    drawn = list(dict.fromkeys(r for replies in draws for r in replies))
+    # Only the replies drawn are analysed, in one batch, and kept on disk for next time.
+    cache = AnalysisCache.shared()
+    analyses = dict(zip(drawn, cache.analyse_many((r, None) for r in drawn), strict=True))
+    cache.save()
     report = PlayReport(seed)
-    for number in range(1, count + 1):
-        rng = random.Random(f"{seed}:{scenario.id}:{number}")
-        _play_one(scenario, number, rng, own or others, others, analyses, report)
+    memo: dict[tuple[str, int], ReplyFacts] = {}
+    for number, replies in enumerate(draws, start=1):
+        _play_one(Session(scenario, facts_memo=memo), number, replies, analyses, report)
         report.played += 1
     return report
 
 
+def _draws(
+    scenario: Scenario, seed: int, index: int, own: list[str], others: list[str]
+) -> list[str]:
+    """The replies play-through ``index + 1`` offers, in order, drawn from its own seed."""
+    rng = random.Random(f"{seed}:{scenario.id}:{index + 1}")
+    return [rng.choice(own if rng.random() < OWN_SHARE else others) for _ in range(MAX_TURNS)]
+
+
 def _play_one(
-    scenario: Scenario,
+    session: Session,
     number: int,
-    rng: random.Random,
-    own: list[str],
-    others: list[str],
+    replies: list[str],
     analyses: dict[str, Analysis],
     report: PlayReport,
 ) -> None:
-    session = Session(scenario)
     report.lines += 1
-    for turn_number in range(1, MAX_TURNS + 1):
+    for turn_number, reply in enumerate(replies, start=1):
         if session.finished:
             return
-        reply = rng.choice(own if rng.random() < OWN_SHARE else others)
         before = len(session.needs.said)
         turn = session.step(reply, analyses[reply])
         said = session.needs.said

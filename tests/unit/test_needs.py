@@ -231,3 +231,21 @@ def test_the_bundled_scenarios_play_through_without_incoherent_lines() -> None:
         report = play_throughs(loaded.scenario, count=8, seed=11)
         assert report.lines > 8
         assert [i.message(11) for i in report.issues if i.code != "no-end"] == []
+
+
+def test_a_customer_out_of_patience_leaves_by_the_ordinary_door() -> None:
+    nodes = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {when: {keywords: ["his balance"]}, goto: breach, mood: -3}
+      - {when: {any: [dismiss]}, goto: start, mood: -2}
+      - {otherwise: true, goto: start, mood: -1}
+  - {id: breach, outcome: customer_lost, customer: "You told me someone else's balance?"}
+  - {id: gone, outcome: customer_lost, customer: "Forget it. I'm going elsewhere."}
+"""
+    session = play(shop(nodes=nodes), ["Calm down.", "Calm down, seriously.", "Whatever."])
+    assert session.outcome == "customer_lost"
+    assert session.node_id == "gone"
+    assert "balance" not in session.prompt

@@ -365,10 +365,22 @@ class Session:
         return next((o for o in options if o not in self.needs.said), "")
 
     def _lost_node_id(self) -> str:
+        """Where a customer who has run out of patience goes: the customer_lost end that
+        the scenario's own fallbacks and brush-offs lead to most (not an end kept for one
+        particular mistake, such as giving away someone's data), else the first written."""
+        ends = [n.id for n in self.scenario.nodes if n.outcome is OutcomeKind.CUSTOMER_LOST]
+        if not ends:
+            return LOST_NODE
+        votes = dict.fromkeys(ends, 0)
         for node in self.scenario.nodes:
-            if node.outcome is OutcomeKind.CUSTOMER_LOST:
-                return node.id
-        return LOST_NODE
+            for branch in node.branches:
+                worse = branch.when is not None and {"dismiss", "blame"} & {
+                    *branch.when.any,
+                    *branch.when.all,
+                }
+                if branch.goto in votes:
+                    votes[branch.goto] += 1 if branch.otherwise or worse else -1
+        return max(ends, key=lambda end: votes[end])
 
     def escalation_needed(self, before_turn: int | None = None) -> bool:
         """Whether a trigger that expects escalation had fired before the given turn."""

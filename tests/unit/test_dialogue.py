@@ -74,6 +74,8 @@ def one_branch(when: str, mood: int = 1, asks: str = "[]") -> Scenario:
         ("{cites: [returns]}", "Under our returns policy you can send it back.", True),
         ("{cites: [consumer_rights_act]}", "The Consumer Rights Act gives you 30 days.", True),
         ("{keywords: [replacement]}", "I'll send a replacment kettle.", True),
+        ("{keywords: [he looks fine]}", "ok", False),
+        ("{keywords: [nothing to pay]}", "no", False),
         ("{mood_at_least: 6}", "Hello.", False),
         ("{mood_at_most: 5}", "Hello.", True),
     ],

@@ -15,6 +15,8 @@ from rapidfuzz import fuzz
 FUZZY_CUE = 88
 """How close (rapidfuzz partial ratio, 0–100) a phrase must be to a cue to count as it."""
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ’‘", "abcdefghijklmnopqrstuvwxyz''")
+SHORTEST_MATCH = 0.75
+"""The least share of a phrase's length a spelling-tolerant match may span."""
 LONGEST_TEXT = 20_000
 """Longer texts are searched for exact phrases only: alignment over them is slow."""
 
@@ -63,5 +65,9 @@ def find_phrase(
     while end < len(text) and text[end].isalnum():
         end += 1
     if same_length and abs((end - start) - len(want)) > max(2, len(want) // 6):
+        return None
+    if (end - start) < len(want) * SHORTEST_MATCH:
+        # A text shorter than the phrase aligns inside it ("ok" in "he looks fine"): that
+        # is the phrase containing the text, not the text saying the phrase.
         return None
     return start, end

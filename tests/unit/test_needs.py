@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,9 @@ from roleplay.core.dialogue import Session, play, turn_to_dict
 from roleplay.core.library import ScenarioLibrary
 from roleplay.core.lint import check_scenario_file
 from roleplay.core.playthrough import play_throughs
+from roleplay.core.review import review
 from roleplay.core.scenario import Scenario
+from roleplay.core.transcript import load_transcript, resume, verify
 
 HEADER = """
 id: needs-shop
@@ -249,3 +252,29 @@ nodes:
     assert session.outcome == "customer_lost"
     assert session.node_id == "gone"
     assert "balance" not in session.prompt
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_an_attempt_saved_before_needs_still_opens_verifies_and_is_debriefed() -> None:
+    saved = load_transcript(DATA / "attempt-before-needs-finished.json")
+
+    assert all("needs" not in turn.model_dump() for turn in saved.turns)
+    assert verify(saved).ok
+    again = review(saved, None, ScenarioLibrary.load())
+    assert again.card.outcome == "escalated_correctly"
+    assert again.scenario_changed
+    assert len(again.card.turns) == 3
+
+
+def test_an_unfinished_attempt_saved_before_needs_carries_on(tmp_path: Path) -> None:
+    path = tmp_path / "attempt.json"
+    shutil.copyfile(DATA / "attempt-before-needs-unfinished.json", path)
+
+    with resume(path) as attempt:
+        assert len(attempt.turns) == 1
+        assert attempt.turns[0].needs_met[0].id == "apology"
+        turn = attempt.step("I'll open a trace with the courier under our lost parcel procedure.")
+        assert "say sorry" not in turn.response
+    assert "needs" in load_transcript(path).turns[1].model_dump()

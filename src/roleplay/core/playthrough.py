@@ -121,16 +121,39 @@ def play_throughs(
     own = list(own_replies(scenario))
     others = list(dict.fromkeys([*pool(), *extra]))
     draws = [_draws(scenario, seed, number, own or others, others) for number in range(count)]
-    drawn = list(dict.fromkeys(r for replies in draws for r in replies))
-    # Only the replies drawn are analysed, in one batch, and kept on disk for next time.
-    cache = AnalysisCache.shared()
-    analyses = dict(zip(drawn, cache.analyse_many((r, None) for r in drawn), strict=True))
-    cache.save()
-    report = PlayReport(seed)
     memo: dict[tuple[str, int], ReplyFacts] = {}
-    for number, replies in enumerate(draws, start=1):
-        _play_one(Session(scenario, facts_memo=memo), number, replies, analyses, report)
-        report.played += 1
+    sessions = [Session(scenario, facts_memo=memo) for _ in draws]
+    report = PlayReport(seed, played=count, lines=count)
+    cache = AnalysisCache.shared()
+    analyses: dict[str, Analysis] = {}
+    # Turn by turn across every play-through, so only the replies a conversation still
+    # going actually takes are analysed, in one batch a turn.
+    for turn in range(MAX_TURNS):
+        live = [i for i, session in enumerate(sessions) if not session.finished]
+        if not live:
+            break
+        todo = list(dict.fromkeys(r for i in live if (r := draws[i][turn]) not in analyses))
+        analyses.update(zip(todo, cache.analyse_many((r, None) for r in todo), strict=True))
+        for i in live:
+            reply = draws[i][turn]
+            report.issues.extend(
+                _step(sessions[i], i + 1, turn + 1, reply, analyses[reply], report)
+            )
+    cache.save()
+    for number, session in enumerate(sessions, start=1):
+        if not session.finished:
+            report.issues.append(
+                LineIssue(
+                    "no-end",
+                    number,
+                    MAX_TURNS,
+                    session.node_id,
+                    "",
+                    f"the conversation had not ended after {MAX_TURNS} replies "
+                    f"(at node '{session.node_id}')",
+                )
+            )
+    report.issues.sort(key=lambda issue: (issue.playthrough, issue.turn))
     return report
 
 
@@ -142,43 +165,29 @@ def _draws(
     return [rng.choice(own if rng.random() < OWN_SHARE else others) for _ in range(MAX_TURNS)]
 
 
-def _play_one(
+def _step(
     session: Session,
     number: int,
-    replies: list[str],
-    analyses: dict[str, Analysis],
+    turn_number: int,
+    reply: str,
+    analysis: Analysis,
     report: PlayReport,
-) -> None:
-    report.lines += 1
-    for turn_number, reply in enumerate(replies, start=1):
-        if session.finished:
-            return
-        before = len(session.needs.said)
-        turn = session.step(reply, analyses[reply])
-        said = session.needs.said
-        for part in said[before:]:
-            report.lines += 1
-            # The last words of an outcome may name what was given ("I'll wait for your
-            # team leader"): they end the conversation rather than ask.
-            final = session.finished and part == said[-1]
-            issue = _read(part, said[:before], session.needs, asking=not final)
-            if issue is not None:
-                code, detail = issue
-                report.issues.append(
-                    LineIssue(code, number, turn_number, turn.next_node, part, detail)
-                )
-    if not session.finished:
-        report.issues.append(
-            LineIssue(
-                "no-end",
-                number,
-                MAX_TURNS,
-                session.node_id,
-                "",
-                f"the conversation had not ended after {MAX_TURNS} replies "
-                f"(at node '{session.node_id}')",
-            )
-        )
+) -> list[LineIssue]:
+    """Play one reply and read every line the customer says to it."""
+    before = len(session.needs.said)
+    turn = session.step(reply, analysis)
+    said = session.needs.said
+    found: list[LineIssue] = []
+    for part in said[before:]:
+        report.lines += 1
+        # The last words of an outcome may name what was given ("I'll wait for your team
+        # leader"): they end the conversation rather than ask.
+        final = session.finished and part == said[-1]
+        issue = _read(part, said[:before], session.needs, asking=not final)
+        if issue is not None:
+            code, detail = issue
+            found.append(LineIssue(code, number, turn_number, turn.next_node, part, detail))
+    return found
 
 
 def _read(

@@ -84,23 +84,28 @@ ASK_KINDS: Final[Mapping[Ask, NeedKind]] = {
 
 
 def needs_of(scenario: Scenario) -> tuple[Need, ...]:
-    """The customer's needs, as written, or as the nodes' ``asks`` imply them.
+    """The customer's needs: those written, then those the nodes' ``asks`` imply and no
+    written need of the same kind covers (a node that asks for a manager implies a need
+    for someone more senior).
 
-    Implied needs are open from the start and met as their kind's default says (an apology
-    by ``apologise``), in the order apology, remedy, manager.
+    Implied needs are raised where a node first asks for them (from the start if the first
+    node does) and met as their kind's default says (an apology by ``apologise``), in the
+    order apology, remedy, manager.
     """
-    if scenario.customer.needs:
-        return scenario.customer.needs
+    written = scenario.customer.needs
+    covered = {n.need_kind for n in written}
+    taken = {n.id for n in written}
     asked = {ask for node in scenario.nodes for ask in node.asks}
-    found: list[Need] = []
+    found: list[Need] = list(written)
     for ask, kind in ASK_KINDS.items():
-        if ask in asked:
-            raised = tuple(n.id for n in scenario.nodes if ask in n.asks)
-            if scenario.start_node in raised:
-                raised = ()
-            found.append(
-                Need(id=kind.value, kind=kind, what=catalogue().kinds[kind].what, raised_at=raised)
-            )
+        if ask not in asked or kind in covered or kind.value in taken:
+            continue
+        raised = tuple(n.id for n in scenario.nodes if ask in n.asks)
+        if scenario.start_node in raised:
+            raised = ()
+        found.append(
+            Need(id=kind.value, kind=kind, what=catalogue().kinds[kind].what, raised_at=raised)
+        )
     return tuple(found)
 
 

@@ -193,6 +193,14 @@ def wait_for_server(address: str, process: subprocess.Popen[bytes], log: Path) -
             time.sleep(0.1)
 
 
+_ESCAPES = rb"(?:\x1b\[[0-9;?]*[A-Za-z])*"
+
+
+def _drawn_pattern(marker: bytes) -> re.Pattern[bytes]:
+    """``marker`` as a terminal may draw it: with escape sequences between its characters."""
+    return re.compile(_ESCAPES.join(re.escape(bytes([c])) for c in marker))
+
+
 class Screen:
     """An app's websocket, read as a browser's terminal would draw it."""
 
@@ -201,9 +209,14 @@ class Screen:
         self.drawn = b""
 
     async def until(self, marker: bytes) -> None:
-        """Read what the app draws until ``marker`` has been drawn (fail at the deadline)."""
+        """Read what the app draws until ``marker`` has been drawn (fail at the deadline).
+
+        A terminal may change style in the middle of a word (a toast drawn over other
+        text), so escape sequences between the marker's characters are allowed.
+        """
         ends = time.monotonic() + DEADLINE
-        while marker not in self.drawn:
+        drawn = _drawn_pattern(marker)
+        while not drawn.search(self.drawn):
             if time.monotonic() > ends:
                 pytest.fail(f"{marker!r} was not drawn within {DEADLINE:.0f} s")
             try:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -275,8 +276,42 @@ def _bare_docs(
     return docs, owners
 
 
+PARSE_MEMO = 4096
+"""Parses kept for replies seen again: a parse depends only on the reply, its normalised
+words and the word classes of the roles, never on the customer's message or the cue rules,
+so a reply scored again against another message or another rule set is not parsed again."""
+
+
+class _ParseMemo:
+    """The parses of recently seen replies, the least recently used dropped first."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple[str, Normalised, Roles], Parsed] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, Normalised, Roles]) -> Parsed | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, Normalised, Roles], parsed: Parsed) -> None:
+        with self._lock:
+            self._items[key] = parsed
+            if len(self._items) > PARSE_MEMO:
+                self._items.popitem(last=False)
+
+
+_PARSED = _ParseMemo()
+
+
 def parse(reply: str, norm: Normalised, roles: Roles) -> Parsed:
     """Parse the normalised words of ``reply`` and mark every token's actor."""
+    key = (reply, norm, roles)
+    found = _PARSED.get(key)
+    if found is not None:
+        return found
     nlp = pipeline()
     bare, owners = _bare_docs(nlp, reply, norm)
     docs: list[Doc] = []
@@ -287,7 +322,9 @@ def parse(reply: str, norm: Normalised, roles: Roles) -> Parsed:
             doc = component(doc)
         assign_actors(doc, roles)
         docs.append(doc)
-    return Parsed(norm, tuple(docs), tuple(owners))
+    parsed = Parsed(norm, tuple(docs), tuple(owners))
+    _PARSED.put(key, parsed)
+    return parsed
 
 
 PIPE_BATCH = 64
@@ -301,21 +338,25 @@ def parse_many(items: Sequence[tuple[str, Normalised]], roles: Roles) -> list[Pa
     The same parses as :func:`parse` one by one, several times faster for many replies,
     since the pipeline's network then works on batches of documents (``nlp.pipe``).
     """
+    out: list[Parsed | None] = [_PARSED.get((reply, norm, roles)) for reply, norm in items]
+    todo = [i for i, found in enumerate(out) if found is None]
     nlp = pipeline()
     bare: list[Doc] = []
-    shapes: list[tuple[Normalised, list[tuple[int, ...]]]] = []
-    for reply, norm in items:
+    shapes: list[tuple[int, list[tuple[int, ...]]]] = []
+    for i in todo:
+        reply, norm = items[i]
         docs, owners = _bare_docs(nlp, reply, norm)
         bare.extend(docs)
-        shapes.append((norm, owners))
+        shapes.append((i, owners))
     parsed = iter(nlp.pipe(bare, batch_size=PIPE_BATCH))
-    out: list[Parsed] = []
-    for norm, owners in shapes:
+    for i, owners in shapes:
+        reply, norm = items[i]
         docs = tuple(next(parsed) for _ in owners)
         for doc in docs:
             assign_actors(doc, roles)
-        out.append(Parsed(norm, docs, tuple(owners)))
-    return out
+        out[i] = Parsed(norm, docs, tuple(owners))
+        _PARSED.put((reply, norm, roles), out[i])
+    return [p for p in out if p is not None]
 
 
 def run_pipeline(texts: Iterable[str]) -> int:

@@ -424,6 +424,10 @@ def scorecard_to_dict(card: Scorecard, learner: str | None = None) -> dict[str, 
                 "response": t.response,
                 "reaction": t.reaction,
                 "because": list(t.because),
+                "needs": {
+                    "met": [m.to_dict() for m in t.needs_met],
+                    "open": list(t.needs_open),
+                },
             }
             for t in card.turns
         ],

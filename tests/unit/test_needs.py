@@ -278,3 +278,35 @@ def test_an_unfinished_attempt_saved_before_needs_carries_on(tmp_path: Path) -> 
         turn = attempt.step("I'll open a trace with the courier under our lost parcel procedure.")
         assert "say sorry" not in turn.response
     assert "needs" in load_transcript(path).turns[1].model_dump()
+
+
+def test_a_reply_that_gave_everything_at_once_carries_the_customer_past_asking_for_it() -> None:
+    nodes = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {when: {any: [apologise]}, goto: refund-please, mood: 1}
+      - {otherwise: true, goto: refund-please}
+  - id: refund-please
+    customer:
+      - say: "So can I have my money back?"
+        open: [refund]
+    branches:
+      - {when: {any: [resolve]}, goto: good, mood: 2}
+      - {otherwise: true, goto: bad, mood: -2}
+  - {id: good, outcome: resolved, customer: "Right. Thank you."}
+  - {id: bad, outcome: customer_lost, customer: "Bye."}
+"""
+    session = play(shop(nodes=nodes), ["I'm so sorry, I'll refund you in full today."])
+    turn = session.turns[0]
+    assert session.outcome == "resolved"
+    assert turn.passed == (("refund-please", 0),)
+    assert "money back" not in turn.response
+    assert any("already given" in reason for reason in turn.because)
+
+
+def test_a_node_with_a_line_for_what_was_given_is_not_skipped() -> None:
+    session = play(shop(), ["I'm so sorry your kettle broke, that's not good enough."])
+    assert session.turns[0].passed == ()
+    assert session.node_id == "middle"

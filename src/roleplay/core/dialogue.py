@@ -68,6 +68,12 @@ LOST_LINE = "I've had enough of this. I'm taking my complaint elsewhere."
 
 LOST_NODE = "customer_lost"
 
+BAD_ENDS = frozenset({OutcomeKind.CUSTOMER_LOST, OutcomeKind.OMBUDSMAN})
+"""Ends where the customer walks away: no thank-you goes in front of them."""
+
+MAX_SKIPS = 3
+"""Nodes a reply that gave everything at once may carry the conversation past in one turn."""
+
 
 class ConversationOver(RoleplayError):
     """A reply was given after the conversation had reached its outcome."""
@@ -149,6 +155,9 @@ class Turn:
     """The customer's needs this reply met, with the words that met them."""
     needs_open: tuple[str, ...] = ()
     """The customer's needs still open after this reply, most pressing first."""
+    passed: tuple[tuple[str, int], ...] = ()
+    """Nodes the reply carried the conversation past, having already given what they ask
+    for, each with the index of the branch it left by."""
 
     @property
     def mood_change(self) -> int:
@@ -262,11 +271,25 @@ class Session:
             )
 
         target = self._node(next_id)
+        passed: list[tuple[str, int]] = []
+        for _hop in range(MAX_SKIPS):
+            skip = self._given_already(target, reply_now, mood)
+            if skip is None:
+                break
+            passed.append((target.id, target.branches.index(skip)))
+            mood = clamp_mood(mood + skip.mood)
+            because.append(
+                f"the reply had already given what the customer would have asked for "
+                f"next ({self._about_words(target)}), so the conversation moved on"
+            )
+            target = self._node(skip.goto)
+        next_id = target.id
         triggers = tuple(t for t in target.triggers if t not in self.fired)
         for trigger in triggers:
             self.fired[trigger] = number
         self.needs.reach(target.id)
-        response = self._respond(target, mood, said_first, reaction_id, met_now)
+        worse = mood < mood_before or target.outcome in BAD_ENDS
+        response = self._respond(target, mood, said_first, reaction_id, met_now, worse)
 
         turn = Turn(
             number=number,
@@ -287,6 +310,7 @@ class Session:
             cause=tuple(dict.fromkeys(cause)),
             needs_met=met_now,
             needs_open=self.needs.open_ids,
+            passed=tuple(passed),
         )
         self.turns.append(turn)
         self.node_id = next_id
@@ -294,6 +318,36 @@ class Session:
         self.prompt = response
         self.outcome = turn.outcome
         return turn
+
+    def _about(self, node: Node) -> frozenset[str]:
+        """The needs a node is there to ask for: those the customer raises there, and those
+        its line variants ask for."""
+        raised = {n.id for n in self.needs.needs if node.id in n.raised_at}
+        if isinstance(node.customer, tuple):
+            raised.update(o for v in node.customer for o in v.open)
+        return frozenset(raised)
+
+    def _about_words(self, node: Node) -> str:
+        about = self._about(node)
+        return ", ".join(n.what for n in self.needs.needs if n.id in about)
+
+    def _given_already(self, node: Node, reply: Reply, mood: int) -> Branch | None:
+        """The branch to take on past ``node`` when this reply has already given everything
+        the node is there to ask for (a learner who gave it all at once) and none of its
+        lines is left to say: the first of its branches that tests something, that the
+        reply meets and that does not make things worse. None when the node still has
+        something to ask or to say, or no such branch."""
+        about = self._about(node)
+        if node.outcome is not None or not about or not about <= self.needs.met_ids:
+            return None
+        if choose(node.customer, mood, self.needs) is not None:
+            return None  # the tutor wrote what the customer says once it was given
+        now = Reply(reply.ids, reply.facts, reply.text, mood, reply.met)
+        for branch in node.branches:
+            usable = branch.when is not None and branch.mood >= 0 and branch.goto != node.id
+            if usable and branch.when is not None and holds(branch.when, now):
+                return branch
+        return None
 
     def _facts_of(self, scored: str, found: Analysis) -> ReplyFacts:
         if self.facts_memo is None:
@@ -311,12 +365,14 @@ class Session:
         branch_line: str,
         reaction_id: str | None,
         met_now: tuple[NeedMet, ...],
+        worse: bool = False,
     ) -> str:
         """What the customer says after a reply, put together from what the reply did.
 
         In order: the default reaction the reply earned (unless the line after it says the
         same or the opposite), thanks for the needs it met (unless the customer is reacting
-        otherwise, or their line already opens by reacting), the branch's own line, and the
+        otherwise, the reply left them ``worse`` off or walking away, or their line already
+        opens by reacting), the branch's own line, and the
         node's line, chosen so that it asks for nothing already given and repeats nothing
         said before; where the node has nothing new to say, the customer presses for what is
         still missing.
@@ -334,7 +390,7 @@ class Session:
                 parts.append(said)
                 line = without_opener(line)
                 branch_line = without_opener(branch_line) if branch_line else branch_line
-        else:
+        elif not worse:
             first = branch_line or line
             if not opens_by_reacting(first) and (thanks := thank(met_now, state, mood)):
                 parts.append(thanks)
@@ -416,6 +472,8 @@ class Session:
                 continue
             if reaction_id == "ignored" and branch is not None and not branch.otherwise:
                 continue  # the tutor's branch understood this reply
+            if reaction_id in ("ignored", "question_for_question") and met_now:
+                continue  # a reply that gave the customer something did engage
             if REACTION_MOVES.get(reaction_id, frozenset()) & self._met_through(met_now):
                 continue
             if _earns(
@@ -620,6 +678,7 @@ def turn_to_dict(turn: Turn) -> dict[str, Any]:
             "met": [m.to_dict() for m in turn.needs_met],
             "open": list(turn.needs_open),
         },
+        "passed": [{"node": node, "branch": branch} for node, branch in turn.passed],
     }
     if turn.analysis.truncated:
         out["scored_chars"] = len(turn.analysis.reply)

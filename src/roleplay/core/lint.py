@@ -906,6 +906,9 @@ def coverage(
             nodes_reached.add(turn.next_node)
             if turn.branch is not None:
                 branches_taken.add((turn.node, turn.branch))
+            for node_id, branch in turn.passed:
+                nodes_reached.add(node_id)
+                branches_taken.add((node_id, branch))
             if turn.reaction is not None:
                 reactions_seen.add(turn.reaction)
 

@@ -273,7 +273,7 @@ class Need(_Model):
     early: bool = True
     """Whether a reply can meet it before the customer raises it: an offered refund can; a
     danger the customer has not yet told the learner of cannot."""
-    thanks: Text | None = None
+    thanks: str | None = None
     """What the customer thanks the learner for once it is met ("sorting the refund"), in
     "Thank you for …"; by default the kind's words; "" for no thanks at all."""
     press: tuple[Text, ...] = ()

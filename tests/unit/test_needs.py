@@ -310,3 +310,17 @@ def test_a_node_with_a_line_for_what_was_given_is_not_skipped() -> None:
     session = play(shop(), ["I'm so sorry your kettle broke, that's not good enough."])
     assert session.turns[0].passed == ()
     assert session.node_id == "middle"
+
+
+def test_a_need_met_by_words_and_a_move_needs_them_in_the_same_sentence() -> None:
+    session = play(
+        shop(),
+        [
+            "I'm sorry. I'll send you a replacement kettle today. "
+            "A refund is something my manager decides.",
+        ],
+    )
+    assert "resolve" in session.turns[0].analysis.ids
+    assert "refund" not in [m.id for m in session.turns[0].needs_met]
+    again = play(shop(), ["I'm sorry, I'll refund you in full today."])
+    assert "refund" in [m.id for m in again.turns[0].needs_met]

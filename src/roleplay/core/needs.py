@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from roleplay.core.analysis import Analysis
 from roleplay.core.conditions import Reply, holds
 from roleplay.core.frameworks import rubrics_dir
+from roleplay.core.phrases import find_phrase, lower
 from roleplay.core.scenario import (
     BANDS,
     Ask,
@@ -180,7 +181,7 @@ class NeedsState:
             if need.id in self.met or (not need.early and need.id not in self.raised):
                 continue
             test = met_by(need)
-            if holds(test, before):
+            if holds(test, before) and _said_together(test, found, reply.text):
                 now.append(NeedMet(need.id, turn, _words_for(test, found)))
         for one in now:
             self.met[one.id] = one
@@ -189,6 +190,29 @@ class NeedsState:
     def need(self, need_id: str) -> Need | None:
         """The need with this id, or None."""
         return next((n for n in self.needs if n.id == need_id), None)
+
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def _said_together(condition: Condition, found: Analysis, text: str) -> bool:
+    """Whether a test's words and moves were said together: when a need is met by moves
+    and ``keywords`` both ("offered a remedy" and "engineer"), a keyword must be in a
+    sentence where one of those moves was found, so that "I haven't booked an engineer
+    yet. I'll refund the call-out fee." does not count as booking the engineer."""
+    moves = {*condition.all, *condition.any}
+    if not condition.keywords or not moves:
+        return True
+    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+    for evidence in found.evidence:
+        if evidence.move not in moves or evidence.note:
+            continue
+        for start, end in sentences:
+            if start <= evidence.start < end or start < evidence.end <= end:
+                piece = lower(text[start:end])
+                if any(find_phrase(k, piece) is not None for k in condition.keywords):
+                    return True
+    return False
 
 
 def _words_for(condition: Condition, found: Analysis) -> str:

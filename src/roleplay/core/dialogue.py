@@ -344,8 +344,13 @@ class Session:
             return None  # the tutor wrote what the customer says once it was given
         now = Reply(reply.ids, reply.facts, reply.text, mood, reply.met)
         for branch in node.branches:
-            usable = branch.when is not None and branch.mood >= 0 and branch.goto != node.id
-            if usable and branch.when is not None and holds(branch.when, now):
+            when = branch.when
+            if (
+                when is not None
+                and branch.mood >= 0
+                and branch.goto != node.id
+                and holds(when, now)
+            ):
                 return branch
         return None
 

@@ -294,9 +294,10 @@ def choose(lines: Lines, mood: int, state: NeedsState, *, final: bool = False) -
             continue
         if any(o not in state.raised for o in c.open):
             continue
-        if asks_for_met(c.text, state, () if final else c.open) and not final:
-            continue
-        if final and any(o in state.met for o in c.open):
+        if final:
+            if any(o in state.met for o in c.open):
+                continue
+        elif asks_for_met(c.text, state, c.open):
             continue
         return c.text
     return None

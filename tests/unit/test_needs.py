@@ -324,3 +324,21 @@ def test_a_need_met_by_words_and_a_move_needs_them_in_the_same_sentence() -> Non
     assert "refund" not in [m.id for m in session.turns[0].needs_met]
     again = play(shop(), ["I'm sorry, I'll refund you in full today."])
     assert "refund" in [m.id for m in again.turns[0].needs_met]
+
+
+def test_a_sorry_that_is_no_apology_is_not_told_it_never_said_sorry() -> None:
+    nodes = """
+nodes:
+  - id: start
+    asks: [apology]
+    customer: "My kettle broke after a week."
+    branches:
+      - {otherwise: true, goto: start}
+  - {id: good, outcome: resolved, customer: "Right. Thank you."}
+"""
+    softened = play(shop(nodes=nodes), ["I'm sorry you feel that way."]).turns[0]
+    silent = play(shop(nodes=nodes), ["Can I take your order number?"]).turns[0]
+    assert softened.reaction == silent.reaction == "missing_apology"
+    assert "apology" in softened.response.lower()
+    assert "said sorry" not in softened.response.lower()
+    assert softened.response != silent.response

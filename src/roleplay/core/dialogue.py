@@ -20,6 +20,7 @@ deterministic: the same replies always give the same conversation.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -91,12 +92,20 @@ class DefaultReaction(BaseModel):
     """Lines for a customer who is speaking (phone, face to face) where ``say`` fits only
     writing ("are you even reading what I'm writing?")."""
 
-    def lines_for(self, channel: Channel) -> str | dict[str, str]:
-        """The lines that fit how the customer is in touch."""
+    softened: Annotated[Text | dict[str, Text], AfterValidator(has_a_line)] | None = None
+    """Lines for a reply that said "sorry" without apologising ("Sorry, but…"), where
+    "you haven't said sorry" would be untrue."""
+
+    def lines_for(self, channel: Channel, said_sorry: bool = False) -> str | dict[str, str]:
+        """The lines that fit how the customer is in touch, and what the reply said."""
+        if said_sorry and self.softened is not None:
+            return self.softened
         if self.spoken is not None and channel in SPOKEN:
             return self.spoken
         return self.say
 
+
+_SAID_SORRY = re.compile(r"\b(sorry|soz|apologi[sz]e|apologies)\b", re.IGNORECASE)
 
 SPOKEN: frozenset[Channel] = frozenset({Channel.PHONE, Channel.FACE_TO_FACE})
 """Channels where the customer speaks rather than writes."""
@@ -289,7 +298,9 @@ class Session:
             self.fired[trigger] = number
         self.needs.reach(target.id)
         worse = mood < mood_before or target.outcome in BAD_ENDS
-        response = self._respond(target, mood, said_first, reaction_id, met_now, worse)
+        response = self._respond(
+            target, mood, said_first, reaction_id, met_now, worse, reply_text=scored
+        )
 
         turn = Turn(
             number=number,
@@ -371,6 +382,8 @@ class Session:
         reaction_id: str | None,
         met_now: tuple[NeedMet, ...],
         worse: bool = False,
+        *,
+        reply_text: str = "",
     ) -> str:
         """What the customer says after a reply, put together from what the reply did.
 
@@ -384,13 +397,17 @@ class Session:
         """
         state = self.needs
         line = choose(target.customer, mood, state, final=target.outcome is not None)
-        if line is None and target.outcome is None:
+        pressed = line is None and target.outcome is None
+        if pressed:
             line = press(state, mood)
         if line is None:
             line = target.line(mood)
         parts: list[str] = []
+        softened = reaction_id == "missing_apology" and _SAID_SORRY.search(reply_text)
+        if softened and pressed and NeedKind.APOLOGY in line_asks(line, state.needs):
+            line = ""  # the reaction says it: "that's not really an apology", not "say sorry"
         if reaction_id is not None:
-            said = self._reaction_line(reaction_id, mood, line)
+            said = self._reaction_line(reaction_id, mood, line, reply_text)
             if said:
                 parts.append(said)
                 line = without_opener(line)
@@ -406,10 +423,11 @@ class Session:
         state.said.extend(parts)
         return " ".join(parts)
 
-    def _reaction_line(self, reaction_id: str, mood: int, line: str) -> str:
+    def _reaction_line(self, reaction_id: str, mood: int, line: str, reply: str = "") -> str:
         """The reaction's words, or "" when the line after it already says as much (it asks
         for the apology the reaction misses) or the opposite (it asks for the manager the
-        reaction refuses), or every way of saying it was said before."""
+        reaction refuses), or every way of saying it was said before. A reply that said
+        "sorry" without apologising hears its own lines ("That's not really an apology")."""
         asked = line_asks(line, self.needs.needs)
         if reaction_id == "missing_apology" and NeedKind.APOLOGY in asked:
             return ""
@@ -419,7 +437,8 @@ class Session:
         if override is not None and override.say is not None:
             options = [override.say]
         else:
-            lines = default_reactions()[reaction_id].lines_for(self.scenario.channel)
+            sorry = _SAID_SORRY.search(reply) is not None
+            lines = default_reactions()[reaction_id].lines_for(self.scenario.channel, sorry)
             options = (
                 [lines] if isinstance(lines, str) else [lines[k] for k in band_keys(lines, mood)]
             )

@@ -386,7 +386,7 @@ def test_validate_with_no_paths_checks_the_bundled_scenarios(run: Run) -> None:
 
 
 def test_validate_with_no_paths_lists_warnings_when_asked(run: Run, repo_root: Path) -> None:
-    result = run("validate", "--warnings")
+    result = run("validate", "--warnings", "--playthroughs", "2")
 
     assert_clean_success(result)
     scenario_lines = [line for line in problem_lines(result) if "scenarios" in line]

@@ -178,7 +178,8 @@ def scenario_case(rng: random.Random, limits: Limits) -> Case:
     replies = f"{CASE}/replies.txt"
     scenarios = ("--scenarios", folder)
     calls = (
-        Call(("validate", file), about=file),
+        # A few play-throughs exercise them on every mutated scenario; more only cost time.
+        Call(("validate", file, "--playthroughs", "3"), about=file),
         Call(("run", file, "--replies", replies, "--format", "json"), about=file),
         Call(("score", "--scenario", file, "--", _argv_text(reply_text(rng, limits))), about=file),
         Call(("list", *scenarios), codes=frozenset({0, 1}), about=folder, expect_out=CONTROL_ID),

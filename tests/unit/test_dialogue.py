@@ -254,3 +254,31 @@ def test_law_misstated_is_caught_with_its_correction() -> None:
     assert len(wrong) == 2
     assert any("30 days" in f.detail for f in wrong)
     assert any("retailer" in f.detail for f in wrong)
+
+
+CURT = """
+  - id: start
+    customer: "Where is my refund?"
+    branches:
+      - {when: {any: [dismiss]}, goto: bad, mood: -2}
+      - {when: {any: [resolve]}, goto: good, mood: 1}
+      - {otherwise: true, goto: bad}
+"""
+
+
+def test_a_reply_curt_only_in_tone_is_taken_for_the_answer_it_gives() -> None:
+    sc = scenario(CURT + END_NODES)
+    turn = Session(sc).step("As I said, the £40 refund is being processed today.")
+    assert "dismiss" in turn.analysis.ids, "the examiner still sees the talking down"
+    assert turn.next_node == "good"
+    assert turn.reaction == "dismissed"
+    assert turn.response.startswith(("All right, there's no need", "There's no need to take"))
+    assert turn.mood_after == turn.mood_before, "the answer's +1 and the tone's -1"
+    assert any("as I said" in reason for reason in turn.because)
+
+
+def test_a_brush_off_that_also_says_as_i_said_is_still_a_brush_off() -> None:
+    sc = scenario(CURT + END_NODES)
+    turn = Session(sc).step("Like I said, there's nothing I can do about it.")
+    assert turn.next_node == "bad"
+    assert "tone" not in turn.response

@@ -185,3 +185,24 @@ def test_a_tutor_can_widen_a_word_class_for_every_rule_that_names_it(rules: Path
     lexicon, problems = compile_lexicon(rules)
     assert problems == [] and lexicon is not None
     assert analyse(reply, lexicon=lexicon).has("resolve")
+
+
+def test_a_pronoun_counts_as_a_hand_over_only_when_someone_was_named_for_it() -> None:
+    fetch = "Yes, I'm getting her now, please sit down."
+    assert "escalate" in analyse(fetch, "I want to see the practice manager. Now.").ids
+    assert "escalate" not in analyse(fetch, "My son is feeling faint.").ids
+    assert "escalate" not in analyse(fetch).ids
+    named = "The supervisor knows the ticket rules; I'm going to fetch her now."
+    assert "escalate" in analyse(named).ids
+
+
+def test_a_rule_that_refers_to_an_unknown_class_is_reported_where_it_is(rules: Path) -> None:
+    path = rules / "escalate.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "refers_to: escalation_people" in text
+    path.write_text(text.replace("refers_to: escalation_people", "refers_to: bosses"), "utf-8")
+    lexicon, problems = compile_lexicon(rules)
+    assert lexicon is None
+    [problem] = [p for p in problems if p.code == "unknown-class"]
+    assert problem.file == str(path) and "'bosses'" in problem.message
+    assert problem.line == 1 + text.splitlines().index("    refers_to: escalation_people")

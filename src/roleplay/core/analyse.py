@@ -391,6 +391,19 @@ def _customer_echo(lex: Lexicon, customer: str) -> Echo:
     return echo_of(clean, norm, ignored)
 
 
+def _named_before(
+    word_class: str, lex: Lexicon, customer: str | None, matched: list[Token]
+) -> bool:
+    """Whether the reply before ``matched``, or the customer's message, names a word of
+    ``word_class``: someone a pronoun or a first name in the match can stand for."""
+    named = frozenset(lex.parse.classes.get(word_class, ()))
+    first = min(tok.i for tok in matched)
+    doc = matched[0].doc
+    if any(t.lemma_.lower() in named or t.lower_ in named for t in doc[:first]):
+        return True
+    return customer is not None and bool(named & _customer_echo(lex, customer).words)
+
+
 def _customer_problem(
     rule: ParseRule,
     lex: Lexicon,
@@ -405,6 +418,8 @@ def _customer_problem(
     """
     if rule.needs_customer and customer is None:
         return "no customer message to answer"
+    if rule.refers_to is not None and not _named_before(rule.refers_to, lex, customer, matched):
+        return "names no one earlier that it could stand for"
     if rule.echo is None:
         return ""
     if customer is None:

@@ -96,8 +96,18 @@ class DefaultReaction(BaseModel):
     """Lines for a reply that said "sorry" without apologising ("Sorry, but…"), where
     "you haven't said sorry" would be untrue."""
 
-    def lines_for(self, channel: Channel, said_sorry: bool = False) -> str | dict[str, str]:
+    curt: Annotated[Text | dict[str, Text], AfterValidator(has_a_line)] | None = None
+    """Lines for a reply whose only slight is its tone ("as I said, …") while it answers the
+    customer: they bristle at the tone, not at a refusal nobody made."""
+    curt_mood: int | None = Field(default=None, ge=-10, le=10)
+    """How far such a reply moves the mood instead of ``mood``."""
+
+    def lines_for(
+        self, channel: Channel, said_sorry: bool = False, curt: bool = False
+    ) -> str | dict[str, str]:
         """The lines that fit how the customer is in touch, and what the reply said."""
+        if curt and self.curt is not None:
+            return self.curt
         if said_sorry and self.softened is not None:
             return self.softened
         if self.spoken is not None and channel in SPOKEN:
@@ -122,12 +132,36 @@ class ReactionFile(BaseModel):
 REACTION_ORDER: tuple[str, ...] = (
     "dismissed",
     "blamed",
-    "missing_apology",
     "premature_escalation",
+    "missing_apology",
     "question_for_question",
     "ignored",
 )
 """The default reactions, most serious first; at most one applies to a reply."""
+
+CURT_BECAUSE = 'the reply answered, but talked down to the customer ("as I said")'
+"""Why a curt reply (see :func:`is_curt`) moved the mood."""
+
+TONE_ONLY_RULES: frozenset[str] = frozenset({"dismiss.already-said"})
+"""Dismissal rules that judge only the tone ("as I said", "per my last email"): a reply
+found dismissive by these alone, which still answers the customer, is curt, not a brush-off."""
+
+SUBSTANCE: frozenset[str] = frozenset(
+    {"resolve", "explain", "escalate", "follow_up", "ownership", "investigate", "policy_reference"}
+)
+"""Moves that give the customer something: an answer, a remedy, a hand-over, a next step."""
+
+
+def is_curt(found: Analysis) -> bool:
+    """Whether a reply's only dismissal is its tone ("as I said, …") while it gives the
+    customer an answer or a remedy: the customer bristles at the tone but takes the answer,
+    so the reply is routed as the answer it gives and the examiner still sees ``dismiss``."""
+    dismissals = [e for e in found.evidence if e.move == "dismiss" and not e.note]
+    return (
+        bool(dismissals)
+        and all(e.rule in TONE_ONLY_RULES for e in dismissals)
+        and bool(set(found.ids) & SUBSTANCE)
+    )
 
 
 @functools.cache
@@ -241,7 +275,9 @@ class Session:
         because: list[str] = []
         cause: list[Evidence] = []
 
-        reply_now = Reply(frozenset(found.ids), facts, scored, mood_before)
+        curt = is_curt(found)
+        routed = frozenset(found.ids) - {"dismiss"} if curt else frozenset(found.ids)
+        reply_now = Reply(routed, facts, scored, mood_before)
         met_now = self.needs.meet(number, reply_now, found)
         reply_now = Reply(reply_now.ids, facts, scored, mood_before, self.needs.met_ids)
 
@@ -259,12 +295,14 @@ class Session:
         else:
             next_id = node.id
 
-        reaction_id = self._reaction(node, found, facts, branch, met_now)
+        reaction_id = self._reaction(node, found, facts, branch, met_now, curt)
         reaction: DefaultReaction | None = None
         if reaction_id is not None:
             reaction = default_reactions()[reaction_id]
-            mood += self._reaction_mood(reaction_id)
-            because.append(reaction.because)
+            mood += self._reaction_mood(reaction_id, curt)
+            because.append(
+                CURT_BECAUSE if curt and reaction_id == "dismissed" else reaction.because
+            )
             cause.extend(_reaction_evidence(reaction_id, found))
 
         mood = clamp_mood(mood)
@@ -292,6 +330,11 @@ class Session:
                 f"next ({self._about_words(target)}), so the conversation moved on"
             )
             target = self._node(skip.goto)
+        if reaction_id == "premature_escalation" and target.outcome is OutcomeKind.ESCALATED:
+            # the conversation ends on the hand-over accepted: no "passed around" before it
+            mood = clamp_mood(mood - self._reaction_mood(reaction_id))
+            because.remove(default_reactions()[reaction_id].because)
+            reaction_id = None
         next_id = target.id
         triggers = tuple(t for t in target.triggers if t not in self.fired)
         for trigger in triggers:
@@ -299,7 +342,7 @@ class Session:
         self.needs.reach(target.id)
         worse = mood < mood_before or target.outcome in BAD_ENDS
         response = self._respond(
-            target, mood, said_first, reaction_id, met_now, worse, reply_text=scored
+            target, mood, said_first, reaction_id, met_now, worse, reply_text=scored, curt=curt
         )
 
         turn = Turn(
@@ -384,6 +427,7 @@ class Session:
         worse: bool = False,
         *,
         reply_text: str = "",
+        curt: bool = False,
     ) -> str:
         """What the customer says after a reply, put together from what the reply did.
 
@@ -407,12 +451,12 @@ class Session:
         if softened and pressed and NeedKind.APOLOGY in line_asks(line, state.needs):
             line = ""  # the reaction says it: "that's not really an apology", not "say sorry"
         if reaction_id is not None:
-            said = self._reaction_line(reaction_id, mood, line, reply_text)
+            said = self._reaction_line(reaction_id, mood, line, reply_text, curt)
             if said:
                 parts.append(said)
                 line = without_opener(line)
                 branch_line = without_opener(branch_line) if branch_line else branch_line
-        elif not worse:
+        if (reaction_id is None or curt) and not worse:
             first = branch_line or line
             if not opens_by_reacting(first) and (thanks := thank(met_now, state, mood)):
                 parts.append(thanks)
@@ -423,7 +467,9 @@ class Session:
         state.said.extend(parts)
         return " ".join(parts)
 
-    def _reaction_line(self, reaction_id: str, mood: int, line: str, reply: str = "") -> str:
+    def _reaction_line(
+        self, reaction_id: str, mood: int, line: str, reply: str = "", curt: bool = False
+    ) -> str:
         """The reaction's words, or "" when the line after it already says as much (it asks
         for the apology the reaction misses) or the opposite (it asks for the manager the
         reaction refuses), or every way of saying it was said before. A reply that said
@@ -438,7 +484,7 @@ class Session:
             options = [override.say]
         else:
             sorry = _SAID_SORRY.search(reply) is not None
-            lines = default_reactions()[reaction_id].lines_for(self.scenario.channel, sorry)
+            lines = default_reactions()[reaction_id].lines_for(self.scenario.channel, sorry, curt)
             options = (
                 [lines] if isinstance(lines, str) else [lines[k] for k in band_keys(lines, mood)]
             )
@@ -478,6 +524,7 @@ class Session:
         facts: ReplyFacts,
         branch: Branch | None,
         met_now: tuple[NeedMet, ...] = (),
+        curt: bool = False,
     ) -> str | None:
         """Return the id of the first default reaction this reply earns, if any.
 
@@ -492,6 +539,8 @@ class Session:
             override = overrides.get(reaction_id)
             if override is not None and not override.enabled:
                 continue
+            if curt and reaction_id == "dismissed":
+                return reaction_id  # the tone is answered whatever branch the answer took
             if tested & REACTION_MOVES.get(reaction_id, frozenset()):
                 continue
             if reaction_id == "ignored" and branch is not None and not branch.otherwise:
@@ -500,6 +549,12 @@ class Session:
                 continue  # a reply that gave the customer something did engage
             if REACTION_MOVES.get(reaction_id, frozenset()) & self._met_through(met_now):
                 continue
+            if (
+                reaction_id == "premature_escalation"
+                and branch is not None
+                and self._node(branch.goto).outcome is OutcomeKind.ESCALATED
+            ):
+                continue  # the tutor ends on the hand-over accepted: no "passed around"
             if _earns(
                 reaction_id, node, found, facts, self.escalation_needed(), self._apologised()
             ):
@@ -525,11 +580,14 @@ class Session:
             n.need_kind is NeedKind.APOLOGY and n.id in self.needs.met for n in self.needs.needs
         )
 
-    def _reaction_mood(self, reaction_id: str) -> int:
+    def _reaction_mood(self, reaction_id: str, curt: bool = False) -> int:
         override = self.scenario.reactions.get(reaction_id)
         if override is not None and override.mood is not None:
             return override.mood
-        return default_reactions()[reaction_id].mood
+        reaction = default_reactions()[reaction_id]
+        if curt and reaction.curt_mood is not None:
+            return reaction.curt_mood
+        return reaction.mood
 
 
 REACTION_MOVES: Mapping[str, frozenset[str]] = {

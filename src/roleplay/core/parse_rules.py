@@ -80,6 +80,10 @@ class ParseRule(RuleCommon):
     needs_customer: bool = False
     """True when the rule judges a reply to a complaint, and so fires only when the
     customer's message is known ("the reply ignores the complaint")."""
+    refers_to: str | None = None
+    """A word class the match's pronoun or name must stand for: the match counts only when
+    the reply, before it, or the customer's message names a word of the class ("I'll fetch
+    her now" after "the supervisor will tell you", or after "I want the manager")."""
 
     @model_validator(mode="after")
     def _has_patterns(self) -> ParseRule:
@@ -711,6 +715,11 @@ def compile_parse_rules(folder: Path) -> tuple[ParseRuleSet | None, list[Problem
             seen[rule.id] = f"{fsmap.file}:{line}"
             expanded: dict[str, list[list[TokenSpec]]] = {"patterns": [], "dependency": []}
             ok = True
+            if rule.refers_to is not None and rule.refers_to not in classes:
+                r_line, r_col = fsmap.locate(("rules", index, "refers_to"))
+                message = f"rule '{rule.id}': unknown word class '{rule.refers_to}'"
+                problems.append(Problem(fsmap.file, r_line, r_col, "unknown-class", message))
+                ok = False
             for kind in ("patterns", "dependency"):
                 for p_index, pattern in enumerate(getattr(rule, kind)):
                     where = ("rules", index, kind, p_index)

@@ -181,7 +181,7 @@ def test_a_tutor_can_widen_a_word_class_for_every_rule_that_names_it(rules: Path
     reply = "I'll recompense you for the ruined dinner today."
     before = analyse(reply, lexicon=compile_lexicon(rules)[0])
     assert not before.has("resolve")
-    _replace(rules / "classes.yaml", "[refund, replace,", "[refund, recompense, replace,")
+    _replace(rules / "classes.yaml", "[refund, repay,", "[refund, recompense, repay,")
     lexicon, problems = compile_lexicon(rules)
     assert problems == [] and lexicon is not None
     assert analyse(reply, lexicon=lexicon).has("resolve")

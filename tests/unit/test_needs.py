@@ -342,3 +342,30 @@ nodes:
     assert "apology" in softened.response.lower()
     assert "said sorry" not in softened.response.lower()
     assert softened.response != silent.response
+
+
+OFFER_NODES = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {otherwise: true, goto: middle, mood: 1}
+  - id: middle
+    customer: "That tells me nothing. It was a present from my mum. What are you going to do?"
+    branches:
+      - {otherwise: true, goto: good}
+  - {id: good, outcome: resolved, customer: "Right. Thank you."}
+  - {id: bad, outcome: customer_lost, customer: "Bye."}
+"""
+
+
+def test_a_line_does_not_ask_what_will_be_done_straight_after_an_offer() -> None:
+    turn = Session(shop(nodes=OFFER_NODES)).step("I'll send you a new kettle today.")
+    assert "It was a present from my mum." in turn.response, "the new fact is still told"
+    assert "What are you going to do" not in turn.response
+    assert "That tells me nothing" not in turn.response, "no scorn for a reply that helped"
+
+
+def test_a_line_asks_what_will_be_done_when_nothing_was_offered() -> None:
+    turn = Session(shop(nodes=OFFER_NODES)).step("I understand, that's frustrating.")
+    assert turn.response.endswith("It was a present from my mum. What are you going to do?")

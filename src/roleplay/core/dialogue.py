@@ -36,13 +36,16 @@ from roleplay.core.frameworks import rubrics_dir
 from roleplay.core.needs import (
     NeedMet,
     NeedsState,
+    addressed_kinds,
     choose,
     line_asks,
     needs_of,
     opens_by_reacting,
     press,
     thank,
+    without_asks_for,
     without_opener,
+    without_sour_opener,
 )
 from roleplay.core.needs import (
     met_by as needs_met_by,
@@ -342,7 +345,16 @@ class Session:
         self.needs.reach(target.id)
         worse = mood < mood_before or target.outcome in BAD_ENDS
         response = self._respond(
-            target, mood, said_first, reaction_id, met_now, worse, reply_text=scored, curt=curt
+            target,
+            mood,
+            said_first,
+            reaction_id,
+            met_now,
+            worse,
+            reply_text=scored,
+            curt=curt,
+            addressed=addressed_kinds(reply_now, self.needs),
+            better=mood > mood_before,
         )
 
         turn = Turn(
@@ -428,6 +440,8 @@ class Session:
         *,
         reply_text: str = "",
         curt: bool = False,
+        addressed: frozenset[NeedKind] = frozenset(),
+        better: bool = False,
     ) -> str:
         """What the customer says after a reply, put together from what the reply did.
 
@@ -440,12 +454,21 @@ class Session:
         still missing.
         """
         state = self.needs
-        line = choose(target.customer, mood, state, final=target.outcome is not None)
-        pressed = line is None and target.outcome is None
+        final = target.outcome is not None
+        line = choose(target.customer, mood, state, final=final)
+        pressed = line is None and not final
         if pressed:
             line = press(state, mood)
         if line is None:
             line = target.line(mood)
+        if not final:
+            trimmed = without_asks_for(line, addressed, state.needs)
+            if not trimmed:
+                pressed = True
+                trimmed = press(state, mood, skip=addressed) or line
+            line = trimmed
+        if better:
+            line = without_sour_opener(line)
         parts: list[str] = []
         softened = reaction_id == "missing_apology" and _SAID_SORRY.search(reply_text)
         if softened and pressed and NeedKind.APOLOGY in line_asks(line, state.needs):
@@ -677,7 +700,7 @@ def _earns(
             "escalate" in ids
             and not escalation_needed
             and Ask.MANAGER not in node.asks
-            and not ids & {"resolve", "investigate"}
+            and not ids & {"resolve", "investigate", "explain", "learn", "ownership"}
         )
     if reaction_id == "question_for_question":
         return Ask.ANSWER in node.asks and "listen" in ids and not ids & _ENGAGING

@@ -68,6 +68,9 @@ class NeedCatalogue(BaseModel):
     thanks: dict[BandKey, str] = Field(min_length=1)
     carry_on: dict[BandKey, tuple[str, ...]] = Field(min_length=1)
     openers: tuple[str, ...] = ()
+    sour_openers: tuple[str, ...] = ()
+    """Openers that react badly ("That tells me nothing."): left out after a reply that
+    made things better, which they would contradict."""
 
 
 @functools.cache
@@ -303,15 +306,17 @@ def choose(lines: Lines, mood: int, state: NeedsState, *, final: bool = False) -
     return None
 
 
-def press(state: NeedsState, mood: int) -> str | None:
+def press(state: NeedsState, mood: int, skip: frozenset[NeedKind] = frozenset()) -> str | None:
     """The customer asking again for the most pressing raised need still open, in words
     not yet said; with nothing raised left open, waiting for the learner to go on; None
-    when every such line was said."""
+    when every such line was said. Kinds in ``skip`` were just addressed: not pressed."""
     for need_id in state.open_ids:
         if need_id not in state.raised:
             continue
         need = state.need(need_id)
         assert need is not None
+        if need.need_kind in skip:
+            continue
         for line in press_lines(need, mood):
             if line not in state.said:
                 return line
@@ -363,6 +368,57 @@ def opens_by_reacting(line: str) -> bool:
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
+ADDRESSED_BY_MOVE: Final = frozenset(
+    {NeedKind.APOLOGY, NeedKind.REMEDY, NeedKind.MANAGER, NeedKind.NAMED_PERSON}
+)
+"""Kinds whose usual move answers any line that asks for the kind in general: an offer of
+a remedy answers "what are you going to do?", a hand-over "can I speak to a manager?".
+(An explanation or a follow-up may be about something else than the line asks.)"""
+
+
+def addressed_kinds(reply: Reply, state: NeedsState) -> frozenset[NeedKind]:
+    """The kinds of need this reply has just addressed by making their usual move, whether
+    or not it met the very need the customer had in mind: the customer answers the offer
+    before asking again, so a line asking for the kind in general is not said next."""
+    present = {n.need_kind for n in state.needs}
+    kinds = catalogue().kinds
+    return frozenset(
+        kind
+        for kind in ADDRESSED_BY_MOVE
+        if kind in present
+        and (defaults := kinds.get(kind)) is not None
+        and defaults.met_by is not None
+        and holds(defaults.met_by, reply)
+    )
+
+
+def without_asks_for(line: str, kinds: frozenset[NeedKind], needs: Sequence[Need]) -> str:
+    """The line without its sentences that ask for a kind of need the reply has just
+    addressed ("When is someone coming?" straight after "Thursday morning?"), or "" when
+    every sentence asks so. The rest of the line (new facts, other questions) is kept."""
+    if not kinds:
+        return line
+    sentences = [m.group(0).strip() for m in _LINE_SENTENCE.finditer(line) if m.group(0).strip()]
+    kept = [s for s in sentences if not (line_asks(s, needs) & kinds)]
+    if len(kept) == len(sentences):
+        return line
+    return " ".join(kept)
+
+
+def without_sour_opener(line: str) -> str:
+    """The line without a short opening that reacts badly ("That tells me nothing."), for
+    a reply that made things better."""
+    parts = _SENTENCE_END.split(line.strip(), maxsplit=1)
+    if len(parts) == 2 and len(parts[0].split()) <= 6:
+        low = parts[0].lower()
+        if any(re.match(rf"{re.escape(o)}(?!\w)", low) for o in catalogue().sour_openers):
+            return parts[1]
+    return line
+
+
+_LINE_SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+['’\"]?|$)")
+
+
 def without_opener(line: str) -> str:
     """The line without a short reacting first sentence ("Oh, here we go. He had…" →
     "He had…"), so that a default reaction said before it does not contradict it."""
@@ -379,6 +435,7 @@ __all__ = [
     "NeedCatalogue",
     "NeedMet",
     "NeedsState",
+    "addressed_kinds",
     "asks_for_met",
     "candidates",
     "catalogue",
@@ -391,5 +448,7 @@ __all__ = [
     "press_lines",
     "thank",
     "thanks_for",
+    "without_asks_for",
     "without_opener",
+    "without_sour_opener",
 ]

@@ -369,3 +369,39 @@ def test_a_line_does_not_ask_what_will_be_done_straight_after_an_offer() -> None
 def test_a_line_asks_what_will_be_done_when_nothing_was_offered() -> None:
     turn = Session(shop(nodes=OFFER_NODES)).step("I understand, that's frustrating.")
     assert turn.response.endswith("It was a present from my mum. What are you going to do?")
+
+
+def test_a_line_whose_every_sentence_was_said_before_counts_as_said() -> None:
+    from roleplay.core.needs import said_before
+
+    earlier = ["Thanks for the apology. So what actually caused it? Everyone blamed the plane."]
+    assert said_before("So what actually caused it?", earlier)
+    assert said_before("so what ACTUALLY caused it", earlier), "case and stops do not matter"
+    assert not said_before("So what actually caused it? And who pays?", earlier)
+
+
+REPEAT_NODES = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {otherwise: true, goto: again}
+  - id: again
+    customer: "It was a present. Who is going to sort this out?"
+    branches:
+      - {otherwise: true, goto: last}
+  - id: last
+    customer: "Who is going to sort this out?"
+    branches:
+      - {otherwise: true, goto: good}
+  - {id: good, outcome: resolved, customer: "Right. Thank you."}
+"""
+
+
+def test_the_customer_does_not_repeat_a_question_from_their_last_line() -> None:
+    session = Session(shop(nodes=REPEAT_NODES))
+    first = session.step("I see.")
+    second = session.step("Right.")
+    assert first.response.endswith("Who is going to sort this out?")
+    assert "Who is going to sort this out?" not in second.response
+    assert second.response, "the customer still says something"

@@ -283,6 +283,28 @@ def candidates(lines: Lines, mood: int) -> list[Candidate]:
     ]
 
 
+def _sentence_key(sentence: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9£']+", sentence.lower()))
+
+
+def said_before(line: str, said: Sequence[str]) -> bool:
+    """Whether ``line`` was said earlier in the attempt: word for word, or every one of its
+    sentences, each somewhere ("So what actually caused it?" after "Thanks. So what actually
+    caused it? Everyone said…")."""
+    if line in said:
+        return True
+    keys = [k for m in _LINE_SENTENCE.finditer(line) if (k := _sentence_key(m.group(0)))]
+    if not keys:
+        return False
+    earlier = {
+        k
+        for text in said
+        for m in _LINE_SENTENCE.finditer(text)
+        if (k := _sentence_key(m.group(0)))
+    }
+    return all(k in earlier for k in keys)
+
+
 def choose(lines: Lines, mood: int, state: NeedsState, *, final: bool = False) -> str | None:
     """The line to say: the best fit for ``mood`` that asks for nothing already met, takes
     as met only what is, and has not been said in this attempt; None when there is none.
@@ -291,7 +313,7 @@ def choose(lines: Lines, mood: int, state: NeedsState, *, final: bool = False) -
     ("I'll wait for your team leader") is how a conversation ends.
     """
     for c in candidates(lines, mood):
-        if not c.near or c.text in state.said:
+        if not c.near or said_before(c.text, state.said):
             continue
         if any(m not in state.met for m in c.met):
             continue
@@ -318,13 +340,13 @@ def press(state: NeedsState, mood: int, skip: frozenset[NeedKind] = frozenset())
         if need.need_kind in skip:
             continue
         for line in press_lines(need, mood):
-            if line not in state.said:
+            if not said_before(line, state.said):
                 return line
     lines = catalogue().carry_on
     angry = band_of(mood) in (Band.FURIOUS, Band.ANGRY)
     key: BandKey = "angry" if angry and "angry" in lines else "default"
     options = lines.get(key) or next(iter(lines.values()))
-    return next((line for line in options if line not in state.said), None)
+    return next((line for line in options if not said_before(line, state.said)), None)
 
 
 def press_lines(need: Need, mood: int) -> tuple[str, ...]:
@@ -446,6 +468,7 @@ __all__ = [
     "opens_by_reacting",
     "press",
     "press_lines",
+    "said_before",
     "thank",
     "thanks_for",
     "without_asks_for",

@@ -32,7 +32,7 @@ from roleplay.core.analysis_cache import AnalysisCache
 from roleplay.core.dialogue import Session
 from roleplay.core.facts import ReplyFacts
 from roleplay.core.frameworks import rubrics_dir
-from roleplay.core.needs import NeedsState, asks_for_met
+from roleplay.core.needs import NeedsState, asks_for_met, said_before
 from roleplay.core.scenario import Scenario
 from roleplay.core.settings import PLAYTHROUGH_SEED, PLAYTHROUGHS
 from roleplay.core.source import load_model_file
@@ -198,7 +198,7 @@ def _read(
     if given:
         when = ", ".join(f"{need_id} (turn {state.met[need_id].turn})" for need_id in given)
         return "asks-for-met", f"though the learner had already given {when}"
-    if line in earlier:
+    if said_before(line, earlier):
         return "repeats", "again: it was said earlier in the attempt"
     return None
 

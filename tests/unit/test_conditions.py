@@ -84,3 +84,13 @@ def test_the_summary_says_each_kind_given_in_order() -> None:
     condition = Condition(any=("apologise",), finds=("misstatement",), mood_at_most=4)
 
     assert condition_summary(condition) == "any: apologise; finds: law misstated; mood ≤ 4"
+
+
+def test_a_tutors_phrase_is_found_in_text_speak() -> None:
+    from roleplay.core.conditions import keyword_in
+
+    assert keyword_in(
+        ["taking your claim on", "take your claim on"], "im gonna take ur claim on myself"
+    )
+    assert keyword_in(["today"], "ill sort it 2day")
+    assert not keyword_in(["your claim"], "im gonna chase the report")

@@ -98,3 +98,10 @@ def test_but_starts_a_new_clause(normaliser: Normaliser) -> None:
     norm = normalise(normaliser, "I can't refund it but I can replace it")
     clause_of = {t.norm: t.clause for t in norm.tokens}
     assert clause_of["refund"] != clause_of["replace"]
+
+
+def test_text_speak_that_starts_with_a_digit_is_read_too(normaliser: Normaliser) -> None:
+    words = [t.norm for t in normaliser.tokens("il book it 2day or 2nite, not 2 weeks")]
+    assert words[:2] == ["i will", "book"]
+    assert "today" in words and "tonight" in words
+    assert "2" in words, "a plain number is left alone"

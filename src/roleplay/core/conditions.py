@@ -86,8 +86,22 @@ def _none_never(condition: Condition) -> str | None:
 
 
 def _keywords_hold(condition: Condition, reply: Reply) -> bool:
-    text = reply.text.lower()
-    return any(find_phrase(k, text) is not None for k in condition.keywords)
+    return keyword_in(condition.keywords, reply.text)
+
+
+def keyword_in(keywords: Sequence[str], text: str) -> bool:
+    """Whether one of a tutor's ``keywords`` is in ``text``, as written or as the cue rules
+    read it (text-speak and contractions spelled out: "take ur claim on" says "take your
+    claim on")."""
+    if not keywords:
+        return False
+    low = text.lower()
+    if any(find_phrase(k, low) is not None for k in keywords):
+        return True
+    from roleplay.core.lexicon import plain_words
+
+    plain = plain_words(text)
+    return any(find_phrase(k, plain) is not None for k in keywords)
 
 
 def _keywords_cover(earlier: Condition, later: Condition) -> bool:

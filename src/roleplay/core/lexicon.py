@@ -228,3 +228,13 @@ __all__ = [
     "load_language",
     "load_lexicon",
 ]
+
+
+@lru_cache(maxsize=4096)
+def plain_words(text: str) -> str:
+    """``text`` as the bundled cue rules read it, in lower case with text-speak and
+    contractions spelled out ("il sort ur bin 2day" → "i will sort your bin today"), so a
+    tutor's phrase ("sort your bin") is found however the learner wrote it."""
+    from roleplay.core.normalise import normalise
+
+    return normalise(load_lexicon().normaliser, text).text

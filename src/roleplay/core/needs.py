@@ -27,9 +27,8 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from roleplay.core.analysis import Analysis
-from roleplay.core.conditions import Reply, holds
+from roleplay.core.conditions import Reply, holds, keyword_in
 from roleplay.core.frameworks import rubrics_dir
-from roleplay.core.phrases import find_phrase, lower
 from roleplay.core.scenario import (
     BANDS,
     Ask,
@@ -211,10 +210,9 @@ def _said_together(condition: Condition, found: Analysis, text: str) -> bool:
         if evidence.move not in moves or evidence.note:
             continue
         for start, end in sentences:
-            if start <= evidence.start < end or start < evidence.end <= end:
-                piece = lower(text[start:end])
-                if any(find_phrase(k, piece) is not None for k in condition.keywords):
-                    return True
+            inside = start <= evidence.start < end or start < evidence.end <= end
+            if inside and keyword_in(condition.keywords, text[start:end]):
+                return True
     return False
 
 

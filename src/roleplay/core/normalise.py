@@ -146,6 +146,7 @@ class Normaliser:
             norm = self.word(raw)
         elif raw[0].isalnum() or raw == "<url>" or raw.startswith("__"):
             norm = raw.lower()
+            norm = self._replacements.get(norm, norm)  # text-speak that starts with a digit
         else:
             norm = raw.replace("’", "'").replace("“", '"').replace("”", '"')
         first = norm.split(" ", 1)[0]

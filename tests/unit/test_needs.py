@@ -405,3 +405,13 @@ def test_the_customer_does_not_repeat_a_question_from_their_last_line() -> None:
     assert first.response.endswith("Who is going to sort this out?")
     assert "Who is going to sort this out?" not in second.response
     assert second.response, "the customer still says something"
+
+
+def test_a_request_for_something_particular_survives_an_offer_of_something_else() -> None:
+    nodes = OFFER_NODES.replace(
+        "That tells me nothing. It was a present from my mum. What are you going to do?",
+        "I'd rather just have my money back, the full £20. What are you going to do?",
+    )
+    turn = Session(shop(nodes=nodes)).step("I'll send you a new kettle today.")
+    assert "I'd rather just have my money back, the full £20." in turn.response
+    assert "What are you going to do" not in turn.response

@@ -413,16 +413,22 @@ def addressed_kinds(reply: Reply, state: NeedsState) -> frozenset[NeedKind]:
 
 
 def without_asks_for(line: str, kinds: frozenset[NeedKind], needs: Sequence[Need]) -> str:
-    """The line without its sentences that ask for a kind of need the reply has just
-    addressed ("When is someone coming?" straight after "Thursday morning?"), or "" when
-    every sentence asks so. The rest of the line (new facts, other questions) is kept."""
+    """The line without its sentences that ask in general for a kind of need the reply has
+    just addressed ("What are you going to do about it?" straight after an offer), or ""
+    when every sentence asks so. The rest of the line (new facts, other questions, and a
+    request for something particular, such as "the full £64") is kept."""
     if not kinds:
         return line
     sentences = [m.group(0).strip() for m in _LINE_SENTENCE.finditer(line) if m.group(0).strip()]
-    kept = [s for s in sentences if not (line_asks(s, needs) & kinds)]
+    kept = [s for s in sentences if not (line_asks(s, needs) & kinds) or _AMOUNT.search(s)]
     if len(kept) == len(sentences):
         return line
     return " ".join(kept)
+
+
+_AMOUNT = re.compile(r"[£€$]\s?\d|\d")
+"""A sentence that names an amount asks for something particular ("the full £64"), which an
+offer of something else does not answer."""
 
 
 def without_sour_opener(line: str) -> str:

@@ -613,6 +613,9 @@ def voice_problem(anchor: Token, roles: Roles, negatable: bool = True) -> str:
             if tok.i == anchor.i:
                 continue
             if tok.lemma_ in roles.reporting:
+                passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+                if passive and anchor.i < tok.i:
+                    break  # "I'm sorry, you should have been told": a comma, not a report
                 who = actor(tok)
                 if who not in ("agent", ""):
                     return "reported"

@@ -415,3 +415,15 @@ def test_a_request_for_something_particular_survives_an_offer_of_something_else(
     turn = Session(shop(nodes=nodes)).step("I'll send you a new kettle today.")
     assert "I'd rather just have my money back, the full £20." in turn.response
     assert "What are you going to do" not in turn.response
+
+
+def test_a_reply_that_gave_something_but_made_things_a_little_worse_is_thanked_grudgingly() -> None:
+    nodes = OFFER_NODES.replace(
+        "      - {otherwise: true, goto: middle, mood: 1}",
+        "      - {when: {any: [resolve]}, goto: middle, mood: -1}",
+        1,
+    )
+    turn = Session(shop(nodes=nodes)).step("I can refund the kettle.")
+    assert turn.mood_after == turn.mood_before - 1
+    assert turn.reaction is None
+    assert "Thanks for sorting that out, I suppose." in turn.response

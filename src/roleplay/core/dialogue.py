@@ -343,7 +343,10 @@ class Session:
         for trigger in triggers:
             self.fired[trigger] = number
         self.needs.reach(target.id)
-        worse = mood < mood_before or target.outcome in BAD_ENDS
+        # a reply that gave something but also made things a little worse is still thanked,
+        # grudgingly ("Thanks for the payment plan, I suppose."); one that made things much
+        # worse, or ends the conversation badly, is not
+        worse = mood <= mood_before - 2 or target.outcome in BAD_ENDS
         response = self._respond(
             target,
             mood,

@@ -282,3 +282,23 @@ def test_a_brush_off_that_also_says_as_i_said_is_still_a_brush_off() -> None:
     turn = Session(sc).step("Like I said, there's nothing I can do about it.")
     assert turn.next_node == "bad"
     assert "tone" not in turn.response
+
+
+def test_a_reply_that_answers_in_words_the_rules_miss_is_not_told_it_ignored_them() -> None:
+    sc = scenario(
+        """
+  - id: start
+    customer: "I need a car for tomorrow. How am I meant to get to work?"
+    branches:
+      - {otherwise: true, goto: start2}
+  - id: start2
+    customer: "Well?"
+    branches:
+      - {otherwise: true, goto: good}
+"""
+        + END_NODES
+    )
+    assert Session(sc).step("the courtesy car!! u get it 2day").reaction is None
+    assert Session(sc).step("Yes, there's one outside for you.").reaction is None
+    assert Session(sc).step("Lovely weather today.").reaction == "ignored"
+    assert Session(sc).step("ok").reaction == "ignored"

@@ -573,6 +573,8 @@ class Session:
                 continue  # the tutor's branch understood this reply
             if reaction_id in ("ignored", "question_for_question") and met_now:
                 continue  # a reply that gave the customer something did engage
+            if reaction_id == "ignored" and engages(found.reply, self.prompt):
+                continue  # it answered them, in words the rules did not read
             if REACTION_MOVES.get(reaction_id, frozenset()) & self._met_through(met_now):
                 continue
             if (
@@ -624,6 +626,37 @@ REACTION_MOVES: Mapping[str, frozenset[str]] = {
     "question_for_question": frozenset({"listen"}),
 }
 """The moves each default reaction watches; a branch that tests them answers it instead."""
+
+
+_ANSWERS = re.compile(
+    r"^\W*(yes|yeah|yeh|yep|yh|ya|no|nope|of course|course|sure|certainly|definitely|"
+    r"absolutely)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[a-z][a-z']+")
+
+
+def engages(reply: str, customer: str) -> bool:
+    """Whether a reply the rules found no move in still answers the customer: it opens with
+    an answer ("Yes, she's coming now.") or takes up a word of what they said ("the courtesy
+    car!! u get it 2day" to "I need a car"). Only a reply that does neither is ignoring them."""
+    if _ANSWERS.match(reply) and len(_WORD.findall(reply.lower())) >= 4:
+        return True  # not a bare "ok"
+    theirs = _content_words(customer)
+    return bool(theirs and theirs & _content_words(reply))
+
+
+def _content_words(text: str) -> frozenset[str]:
+    from roleplay.core.lexicon import plain_words
+    from roleplay.core.parse import pipeline, readings
+
+    vocab = pipeline().vocab
+    words: set[str] = set()
+    for word in _WORD.findall(plain_words(text)):
+        if len(word) < 3 or vocab[word].is_stop:
+            continue
+        words.update(w for w in readings(word) if len(w) >= 3)
+    return frozenset(words)
 
 
 def _tested_ids(branch: Branch | None, found: Analysis) -> frozenset[str]:

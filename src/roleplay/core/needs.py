@@ -381,8 +381,12 @@ def thank(met: Sequence[NeedMet], state: NeedsState, mood: int) -> str | None:
 
 def opens_by_reacting(line: str) -> bool:
     """Whether a line starts by reacting to the reply ("Thanks.", "Oh, here we go.")."""
+    return _opens_with(line, catalogue().openers)
+
+
+def _opens_with(line: str, openers: Iterable[str]) -> bool:
     low = line.strip().lower()
-    return any(re.match(rf"{re.escape(o)}(?!\w)", low) for o in catalogue().openers)
+    return any(re.match(rf"{re.escape(o)}(?!\w)", low) for o in openers)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
@@ -426,7 +430,7 @@ def without_asks_for(line: str, kinds: frozenset[NeedKind], needs: Sequence[Need
     return " ".join(kept)
 
 
-_AMOUNT = re.compile(r"[£€$]\s?\d|\d")
+_AMOUNT = re.compile(r"\d")
 """A sentence that names an amount asks for something particular ("the full £64"), which an
 offer of something else does not answer."""
 
@@ -435,10 +439,9 @@ def without_sour_opener(line: str) -> str:
     """The line without a short opening that reacts badly ("That tells me nothing."), for
     a reply that made things better."""
     parts = _SENTENCE_END.split(line.strip(), maxsplit=1)
-    if len(parts) == 2 and len(parts[0].split()) <= 6:
-        low = parts[0].lower()
-        if any(re.match(rf"{re.escape(o)}(?!\w)", low) for o in catalogue().sour_openers):
-            return parts[1]
+    sour = len(parts) == 2 and len(parts[0].split()) <= 6
+    if sour and _opens_with(parts[0], catalogue().sour_openers):
+        return parts[1]
     return line
 
 

@@ -302,3 +302,31 @@ def test_a_reply_that_answers_in_words_the_rules_miss_is_not_told_it_ignored_the
     assert Session(sc).step("Yes, there's one outside for you.").reaction is None
     assert Session(sc).step("Lovely weather today.").reaction == "ignored"
     assert Session(sc).step("ok").reaction == "ignored"
+
+
+def test_a_promise_beyond_the_learners_authority_is_doubted_not_ignored() -> None:
+    sc = scenario(
+        """
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {otherwise: true, goto: start2}
+  - id: start2
+    customer: "And it was a present."
+    branches:
+      - {otherwise: true, goto: good}
+"""
+        + END_NODES
+    )
+    turn = Session(sc).step("I'll refund you £200 for it right now.")
+    assert turn.reaction == "too_good"
+    assert turn.mood_after == turn.mood_before, "the customer doubts it, and is no angrier"
+    assert turn.response.startswith(("Are you sure", "I'll believe that"))
+    assert "And it was a present." in turn.response
+
+
+def test_a_tutors_branch_for_a_promise_beyond_authority_answers_it_itself() -> None:
+    sc = one_branch("{finds: [beyond_authority]}", mood=0)
+    turn = Session(sc).step("I'll refund you £200 for it right now.")
+    assert turn.next_node == "good"
+    assert turn.reaction is None

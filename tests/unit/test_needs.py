@@ -205,10 +205,10 @@ nodes:
   - id: start
     customer: "My kettle broke after a week."
     branches:
-      - {when: {any: [apologise]}, goto: still, mood: 1}
+      - {when: {any: [apologise]}, goto: still, mood: 1, say: "Is anyone going to say sorry?"}
       - {otherwise: true, goto: start}
   - id: still
-    customer: "Is anyone going to say sorry?"
+    customer: "Right."
     branches:
       - {otherwise: true, goto: good}
   - id: senior

@@ -135,6 +135,7 @@ class ReactionFile(BaseModel):
 REACTION_ORDER: tuple[str, ...] = (
     "dismissed",
     "blamed",
+    "too_good",
     "premature_escalation",
     "missing_apology",
     "question_for_question",
@@ -463,6 +464,10 @@ class Session:
         if pressed:
             line = press(state, mood)
         if line is None:
+            # everything new was said: say again the line that fits, rather than one that
+            # asks for what was given
+            line = choose(target.customer, mood, state, final=final, repeat_ok=True)
+        if line is None:
             line = target.line(mood)
         if not final:
             trimmed = without_asks_for(line, addressed, state.needs)
@@ -573,6 +578,9 @@ class Session:
                 continue  # the tutor's branch understood this reply
             if reaction_id in ("ignored", "question_for_question") and met_now:
                 continue  # a reply that gave the customer something did engage
+            answered = branch is not None and branch.when is not None and branch.when.finds
+            if reaction_id == "too_good" and answered and "beyond_authority" in answered:
+                continue  # the tutor's branch answers the promise itself
             if reaction_id == "ignored" and engages(found.reply, self.prompt):
                 continue  # it answered them, in words the rules did not read
             if REACTION_MOVES.get(reaction_id, frozenset()) & self._met_through(met_now):
@@ -729,6 +737,8 @@ def _earns(
         return "dismiss" in ids
     if reaction_id == "blamed":
         return "blame" in ids
+    if reaction_id == "too_good":
+        return bool(facts.of("beyond_authority"))
     if reaction_id == "missing_apology":
         return Ask.APOLOGY in node.asks and "apologise" not in ids and not apologised
     if reaction_id == "premature_escalation":

@@ -851,6 +851,8 @@ def _can_earn(reaction: str, scenario: Scenario) -> bool:
     """Whether some node lets ``reaction`` happen: a reply making its move could take a
     branch that does not test that move (a branch that tests it answers the reply itself,
     so the default reaction stays silent)."""
+    if reaction == "too_good":
+        return any(policy.limits for policy in scenario.organisation.policies)
     watched = REACTION_MOVES.get(reaction)
     if not watched:
         return True

@@ -303,15 +303,18 @@ def said_before(line: str, said: Sequence[str]) -> bool:
     return all(k in earlier for k in keys)
 
 
-def choose(lines: Lines, mood: int, state: NeedsState, *, final: bool = False) -> str | None:
+def choose(
+    lines: Lines, mood: int, state: NeedsState, *, final: bool = False, repeat_ok: bool = False
+) -> str | None:
     """The line to say: the best fit for ``mood`` that asks for nothing already met, takes
     as met only what is, and has not been said in this attempt; None when there is none.
 
     A ``final`` line (an outcome's) is not read for what it asks: naming what was given
-    ("I'll wait for your team leader") is how a conversation ends.
+    ("I'll wait for your team leader") is how a conversation ends. ``repeat_ok`` allows a
+    line said before, for when nothing new is left and the customer must say something.
     """
     for c in candidates(lines, mood):
-        if not c.near or said_before(c.text, state.said):
+        if not c.near or (not repeat_ok and said_before(c.text, state.said)):
             continue
         if any(m not in state.met for m in c.met):
             continue

@@ -284,20 +284,25 @@ def test_a_brush_off_that_also_says_as_i_said_is_still_a_brush_off() -> None:
     assert "tone" not in turn.response
 
 
-def test_a_reply_that_answers_in_words_the_rules_miss_is_not_told_it_ignored_them() -> None:
-    sc = scenario(
-        """
+def two_lines(first: str, second: str) -> Scenario:
+    """A scenario whose customer says ``first``, then ``second`` whatever the reply."""
+    return scenario(
+        f"""
   - id: start
-    customer: "I need a car for tomorrow. How am I meant to get to work?"
+    customer: "{first}"
     branches:
-      - {otherwise: true, goto: start2}
+      - {{otherwise: true, goto: start2}}
   - id: start2
-    customer: "Well?"
+    customer: "{second}"
     branches:
-      - {otherwise: true, goto: good}
+      - {{otherwise: true, goto: good}}
 """
         + END_NODES
     )
+
+
+def test_a_reply_that_answers_in_words_the_rules_miss_is_not_told_it_ignored_them() -> None:
+    sc = two_lines("I need a car for tomorrow. How am I meant to get to work?", "Well?")
     assert Session(sc).step("the courtesy car!! u get it 2day").reaction is None
     assert Session(sc).step("Yes, there's one outside for you.").reaction is None
     assert Session(sc).step("Lovely weather today.").reaction == "ignored"
@@ -305,19 +310,7 @@ def test_a_reply_that_answers_in_words_the_rules_miss_is_not_told_it_ignored_the
 
 
 def test_a_promise_beyond_the_learners_authority_is_doubted_not_ignored() -> None:
-    sc = scenario(
-        """
-  - id: start
-    customer: "My kettle broke after a week."
-    branches:
-      - {otherwise: true, goto: start2}
-  - id: start2
-    customer: "And it was a present."
-    branches:
-      - {otherwise: true, goto: good}
-"""
-        + END_NODES
-    )
+    sc = two_lines("My kettle broke after a week.", "And it was a present.")
     turn = Session(sc).step("I'll refund you £200 for it right now.")
     assert turn.reaction == "too_good"
     assert turn.mood_after == turn.mood_before, "the customer doubts it, and is no angrier"

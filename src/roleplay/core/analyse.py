@@ -404,6 +404,16 @@ def _named_before(
     return customer is not None and bool(named & _customer_echo(lex, customer).words)
 
 
+def content_words(text: str, lexicon: Lexicon | None = None) -> frozenset[str]:
+    """The content words of ``text`` (nouns, verbs and adjectives, each with its lemma read
+    several ways), as the rules that echo a customer's message read it: for telling whether
+    a reply takes up what the customer said."""
+    scored = _context(text)
+    if scored is None:
+        return frozenset()
+    return _customer_echo(lexicon or load_lexicon(), scored).words
+
+
 def _customer_problem(
     rule: ParseRule,
     lex: Lexicon,

@@ -27,7 +27,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from roleplay.core.analyse import analyse
+from roleplay.core.analyse import analyse, content_words
 from roleplay.core.analysis import Analysis, Evidence
 from roleplay.core.conditions import Reply, condition_says, holds
 from roleplay.core.errors import RoleplayError
@@ -650,21 +650,8 @@ def engages(reply: str, customer: str) -> bool:
     car!! u get it 2day" to "I need a car"). Only a reply that does neither is ignoring them."""
     if _ANSWERS.match(reply) and len(_WORD.findall(reply.lower())) >= 4:
         return True  # not a bare "ok"
-    theirs = _content_words(customer)
-    return bool(theirs and theirs & _content_words(reply))
-
-
-def _content_words(text: str) -> frozenset[str]:
-    from roleplay.core.lexicon import plain_words
-    from roleplay.core.parse import pipeline, readings
-
-    vocab = pipeline().vocab
-    words: set[str] = set()
-    for word in _WORD.findall(plain_words(text)):
-        if len(word) < 3 or vocab[word].is_stop:
-            continue
-        words.update(w for w in readings(word) if len(w) >= 3)
-    return frozenset(words)
+    theirs = content_words(customer)
+    return bool(theirs and theirs & content_words(reply))
 
 
 def _tested_ids(branch: Branch | None, found: Analysis) -> frozenset[str]:

@@ -606,8 +606,8 @@ class Session:
             need = self.needs.need(met.id)
             asked = need is not None and met.id in self.needs.raised
             if need is not None and (asked or need.need_kind is not NeedKind.MANAGER):
-                test = needs_met_by(need)
-                moves.update((*test.all, *test.any))
+                for test in needs_met_by(need):
+                    moves.update((*test.all, *test.any))
         return frozenset(moves)
 
     def _apologised(self) -> bool:

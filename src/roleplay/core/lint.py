@@ -492,8 +492,11 @@ def _need_references(scenario: Scenario, at: _Reporter) -> list[Problem]:
                     node_ids,
                 )
                 problems.append(at.error((*where, "raised_at", m), "undefined-node", message))
-        if need.met_by is not None:
+        if isinstance(need.met_by, Condition):
             problems += _named_needs(need.met_by, (*where, "met_by"), known, at)
+        elif need.met_by is not None:
+            for k, test in enumerate(need.met_by):
+                problems += _named_needs(test, (*where, "met_by", k), known, at)
 
     def undefined(path: KeyPath, need_id: str) -> Problem:
         message = _unknown(

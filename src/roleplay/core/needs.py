@@ -112,13 +112,15 @@ def needs_of(scenario: Scenario) -> tuple[Need, ...]:
     return tuple(found)
 
 
-def met_by(need: Need) -> Condition:
-    """What meets a need: its own test, else its kind's."""
-    if need.met_by is not None:
+def met_by(need: Need) -> tuple[Condition, ...]:
+    """What meets a need: its own tests (any one of them), else its kind's."""
+    if isinstance(need.met_by, Condition):
+        return (need.met_by,)
+    if need.met_by:
         return need.met_by
     default = catalogue().kinds[need.need_kind].met_by
     assert default is not None, f"the needs rubric gives kind {need.need_kind} no met_by"
-    return default
+    return (default,)
 
 
 def thanks_for(need: Need) -> str:
@@ -182,9 +184,10 @@ class NeedsState:
         for need in self.needs:
             if need.id in self.met or (not need.early and need.id not in self.raised):
                 continue
-            test = met_by(need)
-            if holds(test, before) and _said_together(test, found, reply.text):
-                now.append(NeedMet(need.id, turn, _words_for(test, found)))
+            for test in met_by(need):
+                if holds(test, before) and _said_together(test, found, reply.text):
+                    now.append(NeedMet(need.id, turn, _words_for(test, found)))
+                    break
         for one in now:
             self.met[one.id] = one
         return tuple(now)

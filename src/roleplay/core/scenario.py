@@ -263,9 +263,11 @@ class Need(_Model):
     """The sort of need; by default the kind named by ``id`` (``apology``), else ``other``."""
     what: Text
     """The need in a few words, as a transcript or debrief shows it ("a refund of the full £64")."""
-    met_by: Condition | None = None
-    """What a reply must do to meet it, as a branch's ``when`` says it; by default the
-    kind's own test (an apology is met by ``apologise``). Needed for kind ``other``."""
+    met_by: Condition | tuple[Condition, ...] | None = None
+    """What a reply must do to meet it, as a branch's ``when`` says it, or a list of such
+    tests of which any one will do (a move said with a topic word, or the phrases a tutor
+    expects); by default the kind's own test (an apology is met by ``apologise``). Needed
+    for kind ``other``."""
     raised_at: tuple[IdText, ...] = ()
     """Nodes where the customer first raises it; empty when it is open from the start. A
     reply can meet it before it is raised (a refund offered before it was asked for),

@@ -427,3 +427,60 @@ def test_a_reply_that_gave_something_but_made_things_a_little_worse_is_thanked_g
     assert turn.mood_after == turn.mood_before - 1
     assert turn.reaction is None
     assert "Thanks for sorting that out, I suppose." in turn.response
+
+
+HANDOVER_NODES = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week and nobody will help."
+    branches:
+      - {when: {any: [escalate]}, goto: passed, mood: 0}
+      - {otherwise: true, goto: start}
+  - id: passed
+    outcome: escalated_correctly
+    customer: "Fine. I'll wait to hear from them, then."
+"""
+
+
+def test_a_customer_handed_over_there_and_then_waits_for_the_person_not_to_hear() -> None:
+    phone = play(shop("phone", HANDOVER_NODES), ["Hold on, I'm putting you through to my manager."])
+    assert phone.outcome == "escalated_correctly"
+    assert "hold" in phone.prompt.lower() and "wait to hear" not in phone.prompt
+    desk = play(shop("face_to_face", HANDOVER_NODES), ["I'll fetch the manager for you now."])
+    assert "wait here" in desk.prompt.lower() and "wait to hear" not in desk.prompt
+
+
+def test_a_customer_passed_on_for_later_still_waits_to_hear() -> None:
+    later = play(
+        shop("phone", HANDOVER_NODES),
+        ["I'll pass your complaint to my manager and she'll ring you tomorrow."],
+    )
+    assert later.prompt == "Fine. I'll wait to hear from them, then."
+
+
+def test_an_offer_put_as_a_question_is_answered_before_anything_else() -> None:
+    session = play(shop(), ["I'm so sorry it broke. Would you like me to send a replacement?"])
+    assert session.prompt.startswith("Yes")
+    assert session.prompt.count("Yes") == 1
+
+
+def test_a_choice_or_a_question_about_the_problem_gets_no_yes() -> None:
+    choice = play(shop(), ["I'm so sorry. Would you prefer a refund or a replacement?"])
+    asked = play(shop(), ["I'm so sorry. When did you buy it?"])
+    assert not choice.prompt.startswith("Yes")
+    assert not asked.prompt.startswith("Yes")
+
+
+def test_a_need_may_be_met_by_any_one_of_its_tests() -> None:
+    either = "met_by:\n        - {any: [resolve], keywords: [refund]}\n        - {keywords: [money back]}"
+    text = HEADER.format(channel="chat").replace(
+        "met_by: {any: [resolve], keywords: [refund]}", either
+    )
+    assert either in text
+    scenario = Scenario.model_validate(yaml.safe_load(text + NODES))
+    by_words = Session(scenario).step("Sorry. Someone in accounts will sort your money back.")
+    by_move = Session(scenario).step("I'm sorry. I've refunded you in full.")
+    assert "refund" in [m.id for m in by_words.needs_met]
+    assert "refund" in [m.id for m in by_move.needs_met]
+    neither = Session(scenario).step("I'm sorry. Accounts will look at it.")
+    assert "refund" not in [m.id for m in neither.needs_met]

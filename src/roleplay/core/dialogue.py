@@ -36,8 +36,11 @@ from roleplay.core.frameworks import rubrics_dir
 from roleplay.core.needs import (
     NeedMet,
     NeedsState,
+    accepts_offer,
     addressed_kinds,
     choose,
+    handed_over_line,
+    hands_over_now,
     line_asks,
     needs_of,
     opens_by_reacting,
@@ -119,6 +122,13 @@ class DefaultReaction(BaseModel):
 
 
 _SAID_SORRY = re.compile(r"\b(sorry|soz|apologi[sz]e|apologies)\b", re.IGNORECASE)
+_YES_OR_NO = re.compile(r"\W*(yes|yeah|no|not really)(?!\w)", re.IGNORECASE)
+
+
+def _opens_with_yes_or_no(line: str) -> bool:
+    """Whether a line already answers a yes-or-no question in its first word."""
+    return _YES_OR_NO.match(line) is not None
+
 
 SPOKEN: frozenset[Channel] = frozenset({Channel.PHONE, Channel.FACE_TO_FACE})
 """Channels where the customer speaks rather than writes."""
@@ -359,6 +369,7 @@ class Session:
             curt=curt,
             addressed=addressed_kinds(reply_now, self.needs),
             better=mood > mood_before,
+            handed_now=hands_over_now(found, scored),
         )
 
         turn = Turn(
@@ -446,6 +457,7 @@ class Session:
         curt: bool = False,
         addressed: frozenset[NeedKind] = frozenset(),
         better: bool = False,
+        handed_now: bool = False,
     ) -> str:
         """What the customer says after a reply, put together from what the reply did.
 
@@ -455,11 +467,14 @@ class Session:
         opens by reacting), the branch's own line, and the
         node's line, chosen so that it asks for nothing already given and repeats nothing
         said before; where the node has nothing new to say, the customer presses for what is
-        still missing.
+        still missing. A customer handed over there and then waits for the person
+        (``handed_now``), and one offered something as a question answers it first.
         """
         state = self.needs
         final = target.outcome is not None
         line = choose(target.customer, mood, state, final=final)
+        if target.outcome is OutcomeKind.ESCALATED and handed_now:
+            line = handed_over_line(self.scenario.channel.value, mood) or line
         pressed = line is None and not final
         if pressed:
             line = press(state, mood)
@@ -487,6 +502,8 @@ class Session:
                 parts.append(said)
                 line = without_opener(line)
                 branch_line = without_opener(branch_line) if branch_line else branch_line
+        if reaction_id is None and not worse and not _opens_with_yes_or_no(branch_line or line):
+            parts.append(accepts_offer(reply_text, mood))
         if (reaction_id is None or curt) and not worse:
             first = branch_line or line
             if not opens_by_reacting(first) and (thanks := thank(met_now, state, mood)):

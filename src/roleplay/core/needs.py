@@ -58,6 +58,19 @@ class KindDefaults(BaseModel):
     press: dict[BandKey, tuple[str, ...]] = Field(min_length=1)
 
 
+class HandOverLines(BaseModel):
+    """What the customer says when handed over there and then, by channel and mood band."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    now: tuple[str, ...] = Field(min_length=1)
+    """Words that say a hand-over happens now ("I'm putting you through now")."""
+    phone: dict[BandKey, str] = Field(default_factory=dict)
+    face_to_face: dict[BandKey, str] = Field(default_factory=dict)
+    chat: dict[BandKey, str] = Field(default_factory=dict)
+    email: dict[BandKey, str] = Field(default_factory=dict)
+
+
 class NeedCatalogue(BaseModel):
     """The whole needs rubric: the kinds, the thank-you lines and the reacting openers."""
 
@@ -70,6 +83,11 @@ class NeedCatalogue(BaseModel):
     sour_openers: tuple[str, ...] = ()
     """Openers that react badly ("That tells me nothing."): left out after a reply that
     made things better, which they would contradict."""
+    offer_questions: tuple[str, ...] = ()
+    """How a reply's closing question offers something ("Shall I set that up?")."""
+    accept: dict[BandKey, str] = Field(default_factory=dict)
+    """The customer accepting such an offer, by mood band ("Yes, please.")."""
+    handed_over: HandOverLines | None = None
 
 
 @functools.cache
@@ -383,6 +401,58 @@ def thank(met: Sequence[NeedMet], state: NeedsState, mood: int) -> str | None:
     lines = catalogue().thanks
     template = lines.get(band.value) or lines.get("default") or next(iter(lines.values()))
     return template.replace("{things}", joined)
+
+
+def accepts_offer(reply: str, mood: int) -> str:
+    """The customer's "Yes, please." to a reply whose last sentence offers something as a
+    yes-or-no question ("Would you like a delay slip?", "Shall I set that up?"), or "" when
+    it does not end so, offers a choice ("or"), or the customer is furious."""
+    from roleplay.core.lexicon import plain_words
+
+    sentences = [s for s in _SENTENCE_END.split(reply.strip()) if s.strip()]
+    if not sentences or not sentences[-1].rstrip().endswith("?"):
+        return ""
+    last = plain_words(sentences[-1]).lower()
+    asks = catalogue().offer_questions
+    if re.search(r"(?<!\w)or(?!\w)|prefer|rather", last) or not any(
+        re.match(rf"\W*{re.escape(q)}(?!\w)", last) for q in asks
+    ):
+        return ""
+    lines = catalogue().accept
+    band = band_of(mood)
+    if band is Band.FURIOUS or not lines:
+        return ""
+    return lines.get(band.value) or lines.get("default") or next(iter(lines.values()))
+
+
+def hands_over_now(found: Analysis, reply: str) -> bool:
+    """Whether the reply hands the customer over there and then: it takes them to the
+    person itself (``escalate.warm-transfer``, ``escalate.fetches-the-one-named``), or a
+    sentence that passes them on says it happens now ("one moment, I'm putting you
+    through")."""
+    lines = catalogue().handed_over
+    if lines is None:
+        return False
+    from roleplay.core.conduct import sentence_at
+    from roleplay.core.lexicon import plain_words
+
+    for evidence in found.evidence_for("escalate"):
+        if evidence.rule in ("escalate.warm-transfer", "escalate.fetches-the-one-named"):
+            return True
+        start, end = sentence_at(reply, evidence.start, evidence.end)
+        sentence = plain_words(reply[start:end]).lower()
+        if any(_phrase_in(word, sentence) for word in lines.now):
+            return True
+    return False
+
+
+def handed_over_line(channel: str, mood: int) -> str:
+    """What the customer says on being handed over now, in this channel ("" for none)."""
+    lines = catalogue().handed_over
+    by_band: dict[str, str] = dict(getattr(lines, channel, {}) or {}) if lines else {}
+    if not by_band:
+        return ""
+    return by_band[band_keys(by_band, mood)[0]]
 
 
 def opens_by_reacting(line: str) -> bool:

@@ -616,11 +616,22 @@ def voice_problem(anchor: Token, roles: Roles, negatable: bool = True) -> str:
                 passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
                 if passive and anchor.i < tok.i:
                     break  # "I'm sorry, you should have been told": a comma, not a report
+                if tok.lower_ == "say" and _amount_follows(tok):
+                    break  # "say £412 over 12 months": for instance, not a report
                 who = actor(tok)
                 if who not in ("agent", ""):
                     return "reported"
                 break
     return ""
+
+
+def _amount_follows(tok: Token) -> bool:
+    """Whether a sum comes straight after ``tok`` ("say £412"): "say" then means "for
+    instance"."""
+    if tok.i + 1 >= len(tok.doc):
+        return False
+    after = tok.nbor(1)
+    return after.like_num or after.text in ("£", "$", "€") or after.text[:1] in ("£", "$", "€")
 
 
 _REMOTE = frozenset({"would", "could", "might", "should", "'d"})

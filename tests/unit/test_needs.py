@@ -472,7 +472,11 @@ def test_a_choice_or_a_question_about_the_problem_gets_no_yes() -> None:
 
 
 def test_a_need_may_be_met_by_any_one_of_its_tests() -> None:
-    either = "met_by:\n        - {any: [resolve], keywords: [refund]}\n        - {keywords: [money back]}"
+    either = (
+        "met_by:\n"
+        "        - {any: [resolve], keywords: [refund]}\n"
+        "        - {keywords: [money back]}"
+    )
     text = HEADER.format(channel="chat").replace(
         "met_by: {any: [resolve], keywords: [refund]}", either
     )

@@ -502,12 +502,18 @@ class Session:
                 parts.append(said)
                 line = without_opener(line)
                 branch_line = without_opener(branch_line) if branch_line else branch_line
+        yes = ""
         if reaction_id is None and not worse and not _opens_with_yes_or_no(branch_line or line):
-            parts.append(accepts_offer(reply_text, mood))
+            yes = accepts_offer(reply_text, mood)
+        if yes:
+            # "Yes, please." is the reaction: no "Right." or "Thanks." opener after it
+            parts.append(yes)
+            line = without_opener(line)
+            branch_line = without_opener(branch_line) if branch_line else branch_line
         if (reaction_id is None or curt) and not worse:
             first = branch_line or line
             if not opens_by_reacting(first) and (thanks := thank(met_now, state, mood)):
-                parts.append(thanks)
+                parts.append(without_opener(thanks) if yes else thanks)
         if branch_line and branch_line not in state.said:
             parts.append(branch_line)
         parts.append(line)

@@ -488,3 +488,21 @@ def test_a_need_may_be_met_by_any_one_of_its_tests() -> None:
     assert "refund" in [m.id for m in by_move.needs_met]
     neither = Session(scenario).step("I'm sorry. Accounts will look at it.")
     assert "refund" not in [m.id for m in neither.needs_met]
+
+
+def test_a_sum_with_pence_is_heard_in_the_sentence_that_offers_it() -> None:
+    text = HEADER.format(channel="chat").replace(
+        "met_by: {any: [resolve], keywords: [refund]}",
+        'met_by: {any: [resolve], keywords: ["£12.50"]}',
+    )
+    scenario = Scenario.model_validate(yaml.safe_load(text + NODES))
+    turn = Session(scenario).step("I'm sorry. I've refunded the £12.50 to your card.")
+    assert "refund" in [m.id for m in turn.needs_met]
+
+
+def test_a_reaction_is_not_said_again_in_other_words_by_the_line_after_it() -> None:
+    from roleplay.core.needs import without_echo
+
+    line = "I'll believe it when I see it. So when is somebody coming?"
+    assert without_echo(line, "I'll believe that when I see it.") == "So when is somebody coming?"
+    assert without_echo(line, "Don't talk down to me, please.") == line

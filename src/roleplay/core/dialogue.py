@@ -47,6 +47,7 @@ from roleplay.core.needs import (
     press,
     thank,
     without_asks_for,
+    without_echo,
     without_opener,
     without_sour_opener,
 )
@@ -500,7 +501,7 @@ class Session:
             said = self._reaction_line(reaction_id, mood, line, reply_text, curt)
             if said:
                 parts.append(said)
-                line = without_opener(line)
+                line = without_echo(without_opener(line), said)
                 branch_line = without_opener(branch_line) if branch_line else branch_line
         yes = ""
         if reaction_id is None and not worse and not _opens_with_yes_or_no(branch_line or line):

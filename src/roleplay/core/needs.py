@@ -215,9 +215,6 @@ class NeedsState:
         return next((n for n in self.needs if n.id == need_id), None)
 
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
-
-
 def _said_together(condition: Condition, found: Analysis, text: str) -> bool:
     """Whether a test's words and moves were said together: when a need is met by moves
     and ``keywords`` both ("offered a remedy" and "engineer"), a keyword must be in a
@@ -226,7 +223,10 @@ def _said_together(condition: Condition, found: Analysis, text: str) -> bool:
     moves = {*condition.all, *condition.any}
     if not condition.keywords or not moves:
         return True
-    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+    from roleplay.core.conduct import sentences as split_sentences
+
+    # split as the debrief quotes, never inside "£58.40" or "Mr."
+    sentences = [(s.start, s.end) for s in split_sentences(text)]
     for evidence in found.evidence:
         if evidence.move not in moves or evidence.note:
             continue
@@ -322,6 +322,25 @@ def said_before(line: str, said: Sequence[str]) -> bool:
         if (k := _sentence_key(m.group(0)))
     }
     return all(k in earlier for k in keys)
+
+
+def without_echo(line: str, said: str) -> str:
+    """The line without its sentences that say again, in nearly the same words, what was
+    just said before it ("I'll believe that when I see it. I'll believe it when I see it.")."""
+    from rapidfuzz import fuzz
+
+    before = [k for m in _LINE_SENTENCE.finditer(said) if (k := _sentence_key(m.group(0)))]
+    kept = [
+        m.group(0).strip()
+        for m in _LINE_SENTENCE.finditer(line)
+        if m.group(0).strip()
+        and not any(fuzz.ratio(_sentence_key(m.group(0)), b) >= ECHO_SIMILARITY for b in before)
+    ]
+    return " ".join(kept)
+
+
+ECHO_SIMILARITY: Final = 85
+"""How alike (rapidfuzz ratio, 0–100) two sentences must be to count as the same said twice."""
 
 
 def choose(
@@ -559,6 +578,7 @@ __all__ = [
     "thank",
     "thanks_for",
     "without_asks_for",
+    "without_echo",
     "without_opener",
     "without_sour_opener",
 ]

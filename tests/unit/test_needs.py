@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from roleplay.core.dialogue import Session, play, turn_to_dict
@@ -506,3 +507,25 @@ def test_a_reaction_is_not_said_again_in_other_words_by_the_line_after_it() -> N
     line = "I'll believe it when I see it. So when is somebody coming?"
     assert without_echo(line, "I'll believe that when I see it.") == "So when is somebody coming?"
     assert without_echo(line, "Don't talk down to me, please.") == line
+
+
+@pytest.mark.parametrize(
+    ("reply", "met"),
+    [
+        ("I'm sorry. Your money back is on its way today.", True),
+        ("I'm sorry. Did you want your money back?", False),
+        ("I'm sorry, but we can't give your money back on sale items.", False),
+        ("I'm sorry. There's no money back on sale items.", False),
+        ("I'm sorry. If they say no, accounts will still send your money back.", True),
+    ],
+)
+def test_a_need_met_by_phrases_alone_is_not_met_by_asking_or_refusing(
+    reply: str, met: bool
+) -> None:
+    phrases = 'met_by: {keywords: ["money back"]}'
+    text = HEADER.format(channel="chat").replace(
+        "met_by: {any: [resolve], keywords: [refund]}", phrases
+    )
+    scenario = Scenario.model_validate(yaml.safe_load(text + NODES))
+    turn = Session(scenario).step(reply)
+    assert ("refund" in [m.id for m in turn.needs_met]) is met

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from roleplay.core.analysis import Analysis
 from roleplay.core.conditions import Reply, holds, keyword_in
 from roleplay.core.frameworks import rubrics_dir
+from roleplay.core.phrases import find_phrase
 from roleplay.core.scenario import (
     BANDS,
     Ask,
@@ -221,18 +222,52 @@ def _said_together(condition: Condition, found: Analysis, text: str) -> bool:
     sentence where one of those moves was found, so that "I haven't booked an engineer
     yet. I'll refund the call-out fee." does not count as booking the engineer."""
     moves = {*condition.all, *condition.any}
-    if not condition.keywords or not moves:
+    if not condition.keywords:
         return True
     from roleplay.core.conduct import sentences as split_sentences
 
     # split as the debrief quotes, never inside "£58.40" or "Mr."
     sentences = [(s.start, s.end) for s in split_sentences(text)]
+    if not moves:
+        return any(_stated(condition.keywords, text[start:end]) for start, end in sentences)
     for evidence in found.evidence:
         if evidence.move not in moves or evidence.note:
             continue
         for start, end in sentences:
             inside = start <= evidence.start < end or start < evidence.end <= end
             if inside and keyword_in(condition.keywords, text[start:end]):
+                return True
+    return False
+
+
+_DENIAL = re.compile(
+    r"(?<![\w'])(?:not|never|cannot|cant|wont|dont|didnt|isnt|whether)(?![\w'])|n't(?!\w)"
+)
+_NONE = re.compile(r"(?<![\w'])(?:no|nothing|nobody|neither|nor)(?![\w'])")
+DENIAL_REACH: Final = 6
+"""How many words before a tutor's phrase a denial still reaches ("we can't lend you a
+car", "I'll check whether we have a courtesy car"); "no" reaches only the two words
+before ("there's no stage 2"), not "if they still say no, try the CAA"."""
+
+
+def _stated(keywords: Sequence[str], sentence: str) -> bool:
+    """Whether one of a need's phrases is said in ``sentence`` as a statement of what is
+    so or will be done: not asked about ("Who was your handler?") and not denied within a
+    few words before it ("There's no stage 2 for this")."""
+    if sentence.rstrip().endswith("?"):
+        return False
+    from roleplay.core.lexicon import plain_words
+
+    for version in (sentence.lower().replace("’", "'"), plain_words(sentence).lower()):
+        for keyword in keywords:
+            span = find_phrase(keyword, version)
+            if span is None:
+                continue
+            before = version[: span[0]].split()
+            denied = _DENIAL.search(" ".join(before[-DENIAL_REACH:])) or _NONE.search(
+                " ".join(before[-2:])
+            )
+            if not denied:
                 return True
     return False
 

@@ -529,3 +529,11 @@ def test_a_need_met_by_phrases_alone_is_not_met_by_asking_or_refusing(
     scenario = Scenario.model_validate(yaml.safe_load(text + NODES))
     turn = Session(scenario).step(reply)
     assert ("refund" in [m.id for m in turn.needs_met]) is met
+
+
+def test_a_request_made_now_with_an_answer_to_come_is_not_a_hand_over_now() -> None:
+    later = play(
+        shop("phone", HANDOVER_NODES),
+        ["I'm asking my manager to approve it right now, and she'll ring you back today."],
+    )
+    assert later.prompt == "Fine. I'll wait to hear from them, then."

@@ -483,7 +483,7 @@ def hands_over_now(found: Analysis, reply: str) -> bool:
     """Whether the reply hands the customer over there and then: it takes them to the
     person itself (``escalate.warm-transfer``, ``escalate.fetches-the-one-named``), or a
     sentence that passes them on says it happens now ("one moment, I'm putting you
-    through")."""
+    through") and nobody is to come back to them later ("…and she'll ring you")."""
     lines = catalogue().handed_over
     if lines is None:
         return False
@@ -493,6 +493,8 @@ def hands_over_now(found: Analysis, reply: str) -> bool:
     for evidence in found.evidence_for("escalate"):
         if evidence.rule in ("escalate.warm-transfer", "escalate.fetches-the-one-named"):
             return True
+        if found.has("follow_up"):
+            continue  # "I'm asking her now and she'll ring you": the answer comes later
         start, end = sentence_at(reply, evidence.start, evidence.end)
         sentence = plain_words(reply[start:end]).lower()
         if any(_phrase_in(word, sentence) for word in lines.now):

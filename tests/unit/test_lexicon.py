@@ -206,3 +206,19 @@ def test_a_rule_that_refers_to_an_unknown_class_is_reported_where_it_is(rules: P
     [problem] = [p for p in problems if p.code == "unknown-class"]
     assert problem.file == str(path) and "'bosses'" in problem.message
     assert problem.line == 1 + text.splitlines().index("    refers_to: escalation_people")
+
+
+def test_a_dependency_node_whose_attributes_are_not_a_mapping_is_reported_not_raised(
+    rules: Path,
+) -> None:
+    path = rules / "resolve.yaml"
+    text = path.read_text(encoding="utf-8")
+    broken = text.replace(
+        "RIGHT_ATTRS: {LEMMA: {IN: [have, borrow]}, ACTOR: customer}}", 'RIGHT_ATTRS: "have"}', 1
+    )
+    assert broken != text
+    path.write_text(broken, encoding="utf-8")
+    lexicon, problems = compile_lexicon(rules)
+    assert lexicon is None
+    assert [p.code for p in problems] == ["bad-pattern"]
+    assert problems[0].file.endswith("resolve.yaml") and problems[0].line > 1

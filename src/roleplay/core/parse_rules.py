@@ -592,6 +592,11 @@ def _pattern_error(kind: str, pattern: list[TokenSpec]) -> str | None:
     from spacy.matcher import DependencyMatcher, Matcher
     from spacy.vocab import Vocab
 
+    if kind != "patterns":
+        for node in pattern:
+            attrs = node.get("RIGHT_ATTRS") if isinstance(node, dict) else None
+            if not isinstance(node, dict) or (attrs is not None and not isinstance(attrs, dict)):
+                return "each node of a dependency pattern must be a mapping, its RIGHT_ATTRS too"
     try:
         if kind == "patterns":
             Matcher(Vocab(), validate=True).add("x", [pattern])

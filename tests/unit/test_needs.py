@@ -537,3 +537,29 @@ def test_a_request_made_now_with_an_answer_to_come_is_not_a_hand_over_now() -> N
         ["I'm asking my manager to approve it right now, and she'll ring you back today."],
     )
     assert later.prompt == "Fine. I'll wait to hear from them, then."
+
+
+FALLBACK_NODES = """
+nodes:
+  - id: start
+    customer:
+      - say: "My kettle broke after a week and I want my money back."
+        open: [refund]
+      - say: "My kettle broke after a week."
+    branches:
+      - {when: {any: [escalate]}, goto: good, mood: 1}
+      - {otherwise: true, goto: bad, mood: -2}
+  - {id: good, outcome: resolved, customer: "Right. Thank you."}
+  - {id: bad, outcome: customer_lost, customer: "Forget it. Bye."}
+"""
+
+
+def test_a_reply_that_gives_what_was_asked_is_not_sent_down_the_fallback() -> None:
+    session = play(shop("chat", FALLBACK_NODES), ["I'm sorry. I've refunded you in full."])
+    assert session.outcome == "resolved"
+    assert "none of the tutor's branches tested" in " ".join(session.turns[0].because)
+
+
+def test_a_reply_that_gives_it_but_brushes_the_customer_off_keeps_the_fallback() -> None:
+    session = play(shop("chat", FALLBACK_NODES), ["Calm down. I've refunded you in full."])
+    assert session.outcome == "customer_lost"

@@ -23,7 +23,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -78,6 +78,8 @@ LOST_NODE = "customer_lost"
 
 BAD_ENDS = frozenset({OutcomeKind.CUSTOMER_LOST, OutcomeKind.OMBUDSMAN})
 """Ends where the customer walks away: no thank-you goes in front of them."""
+RED_FLAGS: Final = frozenset({"dismiss", "blame"})
+"""Flags that keep a reply on the tutor's fallback even when it met what was asked."""
 
 MAX_SKIPS = 3
 """Nodes a reply that gave everything at once may carry the conversation past in one turn."""
@@ -297,11 +299,18 @@ class Session:
         reply_now = Reply(reply_now.ids, facts, scored, mood_before, self.needs.met_ids)
 
         branch_index, branch = _choose(node.branches, reply_now)
+        answered = self._answered_instead(node, branch, met_now, routed)
+        if answered is not None:
+            branch_index, branch, gave = answered
+            because.append(
+                f"the reply gave what the customer was asking for here ({gave}) in words "
+                "none of the tutor's branches tested, so it was taken as doing so"
+            )
         mood = mood_before
         said_first = ""
         if branch is not None:
             mood += branch.mood
-            if branch.when is not None:
+            if branch.when is not None and answered is None:
                 cause.extend(_evidence_for(branch.when, found))
             reason = branch.because or _describe(branch, node)
             because.append(reason)
@@ -400,6 +409,45 @@ class Session:
         self.prompt = response
         self.outcome = turn.outcome
         return turn
+
+    def _answered_instead(
+        self,
+        node: Node,
+        branch: Branch | None,
+        met_now: tuple[NeedMet, ...],
+        ids: frozenset[str],
+    ) -> tuple[int, Branch, str] | None:
+        """The branch to take instead of a fallback that would make things worse, when the
+        reply met a need this node is there to ask for ("I'm getting the duty doctor to see
+        you now" where the branches test only a hand-over): the first branch that tests
+        something, makes nothing worse, does not end the conversation badly and is not for
+        a red flag or a finding. None when the fallback stands: the reply met nothing asked
+        here, or it also brushed the customer off or blamed someone."""
+        if branch is None or not branch.otherwise or branch.mood >= 0:
+            return None
+        if ids & RED_FLAGS:
+            return None
+        # only a need the tutor wrote a test for: a kind's default ("any hand-over is
+        # someone senior") is too loose to overrule the tutor's own branches
+        about = self._about(node)
+        gave = [
+            m.id
+            for m in met_now
+            if m.id in about and (need := self.needs.need(m.id)) is not None and need.met_by
+        ]
+        if not gave:
+            return None
+        for index, other in enumerate(node.branches):
+            when = other.when
+            if when is None or other.mood < 0 or other.goto == node.id or when.finds:
+                continue
+            if RED_FLAGS & {*when.any, *when.all}:
+                continue
+            if self._node(other.goto).outcome in BAD_ENDS:
+                continue
+            words = ", ".join(need.what for need in self.needs.needs if need.id in gave)
+            return index, other, words
+        return None
 
     def _about(self, node: Node) -> frozenset[str]:
         """The needs a node is there to ask for: those the customer raises there, and those

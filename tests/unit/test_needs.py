@@ -563,3 +563,10 @@ def test_a_reply_that_gives_what_was_asked_is_not_sent_down_the_fallback() -> No
 def test_a_reply_that_gives_it_but_brushes_the_customer_off_keeps_the_fallback() -> None:
     session = play(shop("chat", FALLBACK_NODES), ["Calm down. I've refunded you in full."])
     assert session.outcome == "customer_lost"
+
+
+def test_a_sum_in_a_customer_line_is_never_split_when_the_line_is_trimmed() -> None:
+    from roleplay.core.needs import without_echo
+
+    line = "Right. I want the whole bill taken off, all £46.80. Now, please."
+    assert without_echo(line, "Hello.") == line

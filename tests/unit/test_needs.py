@@ -570,3 +570,20 @@ def test_a_sum_in_a_customer_line_is_never_split_when_the_line_is_trimmed() -> N
 
     line = "Right. I want the whole bill taken off, all £46.80. Now, please."
     assert without_echo(line, "Hello.") == line
+
+
+@pytest.mark.parametrize(
+    ("reply", "met"),
+    [
+        ("Sorry about that. I'll get back to you.", False),
+        ("Sorry about that. I'll ring you back by 4pm today.", True),
+        ("Sorry about that. Someone will email you within two working days.", True),
+    ],
+)
+def test_a_time_is_met_by_a_promise_to_come_back_that_says_when(reply: str, met: bool) -> None:
+    text = HEADER.format(channel="chat").replace(
+        "    - {id: apology,", '    - {id: time, what: "to know when"}\n    - {id: apology,'
+    )
+    scenario = Scenario.model_validate(yaml.safe_load(text + NODES))
+    turn = Session(scenario).step(reply)
+    assert ("time" in [m.id for m in turn.needs_met]) is met

@@ -587,3 +587,10 @@ def test_a_time_is_met_by_a_promise_to_come_back_that_says_when(reply: str, met:
     scenario = Scenario.model_validate(yaml.safe_load(text + NODES))
     turn = Session(scenario).step(reply)
     assert ("time" in [m.id for m in turn.needs_met]) is met
+
+
+def test_a_reaction_said_first_drops_every_kind_opener_that_would_contradict_it() -> None:
+    from roleplay.core.needs import without_opener
+
+    line = "Thank you. That means a lot. But he can't sign anything at the moment."
+    assert without_opener(line) == "But he can't sign anything at the moment."

@@ -582,11 +582,13 @@ _LINE_SENTENCE = re.compile(r"(?:[^.!?…]|[.,](?=\d))+(?:[.!?…]+['’\"]?|$)"
 
 
 def without_opener(line: str) -> str:
-    """The line without a short reacting first sentence ("Oh, here we go. He had…" →
-    "He had…"), so that a default reaction said before it does not contradict it."""
-    parts = _SENTENCE_END.split(line.strip(), maxsplit=1)
-    if len(parts) == 2 and opens_by_reacting(parts[0]) and len(parts[0].split()) <= 6:
-        return parts[1]
+    """The line without its short reacting first sentences ("Oh, here we go. He had…" →
+    "He had…"; "Thank you. That means a lot. But…" → "But…"), so that a default reaction
+    said before it does not contradict it."""
+    for _ in range(2):
+        parts = _SENTENCE_END.split(line.strip(), maxsplit=1)
+        if len(parts) == 2 and opens_by_reacting(parts[0]) and len(parts[0].split()) <= 6:
+            line = parts[1]
     return line
 
 

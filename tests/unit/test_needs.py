@@ -594,3 +594,22 @@ def test_a_reaction_said_first_drops_every_kind_opener_that_would_contradict_it(
 
     line = "Thank you. That means a lot. But he can't sign anything at the moment."
     assert without_opener(line) == "But he can't sign anything at the moment."
+
+
+@pytest.mark.parametrize(
+    ("reply", "met"),
+    [
+        ("Sorry. The waiting room is just behind you. Let me walk you over.", True),
+        ("Sorry. The waiting room isn't open yet. Let me walk you over to a bench.", False),
+        ("Sorry. Have you seen the waiting room? Let me walk you over.", False),
+    ],
+)
+def test_the_thing_named_just_before_the_offer_counts_unless_asked_or_denied(
+    reply: str, met: bool
+) -> None:
+    seat = 'met_by: {any: [resolve], keywords: ["waiting room"]}'
+    text = HEADER.format(channel="face_to_face").replace(
+        "met_by: {any: [resolve], keywords: [refund]}", seat
+    )
+    turn = Session(Scenario.model_validate(yaml.safe_load(text + NODES))).step(reply)
+    assert ("refund" in [m.id for m in turn.needs_met]) is met

@@ -219,8 +219,9 @@ class NeedsState:
 def _said_together(condition: Condition, found: Analysis, text: str) -> bool:
     """Whether a test's words and moves were said together: when a need is met by moves
     and ``keywords`` both ("offered a remedy" and "engineer"), a keyword must be in a
-    sentence where one of those moves was found, so that "I haven't booked an engineer
-    yet. I'll refund the call-out fee." does not count as booking the engineer."""
+    sentence where one of those moves was found, or stated in the sentence just before it,
+    so that "I haven't booked an engineer yet. I'll refund the call-out fee." does not
+    count as booking the engineer."""
     moves = {*condition.all, *condition.any}
     if not condition.keywords:
         return True
@@ -233,9 +234,17 @@ def _said_together(condition: Condition, found: Analysis, text: str) -> bool:
     for evidence in found.evidence:
         if evidence.move not in moves or evidence.note:
             continue
-        for start, end in sentences:
+        for k, (start, end) in enumerate(sentences):
             inside = start <= evidence.start < end or start < evidence.end <= end
-            if inside and keyword_in(condition.keywords, text[start:end]):
+            if not inside:
+                continue
+            if keyword_in(condition.keywords, text[start:end]):
+                return True
+            # the thing named just before, then the move ("The waiting room is behind
+            # you. Let me walk you over."), unless that sentence asks or denies it
+            if k > 0 and _stated(
+                condition.keywords, text[sentences[k - 1][0] : sentences[k - 1][1]]
+            ):
                 return True
     return False
 

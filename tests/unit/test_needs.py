@@ -613,3 +613,47 @@ def test_the_thing_named_just_before_the_offer_counts_unless_asked_or_denied(
     )
     turn = Session(Scenario.model_validate(yaml.safe_load(text + NODES))).step(reply)
     assert ("refund" in [m.id for m in turn.needs_met]) is met
+
+
+TRANSFER_NODES = """
+triggers:
+  - {id: big-refund, kind: beyond_authority, description: "She wants more than you may give."}
+nodes:
+  - id: start
+    triggers: [big-refund]
+    customer: "My kettle broke after a week and I want £200 for the trouble."
+    branches:
+      - {when: {any: [resolve]}, goto: later, mood: 1}
+      - {otherwise: true, goto: later, mood: -1}
+  - id: later
+    customer: "And another thing: the handle was loose from day one."
+    branches:
+      - {otherwise: true, goto: later}
+  - {id: passed, outcome: escalated_correctly, customer: "I'll wait to hear, then."}
+  - {id: bad, outcome: customer_lost, customer: "Bye."}
+"""
+
+
+def test_a_customer_put_through_there_and_then_is_not_talked_on_to() -> None:
+    session = play(
+        shop("phone", TRANSFER_NODES),
+        ["That's one for my team leader. I'm transferring you now, please hold."],
+    )
+    assert session.outcome == "escalated_correctly"
+    assert "hold" in session.prompt.lower() and "handle" not in session.prompt
+    assert any("handed the customer over" in b for b in session.turns[0].because)
+
+
+def test_a_case_sent_up_while_the_customer_waits_to_hear_goes_on_as_the_tutor_wrote() -> None:
+    session = play(
+        shop("phone", TRANSFER_NODES),
+        ["I'm asking my team leader about the £200 now, and she'll ring you by 4pm."],
+    )
+    assert session.outcome is None and "handle" in session.prompt
+
+
+def test_a_sales_pitch_put_as_a_question_gets_no_yes() -> None:
+    session = play(
+        shop(), ["We have a new kettle range out. Would you like me to tell you about it?"]
+    )
+    assert not session.prompt.startswith("Yes")

@@ -320,6 +320,14 @@ class Session:
             next_id = node.id
 
         reaction_id = self._reaction(node, found, facts, branch, met_now, curt)
+        handed_now = hands_over_now(found, scored, self.prompt)
+        ended = self._handed_over_end(next_id, reaction_id, handed_now)
+        if ended is not None:
+            next_id = ended
+            because.append(
+                "the reply handed the customer over there and then, so the conversation "
+                "ended with the hand-over"
+            )
         reaction: DefaultReaction | None = None
         if reaction_id is not None:
             reaction = default_reactions()[reaction_id]
@@ -379,7 +387,8 @@ class Session:
             curt=curt,
             addressed=addressed_kinds(reply_now, self.needs),
             better=mood > mood_before,
-            handed_now=hands_over_now(found, scored),
+            handed_now=handed_now,
+            reply_ids=routed,
         )
 
         turn = Turn(
@@ -409,6 +418,28 @@ class Session:
         self.prompt = response
         self.outcome = turn.outcome
         return turn
+
+    def _handed_over_end(
+        self, next_id: str, reaction_id: str | None, handed_now: bool
+    ) -> str | None:
+        """Where a conversation goes when the reply hands the customer over there and then
+        ("I'm transferring you now, please hold") and the tutor's branch carries on as if
+        it had not: to the scenario's end for a correct escalation, since nobody talks on
+        after putting the customer through. None when the branch already ends it, the
+        customer refuses the hand-over as too soon (``premature_escalation``), a danger
+        has still to be dealt with, or the scenario has no such end."""
+        if not handed_now or reaction_id == "premature_escalation":
+            return None
+        if self._node(next_id).outcome is not None:
+            return None
+        safety_open = any(
+            n.need_kind is NeedKind.SAFETY and n.id not in self.needs.met_ids
+            for n in self.needs.needs
+        )
+        if safety_open:
+            return None
+        ends = [n.id for n in self.scenario.nodes if n.outcome is OutcomeKind.ESCALATED]
+        return ends[0] if ends else None
 
     def _answered_instead(
         self,
@@ -507,6 +538,7 @@ class Session:
         addressed: frozenset[NeedKind] = frozenset(),
         better: bool = False,
         handed_now: bool = False,
+        reply_ids: frozenset[str] = frozenset(),
     ) -> str:
         """What the customer says after a reply, put together from what the reply did.
 
@@ -553,7 +585,7 @@ class Session:
                 branch_line = without_opener(branch_line) if branch_line else branch_line
         yes = ""
         if reaction_id is None and not worse and not _opens_with_yes_or_no(branch_line or line):
-            yes = accepts_offer(reply_text, mood)
+            yes = accepts_offer(reply_text, mood, reply_ids)
         if yes:
             # "Yes, please." is the reaction: no "Right." or "Thanks." opener after it
             parts.append(yes)

@@ -66,6 +66,12 @@ class HandOverLines(BaseModel):
 
     now: tuple[str, ...] = Field(min_length=1)
     """Words that say a hand-over happens now ("I'm putting you through now")."""
+    passing: tuple[str, ...] = Field(min_length=1)
+    """How the customer is passed to the person ("put you through", "fetch"), as against
+    the case sent up while the customer waits to hear ("I'm asking my team leader now")."""
+    to: tuple[str, ...] = Field(min_length=1)
+    """Who a complaint is handed over to ("manager", "team leader"), as against help
+    fetched for the customer (a first aider, a doctor)."""
     phone: dict[BandKey, str] = Field(default_factory=dict)
     face_to_face: dict[BandKey, str] = Field(default_factory=dict)
     chat: dict[BandKey, str] = Field(default_factory=dict)
@@ -466,10 +472,20 @@ def thank(met: Sequence[NeedMet], state: NeedsState, mood: int) -> str | None:
     return template.replace("{things}", joined)
 
 
-def accepts_offer(reply: str, mood: int) -> str:
+OFFERING_MOVES: Final = frozenset(
+    {"resolve", "follow_up", "escalate", "ownership", "learn", "investigate"}
+)
+"""Moves that make a closing "Would you like…?" an offer of help, not a sales pitch."""
+
+
+def accepts_offer(reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES) -> str:
     """The customer's "Yes, please." to a reply whose last sentence offers something as a
     yes-or-no question ("Would you like a delay slip?", "Shall I set that up?"), or "" when
-    it does not end so, offers a choice ("or"), or the customer is furious."""
+    it does not end so, offers a choice ("or"), offers nothing that helps (no move of
+    :data:`OFFERING_MOVES` in ``ids``: "Would you like to hear about our new tariff?"), or
+    the customer is furious."""
+    if OFFERING_MOVES.isdisjoint(ids):
+        return ""
     from roleplay.core.lexicon import plain_words
 
     sentences = [s for s in _SENTENCE_END.split(reply.strip()) if s.strip()]
@@ -488,25 +504,39 @@ def accepts_offer(reply: str, mood: int) -> str:
     return lines.get(band.value) or lines.get("default") or next(iter(lines.values()))
 
 
-def hands_over_now(found: Analysis, reply: str) -> bool:
-    """Whether the reply hands the customer over there and then: it takes them to the
-    person itself (``escalate.warm-transfer``, ``escalate.fetches-the-one-named``), or a
-    sentence that passes them on says it happens now ("one moment, I'm putting you
-    through") and nobody is to come back to them later ("…and she'll ring you")."""
+def hands_over_now(found: Analysis, reply: str, customer: str = "") -> bool:
+    """Whether the reply hands the complaint over there and then to someone who can decide
+    it: it takes the customer to them (``escalate.warm-transfer``), fetches the one just
+    named (``escalate.fetches-the-one-named``), or passes them on (``handed_over.passing``)
+    in a sentence that says it happens now ("one moment, I'm putting you through") with
+    nobody to come back to them later ("…and she'll ring you"). Fetching a first aider or
+    a doctor is help, not a hand-over: the person must be one of ``handed_over.to``
+    ("manager", "team leader"), in the sentence, or, for "I'll fetch her now", in the
+    reply or the customer's words."""
     lines = catalogue().handed_over
     if lines is None:
         return False
     from roleplay.core.conduct import sentence_at
     from roleplay.core.lexicon import plain_words
 
+    def names_authority(text: str) -> bool:
+        return any(_phrase_in(word, text) for word in lines.to)
+
     for evidence in found.evidence_for("escalate"):
-        if evidence.rule in ("escalate.warm-transfer", "escalate.fetches-the-one-named"):
+        start, end = sentence_at(reply, evidence.start, evidence.end)
+        sentence = plain_words(reply[start:end]).lower()
+        if evidence.rule == "escalate.fetches-the-one-named":
+            if names_authority(plain_words(reply).lower()) or names_authority(customer.lower()):
+                return True
+            continue
+        if not names_authority(sentence):
+            continue
+        if evidence.rule == "escalate.warm-transfer":
             return True
         if found.has("follow_up"):
             continue  # "I'm asking her now and she'll ring you": the answer comes later
-        start, end = sentence_at(reply, evidence.start, evidence.end)
-        sentence = plain_words(reply[start:end]).lower()
-        if any(_phrase_in(word, sentence) for word in lines.now):
+        passing = any(_phrase_in(words, sentence) for words in lines.passing)
+        if passing and any(_phrase_in(word, sentence) for word in lines.now):
             return True
     return False
 

@@ -657,3 +657,33 @@ def test_a_sales_pitch_put_as_a_question_gets_no_yes() -> None:
         shop(), ["We have a new kettle range out. Would you like me to tell you about it?"]
     )
     assert not session.prompt.startswith("Yes")
+
+
+ASKED_NODES = """
+nodes:
+  - id: start
+    customer: "It broke after a week. I want to talk to your manager about it."
+    branches:
+      - {otherwise: true, goto: next}
+  - id: next
+    customer: "Right. And the money?"
+    branches:
+      - {otherwise: true, goto: next}
+  - {id: done, outcome: resolved, customer: "Thanks."}
+"""
+
+
+def test_passing_on_a_customer_who_asked_for_the_manager_is_not_too_soon() -> None:
+    session = play(shop("phone", ASKED_NODES), ["I'll pass this to my manager today."])
+    assert session.turns[0].reaction != "premature_escalation"
+    assert "passed around" not in session.prompt
+
+
+def test_after_a_hand_over_the_customer_does_not_ask_what_the_learner_will_do() -> None:
+    nodes = NODES.replace(
+        '      - say: "Is anyone going to say sorry for this?"\n        open: [apology]',
+        '      - say: "Is anyone going to say sorry for this? What are you going to do about it?"\n'
+        "        open: [apology]",
+    )
+    session = play(shop("chat", nodes), ["I'll pass your complaint to my manager today."])
+    assert "What are you going to do about it?" not in session.prompt

@@ -386,7 +386,7 @@ class Session:
             reply_text=scored,
             curt=curt,
             addressed=addressed_kinds(reply_now, self.needs),
-            better=mood > mood_before,
+            better=mood > mood_before or (mood == mood_before and bool(found.moves)),
             handed_now=handed_now,
             reply_ids=routed,
         )
@@ -695,11 +695,19 @@ class Session:
                 and self._node(branch.goto).outcome is OutcomeKind.ESCALATED
             ):
                 continue  # the tutor ends on the hand-over accepted: no "passed around"
+            if reaction_id == "premature_escalation" and self._asked_to_go_higher():
+                continue  # the customer asked for someone senior or the ombudsman
             if _earns(
                 reaction_id, node, found, facts, self.escalation_needed(), self._apologised()
             ):
                 return reaction_id
         return None
+
+    def _asked_to_go_higher(self) -> bool:
+        """Whether the customer's last line asked for someone more senior or about the
+        ombudsman: a reply that answers it is not passing them on too soon."""
+        asked = NeedKind.MANAGER in line_asks(self.prompt, self.needs.needs)
+        return asked or "ombudsman" in self.prompt.lower()
 
     def _met_through(self, met_now: tuple[NeedMet, ...]) -> frozenset[str]:
         """The moves through which this reply met a need of the customer's: one they have

@@ -577,14 +577,17 @@ def addressed_kinds(reply: Reply, state: NeedsState) -> frozenset[NeedKind]:
     before asking again, so a line asking for the kind in general is not said next."""
     present = {n.need_kind for n in state.needs}
     kinds = catalogue().kinds
-    return frozenset(
+    found = {
         kind
         for kind in ADDRESSED_BY_MOVE
         if kind in present
         and (defaults := kinds.get(kind)) is not None
         and defaults.met_by is not None
         and holds(defaults.met_by, reply)
-    )
+    }
+    if "escalate" in reply.ids and NeedKind.REMEDY in present:
+        found.add(NeedKind.REMEDY)  # "I'm passing it to my manager": not "what will you do?"
+    return frozenset(found)
 
 
 def without_asks_for(line: str, kinds: frozenset[NeedKind], needs: Sequence[Need]) -> str:

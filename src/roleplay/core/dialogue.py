@@ -45,6 +45,7 @@ from roleplay.core.needs import (
     needs_of,
     opens_by_reacting,
     press,
+    said_before,
     thank,
     without_asks_for,
     without_echo,
@@ -573,6 +574,9 @@ class Session:
             line = trimmed
         if better:
             line = without_sour_opener(line)
+            if not final and said_before(line, state.said):
+                # "Well? What are the charges?" without its "Well?" was said already
+                line = press(state, mood, skip=addressed) or line
         parts: list[str] = []
         softened = reaction_id == "missing_apology" and _SAID_SORRY.search(reply_text)
         if softened and pressed and NeedKind.APOLOGY in line_asks(line, state.needs):

@@ -687,3 +687,10 @@ def test_after_a_hand_over_the_customer_does_not_ask_what_the_learner_will_do() 
     )
     session = play(shop("chat", nodes), ["I'll pass your complaint to my manager today."])
     assert "What are you going to do about it?" not in session.prompt
+
+
+def test_after_a_reaction_the_line_does_not_say_yes_to_nothing() -> None:
+    from roleplay.core.needs import without_opener
+
+    line = "Yes, but can I use my ticket on the next train or not?"
+    assert without_opener(line) == "But can I use my ticket on the next train or not?"

@@ -631,7 +631,11 @@ def without_opener(line: str) -> str:
         parts = _SENTENCE_END.split(line.strip(), maxsplit=1)
         if len(parts) == 2 and opens_by_reacting(parts[0]) and len(parts[0].split()) <= 6:
             line = parts[1]
-    return line
+    # "Yes, but can I use my ticket?" answers a yes nobody asked for after a reaction
+    return _YES_BUT.sub("But ", line, count=1)
+
+
+_YES_BUT = re.compile(r"^\s*(?:yes|yeah|ok|okay|right),?\s+but\s+", re.IGNORECASE)
 
 
 __all__ = [

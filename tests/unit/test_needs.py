@@ -578,6 +578,8 @@ def test_a_sum_in_a_customer_line_is_never_split_when_the_line_is_trimmed() -> N
         ("Sorry about that. I'll get back to you.", False),
         ("Sorry about that. I'll ring you back by 4pm today.", True),
         ("Sorry about that. Someone will email you within two working days.", True),
+        ("Sorry about that. I've refunded you, and it will be in your account tomorrow.", True),
+        ("Sorry about that. I'll refund it by bank transfer.", False),
     ],
 )
 def test_a_time_is_met_by_a_promise_to_come_back_that_says_when(reply: str, met: bool) -> None:

@@ -696,3 +696,12 @@ def test_after_a_reaction_the_line_does_not_say_yes_to_nothing() -> None:
 
     line = "Yes, but can I use my ticket on the next train or not?"
     assert without_opener(line) == "But can I use my ticket on the next train or not?"
+
+
+def test_i_am_is_not_a_time() -> None:
+    text = HEADER.format(channel="chat").replace(
+        "    - {id: apology,", '    - {id: time, what: "to know when"}\n    - {id: apology,'
+    )
+    scenario = Scenario.model_validate(yaml.safe_load(text + NODES))
+    turn = Session(scenario).step("I'm sorry. I am refunding the kettle.")
+    assert "time" not in [m.id for m in turn.needs_met]

@@ -480,18 +480,23 @@ OFFERING_MOVES: Final = frozenset(
 
 def accepts_offer(reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES) -> str:
     """The customer's "Yes, please." to a reply whose last sentence offers something as a
-    yes-or-no question ("Would you like a delay slip?", "Shall I set that up?"), or "" when
-    it does not end so, offers a choice ("or"), offers nothing that helps (no move of
+    yes-or-no question ("Would you like a delay slip?", "Shall I set that up?"), their
+    pick of a choice of two ("Would you prefer phone or email?" → "Phone, please."), or ""
+    when it does not end so, asks anything else with "or", offers nothing that helps (no move of
     :data:`OFFERING_MOVES` in ``ids``: "Would you like to hear about our new tariff?"), or
     the customer is furious."""
-    if OFFERING_MOVES.isdisjoint(ids):
-        return ""
     from roleplay.core.lexicon import plain_words
 
     sentences = [s for s in _SENTENCE_END.split(reply.strip()) if s.strip()]
     if not sentences or not sentences[-1].rstrip().endswith("?"):
         return ""
     last = plain_words(sentences[-1]).lower()
+    if band_of(mood) is not Band.FURIOUS and (choice := _CHOICE.search(last)):
+        first = choice.group("first").strip()
+        if 0 < len(first.split()) <= 4:
+            return f"{first[0].upper()}{first[1:]}, please."  # "Phone, please."
+    if OFFERING_MOVES.isdisjoint(ids):
+        return ""
     asks = catalogue().offer_questions
     if re.search(r"(?<!\w)or(?!\w)|prefer|rather", last) or not any(
         re.match(rf"\W*{re.escape(q)}(?!\w)", last) for q in asks
@@ -502,6 +507,15 @@ def accepts_offer(reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES) ->
     if band is Band.FURIOUS or not lines:
         return ""
     return lines.get(band.value) or lines.get("default") or next(iter(lines.values()))
+
+
+_CHOICE = re.compile(
+    r"(?:(?:would|do|shall|should) (?:you|u) (?:prefer|rather|like)(?: it)?(?: by| to have| to)?"
+    r"|which (?:would you prefer|do you prefer|suits you(?: best)?|is best for you|works best"
+    r"(?: for you)?))\s*[,:]?\s*(?P<first>[a-z£0-9' -]+?)\s*,?\s+or\s+[a-z£0-9' -]+?\s*\?$"
+)
+"""A closing question that offers a choice of two ("Would you prefer phone or email?"):
+the customer takes the first."""
 
 
 def hands_over_now(found: Analysis, reply: str, customer: str = "") -> bool:

@@ -323,3 +323,12 @@ def test_a_tutors_branch_for_a_promise_beyond_authority_answers_it_itself() -> N
     turn = Session(sc).step("I'll refund you £200 for it right now.")
     assert turn.next_node == "good"
     assert turn.reaction is None
+
+
+def test_a_reply_that_takes_up_what_the_customer_said_before_engages_them() -> None:
+    from roleplay.core.dialogue import engages
+
+    earlier = "My son has a nut allergy and the waiter said this pasta was nut-free."
+    reply = "Sam's here now. Sam, this lady's son has eaten the pasta with cashew in it."
+    assert engages(reply, "I asked you a question.", earlier)
+    assert not engages("Is there anything else today?", "I asked you a question.", earlier)

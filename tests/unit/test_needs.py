@@ -705,3 +705,11 @@ def test_i_am_is_not_a_time() -> None:
     scenario = Scenario.model_validate(yaml.safe_load(text + NODES))
     turn = Session(scenario).step("I'm sorry. I am refunding the kettle.")
     assert "time" not in [m.id for m in turn.needs_met]
+
+
+def test_a_long_sentence_is_not_said_twice_in_an_attempt_but_thanks_may_be() -> None:
+    from roleplay.core.needs import without_said
+
+    said = ["I'll believe that when I see it. Thank you."]
+    line = "I'll believe that when I see it. Thank you. Now, what about my money?"
+    assert without_said(line, said) == "Thank you. Now, what about my money?"

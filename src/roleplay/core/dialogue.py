@@ -50,6 +50,7 @@ from roleplay.core.needs import (
     without_asks_for,
     without_echo,
     without_opener,
+    without_said,
     without_sour_opener,
 )
 from roleplay.core.needs import (
@@ -80,6 +81,8 @@ LOST_NODE = "customer_lost"
 BAD_ENDS = frozenset({OutcomeKind.CUSTOMER_LOST, OutcomeKind.OMBUDSMAN})
 """Ends where the customer walks away: no thank-you goes in front of them."""
 RED_FLAGS: Final = frozenset({"dismiss", "blame"})
+RECENT_LINES: Final = 6
+"""How many of the customer's last lines a reply may take up words from and so engage."""
 """Flags that keep a reply on the tutor's fallback even when it met what was asked."""
 
 MAX_SKIPS = 3
@@ -603,6 +606,9 @@ class Session:
             parts.append(branch_line)
         parts.append(line)
         parts = [p.strip() for p in parts if p.strip()]
+        fresh = [kept for p in parts if (kept := without_said(p, state.said))]
+        if fresh:
+            parts = fresh  # nothing said twice, unless all of it would go
         state.said.extend(parts)
         return " ".join(parts)
 
@@ -689,7 +695,8 @@ class Session:
             answered = branch is not None and branch.when is not None and branch.when.finds
             if reaction_id == "too_good" and answered and "beyond_authority" in answered:
                 continue  # the tutor's branch answers the promise itself
-            if reaction_id == "ignored" and engages(found.reply, self.prompt):
+            earlier = " ".join(self.needs.said[-RECENT_LINES:])
+            if reaction_id == "ignored" and engages(found.reply, self.prompt, earlier):
                 continue  # it answered them, in words the rules did not read
             if REACTION_MOVES.get(reaction_id, frozenset()) & self._met_through(met_now):
                 continue
@@ -760,14 +767,19 @@ _ANSWERS = re.compile(
 _WORD = re.compile(r"[a-z][a-z']+")
 
 
-def engages(reply: str, customer: str) -> bool:
+def engages(reply: str, customer: str, earlier: str = "") -> bool:
     """Whether a reply the rules found no move in still answers the customer: it opens with
-    an answer ("Yes, she's coming now.") or takes up a word of what they said ("the courtesy
-    car!! u get it 2day" to "I need a car"). Only a reply that does neither is ignoring them."""
+    an answer ("Yes, she's coming now.") or takes up a word of what they just said ("the
+    courtesy car!! u get it 2day" to "I need a car"), or two of what they said before ("Sam's
+    here now - Sam, this lady's son has eaten the pesto"). Only a reply that does none of
+    these is ignoring them."""
     if _ANSWERS.match(reply) and len(_WORD.findall(reply.lower())) >= 4:
         return True  # not a bare "ok"
+    mine = content_words(reply)
     theirs = content_words(customer)
-    return bool(theirs and theirs & content_words(reply))
+    if theirs & mine:
+        return True
+    return len(content_words(earlier) & mine) >= 2 if earlier else False
 
 
 def _tested_ids(branch: Branch | None, found: Analysis) -> frozenset[str]:

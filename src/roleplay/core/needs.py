@@ -389,6 +389,31 @@ def without_echo(line: str, said: str) -> str:
     return " ".join(kept)
 
 
+def without_said(line: str, said: Sequence[str]) -> str:
+    """The line without its sentences of four words or more that were said word for word
+    earlier in the attempt ("I'll believe that when I see it." twice running); a short
+    "Thank you." may be said again."""
+    earlier = {
+        key
+        for text in said
+        for m in _LINE_SENTENCE.finditer(text)
+        if (key := _sentence_key(m.group(0)))
+    }
+    kept = [
+        m.group(0).strip()
+        for m in _LINE_SENTENCE.finditer(line)
+        if m.group(0).strip()
+        and (
+            len((key := _sentence_key(m.group(0))).split()) < REPEAT_FROM_WORDS
+            or key not in earlier
+        )
+    ]
+    return " ".join(kept)
+
+
+REPEAT_FROM_WORDS: Final = 4
+"""Sentences this long or longer are not said twice in an attempt."""
+
 ECHO_SIMILARITY: Final = 85
 """How alike (rapidfuzz ratio, 0–100) two sentences must be to count as the same said twice."""
 
@@ -502,11 +527,7 @@ def accepts_offer(reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES) ->
         re.match(rf"\W*{re.escape(q)}(?!\w)", last) for q in asks
     ):
         return ""
-    lines = catalogue().accept
-    band = band_of(mood)
-    if band is Band.FURIOUS or not lines:
-        return ""
-    return lines.get(band.value) or lines.get("default") or next(iter(lines.values()))
+    return catalogue().accept.get(band_of(mood).value, "")
 
 
 _CHOICE = re.compile(
@@ -680,5 +701,6 @@ __all__ = [
     "without_asks_for",
     "without_echo",
     "without_opener",
+    "without_said",
     "without_sour_opener",
 ]

@@ -713,3 +713,11 @@ def test_a_long_sentence_is_not_said_twice_in_an_attempt_but_thanks_may_be() -> 
     said = ["I'll believe that when I see it. Thank you."]
     line = "I'll believe that when I see it. Thank you. Now, what about my money?"
     assert without_said(line, said) == "Thank you. Now, what about my money?"
+
+
+def test_the_first_reply_is_not_told_the_customer_is_still_waiting() -> None:
+    text = HEADER.format(channel="chat").replace("  mood: 5", "  mood: 1") + NODES
+    scenario = Scenario.model_validate(yaml.safe_load(text))
+    first = Session(scenario).step("Can I take your order number?")
+    assert first.reaction == "missing_apology"
+    assert "still" not in first.response.lower()

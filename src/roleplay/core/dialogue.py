@@ -114,15 +114,24 @@ class DefaultReaction(BaseModel):
     customer: they bristle at the tone, not at a refusal nobody made."""
     curt_mood: int | None = Field(default=None, ge=-10, le=10)
     """How far such a reply moves the mood instead of ``mood``."""
+    first: Annotated[Text | dict[str, Text], AfterValidator(has_a_line)] | None = None
+    """Lines for the answer to the learner's first reply, where "still" ("you still
+    haven't said sorry") would presume a chance already missed."""
 
     def lines_for(
-        self, channel: Channel, said_sorry: bool = False, curt: bool = False
+        self,
+        channel: Channel,
+        said_sorry: bool = False,
+        curt: bool = False,
+        first: bool = False,
     ) -> str | dict[str, str]:
         """The lines that fit how the customer is in touch, and what the reply said."""
         if curt and self.curt is not None:
             return self.curt
         if said_sorry and self.softened is not None:
             return self.softened
+        if first and self.first is not None:
+            return self.first
         if self.spoken is not None and channel in SPOKEN:
             return self.spoken
         return self.say
@@ -629,7 +638,9 @@ class Session:
             options = [override.say]
         else:
             sorry = _SAID_SORRY.search(reply) is not None
-            lines = default_reactions()[reaction_id].lines_for(self.scenario.channel, sorry, curt)
+            lines = default_reactions()[reaction_id].lines_for(
+                self.scenario.channel, sorry, curt, first=not self.turns
+            )
             options = (
                 [lines] if isinstance(lines, str) else [lines[k] for k in band_keys(lines, mood)]
             )

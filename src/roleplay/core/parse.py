@@ -616,6 +616,8 @@ def voice_problem(anchor: Token, roles: Roles, negatable: bool = True) -> str:
                 passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
                 if passive and anchor.i < tok.i:
                     break  # "I'm sorry, you should have been told": a comma, not a report
+                if anchor.i < tok.i and _dash_between(anchor, tok):
+                    break  # "I'm so sorry - you told us about his allergy": not a report
                 if tok.lower_ == "say" and _amount_follows(tok):
                     break  # "say £412 over 12 months": for instance, not a report
                 who = actor(tok)
@@ -623,6 +625,12 @@ def voice_problem(anchor: Token, roles: Roles, negatable: bool = True) -> str:
                     return "reported"
                 break
     return ""
+
+
+def _dash_between(first: Token, later: Token) -> bool:
+    """Whether a dash or a semicolon stands between two tokens: what comes before it is
+    said in its own right, not reported by the verb after it."""
+    return any(t.text in ("-", "–", "—", ";", ":") for t in first.doc[first.i + 1 : later.i])
 
 
 def _amount_follows(tok: Token) -> bool:

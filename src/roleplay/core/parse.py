@@ -618,8 +618,11 @@ def voice_problem(anchor: Token, roles: Roles, negatable: bool = True) -> str:
                     break  # "I'm sorry, you should have been told": a comma, not a report
                 if anchor.i < tok.i and _dash_between(anchor, tok):
                     break  # "I'm so sorry - you told us about his allergy": not a report
-                if anchor.i < tok.i and actor(anchor) == "agent":
-                    break  # "I'll wipe the £486 off, the law says…": the speaker's own act
+                told_me = any(c.lower_ in ("me", "us") for c in tok.children)
+                if anchor.i < tok.i and actor(anchor) == "agent" and not told_me:
+                    # "I'll wipe the £486 off, the law says…": the speaker's own act (not
+                    # "I'm sorry, he told me", a quote of someone else's "I")
+                    break
                 if tok.lower_ == "say" and _amount_follows(tok):
                     break  # "say £412 over 12 months": for instance, not a report
                 who = actor(tok)

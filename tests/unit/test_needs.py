@@ -721,3 +721,26 @@ def test_the_first_reply_is_not_told_the_customer_is_still_waiting() -> None:
     first = Session(scenario).step("Can I take your order number?")
     assert first.reaction == "missing_apology"
     assert "still" not in first.response.lower()
+
+
+LOOP_NODES = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {otherwise: true, goto: start}
+  - {id: done, outcome: resolved, customer: "Thanks."}
+"""
+
+
+def test_after_being_told_what_happens_next_the_customer_does_not_ask_it() -> None:
+    session = play(
+        shop("chat", LOOP_NODES),
+        [
+            "I'm so sorry, I've refunded you in full today.",
+            "Sorry again. I'll email you by 4pm today with the receipt.",
+            "And I'll ring you tomorrow morning to check it has arrived.",
+        ],
+    )
+    said = [turn.response for turn in session.turns]
+    assert not any(line.rstrip().endswith("?") for line in said), said

@@ -81,6 +81,8 @@ LOST_NODE = "customer_lost"
 BAD_ENDS = frozenset({OutcomeKind.CUSTOMER_LOST, OutcomeKind.OMBUDSMAN})
 """Ends where the customer walks away: no thank-you goes in front of them."""
 RED_FLAGS: Final = frozenset({"dismiss", "blame"})
+TELLS_NEXT: Final = frozenset({"follow_up", "resolve", "escalate"})
+"""Moves that set out what happens next, so "what happens now?" would ask for it again."""
 RECENT_LINES: Final = 6
 """How many of the customer's last lines a reply may take up words from and so engage."""
 """Flags that keep a reply on the tutor's fallback even when it met what was asked."""
@@ -402,6 +404,7 @@ class Session:
             better=mood > mood_before or (mood == mood_before and bool(found.moves)),
             handed_now=handed_now,
             reply_ids=routed,
+            told_next=bool(routed & TELLS_NEXT) and mood >= mood_before,
         )
 
         turn = Turn(
@@ -552,6 +555,7 @@ class Session:
         better: bool = False,
         handed_now: bool = False,
         reply_ids: frozenset[str] = frozenset(),
+        told_next: bool = False,
     ) -> str:
         """What the customer says after a reply, put together from what the reply did.
 
@@ -571,7 +575,7 @@ class Session:
             line = handed_over_line(self.scenario.channel.value, mood) or line
         pressed = line is None and not final
         if pressed:
-            line = press(state, mood)
+            line = press(state, mood, told_next=told_next)
         if line is None:
             # everything new was said: say again the line that fits, rather than one that
             # asks for what was given
@@ -582,13 +586,13 @@ class Session:
             trimmed = without_asks_for(line, addressed, state.needs)
             if not trimmed:
                 pressed = True
-                trimmed = press(state, mood, skip=addressed) or line
+                trimmed = press(state, mood, skip=addressed, told_next=told_next) or line
             line = trimmed
         if better:
             line = without_sour_opener(line)
             if not final and said_before(line, state.said):
                 # "Well? What are the charges?" without its "Well?" was said already
-                line = press(state, mood, skip=addressed) or line
+                line = press(state, mood, skip=addressed, told_next=told_next) or line
         parts: list[str] = []
         softened = reaction_id == "missing_apology" and _SAID_SORRY.search(reply_text)
         if softened and pressed and NeedKind.APOLOGY in line_asks(line, state.needs):

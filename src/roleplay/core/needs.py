@@ -86,6 +86,8 @@ class NeedCatalogue(BaseModel):
     kinds: dict[NeedKind, KindDefaults]
     thanks: dict[BandKey, str] = Field(min_length=1)
     carry_on: dict[BandKey, tuple[str, ...]] = Field(min_length=1)
+    taken_in: dict[BandKey, tuple[str, ...]] = Field(default_factory=dict)
+    """Going on after a reply that set out what happens next ("OK, thank you.")."""
     openers: tuple[str, ...] = ()
     sour_openers: tuple[str, ...] = ()
     """Openers that react badly ("That tells me nothing."): left out after a reply that
@@ -444,9 +446,16 @@ def choose(
     return None
 
 
-def press(state: NeedsState, mood: int, skip: frozenset[NeedKind] = frozenset()) -> str | None:
+def press(
+    state: NeedsState,
+    mood: int,
+    skip: frozenset[NeedKind] = frozenset(),
+    *,
+    told_next: bool = False,
+) -> str | None:
     """The customer asking again for the most pressing raised need still open, in words
-    not yet said; with nothing raised left open, waiting for the learner to go on; None
+    not yet said; with nothing raised left open, waiting for the learner to go on (or,
+    after a reply that ``told_next`` what happens, taking it in: "OK, thank you."); None
     when every such line was said. Kinds in ``skip`` were just addressed: not pressed."""
     for need_id in state.open_ids:
         if need_id not in state.raised:
@@ -458,11 +467,15 @@ def press(state: NeedsState, mood: int, skip: frozenset[NeedKind] = frozenset())
         for line in press_lines(need, mood):
             if not said_before(line, state.said):
                 return line
-    lines = catalogue().carry_on
     angry = band_of(mood) in (Band.FURIOUS, Band.ANGRY)
-    key: BandKey = "angry" if angry and "angry" in lines else "default"
-    options = lines.get(key) or next(iter(lines.values()))
-    return next((line for line in options if not said_before(line, state.said)), None)
+    kinds = [catalogue().taken_in] if told_next and catalogue().taken_in else []
+    for lines in (*kinds, catalogue().carry_on):
+        key: BandKey = "angry" if angry and "angry" in lines else "default"
+        options = lines.get(key) or next(iter(lines.values()))
+        line = next((line for line in options if not said_before(line, state.said)), None)
+        if line is not None:
+            return line
+    return None
 
 
 def press_lines(need: Need, mood: int) -> tuple[str, ...]:

@@ -744,3 +744,22 @@ def test_after_being_told_what_happens_next_the_customer_does_not_ask_it() -> No
     )
     said = [turn.response for turn in session.turns]
     assert not any(line.rstrip().endswith("?") for line in said), said
+
+
+def test_a_remedy_beyond_authority_that_ends_the_conversation_well_is_not_doubted_first() -> None:
+    scenario = ScenarioLibrary.load().find("late-parcel").scenario
+    session = play(
+        scenario,
+        [
+            "I'm so sorry, Mrs Shah - eight days and two chases is not good enough, and I'll "
+            "see this through myself. I've checked and the courier marked it delivered, but "
+            "clearly it hasn't reached you. I'm opening a trace with them now, and I'm "
+            "refunding your £4.95 delivery charge today because we missed next-day.",
+            "A full refund of the £64 goes back to your card today; banks usually show it "
+            "within 3 to 5 working days. I'll email you the refund confirmation and the trace "
+            "reference within the hour.",
+        ],
+    )
+    assert session.outcome == "resolved"
+    assert "allowed" not in session.prompt
+    assert any(f.kind == "beyond_authority" for f in session.turns[-1].facts.findings)

@@ -57,6 +57,7 @@ from roleplay.core.needs import (
     met_by as needs_met_by,
 )
 from roleplay.core.scenario import (
+    GOOD_OUTCOMES,
     Ask,
     Branch,
     Channel,
@@ -377,8 +378,13 @@ class Session:
                 f"next ({self._about_words(target)}), so the conversation moved on"
             )
             target = self._node(skip.goto)
-        if reaction_id == "premature_escalation" and target.outcome is OutcomeKind.ESCALATED:
-            # the conversation ends on the hand-over accepted: no "passed around" before it
+        ends_well = target.outcome in GOOD_OUTCOMES
+        if (reaction_id == "premature_escalation" and target.outcome is OutcomeKind.ESCALATED) or (
+            reaction_id == "too_good" and ends_well
+        ):
+            # the conversation ends on the hand-over or the remedy accepted: no "passed
+            # around" or "are you sure you're allowed?" before the thanks (the debrief still
+            # marks a promise beyond authority)
             mood = clamp_mood(mood - self._reaction_mood(reaction_id))
             because.remove(default_reactions()[reaction_id].because)
             reaction_id = None

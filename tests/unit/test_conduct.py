@@ -92,11 +92,13 @@ def test_a_voucher_above_the_station_limit_is_beyond_authority() -> None:
     assert _of("cancelled-train", reply, "beyond_authority")
 
 
+@_gap("money: an over-limit refund said without a refund word ('put … back') is a plain offer")
 def test_whole_amount_put_back_on_the_card_is_beyond_authority() -> None:
     reply = "I've put the whole £64 back on your card."
     assert _of("late-parcel", reply, "beyond_authority")
 
 
+@_gap("money: the act after the amount ('I've done it already') is not read as the learner's")
 def test_amount_given_back_with_the_act_after_it_is_beyond_authority() -> None:
     reply = "You'll get all £64 back today, I've done it already."
     assert _of("late-parcel", reply, "beyond_authority")
@@ -620,9 +622,3 @@ def test_waiving_any_late_fees_promises_too_much_but_tells_nothing() -> None:
     whether he has any: no disclosure of his account."""
     kinds = _kinds("partners-account", "I'll also waive any late fees.")
     assert "beyond_authority" in kinds and "disclosure" not in kinds
-
-
-def test_an_amount_above_every_money_limit_is_beyond_authority_whatever_it_is_called() -> None:
-    reply = "There's nothing to pay, and you'll get £100 credit for the call-backs."
-    assert _of("catch-up-bill", reply, "beyond_authority")
-    assert not _of("catch-up-bill", "You'll get £20 credit for the call-backs.", "beyond_authority")

@@ -402,12 +402,6 @@ def _money(
                 # "more than I can give, so my supervisor needs to sign that off": an amount
                 # put up for approval is the scenario's one money limit, however it is worded.
                 action = money_limits[0]
-            if action is None and offered and money_limits:
-                # "you'll get £100 credit", worded as none of the limits: above every one
-                # of them, it is beyond what the learner may give, whatever it is called
-                caps = [lim.up_to for _p, _n, lim in money_limits]
-                if all(cap is not None and amount > cap for cap in caps):
-                    action = max(money_limits, key=lambda item: item[2].up_to or 0)
             if action is None:
                 if offered:
                     out.append(_quote("offer", "", "", reply, sentence, f"£{amount:g}"))

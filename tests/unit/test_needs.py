@@ -763,3 +763,18 @@ def test_a_remedy_beyond_authority_that_ends_the_conversation_well_is_not_doubte
     assert session.outcome == "resolved"
     assert "allowed" not in session.prompt
     assert any(f.kind == "beyond_authority" for f in session.turns[-1].facts.findings)
+
+
+def test_them_is_the_team_an_earlier_reply_named() -> None:
+    session = play(
+        shop("phone", LOOP_NODES),
+        [
+            "I'm sorry. Our specialist team deals with this, so I'll pass it to them today.",
+            "They'll be with you in a moment, I'm putting you through now.",
+        ],
+    )
+    assert session.turns[1].analysis.has("escalate")
+    alone = play(
+        shop("phone", LOOP_NODES), ["They'll be with you in a moment, putting you through now."]
+    )
+    assert not alone.turns[0].analysis.has("escalate")

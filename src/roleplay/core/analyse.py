@@ -31,7 +31,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from roleplay.core.analysis import Analysis, Evidence
 from roleplay.core.lexicon import Lexicon, load_lexicon
@@ -404,6 +404,31 @@ def _named_before(
     return customer is not None and bool(named & _customer_echo(lex, customer).words)
 
 
+NAMES_NO_ONE: Final = "names no one earlier that it could stand for"
+"""Why a match for someone named only by a pronoun ("I'm putting you through to them now")
+was set aside: neither the reply nor the customer's message names who they are."""
+
+
+def named_earlier(found: Analysis) -> Analysis:
+    """The analysis with its matches for someone named only by a pronoun counted, for a
+    reply whose conversation named them in an earlier turn ("our specialist team can help",
+    then "They'll be with you in a moment, I'm putting you through now")."""
+    promoted = [e for e in found.suppressed if e.note == NAMES_NO_ONE]
+    if not promoted:
+        return found
+    counted = tuple(
+        sorted((*found.evidence, *(replace(e, note="") for e in promoted)), key=lambda e: e.start)
+    )
+    ids = {e.move for e in counted}
+    return replace(
+        found,
+        moves=guide_order(i for i in ids if i not in FLAGS),
+        flags=guide_order(i for i in ids if i in FLAGS),
+        evidence=counted,
+        suppressed=tuple(e for e in found.suppressed if e.note != NAMES_NO_ONE),
+    )
+
+
 def content_words(text: str, lexicon: Lexicon | None = None) -> frozenset[str]:
     """The content words of ``text`` (nouns, verbs and adjectives, each with its lemma read
     several ways), as the rules that echo a customer's message read it: for telling whether
@@ -429,7 +454,7 @@ def _customer_problem(
     if rule.needs_customer and customer is None:
         return "no customer message to answer"
     if rule.refers_to is not None and not _named_before(rule.refers_to, lex, customer, matched):
-        return "names no one earlier that it could stand for"
+        return NAMES_NO_ONE
     if rule.echo is None:
         return ""
     if customer is None:

@@ -27,7 +27,7 @@ from typing import Annotated, Any, Final
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from roleplay.core.analyse import analyse, content_words
+from roleplay.core.analyse import analyse, content_words, named_earlier
 from roleplay.core.analysis import Analysis, Evidence
 from roleplay.core.conditions import Reply, condition_says, holds
 from roleplay.core.errors import RoleplayError
@@ -302,6 +302,8 @@ class Session:
         node = self.node
         number = len(self.turns) + 1
         found = analysis or analyse(reply, self.prompt)
+        if any(turn.analysis.has("escalate") for turn in self.turns):
+            found = named_earlier(found)  # "them" is the team an earlier reply handed up to
         scored = found.reply  # all of the reply, or the first part of a very long one
         facts = self._facts_of(scored, found)
         mood_before = self.mood
@@ -336,8 +338,14 @@ class Session:
             next_id = node.id
 
         reaction_id = self._reaction(node, found, facts, branch, met_now, curt)
-        handed_now = hands_over_now(found, scored, self.prompt)
-        ended = self._handed_over_end(next_id, reaction_id, handed_now)
+        earlier = " ".join((self.prompt, *(turn.reply for turn in self.turns[-2:])))
+        handed_now = hands_over_now(found, scored, earlier)
+        foreseen = (
+            branch is not None
+            and branch.when is not None
+            and ("escalate" in (*branch.when.any, *branch.when.all))
+        )
+        ended = None if foreseen else self._handed_over_end(next_id, reaction_id, handed_now)
         if ended is not None:
             next_id = ended
             because.append(
@@ -447,7 +455,8 @@ class Session:
         """Where a conversation goes when the reply hands the customer over there and then
         ("I'm transferring you now, please hold") and the tutor's branch carries on as if
         it had not: to the scenario's end for a correct escalation, since nobody talks on
-        after putting the customer through. None when the branch already ends it, the
+        after putting the customer through (a branch that tests the hand-over is the tutor's
+        own answer to it, and is not overruled). None when the branch already ends it, the
         customer refuses the hand-over as too soon (``premature_escalation``), a danger
         has still to be dealt with, or the scenario has no such end."""
         if not handed_now or reaction_id == "premature_escalation":

@@ -66,6 +66,9 @@ class HandOverLines(BaseModel):
 
     now: tuple[str, ...] = Field(min_length=1)
     """Words that say a hand-over happens now ("I'm putting you through now")."""
+    at_once: tuple[str, ...] = ()
+    """Ways of passing the customer on that happen there and then ("transfer you", "put you
+    through"), with or without a word for now."""
     passing: tuple[str, ...] = Field(min_length=1)
     """How the customer is passed to the person ("put you through", "fetch"), as against
     the case sent up while the customer waits to hear ("I'm asking my team leader now")."""
@@ -560,7 +563,8 @@ def hands_over_now(found: Analysis, reply: str, customer: str = "") -> bool:
     nobody to come back to them later ("…and she'll ring you"). Fetching a first aider or
     a doctor is help, not a hand-over: the person must be one of ``handed_over.to``
     ("manager", "team leader"), in the sentence, or, for "I'll fetch her now", in the
-    reply or the customer's words."""
+    reply or the ``customer``'s words (with the learner's last replies, where the person
+    was named)."""
     lines = catalogue().handed_over
     if lines is None:
         return False
@@ -583,6 +587,8 @@ def hands_over_now(found: Analysis, reply: str, customer: str = "") -> bool:
             return True
         if found.has("follow_up"):
             continue  # "I'm asking her now and she'll ring you": the answer comes later
+        if any(_phrase_in(words, sentence) for words in lines.at_once):
+            return True  # "I'll transfer you to our specialist team": a transfer is now
         passing = any(_phrase_in(words, sentence) for words in lines.passing)
         if passing and any(_phrase_in(word, sentence) for word in lines.now):
             return True

@@ -778,3 +778,15 @@ def test_them_is_the_team_an_earlier_reply_named() -> None:
         shop("phone", LOOP_NODES), ["They'll be with you in a moment, putting you through now."]
     )
     assert not alone.turns[0].analysis.has("escalate")
+
+
+def test_put_through_while_a_danger_is_unanswered_the_customer_asks_about_the_danger() -> None:
+    scenario = ScenarioLibrary.load().find("garage-repair").scenario
+    session = play(
+        scenario,
+        [
+            "I'm sorry Mr Mehta, I'll pass you to our workshop manager Dave. Putting you through now."
+        ],
+    )
+    assert session.outcome is None
+    assert "safe to drive" in session.prompt

@@ -45,6 +45,7 @@ from roleplay.core.needs import (
     needs_of,
     opens_by_reacting,
     press,
+    press_lines,
     said_before,
     thank,
     without_asks_for,
@@ -472,6 +473,15 @@ class Session:
         ends = [n.id for n in self.scenario.nodes if n.outcome is OutcomeKind.ESCALATED]
         return ends[0] if ends else None
 
+    def _danger_press(self, mood: int) -> str:
+        """How the customer asks again about a danger still unanswered ("So is it safe to
+        drive or not?"), or "" when none is open or every way was said."""
+        for need in self.needs.needs:
+            if need.need_kind is NeedKind.SAFETY and need.id not in self.needs.met_ids:
+                lines = press_lines(need, mood)
+                return next((ln for ln in lines if not said_before(ln, self.needs.said)), "")
+        return ""
+
     def _answered_instead(
         self,
         node: Node,
@@ -588,6 +598,9 @@ class Session:
         line = choose(target.customer, mood, state, final=final)
         if target.outcome is OutcomeKind.ESCALATED and handed_now:
             line = handed_over_line(self.scenario.channel.value, mood) or line
+        elif handed_now and not final and (danger := self._danger_press(mood)):
+            # put through while a danger is still unanswered: they ask about the danger
+            line = danger
         pressed = line is None and not final
         if pressed:
             line = press(state, mood, told_next=told_next)

@@ -785,7 +785,8 @@ def test_put_through_while_a_danger_is_unanswered_the_customer_asks_about_the_da
     session = play(
         scenario,
         [
-            "I'm sorry Mr Mehta, I'll pass you to our workshop manager Dave. Putting you through now."
+            "I'm sorry Mr Mehta, I'll pass you to our workshop manager Dave. "
+            "Putting you through now."
         ],
     )
     assert session.outcome is None

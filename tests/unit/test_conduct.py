@@ -622,3 +622,8 @@ def test_waiving_any_late_fees_promises_too_much_but_tells_nothing() -> None:
     whether he has any: no disclosure of his account."""
     kinds = _kinds("partners-account", "I'll also waive any late fees.")
     assert "beyond_authority" in kinds and "disclosure" not in kinds
+
+
+def test_writing_off_a_bill_said_without_a_sum_is_beyond_authority() -> None:
+    reply = "Look, I'll just wipe the whole bill for you, I can do that on my own."
+    assert _of("catch-up-bill", reply, "beyond_authority")

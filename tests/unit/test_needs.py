@@ -791,3 +791,24 @@ def test_put_through_while_a_danger_is_unanswered_the_customer_asks_about_the_da
     )
     assert session.outcome is None
     assert "safe to drive" in session.prompt
+
+
+THANKS_NODES = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {otherwise: true, goto: later}
+  - id: later
+    customer: "Thank you, that helps. But what about the mess it made of my worktop?"
+    branches:
+      - {otherwise: true, goto: later}
+"""
+
+
+def test_a_line_that_opens_with_thanks_does_not_thank_a_reply_that_gave_nothing() -> None:
+    session = play(shop("chat", THANKS_NODES), ["Which model of kettle is it?"])
+    assert not session.prompt.startswith("Thank")
+    assert "worktop" in session.prompt
+    given = play(shop("chat", THANKS_NODES), ["I'm so sorry. I've refunded you in full."])
+    assert "Thank you, that helps." in given.prompt

@@ -34,6 +34,7 @@ from roleplay.core.errors import RoleplayError
 from roleplay.core.facts import ReplyFacts, reply_facts
 from roleplay.core.frameworks import rubrics_dir
 from roleplay.core.needs import (
+    OFFERING_MOVES,
     NeedMet,
     NeedsState,
     accepts_offer,
@@ -142,6 +143,7 @@ class DefaultReaction(BaseModel):
 
 
 _SAID_SORRY = re.compile(r"\b(sorry|soz|apologi[sz]e|apologies)\b", re.IGNORECASE)
+_THANKS = re.compile(r"\W*(thanks|thank you)(?!\w)", re.IGNORECASE)
 _YES_OR_NO = re.compile(r"\W*(yes|yeah|no|not really)(?!\w)", re.IGNORECASE)
 
 
@@ -621,6 +623,9 @@ class Session:
             if not final and said_before(line, state.said):
                 # "Well? What are the charges?" without its "Well?" was said already
                 line = press(state, mood, skip=addressed, told_next=told_next) or line
+        if not met_now and not reply_ids & OFFERING_MOVES and _THANKS.match(line):
+            # "Thank you, that helps." after a reply that gave nothing: no thanks for it
+            line = without_opener(line)
         parts: list[str] = []
         softened = reaction_id == "missing_apology" and _SAID_SORRY.search(reply_text)
         if softened and pressed and NeedKind.APOLOGY in line_asks(line, state.needs):

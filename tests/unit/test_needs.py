@@ -812,3 +812,29 @@ def test_a_line_that_opens_with_thanks_does_not_thank_a_reply_that_gave_nothing(
     assert "worktop" in session.prompt
     given = play(shop("chat", THANKS_NODES), ["I'm so sorry. I've refunded you in full."])
     assert "Thank you, that helps." in given.prompt
+
+
+LATE_NODES = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {otherwise: true, goto: wait}
+  - id: wait
+    customer: "It was a present from my mum."
+    branches:
+      - {otherwise: true, goto: middle}
+  - id: middle
+    customer:
+      - say: "Thanks for saying sorry. Now, what about my money?"
+        met: [apology]
+      - say: "Is anyone going to say sorry for this?"
+        open: [apology]
+    branches:
+      - {otherwise: true, goto: middle}
+"""
+
+
+def test_thanks_for_something_given_turns_ago_is_not_said_late() -> None:
+    session = play(shop("chat", LATE_NODES), ["I'm so sorry it broke.", "I'll look into it today."])
+    assert session.prompt.startswith("Now, what about my money?"), session.prompt

@@ -475,6 +475,20 @@ class Session:
         ends = [n.id for n in self.scenario.nodes if n.outcome is OutcomeKind.ESCALATED]
         return ends[0] if ends else None
 
+    def _thanked_before(self, node: Node, line: str) -> bool:
+        """Whether ``line`` is a variant that takes as given only needs met in an earlier
+        turn, so its thanks comes a turn late."""
+        if not isinstance(node.customer, tuple):
+            return False
+        variant = next((v for v in node.customer if v.say == line), None)
+        if variant is None or not variant.met:
+            return False
+        now = len(self.turns) + 1
+        return all(
+            (met := self.needs.met.get(need_id)) is not None and met.turn < now
+            for need_id in variant.met
+        )
+
     def _danger_press(self, mood: int) -> str:
         """How the customer asks again about a danger still unanswered ("So is it safe to
         drive or not?"), or "" when none is open or every way was said."""
@@ -623,8 +637,10 @@ class Session:
             if not final and said_before(line, state.said):
                 # "Well? What are the charges?" without its "Well?" was said already
                 line = press(state, mood, skip=addressed, told_next=told_next) or line
-        if not met_now and not reply_ids & OFFERING_MOVES and _THANKS.match(line):
-            # "Thank you, that helps." after a reply that gave nothing: no thanks for it
+        gave_nothing = not met_now and not reply_ids & OFFERING_MOVES
+        if _THANKS.match(line) and (gave_nothing or self._thanked_before(target, line)):
+            # "Thank you, that helps." after a reply that gave nothing, or "Thank you for
+            # the payment plan." a turn after the plan was given: no thanks for it now
             line = without_opener(line)
         parts: list[str] = []
         softened = reaction_id == "missing_apology" and _SAID_SORRY.search(reply_text)

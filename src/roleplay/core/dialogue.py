@@ -64,6 +64,7 @@ from roleplay.core.scenario import (
     Branch,
     Channel,
     Condition,
+    Need,
     NeedKind,
     Node,
     OutcomeKind,
@@ -84,11 +85,11 @@ LOST_NODE = "customer_lost"
 BAD_ENDS = frozenset({OutcomeKind.CUSTOMER_LOST, OutcomeKind.OMBUDSMAN})
 """Ends where the customer walks away: no thank-you goes in front of them."""
 RED_FLAGS: Final = frozenset({"dismiss", "blame"})
+"""Flags that keep a reply on the tutor's fallback even when it met what was asked."""
 TELLS_NEXT: Final = frozenset({"follow_up", "resolve", "escalate"})
 """Moves that set out what happens next, so "what happens now?" would ask for it again."""
 RECENT_LINES: Final = 6
 """How many of the customer's last lines a reply may take up words from and so engage."""
-"""Flags that keep a reply on the tutor's fallback even when it met what was asked."""
 
 MAX_SKIPS = 3
 """Nodes a reply that gave everything at once may carry the conversation past in one turn."""
@@ -464,13 +465,7 @@ class Session:
         has still to be dealt with, or the scenario has no such end."""
         if not handed_now or reaction_id == "premature_escalation":
             return None
-        if self._node(next_id).outcome is not None:
-            return None
-        safety_open = any(
-            n.need_kind is NeedKind.SAFETY and n.id not in self.needs.met_ids
-            for n in self.needs.needs
-        )
-        if safety_open:
+        if self._node(next_id).outcome is not None or self._open_danger() is not None:
             return None
         ends = [n.id for n in self.scenario.nodes if n.outcome is OutcomeKind.ESCALATED]
         return ends[0] if ends else None
@@ -489,14 +484,25 @@ class Session:
             for need_id in variant.met
         )
 
+    def _open_danger(self) -> Need | None:
+        """The customer's need to have a danger dealt with, while it is still open."""
+        return next(
+            (
+                n
+                for n in self.needs.needs
+                if n.need_kind is NeedKind.SAFETY and n.id not in self.needs.met_ids
+            ),
+            None,
+        )
+
     def _danger_press(self, mood: int) -> str:
         """How the customer asks again about a danger still unanswered ("So is it safe to
         drive or not?"), or "" when none is open or every way was said."""
-        for need in self.needs.needs:
-            if need.need_kind is NeedKind.SAFETY and need.id not in self.needs.met_ids:
-                lines = press_lines(need, mood)
-                return next((ln for ln in lines if not said_before(ln, self.needs.said)), "")
-        return ""
+        danger = self._open_danger()
+        if danger is None:
+            return ""
+        lines = press_lines(danger, mood)
+        return next((ln for ln in lines if not said_before(ln, self.needs.said)), "")
 
     def _answered_instead(
         self,

@@ -232,7 +232,8 @@ def _said_together(condition: Condition, found: Analysis, text: str) -> bool:
     and ``keywords`` both ("offered a remedy" and "engineer"), a keyword must be in a
     sentence where one of those moves was found, or stated in the sentence just before it,
     so that "I haven't booked an engineer yet. I'll refund the call-out fee." does not
-    count as booking the engineer."""
+    count as booking the engineer. A test of ``keywords`` alone needs one of them stated,
+    not asked about or denied ("Who was your handler?")."""
     moves = {*condition.all, *condition.any}
     if not condition.keywords:
         return True

@@ -362,22 +362,24 @@ def _sentence_key(sentence: str) -> str:
     return " ".join(re.findall(r"[a-z0-9£']+", sentence.lower()))
 
 
+def _line_sentences(line: str) -> list[str]:
+    """The sentences of a customer's line, stripped, in order."""
+    return [s for m in _LINE_SENTENCE.finditer(line) if (s := m.group(0).strip())]
+
+
+def _keys(texts: Iterable[str]) -> set[str]:
+    """The sentence keys of every text: what was said, whatever its case and punctuation."""
+    return {k for text in texts for s in _line_sentences(text) if (k := _sentence_key(s))}
+
+
 def said_before(line: str, said: Sequence[str]) -> bool:
     """Whether ``line`` was said earlier in the attempt: word for word, or every one of its
     sentences, each somewhere ("So what actually caused it?" after "Thanks. So what actually
     caused it? Everyone said…")."""
     if line in said:
         return True
-    keys = [k for m in _LINE_SENTENCE.finditer(line) if (k := _sentence_key(m.group(0)))]
-    if not keys:
-        return False
-    earlier = {
-        k
-        for text in said
-        for m in _LINE_SENTENCE.finditer(text)
-        if (k := _sentence_key(m.group(0)))
-    }
-    return all(k in earlier for k in keys)
+    keys = _keys([line])
+    return bool(keys) and keys <= _keys(said)
 
 
 def without_echo(line: str, said: str) -> str:
@@ -385,36 +387,24 @@ def without_echo(line: str, said: str) -> str:
     just said before it ("I'll believe that when I see it. I'll believe it when I see it.")."""
     from rapidfuzz import fuzz
 
-    before = [k for m in _LINE_SENTENCE.finditer(said) if (k := _sentence_key(m.group(0)))]
-    kept = [
-        m.group(0).strip()
-        for m in _LINE_SENTENCE.finditer(line)
-        if m.group(0).strip()
-        and not any(fuzz.ratio(_sentence_key(m.group(0)), b) >= ECHO_SIMILARITY for b in before)
-    ]
-    return " ".join(kept)
+    before = _keys([said])
+    return " ".join(
+        s
+        for s in _line_sentences(line)
+        if not any(fuzz.ratio(_sentence_key(s), b) >= ECHO_SIMILARITY for b in before)
+    )
 
 
 def without_said(line: str, said: Sequence[str]) -> str:
     """The line without its sentences of four words or more that were said word for word
     earlier in the attempt ("I'll believe that when I see it." twice running); a short
     "Thank you." may be said again."""
-    earlier = {
-        key
-        for text in said
-        for m in _LINE_SENTENCE.finditer(text)
-        if (key := _sentence_key(m.group(0)))
-    }
-    kept = [
-        m.group(0).strip()
-        for m in _LINE_SENTENCE.finditer(line)
-        if m.group(0).strip()
-        and (
-            len((key := _sentence_key(m.group(0))).split()) < REPEAT_FROM_WORDS
-            or key not in earlier
-        )
-    ]
-    return " ".join(kept)
+    earlier = _keys(said)
+    return " ".join(
+        s
+        for s in _line_sentences(line)
+        if len((key := _sentence_key(s)).split()) < REPEAT_FROM_WORDS or key not in earlier
+    )
 
 
 REPEAT_FROM_WORDS: Final = 4
@@ -652,7 +642,7 @@ def without_asks_for(line: str, kinds: frozenset[NeedKind], needs: Sequence[Need
     request for something particular, such as "the full £64") is kept."""
     if not kinds:
         return line
-    sentences = [m.group(0).strip() for m in _LINE_SENTENCE.finditer(line) if m.group(0).strip()]
+    sentences = _line_sentences(line)
     kept = [s for s in sentences if not (line_asks(s, needs) & kinds) or _AMOUNT.search(s)]
     if len(kept) == len(sentences):
         return line

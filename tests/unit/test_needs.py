@@ -838,3 +838,68 @@ nodes:
 def test_thanks_for_something_given_turns_ago_is_not_said_late() -> None:
     session = play(shop("chat", LATE_NODES), ["I'm so sorry it broke.", "I'll look into it today."])
     assert session.prompt.startswith("Now, what about my money?"), session.prompt
+
+
+def test_a_hand_over_said_in_the_sentence_after_the_one_naming_the_team_is_heard() -> None:
+    session = play(
+        shop("phone", TRANSFER_NODES),
+        ["You'll need to speak to our specialist team about that. I'll transfer you now."],
+    )
+    assert session.outcome == "escalated_correctly"
+    assert "hold" in session.prompt.lower()
+
+
+def test_a_transfer_the_tutor_found_a_mistake_is_refused_not_waited_for() -> None:
+    nodes = TRANSFER_NODES.replace(
+        "      - {when: {any: [resolve]}, goto: later, mood: 1}",
+        "      - {when: {any: [escalate]}, goto: later, mood: -1}\n"
+        "      - {when: {any: [resolve]}, goto: later, mood: 1}",
+    )
+    session = play(shop("phone", nodes), ["That's one for my manager. I'll transfer you now."])
+    assert session.outcome is None
+    assert session.prompt.startswith("I don't want to be passed around.")
+
+
+@pytest.mark.parametrize(
+    ("reply", "met"),
+    [
+        ("We're not required to give any refund for that, and you can go to the ombudsman.", False),
+        ("I've refunded you in full, and you can go to the ombudsman if you're unhappy.", True),
+    ],
+)
+def test_a_denial_in_the_clause_of_the_thing_means_it_was_not_given(reply: str, met: bool) -> None:
+    turn = Session(shop()).step(reply)
+    assert ("refund" in [m.id for m in turn.needs_met]) is met
+
+
+def test_a_line_that_opens_in_astonishment_gets_no_thanks_before_it() -> None:
+    from roleplay.core.needs import opens_by_reacting
+
+    assert opens_by_reacting("From my week in Turkey?? Your app says data stops at £45.")
+    assert not opens_by_reacting("My week in Turkey. Your app says data stops at £45.")
+
+
+QUESTION_NODES = """
+nodes:
+  - id: start
+    asks: [answer]
+    customer: "Can I use this ticket on the next train?"
+    branches:
+      - {otherwise: true, goto: start}
+  - {id: bad, outcome: customer_lost, customer: "Bye."}
+"""
+
+
+@pytest.mark.parametrize(
+    ("reply", "reacted"),
+    [
+        ("Which train were you booked on?", True),
+        ("Yes, you can. Is anyone meeting you at the other end?", False),
+        ("I'll sort that ticket out for you straight away. Which train is it?", False),
+    ],
+)
+def test_only_a_reply_that_just_asks_back_is_told_it_did_not_answer(
+    reply: str, reacted: bool
+) -> None:
+    turn = Session(shop("face_to_face", QUESTION_NODES)).step(reply)
+    assert (turn.reaction == "question_for_question") is reacted

@@ -29,6 +29,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from roleplay.core.analyse import analyse, content_words, named_earlier
 from roleplay.core.analysis import Analysis, Evidence
+from roleplay.core.answers import answer_to
 from roleplay.core.conditions import Reply, condition_says, holds
 from roleplay.core.errors import RoleplayError
 from roleplay.core.facts import ReplyFacts, reply_facts
@@ -39,6 +40,7 @@ from roleplay.core.needs import (
     NeedsState,
     accepts_offer,
     addressed_kinds,
+    catalogue,
     choose,
     handed_over_line,
     hands_over_now,
@@ -421,6 +423,7 @@ class Session:
             addressed=addressed_kinds(reply_now, self.needs),
             better=mood > mood_before or (mood == mood_before and bool(found.moves)),
             handed_now=handed_now,
+            passed_on=handed_now and foreseen and branch is not None and branch.mood < 0,
             reply_ids=routed,
             told_next=bool(routed & TELLS_NEXT) and mood >= mood_before,
         )
@@ -601,6 +604,7 @@ class Session:
         addressed: frozenset[NeedKind] = frozenset(),
         better: bool = False,
         handed_now: bool = False,
+        passed_on: bool = False,
         reply_ids: frozenset[str] = frozenset(),
         told_next: bool = False,
     ) -> str:
@@ -613,7 +617,9 @@ class Session:
         node's line, chosen so that it asks for nothing already given and repeats nothing
         said before; where the node has nothing new to say, the customer presses for what is
         still missing. A customer handed over there and then waits for the person
-        (``handed_now``), and one offered something as a question answers it first.
+        (``handed_now``), unless the tutor's branch found the hand-over a mistake
+        (``passed_on``): then they refuse to be passed around. One offered something as a
+        question, or asked something, answers it first.
         """
         state = self.needs
         final = target.outcome is not None
@@ -649,9 +655,28 @@ class Session:
             # the payment plan." a turn after the plan was given: no thanks for it now
             line = without_opener(line)
         parts: list[str] = []
+        questions = catalogue().questions
+        answer = ""
+        offered = bool(accepts_offer(reply_text, mood, reply_ids))
+        if not final and not curt and not offered and questions is not None:
+            # "Can I take your order number?" is answered before the customer goes on; an
+            # offer ("Shall I send you a new SIM?") is accepted instead, below
+            answer = answer_to(reply_text, self.scenario.customer, questions, mood)
+            if answer:
+                # the answer is their first reaction: no "Right." or "Thanks." after it
+                parts.append(answer)
+                line = without_opener(line)
+                branch_line = without_opener(branch_line) if branch_line else branch_line
         softened = reaction_id == "missing_apology" and _SAID_SORRY.search(reply_text)
         if softened and pressed and NeedKind.APOLOGY in line_asks(line, state.needs):
             line = ""  # the reaction says it: "that's not really an apology", not "say sorry"
+        if passed_on and reaction_id is None and not final:
+            # the tutor's branch goes on as if the customer were still here: they refuse
+            # to be passed around instead of waiting for a call
+            refusal = self._reaction_line("premature_escalation", mood, line)
+            if refusal:
+                parts.append(refusal)
+                line = without_opener(line)
         if reaction_id is not None:
             said = self._reaction_line(reaction_id, mood, line, reply_text, curt)
             if said:
@@ -659,7 +684,12 @@ class Session:
                 line = without_echo(without_opener(line), said)
                 branch_line = without_opener(branch_line) if branch_line else branch_line
         yes = ""
-        if reaction_id is None and not worse and not _opens_with_yes_or_no(branch_line or line):
+        if (
+            reaction_id is None
+            and not answer
+            and not worse
+            and not _opens_with_yes_or_no(branch_line or line)
+        ):
             yes = accepts_offer(reply_text, mood, reply_ids)
         if yes:
             # "Yes, please." is the reaction: no "Right." or "Thanks." opener after it
@@ -934,10 +964,29 @@ def _earns(
             and not ids & {"resolve", "investigate", "explain", "learn", "ownership"}
         )
     if reaction_id == "question_for_question":
-        return Ask.ANSWER in node.asks and "listen" in ids and not ids & _ENGAGING
+        return (
+            Ask.ANSWER in node.asks
+            and "listen" in ids
+            and not ids & _ENGAGING
+            and _only_asks(found.reply)
+        )
     if reaction_id == "ignored":
         return not found.moves and not found.flags and not facts.cited
     return False
+
+
+def _only_asks(reply: str) -> bool:
+    """Whether a reply only asks back: no "yes" or "no" and no statement of four words or
+    more beside its questions ("Yes, you can. Is anyone meeting you?" answers first)."""
+    from roleplay.core.conduct import sentences
+
+    said = [s.text.strip() for s in sentences(reply) if s.text.strip()]
+    if said and _YES_OR_NO.match(said[0]):
+        return False
+    return all(s.endswith("?") or len(_WORD.findall(s)) < 4 for s in said)
+
+
+_YES_OR_NO = re.compile(r"(?i)(?:yes|yeah|yep|no|nope|of course|certainly)\b")
 
 
 def _reaction_evidence(reaction_id: str, found: Analysis) -> list[Evidence]:

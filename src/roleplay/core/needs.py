@@ -27,7 +27,8 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from roleplay.core.analysis import Analysis
-from roleplay.core.conditions import Reply, holds, keyword_in
+from roleplay.core.answers import Questions
+from roleplay.core.conditions import Reply, holds
 from roleplay.core.frameworks import rubrics_dir
 from roleplay.core.phrases import find_phrase
 from roleplay.core.scenario import (
@@ -100,6 +101,8 @@ class NeedCatalogue(BaseModel):
     accept: dict[BandKey, str] = Field(default_factory=dict)
     """The customer accepting such an offer, by mood band ("Yes, please.")."""
     handed_over: HandOverLines | None = None
+    questions: Questions | None = None
+    """What the customer answers when a reply ends by asking them something."""
 
 
 @functools.cache
@@ -250,7 +253,7 @@ def _said_together(condition: Condition, found: Analysis, text: str) -> bool:
             inside = start <= evidence.start < end or start < evidence.end <= end
             if not inside:
                 continue
-            if keyword_in(condition.keywords, text[start:end]):
+            if _stated(condition.keywords, text[start:end], asked_ok=True, reach=CLAUSE_REACH):
                 return True
             # the thing named just before, then the move ("The waiting room is behind
             # you. Let me walk you over."), unless that sentence asks or denies it
@@ -271,11 +274,24 @@ car", "I'll check whether we have a courtesy car"); "no" reaches only the two wo
 before ("there's no stage 2"), not "if they still say no, try the CAA"."""
 
 
-def _stated(keywords: Sequence[str], sentence: str) -> bool:
+_CLAUSE_JOIN = re.compile(r",\s+(?:and|but|so|while|whereas|though|although)\s+|;\s+|\s[-–—]\s")
+"""Where one clause is joined to the next: a denial in one does not reach the other."""
+
+
+CLAUSE_REACH: Final = 12
+"""How far back a denial reaches, within its own clause, when a need's words are said in
+the sentence of the move that meets it: "we are not required by law to provide any
+alternative accommodation, and you can go to the Ombudsman" does not offer accommodation."""
+
+
+def _stated(
+    keywords: Sequence[str], sentence: str, *, asked_ok: bool = False, reach: int = 0
+) -> bool:
     """Whether one of a need's phrases is said in ``sentence`` as a statement of what is
-    so or will be done: not asked about ("Who was your handler?") and not denied within a
-    few words before it ("There's no stage 2 for this")."""
-    if sentence.rstrip().endswith("?"):
+    so or will be done: not asked about ("Who was your handler?"; ``asked_ok`` lets an
+    offer made as a question count) and not denied within a few words before it ("There's
+    no stage 2 for this"), or within ``reach`` words of its own clause when given."""
+    if not asked_ok and sentence.rstrip().endswith("?"):
         return False
     from roleplay.core.lexicon import plain_words
 
@@ -284,8 +300,12 @@ def _stated(keywords: Sequence[str], sentence: str) -> bool:
             span = find_phrase(keyword, version)
             if span is None:
                 continue
-            before = version[: span[0]].split()
-            denied = _DENIAL.search(" ".join(before[-DENIAL_REACH:])) or _NONE.search(
+            clause = version[: span[0]]
+            if reach:
+                joins = list(_CLAUSE_JOIN.finditer(clause))
+                clause = clause[joins[-1].end() :] if joins else clause
+            before = clause.split()
+            denied = _DENIAL.search(" ".join(before[-(reach or DENIAL_REACH) :])) or _NONE.search(
                 " ".join(before[-2:])
             )
             if not denied:
@@ -511,28 +531,36 @@ OFFERING_MOVES: Final = frozenset(
 
 
 def accepts_offer(reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES) -> str:
-    """The customer's "Yes, please." to a reply whose last sentence offers something as a
-    yes-or-no question ("Would you like a delay slip?", "Shall I set that up?"), their
-    pick of a choice of two ("Would you prefer phone or email?" → "Phone, please."), or ""
-    when it does not end so, asks anything else with "or", offers nothing that helps (no move of
-    :data:`OFFERING_MOVES` in ``ids``: "Would you like to hear about our new tariff?"), or
-    the customer is furious."""
+    """The customer's "Yes, please." to a reply that offers something as a yes-or-no
+    question ("Would you like a delay slip?", "There's a slot at 11:20 - shall I put you in
+    it?", "I can email you a copy if that helps?"), their pick of a choice of two ("Would
+    you prefer phone or email?" → "Phone, please."; "Shall I ask her now, or would you
+    rather wait?" → "Ask her now, please."), or "" when its last question is no offer,
+    offers nothing that helps (no move of :data:`OFFERING_MOVES` in ``ids``: "Would you like
+    to hear about our new tariff?"), or the customer is furious. Only the reply's last
+    question is answered: the learner may go on after it ("…shall I? And I'll chase the
+    tablets too.")."""
     from roleplay.core.lexicon import plain_words
 
-    sentences = [s for s in _SENTENCE_END.split(reply.strip()) if s.strip()]
-    if not sentences or not sentences[-1].rstrip().endswith("?"):
+    if band_of(mood) is Band.FURIOUS:
         return ""
-    last = plain_words(sentences[-1]).lower()
-    if band_of(mood) is not Band.FURIOUS and (choice := _CHOICE.search(last)):
+    asked = [s for s in _SENTENCE_END.split(reply.strip()) if s.strip().endswith("?")]
+    if not asked:
+        return ""
+    last = plain_words(asked[-1]).lower()
+    # the offer may follow a dash or a comma: "There's a slot at 11:20 - shall I put you in it?"
+    clause = re.split(r"\s[-–—]\s|,\s+(?=(?:so|and|but)\s)", last)[-1].strip()
+    if picked := _first_of_two(last):
+        return picked
+    if (choice := _CHOICE.search(clause)) and 0 < len(choice.group("first").split()) <= 4:
         first = choice.group("first").strip()
-        if 0 < len(first.split()) <= 4:
-            return f"{first[0].upper()}{first[1:]}, please."  # "Phone, please."
+        return f"{first[0].upper()}{first[1:]}, please."  # "Phone, please."
     if OFFERING_MOVES.isdisjoint(ids):
         return ""
     asks = catalogue().offer_questions
-    if re.search(r"(?<!\w)or(?!\w)|prefer|rather", last) or not any(
-        re.match(rf"\W*{re.escape(q)}(?!\w)", last) for q in asks
-    ):
+    offered = any(re.match(rf"\W*(?:and |so )?{re.escape(q)}(?!\w)", clause) for q in asks)
+    offered = offered or _OFFER_ENDING.search(clause) is not None
+    if re.search(r"(?<!\w)or(?!\w)|prefer|rather", clause) or not offered:
         return ""
     return catalogue().accept.get(band_of(mood).value, "")
 
@@ -544,6 +572,58 @@ _CHOICE = re.compile(
 )
 """A closing question that offers a choice of two ("Would you prefer phone or email?"):
 the customer takes the first."""
+
+_OFFER_ENDING = re.compile(
+    r"(?<!\w)if (?:that|this|it) (?:helps|would help|suits you|works)\s*\?$"
+    r"|(?<!\w)if you (?:like|would like|want|wish|prefer)\s*\?$"
+)
+"""A statement turned into an offer by its ending: "I can email you a copy if that helps?"."""
+
+_DOING_CHOICE = re.compile(
+    r"(?:^|[,;:] |\s[-–—]\s)(?:and |so )?"
+    r"(?P<ask>shall i|should i|do you want me to|would you like me to|want me to"
+    r"|would you prefer me to|would you rather i|would you like to|would you prefer to"
+    r"|would you rather|do you want to|can i)\s+(?P<first>[a-z£0-9' ]+?)\s*,?\s+or\s+.+\?$"
+)
+"""A choice of two things to do ("Shall I ask my team leader while you wait, or would you
+prefer an email?"): the customer takes the first."""
+
+_SWAP: Final = {
+    "my": "your",
+    "your": "my",
+    "me": "you",
+    "i": "you",
+    "myself": "yourself",
+    "yourself": "myself",
+    "we": "you",
+    "us": "you",
+    "our": "your",
+    "am": "are",
+}
+_SUBJECT_BEFORE: Final = frozenset(
+    {"while", "when", "if", "so", "as", "before", "until", "and", "that", "once", "whether"}
+)
+
+
+def _first_of_two(question: str) -> str:
+    """The customer's pick of the first of two things offered to be done, in their own
+    person ("shall i ask my manager while you wait, or…" → "Ask your manager while I wait,
+    please."; "would you like to wait, or…" → "I'll wait."), or "" for no such choice."""
+    match = _DOING_CHOICE.search(question)
+    if match is None or not 0 < len(match.group("first").split()) <= 10:
+        return ""
+    words = match.group("first").split()
+    swapped = []
+    for index, word in enumerate(words):
+        if word == "you":
+            before = words[index - 1] if index else ""
+            swapped.append("I" if before in _SUBJECT_BEFORE else "me")
+        else:
+            swapped.append(_SWAP.get(word, word))
+    said = " ".join(swapped)
+    if match.group("ask").endswith(("to", "rather")) and not match.group("ask").endswith("me to"):
+        return f"I'll {said}."  # "would you like to wait, or…" → "I'll wait."
+    return f"{said[0].upper()}{said[1:]}, please."
 
 
 def hands_over_now(found: Analysis, reply: str, customer: str = "") -> bool:
@@ -559,14 +639,21 @@ def hands_over_now(found: Analysis, reply: str, customer: str = "") -> bool:
     lines = catalogue().handed_over
     if lines is None:
         return False
-    from roleplay.core.conduct import sentence_at
+    from roleplay.core.conduct import sentences
     from roleplay.core.lexicon import plain_words
 
     def names_authority(text: str) -> bool:
         return any(_phrase_in(word, text) for word in lines.to)
 
+    spans = sentences(reply)
     for evidence in found.evidence_for("escalate"):
-        start, end = sentence_at(reply, evidence.start, evidence.end)
+        at = [i for i, s in enumerate(spans) if s.start < max(evidence.end, evidence.start + 1)]
+        at = [i for i in at if spans[i].end > evidence.start] or [0]
+        # the hand-over may be said in the sentence after the one that names the person:
+        # "You'll need our specialist team for that. I'll transfer you now."
+        last = min(at[-1] + 1, len(spans) - 1) if spans else 0
+        start = spans[at[0]].start if spans else evidence.start
+        end = spans[last].end if spans else evidence.end
         sentence = plain_words(reply[start:end]).lower()
         if evidence.rule == "escalate.fetches-the-one-named":
             if names_authority(plain_words(reply).lower()) or names_authority(customer.lower()):
@@ -596,8 +683,14 @@ def handed_over_line(channel: str, mood: int) -> str:
 
 
 def opens_by_reacting(line: str) -> bool:
-    """Whether a line starts by reacting to the reply ("Thanks.", "Oh, here we go.")."""
-    return _opens_with(line, catalogue().openers)
+    """Whether a line starts by reacting to the reply ("Thanks.", "Oh, here we go.", or an
+    exclamation of its own: "From my week in Turkey??"), so no thanks goes before it."""
+    first = _SENTENCE_END.split(line.strip(), maxsplit=1)[0]
+    return _opens_with(line, catalogue().openers) or _EXCLAIMED.search(first) is not None
+
+
+_EXCLAIMED = re.compile(r"(?:\?\?|\?!|!\?|!!)$")
+"""A sentence said in astonishment ("From my week in Turkey??", "Eighty pounds?!")."""
 
 
 def _opens_with(line: str, openers: Iterable[str]) -> bool:

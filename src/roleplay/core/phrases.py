@@ -31,6 +31,9 @@ def _whole(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w]){re.escape(phrase)}(?![\w])")
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def find_phrase(
     phrase: str,
     text: str,
@@ -42,9 +45,10 @@ def find_phrase(
     """Find ``phrase`` in ``text`` (already lower-cased) and return the span, or None.
 
     An exact match must be whole words. Phrases of ``fuzzy_from`` characters or more may
-    also match with a small misspelling; ``letters_only`` keeps phrases with digits exact
-    ("s 75"), and ``same_length`` refuses an alignment much longer or shorter than the
-    phrase (the names of laws, where a near miss is another law).
+    also match with a small misspelling, but never with other numbers; ``letters_only``
+    keeps phrases with digits exact ("s 75"), and ``same_length`` refuses an alignment
+    much longer or shorter than the phrase (the names of laws, where a near miss is
+    another law).
     """
     want = lower(phrase).strip()
     if not want:
@@ -66,6 +70,8 @@ def find_phrase(
         end += 1
     if same_length and abs((end - start) - len(want)) > max(2, len(want) // 6):
         return None
+    if _DIGITS.findall(want.replace(",", "")) != _DIGITS.findall(text[start:end].replace(",", "")):
+        return None  # a misspelling is forgiven, another number is not: "14 months" ≠ "12 months"
     if (end - start) < len(want) * SHORTEST_MATCH:
         # A text shorter than the phrase aligns inside it ("ok" in "he looks fine"): that
         # is the phrase containing the text, not the text saying the phrase.

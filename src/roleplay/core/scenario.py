@@ -298,6 +298,17 @@ class Need(_Model):
         return self
 
 
+class Answer(_Model):
+    """What the customer answers when the learner's reply ends by asking about something
+    the tutor foresaw ("Have you hit a pothole since?" → "No. It was fine until Sunday.")."""
+
+    asks: tuple[Text, ...] = Field(min_length=1)
+    """Words of which any one in the learner's last question shows it asks this (matched as
+    keywords are: whole words, spelling-tolerant, text-speak read)."""
+    say: Text
+    """The customer's answer, said before they go on."""
+
+
 class Customer(_Model):
     """The customer: who they are, what happened, how they feel, how long they will last."""
 
@@ -309,6 +320,14 @@ class Customer(_Model):
     needs: tuple[Need, ...] = ()
     """What the customer needs from the conversation, most pressing first. Left out, the
     needs follow from what the nodes ``ask`` for (an apology, a remedy, a manager)."""
+    details: dict[Annotated[str, Field(min_length=1)], Text] = Field(default_factory=dict)
+    """What the customer tells a learner who asks for it, by what it is ("order number":
+    "BW-20931", "postcode": "LS6 4BQ"): "Can I take your order number?" is answered
+    "It's BW-20931." before the customer goes on. Their name is always known."""
+    answers: tuple[Answer, ...] = ()
+    """Other questions the customer can answer, first that fits wins: what a learner may ask
+    about the situation ("Were you abroad recently?", "Is anyone meeting you?"), and how
+    they want to be contacted."""
 
 
 class Trigger(_Model):

@@ -1,0 +1,190 @@
+"""What the customer answers when the learner's reply ends by asking them something.
+
+A learner asks the customer for their order number, how they are, or what would put things
+right. A customer who ignores the question and carries on with their own line sounds like a
+machine; one who answers it first ("It's BW-20931.") and then goes on sounds like a person.
+The questions and answers are data: ``questions:`` in ``rubrics/needs.yaml`` and, for the
+details a customer can give, ``customer: details:`` in the scenario.
+
+Only the reply's last sentence is read, and only when it is a question: a question asked in
+passing and then left behind ("How are you? I'm so sorry about this.") is not waiting for an
+answer. Offers ("Would you like a refund?") are answered elsewhere
+(:func:`roleplay.core.needs.accepts_offer`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from roleplay.core.scenario import Customer, band_keys
+
+BandLines = dict[str, str]
+
+
+class DetailQuestions(BaseModel):
+    """How a learner asks for the customer's details, and how the customer answers."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    asks: tuple[str, ...] = Field(min_length=1)
+    """What comes before the thing asked for ("can i take your")."""
+    nouns: tuple[str, ...] = Field(min_length=1)
+    """The things a learner may ask for ("order number", "postcode"), longest first."""
+    aliases: dict[str, str] = Field(default_factory=dict)
+    """Other words for them ("ref" → "reference"), as a scenario's details are keyed."""
+    references: tuple[str, ...] = ()
+    """The numbers on a customer's paperwork: asked for one of them, the customer gives
+    the one the scenario has ("reference" is answered with the order number)."""
+    personal: tuple[str, ...] = ()
+    """What anyone knows by heart (their postcode): one the scenario does not give is
+    answered with ``on_record``, not ``unknown``."""
+    known: BandLines = Field(min_length=1)
+    """The answer when the customer has it: {value}."""
+    several: BandLines = Field(min_length=1)
+    """The answer to a question for more than one: {list}."""
+    unknown: BandLines = Field(min_length=1)
+    """The answer when the customer has not got it to hand: {noun}."""
+    on_record: BandLines = Field(min_length=1)
+    """The answer for a personal detail the scenario does not give: it is on record."""
+
+    @property
+    def all_nouns(self) -> tuple[str, ...]:
+        """The nouns and their aliases, longest first, so "order number" beats "order"."""
+        return tuple(sorted({*self.nouns, *self.aliases}, key=len, reverse=True))
+
+
+class AskedQuestions(BaseModel):
+    """One kind of question put to the customer (``asks``) and the answer, by mood band."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    asks: tuple[str, ...] = Field(min_length=1)
+    answer: BandLines = Field(min_length=1)
+
+
+class Questions(BaseModel):
+    """The ``questions:`` section of ``rubrics/needs.yaml``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    details: DetailQuestions
+    wellbeing: AskedQuestions
+    wants: AskedQuestions
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def _has(phrase: str, text: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
+
+
+def _band_line(lines: BandLines, mood: int) -> str:
+    return lines[band_keys(lines, mood)[0]]
+
+
+def last_question(reply: str) -> str:
+    """The reply's last sentence in plain lower-case words when it is a question, else ""."""
+    from roleplay.core.lexicon import plain_words
+
+    sentences = [s for s in _SENTENCE_END.split(reply.strip()) if s.strip()]
+    if not sentences or not sentences[-1].rstrip().endswith("?"):
+        return ""
+    return plain_words(sentences[-1]).lower()
+
+
+def asked_details(question: str, rubric: DetailQuestions) -> list[str]:
+    """The details a question asks for, as the rubric names them, in the order asked:
+    "can i take your order number and your postcode" → ["order number", "postcode"]."""
+    nouns: list[str] = []
+    for ask in rubric.asks:
+        for match in re.finditer(rf"(?<!\w){re.escape(ask)}\s+", question):
+            rest = question[match.end() :]
+            while noun := _noun_at(rest, rubric.all_nouns):
+                nouns.append(noun)
+                rest = rest[len(noun) :]
+                joined = _JOINED.match(rest)
+                if joined is None:
+                    break
+                rest = rest[joined.end() :]
+    return list(dict.fromkeys(nouns))
+
+
+_JOINED = re.compile(r"\s*(?:,|\band\b|&)\s*(?:(?:and|your|the)\s+)*")
+"""What joins one detail asked for to the next: "your name, your postcode and email"."""
+
+
+def _noun_at(text: str, nouns: tuple[str, ...]) -> str | None:
+    return next((n for n in nouns if re.match(rf"{re.escape(n)}(?!\w)", text)), None)
+
+
+def _detail_value(noun: str, customer: Customer, rubric: DetailQuestions) -> str | None:
+    """The customer's answer for ``noun`` (already put in the rubric's own words) from the
+    scenario's details; any of their paperwork's numbers answers for another."""
+    details = {
+        rubric.aliases.get(key.lower(), key.lower()): v for key, v in customer.details.items()
+    }
+    if noun in details:
+        return details[noun]
+    if noun == "name":
+        return customer.name
+    if noun in rubric.references:
+        return next((v for key, v in details.items() if key in rubric.references), None)
+    return None
+
+
+def _as_written(noun: str, reply: str) -> str:
+    """``noun`` as the learner wrote it ("NHS number"), else as the rubric does."""
+    found = re.search(rf"(?<!\w){re.escape(noun)}(?!\w)", reply, re.IGNORECASE)
+    return found.group(0) if found else noun
+
+
+def answer_details(
+    question: str, customer: Customer, rubric: DetailQuestions, mood: int, reply: str = ""
+) -> str:
+    """The customer giving the details asked for, or saying they have not got them;
+    ``reply`` is the learner's own wording, for the name of a detail the customer lacks."""
+    nouns = [rubric.aliases.get(noun, noun) for noun in asked_details(question, rubric)]
+    if not nouns:
+        return ""
+    if nouns == ["details"]:
+        nouns = ["name", *customer.details]
+    given: list[tuple[str, str]] = []
+    missing: list[str] = []
+    for noun in dict.fromkeys(nouns):
+        value = _detail_value(noun, customer, rubric)
+        if value is None:
+            missing.append(noun)
+        else:
+            given.append((noun, value))
+    if not given:
+        if all(noun in rubric.personal for noun in missing):
+            return _band_line(rubric.on_record, mood)
+        return _band_line(rubric.unknown, mood).replace("{noun}", _as_written(missing[0], reply))
+    if len(given) == 1:
+        return _band_line(rubric.known, mood).replace("{value}", given[0][1])
+    said = [f"my {noun} is {value}" for noun, value in given]
+    listed = ", ".join(said[:-1]) + " and " + said[-1]
+    return _band_line(rubric.several, mood).replace("{list}", listed)
+
+
+def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -> str:
+    """What the customer answers to the question the reply ends with, or "" when it does
+    not end by asking them something they can answer: their details, what the scenario's
+    ``answers`` foresee, how they are, or what they want."""
+    question = last_question(reply)
+    if not question:
+        return ""
+    if said := answer_details(question, customer, questions.details, mood, reply):
+        return said
+    from roleplay.core.conditions import keyword_in
+
+    for answer in customer.answers:
+        if keyword_in(answer.asks, question):
+            return answer.say
+    for kind in (questions.wellbeing, questions.wants):
+        if any(_has(ask, question) for ask in kind.asks):
+            return _band_line(kind.answer, mood)
+    return ""

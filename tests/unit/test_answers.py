@@ -1,0 +1,162 @@
+"""The customer answers what the learner asks them, and takes up what the learner offers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import yaml
+
+from roleplay.core.dialogue import play
+from roleplay.core.needs import accepts_offer
+from roleplay.core.phrases import find_phrase
+from roleplay.core.scenario import Scenario
+
+SHOP = """
+id: answers-shop
+title: Answers shop
+sector: retail
+channel: {channel}
+difficulty: foundation
+brief: You work at a shop.
+organisation:
+  name: Answers Shop
+  promise:
+    - {{id: reply, aspect: response_time, text: "We reply within a minute."}}
+legislation: [consumer_rights_act]
+customer:
+  name: Mrs Sam Patel
+  situation: Broken kettle
+  mood: {mood}
+  patience: 5
+  details:
+    order number: "KT-4471"
+    postcode: "LS6 4BQ"
+  answers:
+    - asks: ["ring you or", "phone or email", "email or phone", "contact you"]
+      say: "Email me, please. I'm at work all day."
+    - asks: ["dropped it", "drop it", "knocked it", "descaled", "descale"]
+      say: "No. I've used it the normal way, twice a day."
+  needs:
+    - {{id: apology, what: "an apology"}}
+    - id: refund
+      kind: remedy
+      what: "a refund"
+      met_by: {{any: [resolve], keywords: [refund]}}
+nodes:
+  - id: start
+    asks: [apology]
+    customer: "My kettle broke after a week."
+    branches:
+      - {{otherwise: true, goto: middle}}
+  - id: middle
+    asks: [remedy]
+    customer:
+      - say: "So what are you going to do about my kettle?"
+        open: [refund]
+      - say: "And when will the money be back?"
+        met: [refund]
+    branches:
+      - {{when: {{all: [dismiss]}}, goto: bad, mood: -3}}
+      - {{otherwise: true, goto: middle}}
+  - {{id: bad, outcome: customer_lost, customer: "Bye."}}
+"""
+
+
+def shop(channel: str = "chat", mood: int = 5) -> Scenario:
+    data: dict[str, Any] = yaml.safe_load(SHOP.format(channel=channel, mood=mood))
+    return Scenario.model_validate(data)
+
+
+def said_after(reply: str, channel: str = "chat", mood: int = 5) -> str:
+    return play(shop(channel, mood), [reply]).prompt
+
+
+def test_a_customer_asked_for_a_detail_gives_it_before_going_on() -> None:
+    line = said_after("I'm sorry about that. Can I take your order number, please?")
+    assert line.startswith("It's KT-4471.")
+    assert "what are you going to do" in line
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["wats ur order no?", "Could I have your ref, please?", "And your reference number?"],
+)
+def test_a_detail_is_found_however_the_learner_names_it(reply: str) -> None:
+    assert said_after(reply).startswith("It's KT-4471.")
+
+
+def test_several_details_asked_together_are_given_together() -> None:
+    line = said_after("Sorry. Could you confirm your name and postcode?")
+    assert line.startswith("Yes: my name is Mrs Sam Patel and my postcode is LS6 4BQ.")
+
+
+def test_a_personal_detail_the_scenario_does_not_give_is_on_record_not_forgotten() -> None:
+    line = said_after("Sorry. What's your date of birth?")
+    assert "haven't got" not in line and re.match(r"[^.!?]*already[.!]", line)
+
+
+def test_a_document_number_the_customer_lacks_is_not_to_hand() -> None:
+    assert said_after("Sorry. Can I take your NHS number?").startswith(
+        "I haven't got my NHS number"
+    )
+
+
+def test_a_question_the_tutor_foresaw_gets_the_tutor_s_answer() -> None:
+    line = said_after("I'm sorry. Have you ever dropped it or knocked it?")
+    assert line.startswith("No. I've used it the normal way, twice a day.")
+
+
+def test_how_to_contact_them_is_answered_as_the_tutor_wrote() -> None:
+    line = said_after("Sorry. Would it be better if we ring you or email you?")
+    assert line.startswith("Email me, please.")
+
+
+def test_how_they_are_feeling_is_answered_in_their_mood() -> None:
+    calm = said_after("Sorry about that. How are you feeling about it all?", mood=7)
+    cross = said_after("How are you feeling about it all?", mood=3)
+    assert calm.startswith("I'm all right")
+    assert cross.startswith("How do you think I'm feeling?")
+
+
+def test_a_question_asked_in_passing_and_left_behind_is_not_answered() -> None:
+    line = said_after("How are you? I'm so sorry your kettle broke after a week.")
+    assert not line.startswith(("I'm all right", "Not great", "How do you think"))
+
+
+def test_an_offer_that_shares_a_word_with_a_foreseen_question_is_accepted_not_answered() -> None:
+    line = said_after("I'm sorry. Shall I refund you and email you the receipt?")
+    assert line.startswith("Yes")
+    assert "I'm at work all day" not in line
+
+
+@pytest.mark.parametrize(
+    ("reply", "heard"),
+    [
+        (
+            "There's a refund I can do now - shall I put it through? And I'll check the stock.",
+            "Yes",
+        ),
+        ("I can refund the £20 today if that helps?", "Yes"),
+        (
+            "I can refund £15 myself; for the rest, shall I ask my team leader while you wait, "
+            "or would you prefer an email back by tomorrow?",
+            "Ask your team leader while I wait, please.",
+        ),
+        ("She's busy until ten - would you like to wait, or shall I take a message?", "I'll wait."),
+    ],
+)
+def test_an_offer_is_taken_up_wherever_it_is_asked(reply: str, heard: str) -> None:
+    assert accepts_offer(reply, 5, {"resolve"}).startswith(heard)
+
+
+def test_an_angry_customer_still_takes_up_an_offer_but_a_furious_one_does_not() -> None:
+    offer = "I'm sorry. Would you like me to refund it now?"
+    assert accepts_offer(offer, 3, {"resolve"}) == "Yes. Do that."
+    assert accepts_offer(offer, 1, {"resolve"}) == ""
+
+
+def test_another_number_is_not_a_misspelling_of_the_one_a_tutor_wrote() -> None:
+    assert find_phrase("12 months", "a fault stopped 14 months of readings") is None
+    assert find_phrase("12 months", "anything over 12 monhts old") is not None

@@ -160,3 +160,28 @@ def test_an_angry_customer_still_takes_up_an_offer_but_a_furious_one_does_not() 
 def test_another_number_is_not_a_misspelling_of_the_one_a_tutor_wrote() -> None:
     assert find_phrase("12 months", "a fault stopped 14 months of readings") is None
     assert find_phrase("12 months", "anything over 12 monhts old") is not None
+
+
+def test_a_question_sent_without_its_question_mark_is_still_answered() -> None:
+    assert said_after("ok whats the order number").startswith("It's KT-4471.")
+
+
+def test_a_written_reply_s_sign_off_does_not_hide_its_last_question() -> None:
+    line = said_after(
+        "Sorry about that. Can I take your postcode?\nKind regards,\nJo Bloggs", "email"
+    )
+    assert line.startswith("It's LS6 4BQ.")
+    assert accepts_offer("I can refund it today. Would that help? Regards, Jo", 6, {"resolve"})
+
+
+@pytest.mark.parametrize(
+    ("reply", "heard"),
+    [
+        ("There's a slot on Thursday. Would that suit you, or is another day better?", "Yes"),
+        ("Do you want it by post, or by email?", "Post, please."),
+    ],
+)
+def test_an_offer_with_an_alternative_after_it_is_taken_but_a_choice_is_picked(
+    reply: str, heard: str
+) -> None:
+    assert accepts_offer(reply, 6, {"resolve"}).startswith(heard)

@@ -903,3 +903,36 @@ def test_only_a_reply_that_just_asks_back_is_told_it_did_not_answer(
 ) -> None:
     turn = Session(shop("face_to_face", QUESTION_NODES)).step(reply)
     assert (turn.reaction == "question_for_question") is reacted
+
+
+def test_after_a_reaction_that_finds_fault_the_line_keeps_no_relief() -> None:
+    from roleplay.core.needs import without_relief
+
+    line = "So I know where I stand with my ticket, then. That's a relief."
+    assert without_relief(line) == "So I know where I stand with my ticket, then."
+    assert without_relief("Thank you.") == "Thank you."
+
+
+DANGER_NODES = """
+nodes:
+  - id: start
+    customer: "My kettle sparked when I switched it on."
+    branches:
+      - {otherwise: true, goto: danger}
+  - id: danger
+    customer: "And the plug's gone black. Someone could get a shock."
+    branches:
+      - {otherwise: true, goto: danger}
+  - {id: passed, outcome: escalated_correctly, customer: "I'll wait to hear, then."}
+"""
+
+
+def test_a_danger_is_not_pressed_before_the_customer_has_told_of_it() -> None:
+    text = HEADER.format(channel="phone").replace(
+        '    - {id: manager, what: "someone senior", raised_at: [senior]}',
+        '    - {id: shock, kind: safety, what: "the plug made safe", raised_at: [danger],'
+        " met_by: {keywords: [unplug]}}",
+    )
+    scenario = Scenario.model_validate(yaml.safe_load(text + DANGER_NODES))
+    session = play(scenario, ["That's one for my manager, I'm putting you through now."])
+    assert "plug's gone black" in session.prompt

@@ -86,13 +86,44 @@ def _band_line(lines: BandLines, mood: int) -> str:
 
 
 def last_question(reply: str) -> str:
-    """The reply's last sentence in plain lower-case words when it is a question, else ""."""
+    """The reply's last sentence in plain lower-case words when it is a question, else "":
+    one that ends with "?", or one left without a stop that opens as a question does ("ok
+    whats your name")."""
     from roleplay.core.lexicon import plain_words
 
-    sentences = [s for s in _SENTENCE_END.split(reply.strip()) if s.strip()]
-    if not sentences or not sentences[-1].rstrip().endswith("?"):
+    sentences = [s for s in _SENTENCE_END.split(without_sign_off(reply)) if s.strip()]
+    if not sentences:
         return ""
-    return plain_words(sentences[-1]).lower()
+    last = sentences[-1].rstrip()
+    plain = plain_words(last).lower()
+    if last.endswith("?") or (not last.endswith((".", "!")) and _ASKS.match(plain)):
+        return plain
+    return ""
+
+
+def without_sign_off(reply: str) -> str:
+    """The reply without the sign-off that may end a written one ("Regards, Sam", "Jo"),
+    so that the question before it is still its last word."""
+    text = reply.strip()
+    found = _SIGN_OFF.search(text)
+    if found and found.group(0).strip() and found.start() > 0:
+        text = text[: found.start()].rstrip()
+    return text
+
+
+_SIGN_OFF = re.compile(
+    r"(?:^|(?<=[.!?…])|\n)\s*(?i:(?:kind |best |warm |many )?(?:regards|wishes|thanks)|cheers"
+    r"|thank you|yours (?:sincerely|faithfully|truly)|sincerely|speak soon|take care)?,?\s*"
+    r"(?:[A-Z][a-z]+(?: [A-Z][a-z]+)?)?\.?\s*$"
+)
+"""A written reply's sign-off after its last sentence: "Regards, Sam", "Best wishes, Jo"."""
+
+
+_ASKS = re.compile(
+    r"(?:(?:ok|okay|right|so|and|hi|hiya|hello)\W+)*"
+    r"(?:what|where|when|which|who|how|can|could|may|would|will|do|does|did|is|are|have|has)\b"
+)
+"""How a question opens, for one sent without its question mark."""
 
 
 def asked_details(question: str, rubric: DetailQuestions) -> list[str]:
@@ -100,7 +131,13 @@ def asked_details(question: str, rubric: DetailQuestions) -> list[str]:
     "can i take your order number and your postcode" → ["order number", "postcode"]."""
     nouns: list[str] = []
     for ask in rubric.asks:
-        for match in re.finditer(rf"(?<!\w){re.escape(ask)}\s+", question):
+        # "can i take your address" or "can i take the address"
+        pattern = (
+            re.escape(ask).removesuffix("your") + "(?:your|the)"
+            if ask.endswith("your")
+            else re.escape(ask)
+        )
+        for match in re.finditer(rf"(?<!\w){pattern}\s+", question):
             rest = question[match.end() :]
             while noun := _noun_at(rest, rubric.all_nouns):
                 nouns.append(noun)

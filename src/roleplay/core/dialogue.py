@@ -54,6 +54,7 @@ from roleplay.core.needs import (
     without_asks_for,
     without_echo,
     without_opener,
+    without_relief,
     without_said,
     without_sour_opener,
 )
@@ -406,6 +407,8 @@ class Session:
         triggers = tuple(t for t in target.triggers if t not in self.fired)
         for trigger in triggers:
             self.fired[trigger] = number
+        # a danger they have already told the learner of, not one this turn's line raises
+        danger_line = self._danger_press(mood) if handed_now else ""
         self.needs.reach(target.id)
         # a reply that gave something but also made things a little worse is still thanked,
         # grudgingly ("Thanks for the payment plan, I suppose."); one that made things much
@@ -424,6 +427,7 @@ class Session:
             better=mood > mood_before or (mood == mood_before and bool(found.moves)),
             handed_now=handed_now,
             passed_on=handed_now and foreseen and branch is not None and branch.mood < 0,
+            danger_line=danger_line,
             reply_ids=routed,
             told_next=bool(routed & TELLS_NEXT) and mood >= mood_before,
         )
@@ -488,12 +492,15 @@ class Session:
         )
 
     def _open_danger(self) -> Need | None:
-        """The customer's need to have a danger dealt with, while it is still open."""
+        """The customer's need to have a danger dealt with, once they have raised it and
+        while it is still open."""
         return next(
             (
                 n
                 for n in self.needs.needs
-                if n.need_kind is NeedKind.SAFETY and n.id not in self.needs.met_ids
+                if n.need_kind is NeedKind.SAFETY
+                and n.id in self.needs.raised
+                and n.id not in self.needs.met_ids
             ),
             None,
         )
@@ -605,6 +612,7 @@ class Session:
         better: bool = False,
         handed_now: bool = False,
         passed_on: bool = False,
+        danger_line: str = "",
         reply_ids: frozenset[str] = frozenset(),
         told_next: bool = False,
     ) -> str:
@@ -618,7 +626,8 @@ class Session:
         said before; where the node has nothing new to say, the customer presses for what is
         still missing. A customer handed over there and then waits for the person
         (``handed_now``), unless the tutor's branch found the hand-over a mistake
-        (``passed_on``): then they refuse to be passed around. One offered something as a
+        (``passed_on``): then they refuse to be passed around; one put through while a
+        danger they raised is open asks about it (``danger_line``). One offered something as a
         question, or asked something, answers it first.
         """
         state = self.needs
@@ -626,7 +635,7 @@ class Session:
         line = choose(target.customer, mood, state, final=final)
         if target.outcome is OutcomeKind.ESCALATED and handed_now:
             line = handed_over_line(self.scenario.channel.value, mood) or line
-        elif handed_now and not final and (danger := self._danger_press(mood)):
+        elif handed_now and not final and (danger := danger_line):
             # put through while a danger is still unanswered: they ask about the danger
             line = danger
         pressed = line is None and not final
@@ -670,7 +679,7 @@ class Session:
         softened = reaction_id == "missing_apology" and _SAID_SORRY.search(reply_text)
         if softened and pressed and NeedKind.APOLOGY in line_asks(line, state.needs):
             line = ""  # the reaction says it: "that's not really an apology", not "say sorry"
-        if passed_on and reaction_id is None and not final:
+        if passed_on and reaction_id is None and not final and not danger_line:
             # the tutor's branch goes on as if the customer were still here: they refuse
             # to be passed around instead of waiting for a call
             refusal = self._reaction_line("premature_escalation", mood, line)
@@ -681,7 +690,7 @@ class Session:
             said = self._reaction_line(reaction_id, mood, line, reply_text, curt)
             if said:
                 parts.append(said)
-                line = without_echo(without_opener(line), said)
+                line = without_echo(without_relief(without_opener(line)), said)
                 branch_line = without_opener(branch_line) if branch_line else branch_line
         yes = ""
         if (

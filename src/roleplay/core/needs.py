@@ -27,7 +27,7 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from roleplay.core.analysis import Analysis
-from roleplay.core.answers import Questions
+from roleplay.core.answers import Questions, without_sign_off
 from roleplay.core.conditions import Reply, holds
 from roleplay.core.frameworks import rubrics_dir
 from roleplay.core.phrases import find_phrase
@@ -98,6 +98,9 @@ class NeedCatalogue(BaseModel):
     made things better, which they would contradict."""
     offer_questions: tuple[str, ...] = ()
     """How a reply's closing question offers something ("Shall I set that up?")."""
+    relief: tuple[str, ...] = ()
+    """Short sentences of relief or thanks ("That's a relief."), left out of a line said
+    after a reaction that finds fault."""
     accept: dict[BandKey, str] = Field(default_factory=dict)
     """The customer accepting such an offer, by mood band ("Yes, please.")."""
     handed_over: HandOverLines | None = None
@@ -544,7 +547,7 @@ def accepts_offer(reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES) ->
 
     if band_of(mood) is Band.FURIOUS:
         return ""
-    asked = [s for s in _SENTENCE_END.split(reply.strip()) if s.strip().endswith("?")]
+    asked = [s for s in _SENTENCE_END.split(without_sign_off(reply)) if s.strip().endswith("?")]
     if not asked:
         return ""
     last = plain_words(asked[-1]).lower()
@@ -558,15 +561,18 @@ def accepts_offer(reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES) ->
     if OFFERING_MOVES.isdisjoint(ids):
         return ""
     asks = catalogue().offer_questions
-    offered = any(re.match(rf"\W*(?:and |so )?{re.escape(q)}(?!\w)", clause) for q in asks)
+    # "would that suit you, or is there a day that works better?": the offer comes first
+    first = re.split(r",\s*or\s+", clause, maxsplit=1)[0]
+    offered = any(re.match(rf"\W*(?:and |so )?{re.escape(q)}(?!\w)", first) for q in asks)
     offered = offered or _OFFER_ENDING.search(clause) is not None
-    if re.search(r"(?<!\w)or(?!\w)|prefer|rather", clause) or not offered:
+    if re.search(r"(?<!\w)or(?!\w)|prefer|rather", first) or not offered:
         return ""
     return catalogue().accept.get(band_of(mood).value, "")
 
 
 _CHOICE = re.compile(
-    r"(?:(?:would|do|shall|should) (?:you|u) (?:prefer|rather|like)(?: it)?(?: by| to have| to)?"
+    r"(?:(?:would|do|shall|should) (?:you|u) (?:prefer|rather|like|want)(?: it)?"
+    r"(?: by| to have| to)?"
     r"|which (?:would you prefer|do you prefer|suits you(?: best)?|is best for you|works best"
     r"(?: for you)?))\s*[,:]?\s*(?P<first>[a-z£0-9' -]+?)\s*,?\s+or\s+[a-z£0-9' -]+?\s*\?$"
 )
@@ -776,6 +782,18 @@ def without_opener(line: str) -> str:
 _YES_BUT = re.compile(r"^\s*(?:yes|yeah|ok|okay|right),?\s+but\s+", re.IGNORECASE)
 
 
+def without_relief(line: str) -> str:
+    """The line without a short sentence of relief or thanks anywhere in it ("So I know
+    where I stand with my ticket, then. That's a relief."), for after a reaction that
+    finds fault ("Not even a sorry?"), which it would contradict."""
+    kept = [
+        sentence
+        for sentence in _SENTENCE_END.split(line.strip())
+        if not (len(sentence.split()) <= 6 and _opens_with(sentence, catalogue().relief))
+    ]
+    return " ".join(kept) if kept else line
+
+
 __all__ = [
     "ASK_KINDS",
     "Candidate",
@@ -804,6 +822,7 @@ __all__ = [
     "without_asks_for",
     "without_echo",
     "without_opener",
+    "without_relief",
     "without_said",
     "without_sour_opener",
 ]

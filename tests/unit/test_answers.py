@@ -185,3 +185,25 @@ def test_an_offer_with_an_alternative_after_it_is_taken_but_a_choice_is_picked(
     reply: str, heard: str
 ) -> None:
     assert accepts_offer(reply, 6, {"resolve"}).startswith(heard)
+
+
+def test_a_choice_of_how_to_be_contacted_gets_the_customer_s_own_answer() -> None:
+    line = said_after("Sorry about that. Do you want us to ring you or email you?")
+    assert line.startswith("Email me, please.")
+
+
+def test_a_statement_sent_without_a_stop_is_not_taken_for_a_question() -> None:
+    line = said_after("cant promise 2day but im sorry")
+    assert not line.startswith(("It's", "No. I've used it"))
+
+
+def test_a_wrong_statement_of_the_law_does_not_pass_without_a_word() -> None:
+    line = said_after(
+        "Under the Consumer Rights Act, once the parcel is marked delivered the risk passes to you."
+    )
+    assert line.split(".")[0] in {
+        "Really? That's not what I understood my rights to be",
+        "That doesn't sound right to me",
+        "That's not right, and I'll be checking it",
+        "Don't tell me that",
+    }

@@ -121,9 +121,12 @@ _SIGN_OFF = re.compile(
 
 _ASKS = re.compile(
     r"(?:(?:ok|okay|right|so|and|hi|hiya|hello)\W+)*"
-    r"(?:what|where|when|which|who|how|can|could|may|would|will|do|does|did|is|are|have|has)\b"
+    r"(?:(?:what|where|when|which|who|how)\b"
+    r"|(?:can|could|may|would|will|do|does|did|is|are|have|has)\s+"
+    r"(?:i|you|we|he|she|they|it|this|that|there|someone|anyone|your)\b)"
 )
-"""How a question opens, for one sent without its question mark."""
+"""How a question opens, for one sent without its question mark: a question word, or a
+verb before its subject ("can you…", not "can not promise…")."""
 
 
 def asked_details(question: str, rubric: DetailQuestions) -> list[str]:

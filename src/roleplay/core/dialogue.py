@@ -29,7 +29,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from roleplay.core.analyse import analyse, content_words, named_earlier
 from roleplay.core.analysis import Analysis, Evidence
-from roleplay.core.answers import answer_to
+from roleplay.core.answers import answer_to, last_question
 from roleplay.core.conditions import Reply, condition_says, holds
 from roleplay.core.errors import RoleplayError
 from roleplay.core.facts import ReplyFacts, reply_facts
@@ -428,6 +428,7 @@ class Session:
             handed_now=handed_now,
             passed_on=handed_now and foreseen and branch is not None and branch.mood < 0,
             danger_line=danger_line,
+            misstated=bool(facts.of("misstatement")),
             reply_ids=routed,
             told_next=bool(routed & TELLS_NEXT) and mood >= mood_before,
         )
@@ -613,6 +614,7 @@ class Session:
         handed_now: bool = False,
         passed_on: bool = False,
         danger_line: str = "",
+        misstated: bool = False,
         reply_ids: frozenset[str] = frozenset(),
         told_next: bool = False,
     ) -> str:
@@ -626,7 +628,8 @@ class Session:
         said before; where the node has nothing new to say, the customer presses for what is
         still missing. A customer handed over there and then waits for the person
         (``handed_now``), unless the tutor's branch found the hand-over a mistake
-        (``passed_on``): then they refuse to be passed around; one put through while a
+        (``passed_on``): then they refuse to be passed around; one told their rights
+        wrongly (``misstated``) doubts it; one put through while a
         danger they raised is open asks about it (``danger_line``). One offered something as a
         question, or asked something, answers it first.
         """
@@ -666,11 +669,15 @@ class Session:
         parts: list[str] = []
         questions = catalogue().questions
         answer = ""
-        offered = bool(accepts_offer(reply_text, mood, reply_ids))
-        if not final and not curt and not offered and questions is not None:
+        answerable = not final or target.outcome in GOOD_OUTCOMES
+        if answerable and not curt and questions is not None:
             # "Can I take your order number?" is answered before the customer goes on; an
-            # offer ("Shall I send you a new SIM?") is accepted instead, below
+            # offer ("Shall I send you a new SIM?") is accepted instead, below, unless it
+            # is a choice the customer has their own answer to ("ring or email?")
             answer = answer_to(reply_text, self.scenario.customer, questions, mood)
+            offered = accepts_offer(reply_text, mood, reply_ids)
+            if offered and not (answer and _OR.search(last_question(reply_text))):
+                answer = ""
             if answer:
                 # the answer is their first reaction: no "Right." or "Thanks." after it
                 parts.append(answer)
@@ -679,6 +686,16 @@ class Session:
         softened = reaction_id == "missing_apology" and _SAID_SORRY.search(reply_text)
         if softened and pressed and NeedKind.APOLOGY in line_asks(line, state.needs):
             line = ""  # the reaction says it: "that's not really an apology", not "say sorry"
+        doubts = catalogue().doubts_law
+        doubted = False
+        if misstated and doubts and reaction_id in (None, "missing_apology") and not final:
+            # "Under the Consumer Rights Act you have to report it within 48 hours": the
+            # customer does not let a wrong statement of their rights pass without a word
+            said = doubts[band_keys(doubts, mood)[0]]
+            if said not in state.said:
+                parts.append(said)
+                doubted = True
+                line = without_relief(without_opener(line))
         if passed_on and reaction_id is None and not final and not danger_line:
             # the tutor's branch goes on as if the customer were still here: they refuse
             # to be passed around instead of waiting for a call
@@ -705,7 +722,7 @@ class Session:
             parts.append(yes)
             line = without_opener(line)
             branch_line = without_opener(branch_line) if branch_line else branch_line
-        if (reaction_id is None or curt) and not worse:
+        if (reaction_id is None or curt) and not worse and not doubted:
             first = branch_line or line
             if not opens_by_reacting(first) and (thanks := thank(met_now, state, mood)):
                 parts.append(without_opener(thanks) if yes else thanks)
@@ -990,12 +1007,14 @@ def _only_asks(reply: str) -> bool:
     from roleplay.core.conduct import sentences
 
     said = [s.text.strip() for s in sentences(reply) if s.text.strip()]
-    if said and _YES_OR_NO.match(said[0]):
+    if said and _ANSWERS_FIRST.match(said[0]):
         return False
     return all(s.endswith("?") or len(_WORD.findall(s)) < 4 for s in said)
 
 
-_YES_OR_NO = re.compile(r"(?i)(?:yes|yeah|yep|no|nope|of course|certainly)\b")
+_OR = re.compile(r"(?<!\w)or(?!\w)")
+
+_ANSWERS_FIRST = re.compile(r"(?i)(?:yes|yeah|yep|no|nope|of course|certainly)\b")
 
 
 def _reaction_evidence(reaction_id: str, found: Analysis) -> list[Evidence]:

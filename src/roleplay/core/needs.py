@@ -98,6 +98,8 @@ class NeedCatalogue(BaseModel):
     made things better, which they would contradict."""
     offer_questions: tuple[str, ...] = ()
     """How a reply's closing question offers something ("Shall I set that up?")."""
+    doubts_law: dict[BandKey, str] = Field(default_factory=dict)
+    """What the customer says to a reply that gets the law wrong, by mood band."""
     relief: tuple[str, ...] = ()
     """Short sentences of relief or thanks ("That's a relief."), left out of a line said
     after a reaction that finds fault."""
@@ -555,8 +557,9 @@ def accepts_offer(reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES) ->
     clause = re.split(r"\s[-–—]\s|,\s+(?=(?:so|and|but)\s)", last)[-1].strip()
     if picked := _first_of_two(last):
         return picked
-    if (choice := _CHOICE.search(clause)) and 0 < len(choice.group("first").split()) <= 4:
-        first = choice.group("first").strip()
+    choice = _CHOICE.search(clause)
+    first = choice.group("first").strip() if choice else ""
+    if 0 < len(first.split()) <= 4 and not re.search(r"\b(?:us|me|you|i|we)\b", first):
         return f"{first[0].upper()}{first[1:]}, please."  # "Phone, please."
     if OFFERING_MOVES.isdisjoint(ids):
         return ""

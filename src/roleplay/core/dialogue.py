@@ -149,6 +149,8 @@ class DefaultReaction(BaseModel):
 _SAID_SORRY = re.compile(r"\b(sorry|soz|apologi[sz]e|apologies)\b", re.IGNORECASE)
 _THANKS = re.compile(r"\W*(thanks|thank you)(?!\w)", re.IGNORECASE)
 _YES_OR_NO = re.compile(r"\W*(yes|yeah|no|not really)(?!\w)", re.IGNORECASE)
+_THANKS_FOR = re.compile(r"\W*(?:well,? )?(?:thanks|thank you) for(?!\w)", re.IGNORECASE)
+"""A line that opens by thanking for one thing ("Thanks for sorting the food money.")."""
 
 
 def _opens_with_yes_or_no(line: str) -> bool:
@@ -725,6 +727,18 @@ class Session:
         if (reaction_id is None or curt) and not worse and not doubted:
             first = branch_line or line
             if not opens_by_reacting(first) and (thanks := thank(met_now, state, mood)):
+                parts.append(without_opener(thanks) if yes else thanks)
+            elif (
+                len(met_now) > 1
+                and _THANKS_FOR.match(first)
+                and (thanks := thank(met_now, state, mood))
+            ):
+                # "Thanks for sorting the food money." after a reply that also put the
+                # claim through: thanked for the most pressing things it gave instead
+                if branch_line:
+                    branch_line = without_opener(branch_line)
+                else:
+                    line = without_opener(line)
                 parts.append(without_opener(thanks) if yes else thanks)
         if branch_line and branch_line not in state.said:
             parts.append(branch_line)

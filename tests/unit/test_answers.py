@@ -207,3 +207,18 @@ def test_a_wrong_statement_of_the_law_does_not_pass_without_a_word() -> None:
         "That's not right, and I'll be checking it",
         "Don't tell me that",
     }
+
+
+def test_a_detail_asked_for_before_the_last_question_is_given_too() -> None:
+    line = said_after("Sorry. Can I take your order number? And have you ever dropped it?")
+    assert line.startswith("It's KT-4471. No. I've used it the normal way, twice a day.")
+
+
+def test_a_check_back_is_confirmed() -> None:
+    line = said_after("I'm sorry. Is the email address on your order the right one?", mood=7)
+    assert line.startswith("Yes, that's right.")
+
+
+def test_a_choice_in_the_learner_s_words_is_picked_in_the_customer_s() -> None:
+    picked = accepts_offer("Would you like the credit on your next bill or a refund?", 6, set())
+    assert picked == "The credit on my next bill, please."

@@ -71,6 +71,8 @@ class Questions(BaseModel):
 
     details: DetailQuestions
     wellbeing: AskedQuestions
+    confirm: AskedQuestions
+    """A learner checking something back ("Is the number on your record the right one?")."""
     wants: AskedQuestions
 
 
@@ -217,6 +219,28 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
     question = last_question(reply)
     if not question:
         return ""
+    earlier = [
+        said
+        for asked in _earlier_questions(reply)
+        if (said := answer_details(asked, customer, questions.details, mood, reply))
+    ]
+    last = _answer_last(question, reply, customer, questions, mood)
+    return " ".join(dict.fromkeys([*earlier, last] if last else earlier))
+
+
+def _earlier_questions(reply: str) -> list[str]:
+    """The reply's questions before its last sentence, in plain lower-case words: details
+    asked for there ("Can I take your postcode? And how are you?") are given too."""
+    from roleplay.core.lexicon import plain_words
+
+    sentences = [s for s in _SENTENCE_END.split(without_sign_off(reply)) if s.strip()]
+    return [plain_words(s).lower() for s in sentences[:-1] if s.rstrip().endswith("?")]
+
+
+def _answer_last(
+    question: str, reply: str, customer: Customer, questions: Questions, mood: int
+) -> str:
+    """The answer to the reply's last question, or ""."""
     if said := answer_details(question, customer, questions.details, mood, reply):
         return said
     from roleplay.core.conditions import keyword_in
@@ -224,7 +248,7 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
     for answer in customer.answers:
         if keyword_in(answer.asks, question):
             return answer.say
-    for kind in (questions.wellbeing, questions.wants):
+    for kind in (questions.wellbeing, questions.confirm, questions.wants):
         if any(_has(ask, question) for ask in kind.asks):
             return _band_line(kind.answer, mood)
     return ""

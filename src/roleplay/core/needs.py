@@ -559,8 +559,9 @@ def accepts_offer(reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES) ->
         return picked
     choice = _CHOICE.search(clause)
     first = choice.group("first").strip() if choice else ""
-    if 0 < len(first.split()) <= 4 and not re.search(r"\b(?:us|me|you|i|we)\b", first):
-        return f"{first[0].upper()}{first[1:]}, please."  # "Phone, please."
+    if 0 < len(first.split()) <= 7 and not re.search(r"\b(?:us|me|you|i|we)\b", first):
+        said = _in_own_words(first.split())  # "the credit on your bill" → "…on my bill"
+        return f"{said[0].upper()}{said[1:]}, please."  # "Phone, please."
     if OFFERING_MOVES.isdisjoint(ids):
         return ""
     asks = catalogue().offer_questions
@@ -614,14 +615,9 @@ _SUBJECT_BEFORE: Final = frozenset(
 )
 
 
-def _first_of_two(question: str) -> str:
-    """The customer's pick of the first of two things offered to be done, in their own
-    person ("shall i ask my manager while you wait, or…" → "Ask your manager while I wait,
-    please."; "would you like to wait, or…" → "I'll wait."), or "" for no such choice."""
-    match = _DOING_CHOICE.search(question)
-    if match is None or not 0 < len(match.group("first").split()) <= 10:
-        return ""
-    words = match.group("first").split()
+def _in_own_words(words: list[str]) -> str:
+    """The learner's words put in the customer's person: "ask my manager while you wait"
+    → "ask your manager while I wait"."""
     swapped = []
     for index, word in enumerate(words):
         if word == "you":
@@ -629,7 +625,17 @@ def _first_of_two(question: str) -> str:
             swapped.append("I" if before in _SUBJECT_BEFORE else "me")
         else:
             swapped.append(_SWAP.get(word, word))
-    said = " ".join(swapped)
+    return " ".join(swapped)
+
+
+def _first_of_two(question: str) -> str:
+    """The customer's pick of the first of two things offered to be done, in their own
+    person ("shall i ask my manager while you wait, or…" → "Ask your manager while I wait,
+    please."; "would you like to wait, or…" → "I'll wait."), or "" for no such choice."""
+    match = _DOING_CHOICE.search(question)
+    if match is None or not 0 < len(match.group("first").split()) <= 10:
+        return ""
+    said = _in_own_words(match.group("first").split())
     if match.group("ask").endswith(("to", "rather")) and not match.group("ask").endswith("me to"):
         return f"I'll {said}."  # "would you like to wait, or…" → "I'll wait."
     return f"{said[0].upper()}{said[1:]}, please."

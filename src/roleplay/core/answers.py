@@ -218,7 +218,12 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
     ``answers`` foresee, how they are, or what they want."""
     question = last_question(reply)
     if not question:
-        return ""
+        # the question may come before a last word of explanation ("How much a month would
+        # suit you? Over 18 months it's about £21."): answered, unless it only greets
+        asked = _earlier_questions(reply)
+        if not asked or any(_has(ask, asked[-1]) for ask in questions.wellbeing.asks):
+            return ""
+        return _answer_last(asked[-1], reply, customer, questions, mood)
     earlier = [
         said
         for asked in _earlier_questions(reply)
@@ -230,7 +235,8 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
 
 def _earlier_questions(reply: str) -> list[str]:
     """The reply's questions before its last sentence, in plain lower-case words: details
-    asked for there ("Can I take your postcode? And how are you?") are given too."""
+    asked for there ("Can I take your postcode? And how are you?") are given too, and the
+    last of them is answered when the reply does not end with a question."""
     from roleplay.core.lexicon import plain_words
 
     sentences = [s for s in _SENTENCE_END.split(without_sign_off(reply)) if s.strip()]

@@ -671,13 +671,13 @@ class Session:
         parts: list[str] = []
         questions = catalogue().questions
         answer = ""
+        offered = accepts_offer(reply_text, mood, reply_ids)
         answerable = not final or target.outcome in GOOD_OUTCOMES
         if answerable and not curt and questions is not None:
             # "Can I take your order number?" is answered before the customer goes on; an
             # offer ("Shall I send you a new SIM?") is accepted instead, below, unless it
             # is a choice the customer has their own answer to ("ring or email?")
             answer = answer_to(reply_text, self.scenario.customer, questions, mood)
-            offered = accepts_offer(reply_text, mood, reply_ids)
             if offered and not (answer and _OR.search(last_question(reply_text))):
                 answer = ""
             if answer:
@@ -718,7 +718,7 @@ class Session:
             and not worse
             and not _opens_with_yes_or_no(branch_line or line)
         ):
-            yes = accepts_offer(reply_text, mood, reply_ids)
+            yes = offered
         if yes:
             # "Yes, please." is the reaction: no "Right." or "Thanks." opener after it
             parts.append(yes)
@@ -726,18 +726,14 @@ class Session:
             branch_line = without_opener(branch_line) if branch_line else branch_line
         if (reaction_id is None or curt) and not worse and not doubted:
             first = branch_line or line
-            if not opens_by_reacting(first) and (thanks := thank(met_now, state, mood)):
-                parts.append(without_opener(thanks) if yes else thanks)
-            elif (
-                len(met_now) > 1
-                and _THANKS_FOR.match(first)
-                and (thanks := thank(met_now, state, mood))
-            ):
-                # "Thanks for sorting the food money." after a reply that also put the
-                # claim through: thanked for the most pressing things it gave instead
-                if branch_line:
+            # "Thanks for sorting the food money." after a reply that also put the claim
+            # through: thanked for the most pressing things it gave instead
+            narrow = len(met_now) > 1 and _THANKS_FOR.match(first) is not None
+            thanks = thank(met_now, state, mood)
+            if thanks and (narrow or not opens_by_reacting(first)):
+                if narrow and branch_line:
                     branch_line = without_opener(branch_line)
-                else:
+                elif narrow:
                     line = without_opener(line)
                 parts.append(without_opener(thanks) if yes else thanks)
         if branch_line and branch_line not in state.said:

@@ -18,6 +18,7 @@ Everything here is deterministic: the same conversation always gives the same li
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -661,14 +662,13 @@ def hands_over_now(found: Analysis, reply: str, customer: str = "") -> bool:
         return any(_phrase_in(word, text) for word in lines.to)
 
     spans = sentences(reply)
+    ends = [s.end for s in spans]
     for evidence in found.evidence_for("escalate"):
-        at = [i for i, s in enumerate(spans) if s.start < max(evidence.end, evidence.start + 1)]
-        at = [i for i in at if spans[i].end > evidence.start] or [0]
-        # the hand-over may be said in the sentence after the one that names the person:
+        # the evidence's sentence and the one after it, where the hand-over may be said:
         # "You'll need our specialist team for that. I'll transfer you now."
-        last = min(at[-1] + 1, len(spans) - 1) if spans else 0
-        start = spans[at[0]].start if spans else evidence.start
-        end = spans[last].end if spans else evidence.end
+        first = min(bisect.bisect_right(ends, evidence.start), len(spans) - 1)
+        last = min(bisect.bisect_left(ends, evidence.end) + 1, len(spans) - 1)
+        start, end = (spans[first].start, spans[last].end) if spans else (0, len(reply))
         sentence = plain_words(reply[start:end]).lower()
         if evidence.rule == "escalate.fetches-the-one-named":
             if names_authority(plain_words(reply).lower()) or names_authority(customer.lower()):

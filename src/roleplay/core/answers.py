@@ -18,7 +18,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from roleplay.core.scenario import Customer, band_keys
+from roleplay.core.phrases import has_phrase
+from roleplay.core.scenario import Customer, band_line
 
 BandLines = dict[str, str]
 
@@ -76,15 +77,8 @@ class Questions(BaseModel):
     wants: AskedQuestions
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
-
-
-def _has(phrase: str, text: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
-
-
-def _band_line(lines: BandLines, mood: int) -> str:
-    return lines[band_keys(lines, mood)[0]]
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+"""Where one sentence of a line or reply ends and the next begins."""
 
 
 def last_question(reply: str) -> str:
@@ -93,7 +87,7 @@ def last_question(reply: str) -> str:
     whats your name")."""
     from roleplay.core.lexicon import plain_words
 
-    sentences = [s for s in _SENTENCE_END.split(without_sign_off(reply)) if s.strip()]
+    sentences = [s for s in SENTENCE_END.split(without_sign_off(reply)) if s.strip()]
     if not sentences:
         return ""
     last = sentences[-1].rstrip()
@@ -203,13 +197,13 @@ def answer_details(
             given.append((noun, value))
     if not given:
         if all(noun in rubric.personal for noun in missing):
-            return _band_line(rubric.on_record, mood)
-        return _band_line(rubric.unknown, mood).replace("{noun}", _as_written(missing[0], reply))
+            return band_line(rubric.on_record, mood)
+        return band_line(rubric.unknown, mood).replace("{noun}", _as_written(missing[0], reply))
     if len(given) == 1:
-        return _band_line(rubric.known, mood).replace("{value}", given[0][1])
+        return band_line(rubric.known, mood).replace("{value}", given[0][1])
     said = [f"my {noun} is {value}" for noun, value in given]
     listed = ", ".join(said[:-1]) + " and " + said[-1]
-    return _band_line(rubric.several, mood).replace("{list}", listed)
+    return band_line(rubric.several, mood).replace("{list}", listed)
 
 
 def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -> str:
@@ -221,7 +215,7 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
         # the question may come before a last word of explanation ("How much a month would
         # suit you? Over 18 months it's about £21."): answered, unless it only greets
         asked = _earlier_questions(reply)
-        if not asked or any(_has(ask, asked[-1]) for ask in questions.wellbeing.asks):
+        if not asked or any(has_phrase(ask, asked[-1]) for ask in questions.wellbeing.asks):
             return ""
         return _answer_last(asked[-1], reply, customer, questions, mood)
     earlier = [
@@ -239,7 +233,7 @@ def _earlier_questions(reply: str) -> list[str]:
     last of them is answered when the reply does not end with a question."""
     from roleplay.core.lexicon import plain_words
 
-    sentences = [s for s in _SENTENCE_END.split(without_sign_off(reply)) if s.strip()]
+    sentences = [s for s in SENTENCE_END.split(without_sign_off(reply)) if s.strip()]
     return [plain_words(s).lower() for s in sentences[:-1] if s.rstrip().endswith("?")]
 
 
@@ -255,6 +249,6 @@ def _answer_last(
         if keyword_in(answer.asks, question):
             return answer.say
     for kind in (questions.wellbeing, questions.confirm, questions.wants):
-        if any(_has(ask, question) for ask in kind.asks):
-            return _band_line(kind.answer, mood)
+        if any(has_phrase(ask, question) for ask in kind.asks):
+            return band_line(kind.answer, mood)
     return ""

@@ -74,6 +74,7 @@ from roleplay.core.scenario import (
     Scenario,
     Text,
     band_keys,
+    band_line,
     band_of,
     clamp_mood,
     has_a_line,
@@ -693,7 +694,7 @@ class Session:
         if misstated and doubts and reaction_id in (None, "missing_apology") and not final:
             # "Under the Consumer Rights Act you have to report it within 48 hours": the
             # customer does not let a wrong statement of their rights pass without a word
-            said = doubts[band_keys(doubts, mood)[0]]
+            said = band_line(doubts, mood)
             if said not in state.said:
                 parts.append(said)
                 doubted = True

@@ -28,10 +28,11 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from roleplay.core.analysis import Analysis
+from roleplay.core.answers import SENTENCE_END as _SENTENCE_END
 from roleplay.core.answers import Questions, without_sign_off
 from roleplay.core.conditions import Reply, holds
 from roleplay.core.frameworks import rubrics_dir
-from roleplay.core.phrases import find_phrase
+from roleplay.core.phrases import find_phrase, has_phrase
 from roleplay.core.scenario import (
     BANDS,
     Ask,
@@ -42,6 +43,7 @@ from roleplay.core.scenario import (
     NeedKind,
     Scenario,
     band_keys,
+    band_line,
     band_of,
 )
 from roleplay.core.source import load_model_file
@@ -327,17 +329,13 @@ def _words_for(condition: Condition, found: Analysis) -> str:
     return ""
 
 
-def _phrase_in(phrase: str, text: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", text.lower()) is not None
-
-
 def line_asks(line: str, needs: Sequence[Need]) -> frozenset[NeedKind]:
     """The kinds of need a customer's line asks for, by the kinds' ``asks`` words."""
     kinds = {n.need_kind for n in needs}
     return frozenset(
         kind
         for kind, defaults in catalogue().kinds.items()
-        if kind in kinds and any(_phrase_in(p, line) for p in defaults.asks)
+        if kind in kinds and any(has_phrase(p, line) for p in defaults.asks)
     )
 
 
@@ -659,7 +657,7 @@ def hands_over_now(found: Analysis, reply: str, customer: str = "") -> bool:
     from roleplay.core.lexicon import plain_words
 
     def names_authority(text: str) -> bool:
-        return any(_phrase_in(word, text) for word in lines.to)
+        return any(has_phrase(word, text) for word in lines.to)
 
     spans = sentences(reply)
     ends = [s.end for s in spans]
@@ -680,10 +678,10 @@ def hands_over_now(found: Analysis, reply: str, customer: str = "") -> bool:
             return True
         if found.has("follow_up"):
             continue  # "I'm asking her now and she'll ring you": the answer comes later
-        if any(_phrase_in(words, sentence) for words in lines.at_once):
+        if any(has_phrase(words, sentence) for words in lines.at_once):
             return True  # "I'll transfer you to our specialist team": a transfer is now
-        passing = any(_phrase_in(words, sentence) for words in lines.passing)
-        if passing and any(_phrase_in(word, sentence) for word in lines.now):
+        passing = any(has_phrase(words, sentence) for words in lines.passing)
+        if passing and any(has_phrase(word, sentence) for word in lines.now):
             return True
     return False
 
@@ -694,7 +692,7 @@ def handed_over_line(channel: str, mood: int) -> str:
     by_band: dict[str, str] = dict(getattr(lines, channel, {}) or {}) if lines else {}
     if not by_band:
         return ""
-    return by_band[band_keys(by_band, mood)[0]]
+    return band_line(by_band, mood)
 
 
 def opens_by_reacting(line: str) -> bool:
@@ -711,9 +709,6 @@ _EXCLAIMED = re.compile(r"(?:\?\?|\?!|!\?|!!)$")
 def _opens_with(line: str, openers: Iterable[str]) -> bool:
     low = line.strip().lower()
     return any(re.match(rf"{re.escape(o)}(?!\w)", low) for o in openers)
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
 ADDRESSED_BY_MOVE: Final = frozenset(

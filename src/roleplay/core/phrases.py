@@ -31,6 +31,12 @@ def _whole(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w]){re.escape(phrase)}(?![\w])")
 
 
+def has_phrase(phrase: str, text: str) -> bool:
+    """Whether ``phrase`` is in ``text`` as whole words, ignoring case, with no misspelling
+    forgiven: for a rubric's fixed wordings ("shall i", "transfer you")."""
+    return _whole(phrase.lower()).search(text.lower()) is not None
+
+
 _DIGITS = re.compile(r"\d+")
 
 

@@ -493,6 +493,11 @@ def band_order(lines: dict[str, str] | tuple[LineVariant, ...], mood: int) -> li
     return [lines[key] for key in band_keys(lines, mood)]
 
 
+def band_line(lines: dict[str, str], mood: int) -> str:
+    """The line of ``lines`` (by mood band) that best fits ``mood``: see :func:`band_keys`."""
+    return lines[band_keys(lines, mood)[0]]
+
+
 def band_keys(lines: dict[str, str], mood: int) -> list[str]:
     """The keys of band lines, best fit for ``mood`` first: its own band, a neighbouring
     band (the happier first), ``default``, then the rest by distance."""

@@ -329,9 +329,12 @@ class Session:
         branch_index, branch = _choose(node.branches, reply_now)
         answered = self._answered_instead(node, branch, met_now, routed)
         if answered is not None:
-            branch_index, branch, gave = answered
+            branch_index, branch, gave, earlier = answered
             because.append(
-                f"the reply gave what the customer was asking for here ({gave}) in words "
+                f"an earlier reply had already given what the customer was asking for here "
+                f"({gave}), so a reply that did not give it again was not taken as refusing it"
+                if earlier
+                else f"the reply gave what the customer was asking for here ({gave}) in words "
                 "none of the tutor's branches tested, so it was taken as doing so"
             )
         mood = mood_before
@@ -524,13 +527,15 @@ class Session:
         branch: Branch | None,
         met_now: tuple[NeedMet, ...],
         ids: frozenset[str],
-    ) -> tuple[int, Branch, str] | None:
+    ) -> tuple[int, Branch, str, bool] | None:
         """The branch to take instead of a fallback that would make things worse, when the
         reply met a need this node is there to ask for ("I'm getting the duty doctor to see
-        you now" where the branches test only a hand-over): the first branch that tests
-        something, makes nothing worse, does not end the conversation badly and is not for
-        a red flag or a finding. None when the fallback stands: the reply met nothing asked
-        here, or it also brushed the customer off or blamed someone."""
+        you now" where the branches test only a hand-over), or an earlier reply met all of
+        them already (the supervisor was radioed a turn before the customer asked for the
+        station manager): the first branch that tests something, makes nothing worse, does
+        not end the conversation badly and is not for a red flag or a finding, and whether
+        it was an earlier reply. None when the fallback stands: nothing asked here was met,
+        or the reply also brushed the customer off or blamed someone."""
         if branch is None or not branch.otherwise or branch.mood >= 0:
             return None
         if ids & RED_FLAGS:
@@ -543,6 +548,10 @@ class Session:
             for m in met_now
             if m.id in about and (need := self.needs.need(m.id)) is not None and need.met_by
         ]
+        now = {m.id for m in met_now}
+        earlier = not gave and bool(about) and about <= self.needs.met_ids - now
+        if earlier:
+            gave = sorted(about)
         if not gave:
             return None
         for index, other in enumerate(node.branches):
@@ -554,7 +563,7 @@ class Session:
             if self._node(other.goto).outcome in BAD_ENDS:
                 continue
             words = ", ".join(need.what for need in self.needs.needs if need.id in gave)
-            return index, other, words
+            return index, other, words, earlier
         return None
 
     def _about(self, node: Node) -> frozenset[str]:

@@ -222,3 +222,47 @@ def test_a_check_back_is_confirmed() -> None:
 def test_a_choice_in_the_learner_s_words_is_picked_in_the_customer_s() -> None:
     picked = accepts_offer("Would you like the credit on your next bill or a refund?", 6, set())
     assert picked == "The credit on my next bill, please."
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "A courier can collect it at 2pm. Is 2pm OK for you, yes or no?",
+        "Is Thursday morning, 8 to 1, any good for a collection, or would another day suit better?",
+        "Would you still like to swap it in store rather than by post?",
+        "I can lend you one while yours is fixed. Would a loan kettle help?",
+        "I'll book the repair for Friday. And do you need a replacement meanwhile?",
+    ],
+)
+def test_an_offer_put_as_a_time_a_help_or_a_need_is_taken_up(reply: str) -> None:
+    assert accepts_offer(reply, 5, {"resolve"}).startswith("Yes")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Is everything OK with the new one?",
+        "Do you need anything else from me today?",
+        "Is this a good time to talk?",
+    ],
+)
+def test_a_question_that_offers_nothing_gets_no_yes(reply: str) -> None:
+    assert accepts_offer(reply, 5, {"resolve"}) == ""
+
+
+def test_part_of_a_detail_asked_for_is_given_with_the_rest() -> None:
+    line = said_after("Can I take your order number and the first half of your postcode?")
+    assert line.startswith("Yes: my order number is KT-4471 and my postcode is LS6 4BQ.")
+
+
+def test_a_detail_the_customer_lacks_is_not_left_unanswered_beside_one_they_give() -> None:
+    line = said_after("Can I take the first line of your address and your order number?")
+    assert re.match(r"It's KT-4471\. (You should have|You've got) all", line)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["Sorry. What time would suit you for the collection?", "sry. wot time 2moro works 4 u"],
+)
+def test_asked_when_suits_them_the_customer_wants_it_soon(reply: str) -> None:
+    assert said_after(reply).startswith("As soon as")

@@ -936,3 +936,39 @@ def test_a_danger_is_not_pressed_before_the_customer_has_told_of_it() -> None:
     scenario = Scenario.model_validate(yaml.safe_load(text + DANGER_NODES))
     session = play(scenario, ["That's one for my manager, I'm putting you through now."])
     assert "plug's gone black" in session.prompt
+
+
+EARLIER_NODES = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {otherwise: true, goto: again, mood: 0}
+  - id: again
+    customer:
+      - say: "And I want my money back."
+        open: [refund]
+      - say: "Right. Anything else?"
+    branches:
+      - {when: {any: [escalate]}, goto: good, mood: 1}
+      - {otherwise: true, goto: bad, mood: -2}
+  - {id: good, outcome: resolved, customer: "Right. Thank you."}
+  - {id: bad, outcome: customer_lost, customer: "Forget it. Bye."}
+"""
+
+
+def test_a_node_asking_for_what_an_earlier_reply_gave_does_not_walk_the_customer_out() -> None:
+    session = play(
+        shop("chat", EARLIER_NODES),
+        ["I'm sorry. I've refunded you in full.", "It should reach your card by Friday."],
+    )
+    assert session.outcome == "resolved"
+    assert "an earlier reply had already given" in " ".join(session.turns[1].because)
+
+
+def test_an_earlier_remedy_does_not_excuse_a_brush_off_at_the_next_node() -> None:
+    session = play(
+        shop("chat", EARLIER_NODES),
+        ["I'm sorry. I've refunded you in full.", "Calm down, it's only a kettle."],
+    )
+    assert session.outcome == "customer_lost"

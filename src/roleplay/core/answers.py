@@ -75,6 +75,9 @@ class Questions(BaseModel):
     confirm: AskedQuestions
     """A learner checking something back ("Is the number on your record the right one?")."""
     wants: AskedQuestions
+    when: AskedQuestions | None = None
+    """A learner asking when suits the customer ("What time would suit you?"): they want it
+    soon, whatever the scenario."""
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
@@ -140,7 +143,7 @@ def asked_details(question: str, rubric: DetailQuestions) -> list[str]:
             rest = question[match.end() :]
             while noun := _noun_at(rest, rubric.all_nouns):
                 nouns.append(noun)
-                rest = rest[len(noun) :]
+                rest = rest[_noun_end(rest, noun) :]
                 joined = _JOINED.match(rest)
                 if joined is None:
                     break
@@ -153,7 +156,24 @@ _JOINED = re.compile(r"\s*(?:,|\band\b|&)\s*(?:(?:and|your|the)\s+)*")
 
 
 def _noun_at(text: str, nouns: tuple[str, ...]) -> str | None:
-    return next((n for n in nouns if re.match(rf"{re.escape(n)}(?!\w)", text)), None)
+    """The detail named at the start of ``text``, also when a part of it is asked for ("the
+    first line of your address", "the last four digits of the card")."""
+    part = _PART_OF.match(text)
+    rest = text[part.end() :] if part else text
+    return next((n for n in nouns if re.match(rf"{re.escape(n)}(?!\w)", rest)), None)
+
+
+def _noun_end(text: str, noun: str) -> int:
+    """Where ``noun`` (found by :func:`_noun_at`) ends in ``text``."""
+    part = _PART_OF.match(text)
+    return (part.end() if part else 0) + len(noun)
+
+
+_PART_OF = re.compile(
+    r"(?:the )?(?:first|last|second|top|start of the|end of the)\s+(?:\w+\s+)?"
+    r"(?:line|lines|part|half|bit|digits|numbers|letters|characters)\s+of\s+(?:your|the)\s+"
+)
+"""A part of a detail asked for: "the first line of your address"."""
 
 
 def _detail_value(noun: str, customer: Customer, rubric: DetailQuestions) -> str | None:
@@ -200,10 +220,18 @@ def answer_details(
             return band_line(rubric.on_record, mood)
         return band_line(rubric.unknown, mood).replace("{noun}", _as_written(missing[0], reply))
     if len(given) == 1:
-        return band_line(rubric.known, mood).replace("{value}", given[0][1])
-    said = [f"my {noun} is {value}" for noun, value in given]
-    listed = ", ".join(said[:-1]) + " and " + said[-1]
-    return band_line(rubric.several, mood).replace("{list}", listed)
+        said = band_line(rubric.known, mood).replace("{value}", given[0][1])
+    else:
+        listed = [f"my {noun} is {value}" for noun, value in given]
+        joined = ", ".join(listed[:-1]) + " and " + listed[-1]
+        said = band_line(rubric.several, mood).replace("{list}", joined)
+    if not missing:
+        return said
+    # "your order number and your date of birth": the one they lack is not left unanswered
+    if all(noun in rubric.personal for noun in missing):
+        return f"{said} {band_line(rubric.on_record, mood)}"
+    lacking = band_line(rubric.unknown, mood).replace("{noun}", _as_written(missing[0], reply))
+    return f"{said} {lacking}"
 
 
 def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -> str:
@@ -248,7 +276,8 @@ def _answer_last(
     for answer in customer.answers:
         if keyword_in(answer.asks, question):
             return answer.say
-    for kind in (questions.wellbeing, questions.confirm, questions.wants):
+    kinds = (questions.wellbeing, questions.confirm, questions.wants, questions.when)
+    for kind in (k for k in kinds if k is not None):
         if any(has_phrase(ask, question) for ask in kind.asks):
             return band_line(kind.answer, mood)
     return ""

@@ -95,6 +95,12 @@ TELLS_NEXT: Final = frozenset({"follow_up", "resolve", "escalate"})
 RECENT_LINES: Final = 6
 """How many of the customer's last lines a reply may take up words from and so engage."""
 
+GOES_ON_HELPING: Final = frozenset(
+    {"resolve", "follow_up", "explain", "escalate", "ownership", "investigate", "learn"}
+)
+"""Moves that carry on helping: a reply with one of them, after the customer's need here was
+met earlier, is not a refusal of it ("I don't know what else to tell you" has none)."""
+
 MAX_SKIPS = 3
 """Nodes a reply that gave everything at once may carry the conversation past in one turn."""
 
@@ -549,7 +555,12 @@ class Session:
             if m.id in about and (need := self.needs.need(m.id)) is not None and need.met_by
         ]
         now = {m.id for m in met_now}
-        earlier = not gave and bool(about) and about <= self.needs.met_ids - now
+        earlier = (
+            not gave
+            and bool(about)
+            and about <= self.needs.met_ids - now
+            and bool(ids & GOES_ON_HELPING)
+        )
         if earlier:
             gave = sorted(about)
         if not gave:

@@ -551,7 +551,7 @@ def accepts_offer(reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES) ->
     asked = [s for s in _SENTENCE_END.split(without_sign_off(reply)) if s.strip().endswith("?")]
     if not asked:
         return ""
-    last = plain_words(asked[-1]).lower()
+    last = _ASIDE.sub(" ", _YES_OR_NO.sub("?", plain_words(asked[-1]).lower()))
     # the offer may follow a dash or a comma: "There's a slot at 11:20 - shall I put you in it?"
     clause = re.split(r"\s[-–—]\s|,\s+(?=(?:so|and|but)\s)", last)[-1].strip()
     if picked := _first_of_two(last):
@@ -568,7 +568,8 @@ def accepts_offer(reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES) ->
     first = re.split(r",\s*or\s+", clause, maxsplit=1)[0]
     offered = any(re.match(rf"\W*(?:and |so )?{re.escape(q)}(?!\w)", first) for q in asks)
     offered = offered or _OFFER_ENDING.search(clause) is not None
-    if re.search(r"(?<!\w)or(?!\w)|prefer|rather", first) or not offered:
+    offered = offered or _is_slot(first) or _HELP_OFFER.match(first) is not None
+    if re.search(r"(?<!\w)or(?!\w)|prefer|rather(?! than)", first) or not offered:
         return ""
     return catalogue().accept.get(band_of(mood).value, "")
 
@@ -587,6 +588,40 @@ _OFFER_ENDING = re.compile(
     r"|(?<!\w)if you (?:like|would like|want|wish|prefer)\s*\?$"
 )
 """A statement turned into an offer by its ending: "I can email you a copy if that helps?"."""
+
+_YES_OR_NO = re.compile(r",?\s*(?:yes or no|or not)\s*\?$")
+"""A question pressed for an answer ("Is 2pm OK for the truck, yes or no?"): the same offer."""
+
+_ASIDE = re.compile(r"(?<=\byou) (?:still|also|perhaps|maybe|now) (?=like|want|prefer|need)")
+"""A word between the offer's words ("would you still like to wait in the waiting room?")."""
+
+_SLOT_OFFER = re.compile(
+    r"\W*(?:and |so )?(?:is|would|will|does|could) (?P<when>[a-z0-9:,' -]{1,40}?)\s*"
+    r"(?:be )?(?:ok|okay|alright|all right|any good|convenient|suit you|work for you"
+    r"|good for you|work|suit|fine)(?!\w)"
+)
+"""A time or day put to the customer ("Is Thursday morning any good for you?", "Is 2pm OK for
+the truck to come?"), an offer when what is put is a time: see :func:`_is_slot`."""
+
+_TIME_WORDS = re.compile(
+    r"\d|\b(?:today|tonight|tomorrow|morning|afternoon|evening|lunchtime|noon|midday|monday"
+    r"|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|week|slot|appointment|time)\b"
+)
+
+
+def _is_slot(question: str) -> bool:
+    """Whether ``question`` puts a time or day to the customer as an offer ("Is Thursday
+    morning any good for you?"), not asks whether all is well ("Is everything OK?")."""
+    match = _SLOT_OFFER.match(question)
+    return match is not None and _TIME_WORDS.search(match.group("when")) is not None
+
+
+_HELP_OFFER = re.compile(
+    r"\W*(?:and |so )?(?:would|will|could) (?:a|an|the|some|my|our) [a-z0-9£' -]{1,40}? help(?!\w)"
+    r"|\W*(?:and |so )?(?:do|would) you need (?:a|an|the|some|my|our) (?!.*\b(?:else|more)\b)"
+)
+"""Something offered as a help or a need ("would a courtesy car for tomorrow help?", "and do
+you need the courtesy car?"), not "do you need anything else?"."""
 
 _DOING_CHOICE = re.compile(
     r"(?:^|[,;:] |\s[-–—]\s)(?:and |so )?"

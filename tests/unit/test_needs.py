@@ -972,3 +972,55 @@ def test_an_earlier_remedy_does_not_excuse_a_brush_off_at_the_next_node() -> Non
         ["I'm sorry. I've refunded you in full.", "Calm down, it's only a kettle."],
     )
     assert session.outcome == "customer_lost"
+
+
+WRITING_NODES = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {otherwise: true, goto: more}
+  - id: more
+    customer: "Right. But I want all of this in writing. And is the new one the same model?"
+    branches:
+      - {otherwise: true, goto: more}
+"""
+
+
+@pytest.mark.parametrize(
+    ("reply", "asks"),
+    [
+        ("I'm sorry. I'll send you a letter confirming the refund today.", False),
+        ("Sorry about that. You'll get an email confirmation of the refund by five.", False),
+        ("Sorry about that. I can't put anything in writing, I'm afraid.", True),
+        ("Sorry about that. I'll sort the refund today.", True),
+    ],
+)
+def test_a_customer_promised_it_in_writing_does_not_ask_for_it_in_writing(
+    reply: str, asks: bool
+) -> None:
+    line = play(shop("chat", WRITING_NODES), [reply]).prompt
+    assert ("in writing" in line) is asks
+    assert "same model?" in line
+
+
+THANKED_BEFORE_NODES = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {otherwise: true, goto: after}
+  - id: after
+    customer: "Thank you for the voucher last time. But this is the second kettle to go."
+    branches:
+      - {otherwise: true, goto: after}
+"""
+
+
+def test_the_customer_thanks_once_for_this_reply_and_what_the_tutor_s_line_thanked_for() -> None:
+    line = play(
+        shop("chat", THANKED_BEFORE_NODES),
+        ["I'm so sorry. I've refunded you in full and I'm passing it to my manager."],
+    ).prompt
+    assert line.count("hank") == 1
+    assert "and for the voucher last time" in line

@@ -29,7 +29,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from roleplay.core.analyse import analyse, content_words, named_earlier
 from roleplay.core.analysis import Analysis, Evidence
-from roleplay.core.answers import answer_to, last_question
+from roleplay.core.answers import SENTENCE_END, answer_to, last_question
 from roleplay.core.conditions import Reply, condition_says, holds
 from roleplay.core.errors import RoleplayError
 from roleplay.core.facts import ReplyFacts, reply_facts
@@ -54,6 +54,7 @@ from roleplay.core.needs import (
     without_asks_for,
     without_echo,
     without_opener,
+    without_promised,
     without_relief,
     without_said,
     without_sour_opener,
@@ -158,6 +159,33 @@ _THANKS = re.compile(r"\W*(thanks|thank you)(?!\w)", re.IGNORECASE)
 _YES_OR_NO = re.compile(r"\W*(yes|yeah|no|not really)(?!\w)", re.IGNORECASE)
 _THANKS_FOR = re.compile(r"\W*(?:well,? )?(?:thanks|thank you) for(?!\w)", re.IGNORECASE)
 """A line that opens by thanking for one thing ("Thanks for sorting the food money.")."""
+
+
+def _without_thanks(line: str) -> tuple[str, list[str]]:
+    """The line without the thank-yous it opens with ("Thank you for where we can live.
+    Thank you for the money so far. But…" → "But…"), and what those thanked for that the
+    customer's own thanks may take in ("the money so far"): one thank-you, not two
+    stitched together."""
+    sentences = SENTENCE_END.split(line.strip())
+    also: list[str] = []
+    while len(sentences) > 1 and _THANKS.match(sentences[0]):
+        thanked = _THANKED.match(sentences[0])
+        if thanked and len(thanked.group("what").split()) <= 6:
+            also.append(thanked.group("what"))
+        sentences = sentences[1:]
+    return " ".join(sentences), also
+
+
+_THANKED = re.compile(r"\W*(?:well,? )?(?:thanks|thank you) for (?P<what>[^.!?]+)[.!]$", re.I)
+
+
+def _thanks_also(thanks: str, also: list[str]) -> str:
+    """``thanks`` ("Thank you for the apology.") taking in what a line of the tutor's
+    thanked for too ("…, and for the money so far.")."""
+    fresh = [what for what in also if what.lower() not in thanks.lower()]
+    if not fresh or not thanks.endswith("."):
+        return thanks
+    return thanks[:-1] + "".join(f", and for {what}" for what in fresh) + "."
 
 
 def _opens_with_yes_or_no(line: str) -> bool:
@@ -674,6 +702,8 @@ class Session:
         if line is None:
             line = target.line(mood)
         if not final:
+            earlier = [turn.reply for turn in self.turns]
+            line = without_promised(line, [*earlier, reply_text]) or line
             trimmed = without_asks_for(line, addressed, state.needs)
             if not trimmed:
                 pressed = True
@@ -753,9 +783,11 @@ class Session:
             thanks = thank(met_now, state, mood)
             if thanks and (narrow or not opens_by_reacting(first)):
                 if narrow and branch_line:
-                    branch_line = without_opener(branch_line)
+                    branch_line, also = _without_thanks(without_opener(branch_line))
+                    thanks = _thanks_also(thanks, also)
                 elif narrow:
-                    line = without_opener(line)
+                    line, also = _without_thanks(without_opener(line))
+                    thanks = _thanks_also(thanks, also)
                 parts.append(without_opener(thanks) if yes else thanks)
         if branch_line and branch_line not in state.said:
             parts.append(branch_line)

@@ -85,6 +85,19 @@ class HandOverLines(BaseModel):
     email: dict[BandKey, str] = Field(default_factory=dict)
 
 
+class Promised(BaseModel):
+    """Something a learner may promise in passing that a customer's line may ask for ("I want
+    it in writing"): once a reply has promised it, the line's sentence asking for it goes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    about: str = Field(min_length=1)
+    asks: tuple[str, ...] = Field(min_length=1)
+    """Words of a customer's sentence that asks for it ("in writing")."""
+    by: tuple[str, ...] = Field(min_length=1)
+    """Words of a reply that promise it ("I'll email you", "a letter confirming")."""
+
+
 class NeedCatalogue(BaseModel):
     """The whole needs rubric: the kinds, the thank-you lines and the reacting openers."""
 
@@ -111,6 +124,8 @@ class NeedCatalogue(BaseModel):
     handed_over: HandOverLines | None = None
     questions: Questions | None = None
     """What the customer answers when a reply ends by asking them something."""
+    promised: tuple[Promised, ...] = ()
+    """Things promised in passing that the customer does not then ask for."""
 
 
 @functools.cache
@@ -792,6 +807,44 @@ _AMOUNT = re.compile(r"\d")
 offer of something else does not answer."""
 
 
+def without_promised(line: str, replies: Sequence[str]) -> str:
+    """The line without its sentences that ask for something a reply so far has promised
+    ("But I want it in writing, mind." after "I'll email you a letter today confirming
+    it"), or "" when every sentence asks so. A promise refused ("I can't put that in
+    writing") is no promise."""
+    promised = [
+        item for item in catalogue().promised if any(_promises(reply, item.by) for reply in replies)
+    ]
+    if not promised:
+        return line
+    sentences = _line_sentences(line)
+    kept = [s for s in sentences if not any(_any_phrase(i.asks, s) for i in promised)]
+    if len(kept) == len(sentences):
+        return line
+    return " ".join(kept)
+
+
+def _any_phrase(phrases: Iterable[str], text: str) -> bool:
+    """Whether any of ``phrases`` is in ``text``, whole and ignoring case."""
+    return any(has_phrase(phrase, text) for phrase in phrases)
+
+
+_REFUSED = re.compile(
+    r"\b(?:can'?t|can not|cannot|won'?t|will not|unable|not able|not allowed|no way)\b", re.I
+)
+
+
+def _promises(reply: str, by: Sequence[str]) -> bool:
+    """Whether a sentence of ``reply`` promises by ``by``'s words, and does not refuse."""
+    from roleplay.core.lexicon import plain_words
+
+    return any(
+        _any_phrase(by, plain) and not _REFUSED.search(plain)
+        for sentence in _SENTENCE_END.split(reply)
+        if (plain := plain_words(sentence).lower())
+    )
+
+
 def without_sour_opener(line: str) -> str:
     """The line without a short opening that reacts badly ("That tells me nothing."), for
     a reply that made things better."""
@@ -861,6 +914,7 @@ __all__ = [
     "without_asks_for",
     "without_echo",
     "without_opener",
+    "without_promised",
     "without_relief",
     "without_said",
     "without_sour_opener",

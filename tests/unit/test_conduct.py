@@ -627,3 +627,24 @@ def test_waiving_any_late_fees_promises_too_much_but_tells_nothing() -> None:
 def test_writing_off_a_bill_said_without_a_sum_is_beyond_authority() -> None:
     reply = "Look, I'll just wipe the whole bill for you, I can do that on my own."
     assert _of("catch-up-bill", reply, "beyond_authority")
+
+
+def test_money_given_under_no_heading_above_every_limit_is_beyond_authority() -> None:
+    found = _of(
+        "airline-delay",
+        "Don't worry - I'm going to give you £1,000 each, so £4,000, and free flights.",
+        "beyond_authority",
+    )
+    assert found and "under any heading" in found[0].detail
+
+
+@pytest.mark.parametrize(
+    ("name", "reply"),
+    [
+        ("catch-up-bill", "I can set up a payment plan for the £412 over 18 months."),
+        ("cancelled-train", "That's covered by Delay Repay: you get all £34.50 of your fare back."),
+        ("airline-delay", "I'm going to give you £40 towards the meals straight away."),
+    ],
+)
+def test_money_spread_owed_by_a_scheme_or_within_a_limit_is_no_fault(name: str, reply: str) -> None:
+    assert "beyond_authority" not in _kinds(name, reply)

@@ -402,6 +402,18 @@ def _money(
                 # "more than I can give, so my supervisor needs to sign that off": an amount
                 # put up for approval is the scenario's one money limit, however it is worded.
                 action = money_limits[0]
+            top = _most_allowed(money_limits)
+            if action is None and offered and top and _GIVES_YOU.search(clause):
+                if amount > (top[2].up_to or 0):
+                    # "I'm going to give you £1,000 each": unnamed, but more than any money
+                    # the learner may give on their own, whatever it is called
+                    cap = f"£{top[2].up_to or 0:g}"
+                    detail = (
+                        f"£{amount:g} is more than you may give on your own under any "
+                        f"heading (at most {cap}): it needs {_yours(top[2].needs)}"
+                    )
+                    out.append(_quote("beyond_authority", top[0], top[1], reply, sentence, detail))
+                    continue
             if action is None:
                 if offered:
                     out.append(_quote("offer", "", "", reply, sentence, f"£{amount:g}"))
@@ -426,6 +438,24 @@ def _money(
                     _quote("offer", policy_id, policy_name, reply, sentence, f"{what} £{amount:g}")
                 )
     return out
+
+
+_GIVES_YOU = re.compile(
+    r"\b(?:i|we)(?:'ll| will|'m going to| am going to| are going to|'re going to| can| could"
+    r"|'m| am| are|'ve| have)?\s+(?:just |also |now )?(?:give|giving|given|pay|paying|paid"
+    r"|send|sending|transfer|transferring|credit|crediting|compensate)\s+(?:you|u)\b",
+    re.IGNORECASE,
+)
+"""The learner giving the customer money in their own person ("I'm going to give you")."""
+
+
+def _most_allowed(
+    limits: Sequence[tuple[str, str, AuthorityLimit]],
+) -> tuple[str, str, AuthorityLimit] | None:
+    """The most generous money limit (one without ``up_to`` allows nothing), or None."""
+    if not limits:
+        return None
+    return max(limits, key=lambda entry: entry[2].up_to or 0)
 
 
 def _yours(needs: str) -> str:

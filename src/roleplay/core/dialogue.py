@@ -583,10 +583,14 @@ class Session:
             if m.id in about and (need := self.needs.need(m.id)) is not None and need.met_by
         ]
         now = {m.id for m in met_now}
+        # what the node waits for: what it raises, and what its branches test was met
+        wanted = about | {
+            need_id for b in node.branches if b.when is not None for need_id in b.when.met
+        }
         earlier = (
             not gave
             and bool(about)
-            and about <= self.needs.met_ids - now
+            and wanted <= self.needs.met_ids - now
             and bool(ids & GOES_ON_HELPING)
         )
         if earlier:

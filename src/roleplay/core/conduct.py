@@ -403,17 +403,22 @@ def _money(
                 # put up for approval is the scenario's one money limit, however it is worded.
                 action = money_limits[0]
             top = _most_allowed(money_limits)
-            if action is None and offered and top and _GIVES_YOU.search(clause):
-                if amount > (top[2].up_to or 0):
-                    # "I'm going to give you £1,000 each": unnamed, but more than any money
-                    # the learner may give on their own, whatever it is called
-                    cap = f"£{top[2].up_to or 0:g}"
-                    detail = (
-                        f"£{amount:g} is more than you may give on your own under any "
-                        f"heading (at most {cap}): it needs {_yours(top[2].needs)}"
-                    )
-                    out.append(_quote("beyond_authority", top[0], top[1], reply, sentence, detail))
-                    continue
+            if (
+                action is None
+                and offered
+                and top is not None
+                and _GIVES_YOU.search(clause)
+                and amount > (top[2].up_to or 0)
+            ):
+                # "I'm going to give you £1,000 each": unnamed, but more than any money the
+                # learner may give on their own, whatever it is called
+                cap = f"£{top[2].up_to or 0:g}"
+                detail = (
+                    f"£{amount:g} is more than you may give on your own under any "
+                    f"heading (at most {cap}): it needs {_yours(top[2].needs)}"
+                )
+                out.append(_quote("beyond_authority", top[0], top[1], reply, sentence, detail))
+                continue
             if action is None:
                 if offered:
                     out.append(_quote("offer", "", "", reply, sentence, f"£{amount:g}"))

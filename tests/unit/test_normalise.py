@@ -105,3 +105,22 @@ def test_text_speak_that_starts_with_a_digit_is_read_too(normaliser: Normaliser)
     assert words[:2] == ["i will", "book"]
     assert "today" in words and "tonight" in words
     assert "2" in words, "a plain number is left alone"
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [
+        ("il get a crew 2 u 2moro", "i will get a crew to you tomorrow"),
+        ("2moro 4 sure", "tomorrow for sure"),
+        ("i can give u 2 days", "i can give you 2 days"),
+        ("its 4 weeks late", "its 4 weeks late"),
+    ],
+)
+def test_a_digit_is_read_as_a_word_only_where_the_next_word_shows_it(
+    normaliser: Normaliser, typed: str, read_as: str
+) -> None:
+    assert " ".join(t.norm for t in normaliser.tokens(typed)) == read_as
+
+
+def test_a_crew_sent_in_text_speak_is_a_remedy() -> None:
+    assert "resolve" in analyse("omg sry thats not ok. il get a crew 2 u 2moro ok?").ids

@@ -93,6 +93,15 @@ class RuleCommon(_Strict):
         return value
 
 
+class DigitWord(_Strict):
+    """A digit written for a word in text-speak ("2" for "to"), and the words after which
+    it is one."""
+
+    word: str = Field(min_length=1)
+    before: tuple[str, ...] = Field(min_length=1)
+    """The normalised words that may follow it when it stands for ``word``."""
+
+
 class LanguageFile(_Strict):
     """What reading a reply needs before any rule runs: the rule-set version, the
     replacement table, the words that open a clause, and the words misspellings are
@@ -105,6 +114,9 @@ class LanguageFile(_Strict):
     subjects: tuple[str, ...] = ()
     vocabulary: tuple[str, ...] = ()
     """Words a misspelling may be corrected to, beside the words the rules name."""
+    digit_words: dict[str, DigitWord] = Field(default_factory=dict)
+    """Digits written for words in text-speak, read as words only before the words that
+    show it ("2 u" is "to you", "2 days" stays two days)."""
 
 
 class RuleSource:
@@ -185,6 +197,7 @@ def compile_lexicon(folder: Path | None = None) -> tuple[Lexicon | None, list[Pr
         clause_words=language.clause_words,
         clause_words_before_subject=language.clause_words_before_subject,
         subjects=language.subjects,
+        digit_words={d: (w.word, frozenset(w.before)) for d, w in language.digit_words.items()},
     )
     version = f"{language.version}+{_digest(folder)}+{model_tag()}"
     return Lexicon(version=version, normaliser=normaliser, parse=parse_rules), []

@@ -64,7 +64,8 @@ class Normaliser:
     ``vocabulary`` is every word the cue rules use, the only words a misspelling may be
     corrected to; ``clause_words`` start a new clause ("but", "however"), and
     ``clause_words_before_subject`` start one only when a subject pronoun follows ("and
-    I will…"). Corrections are cached, so a long batch pays for each distinct word once.
+    I will…"); ``digit_words`` read a digit as a word before the words that show it is one
+    ("2 u" → "to you"). Corrections are cached, so a long batch pays for each distinct word once.
     """
 
     def __init__(
@@ -76,8 +77,10 @@ class Normaliser:
         subjects: Iterable[str],
         min_known_count: int = 1000,
         min_similarity: float = 84.0,
+        digit_words: Mapping[str, tuple[str, frozenset[str]]] | None = None,
     ) -> None:
         self._replacements = dict(replacements)
+        self._digit_words = dict(digit_words or {})
         protected = set(vocabulary)
         for words in self._replacements.values():
             protected.update(words.split())
@@ -177,6 +180,11 @@ class Normaliser:
         last = len(raw_tokens) - 1
         for i, (start, end, raw) in enumerate(raw_tokens):
             norm, starts_clause, before_subject, _subject, clause_punct = infos[i]
+            if raw in self._digit_words and i < last:
+                # "2 u" is "to you" and "4 sure" is "for sure"; "2 days" is two days
+                word, before = self._digit_words[raw]
+                if infos[i + 1][0].split(" ", 1)[0] in before:
+                    norm = word
             if (starts_clause and previous_norm not in ("", ".")) or (
                 before_subject and i < last and infos[i + 1][3]
             ):

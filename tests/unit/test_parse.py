@@ -469,3 +469,18 @@ def test_a_wh_word_opening_a_subordinate_clause_asks_nothing(
     reply: str, is_explained: bool
 ) -> None:
     assert analyse(reply).has("explain") is is_explained
+
+
+@pytest.mark.parametrize(
+    ("reply", "move"),
+    [
+        ("Would you like me to ask our workshop manager to call you about a refund?", "escalate"),
+        ("Do you want us to send a replacement out today?", "resolve"),
+    ],
+)
+def test_the_one_wished_to_act_is_the_one_who_acts(reply: str, move: str) -> None:
+    assert move in analyse(reply).ids
+
+
+def test_a_thing_needed_to_act_does_not_take_the_act_from_the_speaker() -> None:
+    assert "ownership" in analyse("I will need more details to work on getting it unlocked.").ids

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from roleplay.core.errors import RoleplayError
 from roleplay.core.normalise import Normalised
@@ -426,6 +426,10 @@ def actor_of(tok: Token, roles: Roles, seen: dict[int, str]) -> str:
     return found
 
 
+_WISH_VERBS: Final = frozenset({"like", "want", "prefer", "need"})
+"""Verbs whose object does the act wished for ("would you like me to ask")."""
+
+
 def _actor(tok: Token, roles: Roles, seen: dict[int, str]) -> str:
     if tok.pos_ not in ("VERB", "AUX") and tok.dep_ not in CLAUSE_HEADS:
         # A noun, adjective or particle belongs to the clause of its head ("sorry" in
@@ -453,10 +457,15 @@ def _actor(tok: Token, roles: Roles, seen: dict[int, str]) -> str:
             return "customer"  # "we recommend restarting it": the customer is to act
         if head.lemma_ in roles.hedge:
             return ""  # "we may be able to help resolve it": willingness, not an act
-        if head.lemma_ in roles.causative:
+        if head.lemma_ in roles.causative or head.lemma_ in _WISH_VERBS:
+            # "I'll get him to ring you"; "would you like me to ask my manager?": the one
+            # wished to act does the act, not the one who wishes
             objects = [c for c in head.children if c.dep_ == "dobj"]
             if objects and tok.tag_ != "VBN":
-                return classify(objects[0], roles)
+                who = classify(objects[0], roles)
+                # "I'll need more information to work on it": a thing wished for acts not
+                if head.lemma_ in roles.causative or who in ("agent", "staff", "customer"):
+                    return who
         return actor_of(head, roles, seen)
     if tok.dep_ == "relcl" and head.i != tok.i:
         return classify(head, roles)

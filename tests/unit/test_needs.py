@@ -1024,3 +1024,19 @@ def test_the_customer_thanks_once_for_this_reply_and_what_the_tutor_s_line_thank
     ).prompt
     assert line.count("hank") == 1
     assert "and for the voucher last time" in line
+
+
+def test_a_need_the_learner_meets_before_it_is_raised_is_thanked_for_not_asked_for() -> None:
+    gp = ScenarioLibrary.load().get("gp-reception")
+    assert gp is not None
+    session = play(
+        gp.scenario,
+        [
+            "I'm so sorry, Mr Whitaker, that's our mistake. I'm putting a flag on your record "
+            "now so we only ever text you.",
+            "There's a slot at 3:40 with Dr Patel. Shall I put you in it? I'll also ask the "
+            "prescriptions clerk about your blood pressure tablets.",
+        ],
+    )
+    assert "chasing my tablets" in session.prompt
+    assert "What about that?" not in session.prompt

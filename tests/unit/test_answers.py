@@ -266,3 +266,31 @@ def test_a_detail_the_customer_lacks_is_not_left_unanswered_beside_one_they_give
 )
 def test_asked_when_suits_them_the_customer_wants_it_soon(reply: str) -> None:
     assert said_after(reply).startswith("As soon as")
+
+
+def _strict_shop() -> Scenario:
+    text = (
+        SHOP.format(channel="chat", mood=5)
+        .replace(
+            "      - {otherwise: true, goto: middle}\n  - {id: bad",
+            "      - {when: {any: [resolve]}, goto: middle, mood: 1}\n"
+            "      - {otherwise: true, goto: bad, mood: -2}\n  - {id: bad",
+        )
+        .replace(
+            "  answers:\n",
+            '  answers:\n    - {asks: ["which model"], say: "The silver one, the KX200."}\n',
+        )
+    )
+    data: dict[str, Any] = yaml.safe_load(text)
+    return Scenario.model_validate(data)
+
+
+def test_a_learner_asking_what_the_tutor_foresaw_is_answered_not_walked_out_on() -> None:
+    session = play(_strict_shop(), ["I'm sorry.", "Which model is it?"])
+    assert session.outcome is None
+    assert session.prompt.startswith("The silver one, the KX200.")
+
+
+def test_a_learner_asking_only_for_a_detail_still_takes_the_fallback() -> None:
+    session = play(_strict_shop(), ["I'm sorry.", "Can I take your postcode?"])
+    assert session.outcome == "customer_lost"

@@ -1040,3 +1040,34 @@ def test_a_need_the_learner_meets_before_it_is_raised_is_thanked_for_not_asked_f
     )
     assert "chasing my tablets" in session.prompt
     assert "What about that?" not in session.prompt
+
+
+SORRY_ONCE_NODES = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {otherwise: true, goto: cross}
+  - id: cross
+    customer: "I want this sorted today."
+    branches:
+      - {when: {all: [apologise], any: [resolve]}, goto: good, mood: 1}
+      - {otherwise: true, goto: bad, mood: -1}
+  - {id: good, outcome: resolved, customer: "Right. Thank you."}
+  - {id: bad, outcome: customer_lost, customer: "Forget it. Bye."}
+"""
+
+
+def test_an_apology_made_earlier_is_not_asked_for_again_with_the_remedy() -> None:
+    session = play(
+        shop("chat", SORRY_ONCE_NODES),
+        ["I'm so sorry about your kettle.", "I've refunded the full £25 to your card."],
+    )
+    assert session.outcome == "resolved"
+    assert "given in an earlier reply" in " ".join(session.turns[1].because)
+
+
+@pytest.mark.parametrize("second", ["ok", "Sorry again."])
+def test_an_earlier_apology_does_not_stand_in_for_a_remedy(second: str) -> None:
+    session = play(shop("chat", SORRY_ONCE_NODES), ["I'm so sorry about your kettle.", second])
+    assert session.outcome == "customer_lost"

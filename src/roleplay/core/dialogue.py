@@ -29,8 +29,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from roleplay.core.analyse import analyse, content_words, named_earlier
 from roleplay.core.analysis import Analysis, Evidence
-from roleplay.core.answers import SENTENCE_END, answer_to, last_question
-from roleplay.core.conditions import Reply, condition_says, holds
+from roleplay.core.answers import SENTENCE_END, answer_details, answer_to, last_question
+from roleplay.core.conditions import Reply, condition_says, holds, keyword_in
 from roleplay.core.errors import RoleplayError
 from roleplay.core.facts import ReplyFacts, reply_facts
 from roleplay.core.frameworks import rubrics_dir
@@ -95,6 +95,13 @@ TELLS_NEXT: Final = frozenset({"follow_up", "resolve", "escalate"})
 """Moves that set out what happens next, so "what happens now?" would ask for it again."""
 RECENT_LINES: Final = 6
 """How many of the customer's last lines a reply may take up words from and so engage."""
+
+_ONCE_IS_ENOUGH: Final[Mapping[NeedKind, str]] = {
+    NeedKind.APOLOGY: "apologise",
+    NeedKind.EXPLANATION: "explain",
+}
+"""Needs met once for good, and the move that met them: a tutor's test that asks for the
+move again with something new is met by the new thing alone once the need was met."""
 
 GOES_ON_HELPING: Final = frozenset(
     {"resolve", "follow_up", "explain", "escalate", "ownership", "investigate", "learn"}
@@ -361,6 +368,19 @@ class Session:
         reply_now = Reply(reply_now.ids, facts, scored, mood_before, self.needs.met_ids)
 
         branch_index, branch = _choose(node.branches, reply_now)
+        given = self._given_before(node, branch, reply_now, met_now)
+        if given is not None:
+            branch_index, branch, moves = given
+            because.append(
+                f"the reply did what the customer was asking for here; the {moves} the "
+                "branch also asks for was given in an earlier reply, and is not asked twice"
+            )
+        if self._asks_what_they_can_answer(node, branch, reply_now):
+            branch = Branch(otherwise=True, goto=node.id, mood=0)
+            because.append(
+                "the reply asked the customer something they could answer about what they "
+                "need, so they answered it and waited for the rest"
+            )
         answered = self._answered_instead(node, branch, met_now, routed)
         if answered is not None:
             branch_index, branch, gave, earlier = answered
@@ -554,6 +574,62 @@ class Session:
             return ""
         lines = press_lines(danger, mood)
         return next((ln for ln in lines if not said_before(ln, self.needs.said)), "")
+
+    def _asks_what_they_can_answer(self, node: Node, branch: Branch | None, reply: Reply) -> bool:
+        """Whether a reply that would take a fallback making things worse only asks the
+        customer something the tutor foresaw an answer to ("How many bedrooms would you
+        need?"), where the customer had asked for something, not asked a question of their
+        own: a learner finding out what is needed is not refusing it. A question put back
+        to a customer's question is still a fault ("Which table are you on?")."""
+        if branch is None or not branch.otherwise or branch.mood >= 0:
+            return False
+        if Ask.ANSWER in node.asks or reply.ids & (RED_FLAGS | OFFERING_MOVES):
+            return False
+        asked = last_question(reply.text)
+        questions = catalogue().questions
+        if not asked or questions is None:
+            return False
+        if answer_details(asked, self.scenario.customer, questions.details, reply.mood):
+            return False  # their details asked for, not what they need
+        return any(keyword_in(answer.asks, asked) for answer in self.scenario.customer.answers)
+
+    def _given_before(
+        self, node: Node, branch: Branch | None, reply: Reply, met_now: tuple[NeedMet, ...]
+    ) -> tuple[int, Branch, str] | None:
+        """The branch a reply takes when a tutor's test asks for an apology or an explanation
+        together with what this reply did ("a real apology and the claim taken on") and an
+        earlier reply already gave the apology: a customer does not need saying sorry twice.
+        None unless the reply would otherwise take a fallback that makes things worse."""
+        if branch is not None and not (branch.otherwise and branch.mood < 0):
+            return None
+        now = {m.id for m in met_now}
+        earlier = {
+            move
+            for need in self.needs.needs
+            if need.id in self.needs.met_ids - now
+            and (move := _ONCE_IS_ENOUGH.get(need.need_kind)) is not None
+        } - reply.ids
+        if not earlier or reply.ids & RED_FLAGS:
+            return None
+        widened = Reply(reply.ids | earlier, reply.facts, reply.text, reply.mood, reply.met)
+        for index, other in enumerate(node.branches):
+            when = other.when
+            if when is None or other.mood < 0 or RED_FLAGS & {*when.any, *when.all}:
+                continue
+            tested = {*when.all, *when.any}
+            # the apology must come with something new this reply did ("a real apology and
+            # the claim taken on"), not be all the branch asks for
+            if not earlier & tested or not (tested - earlier) & reply.ids:
+                continue
+            if not holds(when, widened):
+                continue
+            if holds(when, reply):
+                return None  # it held already: not ours to change
+            words = " and ".join(
+                sorted(m.replace("_", " ") for m in earlier & {*when.all, *when.any})
+            )
+            return index, other, words
+        return None
 
     def _answered_instead(
         self,

@@ -294,3 +294,24 @@ def test_a_learner_asking_what_the_tutor_foresaw_is_answered_not_walked_out_on()
 def test_a_learner_asking_only_for_a_detail_still_takes_the_fallback() -> None:
     session = play(_strict_shop(), ["I'm sorry.", "Can I take your postcode?"])
     assert session.outcome == "customer_lost"
+
+
+def test_an_email_address_given_keeps_its_points() -> None:
+    from roleplay.core.library import ScenarioLibrary
+
+    restaurant = ScenarioLibrary.load().get("restaurant-allergy")
+    assert restaurant is not None
+    line = play(restaurant.scenario, ["What's your email address?"]).prompt
+    assert "claire.donnelly@gmail.com" in line
+
+
+def test_each_question_of_a_reply_they_can_answer_is_answered_in_order() -> None:
+    line = said_after("Sorry. Can I ask your order number? And had you descaled it?")
+    assert line.startswith("It's KT-4471. No. I've used it the normal way")
+
+
+def test_a_higher_up_named_only_to_refuse_is_no_hand_over() -> None:
+    from roleplay.core.analyse import analyse
+
+    found = analyse("A manager will say the same, I'm afraid.")
+    assert "dismiss" in found.ids and "escalate" not in found.ids

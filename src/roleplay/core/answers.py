@@ -246,11 +246,14 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
         if not asked or any(has_phrase(ask, asked[-1]) for ask in questions.wellbeing.asks):
             return ""
         return _answer_last(asked[-1], reply, customer, questions, mood)
+    # "How is he feeling? And do you have his pen with you?": each question they can
+    # answer is answered, in order; a greeting left behind ("How are you? …") is not
     earlier = [
         said
         for asked in _earlier_questions(reply)
-        if (said := answer_details(asked, customer, questions.details, mood, reply))
-    ]
+        if not any(has_phrase(ask, asked) for ask in questions.wellbeing.asks)
+        and (said := _answer_last(asked, reply, customer, questions, mood))
+    ][-2:]
     last = _answer_last(question, reply, customer, questions, mood)
     return " ".join(dict.fromkeys([*earlier, last] if last else earlier))
 

@@ -855,8 +855,9 @@ def without_sour_opener(line: str) -> str:
     return line
 
 
-_LINE_SENTENCE = re.compile(r"(?:[^.!?…]|[.,](?=\d))+(?:[.!?…]+['’\"]?|$)")
-"""A sentence of a customer's line; a point between digits ("£46.80") ends none."""
+_LINE_SENTENCE = re.compile(r"(?:[^.!?…]|[.,](?=\w))+(?:[.!?…]+['’\"]?|$)")
+"""A sentence of a customer's line; a point with a word or digit straight after it
+("£46.80", "claire.donnelly@gmail.com") ends none."""
 
 
 def without_opener(line: str) -> str:

@@ -1071,3 +1071,29 @@ def test_an_apology_made_earlier_is_not_asked_for_again_with_the_remedy() -> Non
 def test_an_earlier_apology_does_not_stand_in_for_a_remedy(second: str) -> None:
     session = play(shop("chat", SORRY_ONCE_NODES), ["I'm so sorry about your kettle.", second])
     assert session.outcome == "customer_lost"
+
+
+UPDATE_NODES = """
+nodes:
+  - id: start
+    customer:
+      - say: "I want my money back, or someone senior."
+        open: [refund]
+    branches:
+      - {when: {any: [escalate]}, goto: handed, mood: 1}
+      - {when: {any: [apologise]}, goto: later, mood: 1}
+      - {otherwise: true, goto: bad, mood: -2}
+  - id: later
+    customer: "Right. And when will it reach my card?"
+    branches:
+      - {otherwise: true, goto: later}
+  - {id: handed, outcome: escalated_correctly, customer: "Thank you. I'll wait to hear."}
+  - {id: bad, outcome: customer_lost, customer: "Forget it. Bye."}
+"""
+
+
+def test_a_need_met_without_a_hand_over_does_not_end_on_one() -> None:
+    session = play(shop("chat", UPDATE_NODES), ["I've refunded the £25 to your card."])
+    assert session.outcome is None
+    assert session.prompt.endswith("when will it reach my card?")
+    assert not any("a real apology" in b for b in session.turns[0].because)

@@ -397,8 +397,10 @@ class Session:
             mood += branch.mood
             if branch.when is not None and answered is None:
                 cause.extend(_evidence_for(branch.when, found))
-            reason = branch.because or _describe(branch, node)
-            because.append(reason)
+            if answered is None:
+                # (a branch taken in place of the fallback did not have its test met: its
+                # own reason would say what the reply did not do)
+                because.append(branch.because or _describe(branch, node))
             said_first = branch.say or ""
             next_id = branch.goto
         else:
@@ -681,6 +683,8 @@ class Session:
                 continue
             if self._node(other.goto).outcome in BAD_ENDS:
                 continue
+            if self._node(other.goto).outcome is OutcomeKind.ESCALATED and "escalate" not in ids:
+                continue  # an update is no hand-over: the conversation does not end on one
             words = ", ".join(need.what for need in self.needs.needs if need.id in gave)
             return index, other, words, earlier
         return None

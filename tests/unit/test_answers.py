@@ -286,9 +286,16 @@ def _strict_shop() -> Scenario:
 
 
 def test_a_learner_asking_what_the_tutor_foresaw_is_answered_not_walked_out_on() -> None:
-    session = play(_strict_shop(), ["I'm sorry.", "Which model is it?"])
+    session = play(
+        _strict_shop(), ["I'm sorry.", "I can see how annoying that is. Which model is it?"]
+    )
     assert session.outcome is None
     assert session.prompt.startswith("The silver one, the KX200.")
+
+
+def test_a_bare_question_after_a_rebuff_still_takes_the_fallback() -> None:
+    session = play(_strict_shop(), ["I'm sorry.", "Kettles do break. Which model is it?"])
+    assert session.outcome == "customer_lost"
 
 
 def test_a_learner_asking_only_for_a_detail_still_takes_the_fallback() -> None:

@@ -587,6 +587,8 @@ class Session:
             return False
         if Ask.ANSWER in node.asks or reply.ids & (RED_FLAGS | OFFERING_MOVES):
             return False
+        if not reply.ids & {"acknowledge", "empathise", "apologise"}:
+            return False  # a bare question, or one after a rebuff ("it's been delivered")
         asked = last_question(reply.text)
         questions = catalogue().questions
         if not asked or questions is None:

@@ -322,3 +322,19 @@ def test_a_higher_up_named_only_to_refuse_is_no_hand_over() -> None:
 
     found = analyse("A manager will say the same, I'm afraid.")
     assert "dismiss" in found.ids and "escalate" not in found.ids
+
+
+DOUBTS = (
+    "Really? That's not what I understood my rights to be.",
+    "That doesn't sound right to me. I'll be checking that.",
+    "That's not right, and I'll be checking it.",
+    "Don't tell me that. I know my rights.",
+)
+
+
+def test_a_second_wrong_statement_of_the_law_is_doubted_in_other_words() -> None:
+    wrong = "Under the Consumer Rights Act, once it's marked delivered the risk passes to you."
+    session = play(shop(), [wrong, wrong])
+    first, second = (turn.response for turn in session.turns)
+    said = [next(d for d in DOUBTS if line.startswith(d)) for line in (first, second)]
+    assert said[0] != said[1]

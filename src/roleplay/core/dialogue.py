@@ -827,11 +827,19 @@ class Session:
             line = ""  # the reaction says it: "that's not really an apology", not "say sorry"
         doubts = catalogue().doubts_law
         doubted = False
-        if misstated and doubts and reaction_id in (None, "missing_apology") and not final:
+        waits = final and target.outcome is OutcomeKind.ESCALATED
+        if (
+            misstated
+            and doubts
+            and reaction_id in (None, "missing_apology")
+            and (not final or waits)
+        ):
             # "Under the Consumer Rights Act you have to report it within 48 hours": the
             # customer does not let a wrong statement of their rights pass without a word
-            said = band_line(doubts, mood)
-            if said not in state.said:
+            # a second wrong statement gets other words than the first did
+            ways = [band_line(doubts, mood), *doubts.values()]
+            said = next((way for way in ways if way not in state.said), "")
+            if said:
                 parts.append(said)
                 doubted = True
                 line = without_relief(without_opener(line))

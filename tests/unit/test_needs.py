@@ -1097,3 +1097,12 @@ def test_a_need_met_without_a_hand_over_does_not_end_on_one() -> None:
     assert session.outcome is None
     assert session.prompt.endswith("when will it reach my card?")
     assert not any("a real apology" in b for b in session.turns[0].because)
+
+
+def test_a_remedy_paid_in_part_with_the_rest_passed_on_is_thanked_for_as_that_part() -> None:
+    session = play(
+        shop(),
+        ["I'm so sorry. I'll refund £10 now and pass the rest to my manager to approve today."],
+    )
+    assert "the £10 so far" in session.prompt
+    assert "sorting" not in session.prompt

@@ -168,6 +168,21 @@ _THANKS_FOR = re.compile(r"\W*(?:well,? )?(?:thanks|thank you) for(?!\w)", re.IG
 """A line that opens by thanking for one thing ("Thanks for sorting the food money.")."""
 
 
+def _part_paid(facts: ReplyFacts, ids: frozenset[str]) -> str:
+    """The sum a reply pays now when it passes the rest on ("I'll put £50 credit on now and
+    pass the rest to my team leader"), or "": thanked for as that sum, not as all of it."""
+    if "escalate" not in ids and not facts.of("needs_approval"):
+        return ""
+    for offer in facts.of("offer"):
+        found = _SUM.search(offer.detail)
+        if found:
+            return found.group(0)
+    return ""
+
+
+_SUM = re.compile(r"£\d[\d,]*(?:\.\d\d)?")
+
+
 def _without_thanks(line: str) -> tuple[str, list[str]]:
     """The line without the thank-yous it opens with ("Thank you for where we can live.
     Thank you for the money so far. But…" → "But…"), and what those thanked for that the
@@ -491,6 +506,7 @@ class Session:
             passed_on=handed_now and foreseen and branch is not None and branch.mood < 0,
             danger_line=danger_line,
             misstated=bool(facts.of("misstatement")),
+            part_paid=_part_paid(facts, routed),
             reply_ids=routed,
             told_next=bool(routed & TELLS_NEXT) and mood >= mood_before,
         )
@@ -752,6 +768,7 @@ class Session:
         passed_on: bool = False,
         danger_line: str = "",
         misstated: bool = False,
+        part_paid: str = "",
         reply_ids: frozenset[str] = frozenset(),
         told_next: bool = False,
     ) -> str:
@@ -874,7 +891,7 @@ class Session:
             # "Thanks for sorting the food money." after a reply that also put the claim
             # through: thanked for the most pressing things it gave instead
             narrow = len(met_now) > 1 and _THANKS_FOR.match(first) is not None
-            thanks = thank(met_now, state, mood)
+            thanks = thank(met_now, state, mood, part_paid=part_paid)
             if thanks and (narrow or not opens_by_reacting(first)):
                 if narrow and branch_line:
                     branch_line, also = _without_thanks(without_opener(branch_line))

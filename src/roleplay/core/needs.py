@@ -522,9 +522,12 @@ def press_lines(need: Need, mood: int) -> tuple[str, ...]:
     return lines.get(key) or next(iter(lines.values()))
 
 
-def thank(met: Sequence[NeedMet], state: NeedsState, mood: int) -> str | None:
+def thank(
+    met: Sequence[NeedMet], state: NeedsState, mood: int, *, part_paid: str = ""
+) -> str | None:
     """The customer thanking the learner for the needs just met, or None (furious, or
-    nothing to thank for)."""
+    nothing to thank for). A remedy met by paying ``part_paid`` now, with the rest passed
+    on, is thanked for as that sum ("the £50 so far"), not as sorted."""
     things: list[str] = []
     words: set[str] = set()
     for m in met:
@@ -532,6 +535,8 @@ def thank(met: Sequence[NeedMet], state: NeedsState, mood: int) -> str | None:
         # Two needs met by the same words are one thing done: thanked for once.
         if need is None or not (thing := thanks_for(need)) or (m.words and m.words in words):
             continue
+        if part_paid and part_paid.replace(",", "") in m.words.replace(",", ""):
+            thing = f"the {part_paid} so far"
         things.append(thing)
         words.add(m.words)
     band = band_of(mood)

@@ -338,3 +338,31 @@ def test_a_second_wrong_statement_of_the_law_is_doubted_in_other_words() -> None
     first, second = (turn.response for turn in session.turns)
     said = [next(d for d in DOUBTS if line.startswith(d)) for line in (first, second)]
     assert said[0] != said[1]
+
+
+@pytest.mark.parametrize(
+    ("reply", "picked"),
+    [
+        (
+            "I can book you in. Would this morning or this afternoon suit you better?",
+            "This morning",
+        ),
+        (
+            "Which would you prefer for the swap, Tuesday or Friday? Is there anything else?",
+            "Tuesday",
+        ),
+    ],
+)
+def test_a_choice_of_which_suits_is_picked_past_a_closing_anything_else(
+    reply: str, picked: str
+) -> None:
+    assert accepts_offer(reply, 5, {"resolve"}) == f"{picked}, please."
+
+
+def test_what_would_suit_them_best_is_not_taken_for_how_to_contact_them() -> None:
+    from roleplay.core.library import ScenarioLibrary
+
+    gp = ScenarioLibrary.load().get("gp-reception")
+    assert gp is not None
+    line = play(gp.scenario, ["I'm so sorry. Which slot would suit you best?"]).prompt
+    assert "Text me on my mobile" not in line

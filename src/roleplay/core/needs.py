@@ -569,6 +569,8 @@ def accepts_offer(reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES) ->
     if band_of(mood) is Band.FURIOUS:
         return ""
     asked = [s for s in _SENTENCE_END.split(without_sign_off(reply)) if s.strip().endswith("?")]
+    while len(asked) > 1 and _ANYTHING_ELSE.search(asked[-1]):
+        asked.pop()  # "…a morning slot or after lunch? And is there anything else?"
     if not asked:
         return ""
     last = _ASIDE.sub(" ", _YES_OR_NO.sub("?", plain_words(asked[-1]).lower()))
@@ -576,8 +578,9 @@ def accepts_offer(reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES) ->
     clause = re.split(r"\s[-–—]\s|,\s+(?=(?:so|and|but)\s)", last)[-1].strip()
     if picked := _first_of_two(last):
         return picked
-    choice = _CHOICE.search(clause)
-    first = choice.group("first").strip() if choice else ""
+    choice = _CHOICE.search(clause) or _WHICH_SUITS.search(clause)
+    named = choice.groupdict() if choice else {}
+    first = (named.get("first") or named.get("later") or "").strip()
     if 0 < len(first.split()) <= 7 and not re.search(r"\b(?:us|me|you|i|we)\b", first):
         said = _in_own_words(first.split())  # "the credit on your bill" → "…on my bill"
         return f"{said[0].upper()}{said[1:]}, please."  # "Phone, please."
@@ -602,6 +605,20 @@ _CHOICE = re.compile(
 )
 """A closing question that offers a choice of two ("Would you prefer phone or email?"):
 the customer takes the first."""
+
+_ANYTHING_ELSE = re.compile(r"(?i)\b(?:anything|something) else\b|\bany other (?:questions|way)\b")
+"""A closing question that asks for nothing in particular ("Is there anything else?")."""
+
+_WHICH_SUITS = re.compile(
+    r"(?:^|\W)(?:so |and )?(?:would|does|will|is|could) (?P<first>[a-z£0-9:' -]+?) or "
+    r"[a-z£0-9:' -]+? (?:suit|work|be (?:better|best|easier|ok|okay|good|fine))"
+    r"(?: for)?(?: you| u)?(?: better| best)?\s*\?$"
+    r"|which (?:would you prefer|do you prefer|suits you(?: best)?|works (?:best )?for you)"
+    r"(?: for [a-z0-9' ]+)?\s*,\s*(?P<later>[a-z£0-9:' -]+?) or [a-z£0-9:' -]+?\s*\?$"
+)
+"""A choice of two times or things put as which suits ("Would this morning or this afternoon
+suit you better?", "Which would you prefer for the appointment, a morning slot or after
+lunch?"): the customer takes the first."""
 
 _OFFER_ENDING = re.compile(
     r"(?<!\w)if (?:that|this|it) (?:helps|would help|suits you|works)\s*\?$"

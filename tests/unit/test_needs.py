@@ -1106,3 +1106,13 @@ def test_a_remedy_paid_in_part_with_the_rest_passed_on_is_thanked_for_as_that_pa
     )
     assert "the £10 so far" in session.prompt
     assert "sorting" not in session.prompt
+
+
+def test_someone_senior_fetched_out_to_the_customer_now_is_a_hand_over_now() -> None:
+    from roleplay.core.analyse import analyse
+    from roleplay.core.needs import hands_over_now
+
+    reply = "I can't deal with that here, I'll get the practice manager out to you now."
+    assert hands_over_now(analyse(reply), reply)
+    later = "I'll get the practice manager out to you now, and she'll ring you tonight too."
+    assert not hands_over_now(analyse(later), later)

@@ -748,7 +748,12 @@ def hands_over_now(found: Analysis, reply: str, customer: str = "") -> bool:
             continue
         if evidence.rule == "escalate.warm-transfer":
             return True
-        if found.has("follow_up"):
+        later = [
+            e
+            for e in found.evidence_for("follow_up")
+            if not (e.start < evidence.end and evidence.start < e.end)
+        ]
+        if later:
             continue  # "I'm asking her now and she'll ring you": the answer comes later
         if any(has_phrase(words, sentence) for words in lines.at_once):
             return True  # "I'll transfer you to our specialist team": a transfer is now

@@ -366,3 +366,8 @@ def test_what_would_suit_them_best_is_not_taken_for_how_to_contact_them() -> Non
     assert gp is not None
     line = play(gp.scenario, ["I'm so sorry. Which slot would suit you best?"]).prompt
     assert "Text me on my mobile" not in line
+
+
+def test_a_narrower_question_is_not_taken_for_how_they_feel() -> None:
+    line = said_after("Sorry. Are you alright for time today?")
+    assert not line.startswith(("I'm all right", "Not great", "How do you think"))

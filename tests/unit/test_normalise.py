@@ -112,6 +112,7 @@ def test_text_speak_that_starts_with_a_digit_is_read_too(normaliser: Normaliser)
     [
         ("il get a crew 2 u 2moro", "i will get a crew to you tomorrow"),
         ("2moro 4 sure", "tomorrow for sure"),
+        ("booked it 4 2moro", "booked it for tomorrow"),
         ("i can give u 2 days", "i can give you 2 days"),
         ("its 4 weeks late", "its 4 weeks late"),
     ],

@@ -258,6 +258,17 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
     return " ".join(dict.fromkeys([*earlier, last] if last else earlier))
 
 
+def _asks_it(ask: str, question: str) -> bool:
+    """Whether ``question`` asks what ``ask`` does, and not something narrower that begins
+    the same way ("are you alright for time?" is not "are you alright?")."""
+    found = re.search(rf"(?<!\w){re.escape(ask)}(?!\w)\s*(?P<next>\w*)", question)
+    return found is not None and found.group("next") not in _NARROWER
+
+
+_NARROWER: frozenset[str] = frozenset({"for", "with", "to", "about", "on", "getting", "going"})
+"""Words after a general question that make it a narrower one."""
+
+
 def _earlier_questions(reply: str) -> list[str]:
     """The reply's questions before its last sentence, in plain lower-case words: details
     asked for there ("Can I take your postcode? And how are you?") are given too, and the
@@ -281,6 +292,6 @@ def _answer_last(
             return answer.say
     kinds = (questions.wellbeing, questions.confirm, questions.wants, questions.when)
     for kind in (k for k in kinds if k is not None):
-        if any(has_phrase(ask, question) for ask in kind.asks):
+        if any(_asks_it(ask, question) for ask in kind.asks):
             return band_line(kind.answer, mood)
     return ""

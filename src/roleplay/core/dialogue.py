@@ -104,7 +104,18 @@ _ONCE_IS_ENOUGH: Final[Mapping[NeedKind, str]] = {
 move again with something new is met by the new thing alone once the need was met."""
 
 GOES_ON_HELPING: Final = frozenset(
-    {"resolve", "follow_up", "explain", "escalate", "ownership", "investigate", "learn"}
+    {
+        "resolve",
+        "follow_up",
+        "explain",
+        "escalate",
+        "ownership",
+        "investigate",
+        "learn",
+        "acknowledge",
+        "empathise",
+        "apologise",
+    }
 )
 """Moves that carry on helping: a reply with one of them, after the customer's need here was
 met earlier, is not a refusal of it ("I don't know what else to tell you" has none)."""

@@ -1116,3 +1116,11 @@ def test_someone_senior_fetched_out_to_the_customer_now_is_a_hand_over_now() -> 
     assert hands_over_now(analyse(reply), reply)
     later = "I'll get the practice manager out to you now, and she'll ring you tonight too."
     assert not hands_over_now(analyse(later), later)
+
+
+def test_put_straight_through_to_a_supervisor_is_a_hand_over_now() -> None:
+    from roleplay.core.analyse import analyse
+    from roleplay.core.needs import hands_over_now
+
+    reply = "I'll put you straight through to the waste operations supervisor. One moment."
+    assert hands_over_now(analyse(reply), reply)

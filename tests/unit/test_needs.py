@@ -1124,3 +1124,26 @@ def test_put_straight_through_to_a_supervisor_is_a_hand_over_now() -> None:
 
     reply = "I'll put you straight through to the waste operations supervisor. One moment."
     assert hands_over_now(analyse(reply), reply)
+
+
+HELD_NODES = """
+nodes:
+  - id: start
+    customer: "I want someone senior. Now."
+    branches:
+      - {when: {any: [escalate]}, goto: handed, mood: 1}
+      - {otherwise: true, goto: bad, mood: -2}
+  - {id: handed, outcome: escalated_correctly, customer: "Thank you. I'll wait to hear."}
+  - {id: bad, outcome: customer_lost, customer: "Forget it. Bye."}
+"""
+
+
+def test_a_customer_given_something_real_stays_to_ask_for_the_rest() -> None:
+    session = play(shop("chat", HELD_NODES), ["I've refunded the full £25 to your card."])
+    assert session.outcome is None
+    assert "stayed to ask for it again" in " ".join(session.turns[0].because)
+
+
+def test_a_customer_given_nothing_still_leaves() -> None:
+    session = play(shop("chat", HELD_NODES), ["I'm sorry, there's nobody else here."])
+    assert session.outcome == "customer_lost"

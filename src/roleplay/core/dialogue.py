@@ -408,6 +408,12 @@ class Session:
                 "need, so they answered it and waited for the rest"
             )
         answered = self._answered_instead(node, branch, met_now, routed)
+        if answered is None and self._held_by_gains(branch, met_now, routed):
+            branch = Branch(otherwise=True, goto=node.id, mood=0)
+            because.append(
+                "the reply gave the customer something they needed, though not what they "
+                "were asking for here, so they stayed to ask for it again rather than leave"
+            )
         if answered is not None:
             branch_index, branch, gave, earlier = answered
             because.append(
@@ -603,6 +609,24 @@ class Session:
             return ""
         lines = press_lines(danger, mood)
         return next((ln for ln in lines if not said_before(ln, self.needs.said)), "")
+
+    def _held_by_gains(
+        self, branch: Branch | None, met_now: tuple[NeedMet, ...], ids: frozenset[str]
+    ) -> bool:
+        """Whether a fallback that would end the conversation badly is held off because
+        the reply met a need the tutor wrote a test for (an engineer booked while the
+        customer asks for someone senior): a customer given something real stays to ask
+        again for the rest, rather than walking out on it."""
+        if branch is None or not branch.otherwise or branch.mood >= 0:
+            return False
+        if self._node(branch.goto).outcome not in BAD_ENDS or ids & RED_FLAGS:
+            return False
+        return any(
+            (need := self.needs.need(m.id)) is not None
+            and need.met_by
+            and need.need_kind is not NeedKind.APOLOGY
+            for m in met_now
+        )
 
     def _asks_what_they_can_answer(self, node: Node, branch: Branch | None, reply: Reply) -> bool:
         """Whether a reply that would take a fallback making things worse only asks the

@@ -1147,3 +1147,14 @@ def test_a_customer_given_something_real_stays_to_ask_for_the_rest() -> None:
 def test_a_customer_given_nothing_still_leaves() -> None:
     session = play(shop("chat", HELD_NODES), ["I'm sorry, there's nobody else here."])
     assert session.outcome == "customer_lost"
+
+
+def test_three_things_done_at_once_are_all_thanked_for_and_a_full_refund_is_not_a_part() -> None:
+    line = play(
+        shop(),
+        [
+            "I'm so sorry, that's not good enough. I've refunded the £25 to your card, and I'm "
+            "passing your complaint to my manager today."
+        ],
+    ).prompt
+    assert "the apology, sorting that out and passing it on" in line

@@ -179,10 +179,11 @@ _THANKS_FOR = re.compile(r"\W*(?:well,? )?(?:thanks|thank you) for(?!\w)", re.IG
 """A line that opens by thanking for one thing ("Thanks for sorting the food money.")."""
 
 
-def _part_paid(facts: ReplyFacts, ids: frozenset[str]) -> str:
+def _part_paid(facts: ReplyFacts, ids: frozenset[str], reply: str) -> str:
     """The sum a reply pays now when it passes the rest on ("I'll put £50 credit on now and
     pass the rest to my team leader"), or "": thanked for as that sum, not as all of it."""
-    if "escalate" not in ids and not facts.of("needs_approval"):
+    rest = "escalate" in ids and _THE_REST.search(reply) is not None
+    if not rest and not facts.of("needs_approval"):
         return ""
     for offer in facts.of("offer"):
         found = _SUM.search(offer.detail)
@@ -192,6 +193,10 @@ def _part_paid(facts: ReplyFacts, ids: frozenset[str]) -> str:
 
 
 _SUM = re.compile(r"£\d[\d,]*(?:\.\d\d)?")
+_THE_REST = re.compile(
+    r"(?i)\b(?:the rest|the remainder|the balance|the difference|anything (?:more|over|above))\b"
+)
+"""What is left to pay, passed on to someone else ("…and pass the rest to my team leader")."""
 
 
 def _without_thanks(line: str) -> tuple[str, list[str]]:
@@ -523,7 +528,7 @@ class Session:
             passed_on=handed_now and foreseen and branch is not None and branch.mood < 0,
             danger_line=danger_line,
             misstated=bool(facts.of("misstatement")),
-            part_paid=_part_paid(facts, routed),
+            part_paid=_part_paid(facts, routed, scored),
             reply_ids=routed,
             told_next=bool(routed & TELLS_NEXT) and mood >= mood_before,
         )

@@ -542,7 +542,9 @@ def thank(
     band = band_of(mood)
     if not things or band is Band.FURIOUS:
         return None
-    joined = things[0] if len(things) == 1 else " and ".join(things[:2])
+    # the three most pressing things done, as a person would list them
+    shown = things[:3]
+    joined = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
     lines = catalogue().thanks
     template = lines.get(band.value) or lines.get("default") or next(iter(lines.values()))
     return template.replace("{things}", joined)

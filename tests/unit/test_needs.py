@@ -1158,3 +1158,8 @@ def test_three_things_done_at_once_are_all_thanked_for_and_a_full_refund_is_not_
         ],
     ).prompt
     assert "the apology, sorting that out and passing it on" in line
+
+
+def test_a_refusal_before_but_does_not_deny_the_remedy_after_it() -> None:
+    session = play(shop(), ["sry, cant do it 2day but ive done ur refund 4 2moro"])
+    assert "refund" in [m.id for m in session.turns[0].needs_met]

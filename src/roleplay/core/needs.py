@@ -297,7 +297,9 @@ car", "I'll check whether we have a courtesy car"); "no" reaches only the two wo
 before ("there's no stage 2"), not "if they still say no, try the CAA"."""
 
 
-_CLAUSE_JOIN = re.compile(r",\s+(?:and|but|so|while|whereas|though|although)\s+|;\s+|\s[-–—]\s")
+_CLAUSE_JOIN = re.compile(
+    r",\s+(?:and|but|so|while|whereas|though|although)\s+|;\s+|\s[-–—]\s|\s(?:but|however)\s"
+)
 """Where one clause is joined to the next: a denial in one does not reach the other."""
 
 

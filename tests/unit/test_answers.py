@@ -371,3 +371,14 @@ def test_what_would_suit_them_best_is_not_taken_for_how_to_contact_them() -> Non
 def test_a_narrower_question_is_not_taken_for_how_they_feel() -> None:
     line = said_after("Sorry. Are you alright for time today?")
     assert not line.startswith(("I'm all right", "Not great", "How do you think"))
+
+
+def test_an_answer_and_the_line_after_it_do_not_tell_the_same_thing_twice() -> None:
+    from roleplay.core.library import ScenarioLibrary
+
+    partners = ScenarioLibrary.load().get("partners-account")
+    assert partners is not None
+    line = play(
+        partners.scenario, ["I'm so sorry. Can I ask - is there a reason he can't ring us himself?"]
+    ).prompt
+    assert line.count("stroke") == 1

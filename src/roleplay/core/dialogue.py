@@ -179,6 +179,26 @@ _THANKS_FOR = re.compile(r"\W*(?:well,? )?(?:thanks|thank you) for(?!\w)", re.IG
 """A line that opens by thanking for one thing ("Thanks for sorting the food money.")."""
 
 
+def _not_told_again(line: str, before: Sequence[str]) -> str:
+    """``line`` without its sentences whose words were nearly all said already in
+    ``before`` ("He had a stroke three weeks ago. He can't even hold a phone." after "He had
+    a stroke three weeks ago and he's still in hospital. He can't even hold a phone.");
+    short sentences ("Thank you.") are kept."""
+    said = {w for text in before for w in _WORD.findall(text.lower())}
+    kept = []
+    for sentence in SENTENCE_END.split(line):
+        words = _WORD.findall(sentence.lower())
+        if not words:
+            continue
+        if len(words) >= 4 and sum(w in said for w in words) >= 0.9 * len(words):
+            continue
+        kept.append(sentence)
+    return " ".join(kept)
+
+
+_WORD = re.compile(r"[a-z0-9£']+")
+
+
 def _part_paid(facts: ReplyFacts, ids: frozenset[str], reply: str) -> str:
     """The sum a reply pays now when it passes the rest on ("I'll put £50 credit on now and
     pass the rest to my team leader"), or "": thanked for as that sum, not as all of it."""
@@ -947,6 +967,14 @@ class Session:
         fresh = [kept for p in parts if (kept := without_said(p, state.said))]
         if fresh:
             parts = fresh  # nothing said twice, unless all of it would go
+        # nor twice in one breath: an answer ("He had a stroke three weeks ago.") and the
+        # tutor's line after it that tells it again
+        once: list[str] = []
+        for part in parts:
+            kept = _not_told_again(without_said(part, once), once) if once else part
+            if kept:
+                once.append(kept)
+        parts = once or parts
         state.said.extend(parts)
         return " ".join(parts)
 

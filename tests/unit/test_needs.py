@@ -1163,3 +1163,8 @@ def test_three_things_done_at_once_are_all_thanked_for_and_a_full_refund_is_not_
 def test_a_refusal_before_but_does_not_deny_the_remedy_after_it() -> None:
     session = play(shop(), ["sry, cant do it 2day but ive done ur refund 4 2moro"])
     assert "refund" in [m.id for m in session.turns[0].needs_met]
+
+
+def test_a_customer_who_stays_is_not_also_said_to_have_been_given_nothing() -> None:
+    session = play(shop("chat", HELD_NODES), ["I've refunded the full £25 to your card."])
+    assert not any("did not do what would have helped" in b for b in session.turns[0].because)

@@ -426,7 +426,8 @@ class Session:
                 f"the reply did what the customer was asking for here; the {moves} the "
                 "branch also asks for was given in an earlier reply, and is not asked twice"
             )
-        if self._asks_what_they_can_answer(node, branch, reply_now):
+        stays = self._asks_what_they_can_answer(node, branch, reply_now)
+        if stays:
             branch = Branch(otherwise=True, goto=node.id, mood=0)
             because.append(
                 "the reply asked the customer something they could answer about what they "
@@ -434,6 +435,7 @@ class Session:
             )
         answered = self._answered_instead(node, branch, met_now, routed)
         if answered is None and self._held_by_gains(branch, met_now, routed):
+            stays = True
             branch = Branch(otherwise=True, goto=node.id, mood=0)
             because.append(
                 "the reply gave the customer something they needed, though not what they "
@@ -454,9 +456,10 @@ class Session:
             mood += branch.mood
             if branch.when is not None and answered is None:
                 cause.extend(_evidence_for(branch.when, found))
-            if answered is None:
-                # (a branch taken in place of the fallback did not have its test met: its
-                # own reason would say what the reply did not do)
+            if answered is None and not stays:
+                # (a branch taken in place of the fallback did not have its test met, and
+                # the customer who stays has a reason given above: the branch's own reason
+                # would say what the reply did not do)
                 because.append(branch.because or _describe(branch, node))
             said_first = branch.say or ""
             next_id = branch.goto

@@ -382,3 +382,23 @@ def test_an_answer_and_the_line_after_it_do_not_tell_the_same_thing_twice() -> N
         partners.scenario, ["I'm so sorry. Can I ask - is there a reason he can't ring us himself?"]
     ).prompt
     assert line.count("stroke") == 1
+
+
+def test_a_wrong_statement_of_the_law_in_their_favour_is_taken_warily_not_rebutted() -> None:
+    line = said_after(
+        "Sorry. Under the Consumer Rights Act you have 30 days to reject a repair, so you're "
+        "entitled to a full refund."
+    )
+    assert "hold you to it" in line or "believe that when I see it" in line
+    assert not line.startswith(DOUBTS)
+
+
+def test_a_choice_of_how_to_be_contacted_is_answered_however_it_is_worded() -> None:
+    line = said_after("Sorry. Would you rather I called you, or shall we keep this on email?")
+    assert line.startswith("Email me, please.")
+
+
+def test_a_choice_of_which_day_suits_is_picked_not_answered_with_soon() -> None:
+    assert accepts_offer("Which day suits you best, Tuesday or Friday?", 5, {"resolve"}) == (
+        "Tuesday, please."
+    )

@@ -258,6 +258,18 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
     return " ".join(dict.fromkeys([*earlier, last] if last else earlier))
 
 
+_CHANNEL = re.compile(
+    r"\b(?:call|called|calling|ring|rang|phone|phoned|text|texted|texts|e-?mail|e-?mailed|"
+    r"post|letter|chat)\b"
+)
+
+
+def _asks_which_channel(question: str) -> bool:
+    """Whether ``question`` offers a choice of ways to be contacted ("would you rather I
+    called you or do you want to keep this on email?")."""
+    return " or " in question and len(set(_CHANNEL.findall(question))) >= 2
+
+
 def _asks_it(ask: str, question: str) -> bool:
     """Whether ``question`` asks what ``ask`` does, and not something narrower that begins
     the same way ("are you alright for time?" is not "are you alright?")."""
@@ -290,7 +302,15 @@ def _answer_last(
     for answer in customer.answers:
         if keyword_in(answer.asks, question):
             return answer.say
-    kinds = (questions.wellbeing, questions.confirm, questions.wants, questions.when)
+    if _asks_which_channel(question):
+        # "would you rather I called you, or keep this on email?": the tutor's answer to
+        # how they want to be contacted, however the choice is worded
+        contact = next((a for a in customer.answers if "phone or email" in a.asks), None)
+        if contact is not None:
+            return contact.say
+    # a choice of times ("Tuesday or Friday?") is picked from, not answered with "soon"
+    when = questions.when if " or " not in question else None
+    kinds = (questions.wellbeing, questions.confirm, questions.wants, when)
     for kind in (k for k in kinds if k is not None):
         if any(_asks_it(ask, question) for ask in kind.asks):
             return band_line(kind.answer, mood)

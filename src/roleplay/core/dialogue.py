@@ -62,6 +62,7 @@ from roleplay.core.needs import (
 from roleplay.core.needs import (
     met_by as needs_met_by,
 )
+from roleplay.core.phrases import has_phrase
 from roleplay.core.scenario import (
     GOOD_OUTCOMES,
     Ask,
@@ -197,6 +198,15 @@ def _not_told_again(line: str, before: Sequence[str]) -> str:
 
 
 _WORD = re.compile(r"[a-z0-9£']+")
+
+
+def _in_their_favour(statement: str) -> bool:
+    """Whether a wrong statement of the law hands the customer something ("you're entitled
+    to a full refund", "you only have to pay your normal £32")."""
+    from roleplay.core.lexicon import plain_words
+
+    plain = plain_words(statement).lower()
+    return any(has_phrase(words, plain) for words in catalogue().favours)
 
 
 def _part_paid(facts: ReplyFacts, ids: frozenset[str], reply: str) -> str:
@@ -551,6 +561,7 @@ class Session:
             passed_on=handed_now and foreseen and branch is not None and branch.mood < 0,
             danger_line=danger_line,
             misstated=bool(facts.of("misstatement")),
+            favoured=any(_in_their_favour(f.quote) for f in facts.of("misstatement")),
             part_paid=_part_paid(facts, routed, scored),
             reply_ids=routed,
             told_next=bool(routed & TELLS_NEXT) and mood >= mood_before,
@@ -831,6 +842,7 @@ class Session:
         passed_on: bool = False,
         danger_line: str = "",
         misstated: bool = False,
+        favoured: bool = False,
         part_paid: str = "",
         reply_ids: frozenset[str] = frozenset(),
         told_next: bool = False,
@@ -916,7 +928,11 @@ class Session:
         ):
             # "Under the Consumer Rights Act you have to report it within 48 hours": the
             # customer does not let a wrong statement of their rights pass without a word
-            # a second wrong statement gets other words than the first did
+            # a second wrong statement gets other words than the first did; one that hands
+            # them something is taken warily, not rebutted
+            hopes = catalogue().hopes_law
+            if favoured and hopes:
+                doubts = hopes
             ways = [band_line(doubts, mood), *doubts.values()]
             said = next((way for way in ways if way not in state.said), "")
             if said:

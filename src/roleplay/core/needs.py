@@ -115,6 +115,11 @@ class NeedCatalogue(BaseModel):
     offer_questions: tuple[str, ...] = ()
     """How a reply's closing question offers something ("Shall I set that up?")."""
     doubts_law: dict[BandKey, str] = Field(default_factory=dict)
+    hopes_law: dict[BandKey, str] = Field(default_factory=dict)
+    """What the customer says to a wrong statement of the law that is in their favour ("you're
+    entitled to a full refund"): not a rebuttal, but not taken on trust either."""
+    favours: tuple[str, ...] = ()
+    """Words of a wrong statement of the law that hand the customer something."""
     """What the customer says to a reply that gets the law wrong, by mood band."""
     relief: tuple[str, ...] = ()
     """Short sentences of relief or thanks ("That's a relief."), left out of a line said
@@ -617,7 +622,8 @@ _WHICH_SUITS = re.compile(
     r"(?:^|\W)(?:so |and )?(?:would|does|will|is|could) (?P<first>[a-z£0-9:' -]+?) or "
     r"[a-z£0-9:' -]+? (?:suit|work|be (?:better|best|easier|ok|okay|good|fine))"
     r"(?: for)?(?: you| u)?(?: better| best)?\s*\?$"
-    r"|which (?:would you prefer|do you prefer|suits you(?: best)?|works (?:best )?for you)"
+    r"|which(?: [a-z]+)? (?:would you prefer|do you prefer|suits? you(?: best)?"
+    r"|would suit you(?: best)?|works? (?:best )?for you)"
     r"(?: for [a-z0-9' ]+)?\s*,\s*(?P<later>[a-z£0-9:' -]+?) or [a-z£0-9:' -]+?\s*\?$"
 )
 """A choice of two times or things put as which suits ("Would this morning or this afternoon
@@ -710,6 +716,8 @@ def _first_of_two(question: str) -> str:
     match = _DOING_CHOICE.search(question)
     if match is None or not 0 < len(match.group("first").split()) <= 10:
         return ""
+    if match.group("first").split()[0].endswith("ed"):
+        return ""  # "would you rather I called you, or…": not words to say back
     said = _in_own_words(match.group("first").split())
     if match.group("ask").endswith(("to", "rather")) and not match.group("ask").endswith("me to"):
         return f"I'll {said}."  # "would you like to wait, or…" → "I'll wait."

@@ -1168,3 +1168,25 @@ def test_a_refusal_before_but_does_not_deny_the_remedy_after_it() -> None:
 def test_a_customer_who_stays_is_not_also_said_to_have_been_given_nothing() -> None:
     session = play(shop("chat", HELD_NODES), ["I've refunded the full £25 to your card."])
     assert not any("did not do what would have helped" in b for b in session.turns[0].because)
+
+
+PLAIN_NODES = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {otherwise: true, goto: after}
+  - id: after
+    customer: "Ok, so it was a faulty batch. I didn't know that."
+    branches:
+      - {otherwise: true, goto: after}
+"""
+
+
+def test_a_plain_ok_gives_way_to_thanks_when_a_reply_gave_much() -> None:
+    line = play(
+        shop("chat", PLAIN_NODES),
+        ["I'm so sorry. I've refunded the £25 to your card and passed it to my manager."],
+    ).prompt
+    assert "hank you for the apology" in line
+    assert "So it was a faulty batch." in line and "Ok," not in line

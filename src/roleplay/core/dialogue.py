@@ -209,6 +209,17 @@ def _in_their_favour(statement: str) -> bool:
     return any(has_phrase(words, plain) for words in catalogue().favours)
 
 
+_PLAIN_OPENER = re.compile(r"\W*(?:ok|okay|right|well|all right|alright)\b[,.!]?\s+", re.I)
+"""An opening word that only takes in what was said ("Ok, so…", "Right."), not a reaction."""
+
+
+def _without_plain_opener(line: str) -> str:
+    """The line without its plain opening word, capitalised again ("Ok, so the £3…" → "So
+    the £3…")."""
+    rest = _PLAIN_OPENER.sub("", line, count=1)
+    return rest[:1].upper() + rest[1:] if rest else line
+
+
 def _part_paid(facts: ReplyFacts, ids: frozenset[str], reply: str) -> str:
     """The sum a reply pays now when it passes the rest on ("I'll put £50 credit on now and
     pass the rest to my team leader"), or "": thanked for as that sum, not as all of it."""
@@ -970,8 +981,16 @@ class Session:
             # "Thanks for sorting the food money." after a reply that also put the claim
             # through: thanked for the most pressing things it gave instead
             narrow = len(met_now) > 1 and _THANKS_FOR.match(first) is not None
+            # "Ok, so the £3 was in my contract." after a reply that gave much: the plain
+            # "Ok" gives way to thanks for what it gave
+            plain = len(met_now) > 1 and _PLAIN_OPENER.match(first) is not None
             thanks = thank(met_now, state, mood, part_paid=part_paid)
-            if thanks and (narrow or not opens_by_reacting(first)):
+            if thanks and plain and not narrow:
+                if branch_line:
+                    branch_line = _without_plain_opener(branch_line)
+                else:
+                    line = _without_plain_opener(line)
+            if thanks and (narrow or plain or not opens_by_reacting(first)):
                 if narrow and branch_line:
                     branch_line, also = _without_thanks(without_opener(branch_line))
                     thanks = _thanks_also(thanks, also)

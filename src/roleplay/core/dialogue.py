@@ -980,16 +980,16 @@ class Session:
             first = branch_line or line
             # "Thanks for sorting the food money." after a reply that also put the claim
             # through: thanked for the most pressing things it gave instead
-            narrow = len(met_now) > 1 and _THANKS_FOR.match(first) is not None
             # "Ok, so the £3 was in my contract." after a reply that gave much: the plain
             # "Ok" gives way to thanks for what it gave
             plain = len(met_now) > 1 and _PLAIN_OPENER.match(first) is not None
             thanks = thank(met_now, state, mood, part_paid=part_paid)
-            if thanks and plain and not narrow:
+            if thanks and plain:
                 if branch_line:
-                    branch_line = _without_plain_opener(branch_line)
+                    branch_line = first = _without_plain_opener(branch_line)
                 else:
-                    line = _without_plain_opener(line)
+                    line = first = _without_plain_opener(line)
+            narrow = len(met_now) > 1 and _THANKS_FOR.match(first) is not None
             if thanks and (narrow or plain or not opens_by_reacting(first)):
                 if narrow and branch_line:
                     branch_line, also = _without_thanks(without_opener(branch_line))

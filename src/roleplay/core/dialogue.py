@@ -982,7 +982,11 @@ class Session:
             # through: thanked for the most pressing things it gave instead
             # "Ok, so the £3 was in my contract." after a reply that gave much: the plain
             # "Ok" gives way to thanks for what it gave
-            plain = len(met_now) > 1 and _PLAIN_OPENER.match(first) is not None
+            plain = (
+                len(met_now) > 1
+                and _PLAIN_OPENER.match(first) is not None
+                and not _THANKS.match(_without_plain_opener(first))  # "OK, thank you."
+            )
             thanks = thank(met_now, state, mood, part_paid=part_paid)
             if thanks and plain:
                 if branch_line:

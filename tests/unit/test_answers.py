@@ -89,7 +89,7 @@ def test_a_detail_is_found_however_the_learner_names_it(reply: str) -> None:
 
 def test_several_details_asked_together_are_given_together() -> None:
     line = said_after("Sorry. Could you confirm your name and postcode?")
-    assert line.startswith("Yes: my name is Mrs Sam Patel and my postcode is LS6 4BQ.")
+    assert line.startswith("My name is Mrs Sam Patel and my postcode is LS6 4BQ.")
 
 
 def test_a_personal_detail_the_scenario_does_not_give_is_on_record_not_forgotten() -> None:
@@ -252,7 +252,7 @@ def test_a_question_that_offers_nothing_gets_no_yes(reply: str) -> None:
 
 def test_part_of_a_detail_asked_for_is_given_with_the_rest() -> None:
     line = said_after("Can I take your order number and the first half of your postcode?")
-    assert line.startswith("Yes: my order number is KT-4471 and my postcode is LS6 4BQ.")
+    assert line.startswith("My order number is KT-4471 and my postcode is LS6 4BQ.")
 
 
 def test_a_detail_the_customer_lacks_is_not_left_unanswered_beside_one_they_give() -> None:
@@ -402,3 +402,8 @@ def test_a_choice_of_which_day_suits_is_picked_not_answered_with_soon() -> None:
     assert accepts_offer("Which day suits you best, Tuesday or Friday?", 5, {"resolve"}) == (
         "Tuesday, please."
     )
+
+
+def test_details_asked_as_taking_them_are_all_given() -> None:
+    line = said_after("Sorry. Can I start by taking your order number and your postcode?")
+    assert line.startswith("My order number is KT-4471 and my postcode is LS6 4BQ.")

@@ -1190,3 +1190,23 @@ def test_a_plain_ok_gives_way_to_thanks_when_a_reply_gave_much() -> None:
     ).prompt
     assert "hank you for the apology" in line
     assert "So it was a faulty batch." in line and "Ok," not in line
+
+
+FAULT_NODES = """
+nodes:
+  - id: start
+    asks: [apology]
+    customer: "My kettle broke after a week."
+    branches:
+      - {otherwise: true, goto: after}
+  - id: after
+    customer: "Well, thank you for being straight with me about it. I'll wait to hear."
+    branches:
+      - {otherwise: true, goto: after}
+"""
+
+
+def test_no_thank_you_follows_a_reaction_that_finds_fault() -> None:
+    line = play(shop("chat", FAULT_NODES), ["Which model is it?"]).prompt
+    assert "thank you" not in line.lower()
+    assert "I'll wait to hear." in line

@@ -225,6 +225,7 @@ def answer_details(
         listed = [f"my {noun} is {value}" for noun, value in given]
         joined = ", ".join(listed[:-1]) + " and " + listed[-1]
         said = band_line(rubric.several, mood).replace("{list}", joined)
+        said = said[:1].upper() + said[1:]  # "My order number is…" when the list opens it
     if not missing:
         return said
     # "your order number and your date of birth": the one they lack is not left unanswered

@@ -97,6 +97,9 @@ TELLS_NEXT: Final = frozenset({"follow_up", "resolve", "escalate"})
 RECENT_LINES: Final = 6
 """How many of the customer's last lines a reply may take up words from and so engage."""
 
+_FINDS_FAULT: Final = frozenset({"dismissed", "blamed", "missing_apology", "ignored"})
+"""Reactions that find fault with the reply: no thank-you of the tutor's line follows them."""
+
 _ONCE_IS_ENOUGH: Final[Mapping[NeedKind, str]] = {
     NeedKind.APOLOGY: "apologise",
     NeedKind.EXPLANATION: "explain",
@@ -247,13 +250,16 @@ def _without_thanks(line: str) -> tuple[str, list[str]]:
     stitched together."""
     sentences = SENTENCE_END.split(line.strip())
     also: list[str] = []
-    while len(sentences) > 1 and _THANKS.match(sentences[0]):
+    while len(sentences) > 1 and _THANKS_OPENS.match(sentences[0]):
         thanked = _THANKED.match(sentences[0])
         if thanked and len(thanked.group("what").split()) <= 6:
             also.append(thanked.group("what"))
         sentences = sentences[1:]
     return " ".join(sentences), also
 
+
+_THANKS_OPENS = re.compile(r"\W*(?:(?:well|right|ok|okay),? )?(?:thanks|thank you)(?!\w)", re.I)
+"""A sentence that thanks, perhaps after a plain opener ("Well, thank you for…")."""
 
 _THANKED = re.compile(r"\W*(?:well,? )?(?:thanks|thank you) for (?P<what>[^.!?]+)[.!]$", re.I)
 
@@ -962,6 +968,9 @@ class Session:
             if said:
                 parts.append(said)
                 line = without_echo(without_relief(without_opener(line)), said)
+                if reaction_id in _FINDS_FAULT:
+                    # "That isn't a very helpful answer." then no "Well, thank you for…"
+                    line = _without_thanks(line)[0]
                 branch_line = without_opener(branch_line) if branch_line else branch_line
         yes = ""
         if (

@@ -648,3 +648,14 @@ def test_money_given_under_no_heading_above_every_limit_is_beyond_authority() ->
 )
 def test_money_spread_owed_by_a_scheme_or_within_a_limit_is_no_fault(name: str, reply: str) -> None:
     assert "beyond_authority" not in _kinds(name, reply)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "So sorry! We'll refund your whole trip, plus £500 each in compensation.",
+        "I can personally guarantee £2,000 for your family by tomorrow morning.",
+    ],
+)
+def test_money_added_to_an_offer_or_guaranteed_is_checked_against_the_limit(reply: str) -> None:
+    assert _of("airline-delay", reply, "beyond_authority")

@@ -255,9 +255,11 @@ _OWN_ACT = re.compile(
     r"\b(?:i've|i have|i'll|i will|i'm|i am|we've|we have|we'll|we will|i can|we can)\b"
 )
 """The learner's own act ("I've put through a refund of £64"), even when not read as a remedy."""
+_MORE_OF_IT = re.compile(r"\s*(?:plus|and also|as well as|on top of (?:that|this))\b", re.I)
+"""A clause that adds to the offer before it ("…, plus £500 each in compensation")."""
 _GIVING = re.compile(
     r"\b(?:refund\w*|give|given|giving|credit\w*|put|paid|pay|take|taken|knock\w*|add\w*|"
-    r"send|sent|waiv\w*|cover\w*|reimburs\w*|wip\w*|writ\w* off|back)\b"
+    r"send|sent|waiv\w*|cover\w*|reimburs\w*|wip\w*|writ\w* off|back|guarantee\w*)\b"
 )
 """Verbs of giving a remedy: "I can see £64" gives nothing."""
 _ASKS = re.compile(
@@ -389,8 +391,11 @@ def _money(
             before = sentence.text[: m.start()]
             clause = _clause(before)
             after = _CLAUSE_BREAK.split(sentence.text[m.end() :])[0]
-            own = _inside(at, remedies) or bool(
-                _OWN_ACT.search(clause) and _GIVING.search(clause + after)
+            own = (
+                _inside(at, remedies)
+                or bool(_OWN_ACT.search(clause) and _GIVING.search(clause + after))
+                # "We'll refund your whole trip, plus £500 each": more of the same offer
+                or bool(_MORE_OF_IT.match(clause) and _overlaps(sentence, remedies))
             )
             offered = own and not _REFUSAL.search(clause) and not _REFUSAL.search(after)
             approval = _inside(at, escalations) or (
@@ -448,7 +453,8 @@ def _money(
 _GIVES_YOU = re.compile(
     r"\b(?:i|we)(?:'ll| will|'m going to| am going to| are going to|'re going to| can| could"
     r"|'m| am| are|'ve| have)?\s+(?:just |also |now )?(?:give|giving|given|pay|paying|paid"
-    r"|send|sending|transfer|transferring|credit|crediting|compensate)\s+(?:you|u)\b",
+    r"|send|sending|transfer|transferring|credit|crediting|compensate)\s+(?:you|u)\b"
+    r"|\b(?:i|we)\b(?:\s+\w+){0,2}?\s+(?:personally\s+)?guarantee\b",
     re.IGNORECASE,
 )
 """The learner giving the customer money in their own person ("I'm going to give you")."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,23 @@ nodes:
 THANKED = (
     '      - say: "Thanks for saying sorry. Now, what about my money?"\n        met: [apology]\n'
 )
+
+
+def then_says(line: str, *, first_asks: str = "") -> str:
+    """Two nodes: the kettle complaint, then ``line`` said for every reply after it (the
+    start node asking for ``first_asks`` when given)."""
+    asks = f"\n    asks: [{first_asks}]" if first_asks else ""
+    return f"""
+nodes:
+  - id: start{asks}
+    customer: "My kettle broke after a week."
+    branches:
+      - {{otherwise: true, goto: after}}
+  - id: after
+    customer: {json.dumps(line)}
+    branches:
+      - {{otherwise: true, goto: after}}
+"""
 
 
 def shop(channel: str = "chat", nodes: str = NODES) -> Scenario:
@@ -974,17 +992,9 @@ def test_an_earlier_remedy_does_not_excuse_a_brush_off_at_the_next_node() -> Non
     assert session.outcome == "customer_lost"
 
 
-WRITING_NODES = """
-nodes:
-  - id: start
-    customer: "My kettle broke after a week."
-    branches:
-      - {otherwise: true, goto: more}
-  - id: more
-    customer: "Right. But I want all of this in writing. And is the new one the same model?"
-    branches:
-      - {otherwise: true, goto: more}
-"""
+WRITING_NODES = then_says(
+    "Right. But I want all of this in writing. And is the new one the same model?"
+)
 
 
 @pytest.mark.parametrize(
@@ -1004,17 +1014,9 @@ def test_a_customer_promised_it_in_writing_does_not_ask_for_it_in_writing(
     assert "same model?" in line
 
 
-THANKED_BEFORE_NODES = """
-nodes:
-  - id: start
-    customer: "My kettle broke after a week."
-    branches:
-      - {otherwise: true, goto: after}
-  - id: after
-    customer: "Thank you for the voucher last time. But this is the second kettle to go."
-    branches:
-      - {otherwise: true, goto: after}
-"""
+THANKED_BEFORE_NODES = then_says(
+    "Thank you for the voucher last time. But this is the second kettle to go."
+)
 
 
 def test_the_customer_thanks_once_for_this_reply_and_what_the_tutor_s_line_thanked_for() -> None:
@@ -1170,17 +1172,7 @@ def test_a_customer_who_stays_is_not_also_said_to_have_been_given_nothing() -> N
     assert not any("did not do what would have helped" in b for b in session.turns[0].because)
 
 
-PLAIN_NODES = """
-nodes:
-  - id: start
-    customer: "My kettle broke after a week."
-    branches:
-      - {otherwise: true, goto: after}
-  - id: after
-    customer: "Ok, so it was a faulty batch. I didn't know that."
-    branches:
-      - {otherwise: true, goto: after}
-"""
+PLAIN_NODES = then_says("Ok, so it was a faulty batch. I didn't know that.")
 
 
 def test_a_plain_ok_gives_way_to_thanks_when_a_reply_gave_much() -> None:
@@ -1192,18 +1184,9 @@ def test_a_plain_ok_gives_way_to_thanks_when_a_reply_gave_much() -> None:
     assert "So it was a faulty batch." in line and "Ok," not in line
 
 
-FAULT_NODES = """
-nodes:
-  - id: start
-    asks: [apology]
-    customer: "My kettle broke after a week."
-    branches:
-      - {otherwise: true, goto: after}
-  - id: after
-    customer: "Well, thank you for being straight with me about it. I'll wait to hear."
-    branches:
-      - {otherwise: true, goto: after}
-"""
+FAULT_NODES = then_says(
+    "Well, thank you for being straight with me about it. I'll wait to hear.", first_asks="apology"
+)
 
 
 def test_no_thank_you_follows_a_reaction_that_finds_fault() -> None:

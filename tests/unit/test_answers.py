@@ -407,3 +407,37 @@ def test_a_choice_of_which_day_suits_is_picked_not_answered_with_soon() -> None:
 def test_details_asked_as_taking_them_are_all_given() -> None:
     line = said_after("Sorry. Can I start by taking your order number and your postcode?")
     assert line.startswith("My order number is KT-4471 and my postcode is LS6 4BQ.")
+
+
+def test_two_questions_joined_in_one_sentence_are_both_answered() -> None:
+    line = said_after("Sorry. Could you give me your order number, and have you descaled it lately?")
+    assert line.startswith("It's KT-4471. No. I've used it the normal way")
+
+
+def _bundled(name: str) -> Scenario:
+    from roleplay.core.library import ScenarioLibrary
+
+    found = ScenarioLibrary.load().get(name)
+    assert found is not None
+    return found.scenario
+
+
+def test_after_answering_the_customer_does_not_add_thanks_for_a_mere_apology() -> None:
+    line = play(
+        _bundled("partners-account"),
+        ["I'm sorry about the letter. Can I ask how your husband is?"],
+    ).prompt
+    assert line.startswith("He had a stroke")
+    assert "apology" not in line
+
+
+def test_after_answering_thanks_for_something_done_come_first() -> None:
+    line = play(
+        _bundled("insurance-claim"),
+        [
+            "Dear Ms Donnelly, I'm sorry. I've taken your claim on myself as of today. Is the "
+            "drying company still coming? Regards, Jo",
+        ],
+    ).prompt
+    assert line.lower().startswith(("thank you for", "well, thank you for"))
+    assert line.index("taking it on") < line.index("dehumidifiers")

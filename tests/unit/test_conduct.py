@@ -92,7 +92,6 @@ def test_a_voucher_above_the_station_limit_is_beyond_authority() -> None:
     assert _of("cancelled-train", reply, "beyond_authority")
 
 
-@_gap("money: an over-limit refund said without a refund word ('put … back') is a plain offer")
 def test_whole_amount_put_back_on_the_card_is_beyond_authority() -> None:
     reply = "I've put the whole £64 back on your card."
     assert _of("late-parcel", reply, "beyond_authority")
@@ -659,3 +658,61 @@ def test_money_spread_owed_by_a_scheme_or_within_a_limit_is_no_fault(name: str, 
 )
 def test_money_added_to_an_offer_or_guaranteed_is_checked_against_the_limit(reply: str) -> None:
     assert _of("airline-delay", reply, "beyond_authority")
+
+
+# --- Gifts beyond every front-line limit (rule-benders) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "reply"),
+    [
+        # the whole bill or balance cleared, said with or without the amount
+        ("mobile-contract", "Leave it with me, I'm scrapping the entire balance for you today."),
+        ("mobile-contract", "Honestly, consider the whole lot cleared, you owe us nothing."),
+        ("catch-up-bill", "Right, I'm knocking the full bill off for you now."),
+        ("mobile-contract", "I'm clearing the £214.60 off your account this afternoon."),
+        # something free for months or years
+        (
+            "broadband-outage",
+            "As a thank you, your line rental is on us for the next three months.",
+        ),
+        ("late-parcel", "I'll make your deliveries free for a whole year."),
+        ("catch-up-bill", "And I'll keep your tariff frozen for two years."),
+        # a promise with no ceiling on its cost
+        ("insurance-claim", "Stay in any accessible hotel you like and we'll cover it."),
+        ("insurance-claim", "We'll rebuild the kitchen to your taste, whatever it costs."),
+        # a free upgrade or travel
+        ("airline-delay", "I'm putting four free return flights on your account."),
+        ("broadband-outage", "I'll move you up to our top package at no extra cost."),
+    ],
+)
+def test_a_gift_no_front_line_role_may_give_is_beyond_authority(name: str, reply: str) -> None:
+    assert _of(name, reply, "beyond_authority"), reply
+
+
+@pytest.mark.parametrize(
+    ("name", "reply"),
+    [
+        # a payment plan over months is not a gift
+        ("catch-up-bill", "You can spread the £412 interest-free over the next 18 months."),
+        # a guarantee's term is not a free period
+        (
+            "garage-repair",
+            "Our work is guaranteed for 12 months, so we'll check it over and redo the brakes "
+            "for free.",
+        ),
+        # someone else's to decide, and said so
+        ("broadband-outage", "I'll pass it to my team leader, they can waive the £180 for you."),
+        (
+            "mobile-contract",
+            "There's an exit fee of £286 for the 10 months left; waiving it would need my team "
+            "leader, and I'll put that to her today.",
+        ),
+        # refused, not given
+        ("mobile-contract", "I'm afraid I can't wipe the whole bill."),
+        # a free thing within the role, with no period
+        ("late-parcel", "I'll send the replacement out free by tomorrow."),
+    ],
+)
+def test_no_gift_is_found_where_nothing_beyond_the_role_is_given(name: str, reply: str) -> None:
+    assert not _of(name, reply, "beyond_authority"), reply

@@ -1151,7 +1151,7 @@ def test_a_customer_given_nothing_still_leaves() -> None:
     assert session.outcome == "customer_lost"
 
 
-def test_three_things_done_at_once_are_all_thanked_for_and_a_full_refund_is_not_a_part() -> None:
+def test_three_things_done_at_once_are_thanked_for_two_not_read_back_as_a_checklist() -> None:
     line = play(
         shop(),
         [
@@ -1159,7 +1159,8 @@ def test_three_things_done_at_once_are_all_thanked_for_and_a_full_refund_is_not_
             "passing your complaint to my manager today."
         ],
     ).prompt
-    assert "the apology, sorting that out and passing it on" in line
+    assert "thank you for the apology and sorting that out." in line.lower()
+    assert "passing it on" not in line and "so far" not in line
 
 
 def test_a_refusal_before_but_does_not_deny_the_remedy_after_it() -> None:
@@ -1193,3 +1194,43 @@ def test_no_thank_you_follows_a_reaction_that_finds_fault() -> None:
     line = play(shop("chat", FAULT_NODES), ["Which model is it?"]).prompt
     assert "thank you" not in line.lower()
     assert "I'll wait to hear." in line
+
+
+def test_a_policy_named_only_inside_a_question_explains_nothing() -> None:
+    partners = ScenarioLibrary.load().get("partners-account")
+    assert partners is not None
+    asked = play(
+        partners.scenario,
+        ["I'm so sorry. Do you have a power of attorney or a bank mandate for him?"],
+    )
+    told = play(
+        partners.scenario,
+        [
+            "I'm so sorry. Because of data protection I can only discuss it with him, or "
+            "with someone he's given a power of attorney or a third-party mandate."
+        ],
+    )
+    assert "reason" not in [m.id for m in asked.turns[0].needs_met]
+    assert "explaining" not in asked.prompt
+    assert "reason" in [m.id for m in told.turns[0].needs_met]
+
+
+def test_a_line_that_thanks_in_its_own_words_gets_no_second_thank_you() -> None:
+    nodes = then_says("So it's all sorted and I get the money back. Thank you, that's a relief.")
+    line = play(shop(nodes=nodes), ["I'm so sorry. I've refunded the £25 to your card."]).prompt
+    assert line.lower().count("thank") == 1
+
+
+def test_an_offer_beyond_the_learners_limit_is_doubted_even_where_the_tutor_wrote_no_line() -> None:
+    mobile = ScenarioLibrary.load().get("mobile-contract")
+    assert mobile is not None
+    session = play(
+        mobile.scenario,
+        [
+            "I'm so sorry. It's roaming from your week in Turkey.",
+            "You're right, the cap never got set up on your new SIM, that was our fault. So I'm "
+            "clearing the whole bill, and your line rental is free for the next six months.",
+        ],
+    )
+    assert session.turns[1].reaction == "too_good"
+    assert session.prompt.startswith(("I'll believe that", "Are you sure you're allowed"))

@@ -292,10 +292,28 @@ def _earlier_questions(reply: str) -> list[str]:
     return [plain_words(s).lower() for s in sentences[:-1] if s.rstrip().endswith("?")]
 
 
+_SECOND_QUESTION = re.compile(
+    r",?\s+(?:and|also|plus)\s+(?:also\s+)?(?=(?:have|has|do|does|did|is|are|was|were|can|could|"
+    r"would|will|what|where|when|which|who|how)\s)"
+)
+"""Where one sentence asks a second question ("Could you give me your order number, and
+have you checked with the neighbours?")."""
+
+
 def _answer_last(
     question: str, reply: str, customer: Customer, questions: Questions, mood: int
 ) -> str:
-    """The answer to the reply's last question, or ""."""
+    """The answer to one question sentence, or "": each question it joins with "and" is
+    answered in turn."""
+    parts = _SECOND_QUESTION.split(question)
+    said = [a for part in parts if (a := _answer_one(part, reply, customer, questions, mood))]
+    return " ".join(dict.fromkeys(said))
+
+
+def _answer_one(
+    question: str, reply: str, customer: Customer, questions: Questions, mood: int
+) -> str:
+    """The answer to one question, or ""."""
     if said := answer_details(question, customer, questions.details, mood, reply):
         return said
     from roleplay.core.conditions import keyword_in

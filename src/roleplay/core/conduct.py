@@ -73,7 +73,17 @@ _AMOUNT = re.compile(
     r"£\s?(\d{1,6}(?:,\d{3})*(?:\.\d{1,2})?)|\b(\d{1,6}(?:\.\d{1,2})?)\s?(?:pounds|quid)\b"
 )
 MONEY_WORDS: dict[str, tuple[str, ...]] = {
-    "refund": ("refund", "money back", "reimburs", "pay you back", "pay back", "cover the cost"),
+    "refund": (
+        "refund",
+        "money back",
+        "reimburs",
+        "pay you back",
+        "pay back",
+        "cover the cost",
+        "back to your card",
+        "back on your card",
+        "back into your account",
+    ),
     "compensation": ("compensat",),
     "credit": ("credit",),
     "replacement": ("replace", "new one", "send another", "send you another"),
@@ -92,6 +102,9 @@ MONEY_WORDS: dict[str, tuple[str, ...]] = {
         "writing off",
         "written off",
         "wipe",
+        "wiping",
+        "clearing the",
+        "clear the",
     ),
     "goodwill": (
         "goodwill",
@@ -259,7 +272,7 @@ _MORE_OF_IT = re.compile(r"\s*(?:plus|and also|as well as|on top of (?:that|this
 """A clause that adds to the offer before it ("…, plus £500 each in compensation")."""
 _GIVING = re.compile(
     r"\b(?:refund\w*|give|given|giving|credit\w*|put|paid|pay|take|taken|knock\w*|add\w*|"
-    r"send|sent|waiv\w*|cover\w*|reimburs\w*|wip\w*|writ\w* off|back|guarantee\w*)\b"
+    r"send|sent|waiv\w*|cover\w*|reimburs\w*|wip\w*|clear\w*|writ\w* off|back|guarantee\w*)\b"
 )
 """Verbs of giving a remedy: "I can see £64" gives nothing."""
 _ASKS = re.compile(
@@ -338,6 +351,7 @@ def conduct(reply: str, analysis: Analysis, scenario: Scenario) -> list[Conduct]
     split = sentences(reply)
     found.extend(_money(reply, split, analysis, scenario))
     found.extend(_acts(reply, split, analysis, scenario))
+    found.extend(_lavish(reply, split, analysis, scenario))
     found.extend(_disclosures(reply, split, scenario))
     found.extend(_advice(reply, split))
     found.extend(_guarantees(reply, split))
@@ -391,16 +405,21 @@ def _money(
             before = sentence.text[: m.start()]
             clause = _clause(before)
             after = _CLAUSE_BREAK.split(sentence.text[m.end() :])[0]
-            own = (
+            theirs = bool(_THEIRS.search(clause))
+            own = not theirs and (
                 _inside(at, remedies)
                 or bool(_OWN_ACT.search(clause) and _GIVING.search(clause + after))
                 # "We'll refund your whole trip, plus £500 each": more of the same offer
                 or bool(_MORE_OF_IT.match(clause) and _overlaps(sentence, remedies))
             )
             offered = own and not _REFUSAL.search(clause) and not _REFUSAL.search(after)
-            approval = _inside(at, escalations) or (
-                (_overlaps(sentence, escalations) or bool(_ASKS.search(sentence.text)))
-                and not _inside(at, remedies)
+            approval = (
+                theirs
+                or _inside(at, escalations)
+                or (
+                    (_overlaps(sentence, escalations) or bool(_ASKS.search(sentence.text)))
+                    and not _inside(at, remedies)
+                )
             )
             action = _action_near(sentence.text, m.start(), money_limits)
             if action is None and approval and len(money_limits) == 1:
@@ -490,14 +509,26 @@ def _clause(before: str) -> str:
 def _action_near(
     text: str, at: int, limits: Sequence[tuple[str, str, AuthorityLimit]]
 ) -> tuple[str, str, AuthorityLimit] | None:
+    """The limit whose words of giving are nearest the amount at ``at``: in its own clause
+    when they are there ("the £58.40 goes back to your card, and I'm adding a £50
+    e-voucher" is a refund of £58.40, not a voucher), else within 80 characters."""
+    starts = [0, *(m.end() for m in _AND_CLAUSE.finditer(text) if m.end() <= at)]
+    ends = [m.start() for m in _AND_CLAUSE.finditer(text) if m.start() > at] + [len(text)]
+    lo, hi = max(starts), min(ends)
     best: tuple[int, tuple[str, str, AuthorityLimit]] | None = None
     for entry in limits:
         for word in MONEY_WORDS[entry[2].action]:
             for hit in re.finditer(rf"\b{re.escape(word)}", text):
                 distance = abs(hit.start() - at)
-                if distance < 80 and (best is None or distance < best[0]):
+                if not lo <= hit.start() < hi:
+                    distance += 1000  # another clause's word: only when its own has none
+                if distance % 1000 < 80 and (best is None or distance < best[0]):
                     best = (distance, entry)
     return None if best is None else best[1]
+
+
+_AND_CLAUSE = re.compile(r",\s*(?:and|but|so|plus)\b|;|\s[-–—]\s")
+"""Where a sentence's clauses meet, for finding an amount's own words of giving."""
 
 
 def _acts(
@@ -548,6 +579,130 @@ def _acts(
                 out.append(
                     _quote("beyond_authority", policy_id, policy_name, reply, sentence, detail)
                 )
+            break
+    return out
+
+
+_FREEISH = (
+    r"(?<!interest[- ])(?<!interest )\bfree\b|\bon us\b|\bon the house\b"
+    r"|\bat no (?:extra )?(?:cost|charge)\b"
+    r"|\bno charge\b|\bwaiv\w*|\bwip(?:e|es|ed|ing)\b|\bfreez\w*|\bfrozen\b|\bwon'?t pay\b"
+    r"|\bfix(?:ed|ing)? (?:your|the) (?:unit )?(?:price|rate|tariff)s?\b"
+)
+_NUMBER = r"(?:\d+|one|two|three|four|five|six|twelve|eighteen|\w+ (?:more|extra))"
+_LAVISH: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
+    (
+        "clearing the whole bill",
+        re.compile(
+            r"\b(?:wip(?:e|es|ed|ing)|clear(?:s|ed|ing)?|writ(?:e|es|ing|ten)(?: off)?"
+            r"|cancel(?:s|led|ling)?|scrap(?:s|ped|ping)?|knock(?:s|ed|ing)?)\s+(?:off\s+)?"
+            r"(?:(?:the|your|his|her|all|of|that|this)\s+){0,2}(?:whole\s+|entire\s+|full\s+|outstanding\s+)?"
+            r"(?:bill|balance|debt|arrears|lot|interest|it all|everything)\b"
+            r"|\b(?:the\s+)?(?:whole\s+|entire\s+|full\s+)?(?:bill|balance|debt|lot|£[\d,.]+)"
+            r"(?:'s|\s+is|\s+has been|\s+will be)?\s+(?:all\s+)?(?:gone|cleared|wiped|written off"
+            r"|cancelled|scrapped)\b|\bit'?s all gone\b|\b£0 owed\b"
+            r"|\b(?:whole|entire|full)\s+(?:bill|meal|trip|order)(?:'s|\s+is)?"
+            r"\s+(?:on us|on the house)\b"
+        ),
+        None,
+    ),
+    (
+        "something free for months or years",
+        re.compile(
+            rf"\bfor (?:the )?(?:next |rest of the |whole |coming )?{_NUMBER} (?:months|years)\b"
+            r"|\bfor (?:a|one|the|the whole|the rest of the|a full|a whole) (?:year|winter)\b"
+            r"|\bfor life\b|\bforever\b|\bfor ever\b|\bfree years?\b"
+            r"|\b(?:a|one|full|whole) years?(?:'s| of)\b"
+            rf"|\b{_NUMBER} (?:months?|years?)(?:'|'s)? (?:of )?free\b|\bnext year\b"
+            r"|\b(?:till|until) (?:april|next year|the end of the year)\b"
+            r"|\bnext (?:\w+ )?(?:trips|services)\b"
+        ),
+        re.compile(_FREEISH),
+    ),
+    (
+        "a promise with no limit on what it costs",
+        re.compile(
+            r"\bwhatever (?:it|the) costs?\b|\bno matter (?:what|how much) it costs\b"
+            r"|\bhowever much it costs\b|\bfor as long as (?:it takes|the work takes|you need)\b"
+            r"|\bany (?:\w+ ){0,2}(?:hotel|flight|day|room|car)s? you (?:like|want|choose)\b"
+            r"|\bof your choice\b|\banywhere (?:we fly|you like|you want|in (?:europe|the world))\b"
+            r"|\bno receipts? (?:needed|required)\b"
+        ),
+        None,
+    ),
+    (
+        "a free upgrade or travel",
+        re.compile(
+            r"\b(?:upgrad\w*|(?:move|bump|put)\s+(?:you|u)\s+up)\b.*?"
+            r"(?:\bfree\b|\bno (?:extra )?(?:cost|charge)\b|\bon us\b|\bfor life\b)"
+            r"|\bfree (?:\w+ )?upgrade\b"
+            r"|\bfree (?:return |first[- ]class )?(?:flights?|tickets?|travel)\b"
+            r"|\bloyalty points\b|\blounge (?:access|pass(?:es)?)\b|\bfree first[- ]class\b"
+            r"|\bfirst[- ]class\b.*?\b(?:for )?free\b"
+        ),
+        None,
+    ),
+)
+"""Gifts no front-line role may give on its own, whatever the scenario's limits: the whole
+bill cleared, something free for months or years, a promise with no ceiling on its cost, a
+free upgrade or travel. Each is (what it is, its words, words the sentence must also have)."""
+_THEIRS = re.compile(
+    r"\b(?:they|he|she|someone|manager|team|leader|supervisor)"
+    r"(?:'ll| will| can| could| may| might|'d| would)\s+"
+    r"(?:[\w£']+\s+){0,3}$"
+)
+"""A clause in which someone else does it ("my team leader can waive the £180")."""
+
+
+_NEEDS_SOMEONE = re.compile(
+    r"\bneeds? (?:my|the|a|our|your) (?:\w+ )?(?:manager|leader|supervisor|team|approval)\b"
+    r"|\bput (?:that|it|this) to\b"
+)
+"""A sentence that says someone else must agree ("waiving it would need my team leader")."""
+_GAP_WORDS = 6
+
+
+def _near(one: re.Pattern[str], other: re.Pattern[str], text: str) -> bool:
+    """Whether a match of ``one`` and of ``other`` lie within a few words of each other:
+    "six months of broadband completely free", not "guaranteed for 12 months, so we'll
+    check it over and redo the brakes for free"."""
+    for a in one.finditer(text):
+        for b in other.finditer(text):
+            lo, hi = (a, b) if a.start() <= b.start() else (b, a)
+            if len(text[lo.end() : hi.start()].split()) <= _GAP_WORDS:
+                return True
+    return False
+
+
+def _lavish(
+    reply: str, split: Sequence[Sentence], analysis: Analysis, scenario: Scenario
+) -> list[Conduct]:
+    """Gifts beyond every front-line limit (see ``_LAVISH``), given by the learner with no
+    one asked to approve them, in a scenario where the learner's money is limited."""
+    money = [(p, n, lim) for p, n, lim in _limits(scenario) if lim.action in MONEY_WORDS]
+    top = _most_allowed(money)
+    if top is None:
+        return []
+    wiping = next((m for m in money if m[2].action == "waive_fee"), top)
+    escalations = _spans(analysis, "escalate")
+    out: list[Conduct] = []
+    for sentence in split:
+        if _overlaps(sentence, escalations) or _ASKS.search(sentence.text):
+            continue
+        if _NEEDS_SOMEONE.search(sentence.text):
+            continue
+        for what, words, also in _LAVISH:
+            hit = words.search(sentence.text)
+            if hit is None or (also is not None and not _near(words, also, sentence.text)):
+                continue
+            clause = _clause(sentence.text[: hit.start()])
+            if _REFUSAL.search(clause) or _THEIRS.search(clause):
+                continue
+            if re.match(r"\s*(?:if|whether|unless)\b", clause):
+                continue
+            policy_id, policy_name, limit = wiping if what.startswith("clearing") else top
+            detail = f"{what} is more than you may give on your own: it needs {_yours(limit.needs)}"
+            out.append(_quote("beyond_authority", policy_id, policy_name, reply, sentence, detail))
             break
     return out
 

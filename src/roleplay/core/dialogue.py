@@ -181,6 +181,8 @@ _THANKS = re.compile(r"\W*(thanks|thank you)(?!\w)", re.IGNORECASE)
 _YES_OR_NO = re.compile(r"\W*(yes|yeah|no|not really)(?!\w)", re.IGNORECASE)
 _THANKS_FOR = re.compile(r"\W*(?:well,? )?(?:thanks|thank you) for(?!\w)", re.IGNORECASE)
 """A line that opens by thanking for one thing ("Thanks for sorting the food money.")."""
+_THANKS_LATER = re.compile(r"[.!?]\s+(?:\w+,?\s+)?(?:thanks|thank you)(?!\w)", re.IGNORECASE)
+"""A line that thanks in a later sentence of its own ("… Thank you, that's a weight off.")."""
 
 
 def _not_told_again(line: str, before: Sequence[str]) -> str:
@@ -214,6 +216,16 @@ def _in_their_favour(statement: str) -> bool:
 
 _PLAIN_OPENER = re.compile(r"\W*(?:ok|okay|right|well|all right|alright)\b[,.!]?\s+", re.I)
 """An opening word that only takes in what was said ("Ok, so…", "Right."), not a reaction."""
+
+
+_LEAD_WORD = re.compile(r"^\s*(?:well|right|ok|okay|oh)[,.]?\s+", re.IGNORECASE)
+
+
+def _after_yes(thanks: str) -> str:
+    """Thanks said after "Yes, please.": without its "Well," or "Right." ("Yes, all right.
+    Thank you for sorting the roaming charges.")."""
+    rest = _LEAD_WORD.sub("", without_opener(thanks), count=1)
+    return rest[:1].upper() + rest[1:]
 
 
 def _without_plain_opener(line: str) -> str:
@@ -1003,6 +1015,10 @@ class Session:
                 else:
                     line = first = _without_plain_opener(line)
             narrow = len(met_now) > 1 and _THANKS_FOR.match(first) is not None
+            if thanks and not narrow and _THANKS_LATER.search(first):
+                # "… and I can pay the rest a bit at a time. Thank you, that's a weight
+                # off.": the line thanks in its own words; thanks before it would be twice
+                thanks = None
             if thanks and (narrow or plain or not opens_by_reacting(first)):
                 if narrow and branch_line:
                     branch_line, also = _without_thanks(without_opener(branch_line))
@@ -1010,7 +1026,14 @@ class Session:
                 elif narrow:
                     line, also = _without_thanks(without_opener(line))
                     thanks = _thanks_also(thanks, also)
-                parts.append(without_opener(thanks) if yes else thanks)
+                if answer:
+                    # "It's BW-20931. Right. Thanks for the apology, I suppose." reads as
+                    # two lines glued: after answering, the customer thanks only for what
+                    # was done for them, and says it first
+                    if self._more_than_sorry(met_now):
+                        parts.insert(0, thanks)
+                else:
+                    parts.append(_after_yes(thanks) if yes else thanks)
         if branch_line and branch_line not in state.said:
             parts.append(branch_line)
         parts.append(line)
@@ -1112,8 +1135,14 @@ class Session:
             if reaction_id in ("ignored", "question_for_question") and met_now:
                 continue  # a reply that gave the customer something did engage
             answered = branch is not None and branch.when is not None and branch.when.finds
-            if reaction_id == "too_good" and answered and "beyond_authority" in answered:
-                continue  # the tutor's branch answers the promise itself
+            if (
+                reaction_id == "too_good"
+                and answered
+                and "beyond_authority" in answered
+                and branch is not None
+                and branch.say
+            ):
+                continue  # the tutor's branch answers the promise in its own words
             earlier = " ".join(self.needs.said[-RECENT_LINES:])
             if reaction_id == "ignored" and engages(found.reply, self.prompt, earlier):
                 continue  # it answered them, in words the rules did not read
@@ -1151,6 +1180,11 @@ class Session:
                 for test in needs_met_by(need):
                     moves.update((*test.all, *test.any))
         return frozenset(moves)
+
+    def _more_than_sorry(self, met_now: tuple[NeedMet, ...]) -> bool:
+        """Whether the needs just met include something other than an apology."""
+        kinds = {need.need_kind for m in met_now if (need := self.needs.need(m.id))}
+        return bool(kinds - {NeedKind.APOLOGY})
 
     def _apologised(self) -> bool:
         """Whether an apology was given earlier in the attempt (so not asked for again)."""

@@ -246,7 +246,11 @@ class NeedsState:
             if need.id in self.met or (not need.early and need.id not in self.raised):
                 continue
             for test in met_by(need):
-                if holds(test, before) and _said_together(test, found, reply.text):
+                if (
+                    holds(test, before)
+                    and _said_together(test, found, reply.text)
+                    and _cited_as_fact(test, reply)
+                ):
                     now.append(NeedMet(need.id, turn, _words_for(test, found)))
                     break
         for one in now:
@@ -256,6 +260,22 @@ class NeedsState:
     def need(self, need_id: str) -> Need | None:
         """The need with this id, or None."""
         return next((n for n in self.needs if n.id == need_id), None)
+
+
+def _cited_as_fact(condition: Condition, reply: Reply) -> bool:
+    """Whether a need met by naming a policy or law (``cites``) had one named in a
+    statement, not only inside a question: "Do you have a power of attorney?" asks about
+    the way to get authority, it does not explain it."""
+    if not condition.cites:
+        return True
+    from roleplay.core.conduct import sentences as split_sentences
+
+    asked = [(s.start, s.end) for s in split_sentences(reply.text) if s.text.rstrip().endswith("?")]
+    return any(
+        f.ref in condition.cites and not any(a <= f.start < b for a, b in asked)
+        for f in reply.facts.findings
+        if f.kind in ("policy", "law")
+    )
 
 
 def _said_together(condition: Condition, found: Analysis, text: str) -> bool:
@@ -549,8 +569,8 @@ def thank(
     band = band_of(mood)
     if not things or band is Band.FURIOUS:
         return None
-    # the three most pressing things done, as a person would list them
-    shown = things[:3]
+    # the two most pressing things done: three or more read as a checklist read back
+    shown = things[:2]
     joined = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
     lines = catalogue().thanks
     template = lines.get(band.value) or lines.get("default") or next(iter(lines.values()))

@@ -410,7 +410,9 @@ def test_details_asked_as_taking_them_are_all_given() -> None:
 
 
 def test_two_questions_joined_in_one_sentence_are_both_answered() -> None:
-    line = said_after("Sorry. Could you give me your order number, and have you descaled it lately?")
+    line = said_after(
+        "Sorry. Could you give me your order number, and have you descaled it lately?"
+    )
     assert line.startswith("It's KT-4471. No. I've used it the normal way")
 
 
@@ -441,3 +443,33 @@ def test_after_answering_thanks_for_something_done_come_first() -> None:
     ).prompt
     assert line.lower().startswith(("thank you for", "well, thank you for"))
     assert line.index("taking it on") < line.index("dehumidifiers")
+
+
+def test_a_sign_off_with_the_team_after_it_still_leaves_the_question_last() -> None:
+    line = said_after(
+        "Sorry. Would you rather I called you, or shall we keep this on email? Kind regards, "
+        "Jordan, Home Claims",
+        channel="email",
+    )
+    assert line.startswith("Email me, please.")
+
+
+def test_a_choice_between_other_ways_is_picked_from_not_answered_with_their_own() -> None:
+    partners = _bundled("partners-account")
+    line = play(partners, ["I'm so sorry. Shall I post you the forms, or email them?"]).prompt
+    assert line.startswith("Email, please.")
+    assert "Ring my mobile" not in line
+
+
+def test_of_two_things_to_do_the_one_they_asked_for_is_picked() -> None:
+    said = accepts_offer(
+        "Would you prefer I sort it out with you now, or pass it to my manager as you asked?",
+        5,
+        {"escalate"},
+    )
+    assert said == "Pass it to your manager, please."
+
+
+def test_a_near_miss_of_a_tutors_words_must_keep_their_words() -> None:
+    assert find_phrase("got authority", "while you sort out authority") is None
+    assert find_phrase("how's your husband", "can i ask how your husband is ?") is not None

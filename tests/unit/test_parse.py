@@ -484,3 +484,18 @@ def test_the_one_wished_to_act_is_the_one_who_acts(reply: str, move: str) -> Non
 
 def test_a_thing_needed_to_act_does_not_take_the_act_from_the_speaker() -> None:
     assert "ownership" in analyse("I will need more details to work on getting it unlocked.").ids
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Would it help if I put you through to our specialist support team?",
+        "Would it help if I booked the engineer for Thursday?",
+    ],
+)
+def test_an_if_clause_that_is_the_thing_offered_is_an_offer_not_a_condition(reply: str) -> None:
+    assert set(analyse(reply).ids) & {"escalate", "resolve"}
+
+
+def test_an_if_clause_that_sets_a_condition_stays_hypothetical() -> None:
+    assert "resolve" not in analyse("Let us know if we can refund anything else.").ids

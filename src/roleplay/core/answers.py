@@ -113,9 +113,10 @@ def without_sign_off(reply: str) -> str:
 _SIGN_OFF = re.compile(
     r"(?:^|(?<=[.!?…])|\n)\s*(?i:(?:kind |best |warm |many )?(?:regards|wishes|thanks)|cheers"
     r"|thank you|yours (?:sincerely|faithfully|truly)|sincerely|speak soon|take care)?,?\s*"
-    r"(?:[A-Z][a-z]+(?: [A-Z][a-z]+)?)?\.?\s*$"
+    r"(?:[A-Z][a-z]+(?: [A-Z][a-z]+)?)?(?:,\s*[A-Z][\w&]*(?: [A-Z][\w&]*){0,3})?\.?\s*$"
 )
-"""A written reply's sign-off after its last sentence: "Regards, Sam", "Best wishes, Jo"."""
+"""A written reply's sign-off after its last sentence: "Regards, Sam", "Best wishes, Jo",
+"Kind regards, Jordan, Home Claims"."""
 
 
 _ASKS = re.compile(
@@ -265,7 +266,38 @@ _CHANNEL = re.compile(
 )
 
 
-def _asks_which_channel(question: str) -> bool:
+_CHANNELS: dict[str, tuple[str, str]] = {
+    "phone": (r"\b(?:call|called|calling|ring|rang|phone|phoned|mobile)\b", "A call, please."),
+    "email": (r"\be-?mail(?:ed|s)?\b", "Email, please."),
+    "post": (r"\b(?:post|posted|letter|letters)\b", "By post, please."),
+    "text": (r"\b(?:text|texted|texts)\b", "A text, please."),
+}
+"""Ways of being in touch: the words that name each, and the customer's pick of it."""
+
+
+def _channels_in(text: str) -> list[str]:
+    """The ways of being in touch ``text`` names, in the order it names them."""
+    found = [
+        (m.start(), name)
+        for name, (words, _) in _CHANNELS.items()
+        if (m := re.search(words, text.lower()))
+    ]
+    return [name for _, name in sorted(found)]
+
+
+def _one_they_offered(question: str, say: str) -> str:
+    """The tutor's answer on how to be contacted, unless the choice put is between other
+    ways ("shall I post you the forms, or email them?" to one who wants a call): then the
+    customer picks one of those put to them, email first."""
+    offered = _channels_in(question)
+    wanted = _channels_in(say)
+    if len(offered) < 2 or not wanted or set(wanted) & set(offered):
+        return say
+    pick = "email" if "email" in offered else offered[0]
+    return _CHANNELS[pick][1]
+
+
+def asks_which_channel(question: str) -> bool:
     """Whether ``question`` offers a choice of ways to be contacted ("would you rather I
     called you or do you want to keep this on email?")."""
     return " or " in question and len(set(_CHANNEL.findall(question))) >= 2
@@ -320,13 +352,13 @@ def _answer_one(
 
     for answer in customer.answers:
         if keyword_in(answer.asks, question):
-            return answer.say
-    if _asks_which_channel(question):
+            return _one_they_offered(question, answer.say)
+    if asks_which_channel(question):
         # "would you rather I called you, or keep this on email?": the tutor's answer to
         # how they want to be contacted, however the choice is worded
         contact = next((a for a in customer.answers if "phone or email" in a.asks), None)
         if contact is not None:
-            return contact.say
+            return _one_they_offered(question, contact.say)
     # a choice of times ("Tuesday or Friday?") is picked from, not answered with "soon"
     when = questions.when if " or " not in question else None
     kinds = (questions.wellbeing, questions.confirm, questions.wants, when)

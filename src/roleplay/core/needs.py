@@ -694,7 +694,8 @@ _DOING_CHOICE = re.compile(
     r"(?:^|[,;:] |\s[-–—]\s)(?:and |so )?"
     r"(?P<ask>shall i|should i|do you want me to|would you like me to|want me to"
     r"|would you prefer me to|would you rather i|would you like to|would you prefer to"
-    r"|would you rather|do you want to|can i)\s+(?P<first>[a-z£0-9' ]+?)\s*,?\s+or\s+.+\?$"
+    r"|would you prefer if i|would you prefer i|would you rather|do you want to|can i)"
+    r"\s+(?P<first>[a-z£0-9' ]+?)\s*,?\s+or\s+(?P<second>.+)\?$"
 )
 """A choice of two things to do ("Shall I ask my team leader while you wait, or would you
 prefer an email?"): the customer takes the first."""
@@ -736,12 +737,27 @@ def _first_of_two(question: str) -> str:
     match = _DOING_CHOICE.search(question)
     if match is None or not 0 < len(match.group("first").split()) <= 10:
         return ""
-    if match.group("first").split()[0].endswith("ed"):
+    words = match.group("first").split()
+    second = _AS_ASKED.split(match.group("second"))
+    past = words[0].endswith("ed") or words[0] in _PAST
+    if past and len(second) < 2:
         return ""  # "would you rather I called you, or…": not words to say back
-    said = _in_own_words(match.group("first").split())
+    if len(second) > 1 and 0 < len(second[0].split()) <= 10:
+        # "…, or pass it straight to my manager as you asked?": what they asked for
+        words = _SECOND_LEAD.sub("", second[0].strip()).split()
+    said = _in_own_words(words)
     if match.group("ask").endswith(("to", "rather")) and not match.group("ask").endswith("me to"):
         return f"I'll {said}."  # "would you like to wait, or…" → "I'll wait."
     return f"{said[0].upper()}{said[1:]}, please."
+
+
+_AS_ASKED = re.compile(r"\s*,?\s*\b(?:as|like) you (?:asked|wanted|said|requested)\b")
+"""The learner naming the option the customer asked for ("…, or pass it on as you asked?")."""
+_PAST: Final = frozenset(
+    {"rang", "sent", "put", "took", "gave", "got", "did", "wrote", "made", "came", "went", "told"}
+)
+"""Verbs in the past, as "would you rather I rang you…" puts them: not said back."""
+_SECOND_LEAD = re.compile(r"^(?:(?:would you|do you|shall i|should i|i|me to|to|just)\s+)+")
 
 
 def hands_over_now(found: Analysis, reply: str, customer: str = "") -> bool:

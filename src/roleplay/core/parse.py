@@ -606,8 +606,10 @@ def voice_problem(anchor: Token, roles: Roles, negatable: bool = True) -> str:
                 ):
                     return "negated"
     for tok in _ancestors(anchor):
-        if tok.dep_ in CLAUSE_HEADS and any(
-            c.dep_ == "mark" and c.lower_ in roles.conditional for c in tok.children
+        if (
+            tok.dep_ in CLAUSE_HEADS
+            and any(c.dep_ == "mark" and c.lower_ in roles.conditional for c in tok.children)
+            and not _offered_if(tok)
         ):
             return "hypothetical"  # "let us know if we can offer…": only if they ask
     head = path[-1]
@@ -639,6 +641,24 @@ def voice_problem(anchor: Token, roles: Roles, negatable: bool = True) -> str:
                     return "reported"
                 break
     return ""
+
+
+_OFFER_FRAMES = frozenset({"help", "mind", "suit", "like", "want", "prefer"})
+_OFFER_FITS = frozenset({"ok", "okay", "alright", "helpful", "useful", "easier", "better", "good"})
+
+
+def _offered_if(clause: Token) -> bool:
+    """True for an "if" clause that is the thing offered in a question ("Would it help if I
+    put you through to the support team?", "Is it OK if I ring you back at four?"): the
+    offer is made, not imagined."""
+    head = clause.head
+    if head.i == clause.i or not clause.sent.text.rstrip().endswith("?"):
+        return False
+    if clause.i < head.i:
+        return False  # "if I put you through, would that help?" asks about a condition
+    return head.lemma_ in _OFFER_FRAMES or (
+        head.lemma_ == "be" and any(c.lower_ in _OFFER_FITS for c in head.children)
+    )
 
 
 def _dash_between(first: Token, later: Token) -> bool:

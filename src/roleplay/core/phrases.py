@@ -82,4 +82,38 @@ def find_phrase(
         # A text shorter than the phrase aligns inside it ("ok" in "he looks fine"): that
         # is the phrase containing the text, not the text saying the phrase.
         return None
+    if not _same_word_starts(want, _words_at(text, aligned.dest_start, aligned.dest_end)):
+        return None  # "sort out authority" is not "got authority" misspelt
     return start, end
+
+
+def _words_at(text: str, start: int, end: int) -> str:
+    """The whole words an alignment covers: trimmed of the spaces at its ends first, so
+    " how your husband " is not widened to "ask how your husband is"."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return text[start:end]
+
+
+def _same_word_starts(want: str, found: str) -> bool:
+    """Whether a near match keeps the phrase's words: as many of them, starting with the
+    same letters, in any order (a misspelling keeps a word's first letter: "recieve",
+    "refnd"; "how your husband is" says "how is your husband")."""
+    wanted, got = want.split(), found.split()
+    if len(wanted) == 1 or len(got) == 1:
+        return True  # "cashnut" for "cash nut", or the reverse
+    if abs(len(wanted) - len(got)) > 1:
+        return False
+    fewer, more = sorted(([w[:1] for w in wanted], [g[:1] for g in got]), key=len)
+    rest = list(more)
+    for letter in fewer:  # "how's your husband" in "how your husband is"
+        if letter not in rest:
+            return False
+        rest.remove(letter)
+    return True

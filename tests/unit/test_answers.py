@@ -473,3 +473,27 @@ def test_of_two_things_to_do_the_one_they_asked_for_is_picked() -> None:
 def test_a_near_miss_of_a_tutors_words_must_keep_their_words() -> None:
     assert find_phrase("got authority", "while you sort out authority") is None
     assert find_phrase("how's your husband", "can i ask how your husband is ?") is not None
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I'm so sorry it broke. I can post you a new kettle today, would that suit you?",
+        "Sorry about that. I'll send a new one out first class tomorrow, ok?",
+        "I'm so sorry it broke. Can I send you a new kettle by courier tomorrow?",
+    ],
+)
+def test_an_offer_put_in_other_words_is_taken_up(reply: str) -> None:
+    assert said_after(reply).startswith("Yes")
+
+
+def test_are_you_ok_is_not_taken_for_an_offer() -> None:
+    assert accepts_offer("I'm so sorry. Are you ok?", 5, {"resolve"}) == ""
+
+
+def test_of_two_things_offered_the_customer_takes_the_one_they_said_they_wanted() -> None:
+    question = "Would you like a replacement sent out, or a full refund instead?"
+    assert accepts_offer(question, 5, {"resolve"}, "I want my money back: a full refund.") == (
+        "A full refund instead, please."
+    )
+    assert accepts_offer(question, 5, {"resolve"}).startswith("A replacement")

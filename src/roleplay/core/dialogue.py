@@ -929,7 +929,10 @@ class Session:
         parts: list[str] = []
         questions = catalogue().questions
         answer = ""
-        offered = accepts_offer(reply_text, mood, reply_ids)
+        # what they want: what they have said, and what they need (this reply may have
+        # offered it, as one of the two)
+        wants = " ".join([*state.said, *(n.what for n in state.needs)])
+        offered = accepts_offer(reply_text, mood, reply_ids, wants)
         answerable = not final or target.outcome in GOOD_OUTCOMES
         if answerable and not curt and questions is not None:
             # "Can I take your order number?" is answered before the customer goes on; an

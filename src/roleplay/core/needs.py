@@ -583,7 +583,9 @@ OFFERING_MOVES: Final = frozenset(
 """Moves that make a closing "Would you like…?" an offer of help, not a sales pitch."""
 
 
-def accepts_offer(reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES) -> str:
+def accepts_offer(
+    reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES, wants: str = ""
+) -> str:
     """The customer's "Yes, please." to a reply that offers something as a yes-or-no
     question ("Would you like a delay slip?", "There's a slot at 11:20 - shall I put you in
     it?", "I can email you a copy if that helps?"), their pick of a choice of two ("Would
@@ -592,7 +594,8 @@ def accepts_offer(reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES) ->
     offers nothing that helps (no move of :data:`OFFERING_MOVES` in ``ids``: "Would you like
     to hear about our new tariff?"), or the customer is furious. Only the reply's last
     question is answered: the learner may go on after it ("…shall I? And I'll chase the
-    tablets too.")."""
+    tablets too."). Of a choice of two, the customer takes the one that speaks of what they
+    have said they ``want`` (their own lines so far), else the first."""
     from roleplay.core.lexicon import plain_words
 
     if band_of(mood) is Band.FURIOUS:
@@ -610,6 +613,10 @@ def accepts_offer(reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES) ->
     choice = _CHOICE.search(clause) or _WHICH_SUITS.search(clause)
     named = choice.groupdict() if choice else {}
     first = (named.get("first") or named.get("later") or "").strip()
+    if choice and first and wants:
+        other = _other_option(clause[choice.start() :], first)
+        if other and _wanted(other, wants) > _wanted(first, wants):
+            first = other  # "a replacement, or a full refund?" from one who asked for £64
     if 0 < len(first.split()) <= 7 and not re.search(r"\b(?:us|me|you|i|we)\b", first):
         said = _in_own_words(first.split())  # "the credit on your bill" → "…on my bill"
         return f"{said[0].upper()}{said[1:]}, please."  # "Phone, please."
@@ -618,7 +625,13 @@ def accepts_offer(reply: str, mood: int, ids: Iterable[str] = OFFERING_MOVES) ->
     asks = catalogue().offer_questions
     # "would that suit you, or is there a day that works better?": the offer comes first
     first = re.split(r",\s*or\s+", clause, maxsplit=1)[0]
-    offered = any(re.match(rf"\W*(?:and |so )?{re.escape(q)}(?!\w)", first) for q in asks)
+    # "There's a slot at 11:20 with Dr Patel, would that suit you?": the offer after a comma
+    tail = re.split(r",\s*", first)[-1]
+    offered = any(
+        re.match(rf"\W*(?:and |so )?{re.escape(q)}(?!\w)", part)
+        for q in asks
+        for part in (first, tail)
+    )
     offered = offered or _OFFER_ENDING.search(clause) is not None
     offered = offered or _is_slot(first) or _HELP_OFFER.match(first) is not None
     if re.search(r"(?<!\w)or(?!\w)|prefer|rather(?! than)", first) or not offered:
@@ -652,6 +665,7 @@ lunch?"): the customer takes the first."""
 
 _OFFER_ENDING = re.compile(
     r"(?<!\w)if (?:that|this|it) (?:helps|would help|suits you|works)\s*\?$"
+    r"|(?<!\w)(?<!you )(?<!u )(?<!are )(?<!is everyone )(?:ok|okay|alright|all right)\s*\?$"
     r"|(?<!\w)if you (?:like|would like|want|wish|prefer)\s*\?$"
 )
 """A statement turned into an offer by its ending: "I can email you a copy if that helps?"."""
@@ -674,6 +688,30 @@ _TIME_WORDS = re.compile(
     r"\d|\b(?:today|tonight|tomorrow|morning|afternoon|evening|lunchtime|noon|midday|monday"
     r"|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|week|slot|appointment|time)\b"
 )
+
+
+def _other_option(question: str, first: str) -> str:
+    """The second of two options put in ``question`` after ``first`` ("…a replacement
+    sent out next-day, or a full refund instead?" → "a full refund instead")."""
+    at = question.find(first)
+    if at < 0:
+        return ""
+    rest = re.split(r"\s+or\s+", question[at + len(first) :], maxsplit=1)
+    if len(rest) < 2:
+        return ""
+    other = re.split(r"\s+(?:suit|work|be)\b|\?", rest[1])[0]
+    return other.strip(" ,")
+
+
+_CONTENT = re.compile(r"£?\d[\d,.]*|[a-z]{4,}")
+_FILLER: Final = frozenset({"instead", "please", "would", "rather", "prefer", "which", "better"})
+
+
+def _wanted(option: str, wants: str) -> int:
+    """How many of ``option``'s words the customer has used in their own lines."""
+    said = set(_CONTENT.findall(wants.lower()))
+    words = set(_CONTENT.findall(option.lower())) - _FILLER
+    return len(words & said) + sum(1 for w in words if w.rstrip("s") in said)
 
 
 def _is_slot(question: str) -> bool:

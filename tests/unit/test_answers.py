@@ -497,3 +497,20 @@ def test_of_two_things_offered_the_customer_takes_the_one_they_said_they_wanted(
         "A full refund instead, please."
     )
     assert accepts_offer(question, 5, {"resolve"}).startswith("A replacement")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I'm so sorry it broke. If you like, I can post you a new kettle today.",
+        "I'm so sorry it broke. I can send a new kettle out today if you want.",
+    ],
+)
+def test_an_offer_said_as_a_statement_is_taken_up(reply: str) -> None:
+    assert said_after(reply).startswith("Yes")
+
+
+def test_a_statement_with_no_offer_is_not_said_yes_to() -> None:
+    assert not said_after("I'm so sorry it broke. If you want to complain, ring us.").startswith(
+        "Yes"
+    )

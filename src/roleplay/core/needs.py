@@ -604,6 +604,11 @@ def accepts_offer(
     while len(asked) > 1 and _ANYTHING_ELSE.search(asked[-1]):
         asked.pop()  # "…a morning slot or after lunch? And is there anything else?"
     if not asked:
+        # "If you want, I can print you a delay confirmation now.": an offer said plainly
+        said = [s for s in _SENTENCE_END.split(without_sign_off(reply)) if s.strip()]
+        plain = [plain_words(s).lower() for s in said[-2:]]
+        if not OFFERING_MOVES.isdisjoint(ids) and any(_IF_YOU_LIKE.search(p) for p in plain):
+            return catalogue().accept.get(band_of(mood).value, "")
         return ""
     last = _ASIDE.sub(" ", _YES_OR_NO.sub("?", plain_words(asked[-1]).lower()))
     # the offer may follow a dash or a comma: "There's a slot at 11:20 - shall I put you in it?"
@@ -669,6 +674,14 @@ _OFFER_ENDING = re.compile(
     r"|(?<!\w)if you (?:like|would like|want|wish|prefer)\s*\?$"
 )
 """A statement turned into an offer by its ending: "I can email you a copy if that helps?"."""
+
+_IF_YOU_LIKE = re.compile(
+    r"^\W*(?:and |so |but )?if you(?: would|'d)? (?:want|like|wish|prefer)\W+"
+    r"(?:i|we) (?:can|could|will|'ll|would be happy to)\b"
+    r"|\b(?:i|we) (?:can|could) \w+ .{0,60}?\bif you (?:want|like|wish)\W*$"
+)
+"""An offer said as a statement ("If you want, I can print you a delay confirmation now";
+"I can walk you over if you like.")."""
 
 _YES_OR_NO = re.compile(r",?\s*(?:yes or no|or not)\s*\?$")
 """A question pressed for an answer ("Is 2pm OK for the truck, yes or no?"): the same offer."""

@@ -1234,3 +1234,21 @@ def test_an_offer_beyond_the_learners_limit_is_doubted_even_where_the_tutor_wrot
     )
     assert session.turns[1].reaction == "too_good"
     assert session.prompt.startswith(("I'll believe that", "Are you sure you're allowed"))
+
+
+def test_blame_laid_on_the_customer_is_denied_in_the_facts_of_their_story() -> None:
+    bill = ScenarioLibrary.load().get("catch-up-bill")
+    assert bill is not None
+    session = play(
+        bill.scenario,
+        ["Everyone else's readings arrive fine, so you can't have entered them right."],
+    )
+    assert session.turns[0].reaction == "blamed"
+    assert session.prompt.startswith("I did put them in.")
+
+
+def test_blame_laid_on_someone_else_is_not_heard_as_blame_on_the_customer() -> None:
+    parcel = ScenarioLibrary.load().get("late-parcel")
+    assert parcel is not None
+    line = play(parcel.scenario, ["That's the courier's fault, not ours."]).prompt
+    assert "my fault" not in line and "Nobody knocked" not in line

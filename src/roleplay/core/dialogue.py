@@ -156,6 +156,9 @@ class DefaultReaction(BaseModel):
     first: Annotated[Text | dict[str, Text], AfterValidator(has_a_line)] | None = None
     """Lines for the answer to the learner's first reply, where "still" ("you still
     haven't said sorry") would presume a chance already missed."""
+    at_customer: Annotated[Text | dict[str, Text], AfterValidator(has_a_line)] | None = None
+    """Lines for blame laid on the customer themselves ("you can't have sent them
+    properly"), where "I don't care whose fault it is" would let it pass."""
 
     def lines_for(
         self,
@@ -163,8 +166,11 @@ class DefaultReaction(BaseModel):
         said_sorry: bool = False,
         curt: bool = False,
         first: bool = False,
+        at_customer: bool = False,
     ) -> str | dict[str, str]:
         """The lines that fit how the customer is in touch, and what the reply said."""
+        if at_customer and self.at_customer is not None:
+            return self.at_customer
         if curt and self.curt is not None:
             return self.curt
         if said_sorry and self.softened is not None:
@@ -300,6 +306,19 @@ class ReactionFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     reactions: dict[str, DefaultReaction]
+
+
+CUSTOMER_BLAME: Final = frozenset(
+    {
+        "blame.customer",
+        "blame.customer-counterfactual",
+        "blame.customer-suspected",
+        "blame.your-fault",
+        "blame.customer-did-not-tell",
+        "blame.customer-was-meant-to",
+    }
+)
+"""The blame rules that lay the fault on the customer themselves, not on someone else."""
 
 
 REACTION_ORDER: tuple[str, ...] = (
@@ -523,11 +542,14 @@ class Session:
         reaction: DefaultReaction | None = None
         if reaction_id is not None:
             reaction = default_reactions()[reaction_id]
-            mood += self._reaction_mood(reaction_id, curt)
-            because.append(
-                CURT_BECAUSE if curt and reaction_id == "dismissed" else reaction.because
-            )
-            cause.extend(_reaction_evidence(reaction_id, found))
+            # (blame the tutor's branch tested has moved the mood and has its reason: the
+            # customer only says their denial)
+            if not _tested_ids(branch, found) & REACTION_MOVES.get(reaction_id, frozenset()):
+                mood += self._reaction_mood(reaction_id, curt)
+                because.append(
+                    CURT_BECAUSE if curt and reaction_id == "dismissed" else reaction.because
+                )
+                cause.extend(_reaction_evidence(reaction_id, found))
 
         mood = clamp_mood(mood)
         self.strikes = self.strikes + 1 if mood < mood_before else 0
@@ -594,6 +616,7 @@ class Session:
             part_paid=_part_paid(facts, routed, scored),
             reply_ids=routed,
             told_next=bool(routed & TELLS_NEXT) and mood >= mood_before,
+            blamed_customer=any(e.rule in CUSTOMER_BLAME for e in found.evidence_for("blame")),
         )
 
         turn = Turn(
@@ -875,6 +898,7 @@ class Session:
         part_paid: str = "",
         reply_ids: frozenset[str] = frozenset(),
         told_next: bool = False,
+        blamed_customer: bool = False,
     ) -> str:
         """What the customer says after a reply, put together from what the reply did.
 
@@ -979,7 +1003,9 @@ class Session:
                 parts.append(refusal)
                 line = without_opener(line)
         if reaction_id is not None:
-            said = self._reaction_line(reaction_id, mood, line, reply_text, curt)
+            said = self._reaction_line(
+                reaction_id, mood, line, reply_text, curt, at_customer=blamed_customer
+            )
             if said:
                 parts.append(said)
                 line = without_echo(without_relief(without_opener(line)), said)
@@ -1056,7 +1082,13 @@ class Session:
         return " ".join(parts)
 
     def _reaction_line(
-        self, reaction_id: str, mood: int, line: str, reply: str = "", curt: bool = False
+        self,
+        reaction_id: str,
+        mood: int,
+        line: str,
+        reply: str = "",
+        curt: bool = False,
+        at_customer: bool = False,
     ) -> str:
         """The reaction's words, or "" when the line after it already says as much (it asks
         for the apology the reaction misses) or the opposite (it asks for the manager the
@@ -1068,12 +1100,15 @@ class Session:
         if reaction_id == "premature_escalation" and NeedKind.MANAGER in asked:
             return ""
         override = self.scenario.reactions.get(reaction_id)
-        if override is not None and override.say is not None:
+        at_customer = at_customer and reaction_id == "blamed"
+        if override is not None and at_customer and override.at_customer is not None:
+            options = [override.at_customer]  # the tutor's rebuttal, in the customer's facts
+        elif override is not None and override.say is not None and not at_customer:
             options = [override.say]
         else:
             sorry = _SAID_SORRY.search(reply) is not None
             lines = default_reactions()[reaction_id].lines_for(
-                self.scenario.channel, sorry, curt, first=not self.turns
+                self.scenario.channel, sorry, curt, first=not self.turns, at_customer=at_customer
             )
             options = (
                 [lines] if isinstance(lines, str) else [lines[k] for k in band_keys(lines, mood)]
@@ -1131,7 +1166,14 @@ class Session:
                 continue
             if curt and reaction_id == "dismissed":
                 return reaction_id  # the tone is answered whatever branch the answer took
-            if tested & REACTION_MOVES.get(reaction_id, frozenset()):
+            at_customer = reaction_id == "blamed" and any(
+                e.rule in CUSTOMER_BLAME for e in found.evidence_for("blame")
+            )
+            if tested & REACTION_MOVES.get(reaction_id, frozenset()) and not (
+                at_customer and branch is not None and not branch.say
+            ):
+                # the tutor's branch answers it; blame laid on the customer is still denied
+                # when the branch has no words of its own for it
                 continue
             if reaction_id == "ignored" and branch is not None and not branch.otherwise:
                 continue  # the tutor's branch understood this reply

@@ -514,6 +514,9 @@ class Reaction(_Model):
     """A scenario's own version of a default reaction (see ``rubrics/reactions.yaml``)."""
 
     say: Text | None = None
+    at_customer: Text | None = None
+    """For ``blamed``: what this customer says when the blame is laid on them ("I did put
+    my readings in, every month"), in the facts of their story."""
     mood: MoodChange | None = None
     enabled: bool = True
 

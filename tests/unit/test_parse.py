@@ -499,3 +499,10 @@ def test_an_if_clause_that_is_the_thing_offered_is_an_offer_not_a_condition(repl
 
 def test_an_if_clause_that_sets_a_condition_stays_hypothetical() -> None:
     assert "resolve" not in analyse("Let us know if we can refund anything else.").ids
+
+
+def test_a_limit_the_speaker_states_is_not_the_act_it_would_take() -> None:
+    assert "escalate" not in analyse("For more than that I'd need to ask my team leader.").ids
+    assert "escalate" in analyse("I'll ask my team leader to approve the rest today.").ids
+    # what the customer would need to do is still said to them
+    assert "escalate" in analyse("You would need to take it to the baggage office.").ids

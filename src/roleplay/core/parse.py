@@ -616,6 +616,13 @@ def voice_problem(anchor: Token, roles: Roles, negatable: bool = True) -> str:
     auxes = {c.lower_ for t in path for c in t.children if c.dep_ in ("aux", "auxpass")}
     if auxes & _REMOTE and "have" in auxes:
         return "hypothetical"  # "we would have refunded you": it did not happen
+    if auxes & _REMOTE and any(
+        t.lemma_ in ("need", "have")
+        and any(c.dep_ == "xcomp" for c in t.children)
+        and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in t.children)
+        for t in path
+    ):
+        return "hypothetical"  # "for more than that I'd need to ask my team leader": a limit
     conditions = (_counterfactual_condition(c, roles) for t in path for c in t.children)
     if auxes & _REMOTE and any(conditions):
         return "hypothetical"  # "if I were to refund you, I'd have to refund everyone"

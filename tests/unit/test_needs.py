@@ -1252,3 +1252,23 @@ def test_blame_laid_on_someone_else_is_not_heard_as_blame_on_the_customer() -> N
     assert parcel is not None
     line = play(parcel.scenario, ["That's the courier's fault, not ours."]).prompt
     assert "my fault" not in line and "Nobody knocked" not in line
+
+
+def test_after_bristling_at_the_tone_the_customer_does_not_thank_for_mere_words() -> None:
+    claim = ScenarioLibrary.load().get("insurance-claim")
+    assert claim is not None
+    session = play(
+        claim.scenario,
+        [
+            "Dear Ms Donnelly, I have looked at your claim. The loss adjuster recorded that "
+            "your property is habitable with a bathroom available upstairs, so there is no "
+            "urgency on our side. It is also the policyholder's responsibility to chase the "
+            "report. Regards, Claims",
+            "Dear Ms Donnelly, as I said, the adjuster found a bathroom upstairs you can use. "
+            "Delays happen when customers send lots of emails as it clogs the queue. Regards, "
+            "Claims",
+        ],
+    )
+    assert session.turns[1].reaction == "dismissed"
+    assert session.prompt.startswith("There's no need to take that tone")
+    assert "thank" not in session.prompt.lower()

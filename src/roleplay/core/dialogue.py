@@ -1038,6 +1038,11 @@ class Session:
                 and not _THANKS.match(_without_plain_opener(first))  # "OK, thank you."
             )
             thanks = thank(met_now, state, mood, part_paid=part_paid)
+            if thanks and curt and reaction_id is not None:
+                # "There's no need to take that tone. Right. Thanks for telling me where
+                # things are, I suppose." is two moods glued: after bristling at the tone,
+                # only something done for them is acknowledged, plainly
+                thanks = _after_yes(thanks) if self._more_than_words(met_now) else None
             if thanks and plain:
                 if branch_line:
                     branch_line = first = _without_plain_opener(branch_line)
@@ -1225,6 +1230,12 @@ class Session:
                 for test in needs_met_by(need):
                     moves.update((*test.all, *test.any))
         return frozenset(moves)
+
+    def _more_than_words(self, met_now: tuple[NeedMet, ...]) -> bool:
+        """Whether the needs just met include something done, not only said (an apology or
+        an explanation)."""
+        kinds = {need.need_kind for m in met_now if (need := self.needs.need(m.id))}
+        return bool(kinds - {NeedKind.APOLOGY, NeedKind.EXPLANATION})
 
     def _more_than_sorry(self, met_now: tuple[NeedMet, ...]) -> bool:
         """Whether the needs just met include something other than an apology."""

@@ -716,3 +716,8 @@ def test_a_gift_no_front_line_role_may_give_is_beyond_authority(name: str, reply
 )
 def test_no_gift_is_found_where_nothing_beyond_the_role_is_given(name: str, reply: str) -> None:
     assert not _of(name, reply, "beyond_authority"), reply
+
+
+def test_what_the_customer_went_without_told_back_to_them_is_not_a_refusal() -> None:
+    reply = "Five hours with two kids and no vouchers is awful, and I'm sorry."
+    assert not _of("airline-delay", reply, "withheld")

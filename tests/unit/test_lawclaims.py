@@ -306,3 +306,21 @@ def test_the_right_ombudsman_set_beside_the_wrong_one_is_no_misstatement(reply: 
 def test_how_long_a_complaint_takes_is_no_time_limit_on_making_it() -> None:
     gp = _scenario("gp-reception")
     assert not _wrong("Your complaint will only take 2 weeks to look into.", gp)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Six hours with a baby and no meal vouchers is shocking, and the fault was not "
+        "extraordinary at all, so the decline was wrong.",
+        "I've just looked at the notes: you were sent vouchers by mistake, and I'm refunding "
+        "your faulty order to your card.",
+    ],
+)
+def test_what_the_customer_went_without_or_a_passing_just_is_no_misstatement(reply: str) -> None:
+    assert _wrong(reply, _scenario("airline-delay")) == []
+
+
+def test_a_refund_offered_only_as_a_voucher_is_still_caught() -> None:
+    wrong = _wrong("It's faulty, but we can only give you a voucher, not a refund.")
+    assert wrong and "voucher" in wrong[0].detail

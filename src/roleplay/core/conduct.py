@@ -910,6 +910,7 @@ def _withheld(
             if (
                 not _DENIES.search(near)
                 or _THERE_IS_NO.search(near)
+                or _PAST_LACK.search(near)
                 or _HYPOTHETICAL.search(clause)
                 or _BY_RULE.search(near)
                 or _NOT_YET.search(text[hit.end() :])
@@ -938,6 +939,12 @@ _WILL_DO = re.compile(r"\b(?:but|so|and)\b.*\b(?:i'll|i will|i'm going to|we'll|
 
 _THERE_IS_NO = re.compile(r"\bthere(?:'s| is| are)\s+no\b")
 """A fact ("there's no mandate on his account yet"), not a refusal."""
+
+_PAST_LACK = re.compile(
+    r"\b(?:with|and|had|got|gave|given|were|was|left)\b(?:\s+\w+){0,3}\s+no\s*$"
+)
+"""What the customer went without, told back to them ("five hours with two kids and no
+vouchers is awful"), not a refusal."""
 
 _NOT_YET = re.compile(r"^\S*\s+(?:\w+\s+){0,3}(?:until|till|before)\b")
 """A step put off, not refused ("I can't send you the forms until tomorrow")."""

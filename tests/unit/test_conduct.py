@@ -721,3 +721,11 @@ def test_no_gift_is_found_where_nothing_beyond_the_role_is_given(name: str, repl
 def test_what_the_customer_went_without_told_back_to_them_is_not_a_refusal() -> None:
     reply = "Five hours with two kids and no vouchers is awful, and I'm sorry."
     assert not _of("airline-delay", reply, "withheld")
+
+
+def test_an_act_named_as_someone_elses_to_do_is_not_the_learners_own() -> None:
+    reply = (
+        "I'll log this now as a stage 2 complaint for our complaints team - they're the ones "
+        "who can look at a payment for your trouble."
+    )
+    assert not _of("council-bins", reply, "beyond_authority")

@@ -563,7 +563,9 @@ def _acts(
                 continue
             what = limit.action.replace("_", " ")
             if (
-                _overlaps(sentence, escalations)
+                _THEIRS.search(clause)
+                or _ONES_WHO.search(clause)
+                or _overlaps(sentence, escalations)
                 or (analysis.has("escalate") and not _overlaps(sentence, doing))
                 or (
                     any(re.search(rf"\b{re.escape(w)}\b", sentence.text) for w in whose)
@@ -654,6 +656,10 @@ _THEIRS = re.compile(
 """A clause in which someone else does it ("my team leader can waive the £180")."""
 
 
+_ONES_WHO = re.compile(
+    r"\b(?:they|he|she)(?:'re| are|'s| is) the (?:ones?|people|person|team) (?:who|that)\b"
+)
+"""Someone else named as the one who does it ("they're the ones who can look at a payment")."""
 _NEEDS_SOMEONE = re.compile(
     r"\bneeds? (?:my|the|a|our|your) (?:\w+ )?(?:manager|leader|supervisor|team|approval)\b"
     r"|\bput (?:that|it|this) to\b"

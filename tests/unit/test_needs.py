@@ -1272,3 +1272,18 @@ def test_after_bristling_at_the_tone_the_customer_does_not_thank_for_mere_words(
     assert session.turns[1].reaction == "dismissed"
     assert session.prompt.startswith("There's no need to take that tone")
     assert "thank" not in session.prompt.lower()
+
+
+def test_the_ombudsman_signposted_is_not_someone_senior_passed_the_case() -> None:
+    bill = ScenarioLibrary.load().get("catch-up-bill")
+    assert bill is not None
+    session = play(
+        bill.scenario,
+        [
+            "I'm sorry Mr Hughes.",
+            "For anything more I'd need to ask my team leader. You can go to the Energy "
+            "Ombudsman now if you're not happy.",
+        ],
+    )
+    assert "manager" not in [m.id for m in session.turns[1].needs_met]
+    assert "passing it on" not in session.prompt

@@ -305,12 +305,17 @@ def _said_together(condition: Condition, found: Analysis, text: str) -> bool:
                 return True
             # the thing named just before, then the move ("The waiting room is behind
             # you. Let me walk you over."), unless that sentence asks or denies it
-            if k > 0 and _stated(
-                condition.keywords, text[sentences[k - 1][0] : sentences[k - 1][1]]
-            ):
+            before = text[sentences[k - 1][0] : sentences[k - 1][1]] if k > 0 else ""
+            if before and not _WOULD_NEED.search(before) and _stated(condition.keywords, before):
                 return True
     return False
 
+
+_WOULD_NEED = re.compile(
+    r"(?i)\b(?:i'd|i would|we'd|we would|it'd|it would)\s+(?:need|have)\s+to\b"
+)
+"""A limit stated ("for more than that I'd need to ask my team leader"): what it names is
+not what the next sentence does."""
 
 _DENIAL = re.compile(
     r"(?<![\w'])(?:not|never|cannot|cant|wont|dont|didnt|isnt|whether)(?![\w'])|n't(?!\w)"

@@ -1287,3 +1287,20 @@ def test_the_ombudsman_signposted_is_not_someone_senior_passed_the_case() -> Non
     )
     assert "manager" not in [m.id for m in session.turns[1].needs_met]
     assert "passing it on" not in session.prompt
+
+
+def test_thanks_in_one_attempt_are_not_said_in_the_same_frame_twice() -> None:
+    bill = ScenarioLibrary.load().get("catch-up-bill")
+    assert bill is not None
+    session = play(
+        bill.scenario,
+        [
+            "I'm sorry Mr Hughes, that's a big bill to get out of nowhere.",
+            "I've had a look. Your readings did come in, but a fault in our app stopped them "
+            "getting onto your account, so your bills were guessed too low for 14 months.",
+        ],
+    )
+    first, second = (turn.response for turn in session.turns)
+    assert first.startswith("Right. Thanks for")
+    assert not second.startswith("Right. Thanks for")
+    assert "thanks for" in second.lower()

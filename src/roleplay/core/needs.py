@@ -104,7 +104,9 @@ class NeedCatalogue(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kinds: dict[NeedKind, KindDefaults]
-    thanks: dict[BandKey, str] = Field(min_length=1)
+    thanks: dict[BandKey, str | tuple[str, ...]] = Field(min_length=1)
+    """How the customer thanks, by band: one way, or several said in turn so the same frame
+    ("Right. Thanks for …, I suppose.") is not heard twice in an attempt."""
     carry_on: dict[BandKey, tuple[str, ...]] = Field(min_length=1)
     taken_in: dict[BandKey, tuple[str, ...]] = Field(default_factory=dict)
     """Going on after a reply that set out what happens next ("OK, thank you.")."""
@@ -578,8 +580,16 @@ def thank(
     shown = things[:2]
     joined = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
     lines = catalogue().thanks
-    template = lines.get(band.value) or lines.get("default") or next(iter(lines.values()))
-    return template.replace("{things}", joined)
+    ways = lines.get(band.value) or lines.get("default") or next(iter(lines.values()))
+    options = (ways,) if isinstance(ways, str) else ways
+    said = " ".join(state.said)
+    fresh = [t for t in options if _frame(t) not in said]
+    return (fresh or list(options))[0].replace("{things}", joined)
+
+
+def _frame(template: str) -> str:
+    """The fixed words a thanks template opens with ("Right. Thanks for")."""
+    return template.split("{things}")[0].strip()
 
 
 OFFERING_MOVES: Final = frozenset(

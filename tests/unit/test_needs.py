@@ -97,6 +97,13 @@ def shop(channel: str = "chat", nodes: str = NODES) -> Scenario:
     return Scenario.model_validate(data)
 
 
+def bundled(name: str) -> Scenario:
+    """One of the twelve bundled scenarios."""
+    found = ScenarioLibrary.load().get(name)
+    assert found is not None
+    return found.scenario
+
+
 def test_a_customer_given_an_apology_never_asks_for_one_again() -> None:
     session = play(shop(), ["I'm so sorry your kettle broke, that's not good enough."])
     assert session.prompt.startswith("Thanks for saying sorry")
@@ -1029,10 +1036,8 @@ def test_the_customer_thanks_once_for_this_reply_and_what_the_tutor_s_line_thank
 
 
 def test_a_need_the_learner_meets_before_it_is_raised_is_thanked_for_not_asked_for() -> None:
-    gp = ScenarioLibrary.load().get("gp-reception")
-    assert gp is not None
     session = play(
-        gp.scenario,
+        bundled("gp-reception"),
         [
             "I'm so sorry, Mr Whitaker, that's our mistake. I'm putting a flag on your record "
             "now so we only ever text you.",
@@ -1197,14 +1202,12 @@ def test_no_thank_you_follows_a_reaction_that_finds_fault() -> None:
 
 
 def test_a_policy_named_only_inside_a_question_explains_nothing() -> None:
-    partners = ScenarioLibrary.load().get("partners-account")
-    assert partners is not None
     asked = play(
-        partners.scenario,
+        bundled("partners-account"),
         ["I'm so sorry. Do you have a power of attorney or a bank mandate for him?"],
     )
     told = play(
-        partners.scenario,
+        bundled("partners-account"),
         [
             "I'm so sorry. Because of data protection I can only discuss it with him, or "
             "with someone he's given a power of attorney or a third-party mandate."
@@ -1222,10 +1225,8 @@ def test_a_line_that_thanks_in_its_own_words_gets_no_second_thank_you() -> None:
 
 
 def test_an_offer_beyond_the_learners_limit_is_doubted_even_where_the_tutor_wrote_no_line() -> None:
-    mobile = ScenarioLibrary.load().get("mobile-contract")
-    assert mobile is not None
     session = play(
-        mobile.scenario,
+        bundled("mobile-contract"),
         [
             "I'm so sorry. It's roaming from your week in Turkey.",
             "You're right, the cap never got set up on your new SIM, that was our fault. So I'm "
@@ -1237,10 +1238,8 @@ def test_an_offer_beyond_the_learners_limit_is_doubted_even_where_the_tutor_wrot
 
 
 def test_blame_laid_on_the_customer_is_denied_in_the_facts_of_their_story() -> None:
-    bill = ScenarioLibrary.load().get("catch-up-bill")
-    assert bill is not None
     session = play(
-        bill.scenario,
+        bundled("catch-up-bill"),
         ["Everyone else's readings arrive fine, so you can't have entered them right."],
     )
     assert session.turns[0].reaction == "blamed"
@@ -1248,17 +1247,13 @@ def test_blame_laid_on_the_customer_is_denied_in_the_facts_of_their_story() -> N
 
 
 def test_blame_laid_on_someone_else_is_not_heard_as_blame_on_the_customer() -> None:
-    parcel = ScenarioLibrary.load().get("late-parcel")
-    assert parcel is not None
-    line = play(parcel.scenario, ["That's the courier's fault, not ours."]).prompt
+    line = play(bundled("late-parcel"), ["That's the courier's fault, not ours."]).prompt
     assert "my fault" not in line and "Nobody knocked" not in line
 
 
 def test_after_bristling_at_the_tone_the_customer_does_not_thank_for_mere_words() -> None:
-    claim = ScenarioLibrary.load().get("insurance-claim")
-    assert claim is not None
     session = play(
-        claim.scenario,
+        bundled("insurance-claim"),
         [
             "Dear Ms Donnelly, I have looked at your claim. The loss adjuster recorded that "
             "your property is habitable with a bathroom available upstairs, so there is no "
@@ -1275,10 +1270,8 @@ def test_after_bristling_at_the_tone_the_customer_does_not_thank_for_mere_words(
 
 
 def test_the_ombudsman_signposted_is_not_someone_senior_passed_the_case() -> None:
-    bill = ScenarioLibrary.load().get("catch-up-bill")
-    assert bill is not None
     session = play(
-        bill.scenario,
+        bundled("catch-up-bill"),
         [
             "I'm sorry Mr Hughes.",
             "For anything more I'd need to ask my team leader. You can go to the Energy "
@@ -1290,10 +1283,8 @@ def test_the_ombudsman_signposted_is_not_someone_senior_passed_the_case() -> Non
 
 
 def test_thanks_in_one_attempt_are_not_said_in_the_same_frame_twice() -> None:
-    bill = ScenarioLibrary.load().get("catch-up-bill")
-    assert bill is not None
     session = play(
-        bill.scenario,
+        bundled("catch-up-bill"),
         [
             "I'm sorry Mr Hughes, that's a big bill to get out of nowhere.",
             "I've had a look. Your readings did come in, but a fault in our app stopped them "

@@ -260,17 +260,12 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
     return " ".join(dict.fromkeys([*earlier, last] if last else earlier))
 
 
-_CHANNEL = re.compile(
-    r"\b(?:call|called|calling|ring|rang|phone|phoned|text|texted|texts|e-?mail|e-?mailed|"
-    r"post|letter|chat)\b"
-)
-
-
 _CHANNELS: dict[str, tuple[str, str]] = {
     "phone": (r"\b(?:call|called|calling|ring|rang|phone|phoned|mobile)\b", "A call, please."),
     "email": (r"\be-?mail(?:ed|s)?\b", "Email, please."),
     "post": (r"\b(?:post|posted|letter|letters)\b", "By post, please."),
     "text": (r"\b(?:text|texted|texts)\b", "A text, please."),
+    "chat": (r"\bchat\b", "Here on the chat, please."),
 }
 """Ways of being in touch: the words that name each, and the customer's pick of it."""
 
@@ -300,7 +295,7 @@ def _one_they_offered(question: str, say: str) -> str:
 def asks_which_channel(question: str) -> bool:
     """Whether ``question`` offers a choice of ways to be contacted ("would you rather I
     called you or do you want to keep this on email?")."""
-    return " or " in question and len(set(_CHANNEL.findall(question))) >= 2
+    return " or " in question and len(_channels_in(question)) >= 2
 
 
 def _asks_it(ask: str, question: str) -> bool:

@@ -321,6 +321,11 @@ CUSTOMER_BLAME: Final = frozenset(
 """The blame rules that lay the fault on the customer themselves, not on someone else."""
 
 
+def blames_customer(found: Analysis) -> bool:
+    """Whether a reply lays the fault on the customer themselves (:data:`CUSTOMER_BLAME`)."""
+    return any(e.rule in CUSTOMER_BLAME for e in found.evidence_for("blame"))
+
+
 REACTION_ORDER: tuple[str, ...] = (
     "dismissed",
     "blamed",
@@ -616,7 +621,7 @@ class Session:
             part_paid=_part_paid(facts, routed, scored),
             reply_ids=routed,
             told_next=bool(routed & TELLS_NEXT) and mood >= mood_before,
-            blamed_customer=any(e.rule in CUSTOMER_BLAME for e in found.evidence_for("blame")),
+            blamed_customer=blames_customer(found),
         )
 
         turn = Turn(
@@ -1042,7 +1047,8 @@ class Session:
                 # "There's no need to take that tone. Right. Thanks for telling me where
                 # things are, I suppose." is two moods glued: after bristling at the tone,
                 # only something done for them is acknowledged, plainly
-                thanks = _after_yes(thanks) if self._more_than_words(met_now) else None
+                words = (NeedKind.APOLOGY, NeedKind.EXPLANATION)
+                thanks = _after_yes(thanks) if self._met_besides(met_now, *words) else None
             if thanks and plain:
                 if branch_line:
                     branch_line = first = _without_plain_opener(branch_line)
@@ -1064,7 +1070,7 @@ class Session:
                     # "It's BW-20931. Right. Thanks for the apology, I suppose." reads as
                     # two lines glued: after answering, the customer thanks only for what
                     # was done for them, and says it first
-                    if self._more_than_sorry(met_now):
+                    if self._met_besides(met_now, NeedKind.APOLOGY):
                         parts.insert(0, thanks)
                 else:
                     parts.append(_after_yes(thanks) if yes else thanks)
@@ -1171,9 +1177,7 @@ class Session:
                 continue
             if curt and reaction_id == "dismissed":
                 return reaction_id  # the tone is answered whatever branch the answer took
-            at_customer = reaction_id == "blamed" and any(
-                e.rule in CUSTOMER_BLAME for e in found.evidence_for("blame")
-            )
+            at_customer = reaction_id == "blamed" and blames_customer(found)
             if tested & REACTION_MOVES.get(reaction_id, frozenset()) and not (
                 at_customer and branch is not None and not branch.say
             ):
@@ -1231,16 +1235,11 @@ class Session:
                     moves.update((*test.all, *test.any))
         return frozenset(moves)
 
-    def _more_than_words(self, met_now: tuple[NeedMet, ...]) -> bool:
-        """Whether the needs just met include something done, not only said (an apology or
-        an explanation)."""
+    def _met_besides(self, met_now: tuple[NeedMet, ...], *only: NeedKind) -> bool:
+        """Whether the needs just met include one of another kind than ``only`` (more
+        than an apology; something done, not only an apology or an explanation)."""
         kinds = {need.need_kind for m in met_now if (need := self.needs.need(m.id))}
-        return bool(kinds - {NeedKind.APOLOGY, NeedKind.EXPLANATION})
-
-    def _more_than_sorry(self, met_now: tuple[NeedMet, ...]) -> bool:
-        """Whether the needs just met include something other than an apology."""
-        kinds = {need.need_kind for m in met_now if (need := self.needs.need(m.id))}
-        return bool(kinds - {NeedKind.APOLOGY})
+        return bool(kinds - set(only))
 
     def _apologised(self) -> bool:
         """Whether an apology was given earlier in the attempt (so not asked for again)."""

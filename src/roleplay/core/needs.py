@@ -610,7 +610,7 @@ def accepts_offer(
     to hear about our new tariff?"), or the customer is furious. Only the reply's last
     question is answered: the learner may go on after it ("…shall I? And I'll chase the
     tablets too."). Of a choice of two, the customer takes the one that speaks of what they
-    have said they ``want`` (their own lines so far), else the first."""
+    ``want`` (their own lines so far, and what they need), else the first."""
     from roleplay.core.lexicon import plain_words
 
     if band_of(mood) is Band.FURIOUS:

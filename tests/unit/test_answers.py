@@ -506,3 +506,11 @@ def test_a_statement_with_no_offer_is_not_said_yes_to() -> None:
     assert not said_after("I'm so sorry it broke. If you want to complain, ring us.").startswith(
         "Yes"
     )
+
+
+def test_a_choice_of_two_is_not_answered_yes_or_no() -> None:
+    partners = _bundled("partners-account")
+    asked_which = play(partners, ["I'm so sorry. Is the card in your name or your husband's?"])
+    asked_whether = play(partners, ["I'm so sorry. Are you the account holder?"])
+    assert asked_which.prompt.startswith("It's in his name only.")
+    assert asked_whether.prompt.startswith("No, it's in his name only.")

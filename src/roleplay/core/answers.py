@@ -292,6 +292,23 @@ def _one_they_offered(question: str, say: str) -> str:
     return _CHANNELS[pick][1]
 
 
+_CHOICE_OF_TWO = re.compile(
+    r"(?:^|\W)(?:is|are|was|were|would|should)\b.*\bor (?:in )?(?:your|his|her|their|my|the|a|an)\b"
+)
+"""A question that puts two things to choose from ("Is the card in your name or your
+husband's?"), not a yes-or-no question with two verbs ("Have you dropped it or knocked it?")."""
+_LEADING_YES_OR_NO = re.compile(r"^(?:yes|no)\b[,.!]?\s+", re.IGNORECASE)
+
+
+def _without_yes_or_no(question: str, say: str) -> str:
+    """The tutor's answer without its "Yes," or "No," when the question put a choice of two
+    ("Is the card in your name or your husband's?" → "It's in his name only.")."""
+    if not _CHOICE_OF_TWO.search(question) or re.search(r"\bor not\b|\byes or no\b", question):
+        return say
+    rest = _LEADING_YES_OR_NO.sub("", say, count=1)
+    return rest[:1].upper() + rest[1:]
+
+
 def asks_which_channel(question: str) -> bool:
     """Whether ``question`` offers a choice of ways to be contacted ("would you rather I
     called you or do you want to keep this on email?")."""
@@ -347,7 +364,7 @@ def _answer_one(
 
     for answer in customer.answers:
         if keyword_in(answer.asks, question):
-            return _one_they_offered(question, answer.say)
+            return _one_they_offered(question, _without_yes_or_no(question, answer.say))
     if asks_which_channel(question):
         # "would you rather I called you, or keep this on email?": the tutor's answer to
         # how they want to be contacted, however the choice is worded

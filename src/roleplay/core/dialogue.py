@@ -224,14 +224,10 @@ _PLAIN_OPENER = re.compile(r"\W*(?:ok|okay|right|well|all right|alright)\b[,.!]?
 """An opening word that only takes in what was said ("Ok, so…", "Right."), not a reaction."""
 
 
-_LEAD_WORD = re.compile(r"^\s*(?:well|right|ok|okay|oh)[,.]?\s+", re.IGNORECASE)
-
-
 def _after_yes(thanks: str) -> str:
     """Thanks said after "Yes, please.": without its "Well," or "Right." ("Yes, all right.
     Thank you for sorting the roaming charges.")."""
-    rest = _LEAD_WORD.sub("", without_opener(thanks), count=1)
-    return rest[:1].upper() + rest[1:]
+    return _without_plain_opener(without_opener(thanks))
 
 
 def _without_plain_opener(line: str) -> str:

@@ -324,3 +324,92 @@ def test_what_the_customer_went_without_or_a_passing_just_is_no_misstatement(rep
 def test_a_refund_offered_only_as_a_voucher_is_still_caught() -> None:
     wrong = _wrong("It's faulty, but we can only give you a voucher, not a refund.")
     assert wrong and "voucher" in wrong[0].detail
+
+
+# Law-muddlers' inventions, each family in words unlike the hand-played attempts that showed
+# it: (scenario, reply, a word the correction must contain).
+INVENTED = [
+    (
+        "airline-delay",
+        "Engine problems are classed as extraordinary, so the airline owes nothing.",
+        "technical fault",
+    ),
+    (
+        "airline-delay",
+        "Compensation is only for cancelled flights, so a late departure doesn't qualify.",
+        "delays of 3 hours",
+    ),
+    ("airline-delay", "It's £350 per reservation, however many are travelling.", "each passenger"),
+    (
+        "airline-delay",
+        "Refreshments are just a goodwill thing, not a legal requirement.",
+        "2 hours",
+    ),
+    (
+        "broadband-outage",
+        "Automatic compensation doesn't kick in until the line's been down for a fortnight.",
+        "two full working days",
+    ),
+    (
+        "broadband-outage",
+        "Legally a missed engineer visit is force majeure, so we owe you nothing.",
+        "act of God",
+    ),
+    (
+        "council-bins",
+        "By law the council has ten working days to empty a missed bin.",
+        "reasonable time",
+    ),
+    (
+        "council-bins",
+        "The Equality Act is about wheelchairs, it doesn't reach hearing problems.",
+        "deaf",
+    ),
+    ("council-bins", "The Ombudsman just handles big claims, not ones like yours.", "no minimum"),
+    (
+        "gp-reception",
+        "GDPR bans us from sending anything by email, so it has to be a letter.",
+        "does not forbid",
+    ),
+    ("catch-up-bill", "You'd have to wait a year before the Ombudsman would touch it.", "8 weeks"),
+    ("late-parcel", "Legally it's on you once the driver marks it delivered.", "risk"),
+]
+
+
+@pytest.mark.parametrize(("name", "reply", "word"), INVENTED)
+def test_a_law_invented_to_deny_a_right_is_caught_with_the_real_rule(
+    name: str, reply: str, word: str
+) -> None:
+    wrong = _wrong(reply, _scenario(name))
+    assert wrong, reply
+    assert word in wrong[0].detail
+
+
+@pytest.mark.parametrize(
+    ("name", "reply"),
+    [
+        ("airline-delay", "An engine problem isn't extraordinary, so you'll get £350 each."),
+        ("airline-delay", "Our system wrongly coded the technical fault as extraordinary."),
+        ("airline-delay", "You're due £350 each, per passenger, not per booking."),
+        ("airline-delay", "Meals are due after two hours of waiting, whatever the cause."),
+        (
+            "broadband-outage",
+            "Automatic compensation starts once a fault has gone two working days unfixed.",
+        ),
+        ("broadband-outage", "You'll see the compensation on your next bill within 30 days."),
+        (
+            "council-bins",
+            "The Equality Act means we should make reasonable adjustments, like "
+            "ringing you instead.",
+        ),
+        (
+            "council-bins",
+            "If you're still unhappy after stage 2, the Local Government Ombudsman can look at it.",
+        ),
+        ("gp-reception", "For data protection I can't email the details until I've verified you."),
+        ("late-parcel", "By law you have 30 days to reject faulty goods."),
+        ("late-parcel", "Legally, the refund has to reach you within 14 days."),
+    ],
+)
+def test_the_real_rule_said_in_the_same_words_is_not_flagged(name: str, reply: str) -> None:
+    assert _wrong(reply, _scenario(name)) == []

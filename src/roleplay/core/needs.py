@@ -252,6 +252,7 @@ class NeedsState:
                     holds(test, before)
                     and _said_together(test, found, reply.text)
                     and _cited_as_fact(test, reply)
+                    and _told_rightly(test, found, reply)
                 ):
                     now.append(NeedMet(need.id, turn, _words_for(test, found)))
                     break
@@ -262,6 +263,39 @@ class NeedsState:
     def need(self, need_id: str) -> Need | None:
         """The need with this id, or None."""
         return next((n for n in self.needs if n.id == need_id), None)
+
+
+def _told_rightly(condition: Condition, found: Analysis, reply: Reply) -> bool:
+    """Whether a need's words, moves or citations were said outside the sentences that get
+    the law wrong: "The Ombudsman only takes cases after twelve months, so you can't go to
+    them yet" does not tell the customer where they can go, and "technical faults count as
+    extraordinary" explains nothing. A test that tests for the misstatement itself holds."""
+    wrong = [(f.start, f.end) for f in reply.facts.findings if f.kind == "misstatement"]
+    if not wrong or "misstatement" in condition.finds:
+        return True
+
+    def inside(start: int, end: int) -> bool:
+        return any(a <= start and end <= b for a, b in wrong)
+
+    if condition.keywords:
+        text = reply.text
+        for a, b in wrong:
+            text = text[:a] + " " * (b - a) + text[b:]
+        if not _said_together(condition, found, text):
+            return False
+    moves = {*condition.all, *condition.any}
+    evidence = [e for e in found.evidence if e.move in moves and not e.note]
+    if moves and evidence and all(inside(e.start, e.end) for e in evidence):
+        return False
+    if condition.cites:
+        named = [
+            f
+            for f in reply.facts.findings
+            if f.kind in ("policy", "law") and f.ref in condition.cites
+        ]
+        if named and all(inside(f.start, f.end) for f in named):
+            return False
+    return True
 
 
 def _cited_as_fact(condition: Condition, reply: Reply) -> bool:

@@ -1295,3 +1295,30 @@ def test_thanks_in_one_attempt_are_not_said_in_the_same_frame_twice() -> None:
     assert first.startswith("Right. Thanks for")
     assert not second.startswith("Right. Thanks for")
     assert "thanks for" in second.lower()
+
+
+@pytest.mark.parametrize(
+    ("scenario", "wrong", "right", "need"),
+    [
+        (
+            "catch-up-bill",
+            "The Ombudsman won't touch it until a year has gone by, so don't bother them yet.",
+            "As it's been over eight weeks, you can take this to the Energy Ombudsman now.",
+            "ombudsman-route",
+        ),
+        (
+            "airline-delay",
+            "The hydraulic leak counts as extraordinary, so nothing's payable.",
+            "It was a hydraulic leak on the aircraft, which is our own fault, not extraordinary.",
+            "explanation",
+        ),
+    ],
+)
+def test_a_need_told_only_in_a_wrong_statement_of_the_law_stays_open(
+    scenario: str, wrong: str, right: str, need: str
+) -> None:
+    told_wrongly = play(bundled(scenario), [wrong]).turns[-1]
+    assert need not in {m.id for m in told_wrongly.needs_met}
+    assert need in told_wrongly.needs_open
+    told_rightly = play(bundled(scenario), [right]).turns[-1]
+    assert need in {m.id for m in told_rightly.needs_met}

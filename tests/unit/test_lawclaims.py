@@ -373,6 +373,16 @@ INVENTED = [
     ),
     ("catch-up-bill", "You'd have to wait a year before the Ombudsman would touch it.", "8 weeks"),
     ("late-parcel", "Legally it's on you once the driver marks it delivered.", "risk"),
+    (
+        "cancelled-train",
+        "Advance fares are only any good on the booked service, so you'll have to pay again.",
+        "next available service",
+    ),
+    (
+        "cancelled-train",
+        "Delay Repay won't pay a penny unless you're more than an hour late.",
+        "15 or 30 minutes",
+    ),
 ]
 
 
@@ -408,6 +418,12 @@ def test_a_law_invented_to_deny_a_right_is_caught_with_the_real_rule(
         ),
         ("gp-reception", "For data protection I can't email the details until I've verified you."),
         ("late-parcel", "By law you have 30 days to reject faulty goods."),
+        (
+            "cancelled-train",
+            "An Advance is normally only valid on the train booked, but as yours was cancelled "
+            "you can take the 15:12.",
+        ),
+        ("cancelled-train", "Delay Repay kicks in at 15 minutes late, whatever your ticket."),
         ("late-parcel", "Legally, the refund has to reach you within 14 days."),
     ],
 )

@@ -506,3 +506,20 @@ def test_a_limit_the_speaker_states_is_not_the_act_it_would_take() -> None:
     assert "escalate" in analyse("I'll ask my team leader to approve the rest today.").ids
     # what the customer would need to do is still said to them
     assert "escalate" in analyse("You would need to take it to the baggage office.").ids
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I'll see what the team says and get back to you.",
+        "We'll find out what the depot can do and phone you tomorrow.",
+        "I'll ask the kitchen what they put in it and come straight back to you.",
+    ],
+)
+def test_a_promise_after_a_question_inside_the_sentence_is_the_speakers(reply: str) -> None:
+    # "what the team says" has its own subject; the verb joined after it is the learner's
+    assert "follow_up" in analyse(reply).ids
+
+
+def test_a_promise_after_if_or_whether_stays_part_of_what_is_in_doubt() -> None:
+    assert "resolve" not in analyse("I'll check if they can do it and refund you.").ids

@@ -447,6 +447,10 @@ def _actor(tok: Token, roles: Roles, seen: dict[int, str]) -> str:
         ):
             return actor_of(head, roles, seen)  # "I can get that moved": the causer acts
         return who
+    if tok.dep_ == "conj" and _embedded_question(head) and head.head.i != head.i:
+        # "I'll check with the team what they can offer and get back to you": the verb
+        # after a question put inside the sentence goes with the sentence's own verb
+        return actor_of(head.head, roles, seen)
     if (tok.dep_ == "conj" or (tok.dep_ == "dep" and tok.pos_ == "VERB")) and head.i != tok.i:
         return actor_of(head, roles, seen)
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
@@ -476,6 +480,18 @@ def _actor(tok: Token, roles: Roles, seen: dict[int, str]) -> str:
     return ""
 
 
+def _embedded_question(tok: Token, *, yes_or_no: bool = True) -> bool:
+    """Whether ``tok`` heads a question put inside a sentence as its object ("what they can
+    offer", and with ``yes_or_no`` "whether it's covered", "if they can help"), with a
+    subject of its own."""
+    if tok.dep_ not in ("ccomp", "xcomp") or subject(tok) is None:
+        return False
+    marked = yes_or_no and any(
+        c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in tok.children
+    )
+    return marked or any(c.tag_ in ("WP", "WDT", "WRB") for c in tok.subtree if c.i < tok.i)
+
+
 def assign_actors(doc: Doc, roles: Roles) -> None:
     """Set every token's actor (:func:`actor`) in ``doc``."""
     seen: dict[int, str] = {}
@@ -494,7 +510,11 @@ def clause_path(tok: Token) -> list[Token]:
         if tok.dep_ in CLAUSE_HEADS or tok.head.i == tok.i:
             own = any(c.dep_ in SUBJECT_DEPS or c.dep_ in ("aux", "neg") for c in tok.children)
             if tok.dep_ == "conj" and not own and tok.head.i != tok.i:
-                tok = tok.head
+                # after a question put inside the sentence ("see what the team says and get
+                # back to you") the verb joins the sentence's own verb; after "if" or
+                # "whether" it may be part of what is in doubt, so it stays with it
+                asked = _embedded_question(tok.head, yes_or_no=False)
+                tok = tok.head.head if asked else tok.head
                 path.append(tok)
                 continue
             return path

@@ -426,7 +426,8 @@ def test_a_law_invented_to_deny_a_right_is_caught_with_the_real_rule(
         ("cancelled-train", "Delay Repay kicks in at 15 minutes late, whatever your ticket."),
         (
             "cancelled-train",
-            "You can claim Delay Repay: the 15:12 gets in just over an hour after yours would have.",
+            "You can claim Delay Repay: the 15:12 gets in just over an hour after yours "
+            "would have.",
         ),
         ("late-parcel", "Legally, the refund has to reach you within 14 days."),
     ],

@@ -87,6 +87,20 @@ def test_a_detail_is_found_however_the_learner_names_it(reply: str) -> None:
     assert said_after(reply).startswith("It's KT-4471.")
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I'm sorry you've had all this. Can I ask who I'm speaking with?",
+        "sry bout that, who am i talking 2?",
+        "Thanks for waiting. And what should I call you?",
+    ],
+)
+def test_asked_who_they_are_without_the_word_name_the_customer_gives_their_name(
+    reply: str,
+) -> None:
+    assert said_after(reply).startswith("It's Mrs Sam Patel.")
+
+
 def test_several_details_asked_together_are_given_together() -> None:
     line = said_after("Sorry. Could you confirm your name and postcode?")
     assert line.startswith("My name is Mrs Sam Patel and my postcode is LS6 4BQ.")

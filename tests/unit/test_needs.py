@@ -1322,3 +1322,23 @@ def test_a_need_told_only_in_a_wrong_statement_of_the_law_stays_open(
     assert need in told_wrongly.needs_open
     told_rightly = play(bundled(scenario), [right]).turns[-1]
     assert need in {m.id for m in told_rightly.needs_met}
+
+
+def test_a_customer_asked_a_question_answers_and_asks_again_before_walking_out() -> None:
+    # she wants someone senior; a question about her receipts is no refusal, so she answers
+    # it and asks again; a second reply that still ignores her is the tutor's way out
+    replies = ["Sorry about that.", "I'm not sure, I'll have to look into it."]
+    session = play(bundled("airline-delay"), [*replies, "Did you keep the receipts for the food?"])
+    held = session.turns[-1]
+    assert held.outcome is None
+    assert held.next_node == held.node == "fobbed-off"
+    assert "£58.40" in held.response and "senior" in held.response
+    session.step("How old are the children?")
+    assert session.outcome == "customer_lost"
+
+
+def test_a_payment_confirmed_again_does_not_send_the_customer_away() -> None:
+    replies = ["Sorry about that.", "I'm not sure, I'll have to look into it."]
+    confirmed = "I've approved the £1,400 and the £58.40, and you'll have an email tonight."
+    session = play(bundled("airline-delay"), [*replies, confirmed])
+    assert session.outcome != "customer_lost"

@@ -35,6 +35,9 @@ class DetailQuestions(BaseModel):
     """The things a learner may ask for ("order number", "postcode"), longest first."""
     aliases: dict[str, str] = Field(default_factory=dict)
     """Other words for them ("ref" → "reference"), as a scenario's details are keyed."""
+    named_by: dict[str, str] = Field(default_factory=dict)
+    """Questions that ask for a detail without naming it ("who am i speaking with" asks
+    for the name), by the words that ask and the detail they ask for."""
     references: tuple[str, ...] = ()
     """The numbers on a customer's paperwork: asked for one of them, the customer gives
     the one the scenario has ("reference" is answered with the order number)."""
@@ -149,6 +152,9 @@ def asked_details(question: str, rubric: DetailQuestions) -> list[str]:
                 if joined is None:
                     break
                 rest = rest[joined.end() :]
+    for words, noun in rubric.named_by.items():
+        if re.search(rf"(?<!\w){re.escape(words)}(?!\w)", question):
+            nouns.append(noun)
     return list(dict.fromkeys(nouns))
 
 

@@ -419,6 +419,10 @@ class Session:
     fired: dict[str, int] = field(default_factory=dict)
     """Trigger id → the number of the turn after which it fired (0: at the start)."""
     strikes: int = 0
+    held: set[str] = field(default_factory=set)
+    """Nodes where the customer already stayed once after a reply that engaged but gave
+    nothing new (an offer again, a question): the next such reply there ends as the tutor
+    wrote."""
     prompt: str = ""
     needs: NeedsState = field(init=False)
     """The customer's needs: which were met, when and by which words, and which are open."""
@@ -493,12 +497,13 @@ class Session:
                 "need, so they answered it and waited for the rest"
             )
         answered = self._answered_instead(node, branch, met_now, routed)
-        if answered is None and self._held_by_gains(branch, met_now, routed):
+        if answered is None and self._held_by_gains(node, branch, met_now, routed):
             stays = True
             branch = Branch(otherwise=True, goto=node.id, mood=0)
             because.append(
-                "the reply gave the customer something they needed, though not what they "
-                "were asking for here, so they stayed to ask for it again rather than leave"
+                "the reply gave the customer something, or asked them something, though not "
+                "what they were asking for here, so they stayed to ask for it again rather "
+                "than leave"
             )
         if answered is not None:
             branch_index, branch, gave, earlier = answered
@@ -703,22 +708,35 @@ class Session:
         return next((ln for ln in lines if not said_before(ln, self.needs.said)), "")
 
     def _held_by_gains(
-        self, branch: Branch | None, met_now: tuple[NeedMet, ...], ids: frozenset[str]
+        self, node: Node, branch: Branch | None, met_now: tuple[NeedMet, ...], ids: frozenset[str]
     ) -> bool:
         """Whether a fallback that would end the conversation badly is held off because
-        the reply met a need the tutor wrote a test for (an engineer booked while the
-        customer asks for someone senior): a customer given something real stays to ask
-        again for the rest, rather than walking out on it."""
+        the reply engaged with the customer without refusing or blaming them: it met a need
+        the tutor wrote a test for (an engineer booked while the customer asks for someone
+        senior), it offered, promised or confirmed something (the payment approved, again),
+        or it asked them something. A customer given something real, or asked a question,
+        stays to ask again for the rest rather than walking out on it; one who keeps being
+        answered worse still runs out of patience."""
         if branch is None or not branch.otherwise or branch.mood >= 0:
             return False
         if self._node(branch.goto).outcome not in BAD_ENDS or ids & RED_FLAGS:
             return False
-        return any(
+        if any(
             (need := self.needs.need(m.id)) is not None
             and need.met_by
             and need.need_kind is not NeedKind.APOLOGY
             for m in met_now
-        )
+        ):
+            return True
+        if branch.goto in self.held or node.id in self.held:
+            return False  # asked once more already: this time they go
+        offered = bool(ids & (OFFERING_MOVES - {"escalate"}))
+        # a question is no answer to a danger: "Which table are you on?" while he reacts
+        asked = "listen" in ids and self._open_danger() is None
+        if offered or asked:
+            self.held.add(node.id)
+            return True
+        return False
 
     def _asks_what_they_can_answer(self, node: Node, branch: Branch | None, reply: Reply) -> bool:
         """Whether a reply that would take a fallback making things worse only asks the

@@ -404,6 +404,7 @@ def test_a_line_whose_every_sentence_was_said_before_counts_as_said() -> None:
     assert said_before("So what actually caused it?", earlier)
     assert said_before("so what ACTUALLY caused it", earlier), "case and stops do not matter"
     assert not said_before("So what actually caused it? And who pays?", earlier)
+    assert said_before("Right. So what actually caused it?", earlier), "a short opener is not new"
 
 
 REPEAT_NODES = """
@@ -1328,7 +1329,8 @@ def test_a_customer_asked_a_question_answers_and_asks_again_before_walking_out()
     # she wants someone senior; a question about her receipts is no refusal, so she answers
     # it and asks again; a second reply that still ignores her is the tutor's way out
     replies = ["Sorry about that.", "I'm not sure, I'll have to look into it."]
-    session = play(bundled("airline-delay"), [*replies, "Did you keep the receipts for the food?"])
+    asked = "Thanks for bearing with me. Did you keep the receipts for the food?"
+    session = play(bundled("airline-delay"), [*replies, asked])
     held = session.turns[-1]
     assert held.outcome is None
     assert held.next_node == held.node == "fobbed-off"
@@ -1342,3 +1344,18 @@ def test_a_payment_confirmed_again_does_not_send_the_customer_away() -> None:
     confirmed = "I've approved the £1,400 and the £58.40, and you'll have an email tonight."
     session = play(bundled("airline-delay"), [*replies, confirmed])
     assert session.outcome != "customer_lost"
+
+
+@pytest.mark.parametrize(
+    ("reply", "met"),
+    [
+        ("Our first aider's on her lunch at the moment, sorry.", False),
+        ("The duty manager is tied up with another table, I'm afraid.", False),
+        ("Sam, our first aider, is on her way over now.", True),
+    ],
+)
+def test_the_person_a_need_names_said_to_be_out_of_reach_does_not_meet_it(
+    reply: str, met: bool
+) -> None:
+    turn = play(bundled("restaurant-allergy"), [reply]).turns[-1]
+    assert ("safety" in {m.id for m in turn.needs_met}) is met

@@ -731,8 +731,13 @@ class Session:
         if branch.goto in self.held or node.id in self.held:
             return False  # asked once more already: this time they go
         offered = bool(ids & (OFFERING_MOVES - {"escalate"}))
-        # a question is no answer to a danger: "Which table are you on?" while he reacts
-        asked = "listen" in ids and self._open_danger() is None
+        # a question put courteously (not a bare one, nor one after a rebuff), and no
+        # answer to a danger: "Which table are you on?" while he reacts
+        asked = (
+            "listen" in ids
+            and bool(ids & {"acknowledge", "empathise", "apologise", "thank"})
+            and self._open_danger() is None
+        )
         if offered or asked:
             self.held.add(node.id)
             return True
@@ -1063,6 +1068,11 @@ class Session:
                 # only something done for them is acknowledged, plainly
                 words = (NeedKind.APOLOGY, NeedKind.EXPLANATION)
                 thanks = _after_yes(thanks) if self._met_besides(met_now, *words) else None
+            words = (NeedKind.APOLOGY, NeedKind.EXPLANATION)
+            if thanks and "blame" in reply_ids and not self._met_besides(met_now, *words):
+                # "It'll be the supplier's fault, they changed the pesto" is no finding out
+                # to be thanked for: after blame, only something done for them is
+                thanks = None
             if thanks and plain:
                 if branch_line:
                     branch_line = first = _without_plain_opener(branch_line)

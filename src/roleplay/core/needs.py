@@ -356,6 +356,14 @@ not what the next sentence does."""
 _DENIAL = re.compile(
     r"(?<![\w'])(?:not|never|cannot|cant|wont|dont|didnt|isnt|whether)(?![\w'])|n't(?!\w)"
 )
+_UNAVAILABLE = re.compile(
+    r"\s*(?:'s|is|are|was|were|will be|'ll be)\s+(?:\w+\s+)?(?:busy|on (?:his|her|their|a) "
+    r"(?:break|lunch|day off|holiday)|off(?: today| sick| duty)?\b|away\b|tied up|"
+    r"not (?:in|here|around|available|on (?:today|shift|duty))|unavailable|with (?:another|a) "
+    r"(?:customer|table|patient|caller))"
+)
+"""The person a need names, said to be out of reach ("our manager's busy with a big table",
+"the first aider is on her break"): naming them is not getting them."""
 _NONE = re.compile(r"(?<![\w'])(?:no|nothing|nobody|neither|nor)(?![\w'])")
 DENIAL_REACH: Final = 6
 """How many words before a tutor's phrase a denial still reaches ("we can't lend you a
@@ -399,7 +407,7 @@ def _stated(
             denied = _DENIAL.search(" ".join(before[-(reach or DENIAL_REACH) :])) or _NONE.search(
                 " ".join(before[-2:])
             )
-            if not denied:
+            if not denied and not _UNAVAILABLE.match(version[span[1] :]):
                 return True
     return False
 
@@ -482,11 +490,20 @@ def _keys(texts: Iterable[str]) -> set[str]:
 def said_before(line: str, said: Sequence[str]) -> bool:
     """Whether ``line`` was said earlier in the attempt: word for word, or every one of its
     sentences, each somewhere ("So what actually caused it?" after "Thanks. So what actually
-    caused it? Everyone said…")."""
+    caused it? Everyone said…"), leaving aside short ones ("Thank you.") when it has longer
+    ones."""
     if line in said:
         return True
     keys = _keys([line])
-    return bool(keys) and keys <= _keys(said)
+    # "Thank you. I'll hold you to all of it…" after "I'll hold you to all of it…": a
+    # short opener added does not make the rest new (a short question does: "Who pays?")
+    weighty = {
+        key
+        for sentence in _line_sentences(line)
+        if (key := _sentence_key(sentence))
+        and (len(key.split()) >= REPEAT_FROM_WORDS or sentence.rstrip("'’\"").endswith("?"))
+    }
+    return bool(keys) and (weighty or keys) <= _keys(said)
 
 
 def without_echo(line: str, said: str) -> str:

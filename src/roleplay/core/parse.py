@@ -656,6 +656,8 @@ def voice_problem(anchor: Token, roles: Roles, negatable: bool = True) -> str:
                     break  # "I'm sorry, you should have been told": a comma, not a report
                 if anchor.i < tok.i and _dash_between(anchor, tok):
                     break  # "I'm so sorry - you told us about his allergy": not a report
+                if anchor.i < tok.i and _customer_told_us(tok):
+                    break  # "I'm so sorry, you told us and we got it wrong": not a report
                 told_me = any(c.lower_ in ("me", "us") for c in tok.children)
                 if anchor.i < tok.i and actor(anchor) == "agent" and not told_me:
                     # "I'll wipe the £486 off, the law says…": the speaker's own act (not
@@ -686,6 +688,16 @@ def _offered_if(clause: Token) -> bool:
     return head.lemma_ in _OFFER_FRAMES or (
         head.lemma_ == "be" and any(c.lower_ in _OFFER_FITS for c in head.children)
     )
+
+
+def _customer_told_us(verb: Token) -> bool:
+    """Whether a reporting verb is the customer telling the learner something ("you told
+    us", "you said"), with no quotation marks before it: what comes before it is the
+    learner's own words, not the customer's quoted."""
+    subject_you = any(c.dep_ in SUBJECT_DEPS and c.lower_ in ("you", "u") for c in verb.children)
+    before = verb.doc[verb.sent.start : verb.i]
+    quoted = any(t.text in ('"', "'", "“", "”", "‘", "’") for t in before)
+    return subject_you and not quoted
 
 
 def _dash_between(first: Token, later: Token) -> bool:

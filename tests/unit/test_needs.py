@@ -1359,3 +1359,10 @@ def test_the_person_a_need_names_said_to_be_out_of_reach_does_not_meet_it(
 ) -> None:
     turn = play(bundled("restaurant-allergy"), [reply]).turns[-1]
     assert ("safety" in {m.id for m in turn.needs_met}) is met
+
+
+def test_a_tone_is_answered_as_a_tone_and_thanks_keep_their_words() -> None:
+    curt = "Like I said, don't drive it, we'll collect the car today and redo the brakes free."
+    line = play(bundled("garage-repair"), [curt]).prompt
+    assert line.startswith("There's no need to take that tone")
+    assert "putting the brakes right, I suppose" in line  # not "brakesI suppose"

@@ -220,7 +220,7 @@ def _in_their_favour(statement: str) -> bool:
     return any(has_phrase(words, plain) for words in catalogue().favours)
 
 
-_PLAIN_OPENER = re.compile(r"\W*(?:ok|okay|right|well|all right|alright)\b[,.!]?\s+", re.I)
+_PLAIN_OPENER = re.compile(r"^\W*(?:ok|okay|right|well|all right|alright)\b[,.!]?\s+", re.I)
 """An opening word that only takes in what was said ("Ok, so…", "Right."), not a reaction."""
 
 
@@ -1138,7 +1138,8 @@ class Session:
         at_customer = at_customer and reaction_id == "blamed"
         if override is not None and at_customer and override.at_customer is not None:
             options = [override.at_customer]  # the tutor's rebuttal, in the customer's facts
-        elif override is not None and override.say is not None and not at_customer:
+        elif override is not None and override.say is not None and not at_customer and not curt:
+            # (a tone the customer bristles at is answered in the default words for tone)
             options = [override.say]
         else:
             sorry = _SAID_SORRY.search(reply) is not None

@@ -1366,3 +1366,14 @@ def test_a_tone_is_answered_as_a_tone_and_thanks_keep_their_words() -> None:
     line = play(bundled("garage-repair"), [curt]).prompt
     assert line.startswith("There's no need to take that tone")
     assert "putting the brakes right, I suppose" in line  # not "brakesI suppose"
+
+
+def test_a_smaller_sum_given_beside_a_larger_one_refused_is_thanked_for_as_that_sum() -> None:
+    replies = [
+        "Dear Ms Donnelly, I'm sorry. I'll look into your claim today.",
+        "I can't pay the £2,500 up front, but send me the plumber's receipt and I'll pay "
+        "you 240 back this week.",
+    ]
+    line = play(bundled("insurance-claim"), replies).prompt
+    assert "the £240 so far" in line
+    assert "sorting out the money" not in line

@@ -241,20 +241,37 @@ def _part_paid(facts: ReplyFacts, ids: frozenset[str], reply: str) -> str:
     """The sum a reply pays now when it passes the rest on ("I'll put £50 credit on now and
     pass the rest to my team leader"), or "": thanked for as that sum, not as all of it."""
     rest = "escalate" in ids and _THE_REST.search(reply) is not None
-    if not rest and not facts.of("needs_approval"):
+    if not rest and not facts.of("needs_approval") and not _MORE_REFUSED.search(reply):
         return ""
     for offer in facts.of("offer"):
         found = _SUM.search(offer.detail)
         if found:
             return found.group(0)
+    refused = _MORE_REFUSED.search(reply)
+    if refused is not None:
+        # "cant do 2.5k, but il pay the 240 back": the sum given is the one after the refusal
+        given = _BARE_SUM.search(reply, refused.end())
+        if given is not None:
+            return "£" + given.group(1)
     return ""
 
 
 _SUM = re.compile(r"£\d[\d,]*(?:\.\d\d)?")
+_BARE_SUM = re.compile(
+    r"(?<![\w.])£?(\d{2,}(?:,\d{3})*(?:\.\d\d)?)"
+    r"(?![\w.%]|\s*(?:am|pm|hours?|days?|weeks?|working))"
+)
+"""A sum written with or without its pound sign ("pay the 240 back"), not a time or a count
+of days."""
 _THE_REST = re.compile(
     r"(?i)\b(?:the rest|the remainder|the balance|the difference|anything (?:more|over|above))\b"
 )
 """What is left to pay, passed on to someone else ("…and pass the rest to my team leader")."""
+_MORE_REFUSED = re.compile(
+    r"(?i)\b(?:can(?:no|'|’)?t|cannot|cant|unable to|not able to|won't|wont)\s+(?:\w+\s+){0,3}"
+    r"(?:£?\d[\d,.]*k?\b|the (?:whole|full|entire)\b|all (?:of )?(?:it|that)\b)"
+)
+"""A larger sum refused beside the one given ("cant do 2.5k sry, but il pay the 240 back")."""
 
 
 def _without_thanks(line: str) -> tuple[str, list[str]]:

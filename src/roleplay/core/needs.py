@@ -620,7 +620,7 @@ def thank(
         # Two needs met by the same words are one thing done: thanked for once.
         if need is None or not (thing := thanks_for(need)) or (m.words and m.words in words):
             continue
-        if part_paid and part_paid.replace(",", "") in m.words.replace(",", ""):
+        if part_paid and part_paid.lstrip("£").replace(",", "") in m.words.replace(",", ""):
             thing = f"the {part_paid} so far"
         things.append(thing)
         words.add(m.words)

@@ -1377,3 +1377,10 @@ def test_a_smaller_sum_given_beside_a_larger_one_refused_is_thanked_for_as_that_
     line = play(bundled("insurance-claim"), replies).prompt
     assert "the £240 so far" in line
     assert "sorting out the money" not in line
+
+
+def test_a_glad_word_is_not_left_after_a_reaction() -> None:
+    from roleplay.core.needs import without_opener
+
+    assert without_opener("Great, I'm texting PAC to 65075 now.") == "I'm texting PAC to 65075 now."
+    assert without_opener("Right, but who pays?") == "But who pays?"

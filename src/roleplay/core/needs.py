@@ -1060,11 +1060,20 @@ def without_opener(line: str) -> str:
         parts = _SENTENCE_END.split(line.strip(), maxsplit=1)
         if len(parts) == 2 and opens_by_reacting(parts[0]) and len(parts[0].split()) <= 6:
             line = parts[1]
+    # "Great, I'm texting PAC now": a glad word before a comma, after a reaction, jars
+    glad = _GLAD_WORD.match(line)
+    if glad is not None and line[glad.end() :].strip():
+        rest = line[glad.end() :]
+        line = rest[:1].upper() + rest[1:]
     # "Yes, but can I use my ticket?" answers a yes nobody asked for after a reaction
     return _YES_BUT.sub("But ", line, count=1)
 
 
 _YES_BUT = re.compile(r"^\s*(?:yes|yeah|ok|okay|right),?\s+but\s+", re.IGNORECASE)
+_GLAD_WORD = re.compile(
+    r"^\s*(?:great|good|brilliant|lovely|perfect|fine|right|ok|okay|well|oh),\s+(?!but\b)",
+    re.IGNORECASE,
+)
 
 
 def without_relief(line: str) -> str:

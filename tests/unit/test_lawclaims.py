@@ -342,6 +342,11 @@ INVENTED = [
     ("airline-delay", "It's £350 per reservation, however many are travelling.", "each passenger"),
     (
         "airline-delay",
+        "Under European rules compensation is paid only for delays longer than six hours.",
+        "3 hours or more",
+    ),
+    (
+        "airline-delay",
         "Refreshments are just a goodwill thing, not a legal requirement.",
         "2 hours",
     ),

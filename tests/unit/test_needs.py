@@ -1384,3 +1384,10 @@ def test_a_glad_word_is_not_left_after_a_reaction() -> None:
 
     assert without_opener("Great, I'm texting PAC to 65075 now.") == "I'm texting PAC to 65075 now."
     assert without_opener("Right, but who pays?") == "But who pays?"
+
+
+def test_a_customer_walking_out_does_not_concede_first_nor_answer_no_to_a_kind_question() -> None:
+    replies = ["I'm sorry to hear that.", "And how are you managing, is the bill a worry?"]
+    line = play(bundled("catch-up-bill"), replies).prompt
+    assert "but fine" not in line and "but all right" not in line
+    assert not line.startswith("No.")

@@ -224,6 +224,13 @@ _PLAIN_OPENER = re.compile(r"^\W*(?:ok|okay|right|well|all right|alright)\b[,.!]
 """An opening word that only takes in what was said ("Ok, so…", "Right."), not a reaction."""
 
 
+_CONCEDED = re.compile(r",\s*but\s+(?:fine|all right|alright|ok|okay|there we go)\s*\.$", re.I)
+"""A reaction's closing concession ("…, but fine."), which a customer walking out does not make."""
+
+_BARE_NO = re.compile(r"^\s*(?:no|yes)\.\s+(?=\S)", re.I)
+"""A line's opening "No." or "Yes.", which after a question of the learner's reads as its answer."""
+
+
 def _after_yes(thanks: str) -> str:
     """Thanks said after "Yes, please.": without its "Well," or "Right." ("Yes, all right.
     Thank you for sorting the roaming charges.")."""
@@ -1012,6 +1019,11 @@ class Session:
                 line = without_opener(line)
                 branch_line = without_opener(branch_line) if branch_line else branch_line
         softened = reaction_id == "missing_apology" and _SAID_SORRY.search(reply_text)
+        if not answer and last_question(reply_text) and _BARE_NO.match(line):
+            # "How are you managing?" then "No. That's not good enough…": the "No." would
+            # answer a question it was not written for
+            rest = _BARE_NO.sub("", line, count=1)
+            line = rest[:1].upper() + rest[1:]
         if softened and pressed and NeedKind.APOLOGY in line_asks(line, state.needs):
             line = ""  # the reaction says it: "that's not really an apology", not "say sorry"
         doubts = catalogue().doubts_law
@@ -1047,6 +1059,10 @@ class Session:
             said = self._reaction_line(
                 reaction_id, mood, line, reply_text, curt, at_customer=blamed_customer
             )
+            if said and (worse or target.outcome in BAD_ENDS):
+                # "You still haven't answered my question, but fine." then a walk-out: the
+                # customer going does not concede first
+                said = _CONCEDED.sub(".", said)
             if said:
                 parts.append(said)
                 line = without_echo(without_relief(without_opener(line)), said)

@@ -332,3 +332,23 @@ def test_a_reply_that_takes_up_what_the_customer_said_before_engages_them() -> N
     reply = "Sam's here now. Sam, this lady's son has eaten the pasta with cashew in it."
     assert engages(reply, "I asked you a question.", earlier)
     assert not engages("Is there anything else today?", "I asked you a question.", earlier)
+
+
+def test_a_question_put_back_after_a_line_that_asked_nothing_is_no_fault() -> None:
+    sc = scenario(
+        """
+  - id: start
+    asks: [answer]
+    customer: "It broke after a week. I'm fed up with it."
+    branches:
+      - {otherwise: true, goto: start2}
+  - id: start2
+    customer: "Well?"
+    branches:
+      - {otherwise: true, goto: good}
+"""
+        + END_NODES
+    )
+    turn = Session(sc).step("Which kettle was it?")
+    assert turn.reaction is None
+    assert "answered my question" not in turn.response

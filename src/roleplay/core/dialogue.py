@@ -224,6 +224,9 @@ _PLAIN_OPENER = re.compile(r"^\W*(?:ok|okay|right|well|all right|alright)\b[,.!]
 """An opening word that only takes in what was said ("Ok, so…", "Right."), not a reaction."""
 
 
+_ASKS = re.compile(r"\?|\b(?:want|need|like|have) to know\b|\btell me\b|\bexplain\b", re.I)
+"""A customer's line that asks something, directly or not ("I want to know why")."""
+
 _CONCEDED = re.compile(r",\s*but\s+(?:fine|all right|alright|ok|okay|there we go)\s*\.$", re.I)
 """A reaction's closing concession ("…, but fine."), which a customer walking out does not make."""
 
@@ -1246,6 +1249,8 @@ class Session:
                 continue  # the tutor's branch understood this reply
             if reaction_id in ("ignored", "question_for_question") and met_now:
                 continue  # a reply that gave the customer something did engage
+            if reaction_id == "question_for_question" and not _ASKS.search(self.prompt):
+                continue  # the line the customer said asked nothing: nothing went unanswered
             answered = branch is not None and branch.when is not None and branch.when.finds
             if (
                 reaction_id == "too_good"

@@ -101,6 +101,10 @@ def test_asked_who_they_are_without_the_word_name_the_customer_gives_their_name(
     assert said_after(reply).startswith("It's Mrs Sam Patel.")
 
 
+def test_a_question_after_an_emoticon_is_still_the_last_question() -> None:
+    assert said_after("sry bout that :( can u giv me ur order no pls").startswith("It's KT-4471.")
+
+
 def test_several_details_asked_together_are_given_together() -> None:
     line = said_after("Sorry. Could you confirm your name and postcode?")
     assert line.startswith("My name is Mrs Sam Patel and my postcode is LS6 4BQ.")

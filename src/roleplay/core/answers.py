@@ -96,11 +96,15 @@ def last_question(reply: str) -> str:
     sentences = [s for s in SENTENCE_END.split(without_sign_off(reply)) if s.strip()]
     if not sentences:
         return ""
-    last = sentences[-1].rstrip()
+    # an emoticon ends a sentence as a full stop does: "8 days :( can u giv me ur order no"
+    last = _EMOTICON.split(sentences[-1])[-1].rstrip()
     plain = plain_words(last).lower()
     if last.endswith("?") or (not last.endswith((".", "!")) and _ASKS.match(plain)):
         return plain
     return ""
+
+
+_EMOTICON = re.compile(r"(?<=\s)[:;]-?[()DPp/|\\]+\s+")
 
 
 def without_sign_off(reply: str) -> str:

@@ -101,6 +101,12 @@ def test_asked_who_they_are_without_the_word_name_the_customer_gives_their_name(
     assert said_after(reply).startswith("It's Mrs Sam Patel.")
 
 
+def test_asked_whether_the_email_on_record_is_the_one_to_use_they_confirm_it() -> None:
+    assert said_after("Sorry. Is the email on your account the best one to use?").startswith(
+        "Yes, that's right."
+    )
+
+
 def test_a_question_after_an_emoticon_is_still_the_last_question() -> None:
     assert said_after("sry bout that :( can u giv me ur order no pls").startswith("It's KT-4471.")
 

@@ -1391,3 +1391,18 @@ def test_a_customer_walking_out_does_not_concede_first_nor_answer_no_to_a_kind_q
     line = play(bundled("catch-up-bill"), replies).prompt
     assert "but fine" not in line and "but all right" not in line
     assert not line.startswith("No.")
+
+
+def test_a_further_offer_after_the_need_was_met_is_taken_in_before_going_on() -> None:
+    replies = [
+        "Dear Ms Donnelly, I'm so sorry. I'm your handler now and I'll sort this today.",
+        "I can pay the plumber's £240 back today.",
+        "On top of that I can make an interim payment of £1,000 today, and I'll look at "
+        "the taxis with my team leader this week.",
+    ]
+    from roleplay.core.needs import catalogue
+
+    turn = play(bundled("insurance-claim"), replies).turns[-1]
+    assert not turn.needs_met  # the money was met by the £240 already
+    taken = catalogue().taken_in or {}
+    assert any(turn.response.startswith(way) for ways in taken.values() for way in ways)

@@ -66,6 +66,7 @@ from roleplay.core.phrases import has_phrase
 from roleplay.core.scenario import (
     GOOD_OUTCOMES,
     Ask,
+    Band,
     Branch,
     Channel,
     Condition,
@@ -1134,6 +1135,26 @@ class Session:
                         parts.insert(0, thanks)
                 else:
                     parts.append(_after_yes(thanks) if yes else thanks)
+        first = branch_line or line
+        if (
+            not parts
+            and not met_now
+            and "resolve" in reply_ids
+            and reaction_id is None
+            and not worse
+            and not final
+            and not opens_by_reacting(first)
+            and (taken := catalogue().taken_in)
+        ):
+            # "I can make an interim payment of £1,000 today" after the need was met by
+            # something earlier: the customer takes the offer in before going on
+            key = "angry" if band_of(mood) in (Band.FURIOUS, Band.ANGRY) else "default"
+            options = taken.get(key) or next(iter(taken.values()))
+            took = next((o for o in options if not said_before(o, state.said)), "")
+            if took:
+                parts.append(took)
+                line = without_opener(line)
+                branch_line = without_opener(branch_line) if branch_line else branch_line
         if branch_line and branch_line not in state.said:
             parts.append(branch_line)
         parts.append(line)

@@ -380,12 +380,12 @@ INVENTED = [
     ("late-parcel", "Legally it's on you once the driver marks it delivered.", "risk"),
     (
         "cancelled-train",
-        "Advance fares are only any good on the booked service, so you'll have to pay again.",
+        "By law, Advance fares are only any good on the booked service, so you'll pay again.",
         "next available service",
     ),
     (
         "cancelled-train",
-        "Delay Repay won't pay a penny unless you're more than an hour late.",
+        "Legally, Delay Repay won't pay a penny unless you're more than an hour late.",
         "15 or 30 minutes",
     ),
 ]
@@ -429,6 +429,11 @@ def test_a_law_invented_to_deny_a_right_is_caught_with_the_real_rule(
             "you can take the 15:12.",
         ),
         ("cancelled-train", "Delay Repay kicks in at 15 minutes late, whatever your ticket."),
+        # a wrong answer about the operators' own terms, not put on the law: a policy broken
+        (
+            "cancelled-train",
+            "Advance tickets are only valid on the train booked, so you'd need a new one.",
+        ),
         (
             "cancelled-train",
             "You can claim Delay Repay: the 15:12 gets in just over an hour after yours "

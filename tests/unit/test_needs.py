@@ -1406,3 +1406,10 @@ def test_a_further_offer_after_the_need_was_met_is_taken_in_before_going_on() ->
     assert not turn.needs_met  # the money was met by the £240 already
     taken = catalogue().taken_in or {}
     assert any(turn.response.startswith(way) for ways in taken.values() for way in ways)
+
+
+def test_an_apology_is_not_met_with_scorn_and_sympathy_is_not_thanked_grudgingly() -> None:
+    line = play(bundled("partners-account"), ["I'm sorry about the letter, it's our mistake."])
+    assert not line.prompt.startswith("Oh, here we go")
+    kind = play(bundled("partners-account"), ["I'm so sorry to hear he's been so poorly."])
+    assert "I suppose" not in kind.prompt

@@ -992,7 +992,9 @@ class Session:
                 pressed = True
                 trimmed = press(state, mood, skip=addressed, told_next=told_next) or line
             line = trimmed
-        if better:
+        if better or met_now:
+            # "Oh, here we go." after a reply that gave something (an apology, if nothing
+            # else) reads as scorn for it
             line = without_sour_opener(line)
             if not final and said_before(line, state.said):
                 # "Well? What are the charges?" without its "Well?" was said already

@@ -627,6 +627,16 @@ def thank(
     band = band_of(mood)
     if not things or band is Band.FURIOUS:
         return None
+    sympathy = [
+        m
+        for m in met
+        if (need := state.need(m.id)) is not None
+        and need.need_kind is NeedKind.APOLOGY
+        and _SYMPATHY.search(m.words)
+    ]
+    if len(things) == 1 and sympathy and len(met) == 1:
+        # "I'm sorry to hear about your husband's stroke": kindness, not a grudging apology
+        return None if band is Band.ANGRY else "Thank you."
     # the two most pressing things done: three or more read as a checklist read back
     shown = things[:2]
     joined = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
@@ -636,6 +646,10 @@ def thank(
     said = " ".join(state.said)
     fresh = [t for t in options if _frame(t) not in said]
     return (fresh or list(options))[0].replace("{things}", joined)
+
+
+_SYMPATHY = re.compile(r"(?i)\bsorry (?:to hear|about your|for your|that you(?:'re| are) going)")
+"""A sorry that sympathises with the customer's own trouble rather than apologising."""
 
 
 def _frame(template: str) -> str:

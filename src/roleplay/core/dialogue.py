@@ -744,7 +744,8 @@ class Session:
         senior), it offered, promised or confirmed something (the payment approved, again),
         or it asked them something. A customer given something real, or asked a question,
         stays to ask again for the rest rather than walking out on it; one who keeps being
-        answered worse still runs out of patience."""
+        answered worse still runs out of patience. A hold for an offer or a question is
+        noted in :attr:`held`, so that it is given once at a node."""
         if branch is None or not branch.otherwise or branch.mood >= 0:
             return False
         if self._node(branch.goto).outcome not in BAD_ENDS or ids & RED_FLAGS:

@@ -523,3 +523,10 @@ def test_a_promise_after_a_question_inside_the_sentence_is_the_speakers(reply: s
 
 def test_a_promise_after_if_or_whether_stays_part_of_what_is_in_doubt() -> None:
     assert "resolve" not in analyse("I'll check if they can do it and refund you.").ids
+
+
+def test_a_sorry_hung_loosely_on_the_next_clause_is_not_negated_by_it() -> None:
+    # the parser hangs "omg sry bout that" on the clause after the comma as a modifier
+    reply = "omg sry bout that rebecca, nobody calling u back is well bad"
+    assert "apologise" in analyse(reply).ids
+    assert "apologise" not in analyse("Nobody is sorry about that.").ids

@@ -616,7 +616,7 @@ def voice_problem(anchor: Token, roles: Roles, negatable: bool = True) -> str:
     if negatable:
         if any(tok.lemma_.lower() in roles.negative for tok in path[1:]):
             return "negated"  # "we're unable to offer a refund"
-        for tok in path:
+        for tok in _own_part(path):
             for child in tok.children:
                 if child.dep_ == "neg":
                     return "negated"
@@ -688,6 +688,16 @@ def _offered_if(clause: Token) -> bool:
     return head.lemma_ in _OFFER_FRAMES or (
         head.lemma_ == "be" and any(c.lower_ in _OFFER_FITS for c in head.children)
     )
+
+
+def _own_part(path: list[Token]) -> list[Token]:
+    """The part of a clause path up to a loosely attached phrase ("omg sry bout that" hung
+    on the next clause as a modifier): the clause beyond it ("…, nobody calling you back is
+    bad") does not negate it."""
+    for k, tok in enumerate(path):
+        if tok.dep_ in ("npadvmod", "intj") and k < len(path) - 1:
+            return path[: k + 1]
+    return path
 
 
 def _customer_told_us(verb: Token) -> bool:

@@ -40,6 +40,7 @@ from roleplay.core.needs import (
     NeedsState,
     accepts_offer,
     addressed_kinds,
+    by_temper,
     catalogue,
     choose,
     handed_over_line,
@@ -66,7 +67,6 @@ from roleplay.core.phrases import has_phrase
 from roleplay.core.scenario import (
     GOOD_OUTCOMES,
     Ask,
-    Band,
     Branch,
     Channel,
     Condition,
@@ -228,6 +228,9 @@ _PLAIN_OPENER = re.compile(r"^\W*(?:ok|okay|right|well|all right|alright)\b[,.!]
 _ASKS = re.compile(r"\?|\b(?:want|need|like|have) to know\b|\btell me\b|\bexplain\b", re.I)
 """A customer's line that asks something, directly or not ("I want to know why")."""
 
+_WORDS_ONLY = (NeedKind.APOLOGY, NeedKind.EXPLANATION)
+"""Needs met by words alone; after a rebuff or blame, only something done is thanked for."""
+
 _CONCEDED = re.compile(r",\s*but\s+(?:fine|all right|alright|ok|okay|there we go)\s*\.$", re.I)
 """A reaction's closing concession ("…, but fine."), which a customer walking out does not make."""
 
@@ -252,13 +255,13 @@ def _part_paid(facts: ReplyFacts, ids: frozenset[str], reply: str) -> str:
     """The sum a reply pays now when it passes the rest on ("I'll put £50 credit on now and
     pass the rest to my team leader"), or "": thanked for as that sum, not as all of it."""
     rest = "escalate" in ids and _THE_REST.search(reply) is not None
-    if not rest and not facts.of("needs_approval") and not _MORE_REFUSED.search(reply):
+    refused = _MORE_REFUSED.search(reply)
+    if not rest and not facts.of("needs_approval") and refused is None:
         return ""
     for offer in facts.of("offer"):
         found = _SUM.search(offer.detail)
         if found:
             return found.group(0)
-    refused = _MORE_REFUSED.search(reply)
     if refused is not None:
         # "cant do 2.5k, but il pay the 240 back": the sum given is the one after the refusal
         given = _BARE_SUM.search(reply, refused.end())
@@ -1106,10 +1109,8 @@ class Session:
                 # "There's no need to take that tone. Right. Thanks for telling me where
                 # things are, I suppose." is two moods glued: after bristling at the tone,
                 # only something done for them is acknowledged, plainly
-                words = (NeedKind.APOLOGY, NeedKind.EXPLANATION)
-                thanks = _after_yes(thanks) if self._met_besides(met_now, *words) else None
-            words = (NeedKind.APOLOGY, NeedKind.EXPLANATION)
-            if thanks and "blame" in reply_ids and not self._met_besides(met_now, *words):
+                thanks = _after_yes(thanks) if self._met_besides(met_now, *_WORDS_ONLY) else None
+            if thanks and "blame" in reply_ids and not self._met_besides(met_now, *_WORDS_ONLY):
                 # "It'll be the supplier's fault, they changed the pesto" is no finding out
                 # to be thanked for: after blame, only something done for them is
                 thanks = None
@@ -1151,9 +1152,7 @@ class Session:
         ):
             # "I can make an interim payment of £1,000 today" after the need was met by
             # something earlier: the customer takes the offer in before going on
-            key = "angry" if band_of(mood) in (Band.FURIOUS, Band.ANGRY) else "default"
-            options = taken.get(key) or next(iter(taken.values()))
-            took = next((o for o in options if not said_before(o, state.said)), "")
+            took = next((o for o in by_temper(taken, mood) if not said_before(o, state.said)), "")
             if took:
                 parts.append(took)
                 line = without_opener(line)

@@ -585,26 +585,27 @@ def press(
         for line in press_lines(need, mood):
             if not said_before(line, state.said):
                 return line
-    angry = band_of(mood) in (Band.FURIOUS, Band.ANGRY)
     kinds = [catalogue().taken_in] if told_next and catalogue().taken_in else []
     for lines in (*kinds, catalogue().carry_on):
-        key: BandKey = "angry" if angry and "angry" in lines else "default"
-        options = lines.get(key) or next(iter(lines.values()))
-        line = next((line for line in options if not said_before(line, state.said)), None)
+        line = next((ln for ln in by_temper(lines, mood) if not said_before(ln, state.said)), None)
         if line is not None:
             return line
     return None
+
+
+def by_temper(lines: Mapping[BandKey, tuple[str, ...]], mood: int) -> tuple[str, ...]:
+    """Lines kept as ``angry`` and ``default``: the angry ones for a furious or angry
+    customer (where there are any), else the default ones."""
+    angry = band_of(mood) in (Band.FURIOUS, Band.ANGRY)
+    key: BandKey = "angry" if angry and "angry" in lines else "default"
+    return lines.get(key) or next(iter(lines.values()))
 
 
 def press_lines(need: Need, mood: int) -> tuple[str, ...]:
     """How the customer asks for ``need`` again: its own lines, else its kind's by mood."""
     if need.press:
         return need.press
-    lines = catalogue().kinds[need.need_kind].press
-    band = band_of(mood)
-    angry = band in (Band.FURIOUS, Band.ANGRY)
-    key: BandKey = "angry" if angry and "angry" in lines else "default"
-    return lines.get(key) or next(iter(lines.values()))
+    return by_temper(catalogue().kinds[need.need_kind].press, mood)
 
 
 def thank(

@@ -292,9 +292,9 @@ def test_asked_when_suits_them_the_customer_wants_it_soon(reply: str) -> None:
     assert said_after(reply).startswith("As soon as")
 
 
-def _strict_shop() -> Scenario:
+def _strict_shop(mood: int = 5) -> Scenario:
     text = (
-        SHOP.format(channel="chat", mood=5)
+        SHOP.format(channel="chat", mood=mood)
         .replace(
             "      - {otherwise: true, goto: middle}\n  - {id: bad",
             "      - {when: {any: [resolve]}, goto: middle, mood: 1}\n"
@@ -322,8 +322,15 @@ def test_a_bare_question_after_a_rebuff_still_takes_the_fallback() -> None:
     assert session.outcome == "customer_lost"
 
 
-def test_a_learner_asking_only_for_a_detail_still_takes_the_fallback() -> None:
+def test_a_learner_asking_only_for_a_detail_is_answered_and_the_customer_stays_crosser() -> None:
     session = play(_strict_shop(), ["I'm sorry.", "Can I take your postcode?"])
+    assert session.outcome is None
+    assert session.mood < session.turns[0].mood_after
+    assert session.turns[-1].next_node == session.turns[-1].node
+
+
+def test_a_question_to_a_customer_already_furious_still_takes_the_fallback() -> None:
+    session = play(_strict_shop(mood=4), ["I'm sorry.", "Can I take your postcode?"])
     assert session.outcome == "customer_lost"
 
 

@@ -1413,3 +1413,78 @@ def test_an_apology_is_not_met_with_scorn_and_sympathy_is_not_thanked_grudgingly
     assert not line.prompt.startswith("Oh, here we go")
     kind = play(bundled("partners-account"), ["I'm so sorry to hear he's been so poorly."])
     assert "I suppose" not in kind.prompt
+
+
+def _with_answer(answer: str) -> str:
+    return HEADER.format(channel="chat").replace("  needs:\n", f"  answers:\n{answer}  needs:\n", 1)
+
+
+def test_an_answer_that_tells_of_a_need_raises_it_there_and_then() -> None:
+    answer = (
+        '    - {asks: ["how are you"], say: "Fed up. I want to see a manager.", '
+        "raises: [manager]}\n"
+    )
+    scenario = Scenario.model_validate(yaml.safe_load(_with_answer(answer) + NODES))
+    session = Session(scenario)
+    session.step("I'm so sorry. How are you doing today?")
+    assert "Fed up." in session.prompt
+    assert "manager" in session.needs.raised
+    session.step("I'm passing you to my manager now.")
+    assert "manager" in session.needs.met_ids
+
+
+def test_an_answer_that_says_nothing_of_a_need_raises_nothing() -> None:
+    answer = '    - {asks: ["how are you"], say: "Fed up.", raises: [manager]}\n'
+    scenario = Scenario.model_validate(yaml.safe_load(_with_answer(answer) + NODES))
+    session = Session(scenario)
+    session.step("I'm so sorry. Can I take your order number?")
+    assert "manager" not in session.needs.raised
+
+
+def test_validate_reports_an_answer_raising_a_need_the_customer_has_not(
+    tmp_path: Path,
+) -> None:
+    answer = '    - {asks: ["how are you"], say: "Fed up.", raises: [manger]}\n'
+    text = _with_answer(answer) + NODES
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    _loaded, problems = check_scenario_file(path)
+    wrong = [p for p in problems if p.code == "undefined-need"]
+    assert wrong and "manger" in wrong[0].message and "manager" in wrong[0].message
+
+
+@pytest.mark.parametrize(
+    ("scenario", "replies", "need", "not_said"),
+    [
+        # a slot put to him as a question is an appointment offered, and taken
+        (
+            "gp-reception",
+            ["I'm sorry, that's awful.", "I've got a slot today at 11, would that suit you?"],
+            "appointment",
+            "see a doctor today",
+        ),
+        # a day put to her for the visit she has been asking for
+        (
+            "broadband-outage",
+            [
+                "Dear Ms Whitfield, I'm very sorry about the missed visits. Would Thursday "
+                "8am to 1pm suit you for a priority engineer visit? Kind regards, Sam"
+            ],
+            "engineer-date",
+            "WHEN is someone coming",
+        ),
+        (
+            "council-bins",
+            ["I'm so sorry about this.", "Would tomorrow morning be alright for a collection?"],
+            "collection",
+            "when is somebody",
+        ),
+    ],
+)
+def test_a_remedy_put_as_a_question_is_taken_and_not_asked_for_again(
+    scenario: str, replies: list[str], need: str, not_said: str
+) -> None:
+    session = play(bundled(scenario), replies)
+    assert need in session.needs.met_ids
+    assert session.prompt.startswith("Yes")
+    assert not_said.lower() not in session.prompt.lower()

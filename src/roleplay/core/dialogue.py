@@ -67,6 +67,7 @@ from roleplay.core.phrases import has_phrase
 from roleplay.core.scenario import (
     GOOD_OUTCOMES,
     Ask,
+    Band,
     Branch,
     Channel,
     Condition,
@@ -536,6 +537,13 @@ class Session:
                 "what they were asking for here, so they stayed to ask for it again rather "
                 "than leave"
             )
+        if answered is None and not stays and self._answers_and_stays(branch, reply_now, curt):
+            stays = True
+            branch = Branch(otherwise=True, goto=node.id, mood=branch.mood if branch else 0)
+            because.append(
+                "the reply asked the customer something they could answer, so they answered "
+                "it and stayed to ask again for what they came for"
+            )
         if answered is not None:
             branch_index, branch, gave, earlier = answered
             because.append(
@@ -656,6 +664,12 @@ class Session:
             blamed_customer=blames_customer(found),
         )
 
+        self.needs.bring_up(
+            need_id
+            for answer in self.scenario.customer.answers
+            if answer.raises and answer.say in response
+            for need_id in answer.raises
+        )
         turn = Turn(
             number=number,
             node=node.id,
@@ -774,6 +788,36 @@ class Session:
             self.held.add(node.id)
             return True
         return False
+
+    def _answers_and_stays(self, branch: Branch | None, reply: Reply, curt: bool) -> bool:
+        """Whether a reply that would take a fallback to a walk-out asked the customer
+        something they can answer ("Is your husband there with you?", "How are you feeling
+        today?") without brushing them off or blaming them: a question is no reason to walk
+        out, so the customer answers it and stays to ask again for what they came for. A
+        fallback to another node (a demand for someone senior, the story moving on) is taken
+        as the tutor wrote it, and so is one that leaves the customer furious. The fallback's
+        mood still stands, and the hold is given once at a node (noted in :attr:`held`), so a
+        learner who only asks runs out the customer's patience."""
+        if branch is None or not branch.otherwise or branch.mood >= 0 or curt:
+            return False
+        if band_of(clamp_mood(reply.mood + branch.mood)) is Band.FURIOUS:
+            return False  # pushed to fury, they answer on their way to the manager or out
+        if self._node(branch.goto).outcome not in BAD_ENDS or self._open_danger() is not None:
+            return False  # (nor while a danger they told of goes unanswered)
+        if reply.ids & RED_FLAGS:
+            return False
+        questions = catalogue().questions
+        if questions is None or not last_question(reply.text):
+            return False
+        said = [s for s in SENTENCE_END.split(reply.text.strip()) if not s.rstrip().endswith("?")]
+        if said and not reply.ids - {"listen"}:
+            return False  # a question after words that did nothing for them ("Kettles do break.")
+        if self.node_id in self.held:
+            return False  # asked once more already: this time they go
+        if not answer_to(reply.text, self.scenario.customer, questions, reply.mood):
+            return False
+        self.held.add(self.node_id)
+        return True
 
     def _asks_what_they_can_answer(self, node: Node, branch: Branch | None, reply: Reply) -> bool:
         """Whether a reply that would take a fallback making things worse only asks the

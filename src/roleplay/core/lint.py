@@ -470,7 +470,8 @@ def _references(
 
 
 def _need_references(scenario: Scenario, at: _Reporter) -> list[Problem]:
-    """Every need named (in a condition, a line variant or ``raised_at``) must be one of the
+    """Every need named (in a condition, a line variant, an answer's ``raises`` or
+    ``raised_at``) must be one of the
     customer's, and every need must have an id of its own (``undefined-need``)."""
     problems: list[Problem] = []
     need_ids = [n.id for n in needs_of(scenario)]
@@ -504,6 +505,10 @@ def _need_references(scenario: Scenario, at: _Reporter) -> list[Problem]:
         )
         return at.error(path, "undefined-need", message)
 
+    for a, answer in enumerate(scenario.customer.answers):
+        for m, need_id in enumerate(answer.raises):
+            if need_id not in known:
+                problems.append(undefined(("customer", "answers", a, "raises", m), need_id))
     for i, node in enumerate(scenario.nodes):
         if isinstance(node.customer, tuple):
             for v, variant in enumerate(node.customer):

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from roleplay.core.analysis import Analysis
 from roleplay.core.answers import SENTENCE_END as _SENTENCE_END
 from roleplay.core.answers import Questions, without_sign_off
-from roleplay.core.conditions import Reply, holds
+from roleplay.core.conditions import Reply, holds, keyword_in
 from roleplay.core.frameworks import rubrics_dir
 from roleplay.core.phrases import find_phrase, has_phrase
 from roleplay.core.scenario import (
@@ -224,6 +224,11 @@ class NeedsState:
         state.reach(start_node)
         return state
 
+    def bring_up(self, need_ids: Iterable[str]) -> None:
+        """Note needs the customer has raised in an answer, wherever the conversation is."""
+        known = {n.id for n in self.needs}
+        self.raised.update(i for i in need_ids if i in known)
+
     def reach(self, node_id: str) -> None:
         """Note the needs the customer raises on reaching ``node_id``."""
         for need in self.needs:
@@ -413,7 +418,22 @@ def _stated(
 
 
 def _words_for(condition: Condition, found: Analysis) -> str:
-    for move_id in (*condition.all, *condition.any):
+    """The learner's words that met a need: the first evidence of a move the test names,
+    the one said with the test's own words if there is one ("I'll also ask the clerk about
+    your tablets", not the slot offered before it)."""
+    moves = (*condition.all, *condition.any)
+    if condition.keywords:
+        said = next(
+            (
+                e.quote
+                for e in found.evidence
+                if e.move in moves and not e.note and keyword_in(condition.keywords, e.quote)
+            ),
+            "",
+        )
+        if said:
+            return said
+    for move_id in moves:
         evidence = found.first_evidence(move_id)
         if evidence is not None:
             return evidence.quote

@@ -307,6 +307,9 @@ class Answer(_Model):
     keywords are: whole words, spelling-tolerant, text-speak read)."""
     say: Text
     """The customer's answer, said before they go on."""
+    raises: tuple[IdText, ...] = ()
+    """Needs the answer brings up (asked how he is, he tells of the headache that needs a
+    doctor): raised from then on, as if the customer had reached a node that raises them."""
 
 
 class Customer(_Model):

@@ -63,6 +63,7 @@ from roleplay.core.needs import (
 from roleplay.core.needs import (
     met_by as needs_met_by,
 )
+from roleplay.core.offers import offered_things
 from roleplay.core.phrases import has_phrase
 from roleplay.core.scenario import (
     GOOD_OUTCOMES,
@@ -662,6 +663,11 @@ class Session:
             reply_ids=routed,
             told_next=bool(routed & TELLS_NEXT) and mood >= mood_before,
             blamed_customer=blames_customer(found),
+            extras=(
+                offered_things(found, catalogue().offered_things, [m.words for m in met_now])
+                if "resolve" in routed and not curt
+                else ()
+            ),
         )
 
         self.needs.bring_up(
@@ -999,6 +1005,7 @@ class Session:
         reply_ids: frozenset[str] = frozenset(),
         told_next: bool = False,
         blamed_customer: bool = False,
+        extras: tuple[str, ...] = (),
     ) -> str:
         """What the customer says after a reply, put together from what the reply did.
 
@@ -1113,6 +1120,11 @@ class Session:
             said = self._reaction_line(
                 reaction_id, mood, line, reply_text, curt, at_customer=blamed_customer
             )
+            if said and reaction_id == "too_good" and extras:
+                # "A taxi all the way to Bristol? I'll believe that when I see it.": the
+                # doubt names what sounds too good
+                named = " and ".join(extras)
+                said = f"{named[:1].upper()}{named[1:]}? {said}"
             if said and (worse or target.outcome in BAD_ENDS):
                 # "You still haven't answered my question, but fine." then a walk-out: the
                 # customer going does not concede first
@@ -1148,7 +1160,7 @@ class Session:
                 and _PLAIN_OPENER.match(first) is not None
                 and not _THANKS.match(_without_plain_opener(first))  # "OK, thank you."
             )
-            thanks = thank(met_now, state, mood, part_paid=part_paid)
+            thanks = thank(met_now, state, mood, part_paid=part_paid, also=extras)
             if thanks and curt and reaction_id is not None:
                 # "There's no need to take that tone. Right. Thanks for telling me where
                 # things are, I suppose." is two moods glued: after bristling at the tone,

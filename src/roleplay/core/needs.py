@@ -110,6 +110,9 @@ class NeedCatalogue(BaseModel):
     carry_on: dict[BandKey, tuple[str, ...]] = Field(min_length=1)
     taken_in: dict[BandKey, tuple[str, ...]] = Field(default_factory=dict)
     """Going on after a reply that set out what happens next ("OK, thank you.")."""
+    offered_things: tuple[str, ...] = ()
+    """Things a learner may give the customer beyond what they need (a taxi, a courtesy
+    car, a hotel, a credit), by the lemma of the noun: named when thanked for or doubted."""
     openers: tuple[str, ...] = ()
     sour_openers: tuple[str, ...] = ()
     """Openers that react badly ("That tells me nothing."): left out after a reply that
@@ -629,11 +632,17 @@ def press_lines(need: Need, mood: int) -> tuple[str, ...]:
 
 
 def thank(
-    met: Sequence[NeedMet], state: NeedsState, mood: int, *, part_paid: str = ""
+    met: Sequence[NeedMet],
+    state: NeedsState,
+    mood: int,
+    *,
+    part_paid: str = "",
+    also: Sequence[str] = (),
 ) -> str | None:
-    """The customer thanking the learner for the needs just met, or None (furious, or
-    nothing to thank for). A remedy met by paying ``part_paid`` now, with the rest passed
-    on, is thanked for as that sum ("the £50 so far"), not as sorted."""
+    """The customer thanking the learner for the needs just met, and for the things given
+    besides (``also``: "the courtesy car"), or None (furious, or nothing to thank for). A
+    remedy met by paying ``part_paid`` now, with the rest passed on, is thanked for as that
+    sum ("the £50 so far"), not as sorted."""
     things: list[str] = []
     words: set[str] = set()
     for m in met:
@@ -645,6 +654,7 @@ def thank(
             thing = f"the {part_paid} so far"
         things.append(thing)
         words.add(m.words)
+    things.extend(thing for thing in also if thing not in things)
     band = band_of(mood)
     if not things or band is Band.FURIOUS:
         return None

@@ -1,0 +1,65 @@
+"""What a reply gives the customer besides what they need, named in their words.
+
+A rule-bending learner offers a taxi to Bristol, a courtesy car for a month, a five-star
+hotel; a generous one adds a £20 credit. None of these may be one of the customer's needs,
+so nothing else in the engine takes them in, and a customer who goes on as if they had not
+been offered reads as a machine. This module finds them, as the noun phrases the reply's
+remedy sentences give ("a brand new courtesy car"), so the customer can thank for them or
+doubt them by name ("A taxi all the way to Bristol? I'll believe that when I see it.").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from roleplay.core.analysis import Analysis
+from roleplay.core.parse import pipeline
+
+_GIVEN_AS = frozenset({"dobj", "pobj", "attr", "nsubj", "nsubjpass", "conj", "appos", "dative"})
+"""How the thing given may hang in the remedy sentence ("give you a courtesy car", "put
+you up in a hotel", "a month's supply free")."""
+
+_NAMED_AS = frozenset({"nsubj", "nsubjpass", "pobj"})
+"""Where a thing is only spoken of unless it is new ("a month's supply free", "put you up
+in a hotel"): "the payment goes to your card" gives nothing more."""
+
+_ANY = frozenset({"any", "every", "each", "no", "some", "all", "which", "what"})
+
+_OWN = {"your": "my", "ur": "my", "yours": "mine", "you": "me", "u": "me"}
+
+
+def offered_things(
+    found: Analysis, nouns: Iterable[str], skip: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """The things the reply's remedy sentences give, as the customer would name them ("the
+    courtesy car", "£100 compensation"), at most two, in the order given: noun phrases
+    whose head is one of ``nouns`` (lemmas), from sentences that state a remedy (not ask
+    about one: an offer put as a question is accepted elsewhere), leaving out the sentences
+    in ``skip`` (those that met a need, which is thanked for by its own words)."""
+    wanted = frozenset(nouns)
+    if not wanted:
+        return ()
+    skipped = [s for s in skip if s]
+    said: list[str] = []
+    for evidence in found.evidence:
+        if evidence.move != "resolve" or evidence.note:
+            continue
+        quote = evidence.quote.strip()
+        if quote.endswith("?") or any(quote in s or s in quote for s in skipped):
+            continue
+        for chunk in pipeline()(quote).noun_chunks:
+            if chunk.root.lemma_.lower() not in wanted or chunk.root.dep_ not in _GIVEN_AS:
+                continue
+            first = chunk[0].lower_
+            if first in _ANY:
+                continue  # "book any hotel you like": no thing given yet
+            new = first in ("a", "an") or any(t.like_num or t.is_currency for t in chunk)
+            if chunk.root.dep_ in _NAMED_AS and not new:
+                continue  # "the payment goes to your card", "add it to the payment"
+            words = [_OWN.get(t.lower_, t.text) + t.whitespace_ for t in chunk]
+            if first in ("a", "an", "your", "ur"):
+                words[0] = "the "
+            named = "".join(words).strip()
+            if named.lower() not in (s.lower() for s in said):
+                said.append(named)
+    return tuple(said[:2])

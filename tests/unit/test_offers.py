@@ -1,0 +1,68 @@
+"""Things a reply gives besides what the customer needs are named, thanked for or doubted."""
+
+from __future__ import annotations
+
+import pytest
+
+from roleplay.core.analyse import analyse
+from roleplay.core.dialogue import play
+from roleplay.core.library import ScenarioLibrary
+from roleplay.core.needs import catalogue
+from roleplay.core.offers import offered_things
+from roleplay.core.scenario import Scenario
+
+
+def things(reply: str) -> tuple[str, ...]:
+    return offered_things(analyse(reply), catalogue().offered_things)
+
+
+def bundled(name: str) -> Scenario:
+    found = ScenarioLibrary.load().get(name)
+    assert found is not None
+    return found.scenario
+
+
+@pytest.mark.parametrize(
+    ("reply", "named"),
+    [
+        ("We'll give you a brand new courtesy car for a month.", ("the brand new courtesy car",)),
+        ("We'll put you up in a five-star hotel until it's done.", ("the five-star hotel",)),
+        ("I'll put £100 compensation on your account as well.", ("£100 compensation",)),
+        ("I'll book your taxi now, it'll be out front in ten minutes.", ("the taxi",)),
+    ],
+)
+def test_a_thing_given_is_named_as_the_customer_would(reply: str, named: tuple[str, ...]) -> None:
+    assert things(reply) == named
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "You can book any hotel you like on us.",  # nothing given yet
+        "The payment goes to the card you paid with by Friday.",  # spoken of, not given
+        "Would you like a taxi to Bristol?",  # an offer put as a question is accepted elsewhere
+        "I can't give you a courtesy car, I'm afraid.",  # refused
+    ],
+)
+def test_a_thing_only_spoken_of_is_not_named(reply: str) -> None:
+    assert things(reply) == ()
+
+
+def test_a_lavish_offer_is_doubted_by_name() -> None:
+    session = play(
+        bundled("cancelled-train"),
+        [
+            "Oh you poor thing, I'm so sorry. I'm upgrading you to first class on the 15:12 for "
+            "free, and I'll order you a taxi at the other end too."
+        ],
+    )
+    assert session.turns[-1].reaction == "too_good"
+    assert session.prompt.startswith("The taxi? ")
+
+
+def test_a_thing_given_besides_a_need_met_is_thanked_for_with_it() -> None:
+    session = play(
+        bundled("restaurant-allergy"),
+        ["I'm very sorry. I'll get the label for the pesto from the kitchen for you."],
+    )
+    assert "the label" in session.prompt.split(".")[1]

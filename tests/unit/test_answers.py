@@ -169,10 +169,18 @@ def test_an_offer_that_shares_a_word_with_a_foreseen_question_is_accepted_not_an
             "Ask your team leader while I wait, please.",
         ),
         ("She's busy until ten - would you like to wait, or shall I take a message?", "I'll wait."),
+        # what was offered, put to them to see if it suits
+        ("£2,500 is no problem. Is the hotel OK for you? Best wishes, Sam", "Yes"),
+        ("The truck can come at 2pm. Will that work for you?", "Yes"),
     ],
 )
 def test_an_offer_is_taken_up_wherever_it_is_asked(reply: str, heard: str) -> None:
     assert accepts_offer(reply, 5, {"resolve"}).startswith(heard)
+
+
+@pytest.mark.parametrize("reply", ["I'm sorry. Are you OK?", "Are you ok for time?"])
+def test_a_question_about_the_customer_is_no_offer_to_take_up(reply: str) -> None:
+    assert accepts_offer(reply, 5, {"resolve"}) == ""
 
 
 def test_an_angry_customer_still_takes_up_an_offer_but_a_furious_one_does_not() -> None:

@@ -783,6 +783,10 @@ _OFFER_ENDING = re.compile(
     r"(?<!\w)if (?:that|this|it) (?:helps|would help|suits you|works)\s*\?$"
     r"|(?<!\w)(?<!you )(?<!u )(?<!are )(?<!is everyone )(?:ok|okay|alright|all right)\s*\?$"
     r"|(?<!\w)if you (?:like|would like|want|wish|prefer)\s*\?$"
+    # "is the hotel ok for you?", "does that suit you?": what was offered, put to them
+    r"|^(?:and |so )?(?:is|are|would|will|does|do) (?:the |that |this |it |those |these )?"
+    r"[a-z0-9£:' -]{0,40}?(?:ok|okay|alright|all right|fine|suit|suits|work|works|good) "
+    r"(?:for|with|by)? ?(?:you|u)\s*\?$"
 )
 """A statement turned into an offer by its ending: "I can email you a copy if that helps?"."""
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from roleplay.core.lawclaims import LawClaim, law_claims
+from roleplay.core.lawclaims import LawClaim, law_claims, law_given_to_refuse
 from roleplay.core.legislation import bundled_catalogue, load_catalogue
 from roleplay.core.scenario import Scenario, load_scenario
 
@@ -444,3 +444,45 @@ def test_a_law_invented_to_deny_a_right_is_caught_with_the_real_rule(
 )
 def test_the_real_rule_said_in_the_same_words_is_not_flagged(name: str, reply: str) -> None:
     assert _wrong(reply, _scenario(name)) == []
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Legally the council only has to collect bins left at the kerbside.",
+        "Under Ofcom rules roaming charges can never be refunded once they're billed.",
+        "Honestly, there's no point, it's the law.",
+        "Cashews are classed as a legume under the Food Safety Act, so the dish was nut-free.",
+        "By law that's your responsibility, not ours.",
+    ],
+)
+def test_the_law_given_as_the_reason_for_nothing_is_found_even_when_no_family_knows_it(
+    reply: str,
+) -> None:
+    assert law_given_to_refuse(reply, bundled_catalogue()) == [(0, len(reply))]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "If you're not happy with our final response, you can go to the Energy Ombudsman.",
+        "Under UK261 a technical fault isn't extraordinary, so you're owed £350 each.",
+        "The Consumer Rights Act gives you the right to a repair or a refund.",
+        "I can only refund £50 myself, so I'm asking my team leader for the rest.",
+        "Under the Tenant Fees Act we are not allowed to charge a check-out fee at all.",
+    ],
+)
+def test_the_law_given_for_the_customer_or_no_law_at_all_is_not(reply: str) -> None:
+    assert law_given_to_refuse(reply, bundled_catalogue()) == []
+
+
+def test_a_customer_doubts_the_law_given_as_the_reason_and_thanks_for_nothing_it_said() -> None:
+    from roleplay.core.dialogue import play
+    from roleplay.core.library import ScenarioLibrary
+
+    found = ScenarioLibrary.load().get("restaurant-allergy")
+    assert found is not None
+    reply = "I'm sorry. Under the Food Safety Act cashews count as a seed, so it was nut-free."
+    line = play(found.scenario, [reply]).prompt
+    assert line.startswith(("That's not right", "That doesn't sound right", "Really?"))
+    assert "finding out what was in it" not in line

@@ -34,6 +34,8 @@ from roleplay.core.conditions import Reply, condition_says, holds, keyword_in
 from roleplay.core.errors import RoleplayError
 from roleplay.core.facts import ReplyFacts, reply_facts
 from roleplay.core.frameworks import rubrics_dir
+from roleplay.core.lawclaims import law_given_to_refuse
+from roleplay.core.legislation import bundled_catalogue
 from roleplay.core.needs import (
     OFFERING_MOVES,
     NeedMet,
@@ -657,7 +659,8 @@ class Session:
             handed_now=handed_now,
             passed_on=handed_now and foreseen and branch is not None and branch.mood < 0,
             danger_line=danger_line,
-            misstated=bool(facts.of("misstatement")),
+            misstated=bool(facts.of("misstatement"))
+            or bool(law_given_to_refuse(scored, bundled_catalogue())),
             favoured=any(_in_their_favour(f.quote) for f in facts.of("misstatement")),
             part_paid=_part_paid(facts, routed, scored),
             reply_ids=routed,

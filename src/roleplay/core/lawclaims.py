@@ -544,3 +544,65 @@ def _labels(ids: Iterable[str], catalogue: Catalogue) -> str:
     if len(labels) <= 1:
         return "".join(labels)
     return ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+_REFUSED_BY_LAW = re.compile(
+    r"\b(?:only (?:has|have|had|need|needs) to|(?:can|could|will|would|do|does|did|are|is|was)"
+    r" not (?:have to|need to|be (?:refunded|covered|changed|waived)|required|obliged|owe|"
+    r"apply|cover|covered|allowed|entitled|liable|responsible|count)|not (?:required|obliged|"
+    r"covered|allowed|entitled|liable|responsible|a right|something we owe)|no (?:right|"
+    r"guarantee|obligation|entitlement|refund|point|need for a manager)|can (?:only|never)|"
+    r"(?:is|are) (?:your|the customer's) responsibility|(?:on|down to) you\b|"
+    r"nothing (?:to dispute|we can do|i can do)|technically|exempt|against the regulations|"
+    r"the law is (?:the law|clear)|(?:that|it) is the law|classed as|count(?:s)? as)"
+)
+"""What a claim about the law says when it is given as the reason the customer gets nothing:
+"the council only has to collect bins at the kerb", "roaming can never be refunded", "that's
+the law"."""
+
+
+_NAMED_RULES = re.compile(
+    r"\bunder (?:the )?(?:[\w']+ ){0,3}(?:rules|act|code|regulations?)\b|"
+    r"\b(?:ofcom|ofgem|fca|caa|orr|ico|government|eu|uk|rail|allergen|legal) rules\b|"
+    r"\bthe (?:[a-z]+ ){1,4}act\b"
+)
+"""A rule or an Act the catalogue may not know, named as law ("under Ofcom rules", "the Food
+Safety Act")."""
+
+_WAY_GIVEN = re.compile(
+    r"\b(?:unless|except|or with|power of attorney|mandate|authority|consent|permission)\b"
+)
+"""A way round the refusal given with it: the law told as it is, with the route it leaves."""
+
+
+_IN_THEIR_FAVOUR = re.compile(
+    r"\bnot (?:allowed|permitted) to (?:charge|bill|keep|penali[sz]e|take (?:a|the|any) "
+    r"(?:fee|charge|deposit))|\bshould (?:never|not) have been\b|\byou are (?:entitled|owed)\b"
+)
+"""The law given against the firm, for the customer ("we are not allowed to charge a
+check-out fee")."""
+
+
+def law_given_to_refuse(reply: str, catalogue: Catalogue) -> list[tuple[int, int]]:
+    """The spans of ``reply``'s sentences that put the law forward as the reason the customer
+    gets nothing ("Legally the council only has to collect bins left at the kerbside",
+    "Under Ofcom rules roaming charges can never be refunded", "there's no point, it's the
+    law"), whether or not the catalogue knows the law to be otherwise. A customer does not
+    take such a claim on trust: they doubt it, and nothing it says meets what they need. The
+    debrief does not mark it (only a misstatement the catalogue knows is marked)."""
+    spelt = spell_out(reply)
+    spans: list[tuple[int, int]] = []
+    for start, end in _sentences(spelt.text):
+        sentence = spelt.text[start:end]
+        if not _REFUSED_BY_LAW.search(sentence):
+            continue
+        if not (
+            ATTRIBUTION.search(sentence)
+            or _NAMED_RULES.search(sentence)
+            or _mentions(sentence, catalogue)
+        ):
+            continue
+        if _WAY_GIVEN.search(sentence) or _IN_THEIR_FAVOUR.search(sentence):
+            continue  # "I can only discuss it with him, or with someone he's given a mandate"
+        spans.append(spelt.original(start, end))
+    return spans

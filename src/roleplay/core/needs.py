@@ -32,6 +32,8 @@ from roleplay.core.answers import SENTENCE_END as _SENTENCE_END
 from roleplay.core.answers import Questions, without_sign_off
 from roleplay.core.conditions import Reply, holds, keyword_in
 from roleplay.core.frameworks import rubrics_dir
+from roleplay.core.lawclaims import law_given_to_refuse
+from roleplay.core.legislation import bundled_catalogue
 from roleplay.core.phrases import find_phrase, has_phrase
 from roleplay.core.scenario import (
     BANDS,
@@ -277,8 +279,11 @@ def _told_rightly(condition: Condition, found: Analysis, reply: Reply) -> bool:
     """Whether a need's words, moves or citations were said outside the sentences that get
     the law wrong: "The Ombudsman only takes cases after twelve months, so you can't go to
     them yet" does not tell the customer where they can go, and "technical faults count as
-    extraordinary" explains nothing. A test that tests for the misstatement itself holds."""
+    extraordinary" explains nothing; nor is one said where the law is given as the reason
+    they get nothing ("legally we only have to collect at the kerb"). A test that tests for
+    the misstatement itself holds."""
     wrong = [(f.start, f.end) for f in reply.facts.findings if f.kind == "misstatement"]
+    wrong += law_given_to_refuse(reply.text, bundled_catalogue())
     if not wrong or "misstatement" in condition.finds:
         return True
 

@@ -1488,3 +1488,19 @@ def test_a_remedy_put_as_a_question_is_taken_and_not_asked_for_again(
     assert need in session.needs.met_ids
     assert session.prompt.startswith("Yes")
     assert not_said.lower() not in session.prompt.lower()
+
+
+@pytest.mark.parametrize(
+    "promise",
+    [
+        "il go check the kitchen 4 wots in the sauce brb",
+        "I'll go to the kitchen and bring you the pesto label so you can see every ingredient.",
+    ],
+)
+def test_what_is_being_found_out_is_not_asked_for_again_meanwhile(promise: str) -> None:
+    session = play(
+        bundled("restaurant-allergy"),
+        ["I'm so sorry. Our first aider Sam is coming over now.", promise],
+    )
+    assert "what was in that sauce" not in session.prompt
+    assert not session.prompt.split(". ")[1].startswith(("But", "And"))

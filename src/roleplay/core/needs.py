@@ -1064,10 +1064,26 @@ def without_promised(line: str, replies: Sequence[str]) -> str:
     if not promised:
         return line
     sentences = _line_sentences(line)
-    kept = [s for s in sentences if not any(_any_phrase(i.asks, s) for i in promised)]
+    kept: list[str] = []
+    dropped = False
+    for sentence in sentences:
+        if any(_any_phrase(i.asks, sentence) for i in promised):
+            dropped = True
+            continue
+        if dropped and (joined := _JOINED_ON.match(sentence)):
+            # "… what was in that sauce. But I am not paying…": the "But" leant on the
+            # sentence left out
+            rest = sentence[joined.end() :]
+            sentence = rest[:1].upper() + rest[1:]
+        kept.append(sentence)
+        dropped = False
     if len(kept) == len(sentences):
         return line
     return " ".join(kept)
+
+
+_JOINED_ON = re.compile(r"(?:But|And|So|Still),?\s+(?=\w)")
+"""A sentence's opening that leans on the sentence before it."""
 
 
 def _any_phrase(phrases: Iterable[str], text: str) -> bool:

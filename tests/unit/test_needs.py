@@ -1504,3 +1504,28 @@ def test_what_is_being_found_out_is_not_asked_for_again_meanwhile(promise: str) 
     )
     assert "what was in that sauce" not in session.prompt
     assert not session.prompt.split(". ")[1].startswith(("But", "And"))
+
+
+def test_a_plain_thank_you_gives_way_to_thanks_for_what_was_done() -> None:
+    reply = (
+        "I'm really sorry Mr Whitaker, that's on us. I'll put a flag on your record now so we "
+        "text you, and I've got a held-back slot this morning at 10:40 I can book you into."
+    )
+    line = play(bundled("gp-reception"), [reply]).prompt
+    assert "booking me in" in line
+    assert not line.startswith("Thank you. ")
+
+
+def test_a_line_that_thanks_in_its_own_words_is_not_thanked_before_as_well() -> None:
+    reply = "omg sry mr mehta thats scary. dont drive it, il send r truck 2 get it 2day 4 free"
+    line = play(bundled("garage-repair"), [reply]).prompt
+    assert line.lower().count("thank") == 1
+
+
+def test_an_answer_and_the_line_after_it_do_not_tell_the_same_thing_twice() -> None:
+    reply = (
+        "I'm so sorry Mrs Carter. I'm getting Sam, our first aider, to your table right now. "
+        "Have you got his auto-injector with you?"
+    )
+    line = play(bundled("restaurant-allergy"), [reply]).prompt
+    assert line.count("on the table") == 1

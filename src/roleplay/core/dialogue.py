@@ -192,6 +192,14 @@ _THANKS = re.compile(r"\W*(thanks|thank you)(?!\w)", re.IGNORECASE)
 _YES_OR_NO = re.compile(r"\W*(yes|yeah|no|not really)(?!\w)", re.IGNORECASE)
 _THANKS_FOR = re.compile(r"\W*(?:well,? )?(?:thanks|thank you) for(?!\w)", re.IGNORECASE)
 """A line that opens by thanking for one thing ("Thanks for sorting the food money.")."""
+_BARE_THANKS = re.compile(
+    r"^\W*(?:thank you|thanks)(?: (?:very|so) much)?(?:, (?:love|dear|pet))?[.!]+\s+(?=\S)", re.I
+)
+"""A line's plain opening thanks ("Thank you. I did fill in a form…"), before more is said."""
+
+_THANKS_IN_FIRST = re.compile(r"^[^.!?]*\b(?:thank you|thanks)\b", re.I)
+"""A line whose first sentence thanks in its own words ("That's a relief, thank you.")."""
+
 _THANKS_LATER = re.compile(r"[.!?]\s+(?:\w+,?\s+)?(?:thanks|thank you)(?!\w)", re.IGNORECASE)
 """A line that thanks in a later sentence of its own ("… Thank you, that's a weight off.")."""
 
@@ -201,19 +209,35 @@ def _not_told_again(line: str, before: Sequence[str]) -> str:
     ``before`` ("He had a stroke three weeks ago. He can't even hold a phone." after "He had
     a stroke three weeks ago and he's still in hospital. He can't even hold a phone.");
     short sentences ("Thank you.") are kept."""
-    said = {w for text in before for w in _WORD.findall(text.lower())}
+    said = {_stem(w) for text in before for w in _WORD.findall(text.lower())}
+
+    def told(text: str) -> bool:
+        words = [_stem(w) for w in _WORD.findall(text.lower())]
+        return len(words) >= 4 and sum(w in said for w in words) >= 0.9 * len(words)
+
     kept = []
     for sentence in SENTENCE_END.split(line):
-        words = _WORD.findall(sentence.lower())
-        if not words:
+        if not _WORD.findall(sentence.lower()) or told(sentence):
             continue
-        if len(words) >= 4 and sum(w in said for w in words) >= 0.9 * len(words):
-            continue
+        # "He seems OK for now, and I've got his pen on the table." after "I've got his two
+        # pens here on the table.": the clause told already goes, the new one stays
+        clauses = _AND_CLAUSE.split(sentence)
+        fresh = [c for c in clauses if not told(c)]
+        if len(clauses) > 1 and fresh and len(fresh) < len(clauses):
+            joined = ", and ".join(c.rstrip(".!?") for c in fresh)
+            end = sentence.rstrip()[-1] if sentence.rstrip()[-1:] in ".!?" else "."
+            sentence = joined[:1].upper() + joined[1:] + end
         kept.append(sentence)
     return " ".join(kept)
 
 
 _WORD = re.compile(r"[a-z0-9£']+")
+_AND_CLAUSE = re.compile(r",\s+and\s+")
+
+
+def _stem(word: str) -> str:
+    """A word without its plural "s", so "pens" and "pen" are the same thing said."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _in_their_favour(statement: str) -> bool:
@@ -316,7 +340,13 @@ _THANKED = re.compile(r"\W*(?:well,? )?(?:thanks|thank you) for (?P<what>[^.!?]+
 def _thanks_also(thanks: str, also: list[str]) -> str:
     """``thanks`` ("Thank you for the apology.") taking in what a line of the tutor's
     thanked for too ("…, and for the money so far.")."""
-    fresh = [what for what in also if what.lower() not in thanks.lower()]
+    doing = {w for w in _WORD.findall(thanks.lower()) if w.endswith("ing")}
+    # "…for telling me where things are" already says "for finally telling me something"
+    fresh = [
+        what
+        for what in also
+        if what.lower() not in thanks.lower() and not doing & set(_WORD.findall(what.lower()))
+    ]
     if not fresh or not thanks.endswith("."):
         return thanks
     return thanks[:-1] + "".join(f", and for {what}" for what in fresh) + "."
@@ -1182,6 +1212,18 @@ class Session:
             if thanks and not narrow and _THANKS_LATER.search(first):
                 # "… and I can pay the rest a bit at a time. Thank you, that's a weight
                 # off.": the line thanks in its own words; thanks before it would be twice
+                thanks = None
+            if thanks and not narrow and (bare := _BARE_THANKS.match(first)):
+                if opens_by_reacting(first[bare.end() :]):
+                    thanks = None  # "Thanks. Honestly though, …": the line as written
+                # "Thank you. I did fill in a form…" after a reply that also booked him in:
+                # the plain thanks gives way to thanks for what was done
+                elif branch_line:
+                    branch_line = first = branch_line[bare.end() :]
+                else:
+                    line = first = line[bare.end() :]
+            elif thanks and not narrow and _THANKS_IN_FIRST.match(first):
+                # "That's a relief, thank you. But who pays…": the line thanks in its own words
                 thanks = None
             if thanks and (narrow or plain or not opens_by_reacting(first)):
                 if narrow and branch_line:

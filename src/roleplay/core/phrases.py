@@ -84,6 +84,9 @@ def find_phrase(
         return None
     if not _same_word_starts(want, _words_at(text, aligned.dest_start, aligned.dest_end)):
         return None  # "sort out authority" is not "got authority" misspelt
+    got = _words_at(text, aligned.dest_start, aligned.dest_end).split()
+    if text[aligned.dest_end - 1].isspace() and len(got) < len(want.split()):
+        return None  # "are you ok" lined up on "are you " of "are you happy…": a word short
     return start, end
 
 

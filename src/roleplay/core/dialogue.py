@@ -232,6 +232,36 @@ def _not_told_again(line: str, before: Sequence[str]) -> str:
 
 
 _WORD = re.compile(r"[a-z0-9£']+")
+_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "for",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "me",
+        "my",
+        "it",
+        "i",
+        "you",
+        "your",
+        "so",
+        "far",
+        "with",
+        "about",
+        "at",
+        "least",
+        "thank",
+        "thanks",
+    ]
+)
+"""Words too small to say two thanks are for the same thing."""
 _AND_CLAUSE = re.compile(r",\s+and\s+")
 
 
@@ -340,12 +370,13 @@ _THANKED = re.compile(r"\W*(?:well,? )?(?:thanks|thank you) for (?P<what>[^.!?]+
 def _thanks_also(thanks: str, also: list[str]) -> str:
     """``thanks`` ("Thank you for the apology.") taking in what a line of the tutor's
     thanked for too ("…, and for the money so far.")."""
-    doing = {w for w in _WORD.findall(thanks.lower()) if w.endswith("ing")}
-    # "…for telling me where things are" already says "for finally telling me something"
+    said = {w for w in _WORD.findall(thanks.lower()) if w not in _SMALL_WORDS}
+    # "…for telling me where things are" already says "for finally telling me something",
+    # and "…for sorting out the money" says "for the money so far"
     fresh = [
         what
         for what in also
-        if what.lower() not in thanks.lower() and not doing & set(_WORD.findall(what.lower()))
+        if what.lower() not in thanks.lower() and not said & set(_WORD.findall(what.lower()))
     ]
     if not fresh or not thanks.endswith("."):
         return thanks

@@ -104,6 +104,8 @@ def test_a_misstatement_in_other_words_is_caught_with_its_correction(reply: str,
 
 
 CORRECT = [
+    # the learner asking the caller for the details, not telling her his account
+    "Can you give me his card number, please?",
     "You have 30 days to reject a faulty item for a full refund.",
     "Under the Consumer Rights Act you're entitled to a repair or replacement, as it's been more "
     "than 30 days.",

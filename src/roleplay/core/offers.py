@@ -11,6 +11,7 @@ doubt them by name ("A taxi all the way to Bristol? I'll believe that when I see
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from roleplay.core.analysis import Analysis
 from roleplay.core.parse import pipeline
@@ -47,19 +48,28 @@ def offered_things(
         quote = evidence.quote.strip()
         if quote.endswith("?") or any(quote in s or s in quote for s in skipped):
             continue
-        for chunk in pipeline()(quote).noun_chunks:
-            if chunk.root.lemma_.lower() not in wanted or chunk.root.dep_ not in _GIVEN_AS:
-                continue
-            first = chunk[0].lower_
-            if first in _ANY:
-                continue  # "book any hotel you like": no thing given yet
-            new = first in ("a", "an") or any(t.like_num or t.is_currency for t in chunk)
-            if chunk.root.dep_ in _NAMED_AS and not new:
-                continue  # "the payment goes to your card", "add it to the payment"
-            words = [_OWN.get(t.lower_, t.text) + t.whitespace_ for t in chunk]
-            if first in ("a", "an", "your", "ur"):
-                words[0] = "the "
-            named = "".join(words).strip()
+        for named in _things_in(quote, wanted):
             if named.lower() not in (s.lower() for s in said):
                 said.append(named)
     return tuple(said[:2])
+
+
+@lru_cache(maxsize=4096)
+def _things_in(quote: str, wanted: frozenset[str]) -> tuple[str, ...]:
+    """The things one remedy sentence gives, named as the customer would (parsed once: a
+    play-through meets the same sentences again and again)."""
+    named_things: list[str] = []
+    for chunk in pipeline()(quote).noun_chunks:
+        if chunk.root.lemma_.lower() not in wanted or chunk.root.dep_ not in _GIVEN_AS:
+            continue
+        first = chunk[0].lower_
+        if first in _ANY:
+            continue  # "book any hotel you like": no thing given yet
+        new = first in ("a", "an") or any(t.like_num or t.is_currency for t in chunk)
+        if chunk.root.dep_ in _NAMED_AS and not new:
+            continue  # "the payment goes to your card", "add it to the payment"
+        words = [_OWN.get(t.lower_, t.text) + t.whitespace_ for t in chunk]
+        if first in ("a", "an", "your", "ur"):
+            words[0] = "the "
+        named_things.append("".join(words).strip())
+    return tuple(named_things)

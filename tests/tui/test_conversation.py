@@ -455,3 +455,30 @@ def test_snapshot_help(make_conversation_app: MakeApp, snap_compare: Any) -> Non
 
     app = make_conversation_app()
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.asyncio
+async def test_what_is_typed_while_the_customer_answers_is_kept_for_the_next_reply(
+    make_conversation_app: MakeApp, wait_until: WaitUntil, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    app = make_conversation_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = conversation(app)
+        answer_now = threading.Event()
+        real_step = screen.attempt.step
+
+        def slow_step(reply: str) -> Any:
+            answer_now.wait(5)
+            return real_step(reply)
+
+        monkeypatch.setattr(screen.attempt, "step", slow_step)
+        screen.reply_box.text = GOOD_FIRST
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.sending)
+        await pilot.press(*"And the refund")
+        answer_now.set()
+        await wait_until(pilot, lambda: not screen.sending and len(screen.attempt.turns) == 1)
+        assert screen.attempt.turns[0].reply == GOOD_FIRST
+        assert screen.reply_box.text == "And the refund"

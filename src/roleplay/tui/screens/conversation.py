@@ -103,6 +103,7 @@ next step; assessment mode has neither. Ctrl+E ends the conversation early, afte
         self.scenario: Scenario = attempt.loaded.scenario
         self.framework: Framework = get_framework(attempt.framework)
         self.sending = False
+        self._in_flight = ""  # the reply on its way: out of the box until saved, or put back
         """True while a reply is with the worker; Enter does nothing meanwhile."""
         self._unsaved: Turn | None = None
         """A turn made but not saved (disk full, say): the next Enter tries to save it again."""
@@ -228,12 +229,15 @@ next step; assessment mode has neither. Ctrl+E ends the conversation early, afte
             )
             return
         self.sending = True
-        box.read_only = True
+        # the box is free at once for the next reply: what is typed while the customer's
+        # answer is worked out stays there; the reply sent is kept until it is saved
+        self._in_flight = box.text
+        box.clear()
         self._sending_shown = self.set_timer(SENDING_DELAY, self._show_sending)
         if self._unsaved is not None:
             self._save_again(self._unsaved)
         else:
-            self._step(box.text)
+            self._step(self._in_flight)
 
     def _show_sending(self) -> None:
         """Say the reply is on its way, once it has taken long enough to be noticed."""
@@ -267,8 +271,9 @@ next step; assessment mode has neither. Ctrl+E ends the conversation early, afte
     @on(Answered)
     def _answered(self, message: Answered) -> None:
         self._unsaved = None
+        self._in_flight = ""
         with self.app.batch_update():
-            self._release_box(clear=True)
+            self._release_box()
             self._show_turn(message.turn)
             if self.practice:
                 self._show_steps()
@@ -288,7 +293,12 @@ next step; assessment mode has neither. Ctrl+E ends the conversation early, afte
     @on(NotSaved)
     def _not_saved(self, message: NotSaved) -> None:
         self._unsaved = message.turn
-        self._release_box(clear=False)
+        box = self.reply_box
+        typed = box.text
+        # the reply goes back in the box, before anything typed since
+        box.text = self._in_flight + (f"\n\n{typed}" if typed.strip() else "")
+        self._in_flight = ""
+        self._release_box()
         again = "Press Enter to try saving it again." if message.turn else "Try sending it again."
         self.notify(
             f"{message.error}\nYour reply is still in the box. {again}",
@@ -298,18 +308,15 @@ next step; assessment mode has neither. Ctrl+E ends the conversation early, afte
             markup=False,
         )
 
-    def _release_box(self, *, clear: bool) -> None:
+    def _release_box(self) -> None:
         self.sending = False
         if self._sending_shown is not None:
             self._sending_shown.stop()
             self._sending_shown = None
         box = self.reply_box
-        box.read_only = False
         if box.has_class("-sending"):
             box.remove_class("-sending")
             box.border_subtitle = ""
-        if clear:
-            box.clear()
 
     def _show_turn(self, turn: Turn) -> None:
         """Add the learner's reply and the customer's answer, and move the meter."""

@@ -66,3 +66,14 @@ def test_a_thing_given_besides_a_need_met_is_thanked_for_with_it() -> None:
         ["I'm very sorry. I'll get the label for the pesto from the kitchen for you."],
     )
     assert "the label" in session.prompt.split(".")[1]
+
+
+def test_a_thing_given_without_an_article_is_named_with_one() -> None:
+    assert things("I will give you vouchers for the café.") == ("the vouchers",)
+
+
+def test_after_thanks_for_the_engineer_the_line_does_not_take_it_in_again() -> None:
+    reply = "hi joanna sry bout all this, 9 days is rubbish. ive booked u an engineer thurs 8-1"
+    line = play(bundled("broadband-outage"), [reply]).prompt
+    assert "booking the engineer" in line
+    assert "An engineer, then." not in line

@@ -192,6 +192,9 @@ _THANKS = re.compile(r"\W*(thanks|thank you)(?!\w)", re.IGNORECASE)
 _YES_OR_NO = re.compile(r"\W*(yes|yeah|no|not really)(?!\w)", re.IGNORECASE)
 _THANKS_FOR = re.compile(r"\W*(?:well,? )?(?:thanks|thank you) for(?!\w)", re.IGNORECASE)
 """A line that opens by thanking for one thing ("Thanks for sorting the food money.")."""
+_TAKEN_THEN = re.compile(r"^(?:\w+\W+){0,3}?\w+, then\.\s+(?=\S)", re.I)
+"""A line's short opening that takes in what was given ("An engineer, then.")."""
+
 _BARE_THANKS = re.compile(
     r"^\W*(?:thank you|thanks)(?: (?:very|so) much)?(?:, (?:love|dear|pet))?[.!]+\s+(?=\S)", re.I
 )
@@ -706,6 +709,7 @@ class Session:
         # grudgingly ("Thanks for the payment plan, I suppose."); one that made things much
         # worse, or ends the conversation badly, is not
         worse = mood <= mood_before - 2 or target.outcome in BAD_ENDS
+        refused_by_law = law_given_to_refuse(scored, bundled_catalogue())
         response = self._respond(
             target,
             mood,
@@ -720,9 +724,11 @@ class Session:
             handed_now=handed_now,
             passed_on=handed_now and foreseen and branch is not None and branch.mood < 0,
             danger_line=danger_line,
-            misstated=bool(facts.of("misstatement"))
-            or bool(law_given_to_refuse(scored, bundled_catalogue())),
-            favoured=any(_in_their_favour(f.quote) for f in facts.of("misstatement")),
+            misstated=bool(facts.of("misstatement")) or bool(refused_by_law),
+            # (a claim that compensation "only applies after 14 days" names what they want,
+            # but gives it them nothing)
+            favoured=not refused_by_law
+            and any(_in_their_favour(f.quote) for f in facts.of("misstatement")),
             part_paid=_part_paid(facts, routed, scored),
             reply_ids=routed,
             told_next=bool(routed & TELLS_NEXT) and mood >= mood_before,
@@ -1271,6 +1277,12 @@ class Session:
                         parts.insert(0, thanks)
                 else:
                     parts.append(_after_yes(thanks) if yes else thanks)
+                    # "Thank you for booking the engineer." then not "An engineer, then.":
+                    # the line's own taking-in of the same thing is said once
+                    if branch_line:
+                        branch_line = _TAKEN_THEN.sub("", without_opener(branch_line), count=1)
+                    else:
+                        line = _TAKEN_THEN.sub("", without_opener(line), count=1)
         first = branch_line or line
         if (
             not parts

@@ -71,5 +71,7 @@ def _things_in(quote: str, wanted: frozenset[str]) -> tuple[str, ...]:
         words = [_OWN.get(t.lower_, t.text) + t.whitespace_ for t in chunk]
         if first in ("a", "an", "your", "ur"):
             words[0] = "the "
+        elif chunk[0].pos_ not in ("DET", "NUM", "PRON") and not chunk[0].is_currency:
+            words.insert(0, "the ")  # "vouchers" → "the vouchers"
         named_things.append("".join(words).strip())
     return tuple(named_things)

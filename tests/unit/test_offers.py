@@ -77,3 +77,12 @@ def test_after_thanks_for_the_engineer_the_line_does_not_take_it_in_again() -> N
     line = play(bundled("broadband-outage"), [reply]).prompt
     assert "booking the engineer" in line
     assert "An engineer, then." not in line
+
+
+def test_an_answer_and_the_line_after_it_do_not_say_the_same_short_sentence_twice() -> None:
+    reply = (
+        "Hi Rebecca, sorry to hear that. Can I check, have you been abroad recently? And did "
+        "you get a new SIM at any point this year?"
+    )
+    line = play(bundled("mobile-contract"), [reply]).prompt
+    assert line.count("haven't changed anything") == 1

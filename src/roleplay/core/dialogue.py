@@ -1502,7 +1502,8 @@ _ANSWERS = re.compile(
     r"absolutely)\b",
     re.IGNORECASE,
 )
-_WORD = re.compile(r"[a-z][a-z']+")
+_ENGAGE_WORD = re.compile(r"[a-z][a-z']+")
+"""A word of two letters or more, as :func:`engages` and :func:`_only_asks` count them."""
 
 
 def engages(reply: str, customer: str, earlier: str = "") -> bool:
@@ -1511,7 +1512,7 @@ def engages(reply: str, customer: str, earlier: str = "") -> bool:
     courtesy car!! u get it 2day" to "I need a car"), or two of what they said before ("Sam's
     here now - Sam, this lady's son has eaten the pesto"). Only a reply that does none of
     these is ignoring them."""
-    if _ANSWERS.match(reply) and len(_WORD.findall(reply.lower())) >= 4:
+    if _ANSWERS.match(reply) and len(_ENGAGE_WORD.findall(reply.lower())) >= 4:
         return True  # not a bare "ok"
     mine = content_words(reply)
     theirs = content_words(customer)
@@ -1621,7 +1622,7 @@ def _only_asks(reply: str) -> bool:
     said = [s.text.strip() for s in sentences(reply) if s.text.strip()]
     if said and _ANSWERS_FIRST.match(said[0]):
         return False
-    return all(s.endswith("?") or len(_WORD.findall(s)) < 4 for s in said)
+    return all(s.endswith("?") or len(_ENGAGE_WORD.findall(s)) < 4 for s in said)
 
 
 _OR = re.compile(r"(?<!\w)or(?!\w)")

@@ -555,3 +555,15 @@ def test_a_choice_of_two_is_not_answered_yes_or_no() -> None:
     asked_whether = play(partners, ["I'm so sorry. Are you the account holder?"])
     assert asked_which.prompt.startswith("It's in his name only.")
     assert asked_whether.prompt.startswith("No, it's in his name only.")
+
+
+@pytest.mark.parametrize(
+    "question", ["Which email address should I use?", "wat email shud i send it 2?"]
+)
+def test_asked_which_email_to_use_the_customer_gives_it(question: str) -> None:
+    from roleplay.core.library import ScenarioLibrary
+
+    found = ScenarioLibrary.load().get("mobile-contract")
+    assert found is not None
+    line = play(found.scenario, [f"I'm sorry about this. {question}"]).prompt
+    assert "beccahale@hotmail.co.uk" in line

@@ -236,33 +236,8 @@ def _not_told_again(line: str, before: Sequence[str]) -> str:
 
 _WORD = re.compile(r"[a-z0-9£']+")
 _SMALL_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "for",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "me",
-        "my",
-        "it",
-        "i",
-        "you",
-        "your",
-        "so",
-        "far",
-        "with",
-        "about",
-        "at",
-        "least",
-        "thank",
-        "thanks",
-    ]
+    {"a", "an", "the", "and", "or", "for", "of", "to", "in", "on", "at", "me", "my", "it", "i"}
+    | {"you", "your", "so", "far", "with", "about", "least", "thank", "thanks"}
 )
 """Words too small to say two thanks are for the same thing."""
 _AND_CLAUSE = re.compile(r",\s+and\s+")

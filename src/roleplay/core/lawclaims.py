@@ -590,6 +590,12 @@ def law_given_to_refuse(reply: str, catalogue: Catalogue) -> list[tuple[int, int
     law"), whether or not the catalogue knows the law to be otherwise. A customer does not
     take such a claim on trust: they doubt it, and nothing it says meets what they need. The
     debrief does not mark it (only a misstatement the catalogue knows is marked)."""
+    return list(_refused_spans(reply, catalogue))
+
+
+@lru_cache(maxsize=1024)
+def _refused_spans(reply: str, catalogue: Catalogue) -> tuple[tuple[int, int], ...]:
+    """:func:`law_given_to_refuse`, read once per reply: the turn and every need's test ask."""
     spelt = spell_out(reply)
     spans: list[tuple[int, int]] = []
     for start, end in _sentences(spelt.text):
@@ -605,4 +611,4 @@ def law_given_to_refuse(reply: str, catalogue: Catalogue) -> list[tuple[int, int
         if _WAY_GIVEN.search(sentence) or _IN_THEIR_FAVOUR.search(sentence):
             continue  # "I can only discuss it with him, or with someone he's given a mandate"
         spans.append(spelt.original(start, end))
-    return spans
+    return tuple(spans)

@@ -86,3 +86,21 @@ def test_an_answer_and_the_line_after_it_do_not_say_the_same_short_sentence_twic
     )
     line = play(bundled("mobile-contract"), [reply]).prompt
     assert line.count("haven't changed anything") == 1
+
+
+def test_a_need_only_asked_up_for_is_thanked_for_as_passed_on_not_as_sorted() -> None:
+    replies = [
+        "I'm sorry about the bill and the call-back.",
+        "The £179.60 is roaming from Turkey.",
+        "I can't do more than £50 myself, so I'll ask my team leader about the rest today and "
+        "message you by 5pm.",
+    ]
+    line = play(bundled("mobile-contract"), replies).prompt
+    assert "passing it on" in line
+    assert "sorting the roaming charges" not in line
+
+
+def test_a_first_aider_fetched_keeps_the_tutors_own_thanks() -> None:
+    reply = "I'm so sorry. I'm getting Sam, our first aider, to your table right now."
+    line = play(bundled("restaurant-allergy"), [reply]).prompt
+    assert "getting help so quickly" in line

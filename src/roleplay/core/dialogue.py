@@ -1279,7 +1279,9 @@ class Session:
         if branch_line and branch_line not in state.said:
             parts.append(branch_line)
         parts.append(line)
-        parts = [p.strip() for p in parts if p.strip()]
+        # each part opens a sentence ("…thank you for actually listening." left lower-case
+        # when a thanks before it was taken out)
+        parts = [p.strip()[:1].upper() + p.strip()[1:] for p in parts if p.strip()]
         fresh = [kept for p in parts if (kept := without_said(p, state.said))]
         if fresh:
             parts = fresh  # nothing said twice, unless all of it would go

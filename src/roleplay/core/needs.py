@@ -206,6 +206,8 @@ class NeedMet:
     turn: int
     words: str
     """The learner's words that met it (the evidence of the first move tested), or ""."""
+    by: str = ""
+    """The move those words made ("escalate" for a need met by handing it up), or ""."""
 
     def to_dict(self) -> dict[str, object]:
         """The JSON a transcript stores."""
@@ -264,7 +266,8 @@ class NeedsState:
                     and _cited_as_fact(test, reply)
                     and _told_rightly(test, found, reply)
                 ):
-                    now.append(NeedMet(need.id, turn, _words_for(test, found)))
+                    words, move = _words_for(test, found)
+                    now.append(NeedMet(need.id, turn, words, move))
                     break
         for one in now:
             self.met[one.id] = one
@@ -425,27 +428,27 @@ def _stated(
     return False
 
 
-def _words_for(condition: Condition, found: Analysis) -> str:
-    """The learner's words that met a need: the first evidence of a move the test names,
-    the one said with the test's own words if there is one ("I'll also ask the clerk about
-    your tablets", not the slot offered before it)."""
+def _words_for(condition: Condition, found: Analysis) -> tuple[str, str]:
+    """The learner's words that met a need, and the move they made: the first evidence of a
+    move the test names, the one said with the test's own words if there is one ("I'll also
+    ask the clerk about your tablets", not the slot offered before it)."""
     moves = (*condition.all, *condition.any)
     if condition.keywords:
         said = next(
             (
-                e.quote
+                e
                 for e in found.evidence
                 if e.move in moves and not e.note and keyword_in(condition.keywords, e.quote)
             ),
-            "",
+            None,
         )
-        if said:
-            return said
+        if said is not None:
+            return said.quote, said.move
     for move_id in moves:
         evidence = found.first_evidence(move_id)
         if evidence is not None:
-            return evidence.quote
-    return ""
+            return evidence.quote, evidence.move
+    return "", ""
 
 
 def line_asks(line: str, needs: Sequence[Need]) -> frozenset[NeedKind]:
@@ -636,6 +639,13 @@ def press_lines(need: Need, mood: int) -> tuple[str, ...]:
     return by_temper(catalogue().kinds[need.need_kind].press, mood)
 
 
+_ASKS_UP = re.compile(
+    r"(?i)\b(?:ask|asking|check with|checking with|see if|request|requesting|run it by|"
+    r"put (?:it|that|this|the \w+) to)\b"
+)
+"""A hand-up that only asks someone for a decision ("I'll ask my team leader about the rest")."""
+
+
 def thank(
     met: Sequence[NeedMet],
     state: NeedsState,
@@ -655,8 +665,19 @@ def thank(
         # Two needs met by the same words are one thing done: thanked for once.
         if need is None or not (thing := thanks_for(need)) or (m.words and m.words in words):
             continue
+        if (
+            m.by == "escalate"
+            and need.need_kind is not NeedKind.MANAGER
+            and _ASKS_UP.search(m.words)
+        ):
+            # "I'll ask my team leader about the rest": put to someone, not yet sorted (a
+            # first aider fetched, or a claim passed to the team that pays it, is the tutor's
+            # own thanks)
+            thing = catalogue().kinds[NeedKind.MANAGER].thanks or thing
         if part_paid and part_paid.lstrip("£").replace(",", "") in m.words.replace(",", ""):
             thing = f"the {part_paid} so far"
+        if thing in things:
+            continue  # two needs passed on: "passing it on" once
         things.append(thing)
         words.add(m.words)
     things.extend(thing for thing in also if thing not in things)

@@ -814,7 +814,7 @@ class Session:
         stays to ask again for the rest rather than walking out on it; one who keeps being
         answered worse still runs out of patience. A hold for an offer or a question is
         noted in :attr:`held`, so that it is given once at a node."""
-        if branch is None or not branch.otherwise or branch.mood >= 0:
+        if not _worsening_fallback(branch):
             return False
         if self._node(branch.goto).outcome not in BAD_ENDS or ids & RED_FLAGS:
             return False
@@ -849,7 +849,7 @@ class Session:
         as the tutor wrote it, and so is one that leaves the customer furious. The fallback's
         mood still stands, and the hold is given once at a node (noted in :attr:`held`), so a
         learner who only asks runs out the customer's patience."""
-        if branch is None or not branch.otherwise or branch.mood >= 0 or curt:
+        if not _worsening_fallback(branch) or curt:
             return False
         if band_of(clamp_mood(reply.mood + branch.mood)) is Band.FURIOUS:
             return False  # pushed to fury, they answer on their way to the manager or out
@@ -876,7 +876,7 @@ class Session:
         need?"), where the customer had asked for something, not asked a question of their
         own: a learner finding out what is needed is not refusing it. A question put back
         to a customer's question is still a fault ("Which table are you on?")."""
-        if branch is None or not branch.otherwise or branch.mood >= 0:
+        if not _worsening_fallback(branch):
             return False
         if Ask.ANSWER in node.asks or reply.ids & (RED_FLAGS | OFFERING_MOVES):
             return False
@@ -897,7 +897,7 @@ class Session:
         together with what this reply did ("a real apology and the claim taken on") and an
         earlier reply already gave the apology: a customer does not need saying sorry twice.
         None unless the reply would otherwise take a fallback that makes things worse."""
-        if branch is not None and not (branch.otherwise and branch.mood < 0):
+        if branch is not None and not _worsening_fallback(branch):
             return None
         now = {m.id for m in met_now}
         earlier = {
@@ -943,7 +943,7 @@ class Session:
         not end the conversation badly and is not for a red flag or a finding, and whether
         it was an earlier reply. None when the fallback stands: nothing asked here was met,
         or the reply also brushed the customer off or blamed someone."""
-        if branch is None or not branch.otherwise or branch.mood >= 0:
+        if not _worsening_fallback(branch):
             return None
         if ids & RED_FLAGS:
             return None
@@ -1481,6 +1481,12 @@ _ANSWERS = re.compile(
 )
 _ENGAGE_WORD = re.compile(r"[a-z][a-z']+")
 """A word of two letters or more, as :func:`engages` and :func:`_only_asks` count them."""
+
+
+def _worsening_fallback(branch: Branch | None) -> bool:
+    """Whether ``branch`` is a tutor's fallback that makes things worse: the branch every
+    hold and every reading-instead of a reply may stand in for."""
+    return branch is not None and branch.otherwise and branch.mood < 0
 
 
 def engages(reply: str, customer: str, earlier: str = "") -> bool:

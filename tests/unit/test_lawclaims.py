@@ -34,6 +34,8 @@ def _wrong(reply: str, scenario: Scenario | None = None) -> list[LawClaim]:
 
 # Each misstatement in a wording of its own, with a word its correction must contain.
 MISSTATED = [
+    # a flight sum the law does not set, even for a party
+    ("The flight compensation comes to £1,300 for the four of you.", "£350"),
     # wrong party: passive, reordered, risk said to move on a scan
     ("Once a parcel has been scanned as delivered, responsibility is passed to you.", "risk"),
     # wrong party, offered as the easy way rather than a rule
@@ -122,6 +124,9 @@ CORRECT = [
     "After six months you may need to show the fault was there when it was delivered.",
     "You can cancel within 14 days of delivery, as you bought it online.",
     "Your flight arrived 4 hours late, so you're entitled to £350 compensation under UK261.",
+    # the law's sum told as what it comes to for the party
+    "The flight compensation comes to £1,400 for the four of you, paid by Friday.",
+    "For the two of you the flight compensation is £440 in total.",
     "As you paid £850 by credit card, section 75 makes the card issuer jointly liable.",
     "Our back-billing rule means we can't charge for energy used more than 12 months ago.",
     "Before I go into the account I'll need your postcode, as data protection rules require.",

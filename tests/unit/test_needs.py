@@ -1529,3 +1529,45 @@ def test_an_answer_and_the_line_after_it_do_not_tell_the_same_thing_twice() -> N
     )
     line = play(bundled("restaurant-allergy"), [reply]).prompt
     assert line.count("on the table") == 1
+
+
+def _sentence_keys(line: str) -> set[str]:
+    import re
+
+    return {
+        " ".join(re.findall(r"[a-z']+", s.lower()))
+        for s in re.split(r"(?<=[.!?])\s+", line)
+        if len(s.split()) > 3
+    }
+
+
+def test_a_customer_who_stays_where_they_are_does_not_say_their_line_again_in_other_words() -> None:
+    # the third reply gives nothing new; her line at this point was said last turn, in
+    # another temper ("So this is my second complaint, and I want it taken higher this
+    # time, with…"), and is not said again as "Still, this is my second complaint…"
+    replies = [
+        "I'm so sorry - I've arranged for a crew to come back today AND I'm giving you a full "
+        "refund of this year's council tax as compensation.",
+        "I've also made sure you'll never be missed again - I've put you on the VIP list.",
+        "It's all sorted and guaranteed, I've authorised it myself. You won't need to complain "
+        "again.",
+    ]
+    session = play(bundled("council-bins"), replies)
+    before, last = session.turns[-2], session.turns[-1]
+    assert last.next_node == last.node
+    assert "second complaint" in before.response
+    assert "second complaint" not in last.response
+    assert not _sentence_keys(last.response) & _sentence_keys(before.response)
+
+
+def test_a_wrong_rule_the_tutor_rebuts_is_not_rebutted_twice() -> None:
+    # the tutor's branch for a misstatement leads to her own "that's not what the CAA
+    # website says": no stock "That's not right, and I'll be checking it." before it
+    session = play(
+        bundled("airline-delay"),
+        ["I'm sorry about the delay.", "Actually the compensation is £1,300 for the flight."],
+    )
+    turn = session.turns[-1]
+    assert turn.next_node == "wrong-law"
+    assert "CAA website" in turn.response
+    assert "not right" not in turn.response and "checking" not in turn.response

@@ -37,6 +37,7 @@ from roleplay.core.frameworks import rubrics_dir
 from roleplay.core.lawclaims import law_given_to_refuse
 from roleplay.core.legislation import bundled_catalogue
 from roleplay.core.needs import (
+    ASK_KINDS,
     OFFERING_MOVES,
     NeedMet,
     NeedsState,
@@ -699,7 +700,9 @@ class Session:
             handed_now=handed_now,
             passed_on=handed_now and foreseen and branch is not None and branch.mood < 0,
             danger_line=danger_line,
-            misstated=bool(facts.of("misstatement")) or bool(refused_by_law),
+            # (a branch the tutor wrote for the misstatement leads to their own rebuttal)
+            misstated=(bool(facts.of("misstatement")) or bool(refused_by_law))
+            and not (branch is not None and branch.when is not None and branch.when.finds),
             # (a claim that compensation "only applies after 14 days" names what they want,
             # but gives it them nothing)
             favoured=not refused_by_law
@@ -992,6 +995,12 @@ class Session:
             raised.update(o for v in node.customer for o in v.open)
         return frozenset(raised)
 
+    def _asked_here(self, node: Node) -> frozenset[str]:
+        """The needs the customer is asking for at a node: those it is about, and those of
+        the kinds its ``asks`` name."""
+        kinds = {ASK_KINDS[ask] for ask in node.asks if ask in ASK_KINDS}
+        return self._about(node) | {n.id for n in self.needs.needs if n.need_kind in kinds}
+
     def _about_words(self, node: Node) -> str:
         about = self._about(node)
         return ", ".join(n.what for n in self.needs.needs if n.id in about)
@@ -1076,8 +1085,9 @@ class Session:
             # put through while a danger is still unanswered: they ask about the danger
             line = danger
         pressed = line is None and not final
+        first = self._asked_here(target)
         if pressed:
-            line = press(state, mood, told_next=told_next)
+            line = press(state, mood, told_next=told_next, first=first)
         if line is None:
             # everything new was said: say again the line that fits, rather than one that
             # asks for what was given
@@ -1090,7 +1100,9 @@ class Session:
             trimmed = without_asks_for(line, addressed, state.needs)
             if not trimmed:
                 pressed = True
-                trimmed = press(state, mood, skip=addressed, told_next=told_next) or line
+                trimmed = (
+                    press(state, mood, skip=addressed, told_next=told_next, first=first) or line
+                )
             line = trimmed
         if better or met_now:
             # "Oh, here we go." after a reply that gave something (an apology, if nothing
@@ -1098,7 +1110,7 @@ class Session:
             line = without_sour_opener(line)
             if not final and said_before(line, state.said):
                 # "Well? What are the charges?" without its "Well?" was said already
-                line = press(state, mood, skip=addressed, told_next=told_next) or line
+                line = press(state, mood, skip=addressed, told_next=told_next, first=first) or line
         gave_nothing = not met_now and not reply_ids & OFFERING_MOVES
         if _THANKS.match(line) and (gave_nothing or self._thanked_before(target, line)):
             # "Thank you, that helps." after a reply that gave nothing, or "Thank you for

@@ -375,6 +375,17 @@ def _scenario_matters(scenario: Scenario | None, catalogue: Catalogue) -> frozen
     return matters_of(spell_out(text).text, catalogue)
 
 
+_STATED_SUM = re.compile(r"£ ?(\d[\d,]*)(?:\.(\d\d))?")
+
+
+def _all_sums_right(sentence: str, right: tuple[int, ...]) -> bool:
+    """Whether every sum of money in ``sentence`` is one the law sets, or what one comes to
+    for a party of up to nine people."""
+    sums = [(int(m.group(1).replace(",", "")), m.group(2)) for m in _STATED_SUM.finditer(sentence)]
+    allowed = {each * people for each in right for people in range(1, 10)}
+    return bool(sums) and all(pence in (None, "00") and pounds in allowed for pounds, pence in sums)
+
+
 def _states(
     family: Misstatement,
     sentence: str,
@@ -395,6 +406,8 @@ def _states(
     if any(m is None for m in found):
         return None
     if any(_rx(p).search(sentence) for p in family.none):
+        return None
+    if family.right_sums and _all_sums_right(sentence, family.right_sums):
         return None
     if family.context and _rx(family.context).search(spell_out(reply).text) is None:
         return None

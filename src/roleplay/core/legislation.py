@@ -57,6 +57,10 @@ class Misstatement(BaseModel):
     scenario: str | None = None
     """A pattern the scenario's brief must match for the family to apply (a caller with no
     authority; a railway); without a scenario the family does not apply."""
+    right_sums: tuple[int, ...] = ()
+    """The sums the law sets (UK261's £220, £350 and £520): a sentence whose every sum is one
+    of them, or what one comes to for a party of up to nine ("£1,400 for the four of
+    you"), states them rightly, so the family does not apply."""
     correction: str = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
@@ -578,9 +578,14 @@ def choose(
     A ``final`` line (an outcome's) is not read for what it asks: naming what was given
     ("I'll wait for your team leader") is how a conversation ends. ``repeat_ok`` allows a
     line said before, for when nothing new is left and the customer must say something.
+    Once one of a node's lines was said, the others are not chosen either (unless
+    ``repeat_ok``): they say the same thing in another temper.
     """
-    for c in candidates(lines, mood):
-        if not c.near or (not repeat_ok and said_before(c.text, state.said)):
+    every = candidates(lines, mood)
+    if not repeat_ok and any(said_before(c.text, state.said) for c in every):
+        return None
+    for c in every:
+        if not c.near:
             continue
         if any(m not in state.met for m in c.met):
             continue
@@ -601,12 +606,15 @@ def press(
     skip: frozenset[NeedKind] = frozenset(),
     *,
     told_next: bool = False,
+    first: Collection[str] = (),
 ) -> str | None:
     """The customer asking again for the most pressing raised need still open, in words
     not yet said; with nothing raised left open, waiting for the learner to go on (or,
     after a reply that ``told_next`` what happens, taking it in: "OK, thank you."); None
-    when every such line was said. Kinds in ``skip`` were just addressed: not pressed."""
-    for need_id in state.open_ids:
+    when every such line was said. Kinds in ``skip`` were just addressed: not pressed.
+    Needs in ``first`` (what the customer is asking for where they are) come first."""
+    ordered = sorted(state.open_ids, key=lambda need_id: need_id not in first)
+    for need_id in ordered:
         if need_id not in state.raised:
             continue
         need = state.need(need_id)

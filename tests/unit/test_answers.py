@@ -567,3 +567,27 @@ def test_asked_which_email_to_use_the_customer_gives_it(question: str) -> None:
     assert found is not None
     line = play(found.scenario, [f"I'm sorry about this. {question}"]).prompt
     assert "beccahale@hotmail.co.uk" in line
+
+
+def test_concern_asked_before_another_question_is_answered_but_a_greeting_is_not() -> None:
+    concern = said_after("Oh dear, are you all right? Have you descaled it at all?", mood=7)
+    greeting = said_after("Hi, how are you? Have you descaled it at all?", mood=7)
+    feelings = ("I'm all right", "Not great", "How do you think")
+    assert concern.startswith(feelings) and "twice a day" in concern
+    assert greeting.startswith("No. I've used it")
+    assert not any(feeling in greeting for feeling in feelings)
+
+
+def test_asked_for_the_best_address_the_customer_does_not_answer_yes() -> None:
+    # "what's the best…?" asks for it: "Yes, that's right." would answer another question
+    line = said_after("Sorry about this. What's the best postcode for the courier to use?")
+    assert "LS6 4BQ" in line
+    assert "that's right" not in line
+
+
+def test_two_questions_joined_by_whether_are_both_answered() -> None:
+    line = said_after(
+        "Could you tell me whether you've descaled it, and whether it's best to contact you by "
+        "email?"
+    )
+    assert "twice a day" in line and "Email me" in line

@@ -263,11 +263,24 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
     earlier = [
         said
         for asked in _earlier_questions(reply)
-        if not any(has_phrase(ask, asked) for ask in questions.wellbeing.asks)
-        and (said := _answer_last(asked, reply, customer, questions, mood))
+        if not _greets(asked) and (said := _answer_last(asked, reply, customer, questions, mood))
     ][-2:]
     last = _answer_last(question, reply, customer, questions, mood)
     return " ".join(dict.fromkeys([*earlier, last] if last else earlier))
+
+
+_GREETING = re.compile(
+    r"^\W*(?:(?:hi|hello|hiya|morning|afternoon|ok|okay|so|and)\W+)*(?:\w+\W+)?"
+    r"how (?:are you|are things|is it going|are you doing)(?: today| this morning| this afternoon)?"
+    r"\W*$"
+)
+"""A "How are you?" said in passing as a greeting, not concern asked after ("Oh dear, are you
+all right?", "How are you feeling?")."""
+
+
+def _greets(asked: str) -> bool:
+    """Whether an earlier question of the reply only greets: it is left unanswered."""
+    return _GREETING.match(asked) is not None
 
 
 _CHANNELS: dict[str, tuple[str, str]] = {
@@ -348,10 +361,14 @@ def _earlier_questions(reply: str) -> list[str]:
 
 _SECOND_QUESTION = re.compile(
     r",?\s+(?:and|also|plus)\s+(?:also\s+)?(?=(?:have|has|do|does|did|is|are|was|were|can|could|"
-    r"would|will|what|where|when|which|who|how)\s)"
+    r"would|will|what|where|when|which|who|how|whether|if)\s)"
 )
 """Where one sentence asks a second question ("Could you give me your order number, and
 have you checked with the neighbours?")."""
+
+
+_OPEN_QUESTION = re.compile(r"\W*(?:(?:and|so|ok|okay|also)\W+)*(?:what|which|where|who|how)\b")
+"""A question that asks for something, not whether it is so."""
 
 
 def _answer_last(
@@ -383,7 +400,9 @@ def _answer_one(
             return _one_they_offered(question, contact.say)
     # a choice of times ("Tuesday or Friday?") is picked from, not answered with "soon"
     when = questions.when if " or " not in question else None
-    kinds = (questions.wellbeing, questions.confirm, questions.wants, when)
+    # "what's the best address?" asks for the address, not whether one is right
+    confirm = None if _OPEN_QUESTION.match(question) else questions.confirm
+    kinds = (questions.wellbeing, confirm, questions.wants, when)
     for kind in (k for k in kinds if k is not None):
         if any(_asks_it(ask, question) for ask in kind.asks):
             return band_line(kind.answer, mood)

@@ -29,6 +29,15 @@ def bundled(name: str) -> Scenario:
         ("We'll put you up in a five-star hotel until it's done.", ("the five-star hotel",)),
         ("I'll put £100 compensation on your account as well.", ("£100 compensation",)),
         ("I'll book your taxi now, it'll be out front in ten minutes.", ("the taxi",)),
+        # whatever it is, a thing given free or new is given
+        ("We'll install a free smart meter this week.", ("the free smart meter",)),
+        ("I'll send you a new phone of your choice.", ("the new phone",)),
+        ("I'm giving you a brand new set of bins.", ("the brand new set of bins",)),
+        # the rest of the remedy's sentence gives too
+        (
+            "I'll refund every rise back to day one, plus a free new handset next month.",
+            ("the free new handset",),
+        ),
     ],
 )
 def test_a_thing_given_is_named_as_the_customer_would(reply: str, named: tuple[str, ...]) -> None:
@@ -42,6 +51,8 @@ def test_a_thing_given_is_named_as_the_customer_would(reply: str, named: tuple[s
         "The payment goes to the card you paid with by Friday.",  # spoken of, not given
         "Would you like a taxi to Bristol?",  # an offer put as a question is accepted elsewhere
         "I can't give you a courtesy car, I'm afraid.",  # refused
+        # described, not given
+        "I've checked the label. It's a new supplier's pesto and it has cashews in it.",
     ],
 )
 def test_a_thing_only_spoken_of_is_not_named(reply: str) -> None:
@@ -104,3 +115,21 @@ def test_a_first_aider_fetched_keeps_the_tutors_own_thanks() -> None:
     reply = "I'm so sorry. I'm getting Sam, our first aider, to your table right now."
     line = play(bundled("restaurant-allergy"), [reply]).prompt
     assert "getting help so quickly" in line
+
+
+def test_a_second_lavish_offer_is_doubted_in_other_words_not_passed_over() -> None:
+    # "I'll believe that when I see it." was said once, named ("6 months free unlimited
+    # data? I'll believe…"); the next promise is doubted in the other words, not let pass
+    session = play(
+        bundled("mobile-contract"),
+        [
+            "So sorry Rebecca! I've wiped the whole £214.60 bill, you don't owe us a penny this "
+            "month, and I've added 6 months free unlimited data as a thank you for your patience.",
+            "Doesn't matter now, they're all gone! I've also cancelled the £3 April rise for the "
+            "rest of your contract and I'll send you a new phone of your choice.",
+        ],
+    )
+    first, second = session.turns
+    assert first.reaction == second.reaction == "too_good"
+    assert "believe that when I see it" in first.response
+    assert second.response.startswith("The new phone? Are you sure you're allowed")

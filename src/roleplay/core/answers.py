@@ -19,7 +19,7 @@ import re
 from pydantic import BaseModel, ConfigDict, Field
 
 from roleplay.core.phrases import has_phrase
-from roleplay.core.scenario import Customer, band_line
+from roleplay.core.scenario import Band, Customer, band_line, band_of
 
 BandLines = dict[str, str]
 
@@ -260,17 +260,22 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
         return _answer_last(asked[-1], reply, customer, questions, mood)
     # "How is he feeling? And do you have his pen with you?": each question they can
     # answer is answered, in order; a greeting left behind ("How are you? …") is not
+    # (a cross "How do you think I'm feeling?" to concern, then an answer to what comes
+    # after it, would be two moods in one breath: a cross customer answers what is asked last)
+    cross = band_of(mood) in (Band.ANGRY, Band.FURIOUS)
     earlier = [
         said
         for asked in _earlier_questions(reply)
-        if not _greets(asked) and (said := _answer_last(asked, reply, customer, questions, mood))
+        if not _greets(asked)
+        and not (cross and any(has_phrase(ask, asked) for ask in questions.wellbeing.asks))
+        and (said := _answer_last(asked, reply, customer, questions, mood))
     ][-2:]
     last = _answer_last(question, reply, customer, questions, mood)
     return " ".join(dict.fromkeys([*earlier, last] if last else earlier))
 
 
 _GREETING = re.compile(
-    r"^\W*(?:(?:hi|hello|hiya|morning|afternoon|ok|okay|so|and)\W+)*(?:\w+\W+)?"
+    r"^\W*(?:(?:hi|hello|hiya|morning|afternoon|ok|okay|so|and)\W+)*(?:\w+\W+){0,2}"
     r"how (?:are you|are things|is it going|are you doing)(?: today| this morning| this afternoon)?"
     r"\W*$"
 )

@@ -37,7 +37,6 @@ from roleplay.core.frameworks import rubrics_dir
 from roleplay.core.lawclaims import law_given_to_refuse
 from roleplay.core.legislation import bundled_catalogue
 from roleplay.core.needs import (
-    ASK_KINDS,
     OFFERING_MOVES,
     NeedMet,
     NeedsState,
@@ -995,12 +994,6 @@ class Session:
             raised.update(o for v in node.customer for o in v.open)
         return frozenset(raised)
 
-    def _asked_here(self, node: Node) -> frozenset[str]:
-        """The needs the customer is asking for at a node: those it is about, and those of
-        the kinds its ``asks`` name."""
-        kinds = {ASK_KINDS[ask] for ask in node.asks if ask in ASK_KINDS}
-        return self._about(node) | {n.id for n in self.needs.needs if n.need_kind in kinds}
-
     def _about_words(self, node: Node) -> str:
         about = self._about(node)
         return ", ".join(n.what for n in self.needs.needs if n.id in about)
@@ -1085,9 +1078,8 @@ class Session:
             # put through while a danger is still unanswered: they ask about the danger
             line = danger
         pressed = line is None and not final
-        first = self._asked_here(target)
         if pressed:
-            line = press(state, mood, told_next=told_next, first=first)
+            line = press(state, mood, told_next=told_next)
         if line is None:
             # everything new was said: say again the line that fits, rather than one that
             # asks for what was given
@@ -1100,9 +1092,7 @@ class Session:
             trimmed = without_asks_for(line, addressed, state.needs)
             if not trimmed:
                 pressed = True
-                trimmed = (
-                    press(state, mood, skip=addressed, told_next=told_next, first=first) or line
-                )
+                trimmed = press(state, mood, skip=addressed, told_next=told_next) or line
             line = trimmed
         if better or met_now:
             # "Oh, here we go." after a reply that gave something (an apology, if nothing
@@ -1110,7 +1100,7 @@ class Session:
             line = without_sour_opener(line)
             if not final and said_before(line, state.said):
                 # "Well? What are the charges?" without its "Well?" was said already
-                line = press(state, mood, skip=addressed, told_next=told_next, first=first) or line
+                line = press(state, mood, skip=addressed, told_next=told_next) or line
         gave_nothing = not met_now and not reply_ids & OFFERING_MOVES
         if _THANKS.match(line) and (gave_nothing or self._thanked_before(target, line)):
             # "Thank you, that helps." after a reply that gave nothing, or "Thank you for
@@ -1341,7 +1331,8 @@ class Session:
             options = (
                 [lines] if isinstance(lines, str) else [lines[k] for k in band_keys(lines, mood)]
             )
-        return next((o for o in options if o not in self.needs.said), "")
+        # ("I'll believe that when I see it." was said inside "A taxi? I'll believe…")
+        return next((o for o in options if not said_before(o, self.needs.said)), "")
 
     def _lost_node_id(self) -> str:
         """Where a customer who has run out of patience goes: the customer_lost end that

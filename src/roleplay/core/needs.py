@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
@@ -606,15 +606,12 @@ def press(
     skip: frozenset[NeedKind] = frozenset(),
     *,
     told_next: bool = False,
-    first: Collection[str] = (),
 ) -> str | None:
     """The customer asking again for the most pressing raised need still open, in words
     not yet said; with nothing raised left open, waiting for the learner to go on (or,
     after a reply that ``told_next`` what happens, taking it in: "OK, thank you."); None
-    when every such line was said. Kinds in ``skip`` were just addressed: not pressed.
-    Needs in ``first`` (what the customer is asking for where they are) come first."""
-    ordered = sorted(state.open_ids, key=lambda need_id: need_id not in first)
-    for need_id in ordered:
+    when every such line was said. Kinds in ``skip`` were just addressed: not pressed."""
+    for need_id in state.open_ids:
         if need_id not in state.raised:
             continue
         need = state.need(need_id)

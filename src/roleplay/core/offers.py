@@ -10,6 +10,7 @@ doubt them by name ("A taxi all the way to Bristol? I'll believe that when I see
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -24,6 +25,17 @@ _NAMED_AS = frozenset({"nsubj", "nsubjpass", "pobj"})
 """Where a thing is only spoken of unless it is new ("a month's supply free", "put you up
 in a hotel"): "the payment goes to your card" gives nothing more."""
 
+_GIVEN_WORDS = frozenset({"free", "new", "complimentary"})
+"""Words that mark a thing as given, whatever it is ("a free smart meter", "a new phone")."""
+
+_HANDED_AS = frozenset({"dobj", "dative", "conj", "appos"})
+"""How a thing marked as given must hang to be given ("send you a new phone"), not described
+("it's a new supplier's pesto")."""
+
+_MEASURES = frozenset({"set", "pair", "box", "bag", "lot", "load", "bunch", "bottle"})
+
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
+
 _ANY = frozenset({"any", "every", "each", "no", "some", "all", "which", "what"})
 
 _OWN = {"your": "my", "ur": "my", "yours": "mine", "you": "me", "u": "me"}
@@ -34,9 +46,10 @@ def offered_things(
 ) -> tuple[str, ...]:
     """The things the reply's remedy sentences give, as the customer would name them ("the
     courtesy car", "£100 compensation"), at most two, in the order given: noun phrases
-    whose head is one of ``nouns`` (lemmas), from sentences that state a remedy (not ask
-    about one: an offer put as a question is accepted elsewhere), leaving out the sentences
-    in ``skip`` (those that met a need, which is thanked for by its own words)."""
+    whose head is one of ``nouns`` (lemmas), or that are given free or new ("a free smart
+    meter", "a new phone"), from sentences that state a remedy (not ask about one: an offer
+    put as a question is accepted elsewhere), leaving out the sentences in ``skip`` (those
+    that met a need, which is thanked for by its own words)."""
     wanted = frozenset(nouns)
     if not wanted:
         return ()
@@ -48,6 +61,9 @@ def offered_things(
         quote = evidence.quote.strip()
         if quote.endswith("?") or any(quote in s or s in quote for s in skipped):
             continue
+        # the rest of the sentence gives too: "…freeze your price, plus a free new handset"
+        end = _SENTENCE_END.search(found.reply, evidence.end)
+        quote = found.reply[evidence.start : end.end() if end else len(found.reply)].strip()
         for named in _things_in(quote, wanted):
             if named.lower() not in (s.lower() for s in said):
                 said.append(named)
@@ -60,7 +76,8 @@ def _things_in(quote: str, wanted: frozenset[str]) -> tuple[str, ...]:
     play-through meets the same sentences again and again)."""
     named_things: list[str] = []
     for chunk in pipeline()(quote).noun_chunks:
-        if chunk.root.lemma_.lower() not in wanted or chunk.root.dep_ not in _GIVEN_AS:
+        free = chunk.root.dep_ in _HANDED_AS and any(t.lower_ in _GIVEN_WORDS for t in chunk[:-1])
+        if not (free or chunk.root.lemma_.lower() in wanted) or chunk.root.dep_ not in _GIVEN_AS:
             continue
         first = chunk[0].lower_
         if first in _ANY:
@@ -73,5 +90,13 @@ def _things_in(quote: str, wanted: frozenset[str]) -> tuple[str, ...]:
             words[0] = "the "
         elif chunk[0].pos_ not in ("DET", "NUM", "PRON") and not chunk[0].is_currency:
             words.insert(0, "the ")  # "vouchers" → "the vouchers"
-        named_things.append("".join(words).strip())
+        named = "".join(words).strip()
+        if chunk.root.lemma_.lower() in _MEASURES:
+            # "a brand new set of bins": the set is of something
+            of = next(
+                (c for c in chunk.root.children if c.dep_ == "prep" and c.lower_ == "of"), None
+            )
+            if of is not None:
+                named = f"{named} {quote[of.idx : of.right_edge.idx + len(of.right_edge)]}"
+        named_things.append(named)
     return tuple(named_things)

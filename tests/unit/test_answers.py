@@ -591,3 +591,32 @@ def test_two_questions_joined_by_whether_are_both_answered() -> None:
         "email?"
     )
     assert "twice a day" in line and "Email me" in line
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I'll post the new kettle today. Is the address still 12 Wood Lane?",
+        "Can I just check, is that the mobile ending 417?",
+        "I'll email the label. Is it still sam.patel@example.com?",
+    ],
+)
+def test_a_detail_read_back_to_check_is_confirmed(reply: str) -> None:
+    assert said_after(reply).startswith("Yes")
+
+
+def test_which_number_or_what_postcode_asks_for_the_detail() -> None:
+    assert "LS6 4BQ" in said_after("Sorry about that. What postcode should the courier use?")
+
+
+def test_an_offer_with_a_question_after_it_is_taken_up_and_the_question_answered() -> None:
+    line = said_after(
+        "I'm sorry it broke. I can refund the kettle today. Would you like me to do that, and is "
+        "email OK for the confirmation?"
+    )
+    assert "Yes" in line and "Email me, please." in line
+
+
+def test_a_choice_said_back_keeps_the_learner_s_capitals() -> None:
+    picked = accepts_offer("Shall I book the engineer for Thursday, or would Friday be better?", 5)
+    assert picked == "Book the engineer for Thursday, please."

@@ -337,6 +337,14 @@ def _without_yes_or_no(question: str, say: str) -> str:
     return rest[:1].upper() + rest[1:]
 
 
+_ONE_WAY_OK = re.compile(
+    r"\b(?:is|are|would|will)\s+(?:an?\s+)?(?:e-?mail|text|call|phone call|letter|post)s?\s+"
+    r"(?:ok|okay|alright|all right|fine|best|good)\b"
+    r"|\b(?:can|could|shall|should) (?:i|we) (?:e-?mail|text|ring|call|write to) you\b"
+)
+"""A question whether one way of being in touch suits ("is email OK for the confirmation?")."""
+
+
 def asks_which_channel(question: str) -> bool:
     """Whether ``question`` offers a choice of ways to be contacted ("would you rather I
     called you or do you want to keep this on email?")."""
@@ -372,6 +380,15 @@ _SECOND_QUESTION = re.compile(
 have you checked with the neighbours?")."""
 
 
+_CHECKS_BACK = re.compile(
+    r"\b(?:address|number|email|e-mail|postcode|post code|mobile|landline|account|details)\b"
+)
+_A_VALUE = re.compile(
+    r"\bending(?: in| with)? \d+|\d{3,}|@|\b\d+ [a-z]+ "
+    r"(?:road|street|close|lane|avenue|drive|way|walk|court|place|crescent|gardens)\b"
+)
+"""A detail read back to the customer to confirm: a number ending, a house, an email."""
+
 _OPEN_QUESTION = re.compile(r"\W*(?:(?:and|so|ok|okay|also)\W+)*(?:what|which|where|who|how)\b")
 """A question that asks for something, not whether it is so."""
 
@@ -397,7 +414,7 @@ def _answer_one(
     for answer in customer.answers:
         if keyword_in(answer.asks, question):
             return _one_they_offered(question, _without_yes_or_no(question, answer.say))
-    if asks_which_channel(question):
+    if asks_which_channel(question) or _ONE_WAY_OK.search(question):
         # "would you rather I called you, or keep this on email?": the tutor's answer to
         # how they want to be contacted, however the choice is worded
         contact = next((a for a in customer.answers if "phone or email" in a.asks), None)
@@ -407,6 +424,10 @@ def _answer_one(
     when = questions.when if " or " not in question else None
     # "what's the best address?" asks for the address, not whether one is right
     confirm = None if _OPEN_QUESTION.match(question) else questions.confirm
+    read_back = _A_VALUE.search(question)
+    if confirm is not None and read_back and (_CHECKS_BACK.search(question) or "@" in question):
+        # "is the address still 14 Larch Close?", "the number ending 417, is that right?"
+        return band_line(confirm.answer, mood)
     kinds = (questions.wellbeing, confirm, questions.wants, when)
     for kind in (k for k in kinds if k is not None):
         if any(_asks_it(ask, question) for ask in kind.asks):

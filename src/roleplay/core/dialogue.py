@@ -1119,7 +1119,11 @@ class Session:
             # offer ("Shall I send you a new SIM?") is accepted instead, below, unless it
             # is a choice the customer has their own answer to ("ring or email?")
             answer = answer_to(reply_text, self.scenario.customer, questions, mood)
-            if offered and not (answer and _OR.search(last_question(reply_text))):
+            asked_last = last_question(reply_text)
+            # (a choice, or a question after the offer: "…do that, and is email OK?")
+            if offered and not (
+                answer and (_OR.search(asked_last) or _THEN_ASKS.search(asked_last))
+            ):
                 answer = ""
             if answer:
                 # the answer is their first reaction: no "Right." or "Thanks." after it
@@ -1184,16 +1188,21 @@ class Session:
                     line = _without_thanks(line)[0]
                 branch_line = without_opener(branch_line) if branch_line else branch_line
         yes = ""
+        # "Would you like me to do that, and is email OK?": yes to the offer, then the answer
+        both = bool(answer and offered and _THEN_ASKS.search(last_question(reply_text)))
         if (
             reaction_id is None
-            and not answer
+            and (not answer or both)
             and not worse
             and not _opens_with_yes_or_no(branch_line or line)
         ):
             yes = offered
         if yes:
             # "Yes, please." is the reaction: no "Right." or "Thanks." opener after it
-            parts.append(yes)
+            if both and answer in parts:
+                parts.insert(parts.index(answer), yes)
+            else:
+                parts.append(yes)
             line = without_opener(line)
             branch_line = without_opener(branch_line) if branch_line else branch_line
         if (reaction_id is None or curt) and not worse and not doubted:
@@ -1266,7 +1275,7 @@ class Session:
             and not met_now
             and "resolve" in reply_ids
             and reaction_id is None
-            and not worse
+            and better
             and not final
             and not opens_by_reacting(first)
             and (taken := catalogue().taken_in)
@@ -1611,6 +1620,7 @@ def _only_asks(reply: str) -> bool:
     return all(s.endswith("?") or len(_ENGAGE_WORD.findall(s)) < 4 for s in said)
 
 
+_THEN_ASKS = re.compile(r",\s+and\s+(?:is|are|can|could|would|will|shall|should|do|does|have)\b")
 _OR = re.compile(r"(?<!\w)or(?!\w)")
 
 _ANSWERS_FIRST = re.compile(r"(?i)(?:yes|yeah|yep|no|nope|of course|certainly)\b")

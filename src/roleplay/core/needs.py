@@ -738,6 +738,24 @@ def accepts_offer(
     question is answered: the learner may go on after it ("…shall I? And I'll chase the
     tablets too."). Of a choice of two, the customer takes the one that speaks of what they
     ``want`` (their own lines so far, and what they need), else the first."""
+    said = _accepted(reply, mood, ids, wants)
+    return _as_written_in(said, reply) if said else ""
+
+
+def _as_written_in(said: str, reply: str) -> str:
+    """``said`` with the learner's capitals put back on the words it took from the reply
+    ("The pac code details, please." → "The PAC code details, please."; "thursday")."""
+    capitals = {
+        word.lower(): word
+        for word in re.findall(r"(?<=[^.!?\s]\s)[A-Za-z][\w'-]*", reply)
+        if any(c.isupper() for c in word)
+        and word.lower() not in ("i", "i'll", "i'm", "i've", "i'd")
+    }
+    return re.sub(r"[A-Za-z][\w'-]*", lambda m: capitals.get(m.group(0).lower(), m.group(0)), said)
+
+
+def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
+    """What :func:`accepts_offer` answers, in lower-case words where it says them back."""
     from roleplay.core.lexicon import plain_words
 
     if band_of(mood) is Band.FURIOUS:
@@ -754,7 +772,12 @@ def accepts_offer(
         return ""
     last = _ASIDE.sub(" ", _YES_OR_NO.sub("?", plain_words(asked[-1]).lower()))
     # the offer may follow a dash or a comma: "There's a slot at 11:20 - shall I put you in it?"
-    clause = re.split(r"\s[-–—]\s|,\s+(?=(?:so|and|but)\s)", last)[-1].strip()
+    clauses = re.split(r"\s[-–—]\s|,\s+(?=(?:so|and|but)\s)", last)
+    clause = clauses[-1].strip()
+    if len(clauses) > 1 and _THEN_ASKS.match(clause) and _offers(clauses[-2].strip()):
+        # "Would you like me to do that, and is email OK for it?": the offer is taken up
+        # (the question after it is answered as one)
+        return catalogue().accept.get(band_of(mood).value, "")
     if picked := _first_of_two(last):
         return picked
     choice = _CHOICE.search(clause) or _WHICH_SUITS.search(clause)
@@ -769,6 +792,18 @@ def accepts_offer(
         return f"{said[0].upper()}{said[1:]}, please."  # "Phone, please."
     if OFFERING_MOVES.isdisjoint(ids):
         return ""
+    if not _offers(clause):
+        return ""
+    return catalogue().accept.get(band_of(mood).value, "")
+
+
+_THEN_ASKS = re.compile(r"and (?:is|are|can|could|would|will|shall|should|do|does|have)\b")
+"""A second question joined to an offer ("…, and is email OK for the confirmation?")."""
+
+
+def _offers(clause: str) -> bool:
+    """Whether one clause of a question (plain lower-case words) offers something as a
+    yes-or-no question, not a choice."""
     asks = catalogue().offer_questions
     # "would that suit you, or is there a day that works better?": the offer comes first
     first = re.split(r",\s*or\s+", clause, maxsplit=1)[0]
@@ -781,9 +816,7 @@ def accepts_offer(
     )
     offered = offered or _OFFER_ENDING.search(clause) is not None
     offered = offered or _is_slot(first) or _HELP_OFFER.match(first) is not None
-    if re.search(r"(?<!\w)or(?!\w)|prefer|rather(?! than)", first) or not offered:
-        return ""
-    return catalogue().accept.get(band_of(mood).value, "")
+    return offered and not re.search(r"(?<!\w)or(?!\w)|prefer|rather(?! than)", first)
 
 
 _CHOICE = re.compile(

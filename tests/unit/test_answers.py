@@ -620,3 +620,8 @@ def test_an_offer_with_a_question_after_it_is_taken_up_and_the_question_answered
 def test_a_choice_said_back_keeps_the_learner_s_capitals() -> None:
     picked = accepts_offer("Shall I book the engineer for Thursday, or would Friday be better?", 5)
     assert picked == "Book the engineer for Thursday, please."
+
+
+def test_a_question_whether_they_had_letters_or_emails_is_no_choice_of_contact() -> None:
+    line = said_after("Sorry about that. Have you had any letters or emails from us about it?")
+    assert "Email me" not in line

@@ -1574,3 +1574,18 @@ def test_a_wrong_rule_the_tutor_rebuts_is_not_rebutted_twice() -> None:
     assert turn.next_node == "wrong-law"
     assert "CAA website" in turn.response
     assert "not right" not in turn.response and "checking" not in turn.response
+
+
+def test_a_need_met_by_an_offer_put_as_a_question_is_taken_up_not_thanked_for_as_done() -> None:
+    session = play(
+        bundled("gp-reception"),
+        [
+            "Sorry about that.",
+            "Of course. While you wait for her, can I book you an appointment? We hold some "
+            "back for people who can't use the phone.",
+        ],
+    )
+    turn = session.turns[-1]
+    assert "appointment" in {m.id for m in turn.needs_met}
+    assert turn.response.startswith("Yes")
+    assert "booking me in" not in turn.response

@@ -337,6 +337,13 @@ def _without_yes_or_no(question: str, say: str) -> str:
     return rest[:1].upper() + rest[1:]
 
 
+_RECEIVED = re.compile(
+    r"\W*(?:(?:and|so|also|ok|okay)\W+)*(?:have|has|did|do|were|was) you (?:\w+ )?"
+    r"(?:had|got|get|receive|received|seen|see|been sent|heard)\b"
+)
+"""A question whether the customer had something ("have you had any letters or emails from
+us?"), which names ways of being in touch without asking which they prefer."""
+
 _ONE_WAY_OK = re.compile(
     r"\b(?:is|are|would|will)\s+(?:an?\s+)?(?:e-?mail|text|call|phone call|letter|post)s?\s+"
     r"(?:ok|okay|alright|all right|fine|best|good)\b"
@@ -411,10 +418,13 @@ def _answer_one(
         return said
     from roleplay.core.conditions import keyword_in
 
+    received = _RECEIVED.match(question) is not None
     for answer in customer.answers:
+        if received and "phone or email" in answer.asks:
+            continue  # "have you had any letters or emails from us?" asks no preference
         if keyword_in(answer.asks, question):
             return _one_they_offered(question, _without_yes_or_no(question, answer.say))
-    if asks_which_channel(question) or _ONE_WAY_OK.search(question):
+    if not received and (asks_which_channel(question) or _ONE_WAY_OK.search(question)):
         # "would you rather I called you, or keep this on email?": the tutor's answer to
         # how they want to be contacted, however the choice is worded
         contact = next((a for a in customer.answers if "phone or email" in a.asks), None)

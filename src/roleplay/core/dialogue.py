@@ -1216,7 +1216,10 @@ class Session:
                 and _PLAIN_OPENER.match(first) is not None
                 and not _THANKS.match(_without_plain_opener(first))  # "OK, thank you."
             )
-            thanks = thank(met_now, state, mood, part_paid=part_paid, also=extras)
+            # "Can I book you an appointment?" is offered, not done: it is taken up, not
+            # thanked for as a booking made
+            done = tuple(m for m in met_now if not m.words.rstrip().endswith("?"))
+            thanks = thank(done, state, mood, part_paid=part_paid, also=extras)
             if thanks and curt and reaction_id is not None:
                 # "There's no need to take that tone. Right. Thanks for telling me where
                 # things are, I suppose." is two moods glued: after bristling at the tone,

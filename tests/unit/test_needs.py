@@ -1589,3 +1589,24 @@ def test_a_need_met_by_an_offer_put_as_a_question_is_taken_up_not_thanked_for_as
     assert "appointment" in {m.id for m in turn.needs_met}
     assert turn.response.startswith("Yes")
     assert "booking me in" not in turn.response
+
+
+def test_of_two_things_thanked_for_one_at_least_was_done_for_them() -> None:
+    # apology, explanation and refund at once: the refund is not the one left out
+    header = HEADER.replace(
+        '    - {{id: apology, what: "an apology"}}\n',
+        '    - {{id: apology, what: "an apology"}}\n'
+        '    - {{id: why, kind: explanation, what: "why it broke", thanks: "explaining", '
+        "met_by: {{any: [explain]}}}}\n",
+    )
+    data: dict[str, Any] = yaml.safe_load(header.format(channel="chat") + NODES)
+    line = play(
+        Scenario.model_validate(data),
+        [
+            "I'm so sorry. It broke because that batch had a faulty thermostat. I've refunded "
+            "the £25 to your card."
+        ],
+    ).prompt
+    turn_thanks = line.lower()
+    assert "the apology" in turn_thanks and "explaining" not in turn_thanks
+    assert "sorting that out" in turn_thanks

@@ -665,6 +665,7 @@ def thank(
     sum ("the £50 so far"), not as sorted."""
     things: list[str] = []
     words: set[str] = set()
+    said_only: set[str] = set()
     for m in met:
         need = state.need(m.id)
         # Two needs met by the same words are one thing done: thanked for once.
@@ -685,6 +686,8 @@ def thank(
             continue  # two needs passed on: "passing it on" once
         things.append(thing)
         words.add(m.words)
+        if need.need_kind in (NeedKind.APOLOGY, NeedKind.EXPLANATION):
+            said_only.add(thing)
     things.extend(thing for thing in also if thing not in things)
     band = band_of(mood)
     if not things or band is Band.FURIOUS:
@@ -699,8 +702,13 @@ def thank(
     if len(things) == 1 and sympathy and len(met) == 1:
         # "I'm sorry to hear about your husband's stroke": kindness, not a grudging apology
         return None if band is Band.ANGRY else "Thank you."
-    # the two most pressing things done: three or more read as a checklist read back
+    # the two most pressing things done: three or more read as a checklist read back; of
+    # them, one at least done for them if anything was ("the apology and the £50 credit",
+    # not the apology and the explanation with the credit left out)
     shown = things[:2]
+    done = [t for t in things if t not in said_only]
+    if len(shown) == 2 and done and not set(shown) - said_only:
+        shown[1] = done[0]
     joined = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
     lines = catalogue().thanks
     ways = lines.get(band.value) or lines.get("default") or next(iter(lines.values()))

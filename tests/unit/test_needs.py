@@ -1610,3 +1610,16 @@ def test_of_two_things_thanked_for_one_at_least_was_done_for_them() -> None:
     turn_thanks = line.lower()
     assert "the apology" in turn_thanks and "explaining" not in turn_thanks
     assert "sorting that out" in turn_thanks
+
+
+def test_a_wrong_law_is_answered_without_a_second_retort_for_the_missing_apology() -> None:
+    turn = play(
+        bundled("cancelled-train"),
+        [
+            "Under the Consumer Rights Act you only get a refund if the delay is over 3 hours, "
+            "so you'll need to buy a new ticket."
+        ],
+    ).turns[-1]
+    assert turn.reaction == "missing_apology"  # the mood still falls for it
+    assert "my rights" in turn.response
+    assert "sorry" not in turn.response.lower()

@@ -1171,6 +1171,10 @@ class Session:
             said = self._reaction_line(
                 reaction_id, mood, line, reply_text, curt, at_customer=blamed_customer
             )
+            if doubted and reaction_id == "missing_apology":
+                # "Don't tell me that. I know my rights. Not even a sorry?": the wrong law
+                # is what they answer; two retorts in one breath read as glued
+                said = ""
             if said and reaction_id == "too_good" and extras:
                 # "A taxi all the way to Bristol? I'll believe that when I see it.": the
                 # doubt names what sounds too good

@@ -569,6 +569,12 @@ ECHO_SIMILARITY: Final = 85
 """How alike (rapidfuzz ratio, 0–100) two sentences must be to count as the same said twice."""
 
 
+_A_LINE_OF_ITS_OWN: Final = 6
+"""Words from which a node's line says something of its own: once it was said, the node's
+other lines (the same thing in another temper) are not said either; "Right. Thank you." is
+no such line."""
+
+
 def choose(
     lines: Lines, mood: int, state: NeedsState, *, final: bool = False, repeat_ok: bool = False
 ) -> str | None:
@@ -579,10 +585,12 @@ def choose(
     ("I'll wait for your team leader") is how a conversation ends. ``repeat_ok`` allows a
     line said before, for when nothing new is left and the customer must say something.
     Once one of a node's lines was said, the others are not chosen either (unless
-    ``repeat_ok``): they say the same thing in another temper.
+    ``repeat_ok``, or the line is ``final``): they say the same thing in another temper.
     """
     every = candidates(lines, mood)
-    if not repeat_ok and any(said_before(c.text, state.said) for c in every):
+    if not (repeat_ok or final) and any(
+        len(c.text.split()) >= _A_LINE_OF_ITS_OWN and said_before(c.text, state.said) for c in every
+    ):
         return None
     for c in every:
         if not c.near:

@@ -1623,3 +1623,18 @@ def test_a_wrong_law_is_answered_without_a_second_retort_for_the_missing_apology
     assert turn.reaction == "missing_apology"  # the mood still falls for it
     assert "my rights" in turn.response
     assert "sorry" not in turn.response.lower()
+
+
+def test_a_question_the_customer_answers_is_not_taken_for_ignoring_them() -> None:
+    # no move is read in "wot's the best way 2 contact u?", but she answers it: she is not
+    # also asked "are you even listening?" of the question she has just answered
+    turn = play(
+        bundled("council-bins"),
+        [
+            "hiya mrs marsh sry bout ur bin",
+            "il get a crew out 2day",
+            "wot's the best way 2 contact u? phone or email?",
+        ],
+    ).turns[-1]
+    assert turn.response.startswith("Ring me, please.")
+    assert turn.reaction != "ignored" and "listening" not in turn.response

@@ -1426,6 +1426,8 @@ class Session:
             earlier = " ".join(self.needs.said[-RECENT_LINES:])
             if reaction_id == "ignored" and engages(found.reply, self.prompt, earlier):
                 continue  # it answered them, in words the rules did not read
+            if reaction_id == "ignored" and self._can_answer(found.reply):
+                continue  # "wot's the best way 2 contact u?": asked them something they answer
             if REACTION_MOVES.get(reaction_id, frozenset()) & self._met_through(met_now):
                 continue
             if (
@@ -1441,6 +1443,14 @@ class Session:
             ):
                 return reaction_id
         return None
+
+    def _can_answer(self, reply: str) -> bool:
+        """Whether the reply asks the customer something they answer (their details, how to
+        reach them, what the tutor foresaw): a reply that asks it is not ignoring them."""
+        questions = catalogue().questions
+        if questions is None:
+            return False
+        return bool(answer_to(reply, self.scenario.customer, questions, self.mood))
 
     def _asked_to_go_higher(self) -> bool:
         """Whether the customer's last line asked for someone more senior or about the

@@ -1638,3 +1638,17 @@ def test_a_question_the_customer_answers_is_not_taken_for_ignoring_them() -> Non
     ).turns[-1]
     assert turn.response.startswith("Ring me, please.")
     assert turn.reaction != "ignored" and "listening" not in turn.response
+
+
+@pytest.mark.parametrize(
+    ("reply", "met"),
+    [
+        ("Sorry about that. You can get the next one, the 15:12, your ticket'll be fine.", True),
+        ("sry ur ticket will be ok on the next 1", True),
+        ("Your ticket is only valid on the 14:12, so you'll need a new one.", False),
+        ("The next train is the 15:12.", False),
+    ],
+)
+def test_the_ticket_is_said_good_on_the_next_train_only_when_it_is(reply: str, met: bool) -> None:
+    turn = play(bundled("cancelled-train"), [reply]).turns[-1]
+    assert ("travel" in {m.id for m in turn.needs_met}) is met

@@ -162,6 +162,18 @@ def test_pausing_the_letters_yourself_is_beyond_authority() -> None:
     assert found and "pause collections" in found[0].detail
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "What I'll do is put a note on his account that he's in hospital, and I'll pause the "
+        "letters for a month so you get some breathing space.",
+        "Right, what we're going to do is hold off the letters until he's home.",
+    ],
+)
+def test_an_act_said_as_what_i_will_do_is_still_the_learner_s_own(reply: str) -> None:
+    assert _of("partners-account", reply, "beyond_authority")
+
+
 def test_waiving_a_fee_only_the_specialist_team_may_waive_is_beyond_authority() -> None:
     assert _of("partners-account", "I'll waive the late fee for you.", "beyond_authority")
 

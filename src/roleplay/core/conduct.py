@@ -281,11 +281,14 @@ _ASKS = re.compile(
 )
 """Words of asking someone with authority to agree."""
 SELF_DOES = re.compile(
-    r"^\W*(?:and |so |also |now )?(?:i've|i have|i'll|i will|i'm going to|i'm|i am|i can)\b"
+    r"^\W*(?:and |so |also |now |right,? |ok,? |okay,? )?"
+    r"(?:i've|i have|i'll|i will|i'm going to|i'm|i am|i can"
+    r"|what (?:i|we)(?:'ll| will|'m going to| am going to|'re going to| are going to| can|'ve"
+    r"| have) (?:do|done)(?: now| for you| here| today)? is)\b"
 )
 """A sentence in which the learner does something themselves, read from its start ("I've
-put a £30 credit on", "so I'll waive the fee"): the one test the conduct findings and the
-marking points share."""
+put a £30 credit on", "so I'll waive the fee", "what I'll do is pause the letters"): the one
+test the conduct findings and the marking points share."""
 
 
 @dataclass(frozen=True, slots=True)

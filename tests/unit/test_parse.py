@@ -530,3 +530,18 @@ def test_a_sorry_hung_loosely_on_the_next_clause_is_not_negated_by_it() -> None:
     reply = "omg sry bout that rebecca, nobody calling u back is well bad"
     assert "apologise" in analyse(reply).ids
     assert "apologise" not in analyse("Nobody is sorry about that.").ids
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Honestly, if I were you I'd stop paying the card until he's home.",
+        "I would cancel the direct debit if I was you.",
+    ],
+)
+def test_what_the_speaker_would_do_in_the_customer_s_place_is_not_their_own_act(
+    reply: str,
+) -> None:
+
+    assert "resolve" not in analyse(reply).ids
+    assert "resolve" in analyse("I'll cancel the direct debit for you today.").ids

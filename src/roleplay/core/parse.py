@@ -437,6 +437,8 @@ def _actor(tok: Token, roles: Roles, seen: dict[int, str]) -> str:
         return actor_of(tok.head, roles, seen) if tok.head.i != tok.i else ""
     subj = subject(tok)
     head = tok.head
+    if subj is not None and _in_your_shoes(tok):
+        return "customer"  # "if I were you I'd stop paying the card": advice to them
     if subj is not None:
         who = classify(subj, roles)
         if (
@@ -478,6 +480,18 @@ def _actor(tok: Token, roles: Roles, seen: dict[int, str]) -> str:
     if tok.dep_ == "advcl" and tok.tag_ == "VBG" and head.i != tok.i:
         return actor_of(head, roles, seen)
     return ""
+
+
+def _in_your_shoes(tok: Token) -> bool:
+    """Whether a clause is said as the speaker in the customer's place ("if I were you, I'd
+    ring the bank"): what it says the customer is to do."""
+    return any(
+        c.dep_ == "advcl"
+        and c.lemma_ == "be"
+        and any(m.dep_ == "mark" and m.lower_ == "if" for m in c.children)
+        and any(a.dep_ == "attr" and a.lower_ in ("you", "u") for a in c.children)
+        for c in tok.children
+    )
 
 
 def _embedded_question(tok: Token, *, yes_or_no: bool = True) -> bool:

@@ -625,3 +625,24 @@ def test_a_choice_said_back_keeps_the_learner_s_capitals() -> None:
 def test_a_question_whether_they_had_letters_or_emails_is_no_choice_of_contact() -> None:
     line = said_after("Sorry about that. Have you had any letters or emails from us about it?")
     assert "Email me" not in line
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I'm sorry it broke. Would you like the £25 back to the card you paid with, or to another "
+        "account?",
+        "I'm sorry it broke. The refund's approved. Which account should it go to?",
+    ],
+)
+def test_asked_where_the_money_should_go_it_goes_back_where_it_came_from(reply: str) -> None:
+    line = said_after(reply)
+    assert "card I paid with" in line and "that's right" not in line
+
+
+def test_an_offer_of_payments_with_a_day_asked_is_taken_up_and_the_day_given() -> None:
+    line = said_after(
+        "I'm sorry it broke. Would you like the rest spread over three months, and which day "
+        "of the month suits you?"
+    )
+    assert "Yes" in line and "first of the month" in line

@@ -81,6 +81,11 @@ class Questions(BaseModel):
     when: AskedQuestions | None = None
     """A learner asking when suits the customer ("What time would suit you?"): they want it
     soon, whatever the scenario."""
+    paid_to: AskedQuestions | None = None
+    """A learner asking where money should go ("the card you paid with, or another
+    account?"): back where it came from, whatever the scenario."""
+    pay_day: AskedQuestions | None = None
+    """A learner asking which day of the month a payment should be taken."""
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
@@ -434,7 +439,11 @@ def _answer_one(
     when = questions.when if " or " not in question else None
     # "what's the best address?" asks for the address, not whether one is right
     confirm = None if _OPEN_QUESTION.match(question) else questions.confirm
-    read_back = _A_VALUE.search(question)
+    for kind in (questions.paid_to, questions.pay_day):
+        # "back to the card you booked with, or another account?": a choice they can make
+        if kind is not None and any(_asks_it(ask, question) for ask in kind.asks):
+            return band_line(kind.answer, mood)
+    read_back = _A_VALUE.search(question) and " or " not in question
     if confirm is not None and read_back and (_CHECKS_BACK.search(question) or "@" in question):
         # "is the address still 14 Larch Close?", "the number ending 417, is that right?"
         return band_line(confirm.answer, mood)

@@ -1637,7 +1637,10 @@ def _only_asks(reply: str) -> bool:
     return all(s.endswith("?") or len(_ENGAGE_WORD.findall(s)) < 4 for s in said)
 
 
-_THEN_ASKS = re.compile(r",\s+and\s+(?:is|are|can|could|would|will|shall|should|do|does|have)\b")
+_THEN_ASKS = re.compile(
+    r",\s+and\s+(?:is|are|can|could|would|will|shall|should|do|does|have|which|what|when|where"
+    r"|how)\b"
+)
 _OR = re.compile(r"(?<!\w)or(?!\w)")
 
 _ANSWERS_FIRST = re.compile(r"(?i)(?:yes|yeah|yep|no|nope|of course|certainly)\b")

@@ -813,7 +813,10 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
     return catalogue().accept.get(band_of(mood).value, "")
 
 
-_THEN_ASKS = re.compile(r"and (?:is|are|can|could|would|will|shall|should|do|does|have)\b")
+_THEN_ASKS = re.compile(
+    r"and (?:is|are|can|could|would|will|shall|should|do|does|have|which|what|when|where|how"
+    r"|you(?:'ll| will| can))\b"
+)
 """A second question joined to an offer ("…, and is email OK for the confirmation?")."""
 
 

@@ -477,6 +477,9 @@ def test_the_law_given_as_the_reason_for_nothing_is_found_even_when_no_family_kn
         "The Consumer Rights Act gives you the right to a repair or a refund.",
         "I can only refund £50 myself, so I'm asking my team leader for the rest.",
         "Under the Tenant Fees Act we are not allowed to charge a check-out fee at all.",
+        # what the customer need not do is in their favour
+        "That's your right, and you wouldn't need to wait for us: you can go to the Local "
+        "Government Ombudsman.",
     ],
 )
 def test_the_law_given_for_the_customer_or_no_law_at_all_is_not(reply: str) -> None:

@@ -591,9 +591,10 @@ _WAY_GIVEN = re.compile(
 _IN_THEIR_FAVOUR = re.compile(
     r"\bnot (?:allowed|permitted) to (?:charge|bill|keep|penali[sz]e|take (?:a|the|any) "
     r"(?:fee|charge|deposit))|\bshould (?:never|not) have been\b|\byou are (?:entitled|owed)\b"
+    r"|\byou (?:would|will|do|did) not (?:need|have) to\b|\b(?:that|it) is your right\b"
 )
 """The law given against the firm, for the customer ("we are not allowed to charge a
-check-out fee")."""
+check-out fee", "that's your right, and you wouldn't need to wait for us")."""
 
 
 def law_given_to_refuse(reply: str, catalogue: Catalogue) -> list[tuple[int, int]]:

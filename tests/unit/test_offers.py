@@ -133,3 +133,15 @@ def test_a_second_lavish_offer_is_doubted_in_other_words_not_passed_over() -> No
     assert first.reaction == second.reaction == "too_good"
     assert "believe that when I see it" in first.response
     assert second.response.startswith("The new phone? Are you sure you're allowed")
+
+
+def test_a_thing_given_that_is_the_need_just_met_is_thanked_for_once() -> None:
+    from roleplay.core.needs import NeedMet, NeedsState, needs_of, thank
+
+    scenario = bundled("catch-up-bill")
+    state = NeedsState.start(needs_of(scenario), scenario.start)
+    need = next(n for n in state.needs if n.thanks and "credit" in n.thanks)
+    said = thank(
+        [NeedMet(need.id, 1, "I'm adding a £30 credit")], state, 6, also=["the £30 credit"]
+    )
+    assert said is not None and said.count("credit") == 1

@@ -659,6 +659,14 @@ _ASKS_UP = re.compile(
 """A hand-up that only asks someone for a decision ("I'll ask my team leader about the rest")."""
 
 
+_THING_WORD = re.compile(r"[a-z][a-z'-]+")
+_NOT_A_THING: Final = frozenset(
+    {"the", "and", "for", "my", "me", "your", "you", "it", "that", "this", "of", "on", "to"}
+    | {"so", "far", "with", "about", "all", "out", "up", "in", "at", "new", "free", "brand"}
+)
+"""Words that do not say which thing a thanks is for."""
+
+
 def thank(
     met: Sequence[NeedMet],
     state: NeedsState,
@@ -696,7 +704,13 @@ def thank(
         words.add(m.words)
         if need.need_kind in (NeedKind.APOLOGY, NeedKind.EXPLANATION):
             said_only.add(thing)
-    things.extend(thing for thing in also if thing not in things)
+    # "the credit for the call-backs" and "the £30 credit" are one thing: thanked for once
+    named = {w for t in things for w in _THING_WORD.findall(t.lower())} - _NOT_A_THING
+    things.extend(
+        thing
+        for thing in also
+        if thing not in things and not set(_THING_WORD.findall(thing.lower())) & named
+    )
     band = band_of(mood)
     if not things or band is Band.FURIOUS:
         return None

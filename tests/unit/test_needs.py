@@ -1652,3 +1652,13 @@ def test_a_question_the_customer_answers_is_not_taken_for_ignoring_them() -> Non
 def test_the_ticket_is_said_good_on_the_next_train_only_when_it_is(reply: str, met: bool) -> None:
     turn = play(bundled("cancelled-train"), [reply]).turns[-1]
     assert ("travel" in {m.id for m in turn.needs_met}) is met
+
+
+def test_one_who_will_not_be_passed_around_does_not_first_agree_to_wait() -> None:
+    turn = play(
+        bundled("cancelled-train"),
+        ["Let me get my supervisor for you, he deals with cancellations. Can you wait here?"],
+    ).turns[-1]
+    assert turn.reaction == "premature_escalation"
+    assert "passed around" in turn.response
+    assert not turn.response.startswith(("Yes", "All right"))

@@ -1125,6 +1125,10 @@ class Session:
                 answer and (_OR.search(asked_last) or _THEN_ASKS.search(asked_last))
             ):
                 answer = ""
+            if reaction_id == "premature_escalation" and _YES_OR_NO.match(answer):
+                # "Can you wait here?" to one who will not be passed around: no "Yes, all
+                # right." before "I don't want to be passed around"
+                answer = ""
             if answer:
                 # the answer is their first reaction: no "Right." or "Thanks." after it
                 parts.append(answer)

@@ -1662,3 +1662,19 @@ def test_one_who_will_not_be_passed_around_does_not_first_agree_to_wait() -> Non
     assert turn.reaction == "premature_escalation"
     assert "passed around" in turn.response
     assert not turn.response.startswith(("Yes", "All right"))
+
+
+def test_a_reaction_the_line_says_in_its_own_words_is_not_said_first() -> None:
+    # the tutor's line refuses the practice manager ("I've been passed around enough"): no
+    # stock "I don't want to be passed around." before it
+    session = play(
+        bundled("gp-reception"),
+        [
+            "Sorry, I can't deal with appointment problems at the desk. You'll have to speak "
+            "to the practice manager, I'll ask her to come out.",
+            "The form is a matter for the manager as well. She'll be out in a minute, please "
+            "take a seat.",
+        ],
+    )
+    line = session.turns[-1].response
+    assert line.count("passed around") == 1

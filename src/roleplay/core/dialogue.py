@@ -20,6 +20,7 @@ deterministic: the same replies always give the same conversation.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1351,8 +1352,19 @@ class Session:
             options = (
                 [lines] if isinstance(lines, str) else [lines[k] for k in band_keys(lines, mood)]
             )
-        # ("I'll believe that when I see it." was said inside "A taxi? I'll believe…")
-        return next((o for o in options if not said_before(o, self.needs.said)), "")
+        # ("I'll believe that when I see it." was said inside "A taxi? I'll believe…"); nor
+        # one the line after it says in its own words ("I don't want to be passed around."
+        # before "I've been passed around enough.")
+        # (a doubt the line echoes is taken out of the line instead, by without_echo)
+        echoed = reaction_id != "too_good"
+        return next(
+            (
+                o
+                for o in options
+                if not said_before(o, self.needs.said) and not (echoed and _says_too(line, o))
+            ),
+            "",
+        )
 
     def _lost_node_id(self) -> str:
         """Where a customer who has run out of patience goes: the customer_lost end that
@@ -1514,6 +1526,26 @@ _ANSWERS = re.compile(
 )
 _ENGAGE_WORD = re.compile(r"[a-z][a-z']+")
 """A word of two letters or more, as :func:`engages` and :func:`_only_asks` count them."""
+
+
+_PLAIN_WORDS: Final = frozenset(
+    {"i", "you", "me", "my", "your", "it", "a", "an", "the", "to", "be", "been", "is", "are"}
+    | {"was", "do", "don't", "not", "and", "or", "but", "so", "that", "this", "of", "in", "on"}
+    | {"for", "with", "at", "can", "can't", "want", "i've", "i'm", "you're", "just", "all"}
+    | {"have", "has", "had", "what", "who", "why", "how", "there", "here", "now", "even"}
+)
+"""Words too common to show two sentences say the same thing."""
+
+
+def _says_too(line: str, reaction: str) -> bool:
+    """Whether ``line`` already says what ``reaction`` says, in words of its own: two words
+    of substance in a row in both ("passed around")."""
+
+    def pairs(text: str) -> set[tuple[str, str]]:
+        words = [w for w in _ENGAGE_WORD.findall(text.lower()) if w not in _PLAIN_WORDS]
+        return set(itertools.pairwise(words))
+
+    return bool(line) and bool(pairs(line) & pairs(reaction))
 
 
 def _worsening_fallback(branch: Branch | None) -> bool:

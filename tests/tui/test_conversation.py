@@ -158,7 +158,7 @@ async def test_a_good_path_reaches_the_end_and_offers_the_debrief(
 
         assert screen.attempt.finished
         assert screen.attempt.outcome == "escalated_correctly"
-        assert screen.chat_log.lines[-1].said == "OK, thank you. I'll wait to hear from them, then."
+        assert screen.chat_log.lines[-1].said == "OK, thank you. I'll wait to hear back, then."
         notices = [str(n.content) for n in screen.chat_log.query(".chat-notice")]
         assert notices == ["The conversation has ended (escalated correctly)."]
         assert not screen.query_one("#reply-row").display

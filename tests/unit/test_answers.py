@@ -646,3 +646,12 @@ def test_an_offer_of_payments_with_a_day_asked_is_taken_up_and_the_day_given() -
         "of the month suits you?"
     )
     assert "Yes" in line and "first of the month" in line
+
+
+def test_a_choice_put_before_an_offer_is_made_and_the_offer_taken_up() -> None:
+    line = said_after(
+        "I'm sorry it broke. How would you like me to sort it, a replacement kettle or a "
+        "refund? And shall I email you a returns label as well?"
+    )
+    assert line.startswith("A replacement kettle, please.")
+    assert "Yes" in line.split("please.", 1)[1]

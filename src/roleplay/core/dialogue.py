@@ -1110,6 +1110,7 @@ class Session:
         parts: list[str] = []
         questions = catalogue().questions
         answer = ""
+        picked = ""
         # what they want: what they have said, and what they need (this reply may have
         # offered it, as one of the two)
         wants = " ".join([*state.said, *(n.what for n in state.needs)])
@@ -1126,6 +1127,12 @@ class Session:
                 answer and (_OR.search(asked_last) or _THEN_ASKS.search(asked_last))
             ):
                 answer = ""
+            picks = _earlier_picks(reply_text, mood, reply_ids, wants)
+            if picks and not offered_choice_said(answer, picks):
+                # "a credit on your bill or money back to your card? And shall I log a
+                # complaint too?": the choice put first is made as well
+                picked = " ".join(picks)
+                answer = f"{picked} {answer}".strip()
             if reaction_id == "premature_escalation" and _YES_OR_NO.match(answer):
                 # "Can you wait here?" to one who will not be passed around: no "Yes, all
                 # right." before "I don't want to be passed around"
@@ -1199,6 +1206,7 @@ class Session:
         yes = ""
         # "Would you like me to do that, and is email OK?": yes to the offer, then the answer
         both = bool(answer and offered and _THEN_ASKS.search(last_question(reply_text)))
+        both = both or bool(offered and picked and answer == picked)
         if (
             reaction_id is None
             and (not answer or both)
@@ -1208,7 +1216,9 @@ class Session:
             yes = offered
         if yes:
             # "Yes, please." is the reaction: no "Right." or "Thanks." opener after it
-            if both and answer in parts:
+            if both and answer == picked and answer in parts:
+                parts.insert(parts.index(answer) + 1, yes)  # the choice, then the yes
+            elif both and answer in parts:
                 parts.insert(parts.index(answer), yes)
             else:
                 parts.append(yes)
@@ -1546,6 +1556,24 @@ def _says_too(line: str, reaction: str) -> bool:
         return set(itertools.pairwise(words))
 
     return bool(line) and bool(pairs(line) & pairs(reaction))
+
+
+def _earlier_picks(reply: str, mood: int, ids: frozenset[str], wants: str) -> list[str]:
+    """The customer's pick of each choice of two the reply puts before its last question
+    ("How would you like it sorted, a credit or money back? And shall I log a complaint?")."""
+    asked = [s for s in SENTENCE_END.split(reply) if s.rstrip().endswith("?")]
+    picks = []
+    for question in asked[:-1]:
+        if _OR.search(question.lower()):
+            pick = accepts_offer(question, mood, ids, wants)
+            if pick and not _YES_OR_NO.match(pick):
+                picks.append(pick)
+    return picks
+
+
+def offered_choice_said(answer: str, picks: list[str]) -> bool:
+    """Whether the answer already makes the choice (the tutor foresaw the question)."""
+    return any(pick.rstrip(".") in answer for pick in picks)
 
 
 def _worsening_fallback(branch: Branch | None) -> bool:

@@ -856,7 +856,10 @@ _CHOICE = re.compile(
     r"(?:(?:would|do|shall|should) (?:you|u) (?:prefer|rather|like|want)(?: it)?"
     r"(?: by| to have| to)?"
     r"|which (?:would you prefer|do you prefer|suits you(?: best)?|is best for you|works best"
-    r"(?: for you)?))\s*[,:]?\s*(?P<first>[a-z£0-9' -]+?)\s*,?\s+or\s+[a-z£0-9' -]+?\s*\?$"
+    r"(?: for you)?)"
+    r"|how (?:would|do|shall|should) (?:you|u) (?:like|want)"
+    r"(?: me to [a-z]+(?: [a-z]+){0,3}| it(?: [a-z]+)?| that| the [a-z]+(?: [a-z]+)?)?(?=\s*[,:]))"
+    r"\s*[,:]?\s*(?P<first>[a-z£0-9' -]+?)\s*,?\s+or\s+[a-z£0-9' -]+?\s*\?$"
 )
 """A closing question that offers a choice of two ("Would you prefer phone or email?"):
 the customer takes the first."""

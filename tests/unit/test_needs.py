@@ -1678,3 +1678,11 @@ def test_a_reaction_the_line_says_in_its_own_words_is_not_said_first() -> None:
     )
     line = session.turns[-1].response
     assert line.count("passed around") == 1
+
+
+def test_a_sum_asked_for_is_not_asked_again_after_an_offer_of_as_much_or_more() -> None:
+    line = "It was £25. What are you going to do about the £25? I paid for it."
+    more = play(shop("chat", then_says(line)), ["I'll give you £40 for the trouble."]).prompt
+    less = play(shop("chat", then_says(line)), ["I'll give you £10 for the trouble."]).prompt
+    assert "What are you going to do about the £25?" not in more
+    assert "What are you going to do about the £25?" in less

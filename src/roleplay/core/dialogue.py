@@ -1090,7 +1090,7 @@ class Session:
         if not final:
             earlier = [turn.reply for turn in self.turns]
             line = without_promised(line, [*earlier, reply_text]) or line
-            trimmed = without_asks_for(line, addressed, state.needs)
+            trimmed = without_asks_for(line, addressed, state.needs, reply_text)
             if not trimmed:
                 pressed = True
                 trimmed = press(state, mood, skip=addressed, told_next=told_next) or line

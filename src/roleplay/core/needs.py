@@ -1129,18 +1129,35 @@ def addressed_kinds(reply: Reply, state: NeedsState) -> frozenset[NeedKind]:
     return frozenset(found)
 
 
-def without_asks_for(line: str, kinds: frozenset[NeedKind], needs: Sequence[Need]) -> str:
+def without_asks_for(
+    line: str, kinds: frozenset[NeedKind], needs: Sequence[Need], reply: str = ""
+) -> str:
     """The line without its sentences that ask in general for a kind of need the reply has
     just addressed ("What are you going to do about it?" straight after an offer), or ""
     when every sentence asks so. The rest of the line (new facts, other questions, and a
-    request for something particular, such as "the full £64") is kept."""
+    request for something particular, such as "the full £64") is kept, unless the ``reply``
+    offered as much or more ("£2,400" to one asking for "£1,400")."""
     if not kinds:
         return line
+    offered = max(_sums(reply), default=0.0)
     sentences = _line_sentences(line)
-    kept = [s for s in sentences if not (line_asks(s, needs) & kinds) or _AMOUNT.search(s)]
+    kept = [
+        s
+        for s in sentences
+        if not (line_asks(s, needs) & kinds)
+        or (_AMOUNT.search(s) and not (offered and max(_sums(s), default=0.0) <= offered))
+    ]
     if len(kept) == len(sentences):
         return line
     return " ".join(kept)
+
+
+_POUNDS = re.compile(r"£\s?(\d[\d,]*(?:\.\d\d)?)")
+
+
+def _sums(text: str) -> list[float]:
+    """The sums of money ``text`` names, in pounds."""
+    return [float(m.group(1).replace(",", "")) for m in _POUNDS.finditer(text)]
 
 
 _AMOUNT = re.compile(r"\d")

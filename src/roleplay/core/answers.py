@@ -384,12 +384,12 @@ def _earlier_questions(reply: str) -> list[str]:
     return [plain_words(s).lower() for s in sentences[:-1] if s.rstrip().endswith("?")]
 
 
-_SECOND_QUESTION = re.compile(
+SECOND_QUESTION = re.compile(
     r",?\s+(?:and|also|plus)\s+(?:also\s+)?(?=(?:have|has|do|does|did|is|are|was|were|can|could|"
-    r"would|will|what|where|when|which|who|how|whether|if)\s)"
+    r"would|will|shall|should|what|where|when|which|who|how|whether|if|you(?:'ll| will| can))\s)"
 )
 """Where one sentence asks a second question ("Could you give me your order number, and
-have you checked with the neighbours?")."""
+have you checked with the neighbours?"; "Would you like me to do that, and is email OK?")."""
 
 
 _CHECKS_BACK = re.compile(
@@ -410,7 +410,7 @@ def _answer_last(
 ) -> str:
     """The answer to one question sentence, or "": each question it joins with "and" is
     answered in turn."""
-    parts = _SECOND_QUESTION.split(question)
+    parts = SECOND_QUESTION.split(question)
     said = [a for part in parts if (a := _answer_one(part, reply, customer, questions, mood))]
     return " ".join(dict.fromkeys(said))
 

@@ -30,7 +30,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from roleplay.core.analyse import analyse, content_words, named_earlier
 from roleplay.core.analysis import Analysis, Evidence
-from roleplay.core.answers import SENTENCE_END, answer_details, answer_to, last_question
+from roleplay.core.answers import (
+    SECOND_QUESTION,
+    SENTENCE_END,
+    answer_details,
+    answer_to,
+    last_question,
+)
 from roleplay.core.conditions import Reply, condition_says, holds, keyword_in
 from roleplay.core.errors import RoleplayError
 from roleplay.core.facts import ReplyFacts, reply_facts
@@ -1124,7 +1130,7 @@ class Session:
             asked_last = last_question(reply_text)
             # (a choice, or a question after the offer: "…do that, and is email OK?")
             if offered and not (
-                answer and (_OR.search(asked_last) or _THEN_ASKS.search(asked_last))
+                answer and (_OR.search(asked_last) or SECOND_QUESTION.search(asked_last))
             ):
                 answer = ""
             picks = _earlier_picks(reply_text, mood, reply_ids, wants)
@@ -1205,7 +1211,7 @@ class Session:
                 branch_line = without_opener(branch_line) if branch_line else branch_line
         yes = ""
         # "Would you like me to do that, and is email OK?": yes to the offer, then the answer
-        both = bool(answer and offered and _THEN_ASKS.search(last_question(reply_text)))
+        both = bool(answer and offered and SECOND_QUESTION.search(last_question(reply_text)))
         both = both or bool(offered and picked and answer == picked)
         if (
             reaction_id is None
@@ -1701,10 +1707,6 @@ def _only_asks(reply: str) -> bool:
     return all(s.endswith("?") or len(_ENGAGE_WORD.findall(s)) < 4 for s in said)
 
 
-_THEN_ASKS = re.compile(
-    r",\s+and\s+(?:is|are|can|could|would|will|shall|should|do|does|have|which|what|when|where"
-    r"|how)\b"
-)
 _OR = re.compile(r"(?<!\w)or(?!\w)")
 
 _ANSWERS_FIRST = re.compile(r"(?i)(?:yes|yeah|yep|no|nope|of course|certainly)\b")

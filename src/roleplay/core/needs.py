@@ -28,8 +28,8 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from roleplay.core.analysis import Analysis
+from roleplay.core.answers import SECOND_QUESTION, Questions, without_sign_off
 from roleplay.core.answers import SENTENCE_END as _SENTENCE_END
-from roleplay.core.answers import Questions, without_sign_off
 from roleplay.core.conditions import Reply, holds, keyword_in
 from roleplay.core.frameworks import rubrics_dir
 from roleplay.core.lawclaims import law_given_to_refuse
@@ -802,12 +802,13 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
         return ""
     last = _ASIDE.sub(" ", _YES_OR_NO.sub("?", plain_words(asked[-1]).lower()))
     # the offer may follow a dash or a comma: "There's a slot at 11:20 - shall I put you in it?"
-    clauses = re.split(r"\s[-–—]\s|,\s+(?=(?:so|and|but)\s)", last)
-    clause = clauses[-1].strip()
-    if len(clauses) > 1 and _THEN_ASKS.match(clause) and _offers(clauses[-2].strip()):
+    asked_twice = SECOND_QUESTION.split(last)
+    if len(asked_twice) > 1 and _offers(re.split(r"\s[-–—]\s", asked_twice[-2])[-1].strip()):
         # "Would you like me to do that, and is email OK for it?": the offer is taken up
         # (the question after it is answered as one)
         return catalogue().accept.get(band_of(mood).value, "")
+    clauses = re.split(r"\s[-–—]\s|,\s+(?=(?:so|and|but)\s)", last)
+    clause = clauses[-1].strip()
     if picked := _first_of_two(last):
         return picked
     choice = _CHOICE.search(clause) or _WHICH_SUITS.search(clause)
@@ -825,13 +826,6 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
     if not _offers(clause):
         return ""
     return catalogue().accept.get(band_of(mood).value, "")
-
-
-_THEN_ASKS = re.compile(
-    r"and (?:is|are|can|could|would|will|shall|should|do|does|have|which|what|when|where|how"
-    r"|you(?:'ll| will| can))\b"
-)
-"""A second question joined to an offer ("…, and is email OK for the confirmation?")."""
 
 
 def _offers(clause: str) -> bool:

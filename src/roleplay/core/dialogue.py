@@ -44,6 +44,7 @@ from roleplay.core.frameworks import rubrics_dir
 from roleplay.core.lawclaims import law_given_to_refuse
 from roleplay.core.legislation import bundled_catalogue
 from roleplay.core.needs import (
+    NOT_A_THING,
     OFFERING_MOVES,
     NeedMet,
     NeedsState,
@@ -242,11 +243,6 @@ def _not_told_again(line: str, before: Sequence[str]) -> str:
 
 
 _WORD = re.compile(r"[a-z0-9£']+")
-_SMALL_WORDS = frozenset(
-    {"a", "an", "the", "and", "or", "for", "of", "to", "in", "on", "at", "me", "my", "it", "i"}
-    | {"you", "your", "so", "far", "with", "about", "least", "thank", "thanks"}
-)
-"""Words too small to say two thanks are for the same thing."""
 _AND_CLAUSE = re.compile(r",\s+and\s+")
 
 
@@ -355,7 +351,7 @@ _THANKED = re.compile(r"\W*(?:well,? )?(?:thanks|thank you) for (?P<what>[^.!?]+
 def _thanks_also(thanks: str, also: list[str]) -> str:
     """``thanks`` ("Thank you for the apology.") taking in what a line of the tutor's
     thanked for too ("…, and for the money so far.")."""
-    said = {w for w in _WORD.findall(thanks.lower()) if w not in _SMALL_WORDS}
+    said = {w for w in _WORD.findall(thanks.lower()) if w not in NOT_A_THING}
     # "…for telling me where things are" already says "for finally telling me something",
     # and "…for sorting out the money" says "for the money so far"
     fresh = [
@@ -1134,7 +1130,7 @@ class Session:
             ):
                 answer = ""
             picks = _earlier_picks(reply_text, mood, reply_ids, wants)
-            if picks and not offered_choice_said(answer, picks):
+            if picks and not _offered_choice_said(answer, picks):
                 # "a credit on your bill or money back to your card? And shall I log a
                 # complaint too?": the choice put first is made as well
                 picked = " ".join(picks)
@@ -1577,7 +1573,7 @@ def _earlier_picks(reply: str, mood: int, ids: frozenset[str], wants: str) -> li
     return picks
 
 
-def offered_choice_said(answer: str, picks: list[str]) -> bool:
+def _offered_choice_said(answer: str, picks: list[str]) -> bool:
     """Whether the answer already makes the choice (the tutor foresaw the question)."""
     return any(pick.rstrip(".") in answer for pick in picks)
 

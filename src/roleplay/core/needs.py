@@ -660,11 +660,13 @@ _ASKS_UP = re.compile(
 
 
 _THING_WORD = re.compile(r"[a-z][a-z'-]+")
-_NOT_A_THING: Final = frozenset(
-    {"the", "and", "for", "my", "me", "your", "you", "it", "that", "this", "of", "on", "to"}
-    | {"so", "far", "with", "about", "all", "out", "up", "in", "at", "new", "free", "brand"}
+NOT_A_THING: Final = frozenset(
+    {"a", "an", "the", "and", "or", "for", "of", "to", "in", "on", "at", "me", "my", "it", "i"}
+    | {"you", "your", "so", "far", "with", "about", "least", "thank", "thanks", "that", "this"}
+    | {"all", "out", "up", "new", "free", "brand"}
 )
-"""Words that do not say which thing a thanks is for."""
+"""Words that do not say which thing a thanks is for: two thanks that share only these are
+for different things."""
 
 
 def thank(
@@ -705,7 +707,7 @@ def thank(
         if need.need_kind in (NeedKind.APOLOGY, NeedKind.EXPLANATION):
             said_only.add(thing)
     # "the credit for the call-backs" and "the £30 credit" are one thing: thanked for once
-    named = {w for t in things for w in _THING_WORD.findall(t.lower())} - _NOT_A_THING
+    named = {w for t in things for w in _THING_WORD.findall(t.lower())} - NOT_A_THING
     things.extend(
         thing
         for thing in also

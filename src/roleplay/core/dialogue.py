@@ -1117,13 +1117,13 @@ class Session:
         # offered it, as one of the two)
         wants = " ".join([*state.said, *(n.what for n in state.needs)])
         offered = accepts_offer(reply_text, mood, reply_ids, wants)
+        asked_last = last_question(reply_text)
         answerable = not final or target.outcome in GOOD_OUTCOMES
         if answerable and not curt and questions is not None:
             # "Can I take your order number?" is answered before the customer goes on; an
             # offer ("Shall I send you a new SIM?") is accepted instead, below, unless it
             # is a choice the customer has their own answer to ("ring or email?")
             answer = answer_to(reply_text, self.scenario.customer, questions, mood)
-            asked_last = last_question(reply_text)
             # (a choice, or a question after the offer: "…do that, and is email OK?")
             if offered and not (
                 answer and (_OR.search(asked_last) or SECOND_QUESTION.search(asked_last))
@@ -1145,7 +1145,7 @@ class Session:
                 line = without_opener(line)
                 branch_line = without_opener(branch_line) if branch_line else branch_line
         softened = reaction_id == "missing_apology" and _SAID_SORRY.search(reply_text)
-        if not answer and last_question(reply_text) and _BARE_NO.match(line):
+        if not answer and asked_last and _BARE_NO.match(line):
             # "How are you managing?" then "No. That's not good enough…": the "No." would
             # answer a question it was not written for
             rest = _BARE_NO.sub("", line, count=1)
@@ -1207,7 +1207,7 @@ class Session:
                 branch_line = without_opener(branch_line) if branch_line else branch_line
         yes = ""
         # "Would you like me to do that, and is email OK?": yes to the offer, then the answer
-        both = bool(answer and offered and SECOND_QUESTION.search(last_question(reply_text)))
+        both = bool(answer and offered and SECOND_QUESTION.search(asked_last))
         both = both or bool(offered and picked and answer == picked)
         if (
             reaction_id is None

@@ -46,6 +46,7 @@ from roleplay.core.legislation import bundled_catalogue
 from roleplay.core.needs import (
     NOT_A_THING,
     OFFERING_MOVES,
+    WORDS_ONLY,
     NeedMet,
     NeedsState,
     accepts_offer,
@@ -267,8 +268,6 @@ _PLAIN_OPENER = re.compile(r"^\W*(?:ok|okay|right|well|all right|alright)\b[,.!]
 _ASKS = re.compile(r"\?|\b(?:want|need|like|have) to know\b|\btell me\b|\bexplain\b", re.I)
 """A customer's line that asks something, directly or not ("I want to know why")."""
 
-_WORDS_ONLY = (NeedKind.APOLOGY, NeedKind.EXPLANATION)
-"""Needs met by words alone; after a rebuff or blame, only something done is thanked for."""
 
 _CONCEDED = re.compile(r",\s*but\s+(?:fine|all right|alright|ok|okay|there we go)\s*\.$", re.I)
 """A reaction's closing concession ("…, but fine."), which a customer walking out does not make."""
@@ -1245,8 +1244,8 @@ class Session:
                 # "There's no need to take that tone. Right. Thanks for telling me where
                 # things are, I suppose." is two moods glued: after bristling at the tone,
                 # only something done for them is acknowledged, plainly
-                thanks = _after_yes(thanks) if self._met_besides(met_now, *_WORDS_ONLY) else None
-            if thanks and "blame" in reply_ids and not self._met_besides(met_now, *_WORDS_ONLY):
+                thanks = _after_yes(thanks) if self._met_besides(met_now, *WORDS_ONLY) else None
+            if thanks and "blame" in reply_ids and not self._met_besides(met_now, *WORDS_ONLY):
                 # "It'll be the supplier's fault, they changed the pesto" is no finding out
                 # to be thanked for: after blame, only something done for them is
                 thanks = None

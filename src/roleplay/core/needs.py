@@ -659,6 +659,9 @@ _ASKS_UP = re.compile(
 """A hand-up that only asks someone for a decision ("I'll ask my team leader about the rest")."""
 
 
+WORDS_ONLY: Final = (NeedKind.APOLOGY, NeedKind.EXPLANATION)
+"""Needs met by words alone, not by anything done for the customer."""
+
 _THING_WORD = re.compile(r"[a-z][a-z'-]+")
 NOT_A_THING: Final = frozenset(
     {"a", "an", "the", "and", "or", "for", "of", "to", "in", "on", "at", "me", "my", "it", "i"}
@@ -704,7 +707,7 @@ def thank(
             continue  # two needs passed on: "passing it on" once
         things.append(thing)
         words.add(m.words)
-        if need.need_kind in (NeedKind.APOLOGY, NeedKind.EXPLANATION):
+        if need.need_kind in WORDS_ONLY:
             said_only.add(thing)
     # "the credit for the call-backs" and "the £30 credit" are one thing: thanked for once
     named = {w for t in things for w in _THING_WORD.findall(t.lower())} - NOT_A_THING

@@ -655,3 +655,32 @@ def test_a_choice_put_before_an_offer_is_made_and_the_offer_taken_up() -> None:
     )
     assert line.startswith("A replacement kettle, please.")
     assert "Yes" in line.split("please.", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Sorry. Is there an email address you'd like the confirmation sent to?",
+        "Sorry about that. Do you have an email address I can send it to?",
+    ],
+)
+def test_asked_whether_they_have_a_detail_the_customer_answers_it(reply: str) -> None:
+    # the shop's customer gives no email: it is on record, not left unanswered
+    assert said_after(reply).startswith("You should have that on my account already.")
+
+
+def test_asked_whether_one_way_of_writing_is_best_the_customer_says_their_way() -> None:
+    line = said_after("Sorry about that. Is email the best way to send you the refund details?")
+    assert line.startswith("Email me, please.")
+
+
+def test_a_help_offered_or_else_something_to_do_alone_is_taken_as_the_help() -> None:
+    heard = accepts_offer(
+        "Would a payment plan help, or would you rather pay it in one go?", 5, {"resolve"}
+    )
+    assert heard == "A payment plan, please."
+
+
+def test_a_customer_walking_away_still_says_where_to_write() -> None:
+    replies = ["Sorry about that.", "Calm down, it's only a kettle. What's your order number?"]
+    assert play(shop(), replies).prompt == "It's KT-4471. Bye."

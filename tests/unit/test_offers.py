@@ -38,6 +38,11 @@ def bundled(name: str) -> Scenario:
             "I'll refund every rise back to day one, plus a free new handset next month.",
             ("the free new handset",),
         ),
+        # a list of things given is not read as one thing
+        (
+            "I'll make six months completely free, £200 compensation on top.",
+            ("£200 compensation",),
+        ),
     ],
 )
 def test_a_thing_given_is_named_as_the_customer_would(reply: str, named: tuple[str, ...]) -> None:
@@ -50,6 +55,8 @@ def test_a_thing_given_is_named_as_the_customer_would(reply: str, named: tuple[s
         "You can book any hotel you like on us.",  # nothing given yet
         "The payment goes to the card you paid with by Friday.",  # spoken of, not given
         "Would you like a taxi to Bristol?",  # an offer put as a question is accepted elsewhere
+        # the question mark closes the sentence, far from the remedy's words
+        "Would you like me to fetch the new label from the kitchen so you've got it for them?",
         "I can't give you a courtesy car, I'm afraid.",  # refused
         # described, not given
         "I've checked the label. It's a new supplier's pesto and it has cashews in it.",
@@ -145,3 +152,16 @@ def test_a_thing_given_that_is_the_need_just_met_is_thanked_for_once() -> None:
         [NeedMet(need.id, 1, "I'm adding a £30 credit")], state, 6, also=["the £30 credit"]
     )
     assert said is not None and said.count("credit") == 1
+
+
+def test_a_lavish_offer_that_meets_a_need_is_still_doubted_by_name() -> None:
+    session = play(
+        bundled("insurance-claim"),
+        [
+            "Dear Claire, I'm so sorry. I've approved your claim in full today, and I'm sending "
+            "you £5,000 now for everything you've been through. I'll also book you into a fully "
+            "accessible hotel for as long as it takes, all on us. Best wishes, Sam"
+        ],
+    )
+    assert session.turns[-1].reaction == "too_good"
+    assert "hotel? " in session.prompt.split(".")[0]

@@ -279,6 +279,24 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
     return " ".join(dict.fromkeys([*earlier, last] if last else earlier))
 
 
+def particulars_answer(reply: str, customer: Customer, questions: Questions, mood: int) -> str:
+    """The customer's answer to a last question that asks only for their particulars (a
+    detail such as their email, or how to reach them), or "": one who is walking away still
+    says where the letter should go ("Email. But that's not the end of it…"), though they
+    no longer answer how they feel or what they want."""
+    question = last_question(reply)
+    if not question or SECOND_QUESTION.search(question):
+        return ""
+    if said := answer_details(question, customer, questions.details, mood, reply):
+        return said
+    if _RECEIVED.match(question) or not (
+        asks_which_channel(question) or _ONE_WAY_OK.search(question)
+    ):
+        return ""
+    contact = next((a for a in customer.answers if "phone or email" in a.asks), None)
+    return _one_they_offered(question, contact.say) if contact is not None else ""
+
+
 _GREETING = re.compile(
     r"^\W*(?:(?:hi|hello|hiya|morning|afternoon|ok|okay|so|and)\W+)*(?:\w+\W+){0,2}"
     r"how (?:are you|are things|is it going|are you doing)(?: today| this morning| this afternoon)?"
@@ -351,7 +369,7 @@ us?"), which names ways of being in touch without asking which they prefer."""
 
 _ONE_WAY_OK = re.compile(
     r"\b(?:is|are|would|will)\s+(?:an?\s+)?(?:e-?mail|text|call|phone call|letter|post)s?\s+"
-    r"(?:ok|okay|alright|all right|fine|best|good)\b"
+    r"(?:the\s+)?(?:ok|okay|alright|all right|fine|best|good|easiest|easier|better)\b"
     r"|\b(?:can|could|shall|should) (?:i|we) (?:e-?mail|text|ring|call|write to) you\b"
 )
 """A question whether one way of being in touch suits ("is email OK for the confirmation?")."""
@@ -401,6 +419,10 @@ _A_VALUE = re.compile(
 )
 """A detail read back to the customer to confirm: a number ending, a house, an email."""
 
+_HAS_ONE = re.compile(r"\b(?:is there|do you have|have you got)\s+(?:an?|another)\s+")
+"""A detail asked for as whether they have one ("is there an email address you'd like it
+sent to?"): given after the tutor's own answers, which may say more ("Text me; never ring")."""
+
 _OPEN_QUESTION = re.compile(r"\W*(?:(?:and|so|ok|okay|also)\W+)*(?:what|which|where|who|how)\b")
 """A question that asks for something, not whether it is so."""
 
@@ -429,6 +451,16 @@ def _answer_one(
             continue  # "have you had any letters or emails from us?" asks no preference
         if keyword_in(answer.asks, question):
             return _one_they_offered(question, _without_yes_or_no(question, answer.say))
+    if (has := _HAS_ONE.search(question)) and (
+        said := answer_details(
+            f"{question[: has.start()]}can i take your {question[has.end() :]}",
+            customer,
+            questions.details,
+            mood,
+            reply,
+        )
+    ):
+        return said
     if not received and (asks_which_channel(question) or _ONE_WAY_OK.search(question)):
         # "would you rather I called you, or keep this on email?": the tutor's answer to
         # how they want to be contacted, however the choice is worded

@@ -36,6 +36,7 @@ from roleplay.core.answers import (
     answer_details,
     answer_to,
     last_question,
+    particulars_answer,
 )
 from roleplay.core.conditions import Reply, condition_says, holds, keyword_in
 from roleplay.core.errors import RoleplayError
@@ -717,6 +718,11 @@ class Session:
                 if "resolve" in routed and not curt
                 else ()
             ),
+            lavish=(
+                offered_things(found, catalogue().offered_things)
+                if "resolve" in routed and not curt
+                else ()
+            ),
         )
 
         self.needs.bring_up(
@@ -1055,6 +1061,7 @@ class Session:
         told_next: bool = False,
         blamed_customer: bool = False,
         extras: tuple[str, ...] = (),
+        lavish: tuple[str, ...] = (),
     ) -> str:
         """What the customer says after a reply, put together from what the reply did.
 
@@ -1069,7 +1076,9 @@ class Session:
         (``passed_on``): then they refuse to be passed around; one told their rights
         wrongly (``misstated``) doubts it; one put through while a
         danger they raised is open asks about it (``danger_line``). One offered something as a
-        question, or asked something, answers it first.
+        question, or asked something, answers it first. Things given besides any need
+        (``extras``) are thanked for; all the things given (``lavish``) name what sounds too
+        good to be true.
         """
         state = self.needs
         final = target.outcome is not None
@@ -1123,6 +1132,11 @@ class Session:
             # offer ("Shall I send you a new SIM?") is accepted instead, below, unless it
             # is a choice the customer has their own answer to ("ring or email?")
             answer = answer_to(reply_text, self.scenario.customer, questions, mood)
+        elif final and not curt and questions is not None:
+            # "Is email the best way to send it?" to one who is going to the ombudsman:
+            # they still say where it should go
+            answer = particulars_answer(reply_text, self.scenario.customer, questions, mood)
+        if answerable and not curt and questions is not None:
             # (a choice, or a question after the offer: "…do that, and is email OK?")
             if offered and not (
                 answer and (_OR.search(asked_last) or SECOND_QUESTION.search(asked_last))
@@ -1138,11 +1152,11 @@ class Session:
                 # "Can you wait here?" to one who will not be passed around: no "Yes, all
                 # right." before "I don't want to be passed around"
                 answer = ""
-            if answer:
-                # the answer is their first reaction: no "Right." or "Thanks." after it
-                parts.append(answer)
-                line = without_opener(line)
-                branch_line = without_opener(branch_line) if branch_line else branch_line
+        if answer:
+            # the answer is their first reaction: no "Right." or "Thanks." after it
+            parts.append(answer)
+            line = without_opener(line)
+            branch_line = without_opener(branch_line) if branch_line else branch_line
         softened = reaction_id == "missing_apology" and _SAID_SORRY.search(reply_text)
         if not answer and asked_last and _BARE_NO.match(line):
             # "How are you managing?" then "No. That's not good enough…": the "No." would
@@ -1188,10 +1202,10 @@ class Session:
                 # "Don't tell me that. I know my rights. Not even a sorry?": the wrong law
                 # is what they answer; two retorts in one breath read as glued
                 said = ""
-            if said and reaction_id == "too_good" and extras:
+            if said and reaction_id == "too_good" and lavish:
                 # "A taxi all the way to Bristol? I'll believe that when I see it.": the
                 # doubt names what sounds too good
-                named = " and ".join(extras)
+                named = " and ".join(lavish)
                 said = f"{named[:1].upper()}{named[1:]}? {said}"
             if said and (worse or target.outcome in BAD_ENDS):
                 # "You still haven't answered my question, but fine." then a walk-out: the

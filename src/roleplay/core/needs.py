@@ -816,6 +816,10 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
     clause = clauses[-1].strip()
     if picked := _first_of_two(last):
         return picked
+    if helps := _HELP_OR_ELSE.search(clause):
+        # "would a payment plan help, or would you rather pay it in one go?": the help
+        first = helps.group("first")
+        return f"{first[0].upper()}{first[1:]}, please."
     choice = _CHOICE.search(clause) or _WHICH_SUITS.search(clause)
     named = choice.groupdict() if choice else {}
     first = (named.get("first") or named.get("later") or "").strip()
@@ -954,6 +958,13 @@ _HELP_OFFER = re.compile(
 )
 """Something offered as a help or a need ("would a courtesy car for tomorrow help?", "and do
 you need the courtesy car?"), not "do you need anything else?"."""
+
+_HELP_OR_ELSE = re.compile(
+    r"(?:^|\W)(?:and |so )?(?:would|will|could) (?P<first>(?:a|an|some) [a-z0-9£' -]{1,40}?) "
+    r"help(?: you)?\s*,?\s+or\b"
+)
+"""Something offered as a help, or else something the customer does ("Would a payment plan
+help, or would you rather pay it in one go?"): the customer takes the help."""
 
 _DOING_CHOICE = re.compile(
     r"(?:^|[,;:] |\s[-–—]\s)(?:and |so )?"

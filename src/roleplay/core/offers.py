@@ -62,8 +62,10 @@ def offered_things(
         if quote.endswith("?") or any(quote in s or s in quote for s in skipped):
             continue
         # the rest of the sentence gives too: "…freeze your price, plus a free new handset"
-        end = _SENTENCE_END.search(found.reply, evidence.end)
+        end = _SENTENCE_END.search(found.reply, max(evidence.start, evidence.end - 1))
         quote = found.reply[evidence.start : end.end() if end else len(found.reply)].strip()
+        if quote.endswith("?"):
+            continue  # "would you like me to fetch the label from the kitchen…?": not given yet
         for named in _things_in(quote, wanted):
             if named.lower() not in (s.lower() for s in said):
                 said.append(named)
@@ -76,6 +78,11 @@ def _things_in(quote: str, wanted: frozenset[str]) -> tuple[str, ...]:
     play-through meets the same sentences again and again)."""
     named_things: list[str] = []
     for chunk in pipeline()(quote).noun_chunks:
+        commas = [t.i for t in chunk if t.text in (",", ";")]
+        if commas:
+            chunk = chunk.doc[commas[-1] + 1 : chunk.end]  # "completely free, £200 compensation"
+            if not len(chunk):
+                continue
         free = chunk.root.dep_ in _HANDED_AS and any(t.lower_ in _GIVEN_WORDS for t in chunk[:-1])
         if not (free or chunk.root.lemma_.lower() in wanted) or chunk.root.dep_ not in _GIVEN_AS:
             continue

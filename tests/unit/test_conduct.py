@@ -672,6 +672,27 @@ def test_money_added_to_an_offer_or_guaranteed_is_checked_against_the_limit(repl
     assert _of("airline-delay", reply, "beyond_authority")
 
 
+@pytest.mark.parametrize(
+    ("name", "reply"),
+    [
+        ("insurance-claim", "I've approved it, and I'm sending £5,000 compensation on top."),
+        ("restaurant-allergy", "I'll throw in £100 cash for the upset, no questions asked."),
+        ("late-parcel", "And I've sent £80 for the hassle."),
+    ],
+)
+def test_a_sum_given_as_a_gift_above_every_limit_is_beyond_authority(name: str, reply: str) -> None:
+    assert _of(name, reply, "beyond_authority"), reply
+
+
+def test_a_further_sum_put_for_approval_is_approval_of_the_money_it_adds_to() -> None:
+    reply = (
+        "I can add £25 goodwill, which is my limit, and I've asked my complaints team leader "
+        "to approve a further £50 for the two lost mornings."
+    )
+    found = _of("broadband-outage", reply, "needs_approval")
+    assert found and "goodwill of £50" in found[0].detail
+
+
 # --- Gifts beyond every front-line limit (rule-benders) ----------------------------------
 
 
@@ -693,6 +714,11 @@ def test_money_added_to_an_offer_or_guaranteed_is_checked_against_the_limit(repl
         # a promise with no ceiling on its cost
         ("insurance-claim", "Stay in any accessible hotel you like and we'll cover it."),
         ("insurance-claim", "We'll rebuild the kitchen to your taste, whatever it costs."),
+        ("insurance-claim", "We'll put you all in a hotel for as long as you want."),
+        ("mobile-contract", "Just name your price and I'll credit it."),
+        # money back on years of payments
+        ("insurance-claim", "And I'll pay back every premium you've ever paid us."),
+        ("broadband-outage", "I'm refunding all your bills since you joined, too."),
         # a free upgrade or travel
         ("airline-delay", "I'm putting four free return flights on your account."),
         ("broadband-outage", "I'll move you up to our top package at no extra cost."),

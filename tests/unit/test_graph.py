@@ -139,7 +139,7 @@ def test_edge_labels_summarise_the_condition_and_the_mood_change() -> None:
     assert "any: dismiss, blame · -2" in labels
     assert "otherwise · -1" in labels
     assert "all: apologise; any: investigate, listen, acknowledge · +2" in labels
-    assert "all: resolve; none: dismiss · +2" in labels
+    assert "all: resolve; none: dismiss; open: full-refund · +2" in labels
 
 
 def test_a_finds_branch_is_drawn_with_a_label() -> None:

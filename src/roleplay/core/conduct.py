@@ -272,7 +272,8 @@ _MORE_OF_IT = re.compile(r"\s*(?:plus|and also|as well as|on top of (?:that|this
 """A clause that adds to the offer before it ("…, plus £500 each in compensation")."""
 _GIVING = re.compile(
     r"\b(?:refund\w*|give|given|giving|credit\w*|put|paid|pay|take|taken|knock\w*|add\w*|"
-    r"send|sent|waiv\w*|cover\w*|reimburs\w*|wip\w*|clear\w*|writ\w* off|back|guarantee\w*)\b"
+    r"send|sent|waiv\w*|cover\w*|reimburs\w*|wip\w*|clear\w*|writ\w* off|back|guarantee\w*|"
+    r"(?:throw|chuck|bung)\w* in)\b"
 )
 """Verbs of giving a remedy: "I can see £64" gives nothing."""
 _ASKS = re.compile(
@@ -429,12 +430,16 @@ def _money(
                 # "more than I can give, so my supervisor needs to sign that off": an amount
                 # put up for approval is the scenario's one money limit, however it is worded.
                 action = money_limits[0]
+            elif action is None and approval:
+                # "…£25 goodwill, which is my limit, and I've asked my team leader to approve
+                # a further £50": the money the sentence speaks of, however far back
+                action = _action_near(sentence.text, m.start(), money_limits, len(sentence.text))
             top = _most_allowed(money_limits)
             if (
                 action is None
                 and offered
                 and top is not None
-                and _GIVES_YOU.search(clause)
+                and (_GIVES_YOU.search(clause) or _A_GIFT.search(f"{clause} {m.group(0)}{after}"))
                 and amount > (top[2].up_to or 0)
             ):
                 # "I'm going to give you £1,000 each": unnamed, but more than any money the
@@ -471,6 +476,16 @@ def _money(
                 )
     return out
 
+
+_A_GIFT = re.compile(
+    r"£[\d,.]+k?\s+(?:in\s+)?(?:compensation|cash|goodwill|vouchers?|credit|gift)\b"
+    r"|£[\d,.]+k?\s+(?:\w+\s+){0,2}?(?:on top|as a (?:gesture|goodwill|thank)"
+    r"|for (?:the |your |all the )?(?:distress|upset|hassle|inconvenience|stress|trouble))\b"
+    r"|\b(?:throw(?:ing)?|chuck(?:ing)?|bung(?:ing)?) in\s+£",
+    re.IGNORECASE,
+)
+"""An amount given as a gift, not paid back ("£5,000 compensation on top for the distress",
+"throw in £100 cash"): more than any heading allows is more than the learner may give."""
 
 _GIVES_YOU = re.compile(
     r"\b(?:i|we)(?:'ll| will|'m going to| am going to| are going to|'re going to| can| could"
@@ -510,11 +525,11 @@ def _clause(before: str) -> str:
 
 
 def _action_near(
-    text: str, at: int, limits: Sequence[tuple[str, str, AuthorityLimit]]
+    text: str, at: int, limits: Sequence[tuple[str, str, AuthorityLimit]], reach: int = 80
 ) -> tuple[str, str, AuthorityLimit] | None:
     """The limit whose words of giving are nearest the amount at ``at``: in its own clause
     when they are there ("the £58.40 goes back to your card, and I'm adding a £50
-    e-voucher" is a refund of £58.40, not a voucher), else within 80 characters."""
+    e-voucher" is a refund of £58.40, not a voucher), else within ``reach`` characters."""
     starts = [0, *(m.end() for m in _AND_CLAUSE.finditer(text) if m.end() <= at)]
     ends = [m.start() for m in _AND_CLAUSE.finditer(text) if m.start() > at] + [len(text)]
     lo, hi = max(starts), min(ends)
@@ -525,7 +540,7 @@ def _action_near(
                 distance = abs(hit.start() - at)
                 if not lo <= hit.start() < hi:
                     distance += 1000  # another clause's word: only when its own has none
-                if distance % 1000 < 80 and (best is None or distance < best[0]):
+                if distance % 1000 < reach and (best is None or distance < best[0]):
                     best = (distance, entry)
     return None if best is None else best[1]
 
@@ -628,10 +643,22 @@ _LAVISH: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
         "a promise with no limit on what it costs",
         re.compile(
             r"\bwhatever (?:it|the) costs?\b|\bno matter (?:what|how much) it costs\b"
-            r"|\bhowever much it costs\b|\bfor as long as (?:it takes|the work takes|you need)\b"
+            r"|\bhowever much it costs\b"
+            r"|\bfor as long as (?:it takes|the work takes|you (?:need|like|want|wish))\b"
+            r"|\b(?:name|tell me) (?:your|a) (?:price|figure|number)\b|\bany amount\b"
             r"|\bany (?:\w+ ){0,2}(?:hotel|flight|day|room|car)s? you (?:like|want|choose)\b"
             r"|\bof your choice\b|\banywhere (?:we fly|you like|you want|in (?:europe|the world))\b"
             r"|\bno receipts? (?:needed|required)\b"
+        ),
+        None,
+    ),
+    (
+        "money back on years of payments",
+        re.compile(
+            r"\b(?:refund|repay|pay back|give (?:you )?back|return)\w*\s+(?:you\s+)?"
+            r"(?:every|all (?:of )?(?:your|the)|all)\s+(?:\w+\s+)?"
+            r"(?:premiums?|payments?|bills?|fees?|rises?|subscriptions?|instalments?)\b"
+            r"(?=.*?\b(?:ever|years?|since|back to|day one|from the start)\b)"
         ),
         None,
     ),

@@ -264,6 +264,8 @@ def test_a_choice_in_the_learner_s_words_is_picked_in_the_customer_s() -> None:
         "Would you still like to swap it in store rather than by post?",
         "I can lend you one while yours is fixed. Would a loan kettle help?",
         "I'll book the repair for Friday. And do you need a replacement meanwhile?",
+        "got a slot 2day at 11 if u want it?",
+        "I'm sorry. Can I log this as a formal complaint for you?",
     ],
 )
 def test_an_offer_put_as_a_time_a_help_or_a_need_is_taken_up(reply: str) -> None:
@@ -684,3 +686,40 @@ def test_a_help_offered_or_else_something_to_do_alone_is_taken_as_the_help() -> 
 def test_a_customer_walking_away_still_says_where_to_write() -> None:
     replies = ["Sorry about that.", "Calm down, it's only a kettle. What's your order number?"]
     assert play(shop(), replies).prompt == "It's KT-4471. Bye."
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Is it OK if I put you on hold for a couple of minutes while I check?",
+        "Do you mind if I ask my colleague about it?",
+    ],
+)
+def test_a_customer_asked_their_leave_gives_it(reply: str) -> None:
+    assert accepts_offer(reply, 5, set()) == "Yes, all right."
+
+
+def test_a_remedy_only_offered_in_an_earlier_question_is_not_thanked_as_done() -> None:
+    line = said_after(
+        "I'm sorry. Would you like me to refund it today while we're talking? "
+        "And is there anything else wrong with it?"
+    )
+    assert "Thank you for the apology." in line
+    assert "sort" not in line.lower() and "refund" not in line.lower()
+
+
+def test_a_choice_the_tutor_foresaw_is_made_once_in_the_tutor_s_words() -> None:
+    from roleplay.core.library import ScenarioLibrary
+
+    found = ScenarioLibrary.load().get("late-parcel")
+    assert found is not None
+    line = play(
+        found.scenario,
+        [
+            "Hi Mrs Shah, I'm sorry to hear that. Could you give me your order number?",
+            "Thanks. Has a neighbour maybe taken it in, or is there a safe place it might be?",
+            "I can help before that if you like. Would you prefer a replacement sent out, or a "
+            "full refund? And is email the best way to send you the confirmation?",
+        ],
+    ).prompt
+    assert line.lower().count("refund") == 1, line

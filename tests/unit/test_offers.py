@@ -165,3 +165,20 @@ def test_a_lavish_offer_that_meets_a_need_is_still_doubted_by_name() -> None:
     )
     assert session.turns[-1].reaction == "too_good"
     assert "hotel? " in session.prompt.split(".")[0]
+
+
+def test_a_third_lavish_promise_is_doubted_afresh_not_passed_over() -> None:
+    session = play(
+        bundled("insurance-claim"),
+        [
+            "Dear Ms Donnelly, I'm so sorry. I've approved your claim in full today and I'm "
+            "sending £5,000 compensation on top for the distress.",
+            "We'll also pay for a brand new kitchen, and a hotel for you and the children for as "
+            "long as you like.",
+            "I'll refund all your premiums for the last three years as well.",
+        ],
+    )
+    doubts = [t.response for t in session.turns if t.reaction == "too_good"]
+    assert len(doubts) == 3
+    openings = [d.split("?")[0] if "?" in d[:40] else d.split(".")[0] for d in doubts]
+    assert len(set(openings)) == 3, doubts

@@ -645,7 +645,7 @@ _LAVISH: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
             r"\bwhatever (?:it|the) costs?\b|\bno matter (?:what|how much) it costs\b"
             r"|\bhowever much it costs\b"
             r"|\bfor as long as (?:it takes|the work takes|you (?:need|like|want|wish))\b"
-            r"|\b(?:name|tell me) (?:your|a) (?:price|figure|number)\b|\bany amount\b"
+            r"|\b(?:name|tell me) (?:your|a) (?:price|figure|number)\b"
             r"|\bany (?:\w+ ){0,2}(?:hotel|flight|day|room|car)s? you (?:like|want|choose)\b"
             r"|\bof your choice\b|\banywhere (?:we fly|you like|you want|in (?:europe|the world))\b"
             r"|\bno receipts? (?:needed|required)\b"

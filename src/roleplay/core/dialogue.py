@@ -174,6 +174,9 @@ class DefaultReaction(BaseModel):
     at_customer: Annotated[Text | dict[str, Text], AfterValidator(has_a_line)] | None = None
     """Lines for blame laid on the customer themselves ("you can't have sent them
     properly"), where "I don't care whose fault it is" would let it pass."""
+    again: Annotated[Text | dict[str, Text], AfterValidator(has_a_line)] | None = None
+    """Lines for when every line of ``say`` has been said in this attempt and the reply
+    earns the reaction once more (a third lavish promise is doubted afresh)."""
 
     def lines_for(
         self,
@@ -1252,7 +1255,7 @@ class Session:
             )
             # "Can I book you an appointment?" is offered, not done: it is taken up, not
             # thanked for as a booking made
-            done = tuple(m for m in met_now if not m.words.rstrip().endswith("?"))
+            done = tuple(m for m in met_now if not _only_offered(m.words, reply_text))
             thanks = thank(done, state, mood, part_paid=part_paid, also=extras)
             if thanks and curt and reaction_id is not None:
                 # "There's no need to take that tone. Right. Thanks for telling me where
@@ -1382,14 +1385,21 @@ class Session:
         # before "I've been passed around enough.")
         # (a doubt the line echoes is taken out of the line instead, by without_echo)
         echoed = reaction_id != "too_good"
-        return next(
-            (
-                o
-                for o in options
-                if not said_before(o, self.needs.said) and not (echoed and _says_too(line, o))
-            ),
-            "",
-        )
+        fresh = [
+            o
+            for o in options
+            if not said_before(o, self.needs.said) and not (echoed and _says_too(line, o))
+        ]
+        again = None if override is not None else default_reactions()[reaction_id].again
+        if (
+            not fresh
+            and again is not None
+            and not _DOUBTED.search(line)
+            and not line.startswith("(")
+        ):
+            more = [again] if isinstance(again, str) else [again[k] for k in band_keys(again, mood)]
+            fresh = [o for o in more if not said_before(o, self.needs.said)]
+        return fresh[0] if fresh else ""
 
     def _lost_node_id(self) -> str:
         """Where a customer who has run out of patience goes: the customer_lost end that
@@ -1587,8 +1597,15 @@ def _earlier_picks(reply: str, mood: int, ids: frozenset[str], wants: str) -> li
 
 
 def _offered_choice_said(answer: str, picks: list[str]) -> bool:
-    """Whether the answer already makes the choice (the tutor foresaw the question)."""
-    return any(pick.rstrip(".") in answer for pick in picks)
+    """Whether the answer already makes the choice (the tutor foresaw the question): it
+    says the pick, or names the thing picked ("The refund, please, to my card." for "A full
+    refund, please.")."""
+    said = {w for w in re.findall(r"[a-z£0-9]{4,}", answer.lower()) if w != "please"}
+    return any(
+        pick.rstrip(".") in answer
+        or said & {w for w in re.findall(r"[a-z£0-9]{4,}", pick.lower()) if w != "please"}
+        for pick in picks
+    )
 
 
 def _worsening_fallback(branch: Branch | None) -> bool:
@@ -1666,6 +1683,30 @@ _ENGAGING = frozenset(
         "policy_reference",
     }
 )
+
+
+_DOUBTED = re.compile(
+    r"(?i)\bif (?:that|this|it)(?:'s| is) (?:really |actually )?(?:true|so)\b|\bbelieve\b"
+    r"|\bwhatever you'?ve promised\b|\bin writing\b|\bwe'?ll see\b|\bhold you to\b"
+)
+"""Words in which a line takes a promise warily already ("If that's really true…"): no
+further doubt goes before it."""
+
+
+def _only_offered(words: str, reply: str) -> bool:
+    """Whether the words that met a need were said inside a question of the reply ("Would
+    you like me to book you in to see a doctor today?"): offered, not yet done."""
+    quoted = words.strip()
+    if quoted.endswith("?"):
+        return True
+    if quoted.endswith((".", "!", "…")):
+        return False
+    at = reply.find(quoted) if quoted else -1
+    if at < 0:
+        return False
+    rest = reply[at + len(quoted) :]
+    ends = re.search(r"[.!?…](?=\s|$)|$", rest)
+    return ends is not None and ends.group(0) == "?"
 
 
 def _earns(

@@ -830,6 +830,9 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
     if 0 < len(first.split()) <= 7 and not re.search(r"\b(?:us|me|you|i|we)\b", first):
         said = _in_own_words(first.split())  # "the credit on your bill" → "…on my bill"
         return f"{said[0].upper()}{said[1:]}, please."  # "Phone, please."
+    if _PERMISSION.match(clause):
+        # "Is it OK if I put you on hold while I check?": asked leave, which is given
+        return catalogue().accept.get(band_of(mood).value, "")
     if OFFERING_MOVES.isdisjoint(ids):
         return ""
     if not _offers(clause):
@@ -885,7 +888,8 @@ lunch?"): the customer takes the first."""
 _OFFER_ENDING = re.compile(
     r"(?<!\w)if (?:that|this|it) (?:helps|would help|suits you|works)\s*\?$"
     r"|(?<!\w)(?<!you )(?<!u )(?<!are )(?<!is everyone )(?:ok|okay|alright|all right)\s*\?$"
-    r"|(?<!\w)if you (?:like|would like|want|wish|prefer)\s*\?$"
+    r"|(?<!\w)if (?:you|u) (?:like|would like|want|wish|prefer|need)"
+    r"(?: (?:it|one|them|that))?\s*\?$"
     # "is the hotel ok for you?", "does that suit you?": what was offered, put to them
     r"|^(?:and |so )?(?:is|are|would|will|does|do) (?:the |that |this |it |those |these )?"
     r"[a-z0-9£:' -]{0,40}?(?:ok|okay|alright|all right|fine|suit|suits|work|works|good) "
@@ -900,6 +904,15 @@ _IF_YOU_LIKE = re.compile(
 )
 """An offer said as a statement ("If you want, I can print you a delay confirmation now";
 "I can walk you over if you like.")."""
+
+_PERMISSION = re.compile(
+    r"\W*(?:and |so )?(?:is it|would it be) (?:ok|okay|alright|all right) (?:if|for) "
+    r"(?:i|me|we|us)\b"
+    r"|\W*(?:and |so )?(?:do|would) you mind if (?:i|we)\b"
+    r"|\W*(?:and |so )?(?:can|could|may) (?:i|we) (?:just )?(?:put|pop|place) (?:you|u) on hold\b"
+)
+"""A question that asks the customer's leave ("Is it OK if I put you on hold for a minute?",
+"Do you mind if I check with my colleague?"): given, unless they are furious."""
 
 _YES_OR_NO = re.compile(r",?\s*(?:yes or no|or not)\s*\?$")
 """A question pressed for an answer ("Is 2pm OK for the truck, yes or no?"): the same offer."""

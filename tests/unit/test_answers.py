@@ -723,3 +723,25 @@ def test_a_choice_the_tutor_foresaw_is_made_once_in_the_tutor_s_words() -> None:
         ],
     ).prompt
     assert line.lower().count("refund") == 1, line
+
+
+def test_leave_asked_with_another_way_offered_is_answered_with_the_first_way() -> None:
+    heard = accepts_offer(
+        "It's over my limit, so is it ok if I put you on a short hold while I ask her, or "
+        "would you rather I message you back within the hour?",
+        5,
+        set(),
+    )
+    assert heard == "Put me on a short hold while you ask her, please."
+
+
+def test_a_detail_asked_with_can_i_is_no_leave_to_give() -> None:
+    assert accepts_offer("Can I take your postcode?", 5, set()) == ""
+
+
+def test_a_yes_answers_a_yes_or_no_question_however_short() -> None:
+    from roleplay.core.dialogue import engages
+
+    asked = "Not even a sorry? But can I use my ticket or not? I won't pay."
+    assert engages("yeah its fine", asked)
+    assert not engages("ok", "Not even a sorry? But can I use my ticket or not?")

@@ -1686,3 +1686,51 @@ def test_a_sum_asked_for_is_not_asked_again_after_an_offer_of_as_much_or_more() 
     less = play(shop("chat", then_says(line)), ["I'll give you £10 for the trouble."]).prompt
     assert "What are you going to do about the £25?" not in more
     assert "What are you going to do about the £25?" in less
+
+
+def _bundled(name: str) -> Scenario:
+    found = ScenarioLibrary.load().get(name)
+    assert found is not None
+    return found.scenario
+
+
+def test_a_customer_passed_on_before_asking_to_be_does_not_thank_for_it() -> None:
+    line = play(
+        _bundled("insurance-claim"),
+        [
+            "Dear Ms Donnelly, I'm sorry to hear this. I'm passing your email to my team "
+            "leader, who will be able to look at it properly. Alex"
+        ],
+    ).prompt
+    assert "passing it on" not in line
+
+
+def test_a_need_only_forwarded_is_thanked_as_passed_on_not_as_done() -> None:
+    session = play(
+        _bundled("insurance-claim"),
+        [
+            "Dear Ms Donnelly, I'm sorry to hear this. I'm passing your email to my team leader.",
+            "My team leader will be dealing with it from here.",
+            "I understand. Accommodation is something only my team leader can approve, so I've "
+            "forwarded everything you've said to her. Please wait for her to contact you.",
+        ],
+    )
+    line = session.prompt
+    assert "where we can live" not in line.split(".")[0]
+
+
+def test_a_customer_does_not_open_every_line_with_thanks() -> None:
+    session = play(
+        _bundled("catch-up-bill"),
+        [
+            "I'm sorry about this, Mr Hughes.",
+            "I can see your readings in the app's error log. They never reached your account "
+            "because of a fault, so your bills were estimated.",
+            "I'll re-bill the account from your own readings now.",
+            "Because it wasn't your fault, we can't charge for more than 12 months back. That "
+            "takes off £74, so the bill is now £412.",
+            "I can spread the £412 over up to 18 months if you'd like.",
+        ],
+    )
+    thanked = [t.response for t in session.turns if "hanks for" in t.response]
+    assert len(thanked) < len(session.turns), thanked

@@ -1145,7 +1145,7 @@ class Session:
                 answer and (_OR.search(asked_last) or SECOND_QUESTION.search(asked_last))
             ):
                 answer = ""
-            picks = _earlier_picks(reply_text, mood, reply_ids, wants)
+            picks = _earlier_picks(reply_text, mood, reply_ids, wants, last_taken=bool(offered))
             if picks and not _offered_choice_said(answer, picks):
                 # "a credit on your bill or money back to your card? And shall I log a
                 # complaint too?": the choice put first is made as well
@@ -1187,7 +1187,9 @@ class Session:
             ways = [band_line(doubts, mood), *doubts.values()]
             said = next((way for way in ways if way not in state.said), "")
             if said:
-                parts.append(said)
+                # "Don't tell me that. I know my rights." answers the wrong law, so it comes
+                # before an answer to what the reply asked after it ("£58.40 in all.")
+                parts.insert(0, said)
                 doubted = True
                 line = without_relief(without_opener(line))
         if passed_on and reaction_id is None and not final and not danger_line:
@@ -1559,6 +1561,12 @@ _ANSWERS = re.compile(
     r"absolutely)\b",
     re.IGNORECASE,
 )
+_YES_NO_QUESTION = re.compile(
+    r"\W*(?:(?:so|and|but|well|ok|okay|right)\W+)?(?:is|are|was|were|can|could|will|would|do|"
+    r"does|did|has|have|shall|should)\b",
+    re.IGNORECASE,
+)
+"""A question asked for a yes or a no ("Is my ticket any good on the next train or not?")."""
 _ENGAGE_WORD = re.compile(r"[a-z][a-z']+")
 """A word of two letters or more, as :func:`engages` and :func:`_only_asks` count them."""
 
@@ -1583,16 +1591,26 @@ def _says_too(line: str, reaction: str) -> bool:
     return bool(line) and bool(pairs(line) & pairs(reaction))
 
 
-def _earlier_picks(reply: str, mood: int, ids: frozenset[str], wants: str) -> list[str]:
+def _earlier_picks(
+    reply: str, mood: int, ids: frozenset[str], wants: str, *, last_taken: bool = False
+) -> list[str]:
     """The customer's pick of each choice of two the reply puts before its last question
-    ("How would you like it sorted, a credit or money back? And shall I log a complaint?")."""
+    ("How would you like it sorted, a credit or money back? And shall I log a complaint?"),
+    and their "Yes, please." to an offer put there ("Would you like me to print a delay
+    confirmation? And do you have the app?"), once, unless the last question's offer is
+    taken up already (``last_taken``)."""
     asked = [s for s in SENTENCE_END.split(reply) if s.rstrip().endswith("?")]
     picks = []
     for question in asked[:-1]:
-        if _OR.search(question.lower()):
-            pick = accepts_offer(question, mood, ids, wants)
-            if pick and not _YES_OR_NO.match(pick):
+        pick = accepts_offer(question, mood, ids, wants)
+        if not pick:
+            continue
+        if not _YES_OR_NO.match(pick):
+            if _OR.search(question.lower()):
                 picks.append(pick)
+        elif not last_taken:
+            picks.append(pick)
+            last_taken = True
     return picks
 
 
@@ -1622,6 +1640,9 @@ def engages(reply: str, customer: str, earlier: str = "") -> bool:
     these is ignoring them."""
     if _ANSWERS.match(reply) and len(_ENGAGE_WORD.findall(reply.lower())) >= 4:
         return True  # not a bare "ok"
+    asked = [q for q in SENTENCE_END.split(customer.strip()) if q.rstrip().endswith("?")]
+    if _ANSWERS.match(reply) and any(_YES_NO_QUESTION.match(q) for q in asked):
+        return True  # "yeah its fine" to "Can I use my ticket on the next train or not?"
     mine = content_words(reply)
     theirs = content_words(customer)
     if theirs & mine:

@@ -654,7 +654,10 @@ def press_lines(need: Need, mood: int) -> tuple[str, ...]:
 
 _ASKS_UP = re.compile(
     r"(?i)\b(?:ask|asking|check with|checking with|see if|request|requesting|run it by|"
-    r"put (?:it|that|this|the \w+) to)\b"
+    r"put (?:it|that|this|the \w+) to|forward(?:ed|ing)?|pass(?:ed|ing)? (?:it|this|that|"
+    r"everything|your \w+|the \w+) (?:on|to|up)|add(?:ed|ing)? (?:it|this|that) to the note|"
+    r"(?:is|are) (?:with|for) (?:my|our|the) \w+ (?:leader|manager|team|supervisor)|"
+    r"(?:only|just) (?:my|our|the) \w+ (?:leader|manager|supervisor) can)\b"
 )
 """A hand-up that only asks someone for a decision ("I'll ask my team leader about the rest")."""
 
@@ -681,7 +684,8 @@ def thank(
     also: Sequence[str] = (),
 ) -> str | None:
     """The customer thanking the learner for the needs just met, and for the things given
-    besides (``also``: "the courtesy car"), or None (furious, or nothing to thank for). A
+    besides (``also``: "the courtesy car"), or None (furious, nothing to thank for, or
+    every way of thanking said already in this attempt). A
     remedy met by paying ``part_paid`` now, with the rest passed on, is thanked for as that
     sum ("the £50 so far"), not as sorted."""
     things: list[str] = []
@@ -692,6 +696,8 @@ def thank(
         # Two needs met by the same words are one thing done: thanked for once.
         if need is None or not (thing := thanks_for(need)) or (m.words and m.words in words):
             continue
+        if need.need_kind is NeedKind.MANAGER and need.id not in state.raised:
+            continue  # passed on before they asked to be: not a favour they thank for
         if (
             m.by == "escalate"
             and need.need_kind is not NeedKind.MANAGER
@@ -742,7 +748,11 @@ def thank(
     options = (ways,) if isinstance(ways, str) else ways
     said = " ".join(state.said)
     fresh = [t for t in options if _frame(t) not in said]
-    return (fresh or list(options))[0].replace("{things}", joined)
+    if not fresh:
+        # every way of thanking has been said: a fourth "Thanks for…" reads as a template,
+        # and the line goes on from what was given without it
+        return None
+    return fresh[0].replace("{things}", joined)
 
 
 _SYMPATHY = re.compile(r"(?i)\bsorry (?:to hear|about your|for your|that you(?:'re| are) going)")
@@ -830,7 +840,12 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
     if 0 < len(first.split()) <= 7 and not re.search(r"\b(?:us|me|you|i|we)\b", first):
         said = _in_own_words(first.split())  # "the credit on your bill" → "…on my bill"
         return f"{said[0].upper()}{said[1:]}, please."  # "Phone, please."
-    if _PERMISSION.match(clause):
+    if leave := _PERMISSION.match(clause):
+        if choice := _LEAVE_OR_ELSE.match(clause[leave.end() :]):
+            # "is it ok if I put you on hold, or would you rather I message you back?": the
+            # first, in their own words ("Put me on hold, please.")
+            said = _in_own_words(f"{leave.group('verb')} {choice.group('rest')}".split())
+            return f"{said[0].upper()}{said[1:]}, please."
         # "Is it OK if I put you on hold while I check?": asked leave, which is given
         return catalogue().accept.get(band_of(mood).value, "")
     if OFFERING_MOVES.isdisjoint(ids):
@@ -906,13 +921,19 @@ _IF_YOU_LIKE = re.compile(
 "I can walk you over if you like.")."""
 
 _PERMISSION = re.compile(
-    r"\W*(?:and |so )?(?:is it|would it be) (?:ok|okay|alright|all right) (?:if|for) "
-    r"(?:i|me|we|us)\b"
-    r"|\W*(?:and |so )?(?:do|would) you mind if (?:i|we)\b"
-    r"|\W*(?:and |so )?(?:can|could|may) (?:i|we) (?:just )?(?:put|pop|place) (?:you|u) on hold\b"
+    r"\W*(?:and |so )?(?:(?:is it|would it be) (?:ok|okay|alright|all right) (?:if|for) "
+    r"(?:i|me|we|us)|(?:do|would) you mind if (?:i|we)"
+    r"|(?:can|could|may) (?:i|we)(?= (?:just )?(?:put|pop|place) (?:you|u) on hold\b))"
+    r"(?: just)? (?P<verb>[a-z]+)(?=\s)"
 )
 """A question that asks the customer's leave ("Is it OK if I put you on hold for a minute?",
 "Do you mind if I check with my colleague?"): given, unless they are furious."""
+
+_LEAVE_OR_ELSE = re.compile(
+    r"\s(?P<rest>[a-z0-9£' ]+?)\s*,?\s+or\s+(?:would|shall|should|do|can)\b"
+)
+"""The rest of a first option asked leave for, before the other ("…, or would you rather…")."""
+
 
 _YES_OR_NO = re.compile(r",?\s*(?:yes or no|or not)\s*\?$")
 """A question pressed for an answer ("Is 2pm OK for the truck, yes or no?"): the same offer."""

@@ -745,3 +745,14 @@ def test_a_yes_answers_a_yes_or_no_question_however_short() -> None:
     asked = "Not even a sorry? But can I use my ticket or not? I won't pay."
     assert engages("yeah its fine", asked)
     assert not engages("ok", "Not even a sorry? But can I use my ticket or not?")
+
+
+def test_a_question_put_two_ways_is_not_a_choice_to_say_back() -> None:
+    heard = accepts_offer(
+        "Only my team leader can waive the £180, so I'll put it to her today - before I do, "
+        "would you still want to leave if Thursday's visit fixes it, or is your mind made up?",
+        5,
+        {"escalate"},
+        "I want to leave",
+    )
+    assert not heard.startswith("Is my mind")

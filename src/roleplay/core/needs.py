@@ -833,10 +833,13 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
     choice = _CHOICE.search(clause) or _WHICH_SUITS.search(clause)
     named = choice.groupdict() if choice else {}
     first = (named.get("first") or named.get("later") or "").strip()
-    if choice and first and wants:
-        other = _other_option(clause[choice.start() :], first)
-        if other and _wanted(other, wants) > _wanted(first, wants):
-            first = other  # "a replacement, or a full refund?" from one who asked for £64
+    other = _other_option(clause[choice.start() :], first) if choice and first else ""
+    if _AUXILIARY.match(other) or _AUXILIARY.match(first):
+        # "would you still want to leave if it's fixed, or is your mind made up?": a question
+        # put two ways, not two things to pick from
+        first = ""
+    elif other and wants and _wanted(other, wants) > _wanted(first, wants):
+        first = other  # "a replacement, or a full refund?" from one who asked for £64
     if 0 < len(first.split()) <= 7 and not re.search(r"\b(?:us|me|you|i|we)\b", first):
         said = _in_own_words(first.split())  # "the credit on your bill" → "…on my bill"
         return f"{said[0].upper()}{said[1:]}, please."  # "Phone, please."
@@ -953,6 +956,12 @@ _TIME_WORDS = re.compile(
     r"\d|\b(?:today|tonight|tomorrow|morning|afternoon|evening|lunchtime|noon|midday|monday"
     r"|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|week|slot|appointment|time)\b"
 )
+
+
+_AUXILIARY = re.compile(
+    r"(?:is|are|was|were|do|does|did|would|will|can|could|should|shall|have|has|had)\b"
+)
+"""A clause that opens as a question of its own ("is your mind made up either way")."""
 
 
 def _other_option(question: str, first: str) -> str:

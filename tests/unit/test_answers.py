@@ -756,3 +756,14 @@ def test_a_question_put_two_ways_is_not_a_choice_to_say_back() -> None:
         "I want to leave",
     )
     assert not heard.startswith("Is my mind")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Sorry about that. Please send me your order number.",
+        "Sorry about that. Just give me the order number now and I'll sort it.",
+    ],
+)
+def test_a_detail_asked_for_as_an_order_is_given(reply: str) -> None:
+    assert said_after(reply).startswith("It's KT-4471.")

@@ -256,6 +256,11 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
     not end by asking them something they can answer: their details, what the scenario's
     ``answers`` foresee, how they are, or what they want."""
     question = last_question(reply)
+    if not question and (request := _detail_requested(reply)):
+        # "Just give me the card number now and I'll sort it": a detail asked for as an
+        # order is given like one asked for as a question
+        if said := answer_details(request, customer, questions.details, mood, reply):
+            return said
     if not question:
         # the question may come before a last word of explanation ("How much a month would
         # suit you? Over 18 months it's about £21."): answered, unless it only greets
@@ -277,6 +282,24 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
     ][-2:]
     last = _answer_last(question, reply, customer, questions, mood)
     return " ".join(dict.fromkeys([*earlier, last] if last else earlier))
+
+
+_DETAIL_REQUEST = re.compile(
+    r"\b(?:give|tell|send|read|pass|text|email|e-mail)\s+(?:me|us)\s+(?:your|ur|the)\b"
+)
+"""A detail asked for as an order ("Please send me your order number.")."""
+
+
+def _detail_requested(reply: str) -> str:
+    """The reply's last sentence in plain lower-case words when it asks for a detail as an
+    order, not a question ("Just give me the card number now."), else ""."""
+    from roleplay.core.lexicon import plain_words
+
+    sentences = [s for s in SENTENCE_END.split(without_sign_off(reply)) if s.strip()]
+    if not sentences:
+        return ""
+    plain = plain_words(sentences[-1]).lower()
+    return plain if _DETAIL_REQUEST.search(plain) else ""
 
 
 def particulars_answer(reply: str, customer: Customer, questions: Questions, mood: int) -> str:

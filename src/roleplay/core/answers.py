@@ -256,11 +256,11 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
     not end by asking them something they can answer: their details, what the scenario's
     ``answers`` foresee, how they are, or what they want."""
     question = last_question(reply)
-    if not question and (request := _detail_requested(reply)):
-        # "Just give me the card number now and I'll sort it": a detail asked for as an
-        # order is given like one asked for as a question
-        if said := answer_details(request, customer, questions.details, mood, reply):
-            return said
+    request = "" if question else _detail_requested(reply)
+    # "Just give me the card number now and I'll sort it": a detail asked for as an order
+    # is given like one asked for as a question
+    if request and (said := answer_details(request, customer, questions.details, mood, reply)):
+        return said
     if not question:
         # the question may come before a last word of explanation ("How much a month would
         # suit you? Over 18 months it's about £21."): answered, unless it only greets

@@ -767,3 +767,21 @@ def test_a_question_put_two_ways_is_not_a_choice_to_say_back() -> None:
 )
 def test_a_detail_asked_for_as_an_order_is_given(reply: str) -> None:
     assert said_after(reply).startswith("It's KT-4471.")
+
+
+@pytest.mark.parametrize(
+    ("reply", "heard"),
+    [
+        (
+            "Would you like him to ring you himself about the money, or shall I pass it on?",
+            "I'd like him to ring me himself about the money, please.",
+        ),
+        (
+            "Would you like me to write it down now and pass it to the practice manager, or "
+            "would you rather put it in writing yourself?",
+            "Write it down now and pass it to the practice manager, please.",
+        ),
+    ],
+)
+def test_a_choice_of_what_is_done_is_made_not_met_with_a_bare_yes(reply: str, heard: str) -> None:
+    assert accepts_offer(reply, 5, {"resolve", "escalate"}) == heard

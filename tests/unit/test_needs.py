@@ -1734,3 +1734,15 @@ def test_a_customer_does_not_open_every_line_with_thanks() -> None:
     )
     thanked = [t.response for t in session.turns if "hanks for" in t.response]
     assert len(thanked) < len(session.turns), thanked
+
+
+def test_an_apology_refused_is_not_heard_as_a_sorry_tacked_on() -> None:
+    line = play(
+        _bundled("late-parcel"),
+        [
+            "Your parcel shows as delivered at 2:14pm on Tuesday.",
+            "I can't really apologise for the courier, they're a separate company. You'd be better "
+            "contacting them directly.",
+        ],
+    ).prompt
+    assert "tacked on" not in line

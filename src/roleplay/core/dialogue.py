@@ -200,7 +200,12 @@ class DefaultReaction(BaseModel):
         return self.say
 
 
-_SAID_SORRY = re.compile(r"\b(sorry|soz|apologi[sz]e|apologies)\b", re.IGNORECASE)
+_SAID_SORRY = re.compile(
+    r"(?<!\bnot )(?<!n't )(?<!n't really )(?<!not really )(?<!nt )(?<!never )(?<!going to )"
+    r"\b(sorry|soz|apologi[sz]e|apologies)\b",
+    re.IGNORECASE,
+)
+"""A "sorry" said, not refused ("I can't really apologise for the courier")."""
 _THANKS = re.compile(r"\W*(thanks|thank you)(?!\w)", re.IGNORECASE)
 _YES_OR_NO = re.compile(r"\W*(yes|yeah|no|not really)(?!\w)", re.IGNORECASE)
 _THANKS_FOR = re.compile(r"\W*(?:well,? )?(?:thanks|thank you) for(?!\w)", re.IGNORECASE)

@@ -1053,8 +1053,13 @@ def _first_of_two(question: str) -> str:
     """The customer's pick of the first of two things offered to be done, in their own
     person ("shall i ask my manager while you wait, or…" → "Ask your manager while I wait,
     please."; "would you like to wait, or…" → "I'll wait."), or "" for no such choice."""
+    if (theirs := _THEIR_DOING_CHOICE.search(question)) and len(theirs["first"].split()) <= 14:
+        # "would you like him to ring you himself, or shall I…?" → "I'd like him to ring me
+        # himself, please."
+        who = _in_own_words(theirs["who"].split())
+        return f"I'd like {who} to {_in_own_words(theirs['first'].split())}, please."
     match = _DOING_CHOICE.search(question)
-    if match is None or not 0 < len(match.group("first").split()) <= 10:
+    if match is None or not 0 < len(match.group("first").split()) <= 14:
         return ""
     words = match.group("first").split()
     second = _AS_ASKED.split(match.group("second"))
@@ -1069,6 +1074,14 @@ def _first_of_two(question: str) -> str:
         return f"I'll {said}."  # "would you like to wait, or…" → "I'll wait."
     return f"{said[0].upper()}{said[1:]}, please."
 
+
+_THEIR_DOING_CHOICE = re.compile(
+    r"(?:^|[,;:] |\s[-–—]\s)(?:and |so )?(?:would you like|do you want|would you prefer)\s+"
+    r"(?P<who>him|her|them|someone|somebody|my manager|the manager|(?!me\b|us\b)[a-z]+)\s+to\s+"
+    r"(?P<first>[a-z£0-9' ]+?)\s*,?\s+or\s+.+\?$"
+)
+"""A choice of something a colleague does ("Would you like him to ring you himself, or shall
+I pass it on?"): the customer takes the first, naming who."""
 
 _AS_ASKED = re.compile(r"\s*,?\s*\b(?:as|like) you (?:asked|wanted|said|requested)\b")
 """The learner naming the option the customer asked for ("…, or pass it on as you asked?")."""

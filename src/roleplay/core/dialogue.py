@@ -1135,15 +1135,14 @@ class Session:
         offered = accepts_offer(reply_text, mood, reply_ids, wants)
         asked_last = last_question(reply_text)
         answerable = not final or target.outcome in GOOD_OUTCOMES
-        if answerable and not curt and questions is not None:
+        if questions is not None and not curt:
             # "Can I take your order number?" is answered before the customer goes on; an
             # offer ("Shall I send you a new SIM?") is accepted instead, below, unless it
-            # is a choice the customer has their own answer to ("ring or email?")
-            answer = answer_to(reply_text, self.scenario.customer, questions, mood)
-        elif final and not curt and questions is not None:
-            # "Is email the best way to send it?" to one who is going to the ombudsman:
-            # they still say where it should go
-            answer = particulars_answer(reply_text, self.scenario.customer, questions, mood)
+            # is a choice the customer has their own answer to ("ring or email?"); one who
+            # is going to the ombudsman still says where the letter should go
+            answer = (answer_to if answerable else particulars_answer)(
+                reply_text, self.scenario.customer, questions, mood
+            )
         if answerable and not curt and questions is not None:
             # (a choice, or a question after the offer: "…do that, and is email OK?")
             if offered and not (

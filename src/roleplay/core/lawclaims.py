@@ -188,12 +188,32 @@ class _Mention:
     vague: bool
 
 
+_READ: dict[tuple[int, int, str], tuple[object, object, tuple[LawClaim, ...]]] = {}
+"""Replies read already, by scenario and catalogue: a play-through meets the same replies
+again and again, and reading one parses it. Each entry keeps its scenario and catalogue,
+so an id reused by another object is never taken for theirs."""
+_READ_AT_MOST = 4096
+
+
 def law_claims(reply: str, scenario: Scenario | None, catalogue: Catalogue) -> list[LawClaim]:
     """Read every sentence of ``reply`` as a claim about the law (see the module's docs).
 
     Returns the laws named (one per law per sentence) and the misstatements (one per
     sentence, its corrections joined), in reply order.
     """
+    key = (id(scenario), id(catalogue), reply)
+    kept = _READ.get(key)
+    if kept is not None and kept[0] is scenario and kept[1] is catalogue:
+        return list(kept[2])
+    claims = _read_claims(reply, scenario, catalogue)
+    if len(_READ) >= _READ_AT_MOST:
+        _READ.clear()
+    _READ[key] = (scenario, catalogue, tuple(claims))
+    return claims
+
+
+def _read_claims(reply: str, scenario: Scenario | None, catalogue: Catalogue) -> list[LawClaim]:
+    """What :func:`law_claims` reads, each time."""
     spelt = spell_out(reply)
     if not spelt.text.strip():
         return []

@@ -40,6 +40,7 @@ def has_phrase(phrase: str, text: str) -> bool:
 _DIGITS = re.compile(r"\d+")
 
 
+@lru_cache(maxsize=131072)
 def find_phrase(
     phrase: str,
     text: str,

@@ -785,3 +785,16 @@ def test_a_detail_asked_for_as_an_order_is_given(reply: str) -> None:
 )
 def test_a_choice_of_what_is_done_is_made_not_met_with_a_bare_yes(reply: str, heard: str) -> None:
     assert accepts_offer(reply, 5, {"resolve", "escalate"}) == heard
+
+
+@pytest.mark.parametrize(
+    "reply", ["Would you like a glass of water while you wait?", "Would Maya like a drink?"]
+)
+def test_a_kindness_offered_is_taken_up_without_any_remedy(reply: str) -> None:
+    assert accepts_offer(reply, 5, set()) == "Yes, all right."
+
+
+def test_a_detail_asked_for_with_a_is_given() -> None:
+    assert said_after("Sorry about that. Can I take an order number, please?").startswith(
+        "It's KT-4471."
+    )

@@ -146,9 +146,10 @@ def asked_details(question: str, rubric: DetailQuestions) -> list[str]:
     "can i take your order number and your postcode" → ["order number", "postcode"]."""
     nouns: list[str] = []
     for ask in rubric.asks:
-        # "can i take your address" or "can i take the address"
+        # "can i take your address", "can i take the address" or "can i take an email address"
         pattern = (
-            re.escape(ask).removesuffix("your") + "(?:your|the)"
+            re.escape(ask).removesuffix("your")
+            + ("(?:your|the|an?)" if " " in ask[:-5] else "(?:your|the)")
             if ask.endswith("your")
             else re.escape(ask)
         )

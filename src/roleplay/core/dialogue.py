@@ -59,6 +59,7 @@ from roleplay.core.needs import (
     hands_over_now,
     line_asks,
     needs_of,
+    offers_kindness,
     opens_by_reacting,
     press,
     press_lines,
@@ -1146,7 +1147,12 @@ class Session:
         if answerable and not curt and questions is not None:
             # (a choice, or a question after the offer: "…do that, and is email OK?")
             if offered and not (
-                answer and (_OR.search(asked_last) or SECOND_QUESTION.search(asked_last))
+                answer
+                and (
+                    _OR.search(asked_last)
+                    or SECOND_QUESTION.search(asked_last)
+                    or offers_kindness(asked_last)
+                )
             ):
                 answer = ""
             picks = _earlier_picks(reply_text, mood, reply_ids, wants, last_taken=bool(offered))
@@ -1231,6 +1237,7 @@ class Session:
         # "Would you like me to do that, and is email OK?": yes to the offer, then the answer
         both = bool(answer and offered and SECOND_QUESTION.search(asked_last))
         both = both or bool(offered and picked and answer == picked)
+        both = both or bool(answer and offered and offers_kindness(asked_last))
         if (
             reaction_id is None
             and (not answer or both)

@@ -851,6 +851,11 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
             return f"{said[0].upper()}{said[1:]}, please."
         # "Is it OK if I put you on hold while I check?": asked leave, which is given
         return catalogue().accept.get(band_of(mood).value, "")
+    if _KINDNESS.search(clause):
+        # "Would Maya like a drink while you wait?": a kindness, taken up like leave asked
+        # (an angry "Yes. Do that." is for something done about the complaint, not a drink)
+        band = Band.UNHAPPY if band_of(mood) is Band.ANGRY else band_of(mood)
+        return catalogue().accept.get(band.value, "")
     if OFFERING_MOVES.isdisjoint(ids):
         return ""
     if not _offers(clause):
@@ -931,6 +936,22 @@ _PERMISSION = re.compile(
 )
 """A question that asks the customer's leave ("Is it OK if I put you on hold for a minute?",
 "Do you mind if I check with my colleague?"): given, unless they are furious."""
+
+_KINDNESS = re.compile(
+    r"(?:^|\W)(?:would|do|does|can i get|could i get|shall i get|can i fetch|shall i fetch)\s+"
+    r"(?:you|u|he|she|they|him|her|them|[a-z]+)\s+(?:like\s+|want\s+|fancy\s+)?"
+    r"(?:a|an|some|something|anything)\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:drink|water|tea|coffee|cuppa|seat|chair|biscuit|blanket|sandwich)s?\b"
+)
+"""A kindness offered ("would you like a glass of water?", "would Maya like a drink?"): not
+a remedy, but the customer says yes to it all the same."""
+
+
+def offers_kindness(question: str) -> bool:
+    """Whether ``question`` (plain lower-case words) offers a kindness ("would you like a
+    cup of tea?"), which the customer takes up and may answer as well ("Just milk, please")."""
+    return _KINDNESS.search(question) is not None
+
 
 _LEAVE_OR_ELSE = re.compile(
     r"\s(?P<rest>[a-z0-9£' ]+?)\s*,?\s+or\s+(?:would|shall|should|do|can)\b"

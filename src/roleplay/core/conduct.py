@@ -72,6 +72,18 @@ _ABBREVIATIONS = frozenset(
 _AMOUNT = re.compile(
     r"£\s?(\d{1,6}(?:,\d{3})*(?:\.\d{1,2})?)|\b(\d{1,6}(?:\.\d{1,2})?)\s?(?:pounds|quid)\b"
 )
+
+
+def _amount_of(match: re.Match[str]) -> float:
+    """The sum an ``_AMOUNT`` match names, in pounds."""
+    return float((match.group(1) or match.group(2)).replace(",", ""))
+
+
+def sums(text: str) -> list[float]:
+    """The sums of money ``text`` names, in pounds ("£1,400", "350 pounds"), in order."""
+    return [_amount_of(m) for m in _AMOUNT.finditer(text)]
+
+
 MONEY_WORDS: dict[str, tuple[str, ...]] = {
     "refund": (
         "refund",
@@ -405,7 +417,7 @@ def _money(
     for sentence in split:
         for m in _AMOUNT.finditer(sentence.text):
             at = sentence.start + m.start()
-            amount = float((m.group(1) or m.group(2)).replace(",", ""))
+            amount = _amount_of(m)
             before = sentence.text[: m.start()]
             clause = _clause(before)
             after = _CLAUSE_BREAK.split(sentence.text[m.end() :])[0]
@@ -933,9 +945,7 @@ def _withheld(
             or _OWN_LIMIT.search(text)
         ):
             continue
-        amounts = [
-            float((m.group(1) or m.group(2)).replace(",", "")) for m in _AMOUNT.finditer(text)
-        ]
+        amounts = sums(text)
         for policy_id, policy_name, word, cap in owed:
             hit = re.search(rf"\b{re.escape(word.strip().lower())}", text)
             if hit is None:

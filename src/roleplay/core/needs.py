@@ -31,6 +31,7 @@ from roleplay.core.analysis import Analysis
 from roleplay.core.answers import SECOND_QUESTION, Questions, without_sign_off
 from roleplay.core.answers import SENTENCE_END as _SENTENCE_END
 from roleplay.core.conditions import Reply, holds, keyword_in
+from roleplay.core.conduct import sums
 from roleplay.core.frameworks import rubrics_dir
 from roleplay.core.lawclaims import law_given_to_refuse
 from roleplay.core.legislation import bundled_catalogue
@@ -1226,25 +1227,17 @@ def without_asks_for(
     offered as much or more ("£2,400" to one asking for "£1,400")."""
     if not kinds:
         return line
-    offered = max(_sums(reply), default=0.0)
+    offered = max(sums(reply), default=0.0)
     sentences = _line_sentences(line)
     kept = [
         s
         for s in sentences
         if not (line_asks(s, needs) & kinds)
-        or (_AMOUNT.search(s) and not (offered and max(_sums(s), default=0.0) <= offered))
+        or (_AMOUNT.search(s) and not (offered and max(sums(s), default=0.0) <= offered))
     ]
     if len(kept) == len(sentences):
         return line
     return " ".join(kept)
-
-
-_POUNDS = re.compile(r"£\s?(\d[\d,]*(?:\.\d\d)?)")
-
-
-def _sums(text: str) -> list[float]:
-    """The sums of money ``text`` names, in pounds."""
-    return [float(m.group(1).replace(",", "")) for m in _POUNDS.finditer(text)]
 
 
 _AMOUNT = re.compile(r"\d")

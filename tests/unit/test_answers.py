@@ -798,3 +798,85 @@ def test_a_detail_asked_for_with_a_is_given() -> None:
     assert said_after("Sorry about that. Can I take an order number, please?").startswith(
         "It's KT-4471."
     )
+
+
+@pytest.mark.parametrize(
+    ("reply", "heard"),
+    [
+        # harm asked after, not feelings
+        ("Walking into it sounds frightening - were you hurt?", "No harm done"),
+        ("omg, was anyone hurt??", "No harm done"),
+        # whether they can cope
+        ("Are you alright to stand, or shall I find you a seat?", "I'll manage"),
+        # what nobody keeps in their head
+        ("Do you recall roughly when you phoned, or who took the call?", "I couldn't tell you"),
+        # why they want what they asked for
+        ("Of course, can I ask what's made you want a manager?", "Because I'm not getting"),
+        ("may i ask why u need a supervisor", "Because I'm not getting"),
+        # something asked of them to do
+        ("Could you just pop a photo of the label over to me?", "Yes, all right."),
+        ("Would you mind waiting by the desk for a minute?", "Yes, all right."),
+        # a choice of two times: the first, as said
+        ("I'll ring you tomorrow - morning or afternoon?", "Morning, please."),
+        ("Which suits, Tuesday or Friday?", "Tuesday, please."),
+        # when they are at home: soon
+        ("Sorry. Which days this week are you in?", "As soon as you can"),
+    ],
+)
+def test_a_question_no_tutor_foresaw_still_gets_an_answer_that_fits_it(
+    reply: str, heard: str
+) -> None:
+    # (no apology yet: the customer is unhappy, and says so after the answer)
+    assert said_after(reply, mood=7).startswith(heard)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Sorry. Can you tell me a bit about what's going on?",
+        "Sorry. Could you explain what happened?",
+    ],
+)
+def test_asked_to_tell_their_story_the_customer_tells_it_without_a_stock_yes(reply: str) -> None:
+    assert not said_after(reply, mood=7).startswith(("Yes", "Fine"))
+
+
+def test_what_was_asked_before_an_offer_is_answered_and_the_offer_taken_up_after_it() -> None:
+    line = said_after(
+        "Can I ask what's made you want a manager? I can sort the refund myself - "
+        "would you like me to go ahead while you wait?",
+        mood=7,
+    )
+    assert line.startswith("Because I'm not getting anywhere, that's why. Yes, all right.")
+
+
+def test_an_offer_put_before_the_last_question_is_not_answered_twice() -> None:
+    line = said_after(
+        "I can book it in - would you like me to confirm by letter or by email? "
+        "And is there anything else?",
+        mood=7,
+    )
+    assert line.count("Email me") + line.count("mail, please") <= 1
+
+
+def test_concern_left_behind_is_answered_but_a_greeting_is_not() -> None:
+    concern = said_after("omg thats awful, r u ok? i can refund it now", mood=7)
+    greeting = said_after("Hi, how are you? I can refund it now.", mood=7)
+    assert concern.startswith("Not great, to be honest.")
+    assert not greeting.startswith("Not great")
+
+
+def test_a_written_reply_signed_with_a_team_in_brackets_still_ends_with_its_question() -> None:
+    line = said_after(
+        "Sorry for the wait. Can I take your order number? Kind regards, Priya (Home Claims)"
+    )
+    assert line.startswith("It's KT-4471.")
+
+
+def test_asked_to_confirm_the_delivery_address_they_give_it_not_refuse() -> None:
+    asked = "Sorry. Could you confirm the delivery address on the order?"
+    # the shop's customer has no address given: it is on record, not forgotten
+    assert said_after(asked).startswith("You've got all my details already!")
+    scenario = shop()
+    scenario.customer.details["address"] = "4 Elm Row, Leeds"
+    assert play(scenario, [asked]).prompt.startswith("It's 4 Elm Row, Leeds.")

@@ -21,6 +21,7 @@ from roleplay.core.parse import (
     MODEL_NAME,
     Parsed,
     actor,
+    is_question,
     model_tag,
     parse,
     voice_problem,
@@ -205,6 +206,30 @@ def test_a_condition_makes_only_its_own_clause_hypothetical() -> None:
     assert _voice("If I were to refund you, it would set a precedent.", "refund") == (
         "hypothetical"
     )
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I can book the crew for tomorrow first thing - would that be alright?",
+        "We'll swap the pads free of charge this afternoon, is that ok?",
+        "Ive put the £30 on ur account, does that help?",
+    ],
+)
+def test_a_remedy_said_and_then_put_to_them_is_still_said(reply: str) -> None:
+    assert analyse(reply).has("resolve")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Can I book the crew for tomorrow, or would you rather wait?",
+        "And does it come back on its own once it dries up, or do you have to reset it?",
+    ],
+)
+def test_a_question_with_a_comma_in_it_is_still_a_question(reply: str) -> None:
+    (doc,) = _parsed(reply).docs
+    assert all(is_question(tok) for tok in doc)
 
 
 def test_reported_words_are_not_the_agents() -> None:

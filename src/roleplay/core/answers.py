@@ -15,6 +15,7 @@ answer. Offers ("Would you like a refund?") are answered elsewhere
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -86,6 +87,19 @@ class Questions(BaseModel):
     account?"): back where it came from, whatever the scenario."""
     pay_day: AskedQuestions | None = None
     """A learner asking which day of the month a payment should be taken."""
+    hurt: AskedQuestions | None = None
+    """A learner asking whether harm was done ("Were you hurt?"), not how they feel."""
+    able: AskedQuestions | None = None
+    """A learner asking whether they can cope ("Are you all right to stand?")."""
+    remember: AskedQuestions | None = None
+    """A learner asking what nobody keeps in their head ("Do you remember who you spoke
+    to?"): the scenario's own answers come first, where its brief says it."""
+    reason: AskedQuestions | None = None
+    """A learner asking why they want what they asked for ("What's made you want a
+    manager?")."""
+    request: AskedQuestions | None = None
+    """A learner asking the customer to do something ("Could you send me the receipts?"):
+    ``asks`` are the verbs after "could you", "can you" or "would you mind"."""
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
@@ -125,10 +139,11 @@ def without_sign_off(reply: str) -> str:
 _SIGN_OFF = re.compile(
     r"(?:^|(?<=[.!?…])|\n)\s*(?i:(?:kind |best |warm |many )?(?:regards|wishes|thanks)|cheers"
     r"|thank you|yours (?:sincerely|faithfully|truly)|sincerely|speak soon|take care)?,?\s*"
-    r"(?:[A-Z][a-z]+(?: [A-Z][a-z]+)?)?(?:,\s*[A-Z][\w&]*(?: [A-Z][\w&]*){0,3})?\.?\s*$"
+    r"(?:[A-Z][a-z]+(?: [A-Z][a-z]+)?)?(?:,\s*[A-Z][\w&]*(?: [A-Z][\w&]*){0,3})?"
+    r"(?:\s*\([A-Z][\w&]*(?: [A-Z&][\w&]*){0,3}\))?\.?\s*$"
 )
 """A written reply's sign-off after its last sentence: "Regards, Sam", "Best wishes, Jo",
-"Kind regards, Jordan, Home Claims"."""
+"Kind regards, Jordan, Home Claims", "Kind regards, Priya (Home Claims)"."""
 
 
 _ASKS = re.compile(
@@ -256,19 +271,34 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
     """What the customer answers to the question the reply ends with, or "" when it does
     not end by asking them something they can answer: their details, what the scenario's
     ``answers`` foresee, how they are, or what they want."""
+    earlier, last = answers_to(reply, customer, questions, mood)
+    return " ".join(dict.fromkeys(a for a in (earlier, last) if a))
+
+
+def answers_to(
+    reply: str,
+    customer: Customer,
+    questions: Questions,
+    mood: int,
+    unless: Callable[[str], bool] | None = None,
+) -> tuple[str, str]:
+    """The customer's answers to the reply's earlier questions, and to its last: an offer
+    put last ("…would you like me to go ahead?") is taken up instead of answered, but what
+    was asked before it ("Can I ask what's made you want a manager?") is still answered.
+    An earlier question for which ``unless`` holds (an offer, taken up elsewhere) is not."""
     question = last_question(reply)
     request = "" if question else _detail_requested(reply)
     # "Just give me the card number now and I'll sort it": a detail asked for as an order
     # is given like one asked for as a question
     if request and (said := answer_details(request, customer, questions.details, mood, reply)):
-        return said
+        return "", said
     if not question:
         # the question may come before a last word of explanation ("How much a month would
         # suit you? Over 18 months it's about £21."): answered, unless it only greets
         asked = _earlier_questions(reply)
-        if not asked or any(has_phrase(ask, asked[-1]) for ask in questions.wellbeing.asks):
-            return ""
-        return _answer_last(asked[-1], reply, customer, questions, mood)
+        if not asked or _greets(asked[-1]):
+            return "", ""
+        return "", _answer_last(asked[-1], reply, customer, questions, mood)
     # "How is he feeling? And do you have his pen with you?": each question they can
     # answer is answered, in order; a greeting left behind ("How are you? …") is not
     # (a cross "How do you think I'm feeling?" to concern, then an answer to what comes
@@ -278,11 +308,13 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
         said
         for asked in _earlier_questions(reply)
         if not _greets(asked)
+        and not (unless is not None and unless(asked))
         and not (cross and any(has_phrase(ask, asked) for ask in questions.wellbeing.asks))
         and (said := _answer_last(asked, reply, customer, questions, mood))
     ][-2:]
     last = _answer_last(question, reply, customer, questions, mood)
-    return " ".join(dict.fromkeys([*earlier, last] if last else earlier))
+    before = [said for said in dict.fromkeys(earlier) if said != last]
+    return " ".join(before), last
 
 
 _DETAIL_REQUEST = re.compile(
@@ -503,8 +535,57 @@ def _answer_one(
     if confirm is not None and read_back and (_CHECKS_BACK.search(question) or "@" in question):
         # "is the address still 14 Larch Close?", "the number ending 417, is that right?"
         return band_line(confirm.answer, mood)
-    kinds = (questions.wellbeing, confirm, questions.wants, when)
+    if pick := _time_picked(question):
+        return pick
+    kinds = (
+        questions.hurt,
+        questions.able,
+        questions.wellbeing,
+        confirm,
+        questions.wants,
+        when,
+        questions.remember,
+        questions.reason,
+    )
     for kind in (k for k in kinds if k is not None):
         if any(_asks_it(ask, question) for ask in kind.asks):
             return band_line(kind.answer, mood)
+    if questions.request is not None and asks_them_to(question, questions.request):
+        return band_line(questions.request.answer, mood)
     return ""
+
+
+def asks_them_to(question: str, request: AskedQuestions) -> bool:
+    """Whether ``question`` asks the customer to do something one of ``request``'s verbs
+    names ("could you just send me the receipts?", "would you mind waiting?"), not to say
+    something ("can you tell me what happened?") or to be given something."""
+    verbs = "|".join(re.escape(verb) for verb in sorted(request.asks, key=len, reverse=True))
+    return re.search(rf"{_ASKED_TO.pattern}(?:{verbs})(?!\w)", question) is not None
+
+
+_ASKED_TO = re.compile(
+    r"(?:^|\W)(?:could|can|would|will|cud|cn) (?:you|u) "
+    r"(?:(?:please|pls|plz|just|possibly|kindly|also|quickly|maybe|then|now|first) )*"
+)
+"""What comes before the verb of a request ("could you please", "can u just")."""
+
+_TIMES = (
+    r"(?:(?:this|tomorrow|in the|on|next) )?"
+    r"(?:morning|afternoon|evening|lunchtime|today|tonight|tomorrow|weekend|weekday"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm)|am|pm|first thing|after lunch|before lunch)"
+)
+_TIME_CHOICE = re.compile(
+    rf"(?:^|\W)(?P<first>{_TIMES}),?\s+or\s+(?:in\s+)?(?:the\s+)?{_TIMES}(?:\W|$)"
+)
+"""A choice of two times ("morning or afternoon?", "Tuesday or Friday?")."""
+
+
+def _time_picked(question: str) -> str:
+    """The customer's pick of the first of two times put to them ("…tomorrow - morning or
+    afternoon?" → "Morning, please."), or "": a customer who wants it soon takes the first."""
+    found = _TIME_CHOICE.search(question)
+    if found is None:
+        return ""
+    first = found.group("first").removeprefix("in the ")
+    return f"{first[:1].upper()}{first[1:]}, please."

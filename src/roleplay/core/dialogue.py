@@ -35,6 +35,7 @@ from roleplay.core.answers import (
     SENTENCE_END,
     answer_details,
     answer_to,
+    answers_to,
     last_question,
     particulars_answer,
 )
@@ -1130,13 +1131,14 @@ class Session:
         questions = catalogue().questions
         answer = ""
         picked = ""
+        before_offer = ""
         # what they want: what they have said, and what they need (this reply may have
         # offered it, as one of the two)
         wants = " ".join([*state.said, *(n.what for n in state.needs)])
         offered = accepts_offer(reply_text, mood, reply_ids, wants)
         asked_last = last_question(reply_text)
         answerable = not final or target.outcome in GOOD_OUTCOMES
-        if questions is not None and not curt:
+        if questions is not None:
             # "Can I take your order number?" is answered before the customer goes on; an
             # offer ("Shall I send you a new SIM?") is accepted instead, below, unless it
             # is a choice the customer has their own answer to ("ring or email?"); one who
@@ -1144,7 +1146,7 @@ class Session:
             answer = (answer_to if answerable else particulars_answer)(
                 reply_text, self.scenario.customer, questions, mood
             )
-        if answerable and not curt and questions is not None:
+        if answerable and questions is not None:
             # (a choice, or a question after the offer: "…do that, and is email OK?")
             if offered and not (
                 answer
@@ -1154,7 +1156,15 @@ class Session:
                     or offers_kindness(asked_last)
                 )
             ):
-                answer = ""
+                # "Can I ask what's made you want a manager? … shall I go ahead?": what was
+                # asked before the offer is still answered, and the offer taken up after it
+                answer = before_offer = answers_to(
+                    reply_text,
+                    self.scenario.customer,
+                    questions,
+                    mood,
+                    unless=lambda asked: bool(accepts_offer(asked, mood, reply_ids, wants)),
+                )[0]
             picks = _earlier_picks(reply_text, mood, reply_ids, wants, last_taken=bool(offered))
             if picks and not _offered_choice_said(answer, picks):
                 # "a credit on your bill or money back to your card? And shall I log a
@@ -1227,7 +1237,9 @@ class Session:
                 # customer going does not concede first
                 said = _CONCEDED.sub(".", said)
             if said:
-                parts.append(said)
+                # a curt reply still asked something: "There's no need to take that tone
+                # with me." comes before the answer to it
+                parts.insert(0 if curt else len(parts), said)
                 line = without_echo(without_relief(without_opener(line)), said)
                 if reaction_id in _FINDS_FAULT:
                     # "That isn't a very helpful answer." then no "Well, thank you for…"
@@ -1238,8 +1250,11 @@ class Session:
         both = bool(answer and offered and SECOND_QUESTION.search(asked_last))
         both = both or bool(offered and picked and answer == picked)
         both = both or bool(answer and offered and offers_kindness(asked_last))
+        after = bool(offered and before_offer and answer == before_offer)
+        both = both or after
         if (
-            reaction_id is None
+            # an offer is taken up by one who also notes the tone or the missing sorry
+            (reaction_id in (None, "missing_apology") or curt)
             and (not answer or both)
             and not worse
             and not _opens_with_yes_or_no(branch_line or line)
@@ -1247,7 +1262,7 @@ class Session:
             yes = offered
         if yes:
             # "Yes, please." is the reaction: no "Right." or "Thanks." opener after it
-            if both and answer == picked and answer in parts:
+            if both and (answer == picked or after) and answer in parts:
                 parts.insert(parts.index(answer) + 1, yes)  # the choice, then the yes
             elif both and answer in parts:
                 parts.insert(parts.index(answer), yes)

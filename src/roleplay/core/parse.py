@@ -537,10 +537,13 @@ def clause_path(tok: Token) -> list[Token]:
 
 
 def is_question(tok: Token) -> bool:
-    """True when the sentence holding ``tok`` asks something, with or without a "?"."""
+    """True when the sentence holding ``tok`` asks something, with or without a "?": not
+    when ``tok`` stands in a statement that a question only tags ("I can book the crew for
+    tomorrow - would that be alright?": the booking is said, and then put to them)."""
     sent = tok.sent
     if sent[-1].text == "?" or (len(sent) > 1 and sent[-2].text == "?"):
-        return True
+        tag = _tag_question_start(sent)
+        return tag is None or tok.i >= tag
     marks = [t.i for t in sent if t.text == "?"]
     if marks and _signature(sent.doc[marks[-1] + 1 : sent.end]):
         return True  # "What colour are the lights? ^JAY": a signature after the mark
@@ -584,6 +587,65 @@ def is_question(tok: Token) -> bool:
         # "Does the lock screen issue remain…": the verb's subject comes after the auxiliary
         return _inverted(first if first.dep_ == "ROOT" else first.head, after=first.i)
     return False
+
+
+_TAG_BREAKS = frozenset({"-", "–", "—", ",", ";", ":", "--"})
+_TAG_OPENERS = frozenset(
+    {"would", "will", "is", "does", "do", "shall", "should", "can", "could", "how", "which"}
+)
+_TAG_SUBJECTS = frozenset({"that", "this", "it", "you", "i", "we", "u", "ya"})
+_LEADING_LINKS = frozenset({"and", "so", "but", "or", "ok", "okay", "right", "also", "then"})
+"""Words that may come before a question's own first word ("And does it come back…")."""
+
+
+def _tag_question_start(sent: Span) -> int | None:
+    """Where a question that tags a statement begins ("…tomorrow - would that be alright?",
+    "…in full, which would you prefer?", "…today, is that ok?"), or None: the words before
+    it must hold a subject and its verb in the order of a statement."""
+    words = list(sent)
+    for k, mark in enumerate(words[:-2]):
+        if mark.text not in _TAG_BREAKS or k < 3:
+            continue
+        opener, subject = words[k + 1], words[k + 2]
+        if opener.lower_ in ("and", "so") and k + 3 < len(words):
+            opener, subject = subject, words[k + 3]
+        if opener.lower_ not in _TAG_OPENERS:
+            continue
+        if opener.lower_ in ("how", "which"):
+            if subject.lower_ not in ("would", "does", "do", "is", "sounds", "suits"):
+                continue
+        elif subject.lower_ not in _TAG_SUBJECTS:
+            continue
+        stated = [
+            t
+            for t in words[:k]
+            if t.pos_ in ("VERB", "AUX")
+            and any(c.dep_ in SUBJECT_DEPS and c.i < t.i for c in t.children)
+        ]
+        if stated and not _question_word_led(words[:k]):
+            return mark.i
+    return None
+
+
+def _question_word_led(words: list[Token]) -> bool:
+    """Whether a stretch of words opens as a question does: a wh-word, or an auxiliary
+    before its subject ("Would you like a refund, or…")."""
+    first = next(
+        (
+            t
+            for t in words
+            if not t.is_punct and t.pos_ != "INTJ" and t.lower_ not in _LEADING_LINKS
+        ),
+        None,
+    )
+    if first is None:
+        return False
+    return first.tag_ in _QUESTION_WORDS or (
+        first.pos_ == "AUX"
+        and first.lower_ not in ("i", "we")
+        and first.dep_ != "ROOT"
+        and any(c.dep_ in SUBJECT_DEPS and c.i > first.i for c in first.head.children)
+    )
 
 
 def _inverted(verb: Token, after: int, copula: bool = False) -> bool:

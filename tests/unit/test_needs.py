@@ -1746,3 +1746,21 @@ def test_an_apology_refused_is_not_heard_as_a_sorry_tacked_on() -> None:
         ],
     ).prompt
     assert "tacked on" not in line
+
+
+def test_every_press_line_of_a_kind_of_need_is_heard_as_asking_for_that_kind() -> None:
+    """A press line the kind's own ``asks`` words miss would be said again straight after a
+    reply that gave that kind of thing ("Yes. Do that. So what are you actually going to do
+    about it?")."""
+    from roleplay.core.needs import catalogue
+    from roleplay.core.phrases import has_phrase
+
+    unheard = [
+        (kind.value, line)
+        for kind, defaults in catalogue().kinds.items()
+        if kind.value != "other"
+        for lines in (defaults.press or {}).values()
+        for line in ([lines] if isinstance(lines, str) else lines)
+        if not any(has_phrase(ask, line) for ask in defaults.asks)
+    ]
+    assert unheard == []

@@ -1110,6 +1110,10 @@ class Session:
         if not final:
             earlier = [turn.reply for turn in self.turns]
             line = without_promised(line, [*earlier, reply_text]) or line
+            if reply_ids & {"resolve", "ownership"} and accepts_offer(reply_text, mood, reply_ids):
+                # "Yes, all right." to "I can sort the refund - shall I go ahead?" is not
+                # followed by "So what are you going to do about it?"
+                addressed = addressed | {NeedKind.REMEDY}
             trimmed = without_asks_for(line, addressed, state.needs, reply_text)
             if not trimmed:
                 pressed = True

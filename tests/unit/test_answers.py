@@ -178,7 +178,15 @@ def test_an_offer_is_taken_up_wherever_it_is_asked(reply: str, heard: str) -> No
     assert accepts_offer(reply, 5, {"resolve"}).startswith(heard)
 
 
-@pytest.mark.parametrize("reply", ["I'm sorry. Are you OK?", "Are you ok for time?"])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I'm sorry. Are you OK?",
+        "Are you ok for time?",
+        "oh no sry!! is he ok? il get the manager",
+        "Are the kids alright?",
+    ],
+)
 def test_a_question_about_the_customer_is_no_offer_to_take_up(reply: str) -> None:
     assert accepts_offer(reply, 5, {"resolve"}) == ""
 
@@ -880,3 +888,17 @@ def test_asked_to_confirm_the_delivery_address_they_give_it_not_refuse() -> None
     scenario = shop()
     scenario.customer.details["address"] = "4 Elm Row, Leeds"
     assert play(scenario, [asked]).prompt.startswith("It's 4 Elm Row, Leeds.")
+
+
+def test_an_answer_is_not_followed_by_the_same_news_in_the_line_s_words() -> None:
+    data: dict[str, Any] = yaml.safe_load(SHOP.format(channel="chat", mood=7))
+    data["customer"]["answers"].append(
+        {"asks": ["how old was it"], "say": "It was barely a week old, you know."}
+    )
+    data["nodes"][1]["customer"][0]["say"] = (
+        "It was only a week old. So what are you going to do about my kettle?"
+    )
+    line = play(Scenario.model_validate(data), ["I'm so sorry. How old was it?"]).prompt
+    assert line.startswith("It was barely a week old, you know.")
+    assert "It was only a week old." not in line
+    assert "So what are you going to do about my kettle?" in line

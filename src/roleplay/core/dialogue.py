@@ -46,6 +46,7 @@ from roleplay.core.frameworks import rubrics_dir
 from roleplay.core.lawclaims import law_given_to_refuse
 from roleplay.core.legislation import bundled_catalogue
 from roleplay.core.needs import (
+    ANSWER_ECHO_SIMILARITY,
     NOT_A_THING,
     OFFERING_MOVES,
     WORDS_ONLY,
@@ -1175,14 +1176,18 @@ class Session:
                 # complaint too?": the choice put first is made as well
                 picked = " ".join(picks)
                 answer = f"{picked} {answer}".strip()
-            if reaction_id == "premature_escalation" and _YES_OR_NO.match(answer):
+            going_along = {*questions.request.answer.values()} if questions.request else set()
+            if reaction_id == "premature_escalation" and (
+                _YES_OR_NO.match(answer) or answer in going_along
+            ):
                 # "Can you wait here?" to one who will not be passed around: no "Yes, all
                 # right." before "I don't want to be passed around"
                 answer = ""
         if answer:
-            # the answer is their first reaction: no "Right." or "Thanks." after it
+            # the answer is their first reaction: no "Right." or "Thanks." after it; nor
+            # the same news again in the line's words
             parts.append(answer)
-            line = without_opener(line)
+            line = without_echo(without_opener(line), answer, ANSWER_ECHO_SIMILARITY) or line
             branch_line = without_opener(branch_line) if branch_line else branch_line
         softened = reaction_id == "missing_apology" and _SAID_SORRY.search(reply_text)
         if not answer and asked_last and _BARE_NO.match(line):

@@ -538,16 +538,20 @@ def said_before(line: str, said: Sequence[str]) -> bool:
     return bool(keys) and (weighty or keys) <= _keys(said)
 
 
-def without_echo(line: str, said: str) -> str:
+def without_echo(line: str, said: str, similarity: float | None = None) -> str:
     """The line without its sentences that say again, in nearly the same words, what was
-    just said before it ("I'll believe that when I see it. I'll believe it when I see it.")."""
+    just said before it ("I'll believe that when I see it. I'll believe it when I see it.");
+    ``similarity`` (0–100) may be set lower than :data:`ECHO_SIMILARITY` for an answer,
+    which says in its own words what a line written without it says too ("A bit shaken, to
+    be honest." then "I feel a bit shaky after all that, to be honest.")."""
     from rapidfuzz import fuzz
 
     before = _keys([said])
+    least = ECHO_SIMILARITY if similarity is None else similarity
     return " ".join(
         s
         for s in _line_sentences(line)
-        if not any(fuzz.ratio(_sentence_key(s), b) >= ECHO_SIMILARITY for b in before)
+        if not any(fuzz.ratio(_sentence_key(s), b) >= least for b in before)
     )
 
 
@@ -568,6 +572,10 @@ REPEAT_FROM_WORDS: Final = 4
 
 ECHO_SIMILARITY: Final = 85
 """How alike (rapidfuzz ratio, 0–100) two sentences must be to count as the same said twice."""
+
+ANSWER_ECHO_SIMILARITY: Final = 60
+"""How alike a line's sentence and an answer's must be for the line's to be the same news
+told again ("He seems OK for now." after "He says he feels fine for now.")."""
 
 
 _A_LINE_OF_ITS_OWN: Final = 6
@@ -877,7 +885,9 @@ def _offers(clause: str) -> bool:
         for q in asks
         for part in (first, tail)
     )
-    offered = offered or _OFFER_ENDING.search(clause) is not None
+    offered = offered or (
+        _OFFER_ENDING.search(clause) is not None and not _ASKS_AFTER_SOMEONE.search(clause)
+    )
     offered = offered or _is_slot(first) or _HELP_OFFER.match(first) is not None
     return offered and not re.search(r"(?<!\w)or(?!\w)|prefer|rather(?! than)", first)
 
@@ -908,6 +918,15 @@ _WHICH_SUITS = re.compile(
 """A choice of two times or things put as which suits ("Would this morning or this afternoon
 suit you better?", "Which would you prefer for the appointment, a morning slot or after
 lunch?"): the customer takes the first."""
+
+_ASKS_AFTER_SOMEONE = re.compile(
+    r"(?<!\w)(?:is|are|was|were|r)\s+(?:he|she|they|everyone|everybody|anyone|anybody"
+    r"|(?:your|ur|the|his|her|their)\s+(?:kids?|children|child|son|daughter|husband|wife"
+    r"|partner|mum|mam|dad|baby|boy|girl|family|little one))"
+    r"\s+(?:(?:still|feeling|doing)\s+)?(?:ok|okay|alright|all right)\s*\?$"
+)
+"""A question whether someone is all right ("is he ok?", "are the kids alright?"), which
+ends as an offer put for approval does ("…, ok?") but offers nothing."""
 
 _OFFER_ENDING = re.compile(
     r"(?<!\w)if (?:that|this|it) (?:helps|would help|suits you|works)\s*\?$"

@@ -10,6 +10,7 @@ from roleplay.core.conditions import (
     condition_key,
     condition_summary,
     holds,
+    keyword_in,
     why_never,
 )
 from roleplay.core.facts import Finding, ReplyFacts
@@ -94,3 +95,29 @@ def test_a_tutors_phrase_is_found_in_text_speak() -> None:
     )
     assert keyword_in(["today"], "ill sort it 2day")
     assert not keyword_in(["your claim"], "im gonna chase the report")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I can't book collections, sorry. The supervisor can.",
+        "I'm afraid I won't be able to book a collection today.",
+        "we dont really book a collection from here",
+    ],
+)
+def test_a_tutor_s_keyword_denied_right_before_it_is_not_said(reply: str) -> None:
+    assert not keyword_in(["book a collection"], reply)
+
+
+@pytest.mark.parametrize(
+    ("keywords", "reply"),
+    [
+        # a topic further on is still named: the denial is of something else
+        (["accommodation"], "I can't approve accommodation myself, so I've asked my manager."),
+        # a keyword that is itself a denial holds as written
+        (["can't find the bin"], "The crew said they can't find the bin."),
+        (["book a collection"], "I can't promise a time, but I'll book a collection now."),
+    ],
+)
+def test_a_keyword_not_denied_is_still_said(keywords: list[str], reply: str) -> None:
+    assert keyword_in(keywords, reply)

@@ -1764,3 +1764,31 @@ def test_every_press_line_of_a_kind_of_need_is_heard_as_asking_for_that_kind() -
         if not any(has_phrase(ask, line) for ask in defaults.asks)
     ]
     assert unheard == []
+
+
+def test_two_things_thanked_for_that_end_alike_are_thanked_for_in_one_breath() -> None:
+    """Two needs thanked as "explaining why nobody told me" and "looking into why nobody
+    told me" are one phrase with two doings, not the same words twice."""
+    from roleplay.core.dialogue import play
+    from roleplay.core.library import ScenarioLibrary
+
+    found = ScenarioLibrary.load().get("broadband-outage")
+    assert found is not None
+    line = play(
+        found.scenario,
+        [
+            "Dear Ms Whitfield, I'm sorry you've been without broadband for nine days and "
+            "that nobody turned up or told you. Sam",
+            "Dear Ms Whitfield, I've booked a priority engineer for this Thursday between "
+            "8am and 1pm, and I'll check with the team on Wednesday afternoon that the "
+            "visit is confirmed. Sam",
+            "Dear Ms Whitfield, I'll refund the £30 you spent on data. You're also due "
+            "automatic compensation for the days without service and the missed visits, "
+            "which will appear as a credit on your bill within 30 days. Sam",
+            "Dear Ms Whitfield, both visits were dropped because of a fault in our "
+            "scheduling system, and the text telling you the engineer wasn't coming was "
+            "never sent. I've reported it to the team that runs the system so it can be "
+            "fixed. Sam",
+        ],
+    ).prompt
+    assert line.count("why nobody told me") <= 1

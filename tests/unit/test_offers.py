@@ -60,6 +60,8 @@ def test_a_thing_given_is_named_as_the_customer_would(reply: str, named: tuple[s
         "I can't give you a courtesy car, I'm afraid.",  # refused
         # described, not given
         "I've checked the label. It's a new supplier's pesto and it has cashews in it.",
+        # a place the remedy is done to, listed after another: spoken of, not given
+        "I've accepted your claim, and I'll instruct the repairs to the hall and kitchen.",
     ],
 )
 def test_a_thing_only_spoken_of_is_not_named(reply: str) -> None:

@@ -19,6 +19,7 @@ Each :class:`ConditionKind` says:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
@@ -96,12 +97,32 @@ def keyword_in(keywords: Sequence[str], text: str) -> bool:
     if not keywords:
         return False
     low = text.lower()
-    if any(find_phrase(k, low) is not None for k in keywords):
+    if any(_said(k, low) for k in keywords):
         return True
     from roleplay.core.lexicon import plain_words
 
     plain = plain_words(text)
-    return any(find_phrase(k, plain) is not None for k in keywords)
+    return any(_said(k, plain) for k in keywords)
+
+
+def _said(keyword: str, text: str) -> bool:
+    """Whether ``keyword`` is in ``text`` and not denied just before it ("I can't book a
+    collection" does not book one; a keyword that is itself a denial, "can't find it",
+    holds as written)."""
+    found = find_phrase(keyword, text)
+    if found is None:
+        return False
+    return _DENIED.search(text[max(0, found[0] - 40) : found[0]]) is None
+
+
+_DENIED = re.compile(
+    r"\b(?:can't|cant|cannot|can not|won't|wont|will not|don't|dont|do not|didn't|didnt"
+    r"|did not|couldn't|couldnt|could not|unable to|not able to|not allowed to|never|not)"
+    r"\s+(?:(?:really|just|actually|currently|personally|be able to|be allowed to)\s+)?$"
+)
+"""A denial right before a keyword that says a doing ("can't book a collection", "won't be
+able to refund"); a keyword further on ("can't approve accommodation myself, so I've asked
+my manager") is a topic the denial does not reach."""
 
 
 def _keywords_cover(earlier: Condition, later: Condition) -> bool:

@@ -751,7 +751,7 @@ def thank(
     done = [t for t in things if t not in said_only]
     if len(shown) == 2 and done and not set(shown) - said_only:
         shown[1] = done[0]
-    joined = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    joined = shown[0] if len(shown) == 1 else _two_things(shown[0], shown[1])
     lines = catalogue().thanks
     ways = lines.get(band.value) or lines.get("default") or next(iter(lines.values()))
     options = (ways,) if isinstance(ways, str) else ways
@@ -762,6 +762,19 @@ def thank(
         # and the line goes on from what was given without it
         return None
     return fresh[0].replace("{things}", joined)
+
+
+def _two_things(first: str, second: str) -> str:
+    """Two things thanked for, joined; a tail of three words or more that both end with is
+    said once ("explaining and looking into why nobody told me", not "explaining why nobody
+    told me and looking into why nobody told me")."""
+    a, b = first.split(), second.split()
+    shared = 0
+    while shared < min(len(a), len(b)) - 1 and a[-1 - shared] == b[-1 - shared]:
+        shared += 1
+    if shared >= 3:
+        return f"{' '.join(a[:-shared])} and {second}"
+    return f"{first} and {second}"
 
 
 _SYMPATHY = re.compile(r"(?i)\bsorry (?:to hear|about your|for your|that you(?:'re| are) going)")

@@ -83,14 +83,19 @@ def _things_in(quote: str, wanted: frozenset[str]) -> tuple[str, ...]:
             chunk = chunk.doc[commas[-1] + 1 : chunk.end]  # "completely free, £200 compensation"
             if not len(chunk):
                 continue
-        free = chunk.root.dep_ in _HANDED_AS and any(t.lower_ in _GIVEN_WORDS for t in chunk[:-1])
-        if not (free or chunk.root.lemma_.lower() in wanted) or chunk.root.dep_ not in _GIVEN_AS:
+        # one of a list hangs as the list's first does: "repairs to the wet room and kitchen"
+        # speaks of the kitchen as of the room, not as a thing given
+        head = chunk.root
+        while head.dep_ == "conj" and head.head.i != head.i:
+            head = head.head
+        free = head.dep_ in _HANDED_AS and any(t.lower_ in _GIVEN_WORDS for t in chunk[:-1])
+        if not (free or chunk.root.lemma_.lower() in wanted) or head.dep_ not in _GIVEN_AS:
             continue
         first = chunk[0].lower_
         if first in _ANY:
             continue  # "book any hotel you like": no thing given yet
         new = first in ("a", "an") or any(t.like_num or t.is_currency for t in chunk)
-        if chunk.root.dep_ in _NAMED_AS and not new:
+        if head.dep_ in _NAMED_AS and not new:
             continue  # "the payment goes to your card", "add it to the payment"
         words = [_OWN.get(t.lower_, t.text) + t.whitespace_ for t in chunk]
         if first in ("a", "an", "your", "ur"):

@@ -71,8 +71,18 @@ def find_phrase(
     if aligned is None:
         return None
     start, end = aligned.dest_start, aligned.dest_end
+    while start < end and text[start].isspace():
+        start += 1  # lined up from the space before a word: the word before is not in it
+    while end > start and text[end - 1].isspace():
+        end -= 1
     while start > 0 and text[start - 1].isalnum():
         start -= 1
+    if start > 1 and text[start - 1] == "'" and text[start - 2].isalnum():
+        # lined up from the tail of a contraction ("t book collections" in "can't book
+        # collections"): the match begins at the next word
+        following = text.find(" ", start)
+        if 0 <= following < end:
+            start = following + 1
     while end < len(text) and text[end].isalnum():
         end += 1
     if same_length and abs((end - start) - len(want)) > max(2, len(want) // 6):

@@ -191,6 +191,36 @@ def test_a_question_about_the_customer_is_no_offer_to_take_up(reply: str) -> Non
     assert accepts_offer(reply, 5, {"resolve"}) == ""
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Shall I chase your repeat prescription with the pharmacy now?",
+        "ok il do that. want me 2 do that?",
+        "Our first aider is Sam. Would you like me to fetch her?",
+        "I can't waive that myself; do you want me to ask my team leader about it?",
+    ],
+)
+def test_help_the_learner_offers_to_do_is_taken_up_though_no_remedy_is_named(reply: str) -> None:
+    assert accepts_offer(reply, 5, set()) == "Yes, all right."
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["Would you like to hear about our new tariff?", "Shall I tell you about our bundles?"],
+)
+def test_a_sales_pitch_put_as_a_question_is_not_taken_up(reply: str) -> None:
+    assert accepts_offer(reply, 5, set()) == ""
+
+
+def test_of_two_options_the_one_the_customer_asked_for_is_taken_even_when_put_second() -> None:
+    choice = (
+        "I can endorse it for the 15:12. Would you like that, or would you rather have a refund?"
+    )
+    assert accepts_offer(choice, 5, {"resolve"}, "I want a refund") == "A refund, please."
+    # the first put as "that" is the thing just said: yes to it, not "That, please."
+    assert accepts_offer(choice, 5, {"resolve"}, "the next train") == "Yes, all right."
+
+
 def test_an_angry_customer_still_takes_up_an_offer_but_a_furious_one_does_not() -> None:
     offer = "I'm sorry. Would you like me to refund it now?"
     assert accepts_offer(offer, 3, {"resolve"}) == "Yes. Do that."

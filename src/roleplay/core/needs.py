@@ -844,7 +844,7 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
         # "Would you like me to do that, and is email OK for it?": the offer is taken up
         # (the question after it is answered as one)
         return catalogue().accept.get(band_of(mood).value, "")
-    clauses = re.split(r"\s[-–—]\s|,\s+(?=(?:so|and|but)\s)", last)
+    clauses = re.split(r"\s[-–—]\s|;\s*|,\s+(?=(?:so|and|but)\s)", last)
     clause = clauses[-1].strip()
     if picked := _first_of_two(last):
         return picked
@@ -862,6 +862,9 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
         first = ""
     elif other and wants and _wanted(other, wants) > _wanted(first, wants):
         first = other  # "a replacement, or a full refund?" from one who asked for £64
+    if first in ("that", "this", "it", "one", "them", "those"):
+        # "I can endorse it for the 15:12. Would you like that, or…?": the thing just said
+        return catalogue().accept.get(band_of(mood).value, "")
     if 0 < len(first.split()) <= 7 and not re.search(r"\b(?:us|me|you|i|we)\b", first):
         said = _in_own_words(first.split())  # "the credit on your bill" → "…on my bill"
         return f"{said[0].upper()}{said[1:]}, please."  # "Phone, please."
@@ -878,11 +881,23 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
         # (an angry "Yes. Do that." is for something done about the complaint, not a drink)
         band = Band.UNHAPPY if band_of(mood) is Band.ANGRY else band_of(mood)
         return catalogue().accept.get(band.value, "")
-    if OFFERING_MOVES.isdisjoint(ids):
+    if OFFERING_MOVES.isdisjoint(ids) and not _HELP_PUT.search(clause):
         return ""
     if not _offers(clause):
         return ""
     return catalogue().accept.get(band_of(mood).value, "")
+
+
+_HELP_PUT = re.compile(
+    r"(?:^|\W)(?:(?:shall|should) (?:i|we)|(?:would|do) (?:you|u) (?:like|want) (?:me|us) (?:to|2)"
+    r"|(?:want|wanna) (?:me|us) (?:to|2))\s+(?!tell you about|interest you|talk you through our)"
+    r"(?:go ahead|ask|chase|fetch|get|ring|call|phone|email|text|book|send|arrange|sort|write"
+    r"|check|go through|put|pass|transfer|bring|refund|log|raise|print|find|look|do|set|take"
+    r"|add|note|flag|order|come|show|make|speak|see)\b"
+)
+"""Help the learner offers to do themselves ("Shall I chase your repeat now?", "want me 2 do
+that?"): an offer though the rules find no remedy in a question, unlike a pitch ("Would you
+like to hear about our new tariff?")."""
 
 
 def _offers(clause: str) -> bool:
@@ -1028,7 +1043,16 @@ def _other_option(question: str, first: str) -> str:
     if len(rest) < 2:
         return ""
     other = re.split(r"\s+(?:suit|work|be)\b|\?", rest[1])[0]
+    # "…, or would you rather have a full refund?" → "a full refund"
+    other = _RATHER_LEAD.sub("", other.strip(" ,"))
     return other.strip(" ,")
+
+
+_RATHER_LEAD = re.compile(
+    r"^(?:(?:would|do|shall|should) (?:you|u) )?(?:rather|prefer|like|want)(?: to)?"
+    r"(?: (?:have|get|take|go for))?\s+"
+)
+"""The question words before a second option ("would you rather have …")."""
 
 
 _CONTENT = re.compile(r"£?\d[\d,.]*|[a-z]{4,}")

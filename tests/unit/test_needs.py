@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -1792,3 +1793,29 @@ def test_two_things_thanked_for_that_end_alike_are_thanked_for_in_one_breath() -
         ],
     ).prompt
     assert line.count("why nobody told me") <= 1
+
+
+def test_one_who_goes_on_to_want_more_thanks_plainly_not_warmly() -> None:
+    """ "Thanks ever so much for the money so far. That's a start, but it isn't the £2,500."
+    is two moods; the thanks before a line that wants more is plain, in every turn."""
+    from roleplay.core.library import ScenarioLibrary
+    from roleplay.core.needs import NeedMet, NeedsState, needs_of, thank
+
+    found = ScenarioLibrary.load().get("catch-up-bill")
+    assert found is not None
+    state = NeedsState.start(needs_of(found.scenario), found.scenario.start)
+    need = next(n for n in state.needs if n.thanks and "credit" in n.thanks)
+    met = [NeedMet(need.id, 1, "I'm adding a £30 credit")]
+    warm = re.compile(r"Thanks ever so much|That's good of you|Lovely|Good\.|That helps\.")
+    for _ in range(3):
+        said = thank(met, state, 9, still_wanting=True)
+        assert said is not None and not warm.match(said)
+        state.said.append(said)
+    # a pleased customer wanting no more may well say "Thanks ever so much…"
+    fresh = NeedsState(state.needs)
+    ways = []
+    for _ in range(5):
+        way = thank(met, fresh, 9) or ""
+        ways.append(way)
+        fresh.said.append(way)
+    assert any(warm.match(way) for way in ways)

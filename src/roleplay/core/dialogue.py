@@ -66,6 +66,7 @@ from roleplay.core.needs import (
     press,
     press_lines,
     said_before,
+    still_wanting,
     thank,
     without_asks_for,
     without_echo,
@@ -1293,7 +1294,14 @@ class Session:
             # "Can I book you an appointment?" is offered, not done: it is taken up, not
             # thanked for as a booking made
             done = tuple(m for m in met_now if not _only_offered(m.words, reply_text))
-            thanks = thank(done, state, mood, part_paid=part_paid, also=extras)
+            thanks = thank(
+                done,
+                state,
+                mood,
+                part_paid=part_paid,
+                also=extras,
+                still_wanting=still_wanting(branch_line or line),
+            )
             if thanks and curt and reaction_id is not None:
                 # "There's no need to take that tone. Right. Thanks for telling me where
                 # things are, I suppose." is two moods glued: after bristling at the tone,

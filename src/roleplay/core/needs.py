@@ -691,12 +691,14 @@ def thank(
     *,
     part_paid: str = "",
     also: Sequence[str] = (),
+    still_wanting: bool = False,
 ) -> str | None:
     """The customer thanking the learner for the needs just met, and for the things given
     besides (``also``: "the courtesy car"), or None (furious, nothing to thank for, or
     every way of thanking said already in this attempt). A
     remedy met by paying ``part_paid`` now, with the rest passed on, is thanked for as that
-    sum ("the £50 so far"), not as sorted."""
+    sum ("the £50 so far"), not as sorted. One ``still_wanting`` more (their line goes on
+    "That's a start, but…") thanks plainly, not warmly ("Thanks ever so much…")."""
     things: list[str] = []
     words: set[str] = set()
     said_only: set[str] = set()
@@ -757,11 +759,33 @@ def thank(
     options = (ways,) if isinstance(ways, str) else ways
     said = " ".join(state.said)
     fresh = [t for t in options if _frame(t) not in said]
+    if still_wanting:
+        fresh = [t for t in fresh if not _WARM_THANKS.match(t)]
+        if not fresh and band in (Band.SATISFIED, Band.CALM):
+            # the pleased ways are all that is left: a plain one from the band below
+            below = lines.get(Band.UNHAPPY.value if band is Band.CALM else Band.CALM.value)
+            plain = (below,) if isinstance(below, str) else (below or ())
+            fresh = [t for t in plain if _frame(t) not in said and not _WARM_THANKS.match(t)]
     if not fresh:
         # every way of thanking has been said: a fourth "Thanks for…" reads as a template,
         # and the line goes on from what was given without it
         return None
     return fresh[0].replace("{things}", joined)
+
+
+_WARM_THANKS = re.compile(r"(?:Thanks ever so much|That's good of you|Lovely|Good\.|That helps\.)")
+"""Ways of thanking that sound pleased, not said by one whose line goes on to want more."""
+
+_STILL_WANTING = re.compile(
+    r"(?i)\b(?:but|still|isn't|not good enough|i want|i'd like|what about|and what|even so)\b"
+)
+"""Words of a line that goes on wanting more ("That's a start, but it isn't the £2,500.")."""
+
+
+def still_wanting(line: str) -> bool:
+    """Whether the customer's line goes on to want more than was given, so that their
+    thanks before it should be plain, not pleased."""
+    return _STILL_WANTING.search(line) is not None
 
 
 def _two_things(first: str, second: str) -> str:

@@ -932,3 +932,28 @@ def test_an_answer_is_not_followed_by_the_same_news_in_the_line_s_words() -> Non
     assert line.startswith("It was barely a week old, you know.")
     assert "It was only a week old." not in line
     assert "So what are you going to do about my kettle?" in line
+
+
+@pytest.mark.parametrize(
+    ("reply", "heard"),
+    [
+        ("Sorry. Is the mobile ending 417 still the best one?", "No, that's not right."),
+        ("Sorry. And is the address still 14 Larch Close?", "No, that's not right."),
+        ("Sorry. Is the email still sam@example.com?", "No, that's not right."),
+    ],
+)
+def test_a_detail_read_back_wrongly_is_put_right_with_their_own(reply: str, heard: str) -> None:
+    data: dict[str, Any] = yaml.safe_load(SHOP.format(channel="chat", mood=7))
+    data["customer"]["details"].update(
+        {"phone number": "07700 900031", "address": "4 Elm Row, Leeds", "email": "sp@mail.com"}
+    )
+    line = play(Scenario.model_validate(data), [reply]).prompt
+    assert line.startswith(heard)
+    assert any(value in line for value in ("900031", "Elm Row", "sp@mail.com"))
+
+
+def test_a_detail_read_back_rightly_is_confirmed() -> None:
+    data: dict[str, Any] = yaml.safe_load(SHOP.format(channel="chat", mood=7))
+    data["customer"]["details"]["phone number"] = "07700 900031"
+    line = play(Scenario.model_validate(data), ["Sorry. Is the mobile ending 031 still right?"])
+    assert line.prompt.startswith("Yes, that's right.")

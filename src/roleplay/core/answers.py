@@ -53,6 +53,11 @@ class DetailQuestions(BaseModel):
     """The answer when the customer has not got it to hand: {noun}."""
     on_record: BandLines = Field(min_length=1)
     """The answer for a personal detail the scenario does not give: it is on record."""
+    corrected: BandLines = Field(
+        default_factory=lambda: {"default": "No, that's not right. It's {value}."}
+    )
+    """The answer to a detail read back wrongly ("the number ending 417?"): {value} is the
+    customer's own."""
 
     @property
     def all_nouns(self) -> tuple[str, ...]:
@@ -475,6 +480,45 @@ _A_VALUE = re.compile(
 )
 """A detail read back to the customer to confirm: a number ending, a house, an email."""
 
+
+def _read_back_wrongly(question: str, customer: Customer, reply: str = "") -> str | None:
+    """The customer's own detail when ``question`` reads one back that is not theirs ("the
+    number ending 417" to one whose number ends 031), else None (read back right, or
+    nothing of theirs to hold it against); an email is read in the ``reply`` as written."""
+    values = [v for v in customer.details.values() if v]
+    ending = re.search(r"\bending(?: in| with)? (\d{2,})", question)
+    if ending:
+        digits = ending.group(1)
+        # the kind of number asked about first: "the card ending…", "the account ending…"
+        named = next((w for w in ("card", "account") if w in question), "phone")
+        ranked = sorted(
+            customer.details.items(),
+            key=lambda item: named not in item[0].lower() and "mobile" not in item[0].lower(),
+        )
+        numbers = [v for _, v in ranked if v and sum(c.isdigit() for c in v) >= 6]
+        if numbers and not any(re.sub(r"\D", "", v).endswith(digits) for v in numbers):
+            return numbers[0]
+        return None
+    if "@" in question:
+        emails = [v for v in values if "@" in v]
+        said = re.search(r"[\w.+-]+@[\w.-]+\w", reply.lower())
+        if emails and said and not any(said.group(0) == v.lower() for v in emails):
+            return emails[0]
+        return None
+    house = re.search(
+        r"\b(\d+) ([a-z]+) (?:road|street|close|lane|avenue|drive|way|walk)", question
+    )
+    address = customer.details.get("address") or next(
+        (v for k, v in customer.details.items() if k.lower() == "address"), None
+    )
+    if house and address:
+        number, name = house.groups()
+        low = address.lower()
+        if not re.search(rf"\b{number}\b", low) or name not in low:
+            return address
+    return None
+
+
 _HAS_ONE = re.compile(r"\b(?:is there|do you have|have you got)\s+(?:an?|another)\s+")
 """A detail asked for as whether they have one ("is there an email address you'd like it
 sent to?"): given after the tutor's own answers, which may say more ("Text me; never ring")."""
@@ -533,7 +577,10 @@ def _answer_one(
             return band_line(kind.answer, mood)
     read_back = _A_VALUE.search(question) and " or " not in question
     if confirm is not None and read_back and (_CHECKS_BACK.search(question) or "@" in question):
-        # "is the address still 14 Larch Close?", "the number ending 417, is that right?"
+        # "is the address still 14 Larch Close?", "the number ending 417, is that right?";
+        # read back wrong, it is put right with the one on record
+        if (right := _read_back_wrongly(question, customer, reply)) is not None:
+            return band_line(questions.details.corrected, mood).replace("{value}", right)
         return band_line(confirm.answer, mood)
     if pick := _time_picked(question):
         return pick

@@ -81,7 +81,12 @@ def test_a_customer_asked_for_a_detail_gives_it_before_going_on() -> None:
 
 @pytest.mark.parametrize(
     "reply",
-    ["wats ur order no?", "Could I have your ref, please?", "And your reference number?"],
+    [
+        "wats ur order no?",
+        "Could I have your ref, please?",
+        "And your reference number?",
+        "Is there a good order number I can use?",
+    ],
 )
 def test_a_detail_is_found_however_the_learner_names_it(reply: str) -> None:
     assert said_after(reply).startswith("It's KT-4471.")
@@ -172,6 +177,10 @@ def test_an_offer_that_shares_a_word_with_a_foreseen_question_is_accepted_not_an
         # what was offered, put to them to see if it suits
         ("£2,500 is no problem. Is the hotel OK for you? Best wishes, Sam", "Yes"),
         ("The truck can come at 2pm. Will that work for you?", "Yes"),
+        # said as a statement, with what it is for after it
+        ("£74 comes off. n i can split it over 18 months if that helps", "Yes"),
+        # put to them as whether it is fair
+        ("Would a £25 goodwill credit for the two missed visits feel fair to you?", "Yes"),
     ],
 )
 def test_an_offer_is_taken_up_wherever_it_is_asked(reply: str, heard: str) -> None:

@@ -519,7 +519,10 @@ def _read_back_wrongly(question: str, customer: Customer, reply: str = "") -> st
     return None
 
 
-_HAS_ONE = re.compile(r"\b(?:is there|do you have|have you got)\s+(?:an?|another)\s+")
+_HAS_ONE = re.compile(
+    r"\b(?:is there|do you have|have you got)\s+(?:an?|another)\s+"
+    r"(?:(?:good|best|preferred|different|other|new|better)\s+)?"
+)
 """A detail asked for as whether they have one ("is there an email address you'd like it
 sent to?"): given after the tutor's own answers, which may say more ("Text me; never ring")."""
 

@@ -987,8 +987,9 @@ _OFFER_ENDING = re.compile(
     r"(?: (?:it|one|them|that))?\s*\?$"
     # "is the hotel ok for you?", "does that suit you?": what was offered, put to them
     r"|^(?:and |so )?(?:is|are|would|will|does|do) (?:the |that |this |it |those |these )?"
-    r"[a-z0-9£:' -]{0,40}?(?:ok|okay|alright|all right|fine|suit|suits|work|works|good) "
-    r"(?:for|with|by)? ?(?:you|u)\s*\?$"
+    r"[a-z0-9£:' -]{0,60}?(?:ok|okay|alright|all right|fine|suit|suits|work|works|good"
+    r"|(?:feel |seem |sound )?fair) "
+    r"(?:for|with|by|to)? ?(?:you|u)\s*\?$"
 )
 """A statement turned into an offer by its ending: "I can email you a copy if that helps?"."""
 
@@ -996,6 +997,7 @@ _IF_YOU_LIKE = re.compile(
     r"^\W*(?:and |so |but )?if you(?: would|'d)? (?:want|like|wish|prefer)\W+"
     r"(?:i|we) (?:can|could|will|'ll|would be happy to)\b"
     r"|\b(?:i|we) (?:can|could) \w+ .{0,60}?\bif you (?:want|like|wish)\W*$"
+    r"|\b(?:i|we) (?:can|could) \w+ .{0,60}?\bif (?:that|it|this) (?:helps|would help)\W*$"
 )
 """An offer said as a statement ("If you want, I can print you a delay confirmation now";
 "I can walk you over if you like.")."""

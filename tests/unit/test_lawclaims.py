@@ -412,6 +412,12 @@ def test_a_law_invented_to_deny_a_right_is_caught_with_the_real_rule(
     [
         ("airline-delay", "An engine problem isn't extraordinary, so you'll get £350 each."),
         ("airline-delay", "Our system wrongly coded the technical fault as extraordinary."),
+        # the exemption said not to hold, after the fault
+        (
+            "airline-delay",
+            "It was a hydraulic leak on the plane, which means the 'extraordinary "
+            "circumstances' reason doesn't apply.",
+        ),
         ("airline-delay", "You're due £350 each, per passenger, not per booking."),
         ("airline-delay", "Meals are due after two hours of waiting, whatever the cause."),
         (

@@ -482,3 +482,26 @@ async def test_what_is_typed_while_the_customer_answers_is_kept_for_the_next_rep
         await wait_until(pilot, lambda: not screen.sending and len(screen.attempt.turns) == 1)
         assert screen.attempt.turns[0].reply == GOOD_FIRST
         assert screen.reply_box.text == "And the refund"
+
+
+@pytest.mark.asyncio
+async def test_a_one_word_line_still_shows_who_said_it_and_the_mood_change_in_full() -> None:
+    from textual.app import App, ComposeResult
+
+    from roleplay.tui.widgets.chat_log import ChatLog
+
+    class LogOnly(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ChatLog("Mrs Priya Shah")
+
+    app = LogOnly()
+    async with app.run_test(size=SIZE) as pilot:
+        log = app.query_one(ChatLog)
+        log.say_learner("Ok.")
+        log.say_customer("Thanks.", change=1)
+        await pilot.pause()
+        # the frame's corners and a space either side of each title, at least
+        for line in log.lines:
+            for title in (line.border_title, line.border_subtitle):
+                if title:
+                    assert line.outer_size.width >= len(str(title)) + 4, (title, line.outer_size)

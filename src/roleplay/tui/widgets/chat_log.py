@@ -31,6 +31,11 @@ def shorten(text: str, limit: int = DISPLAY_LIMIT) -> str:
     return f"{text[:limit]}… ({rest:,} more characters, saved in full)"
 
 
+TITLE_ROOM = 6
+"""Cells a frame's title needs beyond its letters: the two corners and the spaces and rules
+either side of it."""
+
+
 class ChatLine(Static):
     """One thing said in the conversation, framed and titled with who said it."""
 
@@ -50,6 +55,13 @@ class ChatLine(Static):
         self.said = text
         """Everything that was said, even when the log shows only the start of it."""
         self.border_title = label
+        self.fit_titles()
+
+    def fit_titles(self) -> None:
+        """Keep the frame wide enough for who said it and the mood change, however short
+        the line ("Thanks." would otherwise cut "Mrs Priya Shah" to "Mrs …")."""
+        titles = [str(t) for t in (self.border_title, self.border_subtitle) if t]
+        self.styles.min_width = max((len(t) for t in titles), default=0) + TITLE_ROOM
 
 
 class ChatRow(Horizontal):
@@ -150,6 +162,7 @@ class ChatLog(VerticalScroll):
         if change:
             sign = "+" if change > 0 else "−"
             line.border_subtitle = f"mood {sign}{abs(change)}"
+            line.fit_titles()
         return line
 
     @property

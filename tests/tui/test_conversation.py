@@ -505,3 +505,17 @@ async def test_a_one_word_line_still_shows_who_said_it_and_the_mood_change_in_fu
             for title in (line.border_title, line.border_subtitle):
                 if title:
                     assert line.outer_size.width >= len(str(title)) + 4, (title, line.outer_size)
+
+
+@pytest.mark.asyncio
+async def test_what_is_typed_before_the_reply_box_takes_keys_is_put_in_it(
+    make_conversation_app: MakeApp, wait_until: WaitUntil
+) -> None:
+    """In the first second of ``roleplay play`` nothing takes keys yet; a learner who
+    starts typing at once keeps their words."""
+    app = make_conversation_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = conversation(app)
+        app.set_focus(None)
+        await pilot.press(*"Hi Mrs")
+        await wait_until(pilot, lambda: screen.reply_box.text == "Hi Mrs")

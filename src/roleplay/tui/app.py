@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
@@ -67,6 +67,9 @@ class RoleplayApp(App[None]):
         self._start = start
         self._choices = choices
         self._warming = False
+        self.typed_early: list[str] = []
+        """What the learner typed before the conversation's reply box could take it (in
+        the first second of ``roleplay play``): put in the box when it is ready, not lost."""
 
     def on_mount(self) -> None:
         """Open straight into a scenario (``roleplay play``), or on the picker."""
@@ -83,6 +86,30 @@ class RoleplayApp(App[None]):
 
             # The picker starts the scorer's loading once its own list is loaded.
             self.push_screen(PickerScreen())
+
+    def on_key(self, event: events.Key) -> None:
+        """Keep what is typed while the conversation is still opening (its reply box is
+        there but not yet taking keys, in the first second of ``roleplay play``), and put
+        it in the box once it does, so that the first words of a reply are not lost."""
+        from roleplay.tui.widgets.chat_log import ReplyBox
+
+        waiting = self.focused is None or isinstance(self.focused, ReplyBox)
+        if self._start is not None and waiting and event.is_printable and event.character:
+            self.typed_early.append(event.character)
+            event.stop()
+            self.set_timer(0.2, self._hand_over_typed_early)
+
+    def _hand_over_typed_early(self) -> None:
+        """Give the open conversation what was typed early, if it can take it now."""
+        take = getattr(self.screen, "take_typed_early", None)
+        if callable(take):
+            take()
+
+    def take_typed_early(self) -> str:
+        """What was typed before the reply box was ready, once; "" when nothing was."""
+        typed = "".join(self.typed_early)
+        self.typed_early.clear()
+        return typed
 
     def warm_up_scorer(self) -> None:
         """Load the scorer's rules and language model in the background, once, so that

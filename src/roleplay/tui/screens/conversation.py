@@ -161,6 +161,16 @@ next step; assessment mode has neither. Ctrl+E ends the conversation early, afte
             self._show_ended(self.attempt.outcome)
         else:
             self.reply_box.focus()
+            self.call_after_refresh(self.take_typed_early)
+
+    def take_typed_early(self) -> None:
+        """Put in the box what the learner typed while the screen was opening."""
+        if self.attempt.finished or self.reply_box.read_only:
+            return
+        take = getattr(self.app, "take_typed_early", None)
+        typed = take() if callable(take) else ""
+        if typed:
+            self.reply_box.insert(typed)
 
     def _promise(self) -> Content:
         lines = [f"• {c.text}" for c in self.scenario.organisation.promise]

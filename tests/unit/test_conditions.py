@@ -121,3 +121,21 @@ def test_a_tutor_s_keyword_denied_right_before_it_is_not_said(reply: str) -> Non
 )
 def test_a_keyword_not_denied_is_still_said(keywords: list[str], reply: str) -> None:
     assert keyword_in(keywords, reply)
+
+
+@pytest.mark.parametrize(
+    ("keyword", "reply"),
+    [
+        # another word with the same first letter is another word, not a misspelling
+        ("ask the practice manager", "I'm afraid the practice manager is very busy today."),
+        ("it'll be out", "Don't worry, it'll be ok."),
+    ],
+)
+def test_a_keyword_is_not_heard_in_a_different_word_that_looks_like_it(
+    keyword: str, reply: str
+) -> None:
+    assert not keyword_in([keyword], reply)
+
+
+def test_a_keyword_misspelt_is_still_heard() -> None:
+    assert keyword_in(["receive a refund"], "you will recieve a refnd by friday")

@@ -352,3 +352,40 @@ def test_a_question_put_back_after_a_line_that_asked_nothing_is_no_fault() -> No
     turn = Session(sc).step("Which kettle was it?")
     assert turn.reaction is None
     assert "answered my question" not in turn.response
+
+
+def test_civil_replies_that_never_answer_wear_the_customer_s_patience_out() -> None:
+    """Asked the same thing reply after reply, politely and never answered, a customer does
+    not go on asking as calmly as the first time: past their patience their mood falls, and
+    the conversation ends rather than running on with the same question."""
+    data: dict[str, Any] = yaml.safe_load(
+        """
+id: stalls
+title: Stalls
+sector: retail
+channel: chat
+difficulty: foundation
+brief: You work at a shop.
+organisation: {name: Stall Shop, promise: [{id: reply, aspect: response_time, text: "Soon."}]}
+legislation: [consumer_rights_act]
+customer: {name: Mrs Sam Patel, situation: Broken kettle, mood: 5, patience: 2}
+nodes:
+  - id: start
+    customer: "My kettle broke. Will you refund it?"
+    branches:
+      - {when: {any: [resolve]}, goto: done, mood: 3}
+      - {otherwise: true, goto: start}
+  - {id: done, outcome: resolved, customer: "Thank you."}
+  - {id: lost, outcome: customer_lost, customer: "I'm going elsewhere."}
+"""
+    )
+    session = Session(Scenario.model_validate(data))
+    moods = []
+    for _ in range(12):
+        if session.finished:
+            break
+        turn = session.step("I see what you mean.")
+        moods.append(turn.mood_after)
+    assert moods[:2] == [5, 5]  # within their patience, no worse
+    assert session.finished and session.outcome == "customer_lost"
+    assert any("patience wore thin" in reason for t in session.turns for reason in t.because)

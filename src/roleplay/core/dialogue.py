@@ -508,6 +508,9 @@ class Session:
     fired: dict[str, int] = field(default_factory=dict)
     """Trigger id → the number of the turn after which it fired (0: at the start)."""
     strikes: int = 0
+    stalls: int = 0
+    """Replies in a row that left the customer where they were, with nothing new given and
+    their mood no better: past their patience, each wears it thinner."""
     held: set[str] = field(default_factory=set)
     """Nodes where the customer already stayed once after a reply that engaged but gave
     nothing new (an offer again, a question): the next such reply there ends as the tutor
@@ -653,9 +656,19 @@ class Session:
                 )
                 cause.extend(_reaction_evidence(reaction_id, found))
 
+        patience = self.scenario.customer.patience
+        stalled = next_id == node.id and not met_now and mood <= mood_before
+        self.stalls = self.stalls + 1 if stalled else 0
+        if self.stalls > patience and mood == mood_before:
+            # the same question asked again and again, politely not answered: a customer
+            # does not ask it a sixth time as calmly as the first
+            mood -= 1
+            because.append(
+                f"the customer had been left where they were {self.stalls} replies in a row, "
+                "with nothing new, so their patience wore thin"
+            )
         mood = clamp_mood(mood)
         self.strikes = self.strikes + 1 if mood < mood_before else 0
-        patience = self.scenario.customer.patience
         lost = mood == 0 or (self.strikes >= patience and band_of(mood).value == "furious")
         if lost and self._node(next_id).outcome is None:
             next_id = self._lost_node_id()

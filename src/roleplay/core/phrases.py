@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 from rapidfuzz import fuzz
 
@@ -130,4 +131,17 @@ def _same_word_starts(want: str, found: str) -> bool:
         if letter not in rest:
             return False
         rest.remove(letter)
+    # each word said is the phrase's word misspelt, not another word with its first letter
+    # ("ask the practice manager" is not "afraid the practice manager"; "ok" is not "out")
+    words = list(got)
+    for word in wanted:
+        near = max(words, key=lambda g: fuzz.ratio(word, g), default="")
+        if fuzz.ratio(word, near) < SAME_WORD:
+            return len(wanted) != len(got)  # a word joined or split ("cashnut") is judged whole
+        words.remove(near)
     return True
+
+
+SAME_WORD: Final = 60
+"""How alike (rapidfuzz ratio) a word of a near match must be to the phrase's word it stands
+for: "recieve" for "receive" is, "afraid" for "ask" is not."""

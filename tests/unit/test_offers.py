@@ -38,6 +38,9 @@ def bundled(name: str) -> Scenario:
             "I'll refund every rise back to day one, plus a free new handset next month.",
             ("the free new handset",),
         ),
+        # a thing pointed at is named as the thing ("the ticket", not "the that ticket")
+        ("u can jump on the 15:12 wiv that ticket no probs", ("the ticket",)),
+        ("I'll swap this ticket for a first-class one.", ("the ticket",)),
         # a list of things given is not read as one thing
         (
             "I'll make six months completely free, £200 compensation on top.",

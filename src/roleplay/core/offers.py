@@ -98,8 +98,8 @@ def _things_in(quote: str, wanted: frozenset[str]) -> tuple[str, ...]:
         if head.dep_ in _NAMED_AS and not new:
             continue  # "the payment goes to your card", "add it to the payment"
         words = [_OWN.get(t.lower_, t.text) + t.whitespace_ for t in chunk]
-        if first in ("a", "an", "your", "ur"):
-            words[0] = "the "
+        if first in ("a", "an", "your", "ur", "that", "this", "these", "those"):
+            words[0] = "the "  # "wiv that ticket" → "the ticket", never "the that ticket"
         elif chunk[0].pos_ not in ("DET", "NUM", "PRON") and not chunk[0].is_currency:
             words.insert(0, "the ")  # "vouchers" → "the vouchers"
         named = "".join(words).strip()

@@ -103,6 +103,7 @@ def test_a_tutors_phrase_is_found_in_text_speak() -> None:
         "I can't book collections, sorry. The supervisor can.",
         "I'm afraid I won't be able to book a collection today.",
         "we dont really book a collection from here",
+        "Sorry, I can’t book a collection from this desk.",  # a curly apostrophe
     ],
 )
 def test_a_tutor_s_keyword_denied_right_before_it_is_not_said(reply: str) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -485,7 +486,6 @@ def _read_back_wrongly(question: str, customer: Customer, reply: str = "") -> st
     """The customer's own detail when ``question`` reads one back that is not theirs ("the
     number ending 417" to one whose number ends 031), else None (read back right, or
     nothing of theirs to hold it against); an email is read in the ``reply`` as written."""
-    values = [v for v in customer.details.values() if v]
     ending = re.search(r"\bending(?: in| with)? (\d{2,})", question)
     if ending:
         digits = ending.group(1)
@@ -500,7 +500,7 @@ def _read_back_wrongly(question: str, customer: Customer, reply: str = "") -> st
             return numbers[0]
         return None
     if "@" in question:
-        emails = [v for v in values if "@" in v]
+        emails = [v for v in customer.details.values() if v and "@" in v]
         said = re.search(r"[\w.+-]+@[\w.-]+\w", reply.lower())
         if emails and said and not any(said.group(0) == v.lower() for v in emails):
             return emails[0]
@@ -508,9 +508,7 @@ def _read_back_wrongly(question: str, customer: Customer, reply: str = "") -> st
     house = re.search(
         r"\b(\d+) ([a-z]+) (?:road|street|close|lane|avenue|drive|way|walk)", question
     )
-    address = customer.details.get("address") or next(
-        (v for k, v in customer.details.items() if k.lower() == "address"), None
-    )
+    address = next((v for k, v in customer.details.items() if k.lower() == "address"), None)
     if house and address:
         number, name = house.groups()
         low = address.lower()
@@ -609,8 +607,15 @@ def asks_them_to(question: str, request: AskedQuestions) -> bool:
     """Whether ``question`` asks the customer to do something one of ``request``'s verbs
     names ("could you just send me the receipts?", "would you mind waiting?"), not to say
     something ("can you tell me what happened?") or to be given something."""
-    verbs = "|".join(re.escape(verb) for verb in sorted(request.asks, key=len, reverse=True))
-    return re.search(rf"{_ASKED_TO.pattern}(?:{verbs})(?!\w)", question) is not None
+    return _request_pattern(request.asks).search(question) is not None
+
+
+@lru_cache(maxsize=8)
+def _request_pattern(verbs: tuple[str, ...]) -> re.Pattern[str]:
+    """The request verbs after "could you…", as one pattern, longest verb first; built
+    once, not for every question of every reply."""
+    alternatives = "|".join(re.escape(verb) for verb in sorted(verbs, key=len, reverse=True))
+    return re.compile(rf"{_ASKED_TO.pattern}(?:{alternatives})(?!\w)")
 
 
 _ASKED_TO = re.compile(

@@ -116,8 +116,8 @@ def _said(keyword: str, text: str) -> bool:
 
 
 _DENIED = re.compile(
-    r"\b(?:can't|cant|cannot|can not|won't|wont|will not|don't|dont|do not|didn't|didnt"
-    r"|did not|couldn't|couldnt|could not|unable to|not able to|not allowed to|never|not)"
+    r"\b(?:can['’]?t|cannot|can not|won['’]?t|will not|don['’]?t|do not|didn['’]?t"
+    r"|did not|couldn['’]?t|could not|unable to|not able to|not allowed to|never|not)"
     r"\s+(?:(?:really|just|actually|currently|personally|be able to|be allowed to)\s+)?$"
 )
 """A denial right before a keyword that says a doing ("can't book a collection", "won't be

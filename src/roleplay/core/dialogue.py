@@ -1122,10 +1122,14 @@ class Session:
             line = choose(target.customer, mood, state, final=final, repeat_ok=True)
         if line is None:
             line = target.line(mood)
+        # what they want: what they have said, and what they need (this reply may have
+        # offered it, as one of the two)
+        wants = " ".join([*state.said, *(n.what for n in state.needs)])
+        offered = accepts_offer(reply_text, mood, reply_ids, wants)
         if not final:
             earlier = [turn.reply for turn in self.turns]
             line = without_promised(line, [*earlier, reply_text]) or line
-            if reply_ids & {"resolve", "ownership"} and accepts_offer(reply_text, mood, reply_ids):
+            if reply_ids & {"resolve", "ownership"} and offered:
                 # "Yes, all right." to "I can sort the refund - shall I go ahead?" is not
                 # followed by "So what are you going to do about it?"
                 addressed = addressed | {NeedKind.REMEDY}
@@ -1151,10 +1155,6 @@ class Session:
         answer = ""
         picked = ""
         before_offer = ""
-        # what they want: what they have said, and what they need (this reply may have
-        # offered it, as one of the two)
-        wants = " ".join([*state.said, *(n.what for n in state.needs)])
-        offered = accepts_offer(reply_text, mood, reply_ids, wants)
         asked_last = last_question(reply_text)
         answerable = not final or target.outcome in GOOD_OUTCOMES
         if questions is not None:

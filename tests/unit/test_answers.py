@@ -702,8 +702,24 @@ def test_a_choice_put_before_an_offer_is_made_and_the_offer_taken_up() -> None:
         "I'm sorry it broke. How would you like me to sort it, a replacement kettle or a "
         "refund? And shall I email you a returns label as well?"
     )
-    assert line.startswith("A replacement kettle, please.")
+    # she needs a refund, so of the two she takes the refund
+    assert line.startswith("A refund, please.")
     assert "Yes" in line.split("please.", 1)[1]
+    assert "what are you going to do" not in line
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Would you rather have a replacement sent out tomorrow, or your money back?",
+        "I can send a new kettle next day or pay you back in full. Which would you prefer?",
+        "Shall I get a new one out to you, or would you rather be reimbursed?",
+    ],
+)
+def test_of_two_remedies_the_customer_takes_the_one_they_need(reply: str) -> None:
+    line = said_after(f"I'm sorry it broke. {reply}")
+    assert "replace" not in line.lower() and "new one" not in line.lower()
+    assert "what are you going to do" not in line
 
 
 @pytest.mark.parametrize(
@@ -966,3 +982,44 @@ def test_a_detail_read_back_rightly_is_confirmed() -> None:
     data["customer"]["details"]["phone number"] = "07700 900031"
     line = play(Scenario.model_validate(data), ["Sorry. Is the mobile ending 031 still right?"])
     assert line.prompt.startswith("Yes, that's right.")
+
+
+GARAGE_ANSWERS = """
+    - asks: ["truck to come", "is 2pm ok"]
+      say: "Yes, that's fine. I'll be in."
+    - asks: ["what time suits", "when suits"]
+      say: "Any time after ten. I'll be in all day."
+"""
+
+
+def test_a_question_for_a_time_is_not_answered_yes() -> None:
+    # two of the tutor's answers fit "what time suits for the truck to come?": the one
+    # that gives a time, not the one written for "is 2pm OK?"
+    data: dict[str, Any] = yaml.safe_load(
+        SHOP.format(channel="phone", mood=5).replace(
+            "  answers:\n", "  answers:\n" + GARAGE_ANSWERS.lstrip("\n"), 1
+        )
+    )
+    line = play(Scenario.model_validate(data), ["What time suits for the truck to come?"]).prompt
+    assert line.startswith("Any time after ten.")
+    assert "Yes, that's fine" not in line
+
+
+def test_a_choice_the_tutor_answer_does_not_make_is_made_as_well() -> None:
+    # the tutor's answer about work fits, but says neither "the courtesy car" nor "a taxi"
+    data: dict[str, Any] = yaml.safe_load(
+        SHOP.format(channel="phone", mood=5).replace(
+            "  answers:\n",
+            '  answers:\n    - asks: ["get to work"]\n      say: "I start at nine tomorrow."\n',
+            1,
+        )
+    )
+    line = play(
+        Scenario.model_validate(data),
+        [
+            "Sorry. Would a courtesy car help you get to work tomorrow, or would you rather we "
+            "paid for a taxi?"
+        ],
+    ).prompt
+    assert line.startswith("A courtesy car, please.")
+    assert "I start at nine tomorrow." in line

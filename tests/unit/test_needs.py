@@ -1819,3 +1819,21 @@ def test_one_who_goes_on_to_want_more_thanks_plainly_not_warmly() -> None:
         ways.append(way)
         fresh.said.append(way)
     assert any(warm.match(way) for way in ways)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Sorry, can I take your order number?",
+        "Oh dear, sorry. Which model is it?",
+        "soz, wots the order no?",
+    ],
+)
+def test_after_a_bare_sorry_no_line_says_nobody_said_sorry(first: str) -> None:
+    # a "sorry" tacked on is not the apology the customer needs, but from then on they ask
+    # for a proper one: "is anyone going to say sorry?" would be untrue
+    session = play(shop(), [first, "Let me look at the order.", "Right, checking now."])
+    said = " ".join(t.response for t in session.turns).lower()
+    assert "say sorry" not in said and "haven't said sorry" not in said
+    assert "proper apology" in said or "real apology" in said or "not really an apology" in said
+    assert all(t.response.strip() for t in session.turns)

@@ -45,6 +45,7 @@ from roleplay.core.parse import (
     echo_of,
     echoes,
     is_question,
+    narrated_past,
     parse,
     parse_many,
     pipeline,
@@ -485,7 +486,13 @@ def _parsed_voice(norm: Normalised, m: _Match, anchor: Token, roles: Roles) -> s
             return "a question, not a statement"
     if not rule.voice_checks:
         return ""
+    if m.rule.move in _DONE_NOW and narrated_past(anchor):
+        return "a past event told"  # "the cap wasn't set up when we sent your new SIM"
     return voice_problem(anchor, roles, rule.negatable and rule.counts)
+
+
+_DONE_NOW: Final = frozenset({"resolve", "ownership", "follow_up"})
+"""Moves that are something done for this complaint now, not an event of its story."""
 
 
 def _apply_blockers(norm: Normalised, kept: list[_Match], set_aside: list[_Match]) -> list[_Match]:

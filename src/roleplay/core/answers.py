@@ -547,11 +547,18 @@ def _answer_one(
     from roleplay.core.conditions import keyword_in
 
     received = _RECEIVED.match(question) is not None
-    for answer in customer.answers:
-        if received and "phone or email" in answer.asks:
-            continue  # "have you had any letters or emails from us?" asks no preference
-        if keyword_in(answer.asks, question):
-            return _one_they_offered(question, _without_yes_or_no(question, answer.say))
+    fits = [
+        answer
+        for answer in customer.answers
+        # "have you had any letters or emails from us?" asks no preference
+        if not (received and "phone or email" in answer.asks) and keyword_in(answer.asks, question)
+    ]
+    if len(fits) > 1 and _OPEN_QUESTION.match(question):
+        # "what time suits for the truck to come?" asks for a time: not "Yes, that's fine."
+        # (written for "is 2pm OK for the truck to come?") when an answer with one fits too
+        fits = [a for a in fits if not _LEADING_YES_OR_NO.match(a.say)] or fits
+    if fits:
+        return _one_they_offered(question, _without_yes_or_no(question, fits[0].say))
     if (has := _HAS_ONE.search(question)) and (
         said := answer_details(
             f"{question[: has.start()]}can i take your {question[has.end() :]}",

@@ -60,11 +60,13 @@ from roleplay.core.needs import (
     handed_over_line,
     hands_over_now,
     line_asks,
+    makes_choice,
     needs_of,
     offers_kindness,
     opens_by_reacting,
     press,
     press_lines,
+    refund_as_one,
     said_before,
     still_wanting,
     thank,
@@ -74,6 +76,7 @@ from roleplay.core.needs import (
     without_promised,
     without_relief,
     without_said,
+    without_sorry_asked,
     without_sour_opener,
 )
 from roleplay.core.needs import (
@@ -563,6 +566,7 @@ class Session:
             found = named_earlier(found)  # "them" is the team an earlier reply handed up to
         scored = found.reply  # all of the reply, or the first part of a very long one
         facts = self._facts_of(scored, found)
+        self.needs.sorry_said = self.needs.sorry_said or _SAID_SORRY.search(scored) is not None
         mood_before = self.mood
         because: list[str] = []
         cause: list[Evidence] = []
@@ -1123,15 +1127,21 @@ class Session:
         if line is None:
             line = target.line(mood)
         # what they want: what they have said, and what they need (this reply may have
-        # offered it, as one of the two)
-        wants = " ".join([*state.said, *(n.what for n in state.needs)])
+        # offered it, as one of the two); what they need counts twice, over a word they
+        # said in passing ("next door" against "a replacement sent next day")
+        needed = [n.what for n in state.needs]
+        wants = " ".join([*state.said, *needed, *needed])
         offered = accepts_offer(reply_text, mood, reply_ids, wants)
+        earlier_picks = _earlier_picks(reply_text, mood, reply_ids, wants, last_taken=bool(offered))
         if not final:
             earlier = [turn.reply for turn in self.turns]
             line = without_promised(line, [*earlier, reply_text]) or line
-            if reply_ids & {"resolve", "ownership"} and offered:
-                # "Yes, all right." to "I can sort the refund - shall I go ahead?" is not
-                # followed by "So what are you going to do about it?"
+            if (reply_ids & {"resolve", "ownership"} and offered) or any(
+                _REMEDY_PICKED.search(refund_as_one(pick)) for pick in (offered, *earlier_picks)
+            ):
+                # "Yes, all right." to "I can sort the refund - shall I go ahead?", or "A
+                # refund, please." to "a replacement or a refund?", is not followed by "So
+                # what are you going to do about it?"
                 addressed = addressed | {NeedKind.REMEDY}
             trimmed = without_asks_for(line, addressed, state.needs, reply_text)
             if not trimmed:
@@ -1165,6 +1175,17 @@ class Session:
             answer = (answer_to if answerable else particulars_answer)(
                 reply_text, self.scenario.customer, questions, mood
             )
+        if (
+            answer
+            and offered
+            and _OR.search(asked_last)
+            and not _YES_OR_NO.match(offered)
+            and not makes_choice(answer, asked_last, offered)
+        ):
+            # "a courtesy car, or a taxi?" answered "I've got to be in Cheltenham for
+            # nine.": the choice is made as well, before what they say of it
+            picked = offered
+            answer = f"{offered} {answer}"
         if answerable and questions is not None:
             # (a choice, or a question after the offer: "…do that, and is email OK?")
             if offered and not (
@@ -1184,7 +1205,7 @@ class Session:
                     mood,
                     unless=lambda asked: bool(accepts_offer(asked, mood, reply_ids, wants)),
                 )[0]
-            picks = _earlier_picks(reply_text, mood, reply_ids, wants, last_taken=bool(offered))
+            picks = earlier_picks
             if picks and not _offered_choice_said(answer, picks):
                 # "a credit on your bill or money back to your card? And shall I log a
                 # complaint too?": the choice put first is made as well
@@ -1235,6 +1256,15 @@ class Session:
                 parts.insert(0, said)
                 doubted = True
                 line = without_relief(without_opener(line))
+        if not final and state.sorry_said:
+            # after "Sorry, can I take your order number?": not "Is anyone going to say
+            # sorry?", but a proper apology asked for (by the reaction, if there is one)
+            apology = frozenset({NeedKind.APOLOGY})
+            if reaction_id == "missing_apology":
+                line = without_asks_for(line, apology, state.needs)
+            else:
+                line = without_sorry_asked(line, state, mood)
+            line = line or press(state, mood, skip=apology, told_next=told_next) or ""
         if passed_on and reaction_id is None and not final and not danger_line:
             # the tutor's branch goes on as if the customer were still here: they refuse
             # to be passed around instead of waiting for a call
@@ -1430,6 +1460,14 @@ class Session:
         elif override is not None and override.say is not None and not at_customer and not curt:
             # (a tone the customer bristles at is answered in the default words for tone)
             options = [override.say]
+        elif (
+            reaction_id == "missing_apology"
+            and self.needs.sorry_said
+            and not _SAID_SORRY.search(reply)
+        ):
+            # a bare "sorry" in an earlier reply: "you still haven't said sorry" is untrue
+            kind = catalogue().kinds[NeedKind.APOLOGY]
+            options = list(by_temper(kind.softened or kind.press, mood))
         else:
             sorry = _SAID_SORRY.search(reply) is not None
             lines = default_reactions()[reaction_id].lines_for(
@@ -1674,10 +1712,10 @@ def _offered_choice_said(answer: str, picks: list[str]) -> bool:
     """Whether the answer already makes the choice (the tutor foresaw the question): it
     says the pick, or names the thing picked ("The refund, please, to my card." for "A full
     refund, please.")."""
-    said = {w for w in re.findall(r"[a-z£0-9]{4,}", answer.lower()) if w != "please"}
+    said = {w for w in re.findall(r"[a-z£0-9]{4,}", refund_as_one(answer)) if w != "please"}
     return any(
         pick.rstrip(".") in answer
-        or said & {w for w in re.findall(r"[a-z£0-9]{4,}", pick.lower()) if w != "please"}
+        or said & {w for w in re.findall(r"[a-z£0-9]{4,}", refund_as_one(pick)) if w != "please"}
         for pick in picks
     )
 
@@ -1835,6 +1873,12 @@ def _only_asks(reply: str) -> bool:
 
 
 _OR = re.compile(r"(?<!\w)or(?!\w)")
+_REMEDY_PICKED = re.compile(
+    r"^(?!yes\b).*\b(?:refund|replacement|repair|credit|voucher|compensation|exchange"
+    r"|new one|discount|courtesy car|taxi|plan)\b"
+)
+"""A pick of a remedy put as a choice ("A refund, please." to "a replacement or a
+refund?"), in :func:`refund_as_one`'s words: the remedy is settled, not still asked for."""
 
 _ANSWERS_FIRST = re.compile(r"(?i)(?:yes|yeah|yep|no|nope|of course|certainly)\b")
 

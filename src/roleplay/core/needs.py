@@ -64,6 +64,9 @@ class KindDefaults(BaseModel):
     thanks: str = Field(min_length=1)
     asks: tuple[str, ...] = ()
     press: dict[BandKey, tuple[str, ...]] = Field(min_length=1)
+    softened: dict[BandKey, tuple[str, ...]] = Field(default_factory=dict)
+    """How they ask again once a reply said "sorry" without apologising: "you still
+    haven't said sorry" would be untrue, so they ask for a proper apology."""
 
 
 class HandOverLines(BaseModel):
@@ -224,6 +227,8 @@ class NeedsState:
     raised: set[str] = field(default_factory=set)
     said: list[str] = field(default_factory=list)
     """Every line the customer has said in this attempt, in order (parts, not whole turns)."""
+    sorry_said: bool = False
+    """Some reply in this attempt said "sorry", whether or not it was an apology."""
 
     @classmethod
     def start(cls, needs: tuple[Need, ...], start_node: str) -> NeedsState:
@@ -635,7 +640,7 @@ def press(
         assert need is not None
         if need.need_kind in skip:
             continue
-        for line in press_lines(need, mood):
+        for line in press_lines(need, mood, softened=state.sorry_said):
             if not said_before(line, state.said):
                 return line
     kinds = [catalogue().taken_in] if told_next and catalogue().taken_in else []
@@ -654,11 +659,15 @@ def by_temper(lines: Mapping[BandKey, tuple[str, ...]], mood: int) -> tuple[str,
     return lines.get(key) or next(iter(lines.values()))
 
 
-def press_lines(need: Need, mood: int) -> tuple[str, ...]:
-    """How the customer asks for ``need`` again: its own lines, else its kind's by mood."""
+def press_lines(need: Need, mood: int, *, softened: bool = False) -> tuple[str, ...]:
+    """How the customer asks for ``need`` again: its own lines, else its kind's by mood;
+    once a reply has ``softened`` it with a bare "sorry", the kind's lines for that."""
+    kind = catalogue().kinds[need.need_kind]
+    if softened and kind.softened:
+        return by_temper(kind.softened, mood)
     if need.press:
         return need.press
-    return by_temper(catalogue().kinds[need.need_kind].press, mood)
+    return by_temper(kind.press, mood)
 
 
 _ASKS_UP = re.compile(
@@ -862,6 +871,13 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
             return catalogue().accept.get(band_of(mood).value, "")
         return ""
     last = _ASIDE.sub(" ", _YES_OR_NO.sub("?", plain_words(asked[-1]).lower()))
+    if _WHICH_ALONE.match(last):
+        # "I can send a new kettle or pay you back in full. Which would you prefer?": the
+        # two things are in the sentence before
+        said = [s for s in _SENTENCE_END.split(without_sign_off(reply)) if s.strip()]
+        before = plain_words(said[-2]).lower() if len(said) > 1 else ""
+        if can := _CAN_DO_EITHER.search(before):
+            last = f"shall i {can.group('rest').strip(' .,!')}?"
     # the offer may follow a dash or a comma: "There's a slot at 11:20 - shall I put you in it?"
     asked_twice = SECOND_QUESTION.split(last)
     if len(asked_twice) > 1 and _offers(re.split(r"\s[-–—]\s", asked_twice[-2])[-1].strip()):
@@ -870,7 +886,7 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
         return catalogue().accept.get(band_of(mood).value, "")
     clauses = re.split(r"\s[-–—]\s|;\s*|,\s+(?=(?:so|and|but)\s)", last)
     clause = clauses[-1].strip()
-    if picked := _first_of_two(last):
+    if picked := _first_of_two(last, wants):
         return picked
     if helps := _HELP_OR_ELSE.search(clause):
         # "would a payment plan help, or would you rather pay it in one go?": the help
@@ -910,6 +926,20 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
     if not _offers(clause):
         return ""
     return catalogue().accept.get(band_of(mood).value, "")
+
+
+_WHICH_ALONE = re.compile(
+    r"^\W*(?:so |and )?which(?: one| of those| of them| option)? (?:would you prefer|would you "
+    r"like|would you rather|do you want|do you prefer|would suit you|suits you|works for you)"
+    r"(?: best| better)?\s*\?$"
+)
+"""A question that asks which of two things said just before ("Which would you prefer?")."""
+
+_CAN_DO_EITHER = re.compile(
+    r"\b(?:i|we) (?:can|could) (?:either )?(?P<rest>[a-z£0-9' ,-]+?\bor\b[a-z£0-9' -]+?)[\s.!]*$"
+)
+"""Two things the learner can do, put as a statement ("I can send a new kettle or pay you
+back in full"): what a following "Which would you prefer?" asks to choose between."""
 
 
 _HELP_PUT = re.compile(
@@ -1082,14 +1112,53 @@ _RATHER_LEAD = re.compile(
 
 
 _CONTENT = re.compile(r"£?\d[\d,.]*|[a-z]{4,}")
-_FILLER: Final = frozenset({"instead", "please", "would", "rather", "prefer", "which", "better"})
+_FILLER: Final = frozenset(
+    {"instead", "please", "would", "rather", "prefer", "which", "better", "your", "have"}
+    | {"with", "that", "this", "them", "they", "then", "will", "just", "what", "when", "from"}
+    | {"some", "been", "were", "there", "their", "about", "also", "like", "want", "into"}
+    | {"send", "sent", "give", "take", "make", "done", "back", "over"}
+)
+"""Words that say nothing of which option is which ("have", "your", "sent")."""
+
+
+_REFUND_WORDS = re.compile(
+    r"\b(?:money back|pay(?:ing)? (?:it|me|you|u) back|repay\w*|reimburs\w*|refund\w*)\b"
+)
+"""The ways of saying money given back, which the customer hears as one thing: "your money
+back" is the refund they asked for."""
+
+
+def refund_as_one(text: str) -> str:
+    """``text`` in lower case with every way of saying money given back as "refund"."""
+    return _REFUND_WORDS.sub("refund", text.lower())
+
+
+def makes_choice(answer: str, question: str, pick: str) -> bool:
+    """Whether ``answer`` (the tutor's, to a question that puts two options) makes the
+    choice: it names the customer's ``pick`` or the other option ("Email, please." to
+    "phone or email?"), not only something else the question mentions ("I've got to be in
+    Cheltenham for nine." to "would a courtesy car help you get to Cheltenham, or would you
+    rather we covered a taxi?")."""
+    from roleplay.core.lexicon import plain_words
+
+    options = re.split(r"\s+or\s+", plain_words(question).lower())
+    if len(options) < 2:
+        return True
+    other = _RATHER_LEAD.sub("", _SECOND_LEAD.sub("", options[-1].split("?")[0].strip(" ,")))
+
+    def named(text: str) -> set[str]:
+        return set(_CONTENT.findall(refund_as_one(text))) - _FILLER
+
+    said = named(answer)
+    return bool(said & (named(pick) | named(other)))
 
 
 def _wanted(option: str, wants: str) -> int:
-    """How many of ``option``'s words the customer has used in their own lines."""
-    said = set(_CONTENT.findall(wants.lower()))
-    words = set(_CONTENT.findall(option.lower())) - _FILLER
-    return len(words & said) + sum(1 for w in words if w.rstrip("s") in said)
+    """How often ``option``'s words come in what the customer wants (their own lines,
+    and what they need)."""
+    said = _CONTENT.findall(refund_as_one(wants))
+    words = set(_CONTENT.findall(refund_as_one(option))) - _FILLER
+    return sum(said.count(w) or said.count(w.rstrip("s")) for w in words)
 
 
 def _is_slot(question: str) -> bool:
@@ -1108,10 +1177,11 @@ you need the courtesy car?"), not "do you need anything else?"."""
 
 _HELP_OR_ELSE = re.compile(
     r"(?:^|\W)(?:and |so )?(?:would|will|could) (?P<first>(?:a|an|some) [a-z0-9£' -]{1,40}?) "
-    r"help(?: you)?\s*,?\s+or\b"
+    r"help(?: (?:you|u))?(?: [a-z0-9£' -]{1,40}?)?\s*,?\s+or\b"
 )
 """Something offered as a help, or else something the customer does ("Would a payment plan
-help, or would you rather pay it in one go?"): the customer takes the help."""
+help, or would you rather pay it in one go?"; "would a courtesy car help you get to work,
+or…"): the customer takes the help."""
 
 _DOING_CHOICE = re.compile(
     r"(?:^|[,;:] |\s[-–—]\s)(?:and |so )?"
@@ -1153,10 +1223,12 @@ def _in_own_words(words: list[str]) -> str:
     return " ".join(swapped)
 
 
-def _first_of_two(question: str) -> str:
-    """The customer's pick of the first of two things offered to be done, in their own
-    person ("shall i ask my manager while you wait, or…" → "Ask your manager while I wait,
-    please."; "would you like to wait, or…" → "I'll wait."), or "" for no such choice."""
+def _first_of_two(question: str, wants: str = "") -> str:
+    """The customer's pick of two things offered to be done, in their own person ("shall i
+    ask my manager while you wait, or…" → "Ask your manager while I wait, please."; "would
+    you like to wait, or…" → "I'll wait."), or "" for no such choice: the first, unless the
+    second speaks more of what they ``wants`` ("have a replacement sent, or your money
+    back?" from one who asked for a refund → "My money back, please.")."""
     if (theirs := _THEIR_DOING_CHOICE.search(question)) and len(theirs["first"].split()) <= 14:
         # "would you like him to ring you himself, or shall I…?" → "I'd like him to ring me
         # himself, please."
@@ -1173,6 +1245,20 @@ def _first_of_two(question: str) -> str:
     if len(second) > 1 and 0 < len(second[0].split()) <= 10:
         # "…, or pass it straight to my manager as you asked?": what they asked for
         words = _SECOND_LEAD.sub("", second[0].strip()).split()
+    other = _SECOND_LEAD.sub("", second[0].strip()).split() if len(second) == 1 else []
+    if (
+        other
+        and len(other) <= 10
+        and not _AUXILIARY.match(other[0])
+        and _wanted(" ".join(other), wants) > _wanted(" ".join(words), wants)
+    ):
+        if other[0] in ("rather", "prefer"):
+            return f"I'd {_in_own_words(other)}."  # "…, or would you rather be reimbursed?"
+        if other[0] != words[0]:
+            # "…have a replacement sent, or your money back?": no verb to say "I'll" with
+            said = _in_own_words(other)
+            return f"{said[0].upper()}{said[1:]}, please."
+        words = other
     said = _in_own_words(words)
     if match.group("ask").endswith(("to", "rather")) and not match.group("ask").endswith("me to"):
         return f"I'll {said}."  # "would you like to wait, or…" → "I'll wait."
@@ -1322,6 +1408,32 @@ def without_asks_for(
     return " ".join(kept)
 
 
+def without_sorry_asked(line: str, state: NeedsState, mood: int) -> str:
+    """After a bare "sorry" (``state.sorry_said``) while an apology is still owed: the line
+    with its sentences that ask for one as if none was said ("Is anyone going to say sorry
+    for this?") swapped for asking for a proper one, said once; otherwise the line as is."""
+    owed = any(n.need_kind is NeedKind.APOLOGY and n.id not in state.met for n in state.needs)
+    if not (state.sorry_said and owed):
+        return line
+    kind = catalogue().kinds[NeedKind.APOLOGY]
+    softened = {ln for lines in kind.softened.values() for ln in lines}
+    sentences = _line_sentences(line)
+    kept = [
+        s for s in sentences if s in softened or NeedKind.APOLOGY not in line_asks(s, state.needs)
+    ]
+    if len(kept) == len(sentences):
+        return line
+    asked = next(
+        (
+            ln
+            for ln in by_temper(kind.softened, mood)
+            if not said_before(ln, state.said) and ln not in kept
+        ),
+        "",
+    )
+    return " ".join([asked, *kept] if asked else kept)
+
+
 _AMOUNT = re.compile(r"\d")
 """A sentence that names an amount asks for something particular ("the full £64"), which an
 offer of something else does not answer."""
@@ -1449,11 +1561,13 @@ __all__ = [
     "handed_over_line",
     "hands_over_now",
     "line_asks",
+    "makes_choice",
     "met_by",
     "needs_of",
     "opens_by_reacting",
     "press",
     "press_lines",
+    "refund_as_one",
     "said_before",
     "thank",
     "thanks_for",
@@ -1463,5 +1577,6 @@ __all__ = [
     "without_promised",
     "without_relief",
     "without_said",
+    "without_sorry_asked",
     "without_sour_opener",
 ]

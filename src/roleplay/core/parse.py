@@ -748,6 +748,22 @@ def voice_problem(anchor: Token, roles: Roles, negatable: bool = True) -> str:
     return ""
 
 
+_WHEN_IN_THE_PAST = frozenset({"when", "after", "before", "since"})
+
+
+def narrated_past(anchor: Token) -> bool:
+    """Whether ``anchor`` is a verb in the simple past in a clause that only says when
+    something else happened ("the cap wasn't set up when we sent your new SIM", "it
+    broke after we repaired it in May"): a past event told, not a remedy done now."""
+    for tok in clause_path(anchor):
+        if tok.dep_ != "advcl":
+            continue
+        return tok.tag_ == "VBD" and any(
+            c.dep_ in ("mark", "advmod") and c.lower_ in _WHEN_IN_THE_PAST for c in tok.children
+        )
+    return False
+
+
 _OFFER_FRAMES = frozenset({"help", "mind", "suit", "like", "want", "prefer"})
 _OFFER_FITS = frozenset({"ok", "okay", "alright", "helpful", "useful", "easier", "better", "good"})
 

@@ -283,7 +283,7 @@ def test_a_wrong_statement_of_the_law_does_not_pass_without_a_word() -> None:
     assert line.split(".")[0] in {
         "Really? That's not what I understood my rights to be",
         "That doesn't sound right to me",
-        "That's not right, and I'll be checking it",
+        "That's not right, and I think you know it",
         "Don't tell me that",
     }
 
@@ -415,7 +415,7 @@ def test_a_higher_up_named_only_to_refuse_is_no_hand_over() -> None:
 DOUBTS = (
     "Really? That's not what I understood my rights to be.",
     "That doesn't sound right to me. I'll be checking that.",
-    "That's not right, and I'll be checking it.",
+    "That's not right, and I think you know it.",
     "Don't tell me that. I know my rights.",
 )
 
@@ -1023,3 +1023,16 @@ def test_a_choice_the_tutor_answer_does_not_make_is_made_as_well() -> None:
     ).prompt
     assert line.startswith("A courtesy car, please.")
     assert "I start at nine tomorrow." in line
+
+
+def test_a_turn_of_phrase_is_not_said_twice_in_other_doubts() -> None:
+    # "I'll be checking that" and then "I'll be checking it": a stock line said twice
+    wrong = [
+        "Under the Consumer Rights Act, once it's marked delivered the risk passes to you.",
+        "Legally, a kettle only has to last thirty days under the Consumer Rights Act.",
+        "The law says we only have to refund faulty goods within 7 days.",
+    ]
+    session = play(shop(mood=3), wrong)
+    said = " ".join(turn.response for turn in session.turns).lower()
+    assert said.count("checking") <= 1
+    assert said.count("i know my rights") <= 1

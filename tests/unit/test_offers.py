@@ -163,13 +163,32 @@ def test_a_lavish_offer_that_meets_a_need_is_still_doubted_by_name() -> None:
     session = play(
         bundled("insurance-claim"),
         [
-            "Dear Claire, I'm so sorry. I've approved your claim in full today, and I'm sending "
-            "you £5,000 now for everything you've been through. I'll also book you into a fully "
-            "accessible hotel for as long as it takes, all on us. Best wishes, Sam"
+            "Dear Claire, I'm so sorry. I've approved your claim in full today, and I'll book "
+            "you into a fully accessible hotel for as long as it takes, all on us. Best wishes, "
+            "Sam"
         ],
     )
     assert session.turns[-1].reaction == "too_good"
     assert "hotel? " in session.prompt.split(".")[0]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # three things done, one of them money with no thing named
+        "Mr Mehta, I'm so sorry. I'll refund all £435 today, fit four new tyres free, and "
+        "lend you a courtesy car for a month.",
+        # three things done, none of them with a sum
+        "I'm so sorry. I'll refund all four tickets in full, pay the compensation on top, and "
+        "throw in free flights for the whole family next summer.",
+    ],
+)
+def test_a_promise_of_three_things_is_doubted_as_a_whole(reply: str) -> None:
+    # naming two of three would pass over the third, often the biggest ("the £435 back")
+    scenario = "garage-repair" if "Mehta" in reply else "airline-delay"
+    session = play(bundled(scenario), [reply])
+    assert session.turns[-1].reaction == "too_good"
+    assert session.prompt.startswith("All of that? ")
 
 
 def test_a_third_lavish_promise_is_doubted_afresh_not_passed_over() -> None:

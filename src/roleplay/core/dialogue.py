@@ -68,6 +68,7 @@ from roleplay.core.needs import (
     press_lines,
     refund_as_one,
     said_before,
+    says_again,
     still_wanting,
     thank,
     without_asks_for,
@@ -748,10 +749,11 @@ class Session:
                 else ()
             ),
             lavish=(
-                offered_things(found, catalogue().offered_things)
+                offered_things(found, catalogue().offered_things, most=_EVERY)
                 if "resolve" in routed and not curt
                 else ()
             ),
+            promises=_promises_in(found),
         )
 
         self.needs.bring_up(
@@ -1091,6 +1093,7 @@ class Session:
         blamed_customer: bool = False,
         extras: tuple[str, ...] = (),
         lavish: tuple[str, ...] = (),
+        promises: int = 0,
     ) -> str:
         """What the customer says after a reply, put together from what the reply did.
 
@@ -1249,7 +1252,9 @@ class Session:
             if favoured and hopes:
                 doubts = hopes
             ways = [band_line(doubts, mood), *doubts.values()]
-            said = next((way for way in ways if way not in state.said), "")
+            said = next(
+                (w for w in ways if w not in state.said and not says_again(w, state.said)), ""
+            )
             if said:
                 # "Don't tell me that. I know my rights." answers the wrong law, so it comes
                 # before an answer to what the reply asked after it ("£58.40 in all.")
@@ -1283,7 +1288,7 @@ class Session:
             if said and reaction_id == "too_good" and lavish:
                 # "A taxi all the way to Bristol? I'll believe that when I see it.": the
                 # doubt names what sounds too good
-                named = " and ".join(lavish)
+                named = _all_of_that(lavish, reply_text, promises)
                 said = f"{named[:1].upper()}{named[1:]}? {said}"
             if said and (worse or target.outcome in BAD_ENDS):
                 # "You still haven't answered my question, but fine." then a walk-out: the
@@ -1873,6 +1878,39 @@ def _only_asks(reply: str) -> bool:
 
 
 _OR = re.compile(r"(?<!\w)or(?!\w)")
+_EVERY: Final = 99
+"""As many things as a reply gives: a lavish promise is doubted as a whole."""
+_SUM = re.compile(r"£\s?\d[\d,]*(?:\.\d\d)?")
+
+
+def _promises_in(found: Analysis) -> int:
+    """How many things the reply's remedies do: the verbs of its remedy sentences, each
+    clause of a list counted ("refund all four tickets AND pay the compensation, and throw
+    in free flights": three)."""
+    from roleplay.core.parse import pipeline
+
+    quotes = {e.quote for e in found.evidence if e.move == "resolve" and not e.note}
+    return sum(
+        1
+        for quote in quotes
+        for tok in pipeline()(quote)
+        if tok.pos_ == "VERB" and tok.dep_ in ("ROOT", "conj")
+    )
+
+
+def _all_of_that(things: Sequence[str], reply: str, promises: int = 0) -> str:
+    """What a customer doubting a lavish promise names: the one or two things it gives
+    ("the courtesy car and the tyres"), or "all of that" when it gives more, counting sums
+    of money the things do not name ("the whole £435 back, the tyres and a car") and
+    remedies that name no thing (three ``promises``: "refund all four tickets, pay the
+    compensation and throw in free flights")."""
+    named = " ".join(things)
+    sums_besides = {m.group(0) for m in _SUM.finditer(reply) if m.group(0) not in named}
+    if max(len(things) + len(sums_besides), promises) > 2:
+        return "all of that"
+    return " and ".join(things)
+
+
 _REMEDY_PICKED = re.compile(
     r"^(?!yes\b).*\b(?:refund|replacement|repair|credit|voucher|compensation|exchange"
     r"|new one|discount|courtesy car|taxi|plan)\b"

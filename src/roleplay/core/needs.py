@@ -543,6 +543,27 @@ def said_before(line: str, said: Sequence[str]) -> bool:
     return bool(keys) and (weighty or keys) <= _keys(said)
 
 
+_CLAUSE = re.compile(r"[,;:.!?]\s*|\s+(?:and|but|so)\s+")
+SAYS_AGAIN_SIMILARITY: Final = 85
+"""How alike (0–100) two clauses of three words or more must be for the second to say the
+first again ("I'll be checking that" after "I'll be checking it")."""
+
+
+def says_again(line: str, said: Sequence[str]) -> bool:
+    """Whether some clause of ``line`` says again, in nearly the same words, a clause of
+    three words or more said earlier in the attempt ("That's not right, and I'll be
+    checking it." after "That doesn't sound right to me. I'll be checking that."): a
+    customer's turn of phrase said twice reads as a stock line."""
+    from rapidfuzz import fuzz
+
+    def clauses(text: str) -> list[str]:
+        keys = (_sentence_key(c) for c in _CLAUSE.split(text))
+        return [k for k in keys if len(k.split()) >= 3]
+
+    before = [c for text in said for c in clauses(text)]
+    return any(fuzz.ratio(c, b) >= SAYS_AGAIN_SIMILARITY for c in clauses(line) for b in before)
+
+
 def without_echo(line: str, said: str, similarity: float | None = None) -> str:
     """The line without its sentences that say again, in nearly the same words, what was
     just said before it ("I'll believe that when I see it. I'll believe it when I see it.");
@@ -1569,6 +1590,7 @@ __all__ = [
     "press_lines",
     "refund_as_one",
     "said_before",
+    "says_again",
     "thank",
     "thanks_for",
     "without_asks_for",

@@ -42,10 +42,10 @@ _OWN = {"your": "my", "ur": "my", "yours": "mine", "you": "me", "u": "me"}
 
 
 def offered_things(
-    found: Analysis, nouns: Iterable[str], skip: Iterable[str] = ()
+    found: Analysis, nouns: Iterable[str], skip: Iterable[str] = (), *, most: int = 2
 ) -> tuple[str, ...]:
     """The things the reply's remedy sentences give, as the customer would name them ("the
-    courtesy car", "£100 compensation"), at most two, in the order given: noun phrases
+    courtesy car", "£100 compensation"), at most ``most``, in the order given: noun phrases
     whose head is one of ``nouns`` (lemmas), or that are given free or new ("a free smart
     meter", "a new phone"), from sentences that state a remedy (not ask about one: an offer
     put as a question is accepted elsewhere), leaving out the sentences in ``skip`` (those
@@ -69,7 +69,7 @@ def offered_things(
         for named in _things_in(quote, wanted):
             if named.lower() not in (s.lower() for s in said):
                 said.append(named)
-    return tuple(said[:2])
+    return tuple(said[:most])
 
 
 @lru_cache(maxsize=4096)

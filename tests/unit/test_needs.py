@@ -478,6 +478,21 @@ def test_a_customer_handed_over_there_and_then_waits_for_the_person_not_to_hear(
     assert "wait here" in desk.prompt.lower() and "wait to hear" not in desk.prompt
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Please talk to my supervisor, she's standing right here.",
+        "I am handing you over to the duty manager, he is here now beside me.",
+    ],
+)
+def test_face_to_face_a_senior_person_already_there_is_spoken_to_not_waited_for(
+    reply: str,
+) -> None:
+    desk = play(shop("face_to_face", HANDOVER_NODES), [reply])
+    assert desk.outcome == "escalated_correctly"
+    assert "wait" not in desk.prompt.lower()
+
+
 def test_a_customer_passed_on_for_later_still_waits_to_hear() -> None:
     later = play(
         shop("phone", HANDOVER_NODES),
@@ -1837,3 +1852,16 @@ def test_after_a_bare_sorry_no_line_says_nobody_said_sorry(first: str) -> None:
     assert "say sorry" not in said and "haven't said sorry" not in said
     assert "proper apology" in said or "real apology" in said or "not really an apology" in said
     assert all(t.response.strip() for t in session.turns)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Oh no, that's not good at all, I'll refund you today.",
+        "That isn't on. We'll refund the kettle in full this afternoon.",
+    ],
+)
+def test_a_not_in_the_clause_before_does_not_deny_the_remedy_after_it(reply: str) -> None:
+    # "that's not good, I'll refund you": the "not" is the judgement's, not the refund's
+    session = play(shop(), [reply])
+    assert "refund" in {m.id for m in session.turns[0].needs_met}

@@ -712,7 +712,13 @@ class Session:
             self.fired[trigger] = number
         # a danger they have already told the learner of, not one this turn's line raises
         danger_line = self._danger_press(mood) if handed_now else ""
+        raised_before = set(self.needs.raised)
         self.needs.reach(target.id)
+        if fresh := self.needs.raised - raised_before:
+            # the customer would raise it here, but the reply that brought them here gave it
+            # already ("il get the duty dr 2 look at u now" before "shouldn't somebody look
+            # at me?")
+            met_now = (*met_now, *self.needs.meet(number, reply_now, found, only=fresh))
         # a reply that gave something but also made things a little worse is still thanked,
         # grudgingly ("Thanks for the payment plan, I suppose."); one that made things much
         # worse, or ends the conversation badly, is not
@@ -1116,7 +1122,7 @@ class Session:
         final = target.outcome is not None
         line = choose(target.customer, mood, state, final=final)
         if target.outcome is OutcomeKind.ESCALATED and handed_now:
-            line = handed_over_line(self.scenario.channel.value, mood) or line
+            line = handed_over_line(self.scenario.channel.value, mood, reply_text) or line
         elif handed_now and not final and (danger := danger_line):
             # put through while a danger is still unanswered: they ask about the danger
             line = danger

@@ -85,6 +85,12 @@ class HandOverLines(BaseModel):
     to: tuple[str, ...] = Field(min_length=1)
     """Who a complaint is handed over to ("manager", "team leader"), as against help
     fetched for the customer (a first aider, a doctor)."""
+    here: tuple[str, ...] = ()
+    """Words that say the person handed over to is there already ("she's standing right
+    here", "here's my supervisor now"): face to face, the customer turns to them."""
+    met: dict[BandKey, str] = Field(default_factory=dict)
+    """What the customer says, face to face, to the person who is there already: not "I'll
+    wait" for someone standing beside them."""
     phone: dict[BandKey, str] = Field(default_factory=dict)
     face_to_face: dict[BandKey, str] = Field(default_factory=dict)
     chat: dict[BandKey, str] = Field(default_factory=dict)
@@ -258,12 +264,18 @@ class NeedsState:
         """The ids of the needs not yet met, most pressing first."""
         return tuple(n.id for n in self.needs if n.id not in self.met)
 
-    def meet(self, turn: int, reply: Reply, found: Analysis) -> tuple[NeedMet, ...]:
-        """Record and return the needs this reply meets that were open before it."""
+    def meet(
+        self, turn: int, reply: Reply, found: Analysis, only: Iterable[str] | None = None
+    ) -> tuple[NeedMet, ...]:
+        """Record and return the needs this reply meets that were open before it (of those
+        in ``only``, when given)."""
         before = Reply(reply.ids, reply.facts, reply.text, reply.mood, self.met_ids)
         now: list[NeedMet] = []
+        wanted = None if only is None else frozenset(only)
         for need in self.needs:
             if need.id in self.met or (not need.early and need.id not in self.raised):
+                continue
+            if wanted is not None and need.id not in wanted:
                 continue
             for test in met_by(need):
                 if (
@@ -395,8 +407,10 @@ before ("there's no stage 2"), not "if they still say no, try the CAA"."""
 
 _CLAUSE_JOIN = re.compile(
     r",\s+(?:and|but|so|while|whereas|though|although)\s+|;\s+|\s[-–—]\s|\s(?:but|however)\s"
+    r"|[,.]\s+(?=(?:i|we|i'll|we'll|i'm|we're|i've|we've)\s)"
 )
-"""Where one clause is joined to the next: a denial in one does not reach the other."""
+"""Where one clause is joined to the next: a denial in one does not reach the other ("that's
+not good, I'll get the duty doctor to you now": a comma, then a new "I")."""
 
 
 CLAUSE_REACH: Final = 12
@@ -1346,7 +1360,7 @@ def hands_over_now(found: Analysis, reply: str, customer: str = "") -> bool:
         ]
         if later:
             continue  # "I'm asking her now and she'll ring you": the answer comes later
-        if any(has_phrase(words, sentence) for words in lines.at_once):
+        if any(has_phrase(words, sentence) for words in (*lines.at_once, *lines.here)):
             return True  # "I'll transfer you to our specialist team": a transfer is now
         passing = any(has_phrase(words, sentence) for words in lines.passing)
         if passing and any(has_phrase(word, sentence) for word in lines.now):
@@ -1354,10 +1368,17 @@ def hands_over_now(found: Analysis, reply: str, customer: str = "") -> bool:
     return False
 
 
-def handed_over_line(channel: str, mood: int) -> str:
-    """What the customer says on being handed over now, in this channel ("" for none)."""
+def handed_over_line(channel: str, mood: int, reply: str = "") -> str:
+    """What the customer says on being handed over now, in this channel ("" for none); face
+    to face, to one the ``reply`` says is there already, what they say to them."""
     lines = catalogue().handed_over
     by_band: dict[str, str] = dict(getattr(lines, channel, {}) or {}) if lines else {}
+    if lines is not None and lines.met and channel == "face_to_face" and reply:
+        from roleplay.core.lexicon import plain_words
+
+        said = plain_words(reply).lower()
+        if any(has_phrase(words, said) for words in lines.here):
+            by_band = dict(lines.met)
     if not by_band:
         return ""
     return band_line(by_band, mood)

@@ -1036,3 +1036,20 @@ def test_a_turn_of_phrase_is_not_said_twice_in_other_doubts() -> None:
     said = " ".join(turn.response for turn in session.turns).lower()
     assert said.count("checking") <= 1
     assert said.count("i know my rights") <= 1
+
+
+def test_nothing_else_is_not_said_before_a_new_demand() -> None:
+    # the tutor's "No, that's all." to "anything else?" fits a customer who is done; one
+    # whose line goes on to ask for more says there is more
+    data: dict[str, Any] = yaml.safe_load(
+        SHOP.format(channel="phone", mood=5).replace(
+            "  answers:\n",
+            '  answers:\n    - asks: ["anything else"]\n      say: "No, that\'s all, thanks."\n',
+            1,
+        )
+    )
+    line = play(
+        Scenario.model_validate(data), ["I'm sorry it broke. Is there anything else?"]
+    ).prompt
+    assert "that's all" not in line
+    assert "what are you going to do" in line.lower()

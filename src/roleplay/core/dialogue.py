@@ -1227,6 +1227,10 @@ class Session:
                 # "Can you wait here?" to one who will not be passed around: no "Yes, all
                 # right." before "I don't want to be passed around"
                 answer = ""
+        if answer and not final and _NOTHING_MORE.search(answer) and _goes_on(branch_line or line):
+            # "Is there anything else?" answered "No, that's the lot." and then a new demand:
+            # the line says there is more
+            answer = _NOTHING_MORE.sub(_THERE_IS_MORE, answer, count=1)
         if answer:
             # the answer is their first reaction: no "Right." or "Thanks." after it; nor
             # the same news again in the line's words
@@ -1443,6 +1447,11 @@ class Session:
             if kept:
                 once.append(kept)
         parts = once or parts
+        for k in range(1, len(parts)):
+            if parts[k - 1].endswith(_THERE_IS_MORE):
+                # "Well, yes, there is. It's the principle…", not "…there is. But it's…"
+                rest = re.sub(r"^(?:but|and|still),?\s+", "", parts[k], count=1, flags=re.I)
+                parts[k] = rest[:1].upper() + rest[1:]
         state.said.extend(parts)
         return " ".join(parts)
 
@@ -1884,6 +1893,24 @@ def _only_asks(reply: str) -> bool:
 
 
 _OR = re.compile(r"(?<!\w)or(?!\w)")
+_NOTHING_MORE = re.compile(
+    r"^\W*no\b[^.!?]*?\b(?:that's|that is|that was)\s+(?:the lot|all|it|everything)\b[^.!?]*[.!?]"
+    r"|^\W*(?:no,?\s+)?nothing else\b[^.!?]*[.!?]",
+    re.IGNORECASE,
+)
+"""An answer that says there is nothing more ("No, that's the lot for now.")."""
+_THERE_IS_MORE = "Well, yes, there is."
+
+
+def _goes_on(line: str) -> bool:
+    """Whether a line raises something more: a sentence of six words or more that is not
+    thanks ("But it's the principle: nine weeks, two call-backs…")."""
+    return any(
+        len(s.split()) >= 6 and not _THANKS.match(s)
+        for s in re.split(r"(?<=[.!?])\s+", line.strip())
+    )
+
+
 _EVERY: Final = 99
 """As many things as a reply gives: a lavish promise is doubted as a whole."""
 _SUM = re.compile(r"£\s?\d[\d,]*(?:\.\d\d)?")

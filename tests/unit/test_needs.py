@@ -1865,3 +1865,17 @@ def test_a_not_in_the_clause_before_does_not_deny_the_remedy_after_it(reply: str
     # "that's not good, I'll refund you": the "not" is the judgement's, not the refund's
     session = play(shop(), [reply])
     assert "refund" in {m.id for m in session.turns[0].needs_met}
+
+
+def test_her_is_the_manager_an_earlier_reply_named() -> None:
+    # the first reply names the duty manager without handing anything up; the second puts
+    # the bill to "her", which is a hand-up to that manager
+    session = play(
+        shop(),
+        [
+            "Sorry about this. Our duty manager today is Priya, she signs off refunds.",
+            "I can take £10 off now and I will put the whole bill to her.",
+        ],
+    )
+    assert not session.turns[0].analysis.has("escalate")
+    assert session.turns[1].analysis.has("escalate")

@@ -563,8 +563,14 @@ class Session:
         node = self.node
         number = len(self.turns) + 1
         found = analysis or analyse(reply, self.prompt)
-        if any(turn.analysis.has("escalate") for turn in self.turns):
-            found = named_earlier(found)  # "them" is the team an earlier reply handed up to
+        if any(
+            turn.analysis.has("escalate") or _AUTHORITY_NAMED.search(turn.reply)
+            for turn in self.turns
+        ):
+            # "them" is the team an earlier reply handed up to; "her" the duty manager an
+            # earlier reply named ("I'm getting Sam, our duty manager", then "I'll put the
+            # whole bill to her")
+            found = named_earlier(found)
         scored = found.reply  # all of the reply, or the first part of a very long one
         facts = self._facts_of(scored, found)
         self.needs.sorry_said = self.needs.sorry_said or _SAID_SORRY.search(scored) is not None
@@ -1909,6 +1915,12 @@ def _goes_on(line: str) -> bool:
         len(s.split()) >= 6 and not _THANKS.match(s)
         for s in re.split(r"(?<=[.!?])\s+", line.strip())
     )
+
+
+_AUTHORITY_NAMED = re.compile(
+    r"(?i)\b(?:manager|supervisor|team leader|line manager|boss|tl|head of \w+)\b"
+)
+"""Someone with authority named in a reply: a later "her" or "him" may be them."""
 
 
 _EVERY: Final = 99

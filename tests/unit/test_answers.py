@@ -1053,3 +1053,16 @@ def test_nothing_else_is_not_said_before_a_new_demand() -> None:
     ).prompt
     assert "that's all" not in line
     assert "what are you going to do" in line.lower()
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I'll send an engineer. Is there a day next week you'd rather he didn't come?",
+        "We can collect it. Are there any days you're not in?",
+        "Is there a day that doesn't suit you for the visit?",
+    ],
+)
+def test_asked_when_would_not_suit_the_customer_says_any_time_soon(reply: str) -> None:
+    line = said_after(f"I'm sorry. {reply}")
+    assert line.startswith("No") and "any day" in line.lower()

@@ -103,6 +103,9 @@ class Questions(BaseModel):
     reason: AskedQuestions | None = None
     """A learner asking why they want what they asked for ("What's made you want a
     manager?")."""
+    avoid: AskedQuestions | None = None
+    """A learner asking when would not suit ("Is there a day you'd rather they didn't
+    come?"): any time will do, as long as it is soon."""
     request: AskedQuestions | None = None
     """A learner asking the customer to do something ("Could you send me the receipts?"):
     ``asks`` are the verbs after "could you", "can you" or "would you mind"."""
@@ -596,6 +599,7 @@ def _answer_one(
         questions.hurt,
         questions.able,
         questions.wellbeing,
+        questions.avoid,
         confirm,
         questions.wants,
         when,

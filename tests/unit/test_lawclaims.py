@@ -68,6 +68,7 @@ MISSTATED = [
     ("The ombudsman won't accept your complaint until we've issued a deadlock letter.", "8 weeks"),
     # rules that are not law, and other laws
     ("We're legally allowed to back-bill you for up to three years.", "12 months"),
+    ("Legally we can charge all of it, the six-year rule covers that.", "12 months"),
     ("Chargeback is your legal right under the Consumer Credit Act.", "card-scheme"),
     ("As bad weather caused the delay, you aren't entitled to meals or a hotel.", "whatever"),
     ("UK261 only pays compensation when a flight is more than five hours late.", "3 hours"),

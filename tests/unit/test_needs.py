@@ -1879,3 +1879,26 @@ def test_her_is_the_manager_an_earlier_reply_named() -> None:
     )
     assert not session.turns[0].analysis.has("escalate")
     assert session.turns[1].analysis.has("escalate")
+
+
+RELIEF_NODES = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {when: {any: [dismiss]}, goto: after, mood: -1}
+      - {otherwise: true, goto: after, mood: 1}
+  - id: after
+    customer:
+      - say: "That's one thing off my mind, anyway. So what now?"
+      - say: "That's not what I wanted to hear. So what now?"
+    branches:
+      - {otherwise: true, goto: after}
+"""
+
+
+def test_a_reply_that_made_things_worse_is_not_met_with_relief() -> None:
+    worse = play(shop(nodes=RELIEF_NODES), ["That's not our problem, it's the maker's."])
+    better = play(shop(nodes=RELIEF_NODES), ["I'm sorry, I'll refund it now."])
+    assert "off my mind" not in worse.prompt and "not what I wanted" in worse.prompt
+    assert "off my mind" in better.prompt

@@ -64,6 +64,7 @@ from roleplay.core.needs import (
     needs_of,
     offers_kindness,
     opens_by_reacting,
+    opens_relieved,
     press,
     press_lines,
     refund_as_one,
@@ -766,6 +767,7 @@ class Session:
                 else ()
             ),
             promises=_promises_in(found),
+            fell=mood < mood_before,
         )
 
         self.needs.bring_up(
@@ -1106,6 +1108,7 @@ class Session:
         extras: tuple[str, ...] = (),
         lavish: tuple[str, ...] = (),
         promises: int = 0,
+        fell: bool = False,
     ) -> str:
         """What the customer says after a reply, put together from what the reply did.
 
@@ -1126,7 +1129,11 @@ class Session:
         """
         state = self.needs
         final = target.outcome is not None
-        line = choose(target.customer, mood, state, final=final)
+        # a reply that left them worse off is not met with relief ("That's one thing off my
+        # mind." after "we can charge the whole lot") while the node has another line
+        line = choose(
+            target.customer, mood, state, final=final, shun=opens_relieved if fell else None
+        )
         if target.outcome is OutcomeKind.ESCALATED and handed_now:
             line = handed_over_line(self.scenario.channel.value, mood, reply_text) or line
         elif handed_now and not final and (danger := danger_line):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
@@ -625,7 +625,13 @@ no such line."""
 
 
 def choose(
-    lines: Lines, mood: int, state: NeedsState, *, final: bool = False, repeat_ok: bool = False
+    lines: Lines,
+    mood: int,
+    state: NeedsState,
+    *,
+    final: bool = False,
+    repeat_ok: bool = False,
+    shun: Callable[[str], bool] | None = None,
 ) -> str | None:
     """The line to say: the best fit for ``mood`` that asks for nothing already met, takes
     as met only what is, and has not been said in this attempt; None when there is none.
@@ -635,8 +641,16 @@ def choose(
     line said before, for when nothing new is left and the customer must say something.
     Once one of a node's lines was said, the others are not chosen either (unless
     ``repeat_ok``, or the line is ``final``): they say the same thing in another temper.
+    A line ``shun`` holds for is passed over while another fits.
     """
     every = candidates(lines, mood)
+    if shun is not None:
+        kept = [c for c in every if not shun(c.text)]
+        if kept and kept != every:
+            chosen = choose(lines, mood, state, final=final, repeat_ok=repeat_ok)
+            if chosen is None or not shun(chosen):
+                return chosen
+            every = kept
     if not (repeat_ok or final) and any(
         len(c.text.split()) >= _A_LINE_OF_ITS_OWN and said_before(c.text, state.said) for c in every
     ):
@@ -1574,6 +1588,13 @@ _GLAD_WORD = re.compile(
 )
 
 
+def opens_relieved(line: str) -> bool:
+    """Whether a line opens with relief or thanks ("That's one thing off my mind."), which
+    does not follow a reply that left the customer worse off."""
+    first = _SENTENCE_END.split(line.strip(), maxsplit=1)[0]
+    return len(first.split()) <= 8 and _opens_with(first, catalogue().relief)
+
+
 def without_relief(line: str) -> str:
     """The line without a short sentence of relief or thanks anywhere in it ("So I know
     where I stand with my ticket, then. That's a relief."), for after a reaction that
@@ -1607,6 +1628,7 @@ __all__ = [
     "met_by",
     "needs_of",
     "opens_by_reacting",
+    "opens_relieved",
     "press",
     "press_lines",
     "refund_as_one",

@@ -1066,3 +1066,23 @@ def test_nothing_else_is_not_said_before_a_new_demand() -> None:
 def test_asked_when_would_not_suit_the_customer_says_any_time_soon(reply: str) -> None:
     line = said_after(f"I'm sorry. {reply}")
     assert line.startswith("No") and "any day" in line.lower()
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "So you'd like the whole amount refunded, then?",
+        "Just to check, you want the money back rather than a new one?",
+    ],
+)
+def test_what_they_asked_for_read_back_to_them_is_confirmed(reply: str) -> None:
+    line = said_after(f"Sorry about that. {reply}")
+    assert line.startswith(("Yes, that's right", "Well, thank you")) and "Yes" in line
+
+
+def test_a_choice_of_how_the_refund_is_paid_is_made() -> None:
+    # "the refund as X or Y": the thing is named before the two ways it can come
+    picked = accepts_offer(
+        "Would you prefer the refund as a credit on your bill or back to your card?", 6, set()
+    )
+    assert picked == "A credit on my bill, please."

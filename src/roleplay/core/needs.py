@@ -1024,8 +1024,9 @@ def _offers(clause: str) -> bool:
 
 
 _CHOICE = re.compile(
-    r"(?:(?:would|do|shall|should) (?:you|u) (?:prefer|rather|like|want)(?: it)?"
-    r"(?: by| to have| to)?"
+    r"(?:(?:would|do|shall|should) (?:you|u) (?:prefer|rather|like|want)"
+    r"(?: it| (?:the|your|ur) (?:refund|money|credit|payment|compensation|voucher)(?= as ))?"
+    r"(?: as| by| to have| to)?"
     r"|which (?:would you prefer|do you prefer|suits you(?: best)?|is best for you|works best"
     r"(?: for you)?)"
     r"|how (?:would|do|shall|should) (?:you|u) (?:like|want)"

@@ -1917,9 +1917,10 @@ _THERE_IS_MORE = "Well, yes, there is."
 
 def _goes_on(line: str) -> bool:
     """Whether a line raises something more: a sentence of six words or more that is not
-    thanks ("But it's the principle: nine weeks, two call-backs…")."""
+    thanks or relief ("But it's the principle: nine weeks, two call-backs…", not "That's
+    one thing off my mind.")."""
     return any(
-        len(s.split()) >= 6 and not _THANKS.match(s)
+        len(s.split()) >= 6 and not _THANKS.match(s) and not opens_relieved(s)
         for s in re.split(r"(?<=[.!?])\s+", line.strip())
     )
 

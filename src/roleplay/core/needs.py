@@ -645,12 +645,20 @@ def choose(
     """
     every = candidates(lines, mood)
     if shun is not None:
-        kept = [c for c in every if not shun(c.text)]
-        if kept and kept != every:
-            chosen = choose(lines, mood, state, final=final, repeat_ok=repeat_ok)
-            if chosen is None or not shun(chosen):
-                return chosen
-            every = kept
+        chosen = choose(lines, mood, state, final=final, repeat_ok=repeat_ok)
+        if chosen is None or not shun(chosen):
+            return chosen
+        other = _chosen_from(
+            [c for c in every if not shun(c.text)], state, final=final, repeat_ok=repeat_ok
+        )
+        return other or chosen
+    return _chosen_from(every, state, final=final, repeat_ok=repeat_ok)
+
+
+def _chosen_from(
+    every: list[Candidate], state: NeedsState, *, final: bool, repeat_ok: bool
+) -> str | None:
+    """The first of ``every`` that :func:`choose` may say, or None."""
     if not (repeat_ok or final) and any(
         len(c.text.split()) >= _A_LINE_OF_ITS_OWN and said_before(c.text, state.said) for c in every
     ):
@@ -1590,10 +1598,12 @@ _GLAD_WORD = re.compile(
 
 
 def opens_relieved(line: str) -> bool:
-    """Whether a line opens with relief or thanks ("That's one thing off my mind."), which
-    does not follow a reply that left the customer worse off."""
+    """Whether a line opens with relief ("That's one thing off my mind."), which does not
+    follow a reply that left the customer worse off; thanks for something given before
+    ("Thank you for the credit. But…") is not relief."""
     first = _SENTENCE_END.split(line.strip(), maxsplit=1)[0]
-    return len(first.split()) <= 8 and _opens_with(first, catalogue().relief)
+    relief = [r for r in catalogue().relief if r not in ("thank you", "thanks")]
+    return len(first.split()) <= 8 and _opens_with(first, relief)
 
 
 def without_relief(line: str) -> str:

@@ -1086,3 +1086,31 @@ def test_a_choice_of_how_the_refund_is_paid_is_made() -> None:
         "Would you prefer the refund as a credit on your bill or back to your card?", 6, set()
     )
     assert picked == "A credit on my bill, please."
+
+
+def test_a_choice_asked_as_are_you_happy_for_me_to_is_made_not_said_yes_to() -> None:
+    picked = accepts_offer(
+        "I can do £50 myself. Are you happy for me to put £50 through now and ask my manager "
+        "for the rest, or would you rather wait and have it all in one go?",
+        6,
+        {"resolve"},
+    )
+    assert picked.startswith("Put £50 through now")
+
+
+def test_a_pick_of_a_sum_back_is_the_refund_the_tutor_s_answer_names() -> None:
+    # the tutor's "The refund, please." makes the choice "the £64 back, or a replacement?":
+    # no "I'll have the £ 64 back." before it
+    data: dict[str, Any] = yaml.safe_load(
+        SHOP.format(channel="chat", mood=5).replace(
+            "  answers:\n",
+            '  answers:\n    - asks: ["or a replacement"]\n      say: "The refund, please."\n',
+            1,
+        )
+    )
+    line = play(
+        Scenario.model_validate(data),
+        ["Sorry. Would you rather have the £19 back, or a replacement sent out tomorrow?"],
+    ).prompt
+    assert line.startswith("The refund, please.")
+    assert "£ 19" not in line and "have the £19 back" not in line

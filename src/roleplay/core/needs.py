@@ -896,7 +896,8 @@ def accepts_offer(
     tablets too."). Of a choice of two, the customer takes the one that speaks of what they
     ``want`` (their own lines so far, and what they need), else the first."""
     said = _accepted(reply, mood, ids, wants)
-    return _as_written_in(said, reply) if said else ""
+    # plain words part a sum from its sign ("£ 64"): put back as written
+    return re.sub(r"([£$€]) (?=\d)", r"\1", _as_written_in(said, reply)) if said else ""
 
 
 def _as_written_in(said: str, reply: str) -> str:
@@ -936,6 +937,10 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
         if can := _CAN_DO_EITHER.search(before):
             last = f"shall i {can.group('rest').strip(' .,!')}?"
     # the offer may follow a dash or a comma: "There's a slot at 11:20 - shall I put you in it?"
+    if _DOING_CHOICE.search(last) and (picked := _first_of_two(last, wants)):
+        # "…put £50 through now, or would you rather wait and have it all in one go?": the
+        # "and have it" is the second thing to choose, not a second question
+        return picked
     asked_twice = SECOND_QUESTION.split(last)
     if len(asked_twice) > 1 and _offers(re.split(r"\s[-–—]\s", asked_twice[-2])[-1].strip()):
         # "Would you like me to do that, and is email OK for it?": the offer is taken up
@@ -1181,6 +1186,7 @@ _FILLER: Final = frozenset(
 
 _REFUND_WORDS = re.compile(
     r"\b(?:money back|pay(?:ing)? (?:it|me|you|u) back|repay\w*|reimburs\w*|refund\w*)\b"
+    r"|£\s?\d[\d,.]*\s+back\b"
 )
 """The ways of saying money given back, which the customer hears as one thing: "your money
 back" is the refund they asked for."""
@@ -1244,6 +1250,7 @@ or…"): the customer takes the help."""
 _DOING_CHOICE = re.compile(
     r"(?:^|[,;:] |\s[-–—]\s)(?:and |so )?"
     r"(?P<ask>shall i|should i|do you want me to|would you like me to|want me to"
+    r"|are you happy for me to|would you be happy for me to|is it ok for me to"
     r"|would you prefer me to|would you rather i|would you like to|would you prefer to"
     r"|would you prefer if i|would you prefer i|would you rather|do you want to|can i)"
     r"\s+(?P<first>[a-z£0-9' ]+?)\s*,?\s+or\s+(?P<second>.+)\?$"
@@ -1297,7 +1304,13 @@ def _first_of_two(question: str, wants: str = "") -> str:
         return ""
     words = match.group("first").split()
     second = _AS_ASKED.split(match.group("second"))
-    past = words[0].endswith("ed") or words[0] in _PAST
+    # (after "would you rather I…" a verb is in the past; after "…for me to" it is not)
+    subjunctive = match.group("ask") in (
+        "would you rather i",
+        "would you prefer i",
+        "would you prefer if i",
+    )
+    past = subjunctive and (words[0].endswith("ed") or words[0] in _PAST)
     if past and len(second) < 2:
         return ""  # "would you rather I called you, or…": not words to say back
     if len(second) > 1 and 0 < len(second[0].split()) <= 10:

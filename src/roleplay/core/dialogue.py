@@ -80,6 +80,7 @@ from roleplay.core.needs import (
     without_said,
     without_sorry_asked,
     without_sour_opener,
+    without_told_again,
 )
 from roleplay.core.needs import (
     met_by as needs_met_by,
@@ -1341,6 +1342,22 @@ class Session:
             and not _opens_with_yes_or_no(branch_line or line)
         ):
             yes = offered
+        kindness = bool(yes and answer and questions is not None and offers_kindness(asked_last))
+        if kindness and questions is not None:
+            earlier_said, last_said = answers_to(
+                reply_text, self.scenario.customer, questions, mood
+            )
+            if re.search(r"(?i)\byes\b", last_said):
+                # "…a glass of water while you sit down?" answered "I'd better, yes.": that is
+                # the yes, not "Yes, please." besides
+                yes = ""
+            elif earlier_said and answer in parts and answer.startswith(earlier_said):
+                # "Are you dizzy? Would you like some water?": "Yes, a bit. Yes, please."
+                at = parts.index(answer)
+                rest = answer[len(earlier_said) :].strip()
+                parts[at : at + 1] = [p for p in (earlier_said, yes, rest) if p]
+                yes = ""
+                line = without_opener(line)
         if yes:
             # "Yes, please." is the reaction: no "Right." or "Thanks." opener after it
             if both and (answer == picked or after) and answer in parts:
@@ -1456,6 +1473,7 @@ class Session:
         # tutor's line after it that tells it again
         once: list[str] = []
         for part in parts:
+            part = without_told_again(part, state.said)
             kept = _not_told_again(without_said(part, once), once) if once else part
             if kept:
                 once.append(kept)

@@ -578,6 +578,30 @@ def says_again(line: str, said: Sequence[str]) -> bool:
     return any(fuzz.ratio(c, b) >= SAYS_AGAIN_SIMILARITY for c in clauses(line) for b in before)
 
 
+def without_told_again(part: str, said: Sequence[str]) -> str:
+    """``part`` without its sentences of five words or more that only say again, clause by
+    clause, what the customer said earlier in the attempt ("I came over dizzy on the bus
+    this morning." a turn after "I've had a headache since yesterday, and I came over dizzy
+    on the bus this morning."); the part as it is when nothing else would be left."""
+    from rapidfuzz import fuzz
+
+    def clauses(text: str) -> list[str]:
+        keys = (_sentence_key(c) for c in _CLAUSE.split(text))
+        return [k for k in keys if len(k.split()) >= 3]
+
+    before = [c for text in said for c in clauses(text)]
+    if not before:
+        return part
+    kept = [
+        sentence
+        for sentence in _line_sentences(part)
+        if len(sentence.split()) < 5
+        or not (own := clauses(sentence))
+        or not all(any(fuzz.ratio(c, b) >= SAYS_AGAIN_SIMILARITY for b in before) for c in own)
+    ]
+    return " ".join(kept) if kept else part
+
+
 def without_echo(line: str, said: str, similarity: float | None = None) -> str:
     """The line without its sentences that say again, in nearly the same words, what was
     just said before it ("I'll believe that when I see it. I'll believe it when I see it.");
@@ -964,6 +988,8 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
         first = ""
     elif other and wants and _wanted(other, wants) > _wanted(first, wants):
         first = other  # "a replacement, or a full refund?" from one who asked for £64
+    if first and first.split()[0] in _SUBJECTS - {"it"}:
+        return ""  # "would you rather they emailed or posted it?": answered as how to be told
     if first in ("that", "this", "it", "one", "them", "those"):
         # "I can endorse it for the 15:12. Would you like that, or…?": the thing just said
         return catalogue().accept.get(band_of(mood).value, "")
@@ -1303,6 +1329,8 @@ def _first_of_two(question: str, wants: str = "") -> str:
     if match is None or not 0 < len(match.group("first").split()) <= 14:
         return ""
     words = match.group("first").split()
+    if match.group("ask").endswith(("rather", "prefer")) and words[0] in _SUBJECTS:
+        return ""  # "would you rather they emailed or posted it?": not words to say back
     second = _AS_ASKED.split(match.group("second"))
     # (after "would you rather I…" a verb is in the past; after "…for me to" it is not)
     subjunctive = match.group("ask") in (
@@ -1343,6 +1371,9 @@ _THEIR_DOING_CHOICE = re.compile(
 )
 """A choice of something a colleague does ("Would you like him to ring you himself, or shall
 I pass it on?"): the customer takes the first, naming who."""
+
+_SUBJECTS: Final = frozenset({"they", "he", "she", "we", "i", "someone", "somebody", "it"})
+"""Who does the thing in "would you rather they…": a choice not put as the customer's doing."""
 
 _AS_ASKED = re.compile(r"\s*,?\s*\b(?:as|like) you (?:asked|wanted|said|requested)\b")
 """The learner naming the option the customer asked for ("…, or pass it on as you asked?")."""
@@ -1668,4 +1699,5 @@ __all__ = [
     "without_said",
     "without_sorry_asked",
     "without_sour_opener",
+    "without_told_again",
 ]

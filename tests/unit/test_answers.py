@@ -1114,3 +1114,30 @@ def test_a_pick_of_a_sum_back_is_the_refund_the_tutor_s_answer_names() -> None:
     ).prompt
     assert line.startswith("The refund, please.")
     assert "£ 19" not in line and "have the £19 back" not in line
+
+
+def test_anything_else_is_answered_yes_when_the_customer_goes_on() -> None:
+    line = said_after("Sorry it broke. Is there anything else I can help with?")
+    assert line.startswith("Well, yes, there is.")
+
+
+@pytest.mark.parametrize("reply", ["want me 2 set that up?", "u want the money back 2?"])
+def test_an_offer_in_text_speak_is_taken_up(reply: str) -> None:
+    assert accepts_offer(f"sry it broke. {reply}", 5, {"resolve"}).startswith("Yes")
+
+
+def test_a_contact_detail_checked_back_is_confirmed_not_answered_about_the_topic() -> None:
+    # the tutor's answer about the order fits "on the order", but the question checks the
+    # email address
+    data: dict[str, Any] = yaml.safe_load(
+        SHOP.format(channel="chat", mood=5).replace(
+            "  answers:\n",
+            '  answers:\n    - asks: ["on the order"]\n      say: "Just the one kettle."\n',
+            1,
+        )
+    )
+    line = play(
+        Scenario.model_validate(data),
+        ["Sorry. Is the email address on the order still the best one to use?"],
+    ).prompt
+    assert line.startswith("Yes") and "kettle." not in line.split(".")[0]

@@ -531,6 +531,14 @@ _OPEN_QUESTION = re.compile(r"\W*(?:(?:and|so|ok|okay|also)\W+)*(?:what|which|wh
 """A question that asks for something, not whether it is so."""
 
 
+_CHECKED_DETAIL = re.compile(
+    r"\b(?:is|are) (?:the|your|ur|that|this) (?:email(?: address)?|e-mail(?: address)?|address"
+    r"|home address|(?:phone|mobile|contact|telephone) number|number|postcode|post code)\b"
+)
+"""A question that opens on one of the customer's contact details ("Is the email address on
+the booking still the best one?")."""
+
+
 def _answer_last(
     question: str, reply: str, customer: Customer, questions: Questions, mood: int
 ) -> str:
@@ -550,6 +558,17 @@ def _answer_one(
     from roleplay.core.conditions import keyword_in
 
     received = _RECEIVED.match(question) is not None
+    if (
+        questions.confirm is not None
+        and not _OPEN_QUESTION.match(question)
+        and _CHECKED_DETAIL.search(question)
+        and any(_asks_it(ask, question) for ask in questions.confirm.asks)
+    ):
+        # "Is the email address on the booking still the best one?": their detail checked,
+        # not the booking the scenario has an answer about
+        if (right := _read_back_wrongly(question, customer, reply)) is not None:
+            return band_line(questions.details.corrected, mood).replace("{value}", right)
+        return band_line(questions.confirm.answer, mood)
     fits = [
         answer
         for answer in customer.answers

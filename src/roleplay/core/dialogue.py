@@ -54,6 +54,7 @@ from roleplay.core.needs import (
     NeedsState,
     accepts_offer,
     addressed_kinds,
+    asks_anything_else,
     by_temper,
     catalogue,
     choose,
@@ -1241,6 +1242,19 @@ class Session:
                 # "Can you wait here?" to one who will not be passed around: no "Yes, all
                 # right." before "I don't want to be passed around"
                 answer = ""
+        if (
+            not answer
+            and asked_last
+            and asks_anything_else(asked_last)
+            and not offered
+            and reaction_id is None
+        ):
+            # "Is there anything else?" is answered: yes, when the line goes on to more; no,
+            # when it closes a conversation that ended well
+            if not final and _goes_on(branch_line or line):
+                answer = _THERE_IS_MORE
+            elif final and target.outcome in GOOD_OUTCOMES and not _opens_with_yes_or_no(line):
+                answer = "No, that's all."
         if answer and not final and _NOTHING_MORE.search(answer) and _goes_on(branch_line or line):
             # "Is there anything else?" answered "No, that's the lot." and then a new demand:
             # the line says there is more

@@ -1078,6 +1078,16 @@ the customer takes the first."""
 _ANYTHING_ELSE = re.compile(r"(?i)\b(?:anything|something) else\b|\bany other (?:questions|way)\b")
 """A closing question that asks for nothing in particular ("Is there anything else?")."""
 
+
+def asks_anything_else(question: str) -> bool:
+    """Whether ``question`` asks if there is anything more ("Is there anything else I can
+    help with?", "ne thing else?"), which a customer answers yes or no."""
+    return (
+        _ANYTHING_ELSE.search(question) is not None
+        or re.search(r"(?i)\b(?:ne|any) ?thing else\b|\banythin else\b", question) is not None
+    )
+
+
 _WHICH_SUITS = re.compile(
     r"(?:^|\W)(?:so |and )?(?:would|does|will|is|could) (?P<first>[a-z£0-9:' -]+?) or "
     r"[a-z£0-9:' -]+? (?:suit|work|be (?:better|best|easier|ok|okay|good|fine))"
@@ -1672,6 +1682,7 @@ __all__ = [
     "NeedsState",
     "accepts_offer",
     "addressed_kinds",
+    "asks_anything_else",
     "asks_for_met",
     "candidates",
     "catalogue",

@@ -468,6 +468,10 @@ def test_the_real_rule_said_in_the_same_words_is_not_flagged(name: str, reply: s
         "Honestly, there's no point, it's the law.",
         "Cashews are classed as a legume under the Food Safety Act, so the dish was nut-free.",
         "By law that's your responsibility, not ours.",
+        # the law given as why the charge stands, or why it cannot be taken off
+        "Under Ofcom rules the cap switches off outside Europe, so the charges are correct.",
+        "Legally the job was accepted when you paid, so a second repair would be chargeable.",
+        "The cancellation fee is set by law, so nobody here can waive it.",
     ],
 )
 def test_the_law_given_as_the_reason_for_nothing_is_found_even_when_no_family_knows_it(
@@ -484,6 +488,7 @@ def test_the_law_given_as_the_reason_for_nothing_is_found_even_when_no_family_kn
         "The Consumer Rights Act gives you the right to a repair or a refund.",
         "I can only refund £50 myself, so I'm asking my team leader for the rest.",
         "Under the Tenant Fees Act we are not allowed to charge a check-out fee at all.",
+        "Under the back-billing rule we can't charge for energy used more than 12 months ago.",
         # what the customer need not do is in their favour
         "That's your right, and you wouldn't need to wait for us: you can go to the Local "
         "Government Ombudsman.",

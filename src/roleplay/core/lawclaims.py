@@ -587,7 +587,10 @@ _REFUSED_BY_LAW = re.compile(
     r"guarantee|obligation|entitlement|refund|point|need for a manager)|can (?:only|never)|"
     r"(?:is|are) (?:your|the customer's) responsibility|(?:on|down to) you\b|"
     r"nothing (?:to dispute|we can do|i can do)|technically|exempt|against the regulations|"
-    r"the law is (?:the law|clear)|(?:that|it) is the law|classed as|count(?:s)? as)"
+    r"the law is (?:the law|clear)|(?:that|it) is the law|classed as|count(?:s)? as|"
+    r"(?:is|are|would be|will be) (?:correct|valid|due|legally due|payable|chargeable|owed)\b|"
+    r"(?:can|could) not (?:waive|refund|change|cancel|remove|reduce|drop|stop)\b|set by law|"
+    r"passes to you|you (?:will|would) (?:need|have) to pay|you (?:have|need) to pay)"
 )
 """What a claim about the law says when it is given as the reason the customer gets nothing:
 "the council only has to collect bins at the kerb", "roaming can never be refunded", "that's

@@ -1902,3 +1902,17 @@ def test_a_reply_that_made_things_worse_is_not_met_with_relief() -> None:
     better = play(shop(nodes=RELIEF_NODES), ["I'm sorry, I'll refund it now."])
     assert "off my mind" not in worse.prompt and "not what I wanted" in worse.prompt
     assert "off my mind" in better.prompt
+
+
+def test_a_customer_told_when_does_not_ask_when() -> None:
+    # "So when will I see it?" straight after "it'll be back in your account within the
+    # hour" asks for what was just given, whether or not the scenario lists a need for a time
+    session = play(
+        shop(nodes=then_says("Right. So when will I actually see it?")),
+        [
+            "Sorry about that.",
+            "I've put the refund through, it'll be back on your card within the hour.",
+        ],
+    )
+    assert "when will" not in session.prompt.lower()
+    assert session.prompt.strip()

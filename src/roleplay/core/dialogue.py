@@ -71,6 +71,7 @@ from roleplay.core.needs import (
     refund_as_one,
     said_before,
     says_again,
+    says_when,
     still_wanting,
     thank,
     without_asks_for,
@@ -82,6 +83,7 @@ from roleplay.core.needs import (
     without_sorry_asked,
     without_sour_opener,
     without_told_again,
+    without_when_asked,
 )
 from roleplay.core.needs import (
     met_by as needs_met_by,
@@ -743,6 +745,7 @@ class Session:
             reply_text=scored,
             curt=curt,
             addressed=addressed_kinds(reply_now, self.needs),
+            when_told=says_when(reply_now),
             better=mood > mood_before or (mood == mood_before and bool(found.moves)),
             handed_now=handed_now,
             passed_on=handed_now and foreseen and branch is not None and branch.mood < 0,
@@ -1111,6 +1114,7 @@ class Session:
         lavish: tuple[str, ...] = (),
         promises: int = 0,
         fell: bool = False,
+        when_told: bool = False,
     ) -> str:
         """What the customer says after a reply, put together from what the reply did.
 
@@ -1168,7 +1172,14 @@ class Session:
                 # what are you going to do about it?"
                 addressed = addressed | {NeedKind.REMEDY}
             trimmed = without_asks_for(line, addressed, state.needs, reply_text)
-            if not trimmed:
+            if trimmed and when_told:
+                trimmed = without_when_asked(trimmed)
+                if not trimmed:
+                    # "So when will I actually see it?" after "back in your account within
+                    # the hour": nothing left to ask here (the rest of the turn, or a press
+                    # if there is none, says what they say)
+                    line = trimmed = ""
+            if not trimmed and line:
                 pressed = True
                 trimmed = press(state, mood, skip=addressed, told_next=told_next) or line
             line = trimmed
@@ -1303,11 +1314,13 @@ class Session:
             # after "Sorry, can I take your order number?": not "Is anyone going to say
             # sorry?", but a proper apology asked for (by the reaction, if there is one)
             apology = frozenset({NeedKind.APOLOGY})
+            before = line
             if reaction_id == "missing_apology":
                 line = without_asks_for(line, apology, state.needs)
             else:
                 line = without_sorry_asked(line, state, mood)
-            line = line or press(state, mood, skip=apology, told_next=told_next) or ""
+            if before and not line:
+                line = press(state, mood, skip=apology, told_next=told_next) or ""
         if passed_on and reaction_id is None and not final and not danger_line:
             # the tutor's branch goes on as if the customer were still here: they refuse
             # to be passed around instead of waiting for a call
@@ -1480,6 +1493,9 @@ class Session:
         # each part opens a sentence ("…thank you for actually listening." left lower-case
         # when a thanks before it was taken out)
         parts = [p.strip()[:1].upper() + p.strip()[1:] for p in parts if p.strip()]
+        if not parts:
+            # every line asked for what the reply had just given
+            parts = [press(state, mood, skip=addressed, told_next=True) or target.line(mood)]
         fresh = [kept for p in parts if (kept := without_said(p, state.said))]
         if fresh:
             parts = fresh  # nothing said twice, unless all of it would go

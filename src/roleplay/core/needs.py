@@ -1553,6 +1553,24 @@ def without_sorry_asked(line: str, state: NeedsState, mood: int) -> str:
     return " ".join([asked, *kept] if asked else kept)
 
 
+def says_when(reply: Reply) -> bool:
+    """Whether the reply says when, with what it does ("back in your account within the
+    hour"), as a need for a time is met, whether or not the scenario lists one."""
+    kind = catalogue().kinds.get(NeedKind.TIME)
+    return kind is not None and kind.met_by is not None and holds(kind.met_by, reply)
+
+
+def without_when_asked(line: str) -> str:
+    """The line without its sentences that ask when ("So when will I actually see it?"),
+    for after a reply that :func:`says_when`; "" when every sentence asks so."""
+    kind = catalogue().kinds.get(NeedKind.TIME)
+    if kind is None:
+        return line
+    sentences = _line_sentences(line)
+    kept = [s for s in sentences if not any(has_phrase(p, s) for p in kind.asks)]
+    return line if len(kept) == len(sentences) else " ".join(kept)
+
+
 _AMOUNT = re.compile(r"\d")
 """A sentence that names an amount asks for something particular ("the full £64"), which an
 offer of something else does not answer."""
@@ -1700,6 +1718,7 @@ __all__ = [
     "refund_as_one",
     "said_before",
     "says_again",
+    "says_when",
     "thank",
     "thanks_for",
     "without_asks_for",
@@ -1711,4 +1730,5 @@ __all__ = [
     "without_sorry_asked",
     "without_sour_opener",
     "without_told_again",
+    "without_when_asked",
 ]

@@ -1916,3 +1916,36 @@ def test_a_customer_told_when_does_not_ask_when() -> None:
     )
     assert "when will" not in session.prompt.lower()
     assert session.prompt.strip()
+
+
+BLAME_NODES = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {when: {any: [dismiss, blame]}, goto: after, mood: -2}
+      - {otherwise: true, goto: after}
+  - id: after
+    customer: "So what now?"
+    branches:
+      - {otherwise: true, goto: after}
+"""
+
+
+def test_blame_is_answered_when_the_tutor_s_branch_for_it_has_no_words() -> None:
+    # the branch tests blame but says nothing: the customer still answers it
+    session = play(shop(nodes=BLAME_NODES), ["That's the manufacturer's fault, not ours."])
+    assert session.turns[0].reaction == "blamed"
+    assert "fault" in session.prompt.lower()
+
+
+def test_of_two_things_to_do_the_thing_is_said_back_not_its_purpose() -> None:
+    from roleplay.core.needs import accepts_offer
+
+    picked = accepts_offer(
+        "Would it help if I fetch the box from the stockroom so you can see the label, or "
+        "would you rather I read it out?",
+        6,
+        {"resolve"},
+    )
+    assert picked == "Fetch the box from the stockroom, please."

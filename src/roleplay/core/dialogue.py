@@ -1630,11 +1630,12 @@ class Session:
             if curt and reaction_id == "dismissed":
                 return reaction_id  # the tone is answered whatever branch the answer took
             at_customer = reaction_id == "blamed" and blames_customer(found)
+            wordless = branch is not None and not branch.say
             if tested & REACTION_MOVES.get(reaction_id, frozenset()) and not (
-                at_customer and branch is not None and not branch.say
+                wordless and (at_customer or reaction_id == "blamed")
             ):
-                # the tutor's branch answers it; blame laid on the customer is still denied
-                # when the branch has no words of its own for it
+                # the tutor's branch answers it; blame is still answered when the branch has
+                # no words of its own for it ("the supplier's responsibility, not ours")
                 continue
             if reaction_id == "ignored" and branch is not None and not branch.otherwise:
                 continue  # the tutor's branch understood this reply

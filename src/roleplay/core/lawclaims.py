@@ -590,7 +590,8 @@ _REFUSED_BY_LAW = re.compile(
     r"the law is (?:the law|clear)|(?:that|it) is the law|classed as|count(?:s)? as|"
     r"(?:is|are|would be|will be) (?:correct|valid|due|legally due|payable|chargeable|owed)\b|"
     r"(?:can|could) not (?:waive|refund|change|cancel|remove|reduce|drop|stop)\b|set by law|"
-    r"passes to you|you (?:will|would) (?:need|have) to pay|you (?:have|need) to pay)"
+    r"passes to you|you (?:will|would) (?:need|have) to pay|you (?:have|need) to pay|"
+    r"(?:is|was) not (?:our|my|the [\w']+) (?:fault|responsibility)|not ours\b)"
 )
 """What a claim about the law says when it is given as the reason the customer gets nothing:
 "the council only has to collect bins at the kerb", "roaming can never be refunded", "that's

@@ -1287,6 +1287,7 @@ _DOING_CHOICE = re.compile(
     r"(?:^|[,;:] |\s[-–—]\s)(?:and |so )?"
     r"(?P<ask>shall i|should i|do you want me to|would you like me to|want me to"
     r"|are you happy for me to|would you be happy for me to|is it ok for me to"
+    r"|would it help if i|would it help if we|would it be easier if i"
     r"|would you prefer me to|would you rather i|would you like to|would you prefer to"
     r"|would you prefer if i|would you prefer i|would you rather|do you want to|can i)"
     r"\s+(?P<first>[a-z£0-9' ]+?)\s*,?\s+or\s+(?P<second>.+)\?$"
@@ -1336,9 +1337,13 @@ def _first_of_two(question: str, wants: str = "") -> str:
         who = _in_own_words(theirs["who"].split())
         return f"I'd like {who} to {_in_own_words(theirs['first'].split())}, please."
     match = _DOING_CHOICE.search(question)
-    if match is None or not 0 < len(match.group("first").split()) <= 14:
+    # "fetch the jar from the kitchen so you can see the label": the thing, not its purpose
+    first = (
+        re.split(r"\s+so (?:that )?(?:you|u|i|we|they) ", match.group("first"))[0] if match else ""
+    )
+    if match is None or not 0 < len(first.split()) <= 14:
         return ""
-    words = match.group("first").split()
+    words = first.split()
     if match.group("ask").endswith(("rather", "prefer")) and words[0] in _SUBJECTS:
         return ""  # "would you rather they emailed or posted it?": not words to say back
     second = _AS_ASKED.split(match.group("second"))

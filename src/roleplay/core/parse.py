@@ -764,6 +764,28 @@ def narrated_past(anchor: Token) -> bool:
     return False
 
 
+_ONLY_WHEN = frozenset({"if", "once", "when", "after", "until", "unless"})
+
+
+def only_if_customer(anchor: Token) -> bool:
+    """Whether ``anchor``'s clause happens only once the customer does something ("a
+    supervisor can only look at it if you've resubmitted the form"): a condition put on
+    them, not a thing done."""
+    for tok in clause_path(anchor):
+        if not any(c.dep_ == "advmod" and c.lower_ == "only" for c in tok.children):
+            continue
+        for clause in tok.children:
+            if clause.dep_ != "advcl":
+                continue
+            marked = any(c.dep_ == "mark" and c.lower_ in _ONLY_WHEN for c in clause.children)
+            by_them = any(
+                c.dep_ in SUBJECT_DEPS and c.lower_ in ("you", "u") for c in clause.children
+            )
+            if marked and by_them:
+                return True
+    return False
+
+
 _OFFER_FRAMES = frozenset({"help", "mind", "suit", "like", "want", "prefer"})
 _OFFER_FITS = frozenset({"ok", "okay", "alright", "helpful", "useful", "easier", "better", "good"})
 

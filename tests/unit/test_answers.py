@@ -1141,3 +1141,26 @@ def test_a_contact_detail_checked_back_is_confirmed_not_answered_about_the_topic
         ["Sorry. Is the email address on the order still the best one to use?"],
     ).prompt
     assert line.startswith("Yes") and "kettle." not in line.split(".")[0]
+
+
+def test_a_question_about_what_else_happened_is_not_the_closing_question() -> None:
+    from roleplay.core.needs import asks_anything_else
+
+    assert asks_anything_else("Is there anything else I can help with today?")
+    assert asks_anything_else("gr8 thx, anythin else?")
+    assert not asks_anything_else("Did the engineer say anything else about the fault?")
+    assert not asks_anything_else("Is there any other way we can reach you?")
+
+
+def test_something_they_never_asked_for_read_back_is_not_agreed_to() -> None:
+    line = said_after("Sorry about that. So you would like us to close your account?")
+    assert not line.startswith("Yes")
+
+
+def test_a_repayment_plan_is_not_the_refund_they_asked_for() -> None:
+    assert (
+        accepts_offer(
+            "Would you prefer a repayment plan or a refund?", 6, {"resolve"}, "I want a refund"
+        )
+        == "A refund, please."
+    )

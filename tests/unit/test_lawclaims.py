@@ -489,6 +489,8 @@ def test_the_law_given_as_the_reason_for_nothing_is_found_even_when_no_family_kn
         "I can only refund £50 myself, so I'm asking my team leader for the rest.",
         "Under the Tenant Fees Act we are not allowed to charge a check-out fee at all.",
         "Under the back-billing rule we can't charge for energy used more than 12 months ago.",
+        "Under the Consumer Rights Act a full refund is due to you, so I'll process it now.",
+        "Legally the delay is not our fault, but I will refund you anyway.",
         # what the customer need not do is in their favour
         "That's your right, and you wouldn't need to wait for us: you can go to the Local "
         "Government Ombudsman.",

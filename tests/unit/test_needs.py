@@ -1949,3 +1949,23 @@ def test_of_two_things_to_do_the_thing_is_said_back_not_its_purpose() -> None:
         {"resolve"},
     )
     assert picked == "Fetch the box from the stockroom, please."
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "We can not, I am afraid, refund the kettle today.",
+        "We will not, I'm sorry, be giving a refund for this one.",
+    ],
+)
+def test_a_denial_with_an_aside_after_its_comma_is_still_a_denial(reply: str) -> None:
+    session = play(shop(), [reply])
+    assert "refund" not in {m.id for m in session.turns[0].needs_met}
+
+
+def test_a_reference_number_given_is_no_hand_over_now() -> None:
+    from roleplay.core.analyse import analyse
+    from roleplay.core.needs import hands_over_now
+
+    reply = "I will pass this to my manager. Here is my reference number for you: 4471."
+    assert not hands_over_now(analyse(reply), reply)

@@ -539,6 +539,16 @@ _CHECKED_DETAIL = re.compile(
 the booking still the best one?")."""
 
 
+def _confirmed(
+    question: str, customer: Customer, questions: Questions, mood: int, reply: str
+) -> str:
+    """The customer's yes to a detail of theirs checked back, or the right one when it was
+    read back wrongly."""
+    if (right := _read_back_wrongly(question, customer, reply)) is not None:
+        return band_line(questions.details.corrected, mood).replace("{value}", right)
+    return band_line(questions.confirm.answer, mood)
+
+
 def _answer_last(
     question: str, reply: str, customer: Customer, questions: Questions, mood: int
 ) -> str:
@@ -559,16 +569,13 @@ def _answer_one(
 
     received = _RECEIVED.match(question) is not None
     if (
-        questions.confirm is not None
-        and not _OPEN_QUESTION.match(question)
+        not _OPEN_QUESTION.match(question)
         and _CHECKED_DETAIL.search(question)
         and any(_asks_it(ask, question) for ask in questions.confirm.asks)
     ):
         # "Is the email address on the booking still the best one?": their detail checked,
         # not the booking the scenario has an answer about
-        if (right := _read_back_wrongly(question, customer, reply)) is not None:
-            return band_line(questions.details.corrected, mood).replace("{value}", right)
-        return band_line(questions.confirm.answer, mood)
+        return _confirmed(question, customer, questions, mood, reply)
     fits = [
         answer
         for answer in customer.answers
@@ -609,9 +616,7 @@ def _answer_one(
     if confirm is not None and read_back and (_CHECKS_BACK.search(question) or "@" in question):
         # "is the address still 14 Larch Close?", "the number ending 417, is that right?";
         # read back wrong, it is put right with the one on record
-        if (right := _read_back_wrongly(question, customer, reply)) is not None:
-            return band_line(questions.details.corrected, mood).replace("{value}", right)
-        return band_line(confirm.answer, mood)
+        return _confirmed(question, customer, questions, mood, reply)
     if pick := _time_picked(question):
         return pick
     kinds = (

@@ -68,6 +68,7 @@ from roleplay.core.needs import (
     opens_relieved,
     press,
     press_lines,
+    reads_back_what_they_want,
     refund_as_one,
     said_before,
     says_again,
@@ -569,8 +570,7 @@ class Session:
         number = len(self.turns) + 1
         found = analysis or analyse(reply, self.prompt)
         if any(
-            turn.analysis.has("escalate") or _AUTHORITY_NAMED.search(turn.reply)
-            for turn in self.turns
+            turn.analysis.has("escalate") or _names_authority(turn.reply) for turn in self.turns
         ):
             # "them" is the team an earlier reply handed up to; "her" the duty manager an
             # earlier reply named ("I'm getting Sam, our duty manager", then "I'll put the
@@ -767,11 +767,13 @@ class Session:
                 else ()
             ),
             lavish=(
-                offered_things(found, catalogue().offered_things, most=_EVERY)
+                offered_things(found, catalogue().offered_things, most=None)
                 if "resolve" in routed and not curt
                 else ()
             ),
-            promises=_promises_in(found),
+            promised=tuple(
+                dict.fromkeys(e.quote for e in found.evidence if e.move == "resolve" and not e.note)
+            ),
             fell=mood < mood_before,
         )
 
@@ -1112,7 +1114,7 @@ class Session:
         blamed_customer: bool = False,
         extras: tuple[str, ...] = (),
         lavish: tuple[str, ...] = (),
-        promises: int = 0,
+        promised: tuple[str, ...] = (),
         fell: bool = False,
         when_told: bool = False,
     ) -> str:
@@ -1266,7 +1268,21 @@ class Session:
                 answer = _THERE_IS_MORE
             elif final and target.outcome in GOOD_OUTCOMES and not _opens_with_yes_or_no(line):
                 answer = "No, that's all."
-        if answer and not final and _NOTHING_MORE.search(answer) and _goes_on(branch_line or line):
+        if (
+            not answer
+            and asked_last
+            and questions is not None
+            and reads_back_what_they_want(asked_last, wants)
+        ):
+            # "So you'd like the £64 refunded, then?" to one who asked for it
+            answer = band_line(questions.confirm.answer, mood)
+        if (
+            answer
+            and not final
+            and asks_anything_else(asked_last)
+            and _NOTHING_MORE.search(answer)
+            and _goes_on(branch_line or line)
+        ):
             # "Is there anything else?" answered "No, that's the lot." and then a new demand:
             # the line says there is more
             answer = _NOTHING_MORE.sub(_THERE_IS_MORE, answer, count=1)
@@ -1339,7 +1355,7 @@ class Session:
             if said and reaction_id == "too_good" and lavish:
                 # "A taxi all the way to Bristol? I'll believe that when I see it.": the
                 # doubt names what sounds too good
-                named = _all_of_that(lavish, reply_text, promises)
+                named = _all_of_that(lavish, promised)
                 said = f"{named[:1].upper()}{named[1:]}? {said}"
             if said and (worse or target.outcome in BAD_ENDS):
                 # "You still haven't answered my question, but fine." then a walk-out: the
@@ -1956,7 +1972,8 @@ def _only_asks(reply: str) -> bool:
 
 _OR = re.compile(r"(?<!\w)or(?!\w)")
 _NOTHING_MORE = re.compile(
-    r"^\W*no\b[^.!?]*?\b(?:that's|that is|that was)\s+(?:the lot|all|it|everything)\b[^.!?]*[.!?]"
+    r"^\W*no\b[^.!?]*?\b(?:that's|that is|that was)\s+(?:the lot|all(?! right)|it|everything)"
+    r"\b[^.!?]*[.!?]"
     r"|^\W*(?:no,?\s+)?nothing else\b[^.!?]*[.!?]",
     re.IGNORECASE,
 )
@@ -1974,43 +1991,36 @@ def _goes_on(line: str) -> bool:
     )
 
 
-_AUTHORITY_NAMED = re.compile(
-    r"(?i)\b(?:manager|supervisor|team leader|line manager|boss|tl|head of \w+)\b"
-)
-"""Someone with authority named in a reply: a later "her" or "him" may be them."""
+def _names_authority(reply: str) -> bool:
+    """Whether a reply names someone with authority (``handed_over.to``: "manager", "team
+    leader"): a later "her" or "him" may be them."""
+    lines = catalogue().handed_over
+    return lines is not None and any(has_phrase(word, reply) for word in lines.to)
 
 
-_EVERY: Final = 99
-"""As many things as a reply gives: a lavish promise is doubted as a whole."""
 _SUM = re.compile(r"£\s?\d[\d,]*(?:\.\d\d)?")
 
 
-def _promises_in(found: Analysis) -> int:
-    """How many things the reply's remedies do: the verbs of its remedy sentences, each
-    clause of a list counted ("refund all four tickets AND pay the compensation, and throw
-    in free flights": three)."""
+def _all_of_that(things: Sequence[str], promised: Sequence[str]) -> str:
+    """What a customer doubting a lavish promise names: the one or two things it gives
+    ("the courtesy car and the tyres"), or "all of that" when the ``promised`` sentences
+    (the reply's remedies) give more, counting sums of money the things do not name ("the
+    whole £435 back, the tyres and a car") and the remedies' verbs, each clause of a list
+    ("refund all four tickets AND pay the compensation, and throw in free flights")."""
     from roleplay.core.parse import pipeline
 
-    quotes = {e.quote for e in found.evidence if e.move == "resolve" and not e.note}
-    return sum(
+    named = " ".join(things)
+    sums = {m.group(0) for quote in promised for m in _SUM.finditer(quote)}
+    sums_besides = {s for s in sums if s not in named}
+    if len(things) + len(sums_besides) > 2:
+        return "all of that"
+    verbs = sum(
         1
-        for quote in quotes
+        for quote in promised
         for tok in pipeline()(quote)
         if tok.pos_ == "VERB" and tok.dep_ in ("ROOT", "conj")
     )
-
-
-def _all_of_that(things: Sequence[str], reply: str, promises: int = 0) -> str:
-    """What a customer doubting a lavish promise names: the one or two things it gives
-    ("the courtesy car and the tyres"), or "all of that" when it gives more, counting sums
-    of money the things do not name ("the whole £435 back, the tyres and a car") and
-    remedies that name no thing (three ``promises``: "refund all four tickets, pay the
-    compensation and throw in free flights")."""
-    named = " ".join(things)
-    sums_besides = {m.group(0) for m in _SUM.finditer(reply) if m.group(0) not in named}
-    if max(len(things) + len(sums_besides), promises) > 2:
-        return "all of that"
-    return " and ".join(things)
+    return "all of that" if verbs > 2 else " and ".join(things)
 
 
 _REMEDY_PICKED = re.compile(

@@ -588,8 +588,9 @@ _REFUSED_BY_LAW = re.compile(
     r"(?:is|are) (?:your|the customer's) responsibility|(?:on|down to) you\b|"
     r"nothing (?:to dispute|we can do|i can do)|technically|exempt|against the regulations|"
     r"the law is (?:the law|clear)|(?:that|it) is the law|classed as|count(?:s)? as|"
-    r"(?:is|are|would be|will be) (?:correct|valid|due|legally due|payable|chargeable|owed)\b|"
-    r"(?:can|could) not (?:waive|refund|change|cancel|remove|reduce|drop|stop)\b|set by law|"
+    r"(?:charges?|bill|fee|debt|amount|balance|cost|£\s?\d[\d,.]*) (?:is|are|stays?|stands?) "
+    r"(?:still )?(?:correct|valid|due|legally due|payable|owed)\b|(?:is|would be|will be) "
+    r"chargeable\b|(?:can|could) not (?:waive|change|cancel|remove|reduce|drop)\b|set by law|"
     r"passes to you|you (?:will|would) (?:need|have) to pay|you (?:have|need) to pay|"
     r"(?:is|was) not (?:our|my|the [\w']+) (?:fault|responsibility)|not ours\b)"
 )
@@ -616,6 +617,9 @@ _IN_THEIR_FAVOUR = re.compile(
     r"\bnot (?:allowed|permitted) to (?:charge|bill|keep|penali[sz]e|take (?:a|the|any) "
     r"(?:fee|charge|deposit))|\bshould (?:never|not) have been\b|\byou are (?:entitled|owed)\b"
     r"|\byou (?:would|will|do|did) not (?:need|have) to\b|\b(?:that|it) is your right\b"
+    r"|\b(?:due|payable|owed) to you\b"
+    # "it's not our fault, but I'll refund you anyway": the law waved away, not the remedy
+    r"|\bbut\b.*\b(?:i|we) (?:will|can|have|am|are)\b.*\b(?:refund|replac|credit|pay|compensat)"
 )
 """The law given against the firm, for the customer ("we are not allowed to charge a
 check-out fee", "that's your right, and you wouldn't need to wait for us")."""

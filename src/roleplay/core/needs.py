@@ -407,7 +407,9 @@ before ("there's no stage 2"), not "if they still say no, try the CAA"."""
 
 _CLAUSE_JOIN = re.compile(
     r",\s+(?:and|but|so|while|whereas|though|although)\s+|;\s+|\s[-–—]\s|\s(?:but|however)\s"
-    r"|[,.]\s+(?=(?:i|we|i'll|we'll|i'm|we're|i've|we've)\s)"
+    r"|(?<!not)(?<!n't)[,.]\s+(?=(?:i|we|i'll|we'll|i'm|we're|i've|we've)\s)"
+    r"(?!(?:i'm|i am|we're|we are) (?:afraid|sorry)|i think|i believe|we've been told"
+    r"|we have been told|i'm told|i am told)"
 )
 """Where one clause is joined to the next: a denial in one does not reach the other ("that's
 not good, I'll get the duty doctor to you now": a comma, then a new "I")."""
@@ -563,6 +565,12 @@ SAYS_AGAIN_SIMILARITY: Final = 85
 first again ("I'll be checking that" after "I'll be checking it")."""
 
 
+def _clause_keys(text: str) -> list[str]:
+    """The keys of ``text``'s clauses of three words or more."""
+    keys = (_sentence_key(c) for c in _CLAUSE.split(text))
+    return [k for k in keys if len(k.split()) >= 3]
+
+
 def says_again(line: str, said: Sequence[str]) -> bool:
     """Whether some clause of ``line`` says again, in nearly the same words, a clause of
     three words or more said earlier in the attempt ("That's not right, and I'll be
@@ -570,12 +578,10 @@ def says_again(line: str, said: Sequence[str]) -> bool:
     customer's turn of phrase said twice reads as a stock line."""
     from rapidfuzz import fuzz
 
-    def clauses(text: str) -> list[str]:
-        keys = (_sentence_key(c) for c in _CLAUSE.split(text))
-        return [k for k in keys if len(k.split()) >= 3]
-
-    before = [c for text in said for c in clauses(text)]
-    return any(fuzz.ratio(c, b) >= SAYS_AGAIN_SIMILARITY for c in clauses(line) for b in before)
+    before = [c for text in said for c in _clause_keys(text)]
+    return any(
+        fuzz.ratio(c, b) >= SAYS_AGAIN_SIMILARITY for c in _clause_keys(line) for b in before
+    )
 
 
 def without_told_again(part: str, said: Sequence[str]) -> str:
@@ -585,18 +591,14 @@ def without_told_again(part: str, said: Sequence[str]) -> str:
     on the bus this morning."); the part as it is when nothing else would be left."""
     from rapidfuzz import fuzz
 
-    def clauses(text: str) -> list[str]:
-        keys = (_sentence_key(c) for c in _CLAUSE.split(text))
-        return [k for k in keys if len(k.split()) >= 3]
-
-    before = [c for text in said for c in clauses(text)]
+    before = [c for text in said for c in _clause_keys(text)]
     if not before:
         return part
     kept = [
         sentence
         for sentence in _line_sentences(part)
         if len(sentence.split()) < 5
-        or not (own := clauses(sentence))
+        or not (own := _clause_keys(sentence))
         or not all(any(fuzz.ratio(c, b) >= SAYS_AGAIN_SIMILARITY for b in before) for c in own)
     ]
     return " ".join(kept) if kept else part
@@ -1080,12 +1082,19 @@ _ANYTHING_ELSE = re.compile(r"(?i)\b(?:anything|something) else\b|\bany other (?
 
 
 def asks_anything_else(question: str) -> bool:
-    """Whether ``question`` asks if there is anything more ("Is there anything else I can
-    help with?", "ne thing else?"), which a customer answers yes or no."""
-    return (
-        _ANYTHING_ELSE.search(question) is not None
-        or re.search(r"(?i)\b(?:ne|any) ?thing else\b|\banythin else\b", question) is not None
-    )
+    """Whether ``question`` is the closing question ("Is there anything else I can help
+    with?", "ne thing else?"), which a customer answers yes or no; not one asking what else
+    happened ("Did the engineer say anything else?")."""
+    return _CLOSING_ANYTHING_ELSE.search(question) is not None
+
+
+_CLOSING_ANYTHING_ELSE = re.compile(
+    r"(?i)(?:anything|anythin|ne ?thing|something) else (?:i|we) (?:can|could)\b"
+    r"|^\W*(?:(?:ok(?:ay)?|and|so|right|gr8|great|thanks|thx)\W+)*(?:is there )?"
+    r"(?:anything|anythin|ne ?thing) else"
+    r"(?: (?:at all|today|for now|for you|on your mind|worrying you|bothering you|you need"
+    r"|you'd like|you would like))?\W*$"
+)
 
 
 _WHICH_SUITS = re.compile(
@@ -1221,7 +1230,8 @@ _FILLER: Final = frozenset(
 
 
 _REFUND_WORDS = re.compile(
-    r"\b(?:money back|pay(?:ing)? (?:it|me|you|u) back|repay\w*|reimburs\w*|refund\w*)\b"
+    r"\b(?:money back|pay(?:ing)? (?:it|me|you|u) back|repay(?:s|ing|ed)? (?:it|me|you|u)"
+    r"|reimburs\w*|refund\w*)\b"
     r"|£\s?\d[\d,.]*\s+back\b"
 )
 """The ways of saying money given back, which the customer hears as one thing: "your money
@@ -1247,10 +1257,29 @@ def makes_choice(answer: str, question: str, pick: str) -> bool:
     other = _RATHER_LEAD.sub("", _SECOND_LEAD.sub("", options[-1].split("?")[0].strip(" ,")))
 
     def named(text: str) -> set[str]:
-        return set(_CONTENT.findall(refund_as_one(text))) - _FILLER
+        return {w.rstrip("s") for w in _CONTENT.findall(refund_as_one(text))} - _FILLER
 
     said = named(answer)
     return bool(said & (named(pick) | named(other)))
+
+
+def reads_back_what_they_want(question: str, wants: str) -> bool:
+    """Whether ``question`` reads back to the customer something they asked for ("So you'd
+    like the £64 refunded, then?", "Just to check, you want the money back?"): its words
+    are in what they ``wants`` (their own lines and needs). A read-back of something they
+    never asked for ("So you'd like us to close your account?") is not."""
+    from roleplay.core.lexicon import plain_words
+
+    said = plain_words(question).lower()
+    found = _READ_BACK.match(said)
+    return found is not None and _wanted(said[found.end() :], wants) > 0
+
+
+_READ_BACK = re.compile(
+    r"\W*(?:so|ok(?:ay)?,? so|just to (?:confirm|check)\W*)\s*(?:you|u)\s+"
+    r"(?:would like|would prefer|would rather|want|are after|are asking for)\b"
+)
+"""What the customer asked for, read back to them as a question."""
 
 
 def _wanted(option: str, wants: str) -> int:
@@ -1348,11 +1377,7 @@ def _first_of_two(question: str, wants: str = "") -> str:
         return ""  # "would you rather they emailed or posted it?": not words to say back
     second = _AS_ASKED.split(match.group("second"))
     # (after "would you rather I…" a verb is in the past; after "…for me to" it is not)
-    subjunctive = match.group("ask") in (
-        "would you rather i",
-        "would you prefer i",
-        "would you prefer if i",
-    )
+    subjunctive = match.group("ask").endswith((" if i", " if we", " rather i", " prefer i"))
     past = subjunctive and (words[0].endswith("ed") or words[0] in _PAST)
     if past and len(second) < 2:
         return ""  # "would you rather I called you, or…": not words to say back
@@ -1550,7 +1575,7 @@ def without_sorry_asked(line: str, state: NeedsState, mood: int) -> str:
     asked = next(
         (
             ln
-            for ln in by_temper(kind.softened, mood)
+            for ln in by_temper(kind.softened or kind.press, mood)
             if not said_before(ln, state.said) and ln not in kept
         ),
         "",
@@ -1680,7 +1705,9 @@ def opens_relieved(line: str) -> bool:
     ("Thank you for the credit. But…") is not relief."""
     first = _SENTENCE_END.split(line.strip(), maxsplit=1)[0]
     relief = [r for r in catalogue().relief if r not in ("thank you", "thanks")]
-    return len(first.split()) <= 8 and _opens_with(first, relief)
+    # a one-word relief is one only said as such ("Good."), not "Great, so now I pay"
+    phrases = [r for r in relief if " " in r or len(first.split()) <= 2]
+    return len(first.split()) <= 8 and _opens_with(first, phrases)
 
 
 def without_relief(line: str) -> str:
@@ -1720,6 +1747,7 @@ __all__ = [
     "opens_relieved",
     "press",
     "press_lines",
+    "reads_back_what_they_want",
     "refund_as_one",
     "said_before",
     "says_again",

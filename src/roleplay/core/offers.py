@@ -42,14 +42,14 @@ _OWN = {"your": "my", "ur": "my", "yours": "mine", "you": "me", "u": "me"}
 
 
 def offered_things(
-    found: Analysis, nouns: Iterable[str], skip: Iterable[str] = (), *, most: int = 2
+    found: Analysis, nouns: Iterable[str], skip: Iterable[str] = (), *, most: int | None = 2
 ) -> tuple[str, ...]:
     """The things the reply's remedy sentences give, as the customer would name them ("the
-    courtesy car", "£100 compensation"), at most ``most``, in the order given: noun phrases
-    whose head is one of ``nouns`` (lemmas), or that are given free or new ("a free smart
-    meter", "a new phone"), from sentences that state a remedy (not ask about one: an offer
-    put as a question is accepted elsewhere), leaving out the sentences in ``skip`` (those
-    that met a need, which is thanked for by its own words)."""
+    courtesy car", "£100 compensation"), at most ``most`` (None: all), in the order given:
+    noun phrases whose head is one of ``nouns`` (lemmas), or that are given free or new
+    ("a free smart meter", "a new phone"), from sentences that state a remedy (not ask about
+    one: an offer put as a question is accepted elsewhere), leaving out the sentences in
+    ``skip`` (those that met a need, which is thanked for by its own words)."""
     wanted = frozenset(nouns)
     if not wanted:
         return ()

@@ -1164,3 +1164,12 @@ def test_a_repayment_plan_is_not_the_refund_they_asked_for() -> None:
         )
         == "A refund, please."
     )
+
+
+def test_an_apology_asked_for_is_thanked_for_even_with_an_answer() -> None:
+    session = play(
+        shop(mood=5),
+        ["Can I take your order number?", "I'm sorry about that. And your postcode, please?"],
+    )
+    assert "Not even a sorry?" in session.turns[0].response
+    assert "apology" in session.turns[1].response and "LS6 4BQ" in session.turns[1].response

@@ -1475,7 +1475,9 @@ class Session:
                     # "It's BW-20931. Right. Thanks for the apology, I suppose." reads as
                     # two lines glued: after answering, the customer thanks only for what
                     # was done for them, and says it first
-                    if self._met_besides(met_now, NeedKind.APOLOGY):
+                    # (an apology they had just asked for is thanked for all the same)
+                    asked = NeedKind.APOLOGY in line_asks(self.prompt, state.needs)
+                    if self._met_besides(met_now, NeedKind.APOLOGY) or asked:
                         parts.insert(0, thanks)
                 else:
                     parts.append(_after_yes(thanks) if yes else thanks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -71,6 +72,20 @@ def shop(channel: str = "chat", mood: int = 5) -> Scenario:
 
 def said_after(reply: str, channel: str = "chat", mood: int = 5) -> str:
     return play(shop(channel, mood), [reply]).prompt
+
+
+def said_with_answers(
+    answers: list[tuple[list[str], str]], reply: str, channel: str = "phone"
+) -> str:
+    """What the shop's customer says to ``reply`` when the tutor also wrote ``answers``
+    (each: the words it is asked with, and what the customer says)."""
+    written = "".join(
+        f"    - asks: {json.dumps(asks)}\n      say: {json.dumps(say)}\n" for asks, say in answers
+    )
+    data: dict[str, Any] = yaml.safe_load(
+        SHOP.format(channel=channel, mood=5).replace("  answers:\n", "  answers:\n" + written, 1)
+    )
+    return play(Scenario.model_validate(data), [reply]).prompt
 
 
 def test_a_customer_asked_for_a_detail_gives_it_before_going_on() -> None:
@@ -984,43 +999,27 @@ def test_a_detail_read_back_rightly_is_confirmed() -> None:
     assert line.prompt.startswith("Yes, that's right.")
 
 
-GARAGE_ANSWERS = """
-    - asks: ["truck to come", "is 2pm ok"]
-      say: "Yes, that's fine. I'll be in."
-    - asks: ["what time suits", "when suits"]
-      say: "Any time after ten. I'll be in all day."
-"""
-
-
 def test_a_question_for_a_time_is_not_answered_yes() -> None:
     # two of the tutor's answers fit "what time suits for the truck to come?": the one
     # that gives a time, not the one written for "is 2pm OK?"
-    data: dict[str, Any] = yaml.safe_load(
-        SHOP.format(channel="phone", mood=5).replace(
-            "  answers:\n", "  answers:\n" + GARAGE_ANSWERS.lstrip("\n"), 1
-        )
+    line = said_with_answers(
+        [
+            (["truck to come", "is 2pm ok"], "Yes, that's fine. I'll be in."),
+            (["what time suits", "when suits"], "Any time after ten. I'll be in all day."),
+        ],
+        "What time suits for the truck to come?",
     )
-    line = play(Scenario.model_validate(data), ["What time suits for the truck to come?"]).prompt
     assert line.startswith("Any time after ten.")
     assert "Yes, that's fine" not in line
 
 
 def test_a_choice_the_tutor_answer_does_not_make_is_made_as_well() -> None:
     # the tutor's answer about work fits, but says neither "the courtesy car" nor "a taxi"
-    data: dict[str, Any] = yaml.safe_load(
-        SHOP.format(channel="phone", mood=5).replace(
-            "  answers:\n",
-            '  answers:\n    - asks: ["get to work"]\n      say: "I start at nine tomorrow."\n',
-            1,
-        )
+    line = said_with_answers(
+        [(["get to work"], "I start at nine tomorrow.")],
+        "Sorry. Would a courtesy car help you get to work tomorrow, or would you rather we "
+        "paid for a taxi?",
     )
-    line = play(
-        Scenario.model_validate(data),
-        [
-            "Sorry. Would a courtesy car help you get to work tomorrow, or would you rather we "
-            "paid for a taxi?"
-        ],
-    ).prompt
     assert line.startswith("A courtesy car, please.")
     assert "I start at nine tomorrow." in line
 
@@ -1041,16 +1040,10 @@ def test_a_turn_of_phrase_is_not_said_twice_in_other_doubts() -> None:
 def test_nothing_else_is_not_said_before_a_new_demand() -> None:
     # the tutor's "No, that's all." to "anything else?" fits a customer who is done; one
     # whose line goes on to ask for more says there is more
-    data: dict[str, Any] = yaml.safe_load(
-        SHOP.format(channel="phone", mood=5).replace(
-            "  answers:\n",
-            '  answers:\n    - asks: ["anything else"]\n      say: "No, that\'s all, thanks."\n',
-            1,
-        )
+    line = said_with_answers(
+        [(["anything else"], "No, that's all, thanks.")],
+        "I'm sorry it broke. Is there anything else?",
     )
-    line = play(
-        Scenario.model_validate(data), ["I'm sorry it broke. Is there anything else?"]
-    ).prompt
     assert "that's all" not in line
     assert "what are you going to do" in line.lower()
 
@@ -1101,17 +1094,11 @@ def test_a_choice_asked_as_are_you_happy_for_me_to_is_made_not_said_yes_to() -> 
 def test_a_pick_of_a_sum_back_is_the_refund_the_tutor_s_answer_names() -> None:
     # the tutor's "The refund, please." makes the choice "the £64 back, or a replacement?":
     # no "I'll have the £ 64 back." before it
-    data: dict[str, Any] = yaml.safe_load(
-        SHOP.format(channel="chat", mood=5).replace(
-            "  answers:\n",
-            '  answers:\n    - asks: ["or a replacement"]\n      say: "The refund, please."\n',
-            1,
-        )
+    line = said_with_answers(
+        [(["or a replacement"], "The refund, please.")],
+        "Sorry. Would you rather have the £19 back, or a replacement sent out tomorrow?",
+        channel="chat",
     )
-    line = play(
-        Scenario.model_validate(data),
-        ["Sorry. Would you rather have the £19 back, or a replacement sent out tomorrow?"],
-    ).prompt
     assert line.startswith("The refund, please.")
     assert "£ 19" not in line and "have the £19 back" not in line
 
@@ -1129,17 +1116,11 @@ def test_an_offer_in_text_speak_is_taken_up(reply: str) -> None:
 def test_a_contact_detail_checked_back_is_confirmed_not_answered_about_the_topic() -> None:
     # the tutor's answer about the order fits "on the order", but the question checks the
     # email address
-    data: dict[str, Any] = yaml.safe_load(
-        SHOP.format(channel="chat", mood=5).replace(
-            "  answers:\n",
-            '  answers:\n    - asks: ["on the order"]\n      say: "Just the one kettle."\n',
-            1,
-        )
+    line = said_with_answers(
+        [(["on the order"], "Just the one kettle.")],
+        "Sorry. Is the email address on the order still the best one to use?",
+        channel="chat",
     )
-    line = play(
-        Scenario.model_validate(data),
-        ["Sorry. Is the email address on the order still the best one to use?"],
-    ).prompt
     assert line.startswith("Yes") and "kettle." not in line.split(".")[0]
 
 

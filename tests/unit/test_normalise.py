@@ -32,6 +32,9 @@ def normaliser() -> Normaliser:
         ("n", "and"),
         ("theyll", "they will"),
         ("weve", "we have"),
+        ("u'll", "you will"),
+        ("wrkin", "working"),
+        ("acc", "account"),
     ],
 )
 def test_misspellings_and_text_speak_read_as_standard_words(

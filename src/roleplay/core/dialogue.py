@@ -1181,7 +1181,9 @@ class Session:
                     # the hour": nothing left to ask here (the rest of the turn, or a press
                     # if there is none, says what they say)
                     line = trimmed = ""
-            if not trimmed and line:
+            if not trimmed and line and reaction_id is not None and not final:
+                pass  # the reaction says it: "I don't want to be passed around." alone
+            elif not trimmed and line:
                 pressed = True
                 trimmed = press(state, mood, skip=addressed, told_next=told_next) or line
             line = trimmed

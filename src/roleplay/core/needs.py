@@ -1554,7 +1554,13 @@ def without_asks_for(
     ]
     if len(kept) == len(sentences):
         return line
+    if all(_BARE_OPENER.match(k) for k in kept):
+        return ""  # "OK." left of "OK. So what happens now?" reacts to nothing
     return " ".join(kept)
+
+
+_BARE_OPENER = re.compile(r"(?i)^\W*(?:ok|okay|right|fine|well|so|and)\W*$")
+"""A sentence that is only an opener ("OK.", "Right."): nothing without the rest."""
 
 
 def without_sorry_asked(line: str, state: NeedsState, mood: int) -> str:

@@ -1969,3 +1969,24 @@ def test_a_reference_number_given_is_no_hand_over_now() -> None:
 
     reply = "I will pass this to my manager. Here is my reference number for you: 4471."
     assert not hands_over_now(analyse(reply), reply)
+
+
+SHORT_NODES = """
+nodes:
+  - id: start
+    customer: "My kettle broke after a week."
+    branches:
+      - {otherwise: true, goto: after}
+  - id: after
+    customer:
+      - say: "Is that it?"
+      - say: "Right. So what happens with my kettle now?"
+    branches:
+      - {otherwise: true, goto: after}
+"""
+
+
+def test_a_short_line_is_not_said_twice_while_another_is_left() -> None:
+    session = play(shop(nodes=SHORT_NODES), ["Let me check.", "Still checking.", "Nearly done."])
+    said = [t.response for t in session.turns]
+    assert sum("Is that it?" in r for r in said) <= 1

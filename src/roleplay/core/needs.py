@@ -692,6 +692,8 @@ def _chosen_from(
     for c in every:
         if not c.near:
             continue
+        if not (repeat_ok or final) and said_before(c.text, state.said):
+            continue  # a short line ("So is that everything, then?") is not said twice either
         if any(m not in state.met for m in c.met):
             continue
         if any(o not in state.raised for o in c.open):
@@ -1638,6 +1640,8 @@ def without_promised(line: str, replies: Sequence[str]) -> str:
         dropped = False
     if len(kept) == len(sentences):
         return line
+    if all(_BARE_OPENER.match(k) for k in kept):
+        return ""  # "Ok." left of "Ok. Just make sure I get all of this in writing."
     return " ".join(kept)
 
 

@@ -40,6 +40,7 @@ from roleplay.core.answers import (
     particulars_answer,
 )
 from roleplay.core.conditions import Reply, condition_says, holds, keyword_in
+from roleplay.core.conduct import sums
 from roleplay.core.errors import RoleplayError
 from roleplay.core.facts import ReplyFacts, reply_facts
 from roleplay.core.frameworks import rubrics_dir
@@ -1387,8 +1388,7 @@ class Session:
             and not _opens_with_yes_or_no(branch_line or line)
         ):
             yes = offered
-        kindness = bool(yes and answer and questions is not None and offers_kindness(asked_last))
-        if kindness and questions is not None:
+        if yes and answer and questions is not None and offers_kindness(asked_last):
             earlier_said, last_said = answers_to(
                 reply_text, self.scenario.customer, questions, mood
             )
@@ -2002,9 +2002,6 @@ def _names_authority(reply: str) -> bool:
     return lines is not None and any(has_phrase(word, reply) for word in lines.to)
 
 
-_SUM = re.compile(r"£\s?\d[\d,]*(?:\.\d\d)?")
-
-
 def _all_of_that(things: Sequence[str], promised: Sequence[str]) -> str:
     """What a customer doubting a lavish promise names: the one or two things it gives
     ("the courtesy car and the tyres"), or "all of that" when the ``promised`` sentences
@@ -2013,9 +2010,8 @@ def _all_of_that(things: Sequence[str], promised: Sequence[str]) -> str:
     ("refund all four tickets AND pay the compensation, and throw in free flights")."""
     from roleplay.core.parse import pipeline
 
-    named = " ".join(things)
-    sums = {m.group(0) for quote in promised for m in _SUM.finditer(quote)}
-    sums_besides = {s for s in sums if s not in named}
+    named = set(sums(" ".join(things)))
+    sums_besides = {amount for quote in promised for amount in sums(quote)} - named
     if len(things) + len(sums_besides) > 2:
         return "all of that"
     verbs = sum(

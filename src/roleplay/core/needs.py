@@ -671,7 +671,7 @@ def choose(
     """
     every = candidates(lines, mood)
     if shun is not None:
-        chosen = choose(lines, mood, state, final=final, repeat_ok=repeat_ok)
+        chosen = _chosen_from(every, state, final=final, repeat_ok=repeat_ok)
         if chosen is None or not shun(chosen):
             return chosen
         other = _chosen_from(

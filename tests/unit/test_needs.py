@@ -1268,6 +1268,37 @@ def test_blame_laid_on_someone_else_is_not_heard_as_blame_on_the_customer() -> N
     assert "my fault" not in line and "Nobody knocked" not in line
 
 
+def test_a_decision_put_on_a_colleague_is_answered_by_asking_who_can_decide() -> None:
+    session = play(
+        bundled("late-parcel"),
+        [
+            "I'm so sorry. Let me look into it.",
+            "A full refund is the manager's decision, not mine.",
+        ],
+    )
+    assert session.turns[1].reaction == "blamed"
+    assert "whose fault" not in session.prompt
+    assert "someone more senior" in session.prompt or "who can" in session.prompt.lower()
+
+
+def test_a_drivers_handling_is_defended_only_when_it_was_blamed() -> None:
+    opening = "I'm sorry the car's still making that noise. Can you tell me what's happening?"
+    blamed = play(bundled("garage-repair"), [opening, "You must have been braking too hard."])
+    disowned = play(
+        bundled("garage-repair"), [opening, "A refund isn't mine to give, it's Dave's call."]
+    )
+    elsewhere = play(
+        bundled("garage-repair"), [opening, "That's the parts supplier's fault, not ours."]
+    )
+    assert "twenty-five years" in blamed.prompt
+    for session in (disowned, elsewhere):
+        assert session.turns[1].next_node == "in-charge"
+        assert "twenty-five years" not in session.prompt
+        assert "Don't you start" not in session.prompt
+    assert "whose fault" not in disowned.prompt
+    assert "whose fault" in elsewhere.prompt
+
+
 def test_after_bristling_at_the_tone_the_customer_does_not_thank_for_mere_words() -> None:
     session = play(
         bundled("insurance-claim"),

@@ -189,6 +189,9 @@ class DefaultReaction(BaseModel):
     at_customer: Annotated[Text | dict[str, Text], AfterValidator(has_a_line)] | None = None
     """Lines for blame laid on the customer themselves ("you can't have sent them
     properly"), where "I don't care whose fault it is" would let it pass."""
+    disowned: Annotated[Text | dict[str, Text], AfterValidator(has_a_line)] | None = None
+    """Lines for a decision put on someone else ("that's the manager's call, not mine"),
+    where "I don't care whose fault it is" answers a fault nobody laid."""
     again: Annotated[Text | dict[str, Text], AfterValidator(has_a_line)] | None = None
     """Lines for when every line of ``say`` has been said in this attempt and the reply
     earns the reaction once more (a third lavish promise is doubted afresh)."""
@@ -200,10 +203,13 @@ class DefaultReaction(BaseModel):
         curt: bool = False,
         first: bool = False,
         at_customer: bool = False,
+        disowned: bool = False,
     ) -> str | dict[str, str]:
         """The lines that fit how the customer is in touch, and what the reply said."""
         if at_customer and self.at_customer is not None:
             return self.at_customer
+        if disowned and self.disowned is not None:
+            return self.disowned
         if curt and self.curt is not None:
             return self.curt
         if said_sorry and self.softened is not None:
@@ -249,7 +255,12 @@ def _not_told_again(line: str, before: Sequence[str]) -> str:
 
     def told(text: str) -> bool:
         words = [_stem(w) for w in _WORD.findall(text.lower())]
-        return len(words) >= 4 and sum(w in said for w in words) >= 0.9 * len(words)
+        if len(words) >= 4 and sum(w in said for w in words) >= 0.9 * len(words):
+            return True
+        # "But every reading's in my book by the meter, with the date." after "They're all
+        # in my book by the meter, with the dates.": the same things, a word or two apart
+        content = [w for w in words if w not in _FUNCTION_WORDS]
+        return len(content) >= 4 and sum(w in said for w in content) >= 0.85 * len(content)
 
     kept = []
     for sentence in SENTENCE_END.split(line):
@@ -264,6 +275,7 @@ def _not_told_again(line: str, before: Sequence[str]) -> str:
             end = sentence.rstrip()[-1] if sentence.rstrip()[-1:] in ".!?" else "."
             sentence = joined[:1].upper() + joined[1:] + end
         kept.append(sentence)
+        said.update(_stem(w) for w in _WORD.findall(sentence.lower()))
     return " ".join(kept)
 
 
@@ -271,8 +283,78 @@ _WORD = re.compile(r"[a-z0-9£']+")
 _AND_CLAUSE = re.compile(r",\s+and\s+")
 
 
+_FUNCTION_WORDS: Final = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "but",
+        "or",
+        "so",
+        "if",
+        "then",
+        "than",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "i",
+        "i'm",
+        "i've",
+        "i'd",
+        "i'll",
+        "me",
+        "my",
+        "we",
+        "our",
+        "you",
+        "your",
+        "he",
+        "his",
+        "she",
+        "her",
+        "they",
+        "them",
+        "their",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "am",
+        "do",
+        "did",
+        "have",
+        "has",
+        "had",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "all",
+        "just",
+        "still",
+    ]
+)
+"""Words that say nothing of what a sentence is about, left out when telling whether it
+says again what was said."""
+
+
 def _stem(word: str) -> str:
-    """A word without its plural "s", so "pens" and "pen" are the same thing said."""
+    """A word without its plural "s" or its "'s", so "pens" and "pen", "reading's" and
+    "reading" are the same thing said."""
+    if word.endswith("'s"):
+        word = word[:-2]
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
@@ -420,6 +502,61 @@ CUSTOMER_BLAME: Final = frozenset(
 def blames_customer(found: Analysis) -> bool:
     """Whether a reply lays the fault on the customer themselves (:data:`CUSTOMER_BLAME`)."""
     return any(e.rule in CUSTOMER_BLAME for e in found.evidence_for("blame"))
+
+
+_PASSED_ON = re.compile(
+    r"\b(?:pass(?:ed|ing)? (?:me |us |this |it )?(?:on|around|round|to)|passed about"
+    r"|hand(?:ed|ing)? (?:me |us )?(?:on|over|off)|transferr?(?:ed|ing)?|put through)\b",
+    re.IGNORECASE,
+)
+"""A customer's line that already answers being handed over."""
+
+
+_TAKES_IT_UP = re.compile(
+    r"\b(?:(?:i'll|i will|i can|can i|shall i|should i|let me|i'm going to|i am going to|"
+    r"i'm|i am|ill|il) (?:go and |just )?(?:ask|asking|check with|checking with|speak to|"
+    r"speaking to|talk to|run it by|put (?:it|this|that) to|putting (?:it|this|that) to|"
+    r"get|fetch))\b",
+    re.IGNORECASE,
+)
+"""A reply that takes a decision to whoever makes it ("can I ask Dave?", "I'll put it to
+her"): the decision named as someone else's is on its way to them, not disowned."""
+
+
+_TAKEN_ON: Final = frozenset({"escalate", "follow_up", "ownership", "resolve", "investigate"})
+"""Moves that carry a decision named as someone else's on towards an answer."""
+
+
+def reply_did(found: Analysis) -> frozenset[str]:
+    """What a reply did that a scenario's line may answer (``LineVariant.after``)."""
+    did: set[str] = set()
+    if "dismiss" in found.ids:
+        did.add("dismissed")
+    if found.evidence_for("blame"):
+        did.add("blamed-customer" if blames_customer(found) else "blamed-someone-else")
+    return frozenset(did)
+
+
+_DECISION = re.compile(
+    r"(?:'s|s'|\bmy|\bour|\btheir|\bhis|\bher|\byour)\s+(?:own\s+)?call\b(?!-)"
+    r"|\b(?:decision|decides?|deciding|say-so|authori[sz]\w*|approv\w*|sign(?:s|ed)? "
+    r"(?:it |that |this )?off|permission|(?:mine|ours|me|us) to (?:give|decide|say|offer|agree)"
+    r"|up to)\b",
+    re.IGNORECASE,
+)
+"""Words that make a blame about who decides, not about whose fault it is."""
+
+
+def disowns_decision(found: Analysis) -> bool:
+    """Whether a reply's blame puts a decision on someone else ("a refund isn't mine to
+    give, it's Dave's call") rather than a fault: the customer asks who can decide, since
+    nobody said whose fault anything was."""
+    blamed = found.evidence_for("blame")
+    return (
+        bool(blamed)
+        and not blames_customer(found)
+        and all(_DECISION.search(e.quote) for e in blamed)
+    )
 
 
 REACTION_ORDER: tuple[str, ...] = (
@@ -736,6 +873,7 @@ class Session:
         # worse, or ends the conversation badly, is not
         worse = mood <= mood_before - 2 or target.outcome in BAD_ENDS
         refused_by_law = law_given_to_refuse(scored, bundled_catalogue())
+        self.needs.did = reply_did(found)
         response = self._respond(
             target,
             mood,
@@ -762,6 +900,7 @@ class Session:
             reply_ids=routed,
             told_next=bool(routed & TELLS_NEXT) and mood >= mood_before,
             blamed_customer=blames_customer(found),
+            disowned=disowns_decision(found),
             extras=(
                 offered_things(found, catalogue().offered_things, [m.words for m in met_now])
                 if "resolve" in routed and not curt
@@ -1113,6 +1252,7 @@ class Session:
         reply_ids: frozenset[str] = frozenset(),
         told_next: bool = False,
         blamed_customer: bool = False,
+        disowned: bool = False,
         extras: tuple[str, ...] = (),
         lavish: tuple[str, ...] = (),
         promised: tuple[str, ...] = (),
@@ -1343,13 +1483,23 @@ class Session:
         if passed_on and reaction_id is None and not final and not danger_line:
             # the tutor's branch goes on as if the customer were still here: they refuse
             # to be passed around instead of waiting for a call
-            refusal = self._reaction_line("premature_escalation", mood, line)
+            refusal = self._reaction_line(
+                "premature_escalation", mood, f"{branch_line} {line}" if branch_line else line
+            )
             if refusal:
                 parts.append(refusal)
                 line = without_opener(line)
         if reaction_id is not None:
             said = self._reaction_line(
-                reaction_id, mood, line, reply_text, curt, at_customer=blamed_customer
+                reaction_id,
+                mood,
+                f"{branch_line} {line}"
+                if branch_line and reaction_id == "premature_escalation"
+                else line,
+                reply_text,
+                curt,
+                at_customer=blamed_customer,
+                disowned=disowned,
             )
             if doubted and reaction_id == "missing_apology":
                 # "Don't tell me that. I know my rights. Not even a sorry?": the wrong law
@@ -1524,7 +1674,7 @@ class Session:
         once: list[str] = []
         for part in parts:
             part = without_told_again(part, state.said)
-            kept = _not_told_again(without_said(part, once), once) if once else part
+            kept = _not_told_again(without_said(part, once), once)
             if kept:
                 once.append(kept)
         parts = once or parts
@@ -1544,18 +1694,25 @@ class Session:
         reply: str = "",
         curt: bool = False,
         at_customer: bool = False,
+        disowned: bool = False,
     ) -> str:
         """The reaction's words, or "" when the line after it already says as much (it asks
-        for the apology the reaction misses) or the opposite (it asks for the manager the
-        reaction refuses), or every way of saying it was said before. A reply that said
-        "sorry" without apologising hears its own lines ("That's not really an apology")."""
+        for the apology the reaction misses, or for the person a decision was put on) or the
+        opposite (it asks for the manager the reaction refuses), or every way of saying it
+        was said before. A reply that said "sorry" without apologising hears its own lines
+        ("That's not really an apology")."""
         asked = line_asks(line, self.needs.needs)
         if reaction_id == "missing_apology" and NeedKind.APOLOGY in asked:
             return ""
-        if reaction_id == "premature_escalation" and NeedKind.MANAGER in asked:
-            return ""
-        override = self.scenario.reactions.get(reaction_id)
+        if reaction_id == "premature_escalation" and (
+            NeedKind.MANAGER in asked or _PASSED_ON.search(line)
+        ):
+            return ""  # (or the line answers the hand-over itself: "…passed to someone else")
         at_customer = at_customer and reaction_id == "blamed"
+        disowned = disowned and reaction_id == "blamed" and not at_customer
+        if disowned and NeedKind.MANAGER in asked:
+            return ""  # "I want to speak to whoever's in charge." says it
+        override = None if disowned else self.scenario.reactions.get(reaction_id)
         if override is not None and at_customer and override.at_customer is not None:
             options = [override.at_customer]  # the tutor's rebuttal, in the customer's facts
         elif override is not None and override.say is not None and not at_customer and not curt:
@@ -1572,7 +1729,12 @@ class Session:
         else:
             sorry = _SAID_SORRY.search(reply) is not None
             lines = default_reactions()[reaction_id].lines_for(
-                self.scenario.channel, sorry, curt, first=not self.turns, at_customer=at_customer
+                self.scenario.channel,
+                sorry,
+                curt,
+                first=not self.turns,
+                at_customer=at_customer,
+                disowned=disowned,
             )
             options = (
                 [lines] if isinstance(lines, str) else [lines[k] for k in band_keys(lines, mood)]
@@ -1687,6 +1849,14 @@ class Session:
                 continue  # the tutor ends on the hand-over accepted: no "passed around"
             if reaction_id == "premature_escalation" and self._asked_to_go_higher():
                 continue  # the customer asked for someone senior or the ombudsman
+            if (
+                reaction_id == "blamed"
+                and disowns_decision(found)
+                and (_TAKES_IT_UP.search(found.reply) or set(found.ids) & _TAKEN_ON)
+            ):
+                # "Can I ask Dave? Refunds are his decision.", or "that's up to head office,
+                # but guest relations will write to you within ten days": taken up
+                continue
             if _earns(
                 reaction_id, node, found, facts, self.escalation_needed(), self._apologised()
             ):

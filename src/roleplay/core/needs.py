@@ -235,6 +235,8 @@ class NeedsState:
     """Every line the customer has said in this attempt, in order (parts, not whole turns)."""
     sorry_said: bool = False
     """Some reply in this attempt said "sorry", whether or not it was an apology."""
+    did: frozenset[str] = frozenset()
+    """What the latest reply did that a line may answer (see ``LineVariant.after``)."""
 
     @classmethod
     def start(cls, needs: tuple[Need, ...], start_node: str) -> NeedsState:
@@ -504,6 +506,8 @@ class Candidate:
     met: tuple[str, ...] = ()
     near: bool = True
     """Whether it fits the customer's mood (its band or a neighbour, or ``default``)."""
+    after: tuple[str, ...] = ()
+    """What the reply before must have done for it to be said; empty for any reply."""
 
 
 Lines = str | Mapping[str, str] | tuple[LineVariant, ...]
@@ -518,7 +522,7 @@ def candidates(lines: Lines, mood: int) -> list[Candidate]:
     if isinstance(lines, tuple):
         fitting = [v for v in lines if not v.band or band in v.band]
         rest = [v for v in lines if v not in fitting]
-        return [Candidate(v.say, v.open, v.met, v in fitting) for v in (*fitting, *rest)]
+        return [Candidate(v.say, v.open, v.met, v in fitting, v.after) for v in (*fitting, *rest)]
     index = BANDS.index(band)
     return [
         Candidate(lines[k], near=k == "default" or abs(BANDS.index(Band(k)) - index) <= 1)
@@ -697,6 +701,8 @@ def _chosen_from(
         if any(m not in state.met for m in c.met):
             continue
         if any(o not in state.raised for o in c.open):
+            continue
+        if c.after and not state.did.intersection(c.after):
             continue
         if final:
             if any(o in state.met for o in c.open):

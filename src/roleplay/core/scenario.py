@@ -405,6 +405,11 @@ def has_a_line(lines: Any) -> Any:
     return lines
 
 
+ReplyDid = Literal["blamed-customer", "blamed-someone-else", "dismissed"]
+"""What a reply did that a line may answer: put the fault on the customer, put the fault or
+the decision on someone else, or brushed the customer off."""
+
+
 class LineVariant(_Model):
     """One way the customer may say a node's line, and when it fits.
 
@@ -419,6 +424,10 @@ class LineVariant(_Model):
     """Needs it asks for: said only while every one of them is still open."""
     met: tuple[IdText, ...] = ()
     """Needs it takes as given ("Thanks for the refund. But…"): said only once they are met."""
+    after: tuple[ReplyDid, ...] = ()
+    """What the reply just before must have done for it to be said ("Don't you start on me.
+    I've been driving twenty-five years" only after the fault was put on the customer);
+    empty for any reply."""
 
     @model_validator(mode="before")
     @classmethod

@@ -189,7 +189,20 @@ def asked_details(question: str, rubric: DetailQuestions) -> list[str]:
     for words, noun in rubric.named_by.items():
         if re.search(rf"(?<!\w){re.escape(words)}(?!\w)", question):
             nouns.append(noun)
+    if not nouns and (bare := _BARE_DETAIL.match(question.strip())):
+        # a curt "Name?" or "ur reg?": the detail alone is the question
+        rest = bare.group("rest").strip(" .")
+        named = rubric.aliases.get(rest, rest)
+        if named in rubric.all_nouns or rest in rubric.aliases:
+            nouns.append(named)
     return list(dict.fromkeys(nouns))
+
+
+_BARE_DETAIL = re.compile(
+    r"^(?:(?:and|so|ok|okay|right|sorry|soz|please|pls|just|then)[\s,]+)*(?:your|ur|the)?\s*"
+    r"(?P<rest>[a-z][a-z .]{1,25}?)(?:[\s,]+(?:please|pls|then))?\s*[?.!]*$"
+)
+"""A question that is only the detail asked for ("Name?", "ur postcode pls?")."""
 
 
 _JOINED = re.compile(r"\s*(?:,|\band\b|&)\s*(?:(?:and|your|the)\s+)*")
@@ -449,8 +462,14 @@ def asks_which_channel(question: str) -> bool:
 def _asks_it(ask: str, question: str) -> bool:
     """Whether ``question`` asks what ``ask`` does, and not something narrower that begins
     the same way ("are you alright for time?" is not "are you alright?")."""
-    found = re.search(rf"(?<!\w){re.escape(ask)}(?!\w)\s*(?P<next>\w*)", question)
+    found = _ask_pattern(ask).search(question)
     return found is not None and found.group("next") not in _NARROWER
+
+
+@lru_cache(maxsize=8192)
+def _ask_pattern(ask: str) -> re.Pattern[str]:
+    """The pattern :func:`_asks_it` searches for ``ask`` with, compiled once."""
+    return re.compile(rf"(?<!\w){re.escape(ask)}(?!\w)\s*(?P<next>\w*)")
 
 
 _NARROWER: frozenset[str] = frozenset({"for", "with", "to", "about", "on", "getting", "going"})

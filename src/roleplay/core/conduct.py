@@ -30,7 +30,9 @@ from roleplay.core.analysis import Analysis
 from roleplay.core.findings import Finding
 from roleplay.core.scenario import AuthorityLimit, Scenario
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9£])|[.!?…]+[\"'”’)]*\s*$|\n+")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)]*(?=\s+[\"'“‘(]?[A-Za-z0-9£])|[.!?…]+[\"'”’)]*\s*$|\n+")
+"""A sentence's end: its stop before the next word, capital or not (text-speak writes "ok
+thx. il sort it"), or the end of the reply, or a line break."""
 _ABBREVIATIONS = frozenset(
     [
         "mr",

@@ -915,6 +915,7 @@ class Session:
                 dict.fromkeys(e.quote for e in found.evidence if e.move == "resolve" and not e.note)
             ),
             fell=mood < mood_before,
+            branch_sour=branch is not None and branch.mood <= 0,
         )
 
         self.needs.bring_up(
@@ -1258,6 +1259,7 @@ class Session:
         promised: tuple[str, ...] = (),
         fell: bool = False,
         when_told: bool = False,
+        branch_sour: bool = False,
     ) -> str:
         """What the customer says after a reply, put together from what the reply did.
 
@@ -1659,6 +1661,10 @@ class Session:
                 branch_line = without_opener(branch_line) if branch_line else branch_line
         if branch_line and branch_line not in state.said:
             parts.append(branch_line)
+            if (fell or branch_sour) and _THANKS_OPENS.match(line):
+                # "So I'm waiting on someone else again. … Thank you. And the money.": a
+                # grumble is not followed by thanks in the same breath
+                line = _without_thanks(line)[0] or line
         parts.append(line)
         # each part opens a sentence ("…thank you for actually listening." left lower-case
         # when a thanks before it was taken out)

@@ -27,8 +27,10 @@ def lower(text: str) -> str:
     return text.translate(_LOWER)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=32768)
 def _whole(phrase: str) -> re.Pattern[str]:
+    # every rubric's and scenario's phrases at once: a smaller cache compiles them over and
+    # over in a play-through
     return re.compile(rf"(?<![\w]){re.escape(phrase)}(?![\w])")
 
 

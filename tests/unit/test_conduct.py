@@ -561,6 +561,13 @@ def test_a_sentence_ending_in_a_word_like_an_abbreviation_still_ends(reply: str)
     assert len(sentences(reply)) == 2
 
 
+def test_a_question_written_without_a_capital_is_a_sentence_of_its_own() -> None:
+    split = sentences("pls dont drive it. where is it now?")
+    assert [s.text for s in split] == ["pls dont drive it.", "where is it now?"]
+    # statements run on in lower case stay one sentence, as before
+    assert len(sentences("ok thx. il sort it 2day.")) == 1
+
+
 def test_every_money_action_a_tutor_may_limit_has_words_for_giving_it() -> None:
     """A limit on a money action with no words for it would never be checked."""
     from roleplay.core.conduct import MONEY_WORDS

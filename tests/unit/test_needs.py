@@ -1299,6 +1299,80 @@ def test_a_drivers_handling_is_defended_only_when_it_was_blamed() -> None:
     assert "whose fault" in elsewhere.prompt
 
 
+def test_a_curt_hand_up_is_heard_not_met_with_are_you_even_reading() -> None:
+    opening = (
+        "Dear Ms Donnelly, I'm so sorry. I'm Sam and I'm taking your claim on from today. "
+        "The report reached us four weeks ago and I've accepted your claim. Sam"
+    )
+    session = play(bundled("insurance-claim"), [opening, "Team leader decides. Asking today. Sam"])
+    assert session.turns[1].reaction != "ignored"
+    assert "reading what I'm writing" not in session.prompt
+
+
+def test_a_curt_remedy_is_taken_as_one() -> None:
+    session = play(
+        bundled("airline-delay"),
+        ["Sorry about that.", "Food costs: £58.40 refunded, 7 days."],
+    )
+    assert session.turns[1].analysis.has("resolve")
+    assert "listening" not in session.prompt and "reading" not in session.prompt
+
+
+def test_a_detail_asked_for_in_one_word_is_given() -> None:
+    session = play(bundled("gp-reception"), ["Sorry. Name?"])
+    assert session.prompt.startswith("It's Mr Alan Whitaker.")
+
+
+def test_what_the_customer_said_yes_to_is_not_asked_for_next() -> None:
+    session = play(
+        bundled("gp-reception"),
+        [
+            "I'm sorry to hear that. Can I take your name and date of birth? What is it you're "
+            "hoping to see the doctor about?",
+            "Can I tell the duty doctor about your headache right now, so they can see you? And "
+            "have you been taking your blood pressure tablets?",
+            "Yes - shall I add a flag saying text only to your record now? And would you like "
+            "me to chase the prescription with our clerk today?",
+        ],
+    )
+    last = session.turns[-1]
+    assert "tablets" in [m.id for m in last.needs_met]
+    assert "my tablets?" not in session.prompt
+
+
+def test_a_hand_over_pressed_again_after_a_refusal_is_refused_again() -> None:
+    session = play(
+        bundled("broadband-outage"),
+        [
+            "Let me put you through to my manager now, please hold.",
+            "No, I'm transferring you to my manager, she can deal with it.",
+        ],
+    )
+    assert session.turns[0].reaction == "premature_escalation"
+    assert session.prompt.startswith(("I've told you", "I've already said"))
+
+
+def test_a_sentence_that_says_again_what_the_same_line_said_is_left_out() -> None:
+    session = play(
+        bundled("catch-up-bill"),
+        [
+            "Can I take your account number?",
+            "I'm sorry, Mr Hughes. Before I put you through, could you tell me which readings "
+            "you're most worried about? Was it the electricity or the gas? And do you still "
+            "have the readings on your phone?",
+        ],
+    )
+    assert session.prompt.count("book by the meter") <= 1
+
+
+def test_a_text_speak_warning_before_a_question_still_keeps_the_driver_off_the_road() -> None:
+    session = play(
+        bundled("garage-repair"), ["sry to hear that!! pls dont drive it. is it at urs?"]
+    )
+    assert "safety" in [m.id for m in session.turns[0].needs_met]
+    assert "on my drive at home" in session.prompt
+
+
 def test_after_bristling_at_the_tone_the_customer_does_not_thank_for_mere_words() -> None:
     session = play(
         bundled("insurance-claim"),

@@ -30,9 +30,13 @@ from roleplay.core.analysis import Analysis
 from roleplay.core.findings import Finding
 from roleplay.core.scenario import AuthorityLimit, Scenario
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)]*(?=\s+[\"'“‘(]?[A-Za-z0-9£])|[.!?…]+[\"'”’)]*\s*$|\n+")
-"""A sentence's end: its stop before the next word, capital or not (text-speak writes "ok
-thx. il sort it"), or the end of the reply, or a line break."""
+_SENTENCE_END = re.compile(
+    r"[.!?…]+[\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9£])|[.!…]+(?=\s+[a-z][^.!?…\n]*\?)"
+    r"|[.!?…]+[\"'”’)]*\s*$|\n+"
+)
+"""A sentence's end: its stop before a capital, or before a question written without one
+(text-speak: "pls dont drive it. is it at urs?" tells, then asks), the end of the reply, or
+a line break."""
 _ABBREVIATIONS = frozenset(
     [
         "mr",

@@ -56,6 +56,7 @@ from roleplay.core.needs import (
     accepts_offer,
     addressed_kinds,
     asks_anything_else,
+    asks_for_met,
     by_temper,
     catalogue,
     choose,
@@ -395,17 +396,33 @@ def _without_plain_opener(line: str) -> str:
     return rest[:1].upper() + rest[1:] if rest else line
 
 
-def _part_paid(facts: ReplyFacts, ids: frozenset[str], reply: str) -> str:
+def _part_paid(
+    facts: ReplyFacts, ids: frozenset[str], reply: str, promised: Sequence[str] = ()
+) -> str:
     """The sum a reply pays now when it passes the rest on ("I'll put £50 credit on now and
     pass the rest to my team leader"), or "": thanked for as that sum, not as all of it."""
     rest = "escalate" in ids and _THE_REST.search(reply) is not None
     refused = _MORE_REFUSED.search(reply)
     if not rest and not facts.of("needs_approval") and refused is None:
         return ""
-    for offer in facts.of("offer"):
-        found = _SUM.search(offer.detail)
-        if found:
-            return found.group(0)
+    given = [
+        found.group(0)
+        for offer in facts.of("offer")
+        if (found := _SUM.search(offer.detail)) and not _A_LIMIT.search(offer.quote)
+    ]
+    # a sum offered in the words the rules read as a remedy ("for the rest i can do £1000
+    # interim now"), after those the policy check found, in the order said
+    given += [
+        found.group(0)
+        for quote in sorted(promised, key=reply.find)
+        if (found := _SUM.search(quote))
+        and not _A_LIMIT.search(quote)
+        and not _MORE_REFUSED.search(quote)
+    ]
+    given.sort(key=reply.find)
+    if given:
+        # "I can pay the £240 … for the rest I can do £1000 interim now": both, in order
+        return " and the ".join(list(dict.fromkeys(given))[:2])
     if refused is not None:
         # "cant do 2.5k, but il pay the 240 back": the sum given is the one after the refusal
         given = _BARE_SUM.search(reply, refused.end())
@@ -415,6 +432,8 @@ def _part_paid(facts: ReplyFacts, ids: frozenset[str], reply: str) -> str:
 
 
 _SUM = re.compile(r"£\d[\d,]*(?:\.\d\d)?")
+_A_LIMIT = re.compile(r"(?i)\b(?:up to|limit|maximum|no more than|at most)\b")
+"""A sum named as the learner's limit ("I can only credit up to £50 myself"), not given."""
 _BARE_SUM = re.compile(
     r"(?<![\w.])£?(\d{2,}(?:,\d{3})*(?:\.\d\d)?)"
     r"(?![\w.%]|\s*(?:am|pm|hours?|days?|weeks?|working))"
@@ -666,6 +685,9 @@ class Session:
     prompt: str = ""
     needs: NeedsState = field(init=False)
     """The customer's needs: which were met, when and by which words, and which are open."""
+    offer_met: tuple[NeedMet, ...] = ()
+    """Needs met this turn by an offer the customer said yes to (see
+    :meth:`NeedsState.take_offer`)."""
     facts_memo: dict[tuple[str, int], ReplyFacts] | None = None
     """Where sessions of the same scenario share what was found in a reply (keyed by the
     reply and its analysis, which the caller keeps alive): play-throughs of one scenario
@@ -874,6 +896,7 @@ class Session:
         worse = mood <= mood_before - 2 or target.outcome in BAD_ENDS
         refused_by_law = law_given_to_refuse(scored, bundled_catalogue())
         self.needs.did = reply_did(found)
+        self.offer_met = ()
         response = self._respond(
             target,
             mood,
@@ -896,7 +919,12 @@ class Session:
             # but gives it them nothing)
             favoured=not refused_by_law
             and any(_in_their_favour(f.quote) for f in facts.of("misstatement")),
-            part_paid=_part_paid(facts, routed, scored),
+            part_paid=_part_paid(
+                facts,
+                routed,
+                scored,
+                [e.quote for e in found.evidence if e.move == "resolve" and not e.note],
+            ),
             reply_ids=routed,
             told_next=bool(routed & TELLS_NEXT) and mood >= mood_before,
             blamed_customer=blames_customer(found),
@@ -941,7 +969,7 @@ class Session:
             outcome=target.outcome.value if target.outcome is not None else None,
             because=tuple(because),
             cause=tuple(dict.fromkeys(cause)),
-            needs_met=met_now,
+            needs_met=(*met_now, *self.offer_met),
             needs_open=self.needs.open_ids,
             passed=tuple(passed),
         )
@@ -1305,6 +1333,17 @@ class Session:
         needed = [n.what for n in state.needs]
         wants = " ".join([*state.said, *needed, *needed])
         offered = accepts_offer(reply_text, mood, reply_ids, wants)
+        if offered and any(offered in part for part in state.said):
+            offered = next(
+                (o for o in catalogue().accept_again if not any(o in part for part in state.said)),
+                offered,
+            )
+        if offered and not final:
+            self.offer_met = state.take_offer(len(self.turns) + 1, reply_text)
+            if self.offer_met and line and (pressed or asks_for_met(line, state)):
+                # "Yes, all right." to "shall I chase the prescription?", then not "And my
+                # tablets?": what was taken is pressed for no more
+                line = press(state, mood, skip=addressed, told_next=told_next) or ""
         earlier_picks = _earlier_picks(reply_text, mood, reply_ids, wants, last_taken=bool(offered))
         if not final:
             earlier = [turn.reply for turn in self.turns]

@@ -143,6 +143,9 @@ class NeedCatalogue(BaseModel):
     after a reaction that finds fault."""
     accept: dict[BandKey, str] = Field(default_factory=dict)
     """The customer accepting such an offer, by mood band ("Yes, please.")."""
+    accept_again: tuple[str, ...] = ()
+    """Other ways to say yes, for a second offer taken in the same attempt ("Yes, that
+    too."): the same "Yes. Do that." twice reads as a script."""
     handed_over: HandOverLines | None = None
     questions: Questions | None = None
     """What the customer answers when a reply ends by asking them something."""
@@ -266,6 +269,37 @@ class NeedsState:
         """The ids of the needs not yet met, most pressing first."""
         return tuple(n.id for n in self.needs if n.id not in self.met)
 
+    def take_offer(self, turn: int, reply: str) -> tuple[NeedMet, ...]:
+        """Record and return the open needs met by an offer the customer has just said yes
+        to ("would you like me to chase the prescription with our clerk today?" → "Yes, all
+        right."): each need whose own words the offer says, not denied. What was offered
+        and taken is as good as done, so the customer does not ask for it next."""
+        from roleplay.core.conduct import sentences as split_sentences
+
+        offers = [
+            s.text
+            for s in split_sentences(reply)
+            if s.text.rstrip().endswith("?") and _OFFER_ASKED.search(s.text)
+        ]
+        now: list[NeedMet] = []
+        for need in self.needs:
+            if need.id in self.met or need.id not in self.raised:
+                continue
+            said = next(
+                (
+                    o
+                    for o in offers
+                    for test in met_by(need)
+                    if test.keywords and _stated(test.keywords, o, asked_ok=True)
+                ),
+                None,
+            )
+            if said is not None:
+                met = NeedMet(need.id, turn, said.strip(), "offer")
+                self.met[need.id] = met
+                now.append(met)
+        return tuple(now)
+
     def meet(
         self, turn: int, reply: Reply, found: Analysis, only: Iterable[str] | None = None
     ) -> tuple[NeedMet, ...]:
@@ -289,6 +323,9 @@ class NeedsState:
                     words, move = _words_for(test, found)
                     now.append(NeedMet(need.id, turn, words, move))
                     break
+            else:
+                if more := _more_than_asked(need, found):
+                    now.append(NeedMet(need.id, turn, more, "resolve"))
         for one in now:
             self.met[one.id] = one
         return tuple(now)
@@ -421,6 +458,43 @@ CLAUSE_REACH: Final = 12
 """How far back a denial reaches, within its own clause, when a need's words are said in
 the sentence of the move that meets it: "we are not required by law to provide any
 alternative accommodation, and you can go to the Ombudsman" does not offer accommodation."""
+
+
+_ALL_OF_IT = re.compile(
+    r"(?i)\b(?:(?:the )?(?:whole|entire|full) (?:bill|amount|lot|balance|charge|charges)"
+    r"|all of it|every penny|everything back|the lot)\b"
+)
+"""A remedy that gives back all of what was charged ("the entire bill back")."""
+
+_CANNOT = re.compile(r"(?i)\b(?:can't|cannot|can not|won't|unable|not able|no way)\b")
+
+
+def _more_than_asked(need: Need, found: Analysis) -> str:
+    """The words of a remedy that gives at least the sum a money need names, or all of what
+    was charged ("the £314.60 will be in your account" for "the £134.60 over the cap back"),
+    or ""; a promise of more than was asked meets the need it covers (whether the learner
+    may give it is the policy check's, and the customer's doubt)."""
+    if need.need_kind is not NeedKind.REMEDY:
+        return ""
+    from roleplay.core.conduct import sums
+
+    wanted = sums(need.what)
+    if not wanted:
+        return ""
+    for evidence in found.evidence_for("resolve"):
+        quote = evidence.quote
+        if _CANNOT.search(quote):
+            continue
+        if any(amount >= max(wanted) for amount in sums(quote)) or _ALL_OF_IT.search(quote):
+            return quote
+    return ""
+
+
+_OFFER_ASKED = re.compile(
+    r"(?i)\b(?:would you like me to|do you want me to|want me to|shall i|should i|shall we"
+    r"|would it help if i|are you happy for me to|would you like us to|can i|could i)\b"
+)
+"""A question that offers what the speaker would do ("shall I chase it?")."""
 
 
 def _stated(
@@ -818,7 +892,8 @@ def thank(
             # first aider fetched, or a claim passed to the team that pays it, is the tutor's
             # own thanks)
             thing = catalogue().kinds[NeedKind.MANAGER].thanks or thing
-        if part_paid and part_paid.lstrip("£").replace(",", "") in m.words.replace(",", ""):
+        first_paid = part_paid.split(" and the ")[0]
+        if part_paid and first_paid.lstrip("£").replace(",", "") in m.words.replace(",", ""):
             thing = f"the {part_paid} so far"
         if thing in things:
             continue  # two needs passed on: "passing it on" once

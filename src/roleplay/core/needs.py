@@ -324,7 +324,7 @@ class NeedsState:
                     now.append(NeedMet(need.id, turn, words, move))
                     break
             else:
-                if more := _more_than_asked(need, found):
+                if more := _more_than_asked(need, found, self.needs):
                     now.append(NeedMet(need.id, turn, more, "resolve"))
         for one in now:
             self.met[one.id] = one
@@ -469,23 +469,29 @@ _ALL_OF_IT = re.compile(
 _CANNOT = re.compile(r"(?i)\b(?:can't|cannot|can not|won't|unable|not able|no way)\b")
 
 
-def _more_than_asked(need: Need, found: Analysis) -> str:
+def _more_than_asked(need: Need, found: Analysis, needs: Sequence[Need] = ()) -> str:
     """The words of a remedy that gives at least the sum a money need names, or all of what
     was charged ("the £314.60 will be in your account" for "the £134.60 over the cap back"),
     or ""; a promise of more than was asked meets the need it covers (whether the learner
     may give it is the policy check's, and the customer's doubt)."""
-    if need.need_kind is not NeedKind.REMEDY:
-        return ""
+    if need.need_kind is not NeedKind.REMEDY or not any(
+        "resolve" in (*test.any, *test.all) for test in met_by(need)
+    ):
+        return ""  # (a need met only by handing it up is not met by a promise)
     from roleplay.core.conduct import sums
 
     wanted = sums(need.what)
     if not wanted:
         return ""
+    # a sum another need names is that need's ("the £1,400 is going through" is the
+    # compensation, not the £58.40 for food)
+    theirs = {round(a, 2) for other in needs if other.id != need.id for a in sums(other.what)}
     for evidence in found.evidence_for("resolve"):
         quote = evidence.quote
         if _CANNOT.search(quote):
             continue
-        if any(amount >= max(wanted) for amount in sums(quote)) or _ALL_OF_IT.search(quote):
+        given = [a for a in sums(quote) if round(a, 2) not in theirs]
+        if any(a >= max(wanted) for a in given) or (not sums(quote) and _ALL_OF_IT.search(quote)):
             return quote
     return ""
 

@@ -1723,6 +1723,11 @@ class Session:
             if kept:
                 once.append(kept)
         parts = once or parts
+        more = [k for k, part in enumerate(parts) if part.endswith(_THERE_IS_MORE)]
+        if more and not _goes_on(" ".join(parts[more[0] + 1 :])):
+            # "Well, yes, there is. Thank you.": what was to follow was said already or
+            # taken out, so there is nothing more after all
+            parts[more[0]] = parts[more[0]].replace(_THERE_IS_MORE, "No, that's everything.")
         for k in range(1, len(parts)):
             if parts[k - 1].endswith(_THERE_IS_MORE):
                 # "Well, yes, there is. It's the principle…", not "…there is. But it's…"

@@ -496,6 +496,14 @@ def _more_than_asked(need: Need, found: Analysis, needs: Sequence[Need] = ()) ->
     return ""
 
 
+_TELLS_AS_QUESTION = re.compile(
+    r"(?i)^\W*(?:(?:and|so|but|ok|right),?\s+)?(?:did you know|would it help (?:you )?to know"
+    r"|(?:can|could|may) i (?:just )?ask you (?:not )?to|would you mind not"
+    r"|(?:can|could|will|would) you please not)\b"
+)
+"""A question that tells or asks the customer something to do ("Did you know the report
+reached us four weeks ago?", "Could I ask you not to drive it?"): what it says is said."""
+
 _OFFER_ASKED = re.compile(
     r"(?i)\b(?:would you like me to|do you want me to|want me to|shall i|should i|shall we"
     r"|would it help if i|are you happy for me to|would you like us to|can i|could i)\b"
@@ -510,7 +518,7 @@ def _stated(
     so or will be done: not asked about ("Who was your handler?"; ``asked_ok`` lets an
     offer made as a question count) and not denied within a few words before it ("There's
     no stage 2 for this"), or within ``reach`` words of its own clause when given."""
-    if not asked_ok and sentence.rstrip().endswith("?"):
+    if not asked_ok and sentence.rstrip().endswith("?") and not _TELLS_AS_QUESTION.search(sentence):
         return False
     from roleplay.core.lexicon import plain_words
 

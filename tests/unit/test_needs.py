@@ -1373,6 +1373,54 @@ def test_a_text_speak_warning_before_a_question_still_keeps_the_driver_off_the_r
     assert "on my drive at home" in session.prompt
 
 
+def test_a_request_put_as_a_question_still_keeps_the_driver_off_the_road() -> None:
+    session = play(
+        bundled("garage-repair"),
+        ["I'm sorry. Could I ask you not to drive it at all? What time do you need to leave?"],
+    )
+    assert "safety" in [m.id for m in session.turns[0].needs_met]
+    assert "safe to drive or not" not in session.prompt
+
+
+def test_a_decision_taken_to_the_one_who_makes_it_is_not_answered_as_blame() -> None:
+    session = play(
+        bundled("gp-reception"),
+        [
+            "ok thats def 4 a doctor not me, im telling the duty doc rn. pls sit there n "
+            "shout if u feel worse."
+        ],
+    )
+    assert session.turns[0].reaction != "blamed"
+    assert "whose fault" not in session.prompt
+
+
+def test_anything_else_is_answered_no_when_all_that_was_left_was_given() -> None:
+    session = play(
+        bundled("airline-delay"),
+        [
+            "Hello Mrs Hassan, I'm sorry - five hours forty at the gate with two children and"
+            " no meal vouchers is not what should have happened, and thank you for setting it"
+            " all out so clearly. I've looked at the disruption record for SK2241: the delay "
+            "was caused by a hydraulic leak found on our aircraft during checks at "
+            "Birmingham, and a part had to be flown in. That's a technical fault, not an "
+            "extraordinary circumstance, so the decline email was wrong.",
+            "You're right about the band - Birmingham to Malaga is in the £350 band. I can't "
+            "authorise the payment myself: only our claims team can overturn a decline. What "
+            "I can do right now is reopen your claim and refer it to them with my notes that "
+            "the record shows a technical fault. They'll decide within 14 days and email you."
+            " Separately, I can refund your £58.40 food costs against your receipts today - "
+            "it goes back to the card you paid with within 7 days. Shall I do both?",
+            "Done - your claim is reopened and with the claims team, and the £58.40 refund is"
+            " booked to your card. As a gesture for the missing vouchers I've also added a "
+            "£50 e-voucher to your booking. If you're not happy with the claims team's "
+            "decision, that decision will tell you how to take it free to AviationADR. Is "
+            "there anything else I can help with today?",
+        ],
+    )
+    assert session.prompt.startswith("No, that's everything.")
+    assert "there is" not in session.prompt
+
+
 def test_after_bristling_at_the_tone_the_customer_does_not_thank_for_mere_words() -> None:
     session = play(
         bundled("insurance-claim"),

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Final
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from roleplay.core.analyse import analyse, content_words, named_earlier
 from roleplay.core.analysis import Analysis, Evidence
@@ -284,71 +285,9 @@ _WORD = re.compile(r"[a-z0-9£']+")
 _AND_CLAUSE = re.compile(r",\s+and\s+")
 
 
-_FUNCTION_WORDS: Final = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "but",
-        "or",
-        "so",
-        "if",
-        "then",
-        "than",
-        "that",
-        "this",
-        "these",
-        "those",
-        "it",
-        "its",
-        "i",
-        "i'm",
-        "i've",
-        "i'd",
-        "i'll",
-        "me",
-        "my",
-        "we",
-        "our",
-        "you",
-        "your",
-        "he",
-        "his",
-        "she",
-        "her",
-        "they",
-        "them",
-        "their",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "am",
-        "do",
-        "did",
-        "have",
-        "has",
-        "had",
-        "to",
-        "of",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "as",
-        "all",
-        "just",
-        "still",
-    ]
-)
-"""Words that say nothing of what a sentence is about, left out when telling whether it
-says again what was said."""
+_FUNCTION_WORDS: Final = frozenset(STOP_WORDS)
+"""Words that say nothing of what a sentence is about (spaCy's English stop words), left
+out when telling whether it says again what was said."""
 
 
 def _stem(word: str) -> str:

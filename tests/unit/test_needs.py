@@ -1340,6 +1340,21 @@ def test_what_the_customer_said_yes_to_is_not_asked_for_next() -> None:
     assert "my tablets?" not in session.prompt
 
 
+def test_a_promise_of_more_than_was_asked_is_not_asked_for_again() -> None:
+    session = play(
+        bundled("mobile-contract"),
+        [
+            "Hi, sorry about this. Let me look.",
+            "It's £35 for your plan and £179.60 roaming from Turkey, but honestly forget about "
+            "it, it's all going back to you plus I'll add £100 on top for the hassle.",
+            "Totally sure, I'm allowed, don't worry! The cap didn't get set on your new SIM "
+            "but I've fixed it. The £314.60 will be in your account by tomorrow.",
+        ],
+    )
+    assert "roaming-refund" in [m.id for m in session.turns[-1].needs_met]
+    assert "everything over the £45 back" not in session.prompt
+
+
 def test_a_hand_over_pressed_again_after_a_refusal_is_refused_again() -> None:
     session = play(
         bundled("broadband-outage"),

@@ -466,9 +466,6 @@ _ALL_OF_IT = re.compile(
 )
 """A remedy that gives back all of what was charged ("the entire bill back")."""
 
-_CANNOT = re.compile(r"(?i)\b(?:can't|cannot|can not|won't|unable|not able|no way)\b")
-
-
 def _more_than_asked(need: Need, found: Analysis, needs: Sequence[Need] = ()) -> str:
     """The words of a remedy that gives at least the sum a money need names, or all of what
     was charged ("the £314.60 will be in your account" for "the £134.60 over the cap back"),
@@ -488,8 +485,8 @@ def _more_than_asked(need: Need, found: Analysis, needs: Sequence[Need] = ()) ->
     theirs = {round(a, 2) for other in needs if other.id != need.id for a in sums(other.what)}
     for evidence in found.evidence_for("resolve"):
         quote = evidence.quote
-        if _CANNOT.search(quote):
-            continue
+        if _DENIAL.search(quote.lower().replace("’", "'")):
+            continue  # "I can't refund the whole bill"
         given = [a for a in sums(quote) if round(a, 2) not in theirs]
         if any(a >= max(wanted) for a in given) or (not sums(quote) and _ALL_OF_IT.search(quote)):
             return quote

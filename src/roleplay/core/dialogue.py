@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Final
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from roleplay.core.analyse import analyse, content_words, named_earlier
 from roleplay.core.analysis import Analysis, Evidence
@@ -261,7 +260,7 @@ def _not_told_again(line: str, before: Sequence[str]) -> str:
             return True
         # "But every reading's in my book by the meter, with the date." after "They're all
         # in my book by the meter, with the dates.": the same things, a word or two apart
-        content = [w for w in words if w not in _FUNCTION_WORDS]
+        content = [w for w in words if w not in _function_words()]
         return len(content) >= 4 and sum(w in said for w in content) >= 0.85 * len(content)
 
     kept = []
@@ -285,9 +284,14 @@ _WORD = re.compile(r"[a-z0-9£']+")
 _AND_CLAUSE = re.compile(r",\s+and\s+")
 
 
-_FUNCTION_WORDS: Final = frozenset(STOP_WORDS)
-"""Words that say nothing of what a sentence is about (spaCy's English stop words), left
-out when telling whether it says again what was said."""
+@functools.cache
+def _function_words() -> frozenset[str]:
+    """Words that say nothing of what a sentence is about (spaCy's English stop words), left
+    out when telling whether it says again what was said. Read when first needed: importing
+    spaCy brings in its command-line libraries, which the core does not load."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
 
 
 def _stem(word: str) -> str:

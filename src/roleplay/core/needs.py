@@ -466,6 +466,7 @@ _ALL_OF_IT = re.compile(
 )
 """A remedy that gives back all of what was charged ("the entire bill back")."""
 
+
 def _more_than_asked(need: Need, found: Analysis, needs: Sequence[Need] = ()) -> str:
     """The words of a remedy that gives at least the sum a money need names, or all of what
     was charged ("the £314.60 will be in your account" for "the £134.60 over the cap back"),

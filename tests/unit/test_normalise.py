@@ -128,3 +128,18 @@ def test_a_digit_is_read_as_a_word_only_where_the_next_word_shows_it(
 
 def test_a_crew_sent_in_text_speak_is_a_remedy() -> None:
     assert "resolve" in analyse("omg sry thats not ok. il get a crew 2 u 2moro ok?").ids
+
+
+@pytest.mark.parametrize("dash", [" - ", " – ", " — "])
+def test_a_hyphen_standing_alone_is_read_as_the_dash_it_means(dash: str) -> None:
+    reply = f"I'm so sorry{dash}four misses in a row is not acceptable."
+    result = analyse(reply)
+    assert "apologise" in result.moves, "the apology is not read as 'sorry four misses'"
+    quoted = next(e.quote for e in result.evidence if e.move == "apologise")
+    assert quoted.startswith("I'm so sorry")
+
+
+def test_a_hyphen_inside_a_word_is_kept() -> None:
+    result = analyse("Sorry for the mix-up with your follow-up appointment.")
+    assert "apologise" in result.moves
+    assert "mix-up" in next(e.quote for e in result.evidence if e.move == "apologise")

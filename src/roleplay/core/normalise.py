@@ -150,6 +150,10 @@ class Normaliser:
         elif raw[0].isalnum() or raw == "<url>" or raw.startswith("__"):
             norm = raw.lower()
             norm = self._replacements.get(norm, norm)  # text-speak that starts with a digit
+        elif raw == "-":
+            # a hyphen standing alone is a dash; the parser reads "sorry - four misses" as
+            # "sorry four misses" but parses the dash it means as a break between clauses
+            norm = "—"
         else:
             norm = raw.replace("’", "'").replace("“", '"').replace("”", '"')
         first = norm.split(" ", 1)[0]

@@ -475,6 +475,15 @@ def _actor(tok: Token, roles: Roles, seen: dict[int, str]) -> str:
         return actor_of(head, roles, seen)
     if tok.dep_ == "relcl" and head.i != tok.i:
         return classify(head, roles)
+    if (
+        tok.dep_ == "acl"
+        and infinitive
+        and head.dep_ == "dobj"
+        and head.head.lemma_ in roles.causative
+    ):
+        # "I'll ask the depot to add you": the parser hangs the act on the one asked as a
+        # clause about them; the one asked does it, as with "ask the crew to add you"
+        return classify(head, roles)
     if tok.dep_ in ("ROOT", "parataxis") or head.i == tok.i:
         return _fragment_actor(tok)
     if tok.dep_ == "advcl" and tok.tag_ == "VBG" and head.i != tok.i:

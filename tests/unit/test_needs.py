@@ -2158,3 +2158,61 @@ def test_a_short_line_is_not_said_twice_while_another_is_left() -> None:
     session = play(shop(nodes=SHORT_NODES), ["Let me check.", "Still checking.", "Nearly done."])
     said = [t.response for t in session.turns]
     assert sum("Is that it?" in r for r in said) <= 1
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        # help put as a thing that would help, however long the thing
+        "Would a new kettle sent out today, at no cost to you, help?",
+        "So would £20 back to your card now, with the rest once the old one is back, work for you?",
+        # leave asked to do something for them
+        "Can we collect the broken one from your door this afternoon?",
+        "Would it help if we sent a courier for it tomorrow?",
+        # an offer asked after again
+        "Sorry, is that a yes to the replacement?",
+    ],
+)
+def test_an_offer_however_it_is_put_is_answered_yes(asked: str) -> None:
+    from roleplay.core.needs import accepts_offer
+
+    assert accepts_offer(asked, 6, frozenset()).startswith("Yes")
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "Can I take your order number?",
+        "Can I get the date you bought it?",
+        "Could I ask what happened when you switched it on?",
+        "Would you say the kettle was dropped?",
+    ],
+)
+def test_a_question_for_facts_is_not_taken_as_an_offer(asked: str) -> None:
+    from roleplay.core.needs import accepts_offer
+
+    assert accepts_offer(asked, 6, frozenset({"resolve"})) == ""
+
+
+def test_of_two_helps_in_one_question_the_customer_takes_the_one_they_asked_for() -> None:
+    from roleplay.core.needs import accepts_offer
+
+    asked = "Would a voucher or a refund to your card put it right?"
+    assert accepts_offer(asked, 6, frozenset()) == ""  # no way of helping they can pick
+    asked = "Would a voucher or money back to your card help?"
+    assert accepts_offer(asked, 6, frozenset(), wants="I want my money back") == (
+        "Money back to my card, please."
+    )
+    assert accepts_offer(asked, 6, frozenset()) == "A voucher, please."
+
+
+def test_an_offer_among_several_questions_is_taken_up_as_well_as_the_questions_answered() -> None:
+    session = play(
+        shop(),
+        [
+            "I'm so sorry. Would it help if we sent a new kettle out today? "
+            "And can I take your order number?"
+        ],
+    )
+    assert session.prompt.startswith("Yes"), session.prompt
+    assert "order number" in session.prompt, "the question after the offer is answered too"

@@ -1075,6 +1075,14 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
         # "would a payment plan help, or would you rather pay it in one go?": the help
         first = helps.group("first")
         return f"{first[0].upper()}{first[1:]}, please."
+    if either := _EITHER_HELPS.search(clause):
+        # "would a courtesy car or help towards a taxi get you to Cheltenham?": the one that
+        # speaks of what they want, else the first
+        first, second = either.group("first"), either.group("second")
+        if wants and _wanted(second, wants) > _wanted(first, wants):
+            first = second
+        said = _in_own_words(first.split())
+        return f"{said[0].upper()}{said[1:]}, please."
     choice = _CHOICE.search(clause) or _WHICH_SUITS.search(clause)
     named = choice.groupdict() if choice else {}
     first = (named.get("first") or named.get("later") or "").strip()
@@ -1106,7 +1114,13 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
         # (an angry "Yes. Do that." is for something done about the complaint, not a drink)
         band = Band.UNHAPPY if band_of(mood) is Band.ANGRY else band_of(mood)
         return catalogue().accept.get(band.value, "")
-    if OFFERING_MOVES.isdisjoint(ids) and not _HELP_PUT.search(clause):
+    if (
+        OFFERING_MOVES.isdisjoint(ids)
+        and not _HELP_PUT.search(clause)
+        and not _HELP_OFFER.match(clause)
+    ):
+        # a question offering nothing that would help ("Would you like to hear about our
+        # new tariff?") is not an offer to take up
         return ""
     if not _offers(clause):
         return ""
@@ -1128,11 +1142,14 @@ back in full"): what a following "Which would you prefer?" asks to choose betwee
 
 
 _HELP_PUT = re.compile(
-    r"(?:^|\W)(?:(?:shall|should) (?:i|we)|(?:would|do) (?:you|u) (?:like|want) (?:me|us) (?:to|2)"
-    r"|(?:want|wanna) (?:me|us) (?:to|2))\s+(?!tell you about|interest you|talk you through our)"
+    r"(?:^|\W)(?:(?:shall|should|can|could) (?:i|we)|(?:would|do) (?:you|u) (?:like|want) (?:me|us)"
+    r" (?:to|2)|(?:want|wanna) (?:me|us) (?:to|2)|would it help if (?:i|we))\s+(?:just )?"
+    r"(?!tell you about|interest you|talk you through our)"
     r"(?:go ahead|ask|chase|fetch|get|ring|call|phone|email|text|book|send|arrange|sort|write"
     r"|check|go through|put|pass|transfer|bring|refund|log|raise|print|find|look|do|set|take"
-    r"|add|note|flag|order|come|show|make|speak|see)\b"
+    r"|add|note|flag|order|come|show|make|speak|see|collect|lend|cover|pay|pick|waive|cancel"
+    r"|sent|booked|arranged|asked|chased|rang|called|got|put|took|collected|paid|covered|lent"
+    r"|picked|refunded|emailed|wrote|passed|moved|fixed|sorted|looked|checked|waived)\b"
 )
 """Help the learner offers to do themselves ("Shall I chase your repeat now?", "want me 2 do
 that?"): an offer though the rules find no remedy in a question, unlike a pitch ("Would you
@@ -1155,7 +1172,12 @@ def _offers(clause: str) -> bool:
     offered = offered or (
         _OFFER_ENDING.search(clause) is not None and not _ASKS_AFTER_SOMEONE.search(clause)
     )
-    offered = offered or _is_slot(first) or _HELP_OFFER.match(first) is not None
+    offered = (
+        offered
+        or _is_slot(first)
+        or _HELP_OFFER.match(first) is not None
+        or _HELP_OFFER.match(tail) is not None
+    )
     return offered and not re.search(r"(?<!\w)or(?!\w)|prefer|rather(?! than)", first)
 
 
@@ -1393,11 +1415,22 @@ def _is_slot(question: str) -> bool:
 
 
 _HELP_OFFER = re.compile(
-    r"\W*(?:and |so )?(?:would|will|could) (?:a|an|the|some|my|our) [a-z0-9£' -]{1,40}? help(?!\w)"
+    r"\W*(?:and |so )?(?:would|will|could) (?:(?:a|an|the|some|my|our) |£ ?\d)"
+    r"[a-z0-9£.', -]{1,100}? (?:help|work for (?:you|u)|do (?:you|u)"
+    r"|get (?:you|u) (?:to|there|home|through))(?!\w)"
     r"|\W*(?:and |so )?(?:do|would) you need (?:a|an|the|some|my|our) (?!.*\b(?:else|more)\b)"
+    r"|\W*(?:and |so )?(?:can|could) (?:i|we) (?:just )?(?:collect|send|book|arrange|refund|credit"
+    r"|replace|repair|fix|sort|chase|pay|cover|waive|cancel|pick|lend|organise|organize|order"
+    r"|courier|post|bring|fetch|re-?bill|rebook|reschedule|move|upgrade|put a"
+    r"|get (?:you|u|someone|somebody|it|that|them) (?!your?\b))\b"
+    r"|\W*(?:(?:sorry|so|ok|okay) ?,? )?is that a yes\b"
 )
-"""Something offered as a help or a need ("would a courtesy car for tomorrow help?", "and do
-you need the courtesy car?"), not "do you need anything else?"."""
+"""Something offered as a help or a need ("would a courtesy car for tomorrow help?", "would
+£50 credit now, with the rest sent for approval, work for you?", "and do you need the
+courtesy car?", not "do you need anything else?"), something the learner asks leave to do
+for the customer ("can we collect it on the truck this morning?", not "can I take your
+name?" or "can I ask what happened?"), or an offer asked after again ("is that a yes to the
+payment plan?")."""
 
 _HELP_OR_ELSE = re.compile(
     r"(?:^|\W)(?:and |so )?(?:would|will|could) (?P<first>(?:a|an|some) [a-z0-9£' -]{1,40}?) "
@@ -1406,6 +1439,14 @@ _HELP_OR_ELSE = re.compile(
 """Something offered as a help, or else something the customer does ("Would a payment plan
 help, or would you rather pay it in one go?"; "would a courtesy car help you get to work,
 or…"): the customer takes the help."""
+
+_EITHER_HELPS = re.compile(
+    r"(?:^|\W)(?:and |so )?(?:would|will|could) (?P<first>(?:a|an|some|the) [a-z0-9£' -]{1,40}?)"
+    r",? or (?P<second>(?:a|an|some|the|help|money|cash|£ ?\d)[a-z0-9£' -]{0,50}?) "
+    r"(?:help|get (?:you|u)|work for (?:you|u)|do (?:you|u)|suit (?:you|u))(?!\w)"
+)
+"""Two things offered as a help in one question ("would a courtesy car or help towards a
+taxi get you to work?"): the customer takes one."""
 
 _DOING_CHOICE = re.compile(
     r"(?:^|[,;:] |\s[-–—]\s)(?:and |so )?"

@@ -1276,7 +1276,11 @@ class Session:
         needed = [n.what for n in state.needs]
         wants = " ".join([*state.said, *needed, *needed])
         offered = accepts_offer(reply_text, mood, reply_ids, wants)
-        if offered and any(offered in part for part in state.said):
+        if (
+            offered
+            and offered != catalogue().yes_it_is
+            and any(offered in part for part in state.said)
+        ):
             offered = next(
                 (o for o in catalogue().accept_again if not any(o in part for part in state.said)),
                 offered,

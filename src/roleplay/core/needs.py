@@ -146,6 +146,9 @@ class NeedCatalogue(BaseModel):
     accept_again: tuple[str, ...] = ()
     """Other ways to say yes, for a second offer taken in the same attempt ("Yes, that
     too."): the same "Yes. Do that." twice reads as a script."""
+    yes_it_is: str = "Yes, it is."
+    """The answer to an offer asked after again ("Sorry, is that a yes to the payment
+    plan?"): a plain yes to the question, not a second "Yes, that too."."""
     handed_over: HandOverLines | None = None
     questions: Questions | None = None
     """What the customer answers when a reply ends by asking them something."""
@@ -1109,6 +1112,9 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
             return f"{said[0].upper()}{said[1:]}, please."
         # "Is it OK if I put you on hold while I check?": asked leave, which is given
         return catalogue().accept.get(band_of(mood).value, "")
+    if _YES_ASKED.match(clause) or _YES_ASKED.match(re.split(r",\s*", clause)[-1]):
+        # "Sorry, is that a yes to the payment plan?": the offer asked after again
+        return catalogue().yes_it_is
     if _KINDNESS.search(clause):
         # "Would Maya like a drink while you wait?": a kindness, taken up like leave asked
         # (an angry "Yes. Do that." is for something done about the complaint, not a drink)
@@ -1423,14 +1429,12 @@ _HELP_OFFER = re.compile(
     r"|replace|repair|fix|sort|chase|pay|cover|waive|cancel|pick|lend|organise|organize|order"
     r"|courier|post|bring|fetch|re-?bill|rebook|reschedule|move|upgrade|put a"
     r"|get (?:you|u|someone|somebody|it|that|them) (?!your?\b))\b"
-    r"|\W*(?:(?:sorry|so|ok|okay) ?,? )?is that a yes\b"
 )
 """Something offered as a help or a need ("would a courtesy car for tomorrow help?", "would
 £50 credit now, with the rest sent for approval, work for you?", "and do you need the
-courtesy car?", not "do you need anything else?"), something the learner asks leave to do
-for the customer ("can we collect it on the truck this morning?", not "can I take your
-name?" or "can I ask what happened?"), or an offer asked after again ("is that a yes to the
-payment plan?")."""
+courtesy car?", not "do you need anything else?"), or something the learner asks leave to
+do for the customer ("can we collect it on the truck this morning?", not "can I take your
+name?" or "can I ask what happened?")."""
 
 _HELP_OR_ELSE = re.compile(
     r"(?:^|\W)(?:and |so )?(?:would|will|could) (?P<first>(?:a|an|some) [a-z0-9£' -]{1,40}?) "
@@ -1439,6 +1443,9 @@ _HELP_OR_ELSE = re.compile(
 """Something offered as a help, or else something the customer does ("Would a payment plan
 help, or would you rather pay it in one go?"; "would a courtesy car help you get to work,
 or…"): the customer takes the help."""
+
+_YES_ASKED = re.compile(r"\W*(?:(?:sorry|so|ok|okay|and) ?,? )?is that a (?:yes|no)\b")
+"""An offer asked after again ("Sorry, is that a yes to the payment plan?")."""
 
 _EITHER_HELPS = re.compile(
     r"(?:^|\W)(?:and |so )?(?:would|will|could) (?P<first>(?:a|an|some|the) [a-z0-9£' -]{1,40}?)"

@@ -2216,3 +2216,31 @@ def test_an_offer_among_several_questions_is_taken_up_as_well_as_the_questions_a
     )
     assert session.prompt.startswith("Yes"), session.prompt
     assert "order number" in session.prompt, "the question after the offer is answered too"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Sorry about that. We can send a courier to collect it tomorrow.",
+        "i can split it over 6 months if u want, bout £5 a month",
+        "We could lend you one of ours while yours is away.",
+    ],
+)
+def test_an_offer_said_as_a_statement_is_taken_up(said: str) -> None:
+    from roleplay.core.needs import accepts_offer
+
+    assert accepts_offer(said, 6, frozenset({"resolve"})).startswith("Yes")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I can see the charge on your statement.",
+        "We can not send anyone out today.",
+        "I can understand why you're cross.",
+    ],
+)
+def test_a_statement_that_offers_nothing_gets_no_yes(said: str) -> None:
+    from roleplay.core.needs import accepts_offer
+
+    assert accepts_offer(said, 6, frozenset({"resolve"})) == ""

@@ -1257,11 +1257,14 @@ _OFFER_ENDING = re.compile(
 _IF_YOU_LIKE = re.compile(
     r"^\W*(?:and |so |but )?if you(?: would|'d)? (?:want|like|wish|prefer)\W+"
     r"(?:i|we) (?:can|could|will|'ll|would be happy to)\b"
-    r"|\b(?:i|we) (?:can|could) \w+ .{0,60}?\bif you (?:want|like|wish)\W*$"
+    r"|\b(?:i|we) (?:can|could) \w+ .{0,60}?\bif you (?:want|like|wish)(?:\W+[^.!?]{0,30})?\W*$"
     r"|\b(?:i|we) (?:can|could) \w+ .{0,60}?\bif (?:that|it|this) (?:helps|would help)\W*$"
+    r"|^\W*(?:and |so |but |or )?(?:i|we) (?:can|could) (?:also )?(?:send|collect|pick|arrange|book"
+    r"|lend|split|spread|get (?:you|someone|somebody|it|them|a|an))\b[^.!?]{0,60}[\s.!]*$"
 )
 """An offer said as a statement ("If you want, I can print you a delay confirmation now";
-"I can walk you over if you like.")."""
+"I can walk you over if you like."; "i can split it over 18 months if u want, bout £23 a
+month"; "we can send our truck to get it")."""
 
 _PERMISSION = re.compile(
     r"\W*(?:and |so )?(?:(?:is it|would it be) (?:ok|okay|alright|all right) (?:if|for) "

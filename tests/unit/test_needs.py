@@ -2244,3 +2244,42 @@ def test_a_statement_that_offers_nothing_gets_no_yes(said: str) -> None:
     from roleplay.core.needs import accepts_offer
 
     assert accepts_offer(said, 6, frozenset({"resolve"})) == ""
+
+
+@pytest.mark.parametrize(
+    ("scenario", "replies", "told"),
+    [
+        (
+            "broadband-outage",
+            [
+                "Dear Ms Whitfield, which days were the engineers booked for - Tuesday and "
+                "Friday last week? Were you at home both mornings? And did you get any text "
+                "or call from us saying they weren't coming? Sam"
+            ],
+            "waited in",
+        ),
+        (
+            "insurance-claim",
+            [
+                "Dear Ms Donnelly, could you confirm your claim number is HC-48213? When "
+                "exactly did the loss adjuster visit? And which emails did you send us?",
+                "I'm sorry. Can I check - did anyone tell you your handler had left? Would "
+                "it help if I took the claim on myself? And have you been able to wash at "
+                "home at all since the flood?",
+                "Would you be happy for me to ask my team leader today about moving you "
+                "somewhere accessible? Is it just you and your two children who'd need to "
+                "move? And would the afternoon be a good time for me to phone you with her "
+                "answer, or do you prefer email?",
+                "Do you have the plumber's receipt for the £240? Could you send bank "
+                "statements or a list for the taxis and the rest? And if I accept your claim "
+                "today as the adjuster recommended, would that put your mind at rest?",
+            ],
+            "keep receipts",
+        ),
+    ],
+)
+def test_two_answers_in_one_line_do_not_tell_the_same_thing_twice(
+    scenario: str, replies: list[str], told: str
+) -> None:
+    session = play(bundled(scenario), replies)
+    assert session.prompt.count(told) <= 1, session.prompt

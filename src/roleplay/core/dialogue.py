@@ -261,7 +261,22 @@ def _not_told_again(line: str, before: Sequence[str]) -> str:
         # "But every reading's in my book by the meter, with the date." after "They're all
         # in my book by the meter, with the dates.": the same things, a word or two apart
         content = [w for w in words if w not in _function_words()]
-        return len(content) >= 4 and sum(w in said for w in content) >= 0.85 * len(content)
+        told_content = sum(w in said for w in content)
+        if len(content) >= 4 and told_content >= 0.85 * len(content):
+            return True
+        # "I kept them free and waited in the whole time." after "I kept both mornings free
+        # and waited in.": three things of four said again, in a sentence of some length
+        if len(words) >= 5 and len(content) >= 3 and told_content >= 0.75 * len(content):
+            return True
+        # "I didn't keep receipts for those." after "I didn't keep receipts for the taxis":
+        # every thing it is about said, and nearly every word
+        told_words = sum(w in said for w in words)
+        return (
+            len(words) >= 5
+            and bool(content)
+            and told_content == len(content)
+            and told_words >= 0.8 * len(words)
+        )
 
     kept = []
     for sentence in SENTENCE_END.split(line):

@@ -2283,3 +2283,26 @@ def test_two_answers_in_one_line_do_not_tell_the_same_thing_twice(
 ) -> None:
     session = play(bundled(scenario), replies)
     assert session.prompt.count(told) <= 1, session.prompt
+
+
+GARAGE_PASSED_ON = [
+    "Oh, that's one for our workshop manager, Dave. I'll get him to give you a ring.",
+    "I'd really rather Dave answered that, he's the expert. I'm passing you over to him now.",
+    "Please don't do anything until Dave's spoken to you. I'm transferring you to him now.",
+    "Not until Dave says so. Putting you through now.",
+]
+
+
+def test_one_put_through_with_a_danger_unanswered_asks_before_they_go() -> None:
+    session = play(bundled("garage-repair"), GARAGE_PASSED_ON[:2])
+    first, second = (turn.response for turn in session.turns)
+    assert not first.startswith("Before"), "a ring later is no transfer now"
+    assert second.startswith("Before you transfer me, "), second
+    assert "drive" in second and second.rstrip().endswith(("?", "know."))
+
+
+def test_one_who_has_asked_every_way_lets_themselves_be_put_through() -> None:
+    session = play(bundled("garage-repair"), GARAGE_PASSED_ON)
+    lines = [turn.response for turn in session.turns]
+    assert lines[2].startswith("Before you transfer me, ") and lines[2] != lines[1]
+    assert "I'll hold" in lines[3], lines[3]

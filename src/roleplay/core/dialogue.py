@@ -57,6 +57,7 @@ from roleplay.core.needs import (
     addressed_kinds,
     asks_anything_else,
     asks_for_met,
+    before_handing,
     by_temper,
     catalogue,
     choose,
@@ -764,7 +765,9 @@ class Session:
             next_id = node.id
 
         reaction_id = self._reaction(node, found, facts, branch, met_now, curt)
-        earlier = " ".join((self.prompt, *(turn.reply for turn in self.turns[-2:])))
+        # (whoever "him" is may have been named several replies back: "our workshop
+        # manager, Dave", then "Putting you through now.")
+        earlier = " ".join((self.prompt, *(turn.reply for turn in self.turns)))
         handed_now = hands_over_now(found, scored, earlier)
         foreseen = (
             branch is not None
@@ -990,7 +993,19 @@ class Session:
         if danger is None:
             return ""
         lines = press_lines(danger, mood)
-        return next((ln for ln in lines if not said_before(ln, self.needs.said)), "")
+        said = self.needs.said
+        return next(
+            (ln for ln in lines if not said_before(ln, said) and not says_again(ln, said)), ""
+        )
+
+    def _danger_asked_out(self, mood: int) -> bool:
+        """Whether the customer has asked about an open danger in every way they have."""
+        danger = self._open_danger()
+        if danger is None:
+            return False
+        said = self.needs.said
+        lines = press_lines(danger, mood)
+        return bool(lines) and all(said_before(ln, said) or says_again(ln, said) for ln in lines)
 
     def _held_by_gains(
         self, node: Node, branch: Branch | None, met_now: tuple[NeedMet, ...], ids: frozenset[str]
@@ -1272,10 +1287,23 @@ class Session:
             target.customer, mood, state, final=final, shun=opens_relieved if fell else None
         )
         if target.outcome is OutcomeKind.ESCALATED and handed_now:
-            line = handed_over_line(self.scenario.channel.value, mood, reply_text) or line
+            line = (
+                handed_over_line(self.scenario.channel.value, mood, reply_text, state.said) or line
+            )
         elif handed_now and not final and (danger := danger_line):
             # put through while a danger is still unanswered: they ask about the danger
             line = danger
+        elif (
+            handed_now
+            and not final
+            and not passed_on
+            and reaction_id != "premature_escalation"
+            and self._danger_asked_out(mood)
+        ):
+            # asked about the danger every way already: they let themselves be put through
+            line = (
+                handed_over_line(self.scenario.channel.value, mood, reply_text, state.said) or line
+            )
         pressed = line is None and not final
         if pressed:
             line = press(state, mood, told_next=told_next)
@@ -1666,6 +1694,16 @@ class Session:
                 # "So I'm waiting on someone else again. … Thank you. And the money.": a
                 # grumble is not followed by thanks in the same breath
                 line = _without_thanks(line)[0] or line
+        if (
+            handed_now
+            and not final
+            and not passed_on
+            and reaction_id != "premature_escalation"
+            and not any(_PASSED_ON.search(p) for p in parts)
+        ):
+            # "Putting you through now." to one still asking whether the car is safe: they
+            # ask before they go, not as if nobody were passing them on
+            line = before_handing(self.scenario.channel.value, line)
         parts.append(line)
         # each part opens a sentence ("…thank you for actually listening." left lower-case
         # when a thanks before it was taken out)

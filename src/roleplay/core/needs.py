@@ -95,6 +95,28 @@ class HandOverLines(BaseModel):
     face_to_face: dict[BandKey, str] = Field(default_factory=dict)
     chat: dict[BandKey, str] = Field(default_factory=dict)
     email: dict[BandKey, str] = Field(default_factory=dict)
+    before: dict[str, str] = Field(default_factory=dict)
+    """What a customer being put through says first, by channel, when they still have
+    something to settle with the one passing them on ("Before you transfer me,")."""
+
+
+def before_handing(channel: str, line: str) -> str:
+    """``line`` said by a customer who is being put through there and then but still has
+    something to settle first ("Before you transfer me, can I drive it or not?"), or
+    the line as it is where the channel has no such words or the line is no question."""
+    lines = catalogue().handed_over
+    opener = lines.before.get(channel, "") if lines else ""
+    first = _SENTENCE_END.split(line.strip(), maxsplit=1)[0] if line else ""
+    if not opener or not first.rstrip().endswith("?"):
+        return line
+    body = _PLAIN_START.sub("", line, count=1)
+    if not body:
+        return line
+    keep = body.split(" ", 1)[0] in ("I", "I'm", "I've", "I'll", "I'd") or body[1:2].isupper()
+    return f"{opener} {body if keep else body[:1].lower() + body[1:]}"
+
+
+_PLAIN_START = re.compile(r"^(?:(?:look|right|well|ok|okay|so|and|but),?\s+)+", re.I)
 
 
 class Promised(BaseModel):
@@ -1602,7 +1624,12 @@ def hands_over_now(found: Analysis, reply: str, customer: str = "") -> bool:
             if names_authority(plain_words(reply).lower()) or names_authority(customer.lower()):
                 return True
             continue
-        if not names_authority(sentence):
+        if not names_authority(sentence) and not (
+            # "I'm transferring you to him right now.", "Putting you through now.": put
+            # through to the one the reply or the talk just before named
+            any(has_phrase(words, sentence) for words in lines.at_once)
+            and (names_authority(plain_words(reply).lower()) or names_authority(customer.lower()))
+        ):
             continue
         if evidence.rule == "escalate.warm-transfer":
             return True
@@ -1621,9 +1648,11 @@ def hands_over_now(found: Analysis, reply: str, customer: str = "") -> bool:
     return False
 
 
-def handed_over_line(channel: str, mood: int, reply: str = "") -> str:
+def handed_over_line(channel: str, mood: int, reply: str = "", said: Sequence[str] = ()) -> str:
     """What the customer says on being handed over now, in this channel ("" for none); face
-    to face, to one the ``reply`` says is there already, what they say to them."""
+    to face, to one the ``reply`` says is there already, what they say to them. A line
+    ``said`` already in the attempt gives way to another band's ("All right. I'll hold."
+    after "Fine. I'll hold. But this had better get sorted.")."""
     lines = catalogue().handed_over
     by_band: dict[str, str] = dict(getattr(lines, channel, {}) or {}) if lines else {}
     if lines is not None and lines.met and channel == "face_to_face" and reply:
@@ -1634,7 +1663,9 @@ def handed_over_line(channel: str, mood: int, reply: str = "") -> str:
             by_band = dict(lines.met)
     if not by_band:
         return ""
-    return band_line(by_band, mood)
+    first = band_line(by_band, mood)
+    ways = [first, *(line for line in by_band.values() if line != first)]
+    return next((line for line in ways if not said_before(line, said)), first)
 
 
 def opens_by_reacting(line: str) -> bool:

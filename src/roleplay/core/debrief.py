@@ -8,7 +8,7 @@ re-scored under any model) and returns a :class:`Scorecard`:
 * each marking point of ``rubrics/marking_points.yaml``: ``met``, ``partial`` or
   ``not_met``, with the learner's words as evidence, or what was missing;
 * red flags, the escalation verdict, policy breaches (promises beyond authority), law
-  misstated, the outcome;
+  misstated, the outcome and the ending it amounts to (:mod:`roleplay.core.ending`);
 * cause and effect: each change of the customer's mood or path, with the reply that
   caused it;
 * what to do next time: for each missed step or point, one suggestion and an example;
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from roleplay.core.dialogue import Analyser, Session, Turn, play
+from roleplay.core.ending import Ending, judge_ending
 from roleplay.core.escalation import BREACHES, Escalation, judge_escalation
 from roleplay.core.frameworks import Coverage, Framework, coverage, get_framework
 from roleplay.core.marking import PointResult, Quote, Verdict, judge, marking_points
@@ -84,6 +85,10 @@ class Scorecard:
     framework: Framework
     turns: tuple[Turn, ...]
     outcome: str | None
+    """The end node's outcome id (None: unfinished), as the transcript records it."""
+    ending: Ending
+    """How the attempt ended, judged from the whole conversation (see
+    :mod:`roleplay.core.ending`): what every view shows as the outcome."""
     coverage: Coverage
     points: tuple[PointResult, ...]
     flags: tuple[Quote, ...]
@@ -142,6 +147,9 @@ def scorecard(session: Session, framework: Framework | str | None = None) -> Sco
         framework=framework,
         turns=turns,
         outcome=session.outcome,
+        ending=judge_ending(
+            session.outcome, verdict, (f.kind for t in turns for f in t.facts.findings)
+        ),
         coverage=cov,
         points=points,
         flags=flags,
@@ -432,6 +440,7 @@ def scorecard_to_dict(card: Scorecard, learner: str | None = None) -> dict[str, 
             for t in card.turns
         ],
         "outcome": card.outcome,
+        "ending": {"verdict": card.ending.value, "text": card.ending.text},
         "steps": [
             {
                 "id": s.id,

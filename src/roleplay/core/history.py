@@ -70,7 +70,7 @@ def past_attempts(
                 framework=card.framework.id,
                 started=saved.started,
                 score=card.score.total,
-                outcome=card.outcome or "unfinished",
+                outcome=card.ending.value,
                 steps_met=tuple(s.id for s in card.coverage.steps if s.met),
                 step_ids=tuple(s.id for s in card.coverage.steps),
                 integrity=done.integrity,

@@ -127,7 +127,7 @@ def row(done: Review, path: Path) -> dict[str, Any]:
         "points_met": f"{met_points}/{len(card.points)}",
         "flags": len(card.flags),
         "escalation": card.escalation.text,
-        "outcome": card.outcome or "unfinished",
+        "outcome": card.ending.value,
         "integrity": integrity,
         "file": str(path),
         "proof": done.proof,

@@ -21,21 +21,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from roleplay.core.ending import Ending
 from roleplay.core.escalation import Escalation
 from roleplay.core.marking import Quote, Verdict
 from roleplay.core.moves import DESCRIPTIONS
-from roleplay.core.scenario import GOOD_OUTCOMES, band_of
+from roleplay.core.scenario import band_of
 
 if TYPE_CHECKING:
     from roleplay.core.review import Review
 
-OUTCOME_LABELS: dict[str, str] = {
-    "resolved": "resolved",
-    "escalated_correctly": "escalated correctly",
-    "customer_lost": "customer lost",
-    "ombudsman": "taken to the ombudsman",
-}
-"""How each outcome id is said to a reader."""
+OUTCOME_LABELS: dict[str, str] = {ending.value: ending.text for ending in Ending}
+"""How each outcome or ending id is said to a reader."""
 
 STATUS_LABELS: Final[dict[Verdict, tuple[str, str]]] = {
     Verdict.MET: ("✓", "met"),
@@ -293,8 +289,8 @@ def scorecard_view(review: Review) -> ScorecardView:
         integrity=clean(integrity.text) if integrity is not None else "",
         integrity_flagged=review.flagged,
         framework=clean(card.framework.id) or "not recorded",
-        outcome=outcome_label(card.outcome),
-        outcome_good=card.outcome in {o.value for o in GOOD_OUTCOMES},
+        outcome=card.ending.text,
+        outcome_good=card.ending.good,
         score=f"{detail.total}/100",
         turns=turns,
         closing=closing,

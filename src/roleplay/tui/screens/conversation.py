@@ -25,6 +25,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Static
 
 from roleplay.core.dialogue import Turn
+from roleplay.core.ending import Ending, ending_of
 from roleplay.core.frameworks import Framework, coverage, get_framework
 from roleplay.core.scenario import Scenario
 from roleplay.core.transcript import Attempt, SaveError
@@ -33,13 +34,8 @@ from roleplay.tui.widgets.chat_log import ChatLog, ReplyBox
 from roleplay.tui.widgets.mood_meter import MoodMeter
 from roleplay.tui.widgets.steps_panel import StepsPanel
 
-OUTCOME_WORDS: dict[str, str] = {
-    "resolved": "resolved",
-    "escalated_correctly": "escalated correctly",
-    "customer_lost": "customer lost",
-    "ombudsman": "taken to the ombudsman",
-}
-"""How each outcome is said on screen."""
+OUTCOME_WORDS: dict[str, str] = {ending.value: ending.text for ending in Ending}
+"""How each outcome (and each ending it amounts to) is said on screen."""
 
 SENDING_DELAY = 0.15
 """Seconds before a reply still on its way is marked "Sending…" (most answer well before)."""
@@ -345,7 +341,10 @@ next step; assessment mode has neither. Ctrl+E ends the conversation early, afte
         if early:
             text = "You ended the conversation early."
         elif outcome is not None:
-            text = f"The conversation has ended ({OUTCOME_WORDS.get(outcome, outcome)})."
+            # the ending the conversation amounts to, as the debrief will show it: not
+            # "escalated correctly" for a hand-over made before anything called for it
+            ending = ending_of(self.attempt.session)
+            text = f"The conversation has ended ({ending.text})."
         else:
             text = "The conversation has ended."
         self.chat_log.announce(text)

@@ -2306,3 +2306,32 @@ def test_one_who_has_asked_every_way_lets_themselves_be_put_through() -> None:
     lines = [turn.response for turn in session.turns]
     assert lines[2].startswith("Before you transfer me, ") and lines[2] != lines[1]
     assert "I'll hold" in lines[3], lines[3]
+
+
+def test_what_was_taken_up_as_offered_is_not_demanded_in_the_same_breath() -> None:
+    session = play(
+        bundled("restaurant-allergy"),
+        [
+            "Oh my goodness, how is Leo feeling right now? Is he having any trouble "
+            "breathing? Do you have his EpiPen with you?",
+            "Shall I fetch Sam, our duty manager? She's our first aider, would you like her "
+            "here now? And would you like me to ask the kitchen exactly what goes into that "
+            "sauce?",
+        ],
+    )
+    last = session.turns[-1]
+    assert "ingredients" in [m.id for m in last.needs_met], "the offer taken meets the need"
+    assert "what was in that sauce" not in session.prompt, session.prompt
+
+
+def test_an_offer_that_only_shares_a_general_word_with_a_need_does_not_meet_it() -> None:
+    session = play(
+        bundled("restaurant-allergy"),
+        [
+            "Oh my goodness, how is Leo feeling right now? Is he having any trouble "
+            "breathing? Do you have his EpiPen with you?",
+            "Shall I fetch Sam, our duty manager? She's our first aider, would you like her "
+            "here now? And would you like me to bring you some water?",
+        ],
+    )
+    assert "ingredients" not in [m.id for m in session.turns[-1].needs_met]

@@ -86,6 +86,7 @@ from roleplay.core.needs import (
     without_said,
     without_sorry_asked,
     without_sour_opener,
+    without_taken,
     without_told_again,
     without_when_asked,
 )
@@ -1330,6 +1331,11 @@ class Session:
             )
         if offered and not final:
             self.offer_met = state.take_offer(len(self.turns) + 1, reply_text)
+            if self.offer_met and line:
+                # "Yes. Do that." to "shall I find out from the kitchen exactly what's in the
+                # sauce?", then not "I need to know exactly what was in that sauce"
+                taken = [n for n in state.needs if n.id in {m.id for m in self.offer_met}]
+                line = without_taken(line, taken) or line
             if self.offer_met and line and (pressed or asks_for_met(line, state)):
                 # "Yes, all right." to "shall I chase the prescription?", then not "And my
                 # tablets?": what was taken is pressed for no more

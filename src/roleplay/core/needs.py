@@ -318,7 +318,7 @@ class NeedsState:
                     if test.keywords and _stated(test.keywords, o, asked_ok=True)
                 ),
                 None,
-            )
+            ) or next((o for o in offers if _offers_what_is_needed(need, o)), None)
             if said is not None:
                 met = NeedMet(need.id, turn, said.strip(), "offer")
                 self.met[need.id] = met
@@ -527,9 +527,69 @@ _TELLS_AS_QUESTION = re.compile(
 """A question that tells or asks the customer something to do ("Did you know the report
 reached us four weeks ago?", "Could I ask you not to drive it?"): what it says is said."""
 
+_GENERIC_NEED_WORDS: Final = frozenset(
+    {
+        "know",
+        "put",
+        "right",
+        "someone",
+        "something",
+        "about",
+        "over",
+        "out",
+        "more",
+        "take",
+        "told",
+        "why",
+        "where",
+        "whether",
+        "still",
+        "really",
+        "now",
+        "way",
+        "done",
+        "came",
+    }
+)
+"""Words of what a need is ("to know where her claim is") too general to show that an offer
+is of it."""
+
+
+def _offers_what_is_needed(need: Need, offer: str) -> bool:
+    """Whether an offer says, in its own words, what the need is: two of the words that
+    tell what it is ("would you like me to find out from the kitchen exactly what's in the
+    sauce?" for "exactly what was in the sauce, for the hospital")."""
+    from roleplay.core.promise import content_words, shared_words
+
+    wanted = content_words(need.what) - _GENERIC_NEED_WORDS
+    return len(wanted) >= 2 and len(shared_words(wanted, offer)) >= 2
+
+
+_CLAUSES_OF = re.compile(r",\s+(?:and|but)\s+|;\s+")
+
+
+def without_taken(line: str, needs: Sequence[Need]) -> str:
+    """``line`` without the clauses that ask, in the words of what they are, for ``needs``
+    the customer has just taken up as offered ("…and I need to know exactly what was in
+    that sauce" after "Yes. Do that." to finding out what is in it); "" when nothing else
+    is left."""
+    kept: list[str] = []
+    for sentence in _SENTENCE_END.split(line.strip()):
+        clauses = _CLAUSES_OF.split(sentence)
+        fresh = [c for c in clauses if not any(_offers_what_is_needed(n, c) for n in needs)]
+        if len(fresh) == len(clauses):
+            kept.append(sentence)
+        elif fresh:
+            text = ", and ".join(c.strip().rstrip(".!?") for c in fresh)
+            end = sentence.rstrip()[-1] if sentence.rstrip()[-1:] in ".!?" else "."
+            kept.append(text[:1].upper() + text[1:] + end)
+    return " ".join(kept)
+
+
 _OFFER_ASKED = re.compile(
     r"(?i)\b(?:would you like me to|do you want me to|want me to|shall i|should i|shall we"
-    r"|would it help if i|are you happy for me to|would you like us to|can i|could i)\b"
+    r"|would it help if (?:i|we)|are you happy for me to|would you like us to|can i|could i"
+    r"|can we|could we)\b"
 )
 """A question that offers what the speaker would do ("shall I chase it?")."""
 

@@ -21,7 +21,9 @@ Esc = Escalation
         (End.RESOLVED, Esc.NOT_NEEDED, (), Ending.RESOLVED),
         (End.ESCALATED, Esc.NEEDED_DONE, (), Ending.ESCALATED_CORRECTLY),
         (End.ESCALATED, Esc.PREMATURE, (), Ending.HANDED_OVER_TOO_SOON),
-        (End.ESCALATED, Esc.NEEDED_MISSED, (), Ending.HANDED_OVER),
+        # the scenario's end stands where the hand-over was not too soon
+        (End.ESCALATED, Esc.NEEDED_MISSED, (), Ending.ESCALATED_CORRECTLY),
+        (End.ESCALATED, Esc.NOT_NEEDED, (), Ending.ESCALATED_CORRECTLY),
         # promises beyond authority settle nothing, unless approval was asked for
         (End.RESOLVED, Esc.NEEDED_MISSED, ("beyond_authority",), Ending.RESOLVED_ON_PROMISES),
         (End.ESCALATED, Esc.NOT_NEEDED, ("unkeepable_promise",), Ending.RESOLVED_ON_PROMISES),

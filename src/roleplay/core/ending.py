@@ -29,7 +29,6 @@ class Ending(StrEnum):
     RESOLVED_OUTSIDE_ROLE = "resolved_outside_role"
     ESCALATED_CORRECTLY = "escalated_correctly"
     HANDED_OVER_TOO_SOON = "handed_over_too_soon"
-    HANDED_OVER = "handed_over"
     CUSTOMER_LOST = "customer_lost"
     OMBUDSMAN = "ombudsman"
     UNFINISHED = "unfinished"
@@ -51,7 +50,6 @@ ENDING_WORDS: Mapping[Ending, str] = {
     Ending.RESOLVED_OUTSIDE_ROLE: "settled, but outside the rules of your role",
     Ending.ESCALATED_CORRECTLY: "escalated correctly",
     Ending.HANDED_OVER_TOO_SOON: "handed over before it was needed",
-    Ending.HANDED_OVER: "handed over",
     Ending.CUSTOMER_LOST: "customer lost",
     Ending.OMBUDSMAN: "taken to the ombudsman",
     Ending.UNFINISHED: "unfinished",
@@ -76,8 +74,7 @@ def judge_ending(
     over before it was needed", not "escalated correctly"; a customer settled by promises
     beyond the learner's authority, unless the learner asked for approval (escalation needed
     and done), is "settled on promises beyond your authority"; one settled by disclosing data
-    or advising outside the role, "settled, but outside the rules of your role"; a
-    hand-over that was neither needed nor premature is "handed over".
+    or advising outside the role, "settled, but outside the rules of your role".
     """
     if outcome is None:
         return Ending.UNFINISHED
@@ -94,9 +91,10 @@ def judge_ending(
     if kinds & ROLE_BREACHES:
         return Ending.RESOLVED_OUTSIDE_ROLE
     if kind is OutcomeKind.ESCALATED:
-        if escalation is Escalation.NEEDED_DONE:
-            return Ending.ESCALATED_CORRECTLY
-        return Ending.HANDED_OVER
+        # the tutor's end stands unless the hand-over came too soon: where the debrief finds
+        # no need for it, or a need met late, the scenario's own judgement of the hand-over
+        # is the better one (blind audits agreed with it five times in six)
+        return Ending.ESCALATED_CORRECTLY
     return Ending.RESOLVED
 
 

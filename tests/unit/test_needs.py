@@ -2335,3 +2335,18 @@ def test_an_offer_that_only_shares_a_general_word_with_a_need_does_not_meet_it()
         ],
     )
     assert "ingredients" not in [m.id for m in session.turns[-1].needs_met]
+
+
+def test_an_offer_made_on_a_condition_is_taken_up_and_not_called_a_question_back() -> None:
+    session = play(
+        bundled("cancelled-train"),
+        [
+            "Can I see your ticket, please? Where are you heading today?",
+            "What time does the concert start? If I endorse your ticket for the 15:12, "
+            "would that work for you?",
+        ],
+    )
+    last = session.turns[-1]
+    assert last.reaction != "question_for_question"
+    assert "travel" in [m.id for m in last.needs_met]
+    assert "answered my question" not in session.prompt

@@ -1881,6 +1881,10 @@ class Session:
                 continue  # a reply that gave the customer something did engage
             if reaction_id == "question_for_question" and not _ASKS.search(self.prompt):
                 continue  # the line the customer said asked nothing: nothing went unanswered
+            if reaction_id == "question_for_question" and accepts_offer(
+                found.reply, self.mood, found.ids
+            ):
+                continue  # "If I sign your ticket for it, would that work?" offers an answer
             answered = branch is not None and branch.when is not None and branch.when.finds
             if (
                 reaction_id == "too_good"

@@ -589,7 +589,7 @@ def without_taken(line: str, needs: Sequence[Need]) -> str:
 _OFFER_ASKED = re.compile(
     r"(?i)\b(?:would you like me to|do you want me to|want me to|shall i|should i|shall we"
     r"|would it help if (?:i|we)|are you happy for me to|would you like us to|can i|could i"
-    r"|can we|could we)\b"
+    r"|can we|could we|if (?:i|we) (?!can't|cannot|can not|don't|do not)\w+)\b"
 )
 """A question that offers what the speaker would do ("shall I chase it?")."""
 
@@ -1206,6 +1206,7 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
         OFFERING_MOVES.isdisjoint(ids)
         and not _HELP_PUT.search(clause)
         and not _HELP_OFFER.match(clause)
+        and not _IF_I_OFFER.search(last)
     ):
         # a question offering nothing that would help ("Would you like to hear about our
         # new tariff?") is not an offer to take up
@@ -1528,6 +1529,13 @@ _HELP_OR_ELSE = re.compile(
 """Something offered as a help, or else something the customer does ("Would a payment plan
 help, or would you rather pay it in one go?"; "would a courtesy car help you get to work,
 or…"): the customer takes the help."""
+
+_IF_I_OFFER = re.compile(
+    r"\bif (?:i|we) (?!can't|cannot|can not|don't|do not)\w+[^?]*?\s*,\s*"
+    r"(?:would|will|does|is|could) (?:that|it|this)\b"
+)
+"""Something the learner would do, offered on a condition ("If I sign your ticket for it,
+would that work for you?")."""
 
 _YES_ASKED = re.compile(r"\W*(?:(?:sorry|so|ok|okay|and) ?,? )?is that a (?:yes|no)\b")
 """An offer asked after again ("Sorry, is that a yes to the payment plan?")."""

@@ -2350,3 +2350,23 @@ def test_an_offer_made_on_a_condition_is_taken_up_and_not_called_a_question_back
     assert last.reaction != "question_for_question"
     assert "travel" in [m.id for m in last.needs_met]
     assert "answered my question" not in session.prompt
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "Would it surprise you to hear our records show a hydraulic leak on the aircraft?",
+        "Didn't I mention the hydraulic leak found during the checks at Birmingham?",
+        "Were you aware that a hydraulic leak was found on the aircraft?",
+    ],
+)
+def test_a_cause_told_as_a_question_is_told(told: str) -> None:
+    session = play(bundled("airline-delay"), ["Could you give me your booking reference?", told])
+    assert "explanation" in [m.id for m in session.turns[-1].needs_met], session.prompt
+
+
+def test_an_offer_summed_up_after_a_comma_is_still_an_offer() -> None:
+    from roleplay.core.needs import accepts_offer
+
+    asked = "Shall I put the £350 each through now, so £1,400 for the four of you?"
+    assert accepts_offer(asked, 6, frozenset({"resolve"})).startswith("Yes")

@@ -1881,10 +1881,12 @@ class Session:
                 continue  # a reply that gave the customer something did engage
             if reaction_id == "question_for_question" and not _ASKS.search(self.prompt):
                 continue  # the line the customer said asked nothing: nothing went unanswered
-            if reaction_id == "question_for_question" and accepts_offer(
+            if reaction_id in ("question_for_question", "ignored") and accepts_offer(
                 found.reply, self.mood, found.ids
             ):
-                continue  # "If I sign your ticket for it, would that work?" offers an answer
+                # "If I sign your ticket for it, would that work?", "So shall I go ahead with
+                # the £1,400?": an offer is an answer, and no ignoring of them
+                continue
             answered = branch is not None and branch.when is not None and branch.when.finds
             if (
                 reaction_id == "too_good"

@@ -522,10 +522,15 @@ def _more_than_asked(need: Need, found: Analysis, needs: Sequence[Need] = ()) ->
 _TELLS_AS_QUESTION = re.compile(
     r"(?i)^\W*(?:(?:and|so|but|ok|right),?\s+)?(?:did you know|would it help (?:you )?to know"
     r"|(?:can|could|may) i (?:just )?ask you (?:not )?to|would you mind not"
-    r"|(?:can|could|will|would) you please not)\b"
+    r"|(?:can|could|will|would) you please not|would it surprise you to (?:hear|know|learn)"
+    r"|(?:didn't|did not|did) i (?:not )?(?:mention|say|tell you|explain)"
+    r"|(?:isn't|is not) that (?:why|what|because)"
+    r"|do you know that|(?:are|were) you aware that)\b"
 )
 """A question that tells or asks the customer something to do ("Did you know the report
-reached us four weeks ago?", "Could I ask you not to drive it?"): what it says is said."""
+reached us four weeks ago?", "Would it surprise you to hear the record shows a hydraulic
+leak?", "Didn't I mention the leak found at Birmingham?", "Could I ask you not to drive
+it?"): what it says is said."""
 
 _GENERIC_NEED_WORDS: Final = frozenset(
     {
@@ -610,7 +615,8 @@ def _stated(
             span = find_phrase(keyword, version)
             if span is None:
                 continue
-            clause = version[: span[0]]
+            # (the "not" of "Didn't I mention the leak?" asks, it denies nothing)
+            clause = _TELLS_AS_QUESTION.sub(" ", version[: span[0]], count=1)
             if reach:
                 joins = list(_CLAUSE_JOIN.finditer(clause))
                 clause = clause[joins[-1].end() :] if joins else clause
@@ -1152,7 +1158,13 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
         # "Would you like me to do that, and is email OK for it?": the offer is taken up
         # (the question after it is answered as one)
         return catalogue().accept.get(band_of(mood).value, "")
-    clauses = re.split(r"\s[-–—]\s|;\s*|,\s+(?=(?:so|and|but)\s)", last)
+    # ("shall I put through the £350 each, so £1,400 for the four of you?": a "so" that
+    # only sums up the offer starts no question of its own)
+    clauses = re.split(
+        r"\s[-–—]\s|;\s*|,\s+(?=(?:so|and|but)\s+(?:would|will|shall|should|can|could|do|does"
+        r"|did|is|are|may|might|if|what|when|how|which|who|where|why|i|we|you|u|it|that|this)\b)",
+        last,
+    )
     clause = clauses[-1].strip()
     if picked := _first_of_two(last, wants):
         return picked

@@ -389,3 +389,26 @@ nodes:
     assert moods[:2] == [5, 5]  # within their patience, no worse
     assert session.finished and session.outcome == "customer_lost"
     assert any("patience wore thin" in reason for t in session.turns for reason in t.because)
+
+
+@pytest.mark.parametrize(
+    ("reply", "paid", "not_paid"),
+    [
+        (
+            "I can give you £30 goodwill now; anything above that needs my team leader, so "
+            "I'll put your £100 request to her today and ring you by 4pm.",
+            "£30",
+            "£100",
+        ),
+        ("You should get back everything over £45. I can do £50 now.", "£50", "£45"),
+        ("I'll put £50 credit on now and pass the rest to my team leader.", "£50", ""),
+    ],
+)
+def test_a_sum_is_given_only_when_the_reply_gives_it_not_when_it_is_put_to_someone(
+    reply: str, paid: str, not_paid: str
+) -> None:
+    from roleplay.core.dialogue import _paid_now
+
+    assert _paid_now(paid, reply)
+    if not_paid:
+        assert not _paid_now(not_paid, reply)

@@ -379,6 +379,7 @@ def _part_paid(
         and not _A_LIMIT.search(quote)
         and not _MORE_REFUSED.search(quote)
     ]
+    given = [g for g in given if _paid_now(g, reply)]
     given.sort(key=reply.find)
     if given:
         # "I can pay the £240 … for the rest I can do £1000 interim now": both, in order
@@ -392,6 +393,33 @@ def _part_paid(
 
 
 _SUM = re.compile(r"£\d[\d,]*(?:\.\d\d)?")
+_CAPPED_AT = re.compile(r"(?i)\b(?:over|above|more than|beyond|past|under|below)\s+(?:the\s+)?$")
+"""Words before a sum that make it a line drawn, not money given ("everything over £45")."""
+_REFERRED = re.compile(
+    r"(?i)\b(?:put(?:ting)?|pass(?:ing)?|refer(?:ring)?|send(?:ing)?|ask(?:ing)?|request(?:ing)?"
+    r"|tak(?:e|ing))\b[^.;]{0,30}\b(?:to|with|for)\s+(?:her|him|them|my|the|our|a)\b"
+    r"|\b(?:request|approval|sign-?off)\b"
+    r"|\b(?:has|have|needs?|must) (?:2|to) (?:ok|approve|agree|sign)"
+    r"|\b(?:team leader|manager|supervisor|tl|boss)\s+(?:can|could|may|will|would|has|needs|must)\b"
+)
+"""Words beside a sum that put it to someone else ("I'll put the £100 to her today")."""
+
+
+def _paid_now(amount: str, reply: str) -> bool:
+    """Whether ``amount`` is given by the reply itself: not a line drawn ("everything over
+    £45") nor a sum put to someone else to decide ("I'll put your £100 request to her")."""
+    at = reply.find(amount)
+    if at < 0:
+        return True
+    bounds = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(reply)]
+    start = max((e for s, e in bounds if e <= at), default=0)
+    end = min((s for s, e in bounds if s >= at + len(amount)), default=len(reply))
+    if _CAPPED_AT.search(reply[start:at]):
+        return False
+    return not _REFERRED.search(reply[start:end])
+
+
+_CLAUSE_BREAK = re.compile(r"[.;!?,]|\s(?:and|n|but|so|then|while)\s", re.IGNORECASE)
 _A_LIMIT = re.compile(r"(?i)\b(?:up to|limit|maximum|no more than|at most)\b")
 """A sum named as the learner's limit ("I can only credit up to £50 myself"), not given."""
 _BARE_SUM = re.compile(

@@ -2370,3 +2370,34 @@ def test_an_offer_summed_up_after_a_comma_is_still_an_offer() -> None:
 
     asked = "Shall I put the £350 each through now, so £1,400 for the four of you?"
     assert accepts_offer(asked, 6, frozenset({"resolve"})).startswith("Yes")
+
+
+def test_a_hand_up_offered_before_a_last_question_and_taken_is_not_asked_for_next() -> None:
+    session = play(
+        bundled("mobile-contract"),
+        [
+            "Hi Rebecca, can I ask a few things first? Which bill is this, the one dated this "
+            "month? Were you abroad recently? Did you use data while you were away?",
+            "Sorry about that. So the £179.60 is data roaming in Turkey, which is outside Roam "
+            "Like Home. Did you get a text when you landed telling you the charges? Was your "
+            "SIM the new one we sent in January? And did anyone ever call you back after you "
+            "rang 5 weeks ago?",
+            "Would it help if I told you the spend cap was never set up on that January SIM? "
+            "Would you like me to look at refunding the part above the £45 cap? And is there "
+            "a good number for billing to reach you on?",
+            "Can I be honest? Anything over £50 needs my team leader's approval, so can I "
+            "pass the £134.60 refund to her now and log this as a complaint that I own? "
+            "What's the best email address for the confirmation?",
+        ],
+    )
+    assert session.prompt.startswith("Yes"), session.prompt
+    assert not re.search(r"manager|senior", session.prompt, re.I), session.prompt
+
+
+def test_a_clipped_referral_or_transfer_is_a_hand_up() -> None:
+    from roleplay.core.analyse import analyse
+
+    assert "escalate" in analyse("Over £50 needs manager. Referring.").moves
+    assert "escalate" in analyse(
+        "Doing that. Transferring now.", "Put me through to a manager NOW."
+    ).moves

@@ -1357,7 +1357,11 @@ class Session:
                 (o for o in catalogue().accept_again if not any(o in part for part in state.said)),
                 offered,
             )
-        if offered and not final:
+        earlier_picks = _earlier_picks(reply_text, mood, reply_ids, wants, last_taken=bool(offered))
+        said_yes = bool(offered) or any(_YES_OR_NO.match(pick) for pick in earlier_picks)
+        if said_yes and not final:
+            # (an offer taken up before a last question: "…so can I pass it to her now? And
+            # what's the best email for the confirmation?")
             self.offer_met = state.take_offer(len(self.turns) + 1, reply_text)
             if self.offer_met and line:
                 # "Yes. Do that." to "shall I find out from the kitchen exactly what's in the
@@ -1368,7 +1372,6 @@ class Session:
                 # "Yes, all right." to "shall I chase the prescription?", then not "And my
                 # tablets?": what was taken is pressed for no more
                 line = press(state, mood, skip=addressed, told_next=told_next) or ""
-        earlier_picks = _earlier_picks(reply_text, mood, reply_ids, wants, last_taken=bool(offered))
         if not final:
             earlier = [turn.reply for turn in self.turns]
             line = without_promised(line, [*earlier, reply_text]) or line

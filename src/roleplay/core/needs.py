@@ -301,9 +301,12 @@ class NeedsState:
         and taken is as good as done, so the customer does not ask for it next."""
         from roleplay.core.conduct import sentences as split_sentences
 
+        said = split_sentences(reply)
         offers = [
-            s.text
-            for s in split_sentences(reply)
+            # "Anything over £50 needs my team leader's approval, so can I pass it to her
+            # now?": who "her" is was said just before
+            f"{said[k - 1].text} {s.text}" if k and _NAMED_BEFORE.search(s.text) else s.text
+            for k, s in enumerate(said)
             if s.text.rstrip().endswith("?") and _OFFER_ASKED.search(s.text)
         ]
         now: list[NeedMet] = []
@@ -590,6 +593,9 @@ def without_taken(line: str, needs: Sequence[Need]) -> str:
             kept.append(text[:1].upper() + text[1:] + end)
     return " ".join(kept)
 
+
+_NAMED_BEFORE = re.compile(r"(?i)\b(?:to|with|ask|get) (?:her|him|them)\b")
+"""An offer that names the one it goes to by a pronoun ("can I pass it to her now?")."""
 
 _OFFER_ASKED = re.compile(
     r"(?i)\b(?:would you like me to|do you want me to|want me to|shall i|should i|shall we"

@@ -2398,6 +2398,7 @@ def test_a_clipped_referral_or_transfer_is_a_hand_up() -> None:
     from roleplay.core.analyse import analyse
 
     assert "escalate" in analyse("Over £50 needs manager. Referring.").moves
-    assert "escalate" in analyse(
-        "Doing that. Transferring now.", "Put me through to a manager NOW."
-    ).moves
+    assert (
+        "escalate"
+        in analyse("Doing that. Transferring now.", "Put me through to a manager NOW.").moves
+    )

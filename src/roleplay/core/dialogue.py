@@ -521,9 +521,10 @@ _PASSED_ON = re.compile(
 
 _TAKES_IT_UP = re.compile(
     r"\b(?:(?:i'll|i will|i can|can i|shall i|should i|let me|i'm going to|i am going to|"
-    r"i'm|i am|ill|il) (?:go and |just )?(?:ask|asking|check with|checking with|speak to|"
-    r"speaking to|talk to|run it by|put (?:it|this|that) to|putting (?:it|this|that) to|"
-    r"get|fetch))\b",
+    r"i'm|i am|ill|il|(?:would|do) you mind if i|is it (?:ok|okay|all right|alright) if i) "
+    r"(?:go and |just )?(?:ask|asking|asked|check with|checking with|speak to|"
+    r"speaking to|spoke to|talk to|run it by|ran it by|put (?:it|this|that) to|"
+    r"putting (?:it|this|that) to|pass(?:ed|ing)? (?:it|this|that)(?: on)? to|get|fetch))\b",
     re.IGNORECASE,
 )
 """A reply that takes a decision to whoever makes it ("can I ask Dave?", "I'll put it to

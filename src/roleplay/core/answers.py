@@ -14,6 +14,7 @@ answer. Offers ("Would you like a refund?") are answered elsewhere
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -187,7 +188,7 @@ def asked_details(question: str, rubric: DetailQuestions) -> list[str]:
                     break
                 rest = rest[joined.end() :]
     for words, noun in rubric.named_by.items():
-        if re.search(rf"(?<!\w){re.escape(words)}(?!\w)", question):
+        if _whole_words(words).search(question):
             nouns.append(noun)
     if not nouns and (bare := _BARE_DETAIL.match(question.strip())):
         # a curt "Name?" or "ur reg?": the detail alone is the question
@@ -209,12 +210,25 @@ _JOINED = re.compile(r"\s*(?:,|\band\b|&)\s*(?:(?:and|your|the)\s+)*")
 """What joins one detail asked for to the next: "your name, your postcode and email"."""
 
 
+@functools.lru_cache(maxsize=4096)
+def _whole_words(words: str) -> re.Pattern[str]:
+    """``words`` as whole words anywhere, compiled once (the re module's cache is too small
+    for every phrase of the rubric)."""
+    return re.compile(rf"(?<!\w){re.escape(words)}(?!\w)")
+
+
+@functools.lru_cache(maxsize=4096)
+def _starts_with(words: str) -> re.Pattern[str]:
+    """``words`` as whole words at the start of a text, compiled once."""
+    return re.compile(rf"{re.escape(words)}(?!\w)")
+
+
 def _noun_at(text: str, nouns: tuple[str, ...]) -> str | None:
     """The detail named at the start of ``text``, also when a part of it is asked for ("the
     first line of your address", "the last four digits of the card")."""
     part = _PART_OF.match(text)
     rest = text[part.end() :] if part else text
-    return next((n for n in nouns if re.match(rf"{re.escape(n)}(?!\w)", rest)), None)
+    return next((n for n in nouns if _starts_with(n).match(rest)), None)
 
 
 def _noun_end(text: str, noun: str) -> int:

@@ -1263,6 +1263,19 @@ that?"): an offer though the rules find no remedy in a question, unlike a pitch 
 like to hear about our new tariff?")."""
 
 
+@functools.lru_cache(maxsize=4096)
+def _offer_question(words: str) -> re.Pattern[str]:
+    """The pattern of a question that offers (``offer_questions``) at a clause's start,
+    compiled once: the re module's own cache is too small for every phrase of the rubric."""
+    return re.compile(rf"\W*(?:and |so )?{re.escape(words)}(?!\w)")
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole_start(words: str) -> re.Pattern[str]:
+    """The pattern of ``words`` as whole words at the start of a text, compiled once."""
+    return re.compile(rf"{re.escape(words)}(?!\w)")
+
+
 def _offers(clause: str) -> bool:
     """Whether one clause of a question (plain lower-case words) offers something as a
     yes-or-no question, not a choice."""
@@ -1271,11 +1284,7 @@ def _offers(clause: str) -> bool:
     first = re.split(r",\s*or\s+", clause, maxsplit=1)[0]
     # "There's a slot at 11:20 with Dr Patel, would that suit you?": the offer after a comma
     tail = re.split(r",\s*", first)[-1]
-    offered = any(
-        re.match(rf"\W*(?:and |so )?{re.escape(q)}(?!\w)", part)
-        for q in asks
-        for part in (first, tail)
-    )
+    offered = any(_offer_question(q).match(part) for q in asks for part in (first, tail))
     offered = offered or (
         _OFFER_ENDING.search(clause) is not None and not _ASKS_AFTER_SOMEONE.search(clause)
     )
@@ -1767,7 +1776,7 @@ _EXCLAIMED = re.compile(r"(?:\?\?|\?!|!\?|!!)$")
 
 def _opens_with(line: str, openers: Iterable[str]) -> bool:
     low = line.strip().lower()
-    return any(re.match(rf"{re.escape(o)}(?!\w)", low) for o in openers)
+    return any(_whole_start(o).match(low) for o in openers)
 
 
 ADDRESSED_BY_MOVE: Final = frozenset(

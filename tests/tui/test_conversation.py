@@ -519,3 +519,17 @@ async def test_what_is_typed_before_the_reply_box_takes_keys_is_put_in_it(
         app.set_focus(None)
         await pilot.press(*"Hi Mrs")
         await wait_until(pilot, lambda: screen.reply_box.text == "Hi Mrs")
+
+
+@pytest.mark.asyncio
+async def test_keys_typed_as_the_app_closes_do_not_end_in_a_traceback(
+    make_conversation_app: MakeApp,
+) -> None:
+    """A learner who types and quits at once: the early keys' hand-over can come after the
+    last screen has gone, and must then do nothing rather than crash the closing app."""
+    app = make_conversation_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_focus(None)
+        await pilot.press(*"Hi")
+    assert not app.screen_stack
+    app._hand_over_typed_early()

@@ -100,7 +100,10 @@ class RoleplayApp(App[None]):
             self.set_timer(0.2, self._hand_over_typed_early)
 
     def _hand_over_typed_early(self) -> None:
-        """Give the open conversation what was typed early, if it can take it now."""
+        """Give the open conversation what was typed early, if it can take it now (the
+        timer may fire as the app closes, when there is no screen left to give it to)."""
+        if not self.screen_stack:
+            return
         take = getattr(self.screen, "take_typed_early", None)
         if callable(take):
             take()

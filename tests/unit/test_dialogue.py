@@ -402,6 +402,12 @@ nodes:
         ),
         ("You should get back everything over £45. I can do £50 now.", "£50", "£45"),
         ("I'll put £50 credit on now and pass the rest to my team leader.", "£50", ""),
+        (
+            "I can give you £30 goodwill now. For anything more I'd need my team leader, so "
+            "I'll ask her about the £100 and call you back by 5pm tomorrow.",
+            "£30",
+            "£100",
+        ),
     ],
 )
 def test_a_sum_is_given_only_when_the_reply_gives_it_not_when_it_is_put_to_someone(
@@ -409,6 +415,6 @@ def test_a_sum_is_given_only_when_the_reply_gives_it_not_when_it_is_put_to_someo
 ) -> None:
     from roleplay.core.dialogue import _paid_now
 
-    assert _paid_now(paid, reply)
+    assert _paid_now(paid, reply, reply.find(paid))
     if not_paid:
-        assert not _paid_now(not_paid, reply)
+        assert not _paid_now(not_paid, reply, reply.find(not_paid))

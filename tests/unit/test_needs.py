@@ -2402,3 +2402,92 @@ def test_a_clipped_referral_or_transfer_is_a_hand_up() -> None:
         "escalate"
         in analyse("Doing that. Transferring now.", "Put me through to a manager NOW.").moves
     )
+
+
+def test_a_cap_named_beside_a_sum_put_for_approval_is_not_thanked_for_as_money() -> None:
+    """ "The £45 cap was never set up … I'm asking my team leader to approve a credit of
+    £134.60": no £45 was given, and the £134.60 is asked for, not paid."""
+    session = play(
+        bundled("mobile-contract"),
+        [
+            "Hi Rebecca, I'm really sorry. Your bill is £35 for your plan plus £179.60 of data "
+            "roaming from Turkey, which isn't in our Roam Like Home zone.",
+            "You're right to ask. I've checked and the £45 cap was never set up on the new SIM "
+            "we sent you in January. So you should never have been charged more than £45. I'm "
+            "asking my team leader now to approve a credit of £134.60, which is everything "
+            "above the cap, and I'll confirm back to you in this chat within 15 minutes.",
+        ],
+    )
+    assert "£45 and" not in session.prompt, session.prompt
+    assert "so far" not in session.prompt, session.prompt
+
+
+def test_a_sum_the_learner_will_ask_about_is_not_thanked_for_as_given() -> None:
+    session = play(
+        bundled("catch-up-bill"),
+        [
+            "Hello, I'm sorry about this. Can I take your account number?",
+            "Thank you. I can see your readings are stuck in an error log in our app. A fault "
+            "stopped them reaching your account for 14 months, so your bills were estimates.",
+            "No. As it wasn't your fault, we can only charge for the last 12 months. I'll "
+            "re-bill from your readings, and that takes £74 off. The bill will be £412.",
+            "You don't have to. I can set up a payment plan over 18 months, which is about £23 "
+            "a month.",
+            "I'm sorry about the call-backs. I can give you £30 goodwill now. For anything "
+            "more I'd need my team leader, so I'll ask her about the £100 and call you back by "
+            "5pm tomorrow.",
+        ],
+    )
+    assert "£30" in session.prompt, session.prompt
+    assert "£100" not in session.prompt, session.prompt
+
+
+@pytest.mark.parametrize(
+    ("name", "guess"),
+    [
+        (
+            "mobile-contract",
+            "It looks like there's some extra usage on there, maybe from being abroad or "
+            "something. Billing handles that side.",
+        ),
+        (
+            "insurance-claim",
+            "I think the report should be somewhere on the system. It'll get picked up by "
+            "someone soon.",
+        ),
+    ],
+)
+def test_an_explanation_given_only_as_a_guess_is_doubted_not_thanked_for(
+    name: str, guess: str
+) -> None:
+    session = play(bundled(name), ["I'm sorry about this.", guess])
+    assert "sure" in session.prompt.split(".")[0], session.prompt
+    assert not session.prompt.startswith("Thank"), session.prompt
+    assert session.turns[-1].needs_open[:1] != (), session.prompt
+    assert not {"explanation", "update"} & {m.id for m in session.turns[-1].needs_met}
+
+
+def test_the_same_explanation_said_plainly_is_taken() -> None:
+    session = play(
+        bundled("mobile-contract"),
+        [
+            "I'm sorry about this.",
+            "The extra is data roaming from your week in Turkey, which isn't in our Roam Like "
+            "Home zone.",
+        ],
+    )
+    assert "sure" not in session.prompt, session.prompt
+    assert "explanation" in {m.id for m in session.turns[-1].needs_met}
+
+
+def test_a_crew_sent_round_within_the_hour_is_not_asked_when_they_are_coming() -> None:
+    session = play(
+        bundled("council-bins"),
+        [
+            "Oh Mrs Marsh, that's awful, I'm so sorry. I'll have a crew out to you within the "
+            "hour today, and I can promise you personally that your bin will never be missed "
+            "again."
+        ],
+    )
+    assert "when is" not in session.prompt.lower(), session.prompt
+    assert "collection" in {m.id for m in session.turns[-1].needs_met}

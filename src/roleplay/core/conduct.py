@@ -286,6 +286,13 @@ _OWN_ACT = re.compile(
     r"\b(?:i've|i have|i'll|i will|i'm|i am|we've|we have|we'll|we will|i can|we can)\b"
 )
 """The learner's own act ("I've put through a refund of £64"), even when not read as a remedy."""
+_A_CHARGE = re.compile(
+    r"\s*(?:[a-z-]+\s+){0,2}?(?:cap|limit|ceiling|threshold|rise|increase|fee|charge|fine"
+    r"|penalty|excess|deposit|minimum|maximum|tariff|allowance|bill|contract)\b",
+    re.IGNORECASE,
+)
+"""A sum naming a charge or a limit ("the £45 cap", "a £75 exit fee", "the £100 policy
+excess"): not money given unless a verb of giving governs it."""
 _MORE_OF_IT = re.compile(r"\s*(?:plus|and also|as well as|on top of (?:that|this))\b", re.I)
 """A clause that adds to the offer before it ("…, plus £500 each in compensation")."""
 _GIVING = re.compile(
@@ -428,11 +435,18 @@ def _money(
             clause = _clause(before)
             after = _CLAUSE_BREAK.split(sentence.text[m.end() :])[0]
             theirs = bool(_THEIRS.search(clause))
-            own = not theirs and (
-                _inside(at, remedies)
-                or bool(_OWN_ACT.search(clause) and _GIVING.search(clause + after))
-                # "We'll refund your whole trip, plus £500 each": more of the same offer
-                or bool(_MORE_OF_IT.match(clause) and _overlaps(sentence, remedies))
+            # "the £45 cap was never set up": a charge or limit named, not money given,
+            # unless a verb of giving governs it ("I'll waive the £75 exit fee")
+            named = bool(_A_CHARGE.match(sentence.text, m.end())) and not _GIVING.search(clause)
+            own = (
+                not theirs
+                and not named
+                and (
+                    _inside(at, remedies)
+                    or bool(_OWN_ACT.search(clause) and _GIVING.search(clause + after))
+                    # "We'll refund your whole trip, plus £500 each": more of the same offer
+                    or bool(_MORE_OF_IT.match(clause) and _overlaps(sentence, remedies))
+                )
             )
             offered = own and not _REFUSAL.search(clause) and not _REFUSAL.search(after)
             approval = (

@@ -365,22 +365,26 @@ def _part_paid(
     refused = _MORE_REFUSED.search(reply)
     if not rest and not facts.of("needs_approval") and refused is None:
         return ""
-    given = [
-        found.group(0)
+    # each sum where it was said: "the £45 cap" named before "a credit of £134.60" is not
+    # the £45 given
+    placed = [
+        (at, found.group(0))
         for offer in facts.of("offer")
-        if (found := _SUM.search(offer.detail)) and not _A_LIMIT.search(offer.quote)
+        if (found := _SUM.search(offer.detail))
+        and not _A_LIMIT.search(offer.quote)
+        and (at := _sum_at(reply, found.group(0), offer.start)) >= 0
     ]
     # a sum offered in the words the rules read as a remedy ("for the rest i can do £1000
     # interim now"), after those the policy check found, in the order said
-    given += [
-        found.group(0)
-        for quote in sorted(promised, key=reply.find)
+    placed += [
+        (at, found.group(0))
+        for quote in promised
         if (found := _SUM.search(quote))
         and not _A_LIMIT.search(quote)
         and not _MORE_REFUSED.search(quote)
+        and (at := _sum_at(reply, found.group(0), max(0, reply.find(quote)))) >= 0
     ]
-    given = [g for g in given if _paid_now(g, reply)]
-    given.sort(key=reply.find)
+    given = [amount for at, amount in sorted(placed) if _paid_now(amount, reply, at)]
     if given:
         # "I can pay the £240 … for the rest I can do £1000 interim now": both, in order
         return " and the ".join(list(dict.fromkeys(given))[:2])
@@ -398,19 +402,25 @@ _CAPPED_AT = re.compile(r"(?i)\b(?:over|above|more than|beyond|past|under|below)
 _REFERRED = re.compile(
     r"(?i)\b(?:put(?:ting)?|pass(?:ing)?|refer(?:ring)?|send(?:ing)?|ask(?:ing)?|request(?:ing)?"
     r"|tak(?:e|ing))\b[^.;]{0,30}\b(?:to|with|for)\s+(?:her|him|them|my|the|our|a)\b"
-    r"|\b(?:request|approval|sign-?off)\b"
+    r"|\bask(?:ing)?\s+(?:her|him|them|my \w+|the \w+|our \w+)\s+(?:about|for|if|whether)\b"
+    r"|\b(?:request|approval|sign-?off)\b|(?<!able )\bto (?:approve|authori[sz]e|sign off|ok)\b"
     r"|\b(?:has|have|needs?|must) (?:2|to) (?:ok|approve|agree|sign)"
     r"|\b(?:team leader|manager|supervisor|tl|boss)\s+(?:can|could|may|will|would|has|needs|must)\b"
 )
 """Words beside a sum that put it to someone else ("I'll put the £100 to her today")."""
 
 
-def _paid_now(amount: str, reply: str) -> bool:
-    """Whether ``amount`` is given by the reply itself: not a line drawn ("everything over
-    £45") nor a sum put to someone else to decide ("I'll put your £100 request to her")."""
-    at = reply.find(amount)
-    if at < 0:
-        return True
+def _sum_at(reply: str, amount: str, near: int) -> int:
+    """Where ``amount`` is said at or after ``near`` (the start of the words it was found
+    in), else its first mention; -1 when the reply does not say it as written."""
+    at = reply.find(amount, near)
+    return at if at >= 0 else reply.find(amount)
+
+
+def _paid_now(amount: str, reply: str, at: int) -> bool:
+    """Whether ``amount``, said at ``at``, is given by the reply itself: not a line drawn
+    ("everything over £45") nor a sum put to someone else to decide ("I'll put your £100
+    request to her", "I'll ask her about the £100")."""
     bounds = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(reply)]
     start = max((e for s, e in bounds if e <= at), default=0)
     end = min((s for s, e in bounds if s >= at + len(amount)), default=len(reply))
@@ -906,6 +916,7 @@ class Session:
             # (a branch the tutor wrote for the misstatement leads to their own rebuttal)
             misstated=(bool(facts.of("misstatement")) or bool(refused_by_law))
             and not (branch is not None and branch.when is not None and branch.when.finds),
+            hedged=bool(self.needs.hedged),
             # (a claim that compensation "only applies after 14 days" names what they want,
             # but gives it them nothing)
             favoured=not refused_by_law
@@ -1279,6 +1290,7 @@ class Session:
         passed_on: bool = False,
         danger_line: str = "",
         misstated: bool = False,
+        hedged: bool = False,
         favoured: bool = False,
         part_paid: str = "",
         reply_ids: frozenset[str] = frozenset(),
@@ -1303,7 +1315,8 @@ class Session:
         still missing. A customer handed over there and then waits for the person
         (``handed_now``), unless the tutor's branch found the hand-over a mistake
         (``passed_on``): then they refuse to be passed around; one told their rights
-        wrongly (``misstated``) doubts it; one put through while a
+        wrongly (``misstated``) doubts it, as does one given an explanation only as a guess
+        (``hedged``); one put through while a
         danger they raised is open asks about it (``danger_line``). One offered something as a
         question, or asked something, answers it first. Things given besides any need
         (``extras``) are thanked for; all the things given (``lavish``) name what sounds too
@@ -1535,6 +1548,14 @@ class Session:
             if said:
                 # "Don't tell me that. I know my rights." answers the wrong law, so it comes
                 # before an answer to what the reply asked after it ("£58.40 in all.")
+                parts.insert(0, said)
+                doubted = True
+                line = without_relief(without_opener(line))
+        hedge_doubts = catalogue().doubts_hedge
+        if hedged and hedge_doubts and not doubted and reaction_id is None and not final:
+            # "I think the report should be somewhere on the system": guessed at, not told
+            said = band_line(hedge_doubts, mood)
+            if said not in state.said:
                 parts.insert(0, said)
                 doubted = True
                 line = without_relief(without_opener(line))

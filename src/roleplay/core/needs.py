@@ -31,6 +31,7 @@ from roleplay.core.analysis import Analysis
 from roleplay.core.answers import SECOND_QUESTION, Questions, without_sign_off
 from roleplay.core.answers import SENTENCE_END as _SENTENCE_END
 from roleplay.core.conditions import Reply, holds, keyword_in
+from roleplay.core.conduct import sentences as split_sentences
 from roleplay.core.conduct import sums
 from roleplay.core.frameworks import rubrics_dir
 from roleplay.core.lawclaims import law_given_to_refuse
@@ -157,6 +158,12 @@ class NeedCatalogue(BaseModel):
     hopes_law: dict[BandKey, str] = Field(default_factory=dict)
     """What the customer says to a wrong statement of the law that is in their favour ("you're
     entitled to a full refund"): not a rebuttal, but not taken on trust either."""
+    hedges: tuple[str, ...] = ()
+    """Words by which a learner says they are not sure of what they explain ("I'm not
+    sure", "maybe", "should be somewhere"): an explanation said with one is doubted, not
+    taken."""
+    doubts_hedge: dict[BandKey, str] = Field(default_factory=dict)
+    """What the customer says to an explanation given only as a guess, by mood band."""
     favours: tuple[str, ...] = ()
     """Words of a wrong statement of the law that hand the customer something."""
     """What the customer says to a reply that gets the law wrong, by mood band."""
@@ -265,6 +272,9 @@ class NeedsState:
     """Some reply in this attempt said "sorry", whether or not it was an apology."""
     did: frozenset[str] = frozenset()
     """What the latest reply did that a line may answer (see ``LineVariant.after``)."""
+    hedged: tuple[str, ...] = ()
+    """The needs for an explanation the latest reply gave only with a hedge ("I think the
+    report should be somewhere on the system"): not met, and doubted."""
 
     @classmethod
     def start(cls, needs: tuple[Need, ...], start_node: str) -> NeedsState:
@@ -299,7 +309,6 @@ class NeedsState:
         to ("would you like me to chase the prescription with our clerk today?" → "Yes, all
         right."): each need whose own words the offer says, not denied. What was offered
         and taken is as good as done, so the customer does not ask for it next."""
-        from roleplay.core.conduct import sentences as split_sentences
 
         said = split_sentences(reply)
         offers = [
@@ -335,6 +344,7 @@ class NeedsState:
         in ``only``, when given)."""
         before = Reply(reply.ids, reply.facts, reply.text, reply.mood, self.met_ids)
         now: list[NeedMet] = []
+        hedged: list[str] = []
         wanted = None if only is None else frozenset(only)
         for need in self.needs:
             if need.id in self.met or (not need.early and need.id not in self.raised):
@@ -348,6 +358,9 @@ class NeedsState:
                     and _cited_as_fact(test, reply)
                     and _told_rightly(test, found, reply)
                 ):
+                    if need.need_kind is NeedKind.EXPLANATION and _hedged(test, found, reply):
+                        hedged.append(need.id)
+                        break
                     words, move = _words_for(test, found)
                     now.append(NeedMet(need.id, turn, words, move))
                     break
@@ -356,11 +369,45 @@ class NeedsState:
                     now.append(NeedMet(need.id, turn, more, "resolve"))
         for one in now:
             self.met[one.id] = one
+        if only is None:
+            self.hedged = tuple(hedged)
+        else:
+            self.hedged = (*self.hedged, *hedged)
         return tuple(now)
 
     def need(self, need_id: str) -> Need | None:
         """The need with this id, or None."""
         return next((n for n in self.needs if n.id == need_id), None)
+
+
+def _hedged(condition: Condition, found: Analysis, reply: Reply) -> bool:
+    """Whether every sentence that gives a need's explanation says the learner is not sure
+    of it ("maybe from being abroad or something", "the report should be somewhere on the
+    system", "it'll probably be roaming"): the customer is not told, only guessed at.
+
+    The sentences are those holding the test's words, else its moves' evidence; a test
+    with neither is not read for hedges."""
+    hedges = catalogue().hedges
+    if not hedges:
+        return False
+    text = reply.text
+    low = text.lower()
+    spans = [
+        span for keyword in condition.keywords if (span := find_phrase(keyword, low)) is not None
+    ]
+    if not spans:
+        moves = {*condition.all, *condition.any}
+        spans = [(e.start, e.end) for e in found.evidence if e.move in moves and not e.note]
+    if not spans:
+        return False
+    carrying = [
+        s.text.lower()
+        for s in split_sentences(text)
+        if any(s.start <= start < s.end for start, _ in spans)
+    ]
+    return bool(carrying) and all(
+        any(has_phrase(hedge, sentence) for hedge in hedges) for sentence in carrying
+    )
 
 
 def _told_rightly(condition: Condition, found: Analysis, reply: Reply) -> bool:
@@ -405,7 +452,6 @@ def _cited_as_fact(condition: Condition, reply: Reply) -> bool:
     the way to get authority, it does not explain it."""
     if not condition.cites:
         return True
-    from roleplay.core.conduct import sentences as split_sentences
 
     asked = [(s.start, s.end) for s in split_sentences(reply.text) if s.text.rstrip().endswith("?")]
     return any(
@@ -425,7 +471,6 @@ def _said_together(condition: Condition, found: Analysis, text: str) -> bool:
     moves = {*condition.all, *condition.any}
     if not condition.keywords:
         return True
-    from roleplay.core.conduct import sentences as split_sentences
 
     # split as the debrief quotes, never inside "£58.40" or "Mr."
     sentences = [(s.start, s.end) for s in split_sentences(text)]
@@ -504,8 +549,6 @@ def _more_than_asked(need: Need, found: Analysis, needs: Sequence[Need] = ()) ->
         "resolve" in (*test.any, *test.all) for test in met_by(need)
     ):
         return ""  # (a need met only by handing it up is not met by a promise)
-    from roleplay.core.conduct import sums
-
     wanted = sums(need.what)
     if not wanted:
         return ""

@@ -2405,8 +2405,8 @@ def test_a_clipped_referral_or_transfer_is_a_hand_up() -> None:
 
 
 def test_a_cap_named_beside_a_sum_put_for_approval_is_not_thanked_for_as_money() -> None:
-    """ "The £45 cap was never set up … I'm asking my team leader to approve a credit of
-    £134.60": no £45 was given, and the £134.60 is asked for, not paid."""
+    """A cap named ("the £45 cap was never set up") and a credit put to a team leader for
+    approval: no £45 was given, and the £134.60 is asked for, not paid."""
     session = play(
         bundled("mobile-contract"),
         [

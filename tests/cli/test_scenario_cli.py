@@ -376,23 +376,6 @@ def test_validate_a_folder_of_scenarios_finds_them_by_content(run: Run, tmp_path
     assert "2 file(s) checked" in result.stdout
 
 
-def test_validate_with_no_paths_checks_the_bundled_scenarios(run: Run) -> None:
-    result = run("validate")
-
-    assert_clean_success(result)
-    assert "no errors" in result.stdout
-    counted = re.search(r"(\d+) file\(s\) checked", result.stdout)
-    assert counted and int(counted.group(1)) > 20
-
-
-def test_validate_with_no_paths_lists_warnings_when_asked(run: Run, repo_root: Path) -> None:
-    result = run("validate", "--warnings", "--playthroughs", "2")
-
-    assert_clean_success(result)
-    scenario_lines = [line for line in problem_lines(result) if "scenarios" in line]
-    assert all(": warning: " in line for line in scenario_lines)
-
-
 def test_validate_the_rubrics_folder_knows_the_catalogue_and_reactions(
     run: Run, repo_root: Path
 ) -> None:

@@ -15,7 +15,7 @@ from hypothesis import given
 
 
 def test_any_command_line_exits_0_1_or_2_with_a_one_line_message(check: SuiteCheck) -> None:
-    @fuzz_settings(max_examples=150)
+    @fuzz_settings(max_examples=100)
     @given(case=cases("arguments"))
     def examples(case: Case) -> None:
         check(case)

@@ -18,7 +18,7 @@ from hypothesis import given
 def test_a_mutated_scenario_is_reported_and_the_good_one_beside_it_still_works(
     check: SuiteCheck,
 ) -> None:
-    @fuzz_settings(max_examples=60)
+    @fuzz_settings(max_examples=30)
     @given(case=cases("scenarios"))
     def examples(case: Case) -> None:
         check(case)
@@ -38,7 +38,7 @@ def test_a_mutated_rubric_is_reported_with_its_position(check: SuiteCheck) -> No
 
 
 def test_a_mutated_cue_rule_file_is_reported_with_its_position(check: SuiteCheck) -> None:
-    @fuzz_settings(max_examples=40)
+    @fuzz_settings(max_examples=20)
     @given(case=cases("rules"))
     def examples(case: Case) -> None:
         check(case)

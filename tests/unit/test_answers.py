@@ -1154,3 +1154,21 @@ def test_an_apology_asked_for_is_thanked_for_even_with_an_answer() -> None:
     )
     assert "Not even a sorry?" in session.turns[0].response
     assert "apology" in session.turns[1].response and "LS6 4BQ" in session.turns[1].response
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Hi Rebecca, can I ask when you got the bill? Have you been abroad recently at all?",
+        "When did the bill arrive, roughly?",
+    ],
+)
+def test_asked_when_something_happened_the_customer_does_not_answer_yes(reply: str) -> None:
+    """A yes ("Yes, I've got it open in front of me") answers "have you got the bill?", not
+    "when did you get it?"."""
+    from roleplay.core.library import ScenarioLibrary
+
+    found = ScenarioLibrary.load().get("mobile-contract")
+    assert found is not None
+    said = play(found.scenario, [reply]).prompt
+    assert "open in front of me" not in said, said

@@ -560,6 +560,14 @@ _HAS_ONE = re.compile(
 """A detail asked for as whether they have one ("is there an email address you'd like it
 sent to?"): given after the tutor's own answers, which may say more ("Text me; never ring")."""
 
+_WHEN_ASKED = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay|also)\W+)*(?:when|what date|what day|how long ago|how long since)\b"
+    r"|\b(?:ask|know|tell me|remember|say)\s+(?:roughly\s+|exactly\s+)?when\b",
+    re.IGNORECASE,
+)
+"""A question that asks when something happened ("when did the bill arrive?"), which a yes
+or a no does not answer."""
+
 _OPEN_QUESTION = re.compile(r"\W*(?:(?:and|so|ok|okay|also)\W+)*(?:what|which|where|who|how)\b")
 """A question that asks for something, not whether it is so."""
 
@@ -619,6 +627,10 @@ def _answer_one(
         # "what time suits for the truck to come?" asks for a time: not "Yes, that's fine."
         # (written for "is 2pm OK for the truck to come?") when an answer with one fits too
         fits = [a for a in fits if not _LEADING_YES_OR_NO.match(a.say)] or fits
+    if _WHEN_ASKED.search(question):
+        # "can I ask when you got the bill?" asks a time: not "Yes, I've got it open in
+        # front of me." (written for "have you got the bill?")
+        fits = [a for a in fits if not _LEADING_YES_OR_NO.match(a.say)]
     if fits:
         return _one_they_offered(question, _without_yes_or_no(question, fits[0].say))
     if (has := _HAS_ONE.search(question)) and (

@@ -29,6 +29,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from roleplay.core.files import read_file
 from roleplay.core.problems import Problem
+from roleplay.core.yamlcache import remember, remembered
 from roleplay.core.yamlvalues import COMPOSER, ValueConstructor
 
 Key = str | int
@@ -121,7 +122,8 @@ def load_yaml(
     None without a problem. On a problem that leaves no usable data (unreadable file, bad
     encoding, syntax error, alias bomb, a value that cannot be converted) the data is None;
     duplicate keys are reported but the document still loads, the later value winning as
-    in PyYAML.
+    in PyYAML. A large document read before without a problem is taken from the cache
+    (:mod:`roleplay.core.yamlcache`), keyed by its text, exactly as it was first read.
     """
     name = str(file)
     empty = SourceMap(name)
@@ -135,6 +137,10 @@ def load_yaml(
         if isinstance(decoded, Problem):
             return None, empty, [decoded]
         text = decoded
+
+    if (kept := remembered(text)) is not None:
+        data, keys, values = kept
+        return data, SourceMap(name, MappingProxyType(keys), MappingProxyType(values)), []
 
     try:
         root = yaml.compose(text, Loader=COMPOSER)
@@ -162,6 +168,8 @@ def load_yaml(
     except RecursionError:
         problems.append(Problem(name, 1, 1, "yaml-syntax", "the document is nested too deeply"))
         return None, smap, problems
+    if not problems:
+        remember(text, data, keys, values)
     return data, smap, problems
 
 

@@ -206,3 +206,28 @@ def test_a_third_lavish_promise_is_doubted_afresh_not_passed_over() -> None:
     assert len(doubts) == 3
     openings = [d.split("?")[0] if "?" in d[:40] else d.split(".")[0] for d in doubts]
     assert len(set(openings)) == 3, doubts
+
+
+def test_a_yes_to_one_of_several_things_asked_says_which() -> None:
+    """Asked whether Sam should be fetched, and then about symptoms and the auto-injector,
+    the customer's yes names what it is for, and the other questions are still answered."""
+    session = play(
+        bundled("restaurant-allergy"),
+        [
+            "What did the waiter tell you exactly? Which dish did you order? How much has he "
+            "eaten?",
+            "Yes, shall I fetch Sam, our duty manager? She's our first aider. Does Leo have "
+            "any symptoms at the moment? Do you have his auto-injector with you?",
+        ],
+    )
+    assert session.prompt.startswith("Yes. Fetch Sam."), session.prompt
+    assert "pens" in session.prompt, session.prompt
+
+
+def test_a_yes_to_the_only_thing_asked_needs_no_naming() -> None:
+    session = play(
+        bundled("restaurant-allergy"),
+        ["I'm so sorry. Shall I fetch Sam, our duty manager? She's our first aider."],
+    )
+    assert "Fetch Sam" not in session.prompt, session.prompt
+    assert session.prompt.startswith("Yes"), session.prompt

@@ -65,6 +65,7 @@ from roleplay.core.needs import (
     hands_over_now,
     line_asks,
     makes_choice,
+    named_yes,
     needs_of,
     offers_kindness,
     opens_by_reacting,
@@ -1372,6 +1373,12 @@ class Session:
                 offered,
             )
         earlier_picks = _earlier_picks(reply_text, mood, reply_ids, wants, last_taken=bool(offered))
+        if offered and _asks_several(reply_text) and _bare_yes(offered):
+            # "Shall I fetch Sam? … Does Leo have any symptoms? …": "Yes. Fetch Sam.", not a
+            # "Yes. Do that." that could be to any of them
+            again = offered in catalogue().accept_again
+            asked = [q for q in SENTENCE_END.split(reply_text) if q.rstrip().endswith("?")]
+            offered = named_yes(asked[-1], mood, again=again) or offered
         said_yes = bool(offered) or any(_YES_OR_NO.match(pick) for pick in earlier_picks)
         if said_yes and not final:
             # (an offer taken up before a last question: "…so can I pass it to her now? And
@@ -2086,6 +2093,9 @@ def _earlier_picks(
         pick = accepts_offer(question, mood, ids, wants)
         if not pick:
             continue
+        if _bare_yes(pick):
+            # one of several things asked: the yes says which ("Yes. Fetch Sam.")
+            pick = named_yes(question, mood) or pick
         if not _YES_OR_NO.match(pick):
             if _OR.search(question.lower()):
                 picks.append(pick)
@@ -2093,6 +2103,17 @@ def _earlier_picks(
             picks.append(pick)
             last_taken = True
     return picks
+
+
+def _bare_yes(said: str) -> bool:
+    """Whether ``said`` is one of the rubric's yeses that name nothing ("Yes. Do that.")."""
+    lines = catalogue()
+    return said in lines.accept.values() or said in lines.accept_again
+
+
+def _asks_several(reply: str) -> bool:
+    """Whether ``reply`` asks more than one thing, so that a bare yes would not say which."""
+    return sum(1 for s in SENTENCE_END.split(reply) if s.rstrip().endswith("?")) > 1
 
 
 def _offered_choice_said(answer: str, picks: list[str]) -> bool:

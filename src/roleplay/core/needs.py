@@ -172,6 +172,11 @@ class NeedCatalogue(BaseModel):
     after a reaction that finds fault."""
     accept: dict[BandKey, str] = Field(default_factory=dict)
     """The customer accepting such an offer, by mood band ("Yes, please.")."""
+    accept_named: dict[BandKey, str] = Field(default_factory=dict)
+    """The customer accepting one of several things asked, naming it, by mood band
+    ("Yes. {Do}." → "Yes. Fetch Sam.")."""
+    accept_named_again: str = ""
+    """The same for a second yes in the attempt ("Yes, {do} too.")."""
     accept_again: tuple[str, ...] = ()
     """Other ways to say yes, for a second offer taken in the same attempt ("Yes, that
     too."): the same "Yes. Do that." twice reads as a script."""
@@ -1190,6 +1195,7 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
             return catalogue().accept.get(band_of(mood).value, "")
         return ""
     last = _ASIDE.sub(" ", _YES_OR_NO.sub("?", plain_words(asked[-1]).lower()))
+    last = _ANSWERED_FIRST.sub("", last, count=1)
     if _WHICH_ALONE.match(last):
         # "I can send a new kettle or pay you back in full. Which would you prefer?": the
         # two things are in the sentence before
@@ -1453,6 +1459,13 @@ _LEAVE_OR_ELSE = re.compile(
 _YES_OR_NO = re.compile(r",?\s*(?:yes or no|or not)\s*\?$")
 """A question pressed for an answer ("Is 2pm OK for the truck, yes or no?"): the same offer."""
 
+_ANSWERED_FIRST = re.compile(
+    r"^\W*(?:yes|yeah|yep|no|ok|okay|right|sure|of course|absolutely|certainly|definitely)"
+    r"\s*[,.!-]+\s*(?=\w)"
+)
+"""An answer to the customer before the offer in the same sentence ("Yes, shall I fetch
+Sam?" to "Is there a first aider here?"): the offer is what is asked."""
+
 _ASIDE = re.compile(r"(?<=\byou) (?:still|also|perhaps|maybe|now) (?=like|want|prefer|need)")
 """A word between the offer's words ("would you still like to wait in the waiting room?")."""
 
@@ -1658,6 +1671,74 @@ def _in_own_words(words: list[str]) -> str:
         else:
             swapped.append(_SWAP.get(word, word))
     return " ".join(swapped)
+
+
+_OFFERED_DOING = re.compile(
+    r"\b(?:shall|should|can|could|may) (?:i|we) (?:just |also |now )?(?P<do>[a-z][^?]*)"
+    r"|\b(?:would|do) you (?:like|want) (?:me|us) to (?:just |also )?(?P<do2>[a-z][^?]*)"
+    r"|\bwant (?:me|us) to (?:just |also )?(?P<do3>[a-z][^?]*)"
+    r"|\bis it (?:ok|okay|all right|alright) if (?:i|we) (?P<do4>[a-z][^?]*)"
+)
+_DOING_ENDS = re.compile(
+    r",|\s[-–—]\s|\s(?:so|because|since|as|while|if|which|that|who|including|just in case)\s"
+)
+_DOING_STOPS = frozenset(
+    {
+        "for",
+        "about",
+        "with",
+        "of",
+        "by",
+        "in",
+        "on",
+        "at",
+        "from",
+        "to",
+        "into",
+        "before",
+        "after",
+        "until",
+        "till",
+        "today",
+        "tomorrow",
+        "and",
+        "or",
+    }
+)
+
+
+_NAMES_NOTHING = frozenset({"you", "u", "be", "have", "go", "do", "proceed", "carry", "continue"})
+
+
+def named_yes(question: str, mood: int, *, again: bool = False) -> str:
+    """The customer's yes naming what they say yes to ("Yes. Fetch Sam." to "shall I fetch
+    Sam, our duty manager?"), for a reply that asked several things, where a bare "Yes. Do
+    that." would not say which; "" when the offer's doing cannot be read."""
+    lines = catalogue()
+    band = band_of(mood).value
+    frame = lines.accept_named_again if again else lines.accept_named.get(band, "")
+    found = _OFFERED_DOING.search(plain_question(question))
+    if not frame or found is None:
+        return ""
+    doing = next(d for d in found.groups() if d)
+    doing = _DOING_ENDS.split(doing, maxsplit=1)[0].strip(" .!")
+    words = doing.split()
+    if not words or words[0] in _DOING_STOPS or words[0] in _NAMES_NOTHING:
+        return ""  # ("shall I go ahead?", "can I do that?": a bare yes says as much)
+    if len(words) > 5:
+        # "log a formal complaint about the call-back that never came" → "log a formal
+        # complaint": cut where a phrase of its own begins
+        cut = next((i for i, w in enumerate(words) if i >= 2 and w in _DOING_STOPS), len(words))
+        words = words[: min(cut, 7)]
+    said = re.sub(r"([£$€]) (?=\d)", r"\1", _as_written_in(_in_own_words(words), question))
+    return frame.format(do=said, Do=said[:1].upper() + said[1:])
+
+
+def plain_question(question: str) -> str:
+    """A question in plain lower-case words, without an answer put before it."""
+    from roleplay.core.lexicon import plain_words
+
+    return _ANSWERED_FIRST.sub("", plain_words(question).lower(), count=1)
 
 
 def _first_of_two(question: str, wants: str = "") -> str:

@@ -510,3 +510,32 @@ def test_a_customer_doubts_the_law_given_as_the_reason_and_thanks_for_nothing_it
     line = play(found.scenario, [reply]).prompt
     assert line.startswith(("That's not right", "That doesn't sound right", "Really?"))
     assert "finding out what was in it" not in line
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Let me make sure I have it right: four of you, no vouchers given, and your claim "
+        "declined for 'extraordinary circumstances'.",
+        "Just to recap, you were told there'd be no meal vouchers because of the weather.",
+        "If I've understood you correctly, the email said a technical fault was outside our "
+        "control.",
+    ],
+)
+def test_the_customers_own_account_read_back_is_no_claim_about_the_law(reply: str) -> None:
+    """What the customer was told, checked back with them, is theirs: a learner who reads
+    back "declined for extraordinary circumstances" has not denied the meals."""
+    assert _wrong(reply, _scenario("airline-delay")) == [], reply
+
+
+def test_the_same_words_said_as_the_learners_own_are_still_caught() -> None:
+    reply = "There are no vouchers for this one, it was extraordinary circumstances."
+    assert _wrong(reply, _scenario("airline-delay")), reply
+
+
+def test_a_fault_said_to_be_no_extraordinary_circumstance_in_other_words_is_right() -> None:
+    reply = (
+        "It does seem to have been an issue with the aircraft rather than anything "
+        "extraordinary, so I've sent your claim back to the claims team."
+    )
+    assert _wrong(reply, _scenario("airline-delay")) == [], reply

@@ -932,6 +932,26 @@ def _advice(reply: str, split: Sequence[Sentence]) -> list[Conduct]:
     return out
 
 
+_TOLD_BACK = re.compile(
+    r"^\W*(?:(?:so|ok|okay|right),?\s+)?(?:let me (?:just )?(?:make sure|check|confirm)"
+    r" (?:that )?i(?:'ve| have)?(?: got)? (?:it|this|that|everything|all (?:of )?that) right"
+    r"|just to (?:check|confirm|recap|be sure)|to recap|to sum up|to summari[sz]e"
+    r"|if i(?:'ve| have) (?:understood|got (?:it|this|that) right)"
+    r"|if i understand (?:you |that |this )?(?:correctly|rightly)"
+    r"|you(?:'re| are) (?:saying|telling me)|what i(?:'m| am) hearing is"
+    r"|from what you(?:'ve| have) (?:said|told me))\b",
+    re.IGNORECASE,
+)
+
+
+def told_back(sentence: str) -> bool:
+    """Whether ``sentence`` reads the customer's own account back to them ("Let me make
+    sure I have it right: … your claim declined for 'extraordinary circumstances'", "Just
+    to recap, no vouchers were given"): what it says is theirs, checked, not the learner's
+    claim about the law nor a refusal."""
+    return _TOLD_BACK.match(sentence) is not None
+
+
 def _withheld(
     reply: str, split: Sequence[Sentence], analysis: Analysis, scenario: Scenario
 ) -> list[Conduct]:
@@ -960,6 +980,7 @@ def _withheld(
         text = sentence.text
         if (
             text.rstrip().endswith("?")
+            or told_back(text)
             or _overlaps(sentence, escalations)
             or _overlaps(sentence, remedies)
             or _OWN_LIMIT.search(text)

@@ -19,7 +19,7 @@ from enum import StrEnum
 from roleplay.core.analysis import Evidence
 from roleplay.core.conduct import REFUSAL_WORDS, sentences
 from roleplay.core.dialogue import Session, Turn
-from roleplay.core.scenario import TriggerKind
+from roleplay.core.scenario import NeedKind, TriggerKind
 
 
 class Escalation(StrEnum):
@@ -222,10 +222,11 @@ def judge_escalation(session: Session) -> Escalation:
         urgent = urgent_from(session)
         if urgent is not None:
             # Where safety is at stake, only someone brought in at once counts: in the very
-            # reply that answers it, and not a call-back later.
+            # reply that answers it (or the next, when that reply made them safe itself:
+            # "please don't drive it" first), and not a call-back later.
+            last = urgent + (2 if _made_safe(session, urgent + 1) else 1)
             done = done and any(
-                urgent <= t.number <= urgent + 1 and not _deferred(sentence_of(t, e))
-                for t, e in handed
+                urgent <= t.number <= last and not _deferred(sentence_of(t, e)) for t, e in handed
             )
         return Escalation.NEEDED_DONE if done else Escalation.NEEDED_MISSED
     return (
@@ -285,6 +286,19 @@ def urgent_from(session: Session) -> int | None:
         and trigger.kind == TriggerKind.SAFETY
     ]
     return min(fired) if fired else None
+
+
+def _made_safe(session: Session, number: int) -> bool:
+    """Whether the reply numbered ``number`` met a need for safety of the customer's ("please
+    don't drive it, not even slowly"): the danger was dealt with before anyone was fetched."""
+    safety = {n.id for n in session.scenario.customer.needs if n.need_kind is NeedKind.SAFETY}
+    safety.add(NeedKind.SAFETY.value)
+    return any(
+        met.id in safety
+        for turn in session.turns
+        if turn.number == number
+        for met in turn.needs_met
+    )
 
 
 def asks_approval(turn: Turn) -> bool:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from roleplay.core.conduct import told_back
 from roleplay.core.findings import Finding
 from roleplay.core.legislation import Catalogue, Law, Misstatement
 from roleplay.core.parse import CLAUSE_HEADS, pipeline
@@ -292,7 +293,8 @@ def _sentence_claims(
     # added to the first error's correction: it is the same claim, checked against its Act.
     hits: list[tuple[Law, str, int, int]] = []
     points: set[tuple[str, str]] = set()
-    for law in catalogue.laws:
+    # (the customer's account read back to them states nothing of the learner's)
+    for law in () if told_back(sentence) else catalogue.laws:
         named = any(m.law.id == law.id for m in mentions)
         for family in law.misstatements:
             if family.point and (law.id, family.point) in points:

@@ -1,0 +1,46 @@
+"""When safety is at stake, who was brought in and when: judged as a strict examiner does."""
+
+from __future__ import annotations
+
+from roleplay.core.dialogue import play
+from roleplay.core.escalation import Escalation, judge_escalation
+from roleplay.core.library import ScenarioLibrary
+from roleplay.core.scenario import Scenario
+
+
+def garage() -> Scenario:
+    found = ScenarioLibrary.load().get("garage-repair")
+    assert found is not None
+    return found.scenario
+
+
+MANAGER_TOLD_NEXT = (
+    "Nobody pays. It's our work, so it's on us. I'm really sorry. Our truck collects it from "
+    "your drive this afternoon at no cost, and I'm letting Dave, our workshop manager, know "
+    "now so he inspects it first."
+)
+
+
+def test_the_manager_told_in_the_reply_after_making_the_customer_safe_is_in_time() -> None:
+    """Told not to drive it first, then the workshop manager told in the next reply of the
+    same call: the danger was dealt with at once, and the hand-up is still at once."""
+    session = play(
+        garage(),
+        [
+            "Right, Mr Mehta, first thing: please don't drive it, not even slowly. Where's "
+            "the car now, and is everyone OK?",
+            MANAGER_TOLD_NEXT,
+        ],
+    )
+    assert judge_escalation(session) is Escalation.NEEDED_DONE
+
+
+def test_the_same_hand_up_after_a_reply_that_left_the_danger_open_is_too_late() -> None:
+    session = play(
+        garage(),
+        [
+            "Oh dear, I'm sorry to hear that. Can you tell me when you had the car in?",
+            MANAGER_TOLD_NEXT,
+        ],
+    )
+    assert judge_escalation(session) is Escalation.NEEDED_MISSED

@@ -753,6 +753,12 @@ def test_a_gift_no_front_line_role_may_give_is_beyond_authority(name: str, reply
             "There's an exit fee of £286 for the 10 months left; waiving it would need my team "
             "leader, and I'll put that to her today.",
         ),
+        # what leaving costs for the time left is a charge, not a free period
+        (
+            "mobile-contract",
+            "It doesn't let you leave for free, though: leaving now costs £286 for the 10 "
+            "months left.",
+        ),
         # refused, not given
         ("mobile-contract", "I'm afraid I can't wipe the whole bill."),
         # a free thing within the role, with no period

@@ -44,3 +44,29 @@ def test_the_same_hand_up_after_a_reply_that_left_the_danger_open_is_too_late() 
         ],
     )
     assert judge_escalation(session) is Escalation.NEEDED_MISSED
+
+
+def test_a_promise_beyond_authority_is_not_put_right_by_pointing_to_the_ombudsman() -> None:
+    """Wiping £486 on one's own and then naming the Energy Ombudsman: nobody who may approve
+    the write-off was asked, so escalation was needed and missed, and the attempt ends
+    settled on promises beyond the learner's authority."""
+    from roleplay.core.ending import Ending, judge_ending
+
+    found = ScenarioLibrary.load().get("catch-up-bill")
+    assert found is not None
+    session = play(
+        found.scenario,
+        [
+            "Mr Hughes, I'm so sorry. Don't worry about a thing: I'm wiping the whole £486 off "
+            "your account right now, and I'll put £200 compensation on for the missed calls.",
+            "A fault in our app stopped them reaching your account, but the £486 is completely "
+            "cancelled. You won't pay a penny.",
+            "Yes, I'm completely sure, I have the authority.",
+            "That's your right, your complaint is over eight weeks old so you can go to the "
+            "Energy Ombudsman now. But the £200 is for exactly that, the call-backs.",
+        ],
+    )
+    verdict = judge_escalation(session)
+    assert verdict is Escalation.NEEDED_MISSED
+    breaches = [f.kind for turn in session.turns for f in turn.facts.findings]
+    assert judge_ending("escalated_correctly", verdict, breaches) is Ending.RESOLVED_ON_PROMISES

@@ -764,7 +764,7 @@ def _lavish(
             if hit is None or (also is not None and not _near(words, also, sentence.text)):
                 continue
             clause = _clause(sentence.text[: hit.start()])
-            if _REFUSAL.search(clause) or _THEIRS.search(clause):
+            if _REFUSAL.search(clause) or _THEIRS.search(clause) or _COSTS.search(clause):
                 continue
             if re.match(r"\s*(?:if|whether|unless)\b", clause):
                 continue
@@ -773,6 +773,11 @@ def _lavish(
             out.append(_quote("beyond_authority", policy_id, policy_name, reply, sentence, detail))
             break
     return out
+
+
+_COSTS = re.compile(r"\b(?:costs?|costing|charges?|charged|fees?|payable|owed?|owing)\b")
+"""A clause that says what something costs ("leaving now costs £286 for the 10 months
+left"): a charge for a time, not a gift for it."""
 
 
 _GENERIC_WHO = frozenset(

@@ -219,6 +219,14 @@ def judge_escalation(session: Session) -> Escalation:
         # A hand-over in the very reply the customer's next line reacts to counts: the case
         # was already with someone who can decide when the need showed.
         done = any(t.number >= needed_from or asks_approval(t) for t, _e in handed)
+        beyond = _first_beyond(session)
+        if beyond is not None:
+            # a promise beyond the learner's authority is put right only by someone inside
+            # who can approve it: "you can go to the Ombudsman" does not
+            done = done and any(
+                (t.number >= beyond and not _EXTERNAL.search(sentence_of(t, e))) or asks_approval(t)
+                for t, e in handed
+            )
         urgent = urgent_from(session)
         if urgent is not None:
             # Where safety is at stake, only someone brought in at once counts: in the very
@@ -286,6 +294,12 @@ def urgent_from(session: Session) -> int | None:
         and trigger.kind == TriggerKind.SAFETY
     ]
     return min(fired) if fired else None
+
+
+def _first_beyond(session: Session) -> int | None:
+    """The number of the first reply that promised something beyond the learner's
+    authority, or None."""
+    return next((t.number for t in session.turns if t.facts.of("beyond_authority")), None)
 
 
 def _made_safe(session: Session, number: int) -> bool:

@@ -32,6 +32,8 @@ Esc = Escalation
         # a customer who left, or went to the ombudsman, did so whatever came before
         (End.CUSTOMER_LOST, Esc.PREMATURE, ("beyond_authority",), Ending.CUSTOMER_LOST),
         (End.OMBUDSMAN, Esc.NEEDED_MISSED, (), Ending.OMBUDSMAN),
+        # one let go on in danger is neither lost nor settled
+        (End.UNSAFE, Esc.NEEDED_MISSED, (), Ending.LEFT_IN_DANGER),
     ],
 )
 def test_the_ending_reads_the_end_node_with_escalation_and_the_rules_broken(
@@ -86,3 +88,14 @@ def test_a_customer_settled_by_promises_beyond_authority_is_not_called_resolved(
     assert card.outcome == OutcomeKind.RESOLVED.value
     assert card.ending is Ending.RESOLVED_ON_PROMISES
     assert not card.ending.good
+
+
+def test_a_driver_told_to_bring_an_unsafe_car_in_is_left_in_danger_not_lost() -> None:
+    """He drives the car with the failing brakes in, as told: the debrief says what went
+    wrong, not that he took his custom elsewhere."""
+    card = _card("garage-repair", ["Bring it in tomorrow morning and we'll have a look at it."])
+    assert card.ending is Ending.LEFT_IN_DANGER
+    assert scorecard_to_dict(card)["ending"] == {
+        "verdict": "left_in_danger",
+        "text": "customer left in danger",
+    }

@@ -122,7 +122,7 @@ LOST_LINE = "I've had enough of this. I'm taking my complaint elsewhere."
 
 LOST_NODE = "customer_lost"
 
-BAD_ENDS = frozenset({OutcomeKind.CUSTOMER_LOST, OutcomeKind.OMBUDSMAN})
+BAD_ENDS = frozenset({OutcomeKind.CUSTOMER_LOST, OutcomeKind.OMBUDSMAN, OutcomeKind.UNSAFE})
 """Ends where the customer walks away: no thank-you goes in front of them."""
 RED_FLAGS: Final = frozenset({"dismiss", "blame"})
 """Flags that keep a reply on the tutor's fallback even when it met what was asked."""

@@ -2,7 +2,8 @@
 
 A scenario's end node names where the conversation stopped: the customer went away content
 (``resolved``), was passed to someone who can decide (``escalated_correctly``), gave up
-(``customer_lost``) or went to the ombudsman. Taken alone, that label can contradict what
+(``customer_lost``), went to the ombudsman, or went on in a danger the learner let stand
+(``unsafe``). Taken alone, that label can contradict what
 happened on the way: "escalated correctly" after the learner handed over a case they could
 have settled themselves, or "resolved" after promises nobody may keep. Learners and
 assessors read the label as a verdict, so the debrief shows an :class:`Ending` that follows
@@ -31,6 +32,7 @@ class Ending(StrEnum):
     HANDED_OVER_TOO_SOON = "handed_over_too_soon"
     CUSTOMER_LOST = "customer_lost"
     OMBUDSMAN = "ombudsman"
+    LEFT_IN_DANGER = "left_in_danger"
     UNFINISHED = "unfinished"
 
     @property
@@ -52,6 +54,7 @@ ENDING_WORDS: Mapping[Ending, str] = {
     Ending.HANDED_OVER_TOO_SOON: "handed over before it was needed",
     Ending.CUSTOMER_LOST: "customer lost",
     Ending.OMBUDSMAN: "taken to the ombudsman",
+    Ending.LEFT_IN_DANGER: "customer left in danger",
     Ending.UNFINISHED: "unfinished",
 }
 
@@ -69,7 +72,7 @@ def judge_ending(
     """The ending of an attempt that reached ``outcome`` (an end node's outcome; None for
     unfinished), given its escalation verdict and the kinds of the findings against it.
 
-    A customer lost or gone to the ombudsman is that, whatever came before. A good end is
+    A customer lost, gone to the ombudsman or left in danger is that, whatever came before. A good end is
     qualified by how it was reached: a hand-over before anything called for it is "handed
     over before it was needed", not "escalated correctly"; a customer settled by promises
     beyond the learner's authority, unless the learner asked for approval (escalation needed
@@ -83,6 +86,8 @@ def judge_ending(
         return Ending.CUSTOMER_LOST
     if kind is OutcomeKind.OMBUDSMAN:
         return Ending.OMBUDSMAN
+    if kind is OutcomeKind.UNSAFE:
+        return Ending.LEFT_IN_DANGER
     kinds = frozenset(breaches)
     if kind is OutcomeKind.ESCALATED and escalation is Escalation.PREMATURE:
         return Ending.HANDED_OVER_TOO_SOON

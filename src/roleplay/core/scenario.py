@@ -93,6 +93,9 @@ class OutcomeKind(StrEnum):
     ESCALATED = "escalated_correctly"
     CUSTOMER_LOST = "customer_lost"
     OMBUDSMAN = "ombudsman"
+    UNSAFE = "unsafe"
+    """The customer goes on in danger the learner let stand ("If you say it's all right to
+    drive, I'm on my way"): not lost, and nothing to aim for."""
 
 
 GOOD_OUTCOMES: Final = frozenset({OutcomeKind.RESOLVED, OutcomeKind.ESCALATED})

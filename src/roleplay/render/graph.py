@@ -35,6 +35,7 @@ _COLOURS: Final[dict[str, tuple[str, str]]] = {
     OutcomeKind.ESCALATED.value: ("#dbe9fb", "#1565c0"),
     OutcomeKind.CUSTOMER_LOST.value: ("#f8d7da", "#c62828"),
     OutcomeKind.OMBUDSMAN.value: ("#fff3cd", "#b26a00"),
+    OutcomeKind.UNSAFE.value: ("#f8d7da", "#8e0000"),
 }
 """Fill and border colour of an end node, by outcome."""
 

@@ -73,8 +73,8 @@ def judge_ending(
     unfinished), given its escalation verdict and the kinds of the findings against it.
 
     A customer lost, gone to the ombudsman or left in danger is that, whatever came before.
-    A good end is qualified by how it was reached: a hand-over before anything called for it is "handed
-    over before it was needed", not "escalated correctly"; a customer settled by promises
+    A good end is qualified by how it was reached: a hand-over before anything called for it
+    is "handed over before it was needed", not "escalated correctly"; a customer settled by promises
     beyond the learner's authority, unless the learner asked for approval (escalation needed
     and done), is "settled on promises beyond your authority"; one settled by disclosing data
     or advising outside the role, "settled, but outside the rules of your role".

@@ -8,10 +8,15 @@ from roleplay.core.library import ScenarioLibrary
 from roleplay.core.scenario import Scenario
 
 
-def garage() -> Scenario:
-    found = ScenarioLibrary.load().get("garage-repair")
+def bundled(name: str) -> Scenario:
+    """One of the bundled scenarios."""
+    found = ScenarioLibrary.load().get(name)
     assert found is not None
     return found.scenario
+
+
+def garage() -> Scenario:
+    return bundled("garage-repair")
 
 
 MANAGER_TOLD_NEXT = (
@@ -52,10 +57,8 @@ def test_a_promise_beyond_authority_is_not_put_right_by_pointing_to_the_ombudsma
     settled on promises beyond the learner's authority."""
     from roleplay.core.ending import Ending, judge_ending
 
-    found = ScenarioLibrary.load().get("catch-up-bill")
-    assert found is not None
     session = play(
-        found.scenario,
+        bundled("catch-up-bill"),
         [
             "Mr Hughes, I'm so sorry. Don't worry about a thing: I'm wiping the whole £486 off "
             "your account right now, and I'll put £200 compensation on for the missed calls.",

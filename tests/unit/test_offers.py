@@ -231,3 +231,26 @@ def test_a_yes_to_the_only_thing_asked_needs_no_naming() -> None:
     )
     assert "Fetch Sam" not in session.prompt, session.prompt
     assert session.prompt.startswith("Yes"), session.prompt
+
+
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [
+        (
+            "Shall I ask the waste operations supervisor whether they can send a crew out today, "
+            "then?",
+            "Yes, ask the waste operations supervisor, please.",
+        ),
+        (
+            "Would you like me to log a formal complaint about the call-back that never came?",
+            "Yes, log a formal complaint, please.",
+        ),
+        ("Shall I set the £45 cap on your SIM right now?", "Yes, set the £45 cap, please."),
+    ],
+)
+def test_a_named_yes_says_the_doing_in_few_words_and_never_trails_off(
+    asked: str, said: str
+) -> None:
+    from roleplay.core.needs import named_yes
+
+    assert named_yes(asked, 5) == said

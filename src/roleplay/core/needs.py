@@ -1680,7 +1680,8 @@ _OFFERED_DOING = re.compile(
     r"|\bis it (?:ok|okay|all right|alright) if (?:i|we) (?P<do4>[a-z][^?]*)"
 )
 _DOING_ENDS = re.compile(
-    r",|\s[-–—]\s|\s(?:so|because|since|as|while|if|which|that|who|including|just in case)\s"
+    r",|\s[-–—]\s|\s(?:so|because|since|as|while|if|whether|which|that|who|including"
+    r"|just in case|to see|and see)\s"
 )
 _DOING_STOPS = frozenset(
     {
@@ -1707,6 +1708,9 @@ _DOING_STOPS = frozenset(
 )
 
 
+_DANGLING = frozenset(
+    {"they", "he", "she", "it", "we", "you", "i", "the", "a", "an", "your", "my", "our", "can"}
+)
 _NAMES_NOTHING = frozenset({"you", "u", "be", "have", "go", "do", "proceed", "carry", "continue"})
 
 
@@ -1730,6 +1734,8 @@ def named_yes(question: str, mood: int, *, again: bool = False) -> str:
         # complaint": cut where a phrase of its own begins
         cut = next((i for i, w in enumerate(words) if i >= 2 and w in _DOING_STOPS), len(words))
         words = words[: min(cut, 7)]
+        while len(words) > 1 and words[-1] in _DANGLING:
+            words = words[:-1]  # ("… whether they": what follows it was cut)
     said = re.sub(r"([£$€]) (?=\d)", r"\1", _as_written_in(_in_own_words(words), question))
     return frame.format(do=said, Do=said[:1].upper() + said[1:])
 

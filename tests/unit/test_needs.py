@@ -2018,7 +2018,10 @@ def test_after_a_bare_sorry_no_line_says_nobody_said_sorry(first: str) -> None:
     session = play(shop(), [first, "Let me look at the order.", "Right, checking now."])
     said = " ".join(t.response for t in session.turns).lower()
     assert "say sorry" not in said and "haven't said sorry" not in said
-    assert "proper apology" in said or "real apology" in said or "not really an apology" in said
+    assert any(
+        words in said
+        for words in ("sorry on its own", "quick sorry", "what you're", "not really an apology")
+    ), said
     assert all(t.response.strip() for t in session.turns)
 
 
@@ -2491,3 +2494,16 @@ def test_a_crew_sent_round_within_the_hour_is_not_asked_when_they_are_coming() -
     )
     assert "when is" not in session.prompt.lower(), session.prompt
     assert "collection" in {m.id for m in session.turns[-1].needs_met}
+
+
+def test_a_remedy_given_only_as_a_guess_is_doubted_not_thanked_for() -> None:
+    session = play(
+        bundled("airline-delay"),
+        [
+            "Hi, sorry to hear that. The email goes out automatically.",
+            "It was a technical fault with the aircraft. For the food, I'm not sure we cover "
+            "that, sorry.",
+        ],
+    )
+    assert "sure" in session.prompt, session.prompt
+    assert "food money" not in session.prompt, session.prompt

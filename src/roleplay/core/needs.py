@@ -278,8 +278,9 @@ class NeedsState:
     did: frozenset[str] = frozenset()
     """What the latest reply did that a line may answer (see ``LineVariant.after``)."""
     hedged: tuple[str, ...] = ()
-    """The needs for an explanation the latest reply gave only with a hedge ("I think the
-    report should be somewhere on the system"): not met, and doubted."""
+    """The needs for an explanation or a remedy the latest reply gave only with a hedge ("I
+    think the report should be somewhere on the system", "I'm not sure we cover that"): not
+    met, and doubted."""
 
     @classmethod
     def start(cls, needs: tuple[Need, ...], start_node: str) -> NeedsState:
@@ -363,7 +364,7 @@ class NeedsState:
                     and _cited_as_fact(test, reply)
                     and _told_rightly(test, found, reply)
                 ):
-                    if need.need_kind is NeedKind.EXPLANATION and _hedged(test, found, reply):
+                    if need.need_kind in _SURE_KINDS and _hedged(test, found, reply):
                         hedged.append(need.id)
                         break
                     words, move = _words_for(test, found)
@@ -383,6 +384,11 @@ class NeedsState:
     def need(self, need_id: str) -> Need | None:
         """The need with this id, or None."""
         return next((n for n in self.needs if n.id == need_id), None)
+
+
+_SURE_KINDS = frozenset({NeedKind.EXPLANATION, NeedKind.REMEDY})
+"""Needs a guess does not meet: what went wrong, and what will be done ("For the food, I'm
+not sure we cover that")."""
 
 
 def _hedged(condition: Condition, found: Analysis, reply: Reply) -> bool:

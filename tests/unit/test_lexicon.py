@@ -203,7 +203,7 @@ def test_a_rule_that_refers_to_an_unknown_class_is_reported_where_it_is(rules: P
     path = rules / "escalate.yaml"
     text = path.read_text(encoding="utf-8")
     assert "refers_to: escalation_people" in text
-    path.write_text(text.replace("refers_to: escalation_people", "refers_to: bosses"), "utf-8")
+    path.write_text(text.replace("refers_to: escalation_people", "refers_to: bosses", 1), "utf-8")
     lexicon, problems = compile_lexicon(rules)
     assert lexicon is None
     [problem] = [p for p in problems if p.code == "unknown-class"]

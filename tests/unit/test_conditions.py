@@ -140,3 +140,21 @@ def test_a_keyword_is_not_heard_in_a_different_word_that_looks_like_it(
 
 def test_a_keyword_misspelt_is_still_heard() -> None:
     assert keyword_in(["receive a refund"], "you will recieve a refnd by friday")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I can't tell you whether he'll be all right - only a clinician can.",
+        "Honestly, I don't know if he'll be all right, so I'm calling the first aider.",
+        "Only a doctor can say whether he'll be all right.",
+    ],
+)
+def test_a_keyword_inside_what_the_reply_says_it_cannot_tell_is_not_said(reply: str) -> None:
+    """Saying one cannot tell whether he'll be all right declines to say it: a branch for a
+    learner who told a mother her son would be all right must not take it."""
+    assert not keyword_in(["he'll be all right"], reply)
+
+
+def test_the_same_keyword_said_outright_still_counts() -> None:
+    assert keyword_in(["he'll be all right"], "Don't worry, he'll be all right.")

@@ -112,7 +112,8 @@ def _said(keyword: str, text: str) -> bool:
     found = find_phrase(keyword, text)
     if found is None:
         return False
-    return _DENIED.search(text[max(0, found[0] - 40) : found[0]]) is None
+    before = text[max(0, found[0] - 60) : found[0]]
+    return _DENIED.search(before[-40:]) is None and _NOT_SAID.search(before) is None
 
 
 _DENIED = re.compile(
@@ -123,6 +124,16 @@ _DENIED = re.compile(
 """A denial right before a keyword that says a doing ("can't book a collection", "won't be
 able to refund"); a keyword further on ("can't approve accommodation myself, so I've asked
 my manager") is a topic the denial does not reach."""
+
+
+_NOT_SAID = re.compile(
+    r"\b(?:(?:can['’]?t|cannot|can not|won['’]?t|don['’]?t|do not|not able to|unable to)"
+    r"\s+(?:\w+\s+){0,3}|no way (?:of|to)\s+(?:\w+\s+){0,2}"
+    r"|\bonly (?:a|an|the|your|our) (?:\w+\s+){0,2}(?:can|could|would)\s+(?:\w+\s+){0,2})"
+    r"(?:whether|if)\s+$"
+)
+"""A keyword inside what the reply says it cannot tell ("I can't tell you whether he'll be
+all right", "only a doctor can say if it's safe"): not said, but declined."""
 
 
 def _keywords_cover(earlier: Condition, later: Condition) -> bool:

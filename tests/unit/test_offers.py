@@ -254,3 +254,33 @@ def test_a_named_yes_says_the_doing_in_few_words_and_never_trails_off(
     from roleplay.core.needs import named_yes
 
     assert named_yes(asked, 5) == said
+
+
+def test_offered_to_have_it_done_or_do_it_again_themselves_the_customer_lets_it_be_done() -> None:
+    """Offered the claim reopened, or a fresh claim made online, the customer does not take
+    on the work again, and is not answered as if asked how they claimed."""
+    session = play(
+        bundled("airline-delay"),
+        [
+            "I'm sorry for the delay and for the confusing email. The delay was caused by a "
+            "technical fault with the aircraft, which doesn't count as extraordinary "
+            "circumstances.",
+            "I can't approve compensation myself, but I can reopen the claim and send it to the "
+            "claims team. Would you like me to do that, or would you rather make a fresh claim "
+            "online?",
+        ],
+    )
+    assert "rather make a fresh claim" not in session.prompt, session.prompt
+    assert "Online, on your website" not in session.prompt, session.prompt
+
+
+def test_offered_a_replacement_or_their_money_back_they_still_pick_what_they_asked_for() -> None:
+    from roleplay.core.needs import accepts_offer
+
+    said = accepts_offer(
+        "Would you like me to send a replacement, or would you rather have your money back?",
+        6,
+        frozenset({"resolve"}),
+        "my money back refund",
+    )
+    assert said == "I'd rather have my money back."

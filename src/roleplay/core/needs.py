@@ -1753,6 +1753,36 @@ def plain_question(question: str) -> str:
     return _ANSWERED_FIRST.sub("", plain_words(question).lower(), count=1)
 
 
+_OWN_EFFORT = frozenset(
+    {
+        "make",
+        "fill",
+        "submit",
+        "apply",
+        "claim",
+        "contact",
+        "ring",
+        "call",
+        "phone",
+        "email",
+        "write",
+        "go",
+        "do",
+        "complete",
+        "start",
+        "lodge",
+        "file",
+        "raise",
+        "try",
+        "redo",
+    }
+)
+"""Things a customer would do themselves instead ("make a fresh claim online")."""
+_LEARNER_DOES = re.compile(r"\b(?:me|us) to$|\b(?:shall|should|can|could|may) (?:i|we)$")
+"""An offer's opening that has the learner do the first thing ("would you like me to",
+"shall I")."""
+
+
 def _first_of_two(question: str, wants: str = "") -> str:
     """The customer's pick of two things offered to be done, in their own person ("shall i
     ask my manager while you wait, or…" → "Ask your manager while I wait, please."; "would
@@ -1784,10 +1814,19 @@ def _first_of_two(question: str, wants: str = "") -> str:
         # "…, or pass it straight to my manager as you asked?": what they asked for
         words = _SECOND_LEAD.sub("", second[0].strip()).split()
     other = _SECOND_LEAD.sub("", second[0].strip()).split() if len(second) == 1 else []
+    # ("would you like me to reopen it, or would you rather make a fresh claim online?": the
+    # customer lets the learner do it, rather than do it again themselves)
+    doing_it_themselves = (
+        len(other) > 1
+        and other[0] in ("rather", "prefer")
+        and other[1] in _OWN_EFFORT
+        and _LEARNER_DOES.search(match.group("ask")) is not None
+    )
     if (
         other
         and len(other) <= 10
         and not _AUXILIARY.match(other[0])
+        and not doing_it_themselves
         and _wanted(" ".join(other), wants) > _wanted(" ".join(words), wants)
     ):
         if other[0] in ("rather", "prefer"):

@@ -1373,11 +1373,11 @@ class Session:
                 offered,
             )
         earlier_picks = _earlier_picks(reply_text, mood, reply_ids, wants, last_taken=bool(offered))
-        if offered and _asks_several(reply_text) and _bare_yes(offered):
+        asked = _questions(reply_text)
+        if offered and len(asked) > 1 and _bare_yes(offered):
             # "Shall I fetch Sam? … Does Leo have any symptoms? …": "Yes. Fetch Sam.", not a
             # "Yes. Do that." that could be to any of them
             again = offered in catalogue().accept_again
-            asked = [q for q in SENTENCE_END.split(reply_text) if q.rstrip().endswith("?")]
             offered = named_yes(asked[-1], mood, again=again) or offered
         said_yes = bool(offered) or any(_YES_OR_NO.match(pick) for pick in earlier_picks)
         if said_yes and not final:
@@ -2087,7 +2087,7 @@ def _earlier_picks(
     and their "Yes, please." to an offer put there ("Would you like me to print a delay
     confirmation? And do you have the app?"), once, unless the last question's offer is
     taken up already (``last_taken``)."""
-    asked = [s for s in SENTENCE_END.split(reply) if s.rstrip().endswith("?")]
+    asked = _questions(reply)
     picks = []
     for question in asked[:-1]:
         pick = accepts_offer(question, mood, ids, wants)
@@ -2111,9 +2111,9 @@ def _bare_yes(said: str) -> bool:
     return said in lines.accept.values() or said in lines.accept_again
 
 
-def _asks_several(reply: str) -> bool:
-    """Whether ``reply`` asks more than one thing, so that a bare yes would not say which."""
-    return sum(1 for s in SENTENCE_END.split(reply) if s.rstrip().endswith("?")) > 1
+def _questions(reply: str) -> list[str]:
+    """The sentences of ``reply`` that ask something, in order."""
+    return [s for s in SENTENCE_END.split(reply) if s.rstrip().endswith("?")]
 
 
 def _offered_choice_said(answer: str, picks: list[str]) -> bool:

@@ -159,11 +159,12 @@ class NeedCatalogue(BaseModel):
     """What the customer says to a wrong statement of the law that is in their favour ("you're
     entitled to a full refund"): not a rebuttal, but not taken on trust either."""
     hedges: tuple[str, ...] = ()
-    """Words by which a learner says they are not sure of what they explain ("I'm not
-    sure", "maybe", "should be somewhere"): an explanation said with one is doubted, not
-    taken."""
+    """Words by which a learner says they are not sure of what they explain or offer ("I'm
+    not sure", "maybe", "should be somewhere"): an explanation or remedy said with one is
+    doubted, not taken."""
     doubts_hedge: dict[BandKey, str] = Field(default_factory=dict)
-    """What the customer says to an explanation given only as a guess, by mood band."""
+    """What the customer says to an explanation or remedy given only as a guess, by mood
+    band."""
     favours: tuple[str, ...] = ()
     """Words of a wrong statement of the law that hand the customer something."""
     """What the customer says to a reply that gets the law wrong, by mood band."""
@@ -1200,8 +1201,7 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
         if not OFFERING_MOVES.isdisjoint(ids) and any(_IF_YOU_LIKE.search(p) for p in plain):
             return catalogue().accept.get(band_of(mood).value, "")
         return ""
-    last = _ASIDE.sub(" ", _YES_OR_NO.sub("?", plain_words(asked[-1]).lower()))
-    last = _ANSWERED_FIRST.sub("", last, count=1)
+    last = _ASIDE.sub(" ", _YES_OR_NO.sub("?", _plain_question(asked[-1])))
     if _WHICH_ALONE.match(last):
         # "I can send a new kettle or pay you back in full. Which would you prefer?": the
         # two things are in the sentence before
@@ -1727,7 +1727,7 @@ def named_yes(question: str, mood: int, *, again: bool = False) -> str:
     lines = catalogue()
     band = band_of(mood).value
     frame = lines.accept_named_again if again else lines.accept_named.get(band, "")
-    found = _OFFERED_DOING.search(plain_question(question))
+    found = _OFFERED_DOING.search(_plain_question(question))
     if not frame or found is None:
         return ""
     doing = next(d for d in found.groups() if d)
@@ -1746,7 +1746,7 @@ def named_yes(question: str, mood: int, *, again: bool = False) -> str:
     return frame.format(do=said, Do=said[:1].upper() + said[1:])
 
 
-def plain_question(question: str) -> str:
+def _plain_question(question: str) -> str:
     """A question in plain lower-case words, without an answer put before it."""
     from roleplay.core.lexicon import plain_words
 

@@ -41,16 +41,16 @@ def test_importing_the_command_line_loads_no_textual(module: str) -> None:
     assert json.loads(done.stdout) == []
 
 
-def test_help_lists_play_and_serve(run: Run) -> None:
-    result = run("--help")
+def test_help_lists_play_and_serve(run_process: Run) -> None:
+    result = run_process("--help")
     assert result.returncode == 0
     commands = result.stdout.split("Commands:", 1)[-1]
     assert "play" in commands and "serve" in commands
     assert "--scenarios" in result.stdout
 
 
-def test_bare_roleplay_off_a_terminal_prints_the_commands(run: Run, tmp_path: Path) -> None:
-    result = run("--scenarios", str(tmp_path))
+def test_bare_roleplay_off_a_terminal_prints_the_commands(run_process: Run, tmp_path: Path) -> None:
+    result = run_process("--scenarios", str(tmp_path))
     assert result.returncode == 0
     assert "Commands:" in result.stdout
 
@@ -80,8 +80,8 @@ def test_play_an_unknown_mode_is_bad_usage(run: Run) -> None:
     assert "'exam' is not one of" in result.stderr
 
 
-def test_play_off_a_terminal_says_how_to_play_headless(run: Run) -> None:
-    result = run("play", "late-parcel", "--learner", "Sam")
+def test_play_off_a_terminal_says_how_to_play_headless(run_process: Run) -> None:
+    result = run_process("play", "late-parcel", "--learner", "Sam")
     assert result.returncode == 1
     assert "needs an interactive terminal" in result.stderr
     assert "roleplay run" in result.stderr

@@ -284,3 +284,85 @@ def test_offered_a_replacement_or_their_money_back_they_still_pick_what_they_ask
         "my money back refund",
     )
     assert said == "I'd rather have my money back."
+
+
+@pytest.mark.parametrize(
+    ("reply", "wants", "said"),
+    [
+        # two things the learner can do, put as a statement, then "which?": a time and a
+        # hyphenated word inside an option do not hide the choice
+        (
+            "I can send a replacement out on next-day delivery today, or refund you. Which "
+            "would you prefer?",
+            "my money back",
+            "Refund me, please.",
+        ),
+        (
+            "I can book a return collection for the next working day, which is tomorrow, or I "
+            "can ask the waste operations supervisor whether a crew can come today. Which "
+            "would you prefer?",
+            "emptied today, I hope",
+            "Ask the waste operations supervisor whether a crew can come today, please.",
+        ),
+        (
+            "I can book a return collection for the next working day, which is tomorrow, or I "
+            "can ask the waste operations supervisor whether a crew can come today. Which "
+            "would you prefer?",
+            "",
+            "Book a return collection for the next working day, please.",
+        ),
+        # two things the customer can do, put as "two choices:"
+        (
+            "You have two choices: travel on the 15:12 with your Advance ticket, or I can "
+            "refund the ticket in full. Which would you like?",
+            "",
+            "I'll travel on the 15:12 with my Advance ticket.",
+        ),
+        ("So would you like to take the 15:12 to Bristol, or have the refund?", "", None),
+        # the second option is the learner's own doing ("or shall I…")
+        (
+            "Would you like tomorrow's return collection, or shall I ask the supervisor about "
+            "today?",
+            "today, please",
+            "Ask the supervisor about today, please.",
+        ),
+        (
+            "Would you like tomorrow's return collection, or shall I ask the supervisor about "
+            "today?",
+            "",
+            "Tomorrow's return collection, please.",
+        ),
+    ],
+)
+def test_a_choice_of_two_is_answered_with_a_pick_not_a_bare_yes(
+    reply: str, wants: str, said: str | None
+) -> None:
+    """Put a choice of two, the customer names the one they take, never "Yes, all right.",
+    which would not say which."""
+    from roleplay.core.needs import accepts_offer
+
+    answer = accepts_offer(reply, 6, frozenset({"resolve"}), wants)
+    assert answer, reply
+    assert not answer.startswith("Yes"), answer
+    if said is not None:
+        assert answer == said
+
+
+def test_a_booking_only_offered_as_one_of_two_is_not_thanked_for_as_made() -> None:
+    """Asked whether she wants tomorrow's collection or the supervisor asked about today,
+    the customer picks one; she does not thank the learner for booking the collection, nor
+    take a remark on what the crew should do as the remedy."""
+    session = play(
+        bundled("council-bins"),
+        [
+            "Mrs Marsh, I'm very sorry. Six weeks without your bin being emptied, when you're on "
+            "the assisted list and the crew should be collecting it from beside your back gate, "
+            "simply isn't acceptable. I can book a return collection for the next working day, "
+            "which is tomorrow, or I can ask the waste operations supervisor whether a crew can "
+            "come out today. Which would you prefer?"
+        ],
+    )
+    said = session.turns[0].response
+    assert "booking the collection" not in said, said
+    assert not said.startswith("Yes"), said
+    assert "please" in said.split(".")[0], said

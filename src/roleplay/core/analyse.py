@@ -50,6 +50,7 @@ from roleplay.core.parse import (
     parse,
     parse_many,
     pipeline,
+    standard_told,
     voice_problem,
 )
 from roleplay.core.parse_rules import CompiledParseRule, DocIndex, ParseRule
@@ -489,6 +490,8 @@ def _parsed_voice(norm: Normalised, m: _Match, anchor: Token, roles: Roles) -> s
         return ""
     if m.rule.move in _DONE_NOW and narrated_past(anchor):
         return "a past event told"  # "the cap wasn't set up when we sent your new SIM"
+    if m.rule.move in _DONE_NOW and standard_told(anchor):
+        return "what should happen, told"  # "…when the crew should be collecting it"
     if m.rule.move in ("escalate", "investigate") and only_if_customer(anchor):
         return "only if the customer acts"  # "a supervisor can only look if you resubmit"
     return voice_problem(anchor, roles, rule.negatable and rule.counts)

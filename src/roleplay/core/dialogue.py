@@ -2229,7 +2229,25 @@ def _only_offered(words: str, reply: str) -> bool:
         return False
     rest = reply[at + len(quoted) :]
     ends = re.search(r"[.!?…](?=\s|$)|$", rest)
-    return ends is not None and ends.group(0) == "?"
+    if ends is not None and ends.group(0) == "?":
+        return True
+    # "I can book a collection for tomorrow, or ask the supervisor about today. Which would
+    # you prefer?": what the learner can do, put to the customer, is not yet done
+    start = max(reply.rfind(mark, 0, at) for mark in (". ", "! ", "? ", "\n"))
+    sentence = reply[start + 1 : at + len(quoted) + (ends.end() if ends else 0)]
+    after = reply[at + len(quoted) + (ends.end() if ends else 0) :].strip()
+    asked_next = re.match(r"[^.!?]*\?", after)
+    return (
+        asked_next is not None
+        and _CAN_DO.search(sentence) is not None
+        and not asks_anything_else(asked_next.group(0))
+    )
+
+
+_CAN_DO = re.compile(
+    r"(?i)\b(?:i|we|you|u) (?:can|could)\b(?! not\b)|\b(?:two|2) (?:choices|options)\b"
+)
+"""What someone can do, said before a question that puts it to the customer."""
 
 
 def _earns(

@@ -1209,6 +1209,10 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
         before = plain_words(said[-2]).lower() if len(said) > 1 else ""
         if can := _CAN_DO_EITHER.search(before):
             last = f"shall i {can.group('rest').strip(' .,!')}?"
+        elif yours := _YOU_CAN_EITHER.search(before):
+            # "You have two choices: travel on the 15:12, or I can refund the ticket.":
+            # the first is theirs to do ("I'll travel on the 15:12.")
+            last = f"would you like to {yours.group('rest').strip(' .,!')}?"
     # the offer may follow a dash or a comma: "There's a slot at 11:20 - shall I put you in it?"
     if _DOING_CHOICE.search(last) and (picked := _first_of_two(last, wants)):
         # "…put £50 through now, or would you rather wait and have it all in one go?": the
@@ -1297,10 +1301,18 @@ _WHICH_ALONE = re.compile(
 """A question that asks which of two things said just before ("Which would you prefer?")."""
 
 _CAN_DO_EITHER = re.compile(
-    r"\b(?:i|we) (?:can|could) (?:either )?(?P<rest>[a-z£0-9' ,-]+?\bor\b[a-z£0-9' -]+?)[\s.!]*$"
+    r"\b(?:i|we) (?:can|could) (?:either )?(?P<rest>[a-z£0-9:' ,-]+?\bor\b[a-z£0-9:' -]+?)[\s.!]*$"
 )
 """Two things the learner can do, put as a statement ("I can send a new kettle or pay you
 back in full"): what a following "Which would you prefer?" asks to choose between."""
+
+_YOU_CAN_EITHER = re.compile(
+    r"(?:\b(?:you|u) (?:can|could) (?:either )?|\b(?:two|2) (?:choices|options|ways)"
+    r"(?: here| now)?\s*(?::|-|–|—|,)\s*(?:(?:you|u) (?:can|could) )?(?:either )?)"
+    r"(?P<rest>[a-z£0-9:' ,-]+?\bor\b[a-z£0-9:' -]+?)[\s.!]*$"
+)
+"""Two things the customer can do, or have done, put as a statement ("You can travel on the
+15:12 or have a refund"; "two choices: travel on the 15:12, or I can refund it")."""
 
 
 _HELP_PUT = re.compile(
@@ -1355,7 +1367,7 @@ def _offers(clause: str) -> bool:
 _CHOICE = re.compile(
     r"(?:(?:would|do|shall|should) (?:you|u) (?:prefer|rather|like|want)"
     r"(?: it| (?:the|your|ur) (?:refund|money|credit|payment|compensation|voucher)(?= as ))?"
-    r"(?: as| by| to have| to)?"
+    r"(?:(?: as| by| to have| to)(?!\w))?"
     r"|which (?:would you prefer|do you prefer|suits you(?: best)?|is best for you|works best"
     r"(?: for you)?)"
     r"|how (?:would|do|shall|should) (?:you|u) (?:like|want)"
@@ -1513,8 +1525,9 @@ def _other_option(question: str, first: str) -> str:
 _RATHER_LEAD = re.compile(
     r"^(?:(?:would|do|shall|should) (?:you|u) )?(?:rather|prefer|like|want)(?: to)?"
     r"(?: (?:have|get|take|go for))?\s+"
+    r"|^(?:shall|should|can|could) (?:i|we) (?:just )?(?=[a-z])"
 )
-"""The question words before a second option ("would you rather have …")."""
+"""The question words before a second option ("would you rather have …", "shall I …")."""
 
 
 _CONTENT = re.compile(r"£?\d[\d,.]*|[a-z]{4,}")
@@ -1644,7 +1657,7 @@ _DOING_CHOICE = re.compile(
     r"|would it help if i|would it help if we|would it be easier if i"
     r"|would you prefer me to|would you rather i|would you like to|would you prefer to"
     r"|would you prefer if i|would you prefer i|would you rather|do you want to|can i)"
-    r"\s+(?P<first>[a-z£0-9' ]+?)\s*,?\s+or\s+(?P<second>.+)\?$"
+    r"\s+(?P<first>[a-z£0-9:' ,-]+?)\s*,?\s+or\s+(?P<second>.+)\?$"
 )
 """A choice of two things to do ("Shall I ask my team leader while you wait, or would you
 prefer an email?"): the customer takes the first."""
@@ -1797,7 +1810,11 @@ def _first_of_two(question: str, wants: str = "") -> str:
     match = _DOING_CHOICE.search(question)
     # "fetch the jar from the kitchen so you can see the label": the thing, not its purpose
     first = (
-        re.split(r"\s+so (?:that )?(?:you|u|i|we|they) ", match.group("first"))[0] if match else ""
+        re.split(
+            r"\s+so (?:that )?(?:you|u|i|we|they) ", _ASIDE_WHICH.sub("", match.group("first"))
+        )[0]
+        if match
+        else ""
     )
     if match is None or not 0 < len(first.split()) <= 14:
         return ""
@@ -1824,7 +1841,7 @@ def _first_of_two(question: str, wants: str = "") -> str:
     )
     if (
         other
-        and len(other) <= 10
+        and len(other) <= 12
         and not _AUXILIARY.match(other[0])
         and not doing_it_themselves
         and _wanted(" ".join(other), wants) > _wanted(" ".join(words), wants)
@@ -1841,6 +1858,9 @@ def _first_of_two(question: str, wants: str = "") -> str:
         return f"I'll {said}."  # "would you like to wait, or…" → "I'll wait."
     return f"{said[0].upper()}{said[1:]}, please."
 
+
+_ASIDE_WHICH = re.compile(r"\s*,\s*which (?:is|would be|will be|means)\b[^,]*,?")
+"""An aside that says more of the first option ("the next working day, which is tomorrow,")."""
 
 _THEIR_DOING_CHOICE = re.compile(
     r"(?:^|[,;:] |\s[-–—]\s)(?:and |so )?(?:would you like|do you want|would you prefer)\s+"
@@ -1859,7 +1879,9 @@ _PAST: Final = frozenset(
     {"rang", "sent", "put", "took", "gave", "got", "did", "wrote", "made", "came", "went", "told"}
 )
 """Verbs in the past, as "would you rather I rang you…" puts them: not said back."""
-_SECOND_LEAD = re.compile(r"^(?:(?:would you|do you|shall i|should i|i|me to|to|just)\s+)+")
+_SECOND_LEAD = re.compile(
+    r"^(?:(?:would you|do you|shall i|should i|(?:i|we) (?:can|could)|i|me to|to|just)\s+)+"
+)
 
 
 def hands_over_now(found: Analysis, reply: str, customer: str = "") -> bool:

@@ -773,6 +773,33 @@ def narrated_past(anchor: Token) -> bool:
     return False
 
 
+_STANDARD_MARKS = frozenset({"when", "while", "whilst", "whereas", "given"})
+_DUTY_AUX = frozenset({"should", "ought"})
+_DUTY_VERBS = frozenset({"suppose", "mean", "expect"})
+
+
+def standard_told(anchor: Token) -> bool:
+    """Whether ``anchor`` is what should have been happening, told inside a clause of
+    "when" or "while" that measures the failure against it ("…isn't acceptable, when the
+    crew should be collecting it from your gate"; "not right when they're supposed to take
+    it back"): the service as it ought to be, not a remedy offered now."""
+    duty = False
+    tok = anchor
+    while True:
+        kids = list(tok.children)
+        if any(c.dep_ == "aux" and c.lower_ in _DUTY_AUX for c in kids) or (
+            tok.tag_ == "VBN" and tok.lemma_ in _DUTY_VERBS
+        ):
+            duty = True
+        if tok.dep_ == "advcl" and any(
+            c.dep_ in ("mark", "advmod") and c.lower_ in _STANDARD_MARKS for c in kids
+        ):
+            return duty
+        if tok.head.i == tok.i or tok.dep_ not in ("conj", "xcomp", "advcl", "ccomp"):
+            return False
+        tok = tok.head
+
+
 _ONLY_WHEN = frozenset({"if", "once", "when", "after", "until", "unless"})
 
 

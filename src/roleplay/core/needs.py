@@ -22,7 +22,7 @@ import bisect
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -372,6 +372,13 @@ class NeedsState:
                     now.append(NeedMet(need.id, turn, words, move))
                     break
             else:
+                if need.need_kind in _SURE_KINDS and any(
+                    _doubted_meets(test, found, reply.text) for test in met_by(need)
+                ):
+                    # "For the food, I'm not sure we cover that": a remedy only doubted is
+                    # guessed at, as a hedged one is
+                    hedged.append(need.id)
+                    continue
                 if more := _more_than_asked(need, found, self.needs):
                     now.append(NeedMet(need.id, turn, more, "resolve"))
         for one in now:
@@ -385,6 +392,19 @@ class NeedsState:
     def need(self, need_id: str) -> Need | None:
         """The need with this id, or None."""
         return next((n for n in self.needs if n.id == need_id), None)
+
+
+def _doubted_meets(condition: Condition, found: Analysis, text: str) -> bool:
+    """Whether a need's test would be met by what the learner says they doubt they can do
+    ("I'm not sure we cover that"): its moves found only in a doubted clause, said with
+    its words."""
+    moves = {*condition.all, *condition.any}
+    doubted = tuple(
+        replace(e, note="") for e in found.suppressed if e.note == "doubted" and e.move in moves
+    )
+    if not doubted or any(e.move in moves for e in found.evidence if not e.note):
+        return False
+    return _said_together(condition, replace(found, evidence=doubted), text)
 
 
 _SURE_KINDS = frozenset({NeedKind.EXPLANATION, NeedKind.REMEDY})

@@ -710,6 +710,8 @@ def voice_problem(anchor: Token, roles: Roles, negatable: bool = True) -> str:
                     or any(d.dep_ == "det" and d.lower_ == "no" for d in child.children)
                 ):
                     return "negated"
+        if doubted(path[-1]):
+            return "doubted"  # "I'm not sure I can put you through"
     for tok in _ancestors(anchor):
         if (
             tok.dep_ in CLAUSE_HEADS
@@ -771,6 +773,26 @@ def narrated_past(anchor: Token) -> bool:
             c.dep_ in ("mark", "advmod") and c.lower_ in _WHEN_IN_THE_PAST for c in tok.children
         )
     return False
+
+
+_SURE_WORDS = frozenset({"sure", "certain", "confident", "convinced"})
+_BELIEF_VERBS = frozenset({"think", "believe", "reckon", "expect", "know", "suppose"})
+
+
+def doubted(head: Token) -> bool:
+    """Whether the clause headed by ``head`` is what the speaker doubts they can do ("I'm
+    not sure I can put you through", "I don't know if we can refund it", "I doubt we can
+    send anyone today", "I don't think a manager could do anything different"): not done,
+    nor offered."""
+    if head.dep_ != "ccomp":
+        return False
+    over = head.head
+    if over.lemma_ == "doubt" and over.pos_ == "VERB":
+        return True
+    if over.lower_ in _SURE_WORDS:
+        holder = over.head if over.dep_ == "acomp" else over
+        return any(c.dep_ == "neg" for c in (*over.children, *holder.children))
+    return over.lemma_ in _BELIEF_VERBS and any(c.dep_ == "neg" for c in over.children)
 
 
 _STANDARD_MARKS = frozenset({"when", "while", "whilst", "whereas", "given"})

@@ -780,3 +780,26 @@ def test_an_act_named_as_someone_elses_to_do_is_not_the_learners_own() -> None:
         "who can look at a payment for your trouble."
     )
     assert not _of("council-bins", reply, "beyond_authority")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I'll ask Sam to take the whole bill off. She's the one who can do that.",
+        "Let me get our duty manager to knock the entire bill off for you.",
+        "I've asked the manager on tonight to put the whole meal on the house.",
+    ],
+)
+def test_an_act_asked_of_someone_else_is_put_to_them_not_done_beyond_authority(
+    reply: str,
+) -> None:
+    """Asking a colleague to do what only they may do is the right move, not a promise
+    beyond the learner's authority."""
+    kinds = _kinds("restaurant-allergy", reply)
+    assert "beyond_authority" not in kinds, reply
+    assert "needs_approval" in kinds, reply
+
+
+def test_an_act_the_learner_asks_the_customer_to_accept_is_still_their_own() -> None:
+    kinds = _kinds("restaurant-allergy", "I'll take the whole bill off myself, no need to ask.")
+    assert "beyond_authority" in kinds

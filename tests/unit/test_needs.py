@@ -2507,3 +2507,34 @@ def test_a_remedy_given_only_as_a_guess_is_doubted_not_thanked_for() -> None:
     )
     assert "sure" in session.prompt, session.prompt
     assert "food money" not in session.prompt, session.prompt
+
+
+def test_a_time_told_as_what_happens_next_is_not_asked_for_again() -> None:
+    """Told "It'll be in your account within the hour", the customer does not ask when
+    she will see the money: the time was said, as what will happen next."""
+    session = play(
+        bundled("late-parcel"),
+        [
+            "So sorry Priya! I'll refund the full £64 right now AND send you a brand new set "
+            "free, plus a £30 voucher for the hassle. This will never happen to you again, I "
+            "guarantee it.",
+            "It'll be in your account within the hour, guaranteed. And the new set will be with "
+            "you first thing tomorrow, I've told the courier personally.",
+        ],
+    )
+    assert "when will I actually see" not in session.turns[1].response, session.turns[1].response
+
+
+def test_a_day_told_of_what_went_wrong_is_no_time_given() -> None:
+    """An explanation of the past that names a day ("the engineer didn't come on Tuesday
+    because…") says nothing of when it will be put right."""
+    from roleplay.core.analyse import analyse
+    from roleplay.core.conditions import Reply
+    from roleplay.core.facts import reply_facts
+    from roleplay.core.needs import says_when
+
+    text = "The engineer didn't come on Tuesday because our scheduling system dropped the job."
+    scenario = bundled("broadband-outage")
+    found = analyse(text)
+    reply = Reply(frozenset(found.moves), reply_facts(text, found, scenario), text, 5)
+    assert not says_when(reply, found)

@@ -615,6 +615,7 @@ def _acts(
             if (
                 _THEIRS.search(clause)
                 or _ONES_WHO.search(clause)
+                or _ASKS_OTHER_TO.search(clause)
                 or _overlaps(sentence, escalations)
                 or (analysis.has("escalate") and not _overlaps(sentence, doing))
                 or (
@@ -722,6 +723,12 @@ _ONES_WHO = re.compile(
     r"\b(?:they|he|she)(?:'re| are|'s| is) the (?:ones?|people|person|team) (?:who|that)\b"
 )
 """Someone else named as the one who does it ("they're the ones who can look at a payment")."""
+_ASKS_OTHER_TO = re.compile(
+    r"\b(?:ask|asking|asked|get|getting|got)\s+(?!(?:you|u|me|myself|us)\b)"
+    r"(?:[\w']+\s+){1,3}?to\s+(?:[\w£']+\s+){0,3}$"
+)
+"""A clause in which the learner asks someone else to do it ("I'll ask Sam to take the
+whole bill off", "I'll get the manager to waive it"): put to them, not done."""
 _NEEDS_SOMEONE = re.compile(
     r"\bneeds? (?:my|the|a|our|your) (?:\w+ )?(?:manager|leader|supervisor|team|approval)\b"
     r"|\bput (?:that|it|this) to\b"

@@ -909,7 +909,7 @@ class Session:
             reply_text=scored,
             curt=curt,
             addressed=addressed_kinds(reply_now, self.needs),
-            when_told=says_when(reply_now),
+            when_told=says_when(reply_now, found),
             better=mood > mood_before or (mood == mood_before and bool(found.moves)),
             handed_now=handed_now,
             passed_on=handed_now and foreseen and branch is not None and branch.mood < 0,

@@ -2078,11 +2078,29 @@ def without_sorry_asked(line: str, state: NeedsState, mood: int) -> str:
     return " ".join([asked, *kept] if asked else kept)
 
 
-def says_when(reply: Reply) -> bool:
+def says_when(reply: Reply, found: Analysis | None = None) -> bool:
     """Whether the reply says when, with what it does ("back in your account within the
-    hour"), as a need for a time is met, whether or not the scenario lists one."""
+    hour"), as a need for a time is met, whether or not the scenario lists one, or tells
+    what will happen next and when (``found``'s explanations)."""
     kind = catalogue().kinds.get(NeedKind.TIME)
-    return kind is not None and kind.met_by is not None and holds(kind.met_by, reply)
+    if kind is None or kind.met_by is None:
+        return False
+    if holds(kind.met_by, reply):
+        return True
+    # "It'll be in your account within the hour": what happens next, told with when
+    if found is None:
+        return False
+    low = reply.text.lower()
+    return any(
+        _FUTURE_TOLD.search(told := low[e.start : e.end])
+        and any(has_phrase(word, told) for word in kind.met_by.keywords)
+        for e in found.evidence_for("explain")
+        if not e.note
+    )
+
+
+_FUTURE_TOLD = re.compile(r"\b(?:will|'ll|going to|shall)\b")
+"""What is told as still to happen ("it'll be in your account"), not what happened."""
 
 
 def without_when_asked(line: str) -> str:

@@ -147,6 +147,58 @@ def test_reaching_an_outcome_finishes_the_attempt(late_parcel: LoadedScenario) -
         attempt.step("Is there anything else I can help with?")
 
 
+TOO_SOON = (
+    "I'm sorry to hear that. I'll pass you straight to my team leader, they'll sort this out "
+    "for you.",
+    "My team leader will be with you shortly, I can't really do anything more myself, sorry.",
+    "And I've also flagged it to our customer relations manager and the courier's complaints "
+    "department, so they'll all be in touch.",
+)
+"""Replies that hand the late-parcel customer over before anything called for it."""
+
+
+def test_a_finished_attempt_keeps_the_ending_its_debrief_shows(
+    late_parcel: LoadedScenario,
+) -> None:
+    """The file says how the attempt ended as the debrief judges it, beside the end node
+    reached, so an assessor reading it never sees "escalated correctly" for a hand-over
+    the debrief calls premature; the ending is sealed like the outcome."""
+    attempt = _played(late_parcel, TOO_SOON)
+    saved = _saved(attempt.path)
+
+    assert saved["outcome"] == "escalated_correctly"
+    assert saved["ending_verdict"] == "handed_over_too_soon"
+    assert load_transcript(attempt.path).ending_verdict == "handed_over_too_soon"
+    assert verify(saved).ok
+    saved["ending_verdict"] = "escalated_correctly"
+    assert not verify(saved).ok
+
+
+def test_an_attempt_ended_early_is_kept_as_unfinished(late_parcel: LoadedScenario) -> None:
+    with Attempt.start(late_parcel, "Sam Patel") as attempt:
+        attempt.step(THREE_TURNS[0])
+        attempt.finish()
+    saved = _saved(attempt.path)
+    assert saved["outcome"] is None
+    assert saved["ending_verdict"] == "unfinished"
+    assert verify(saved).ok
+
+
+def test_a_transcript_saved_before_the_ending_was_kept_still_verifies(
+    late_parcel: LoadedScenario,
+) -> None:
+    """A file from before the ending was kept (no ``ending_verdict`` at all) still reads and
+    verifies as it did."""
+    attempt = _played(late_parcel)
+    saved = _saved(attempt.path)
+    del saved["ending_verdict"]
+    saved["integrity"]["seal"] = _seal(saved, saved["turns"], None)
+
+    assert verify(saved).ok
+    _write(attempt.path, saved)
+    assert load_transcript(attempt.path).ending_verdict is None
+
+
 def test_a_blank_learner_name_is_refused(late_parcel: LoadedScenario) -> None:
     with pytest.raises(InputError, match="learner's name"):
         Attempt.start(late_parcel, "   ")

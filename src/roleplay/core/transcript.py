@@ -27,7 +27,8 @@ The file, one JSON object (``roleplay-transcript/1``)::
      "mode": "practice", "started": "…Z", "updated": "…Z", "finished": null,
      "ruleset": "…", "opening": "<the customer's first line>",
      "turns": [{<turn_to_dict(turn)>, "at": "…Z", "hash": "<hex>"}, …],
-     "outcome": null, "warnings": [],
+     "outcome": null, "ending_verdict": null (once finished: how its debrief judged the end),
+     "warnings": [],
      "integrity": {"method": "sha256-chain", "key_id": null, "turns": 2, "seal": "<hex>"}}
 """
 
@@ -61,6 +62,7 @@ from pydantic import (
 
 from roleplay.core.analysis import Analysis
 from roleplay.core.dialogue import ConversationOver, Session, Turn, turn_to_dict
+from roleplay.core.ending import ending_of
 from roleplay.core.errors import InputError, InvalidFileError, RoleplayError
 from roleplay.core.files import MAX_TRANSCRIPT_BYTES, read_file
 from roleplay.core.frameworks import get_framework
@@ -210,6 +212,9 @@ def _seal(data: Mapping[str, Any], turns: Sequence[Mapping[str, Any]], key: byte
     last = turns[-1].get("hash") if turns else None
     before = last.encode("ascii", "replace") if isinstance(last, str) else _header_bytes(data)
     closing = {name: data.get(name) for name in SEALED_FIELDS}
+    if "ending_verdict" in data:
+        # (transcripts saved before the ending was kept have none, and verify as they did)
+        closing["ending_verdict"] = data["ending_verdict"]
     closing["turns"] = len(turns)
     return _digest(key, before, canonical_json(closing))
 
@@ -465,6 +470,10 @@ class Transcript(_Saved):
     opening: str
     turns: tuple[SavedTurn, ...]
     outcome: str | None
+    ending_verdict: str | None = None
+    """How the attempt ended as its debrief judged it when saved (an :class:`Ending` value:
+    "handed_over_too_soon" where ``outcome``, the end node reached, is "escalated_correctly");
+    absent from transcripts saved before it was kept."""
     warnings: tuple[str, ...] = ()
     integrity: SavedIntegrity
 
@@ -751,6 +760,7 @@ class Attempt:
             "opening": session.prompt,
             "turns": [],
             "outcome": None,
+            "ending_verdict": None,
             "warnings": [],
             "integrity": {
                 "method": HMAC_CHAIN if secret is not None else SHA256_CHAIN,
@@ -845,6 +855,7 @@ class Attempt:
         self._data["outcome"] = turn.outcome
         if turn.outcome is not None:
             self._data["finished"] = record["at"]
+            self._data["ending_verdict"] = ending_of(self.session).value
         self.save()
         return turn
 
@@ -852,6 +863,7 @@ class Attempt:
         """End the attempt now, with or without an outcome, and save; it cannot be resumed."""
         if self._data["finished"] is None:
             self._data["finished"] = now_iso()
+            self._data["ending_verdict"] = ending_of(self.session).value
             self.save()
 
     def save(self) -> None:

@@ -2538,3 +2538,24 @@ def test_a_day_told_of_what_went_wrong_is_no_time_given() -> None:
     found = analyse(text)
     reply = Reply(frozenset(found.moves), reply_facts(text, found, scenario), text, 5)
     assert not says_when(reply, found)
+
+
+def test_an_offer_taken_before_the_need_is_raised_is_not_asked_for_after() -> None:
+    """Offered the waiting room before she asks to sit down, and saying yes to it, the
+    customer does not then ask whether there is somewhere she can sit."""
+    session = play(
+        bundled("cancelled-train"),
+        [
+            "I'm so sorry, madam - it's been cancelled because of a fault on the train. Your "
+            "Advance ticket is valid on the next Vale Rail train, the 15:12 to Bristol - I'll "
+            "endorse it for you now.",
+            "Because you'll arrive around an hour late, you can claim Delay Repay - your £34.50 "
+            "back - online within 28 days. I'll print a delay confirmation for you.",
+            "Thank you for telling me - that's a safety matter, so I'm calling the station "
+            "supervisor on the radio right now to get staff down to platform 2. While they deal "
+            "with it, would you like to wait in the warm in the waiting room?",
+        ],
+    )
+    said = session.turns[2].response
+    assert said.startswith("Yes"), said
+    assert "sit down" not in said, said

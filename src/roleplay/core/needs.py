@@ -327,8 +327,12 @@ class NeedsState:
         ]
         now: list[NeedMet] = []
         for need in self.needs:
-            if need.id in self.met or need.id not in self.raised:
+            if need.id in self.met:
                 continue
+            # a need not raised yet is met by an offer taken that says its own words ("would
+            # you like to wait in the waiting room?" before she asks to sit down); only the
+            # phrases of a test, not the need's kind, tell that it is the same thing
+            raised = need.id in self.raised
             said = next(
                 (
                     o
@@ -337,7 +341,7 @@ class NeedsState:
                     if test.keywords and _stated(test.keywords, o, asked_ok=True)
                 ),
                 None,
-            ) or next((o for o in offers if _offers_what_is_needed(need, o)), None)
+            ) or next((o for o in offers if raised and _offers_what_is_needed(need, o)), None)
             if said is not None:
                 met = NeedMet(need.id, turn, said.strip(), "offer")
                 self.met[need.id] = met
@@ -675,9 +679,12 @@ _NAMED_BEFORE = re.compile(r"(?i)\b(?:to|with|ask|get) (?:her|him|them)\b")
 _OFFER_ASKED = re.compile(
     r"(?i)\b(?:would you like me to|do you want me to|want me to|shall i|should i|shall we"
     r"|would it help if (?:i|we)|are you happy for me to|would you like us to|can i|could i"
-    r"|can we|could we|if (?:i|we) (?!can't|cannot|can not|don't|do not)\w+)\b"
+    r"|can we|could we|if (?:i|we) (?!can't|cannot|can not|don't|do not)\w+"
+    r"|would you like (?:to|a|an|some)|do you want (?:to|a|an|some)"
+    r"|(?:do you )?fancy (?:a|an|some))\b"
 )
-"""A question that offers what the speaker would do ("shall I chase it?")."""
+"""A question that offers what the speaker would do ("shall I chase it?"), or what the
+customer may have or do ("would you like to wait in the waiting room?")."""
 
 
 def _stated(

@@ -2559,3 +2559,15 @@ def test_an_offer_taken_before_the_need_is_raised_is_not_asked_for_after() -> No
     said = session.turns[2].response
     assert said.startswith("Yes"), said
     assert "sit down" not in said, said
+
+
+def test_a_slot_today_put_as_a_question_is_answered_and_a_clipped_fix_is_taken_in() -> None:
+    """Asked "Today ok?" after "Book you in now.", the patient says yes before anything
+    else; told "Text flag added.", he thanks for it rather than asking again."""
+    session = play(
+        bundled("gp-reception"), ["Book you in now. Today ok?", "Sorry. Text flag added."]
+    )
+    first, second = (turn.response for turn in session.turns)
+    assert first.startswith("Yes"), first
+    assert "texts" in {m.id for m in session.turns[1].needs_met}, second
+    assert "text me" not in second.lower(), second

@@ -41,6 +41,11 @@ def bundled(name: str) -> Scenario:
         # a thing pointed at is named as the thing ("the ticket", not "the that ticket")
         ("u can jump on the 15:12 wiv that ticket no probs", ("the ticket",)),
         ("I'll swap this ticket for a first-class one.", ("the ticket",)),
+        # a verb's particle is no part of the thing ("putting through £1,400 compensation")
+        (
+            "Yes, that's right. I'm putting through £1,400 compensation for the four of you.",
+            ("£1,400 compensation",),
+        ),
         # a list of things given is not read as one thing
         (
             "I'll make six months completely free, £200 compensation on top.",
@@ -246,6 +251,9 @@ def test_a_yes_to_the_only_thing_asked_needs_no_naming() -> None:
             "Yes, log a formal complaint, please.",
         ),
         ("Shall I set the £45 cap on your SIM right now?", "Yes, set the £45 cap, please."),
+        # cut where "that" would begin a clause, the doing names nothing: no "Yes, put."
+        ("Shall I put exactly that on the note the crew see in their cab?", ""),
+        ("Shall I put that in the call notes for you?", ""),
     ],
 )
 def test_a_named_yes_says_the_doing_in_few_words_and_never_trails_off(

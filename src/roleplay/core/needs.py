@@ -1760,6 +1760,14 @@ _DANGLING = frozenset(
 _NAMES_NOTHING = frozenset({"you", "u", "be", "have", "go", "do", "proceed", "carry", "continue"})
 
 
+_LOOSE_ADVERBS = frozenset({"exactly", "just", "really", "also", "simply", "literally", "actually"})
+"""Words that say how, left at the end of a doing cut short ("put exactly")."""
+_NEEDS_OBJECT = frozenset(
+    {"put", "add", "make", "give", "take", "send", "get", "bring", "set", "note", "write", "pass"}
+)
+"""Verbs that name nothing without what they act on ("put", "add")."""
+
+
 def named_yes(question: str, mood: int, *, again: bool = False) -> str:
     """The customer's yes naming what they say yes to ("Yes. Fetch Sam." to "shall I fetch
     Sam, our duty manager?"), for a reply that asked several things, where a bare "Yes. Do
@@ -1775,6 +1783,12 @@ def named_yes(question: str, mood: int, *, again: bool = False) -> str:
     words = doing.split()
     if not words or words[0] in _DOING_STOPS or words[0] in _NAMES_NOTHING:
         return ""  # ("shall I go ahead?", "can I do that?": a bare yes says as much)
+    while len(words) > 1 and words[-1] in _LOOSE_ADVERBS:
+        words = words[:-1]
+    if len(words) == 1 and words[0] in _NEEDS_OBJECT:
+        # "shall I put exactly that on the note…?" cut to "put": no "Yes. Put." that names
+        # nothing
+        return ""
     if len(words) > 5:
         # "log a formal complaint about the call-back that never came" → "log a formal
         # complaint": cut where a phrase of its own begins

@@ -83,6 +83,9 @@ def _things_in(quote: str, wanted: frozenset[str]) -> tuple[str, ...]:
             chunk = chunk.doc[commas[-1] + 1 : chunk.end]  # "completely free, £200 compensation"
             if not len(chunk):
                 continue
+        while len(chunk) > 1 and chunk[0].pos_ in ("ADP", "ADV", "PART"):
+            # "putting through £1,400 compensation": the verb's particle is no part of it
+            chunk = chunk[1:]
         # one of a list hangs as the list's first does: "repairs to the wet room and kitchen"
         # speaks of the kitchen as of the room, not as a thing given
         head = chunk.root

@@ -2149,13 +2149,11 @@ def engages(reply: str, customer: str, earlier: str = "") -> bool:
     theirs = content_words(customer)
     if theirs & mine:
         return True
-    if _A_SUM.search(reply) and _MONEY_TALK.search(customer):
+    if sums(reply) and _MONEY_TALK.search(customer):
         return True  # "£15 off." to "I want the whole bill taken off": a sum for their money
     return len(content_words(earlier) & mine) >= 2 if earlier else False
 
 
-_A_SUM = re.compile(r"[£$€]\s?\d|\b\d+(?:\.\d\d)?\s?(?:pounds|quid|p)\b", re.I)
-"""A sum of money named in a reply."""
 _MONEY_TALK = re.compile(
     r"(?i)[£$€]\s?\d|\b(?:bill|money|refund|pay|paid|paying|charge[sd]?|cost|costs|fee|fees"
     r"|owe|owed|compensation|pounds|price|credit|off)\b"

@@ -149,7 +149,9 @@ def test_a_second_lavish_offer_is_doubted_in_other_words_not_passed_over() -> No
     first, second = session.turns
     assert first.reaction == second.reaction == "too_good"
     assert "believe that when I see it" in first.response
-    assert second.response.startswith("The new phone? Are you sure you're allowed")
+    assert second.response.startswith(
+        "The £3 April rise and the new phone? Are you sure you're allowed"
+    )
 
 
 def test_a_thing_given_that_is_the_need_just_met_is_thanked_for_once() -> None:
@@ -196,6 +198,33 @@ def test_a_promise_of_three_things_is_doubted_as_a_whole(reply: str) -> None:
     assert session.prompt.startswith("All of that? ")
 
 
+@pytest.mark.parametrize(
+    ("scenario", "reply", "named"),
+    [
+        (
+            "garage-repair",
+            "Mr Mehta, I'm so sorry. I'll refund the whole £435 today and send a brand new hire "
+            "car for the week.",
+            "£435 and the brand new hire car? ",
+        ),
+        (
+            "catch-up-bill",
+            "Mr Hughes, I'm so sorry. I'm cancelling the whole £486 right now - you won't pay a "
+            "penny of it - and I'll add £250 compensation for the call-backs.",
+            "£486 and £250 compensation? ",
+        ),
+    ],
+)
+def test_money_promised_with_a_thing_is_doubted_with_it(
+    scenario: str, reply: str, named: str
+) -> None:
+    # the money is usually the bigger promise: doubting only the car passes over it
+    session = play(bundled(scenario), [reply])
+    assert session.turns[-1].reaction == "too_good"
+    first = session.prompt.split("?")[0] + "? "
+    assert first.endswith(named), session.prompt
+
+
 def test_a_third_lavish_promise_is_doubted_afresh_not_passed_over() -> None:
     session = play(
         bundled("insurance-claim"),
@@ -229,6 +258,67 @@ def test_a_yes_to_one_of_several_things_asked_says_which() -> None:
     assert "pens" in session.prompt, session.prompt
 
 
+def test_each_of_several_offers_is_taken_up_by_name() -> None:
+    """Offered a delay confirmation, a voucher and a seat in the waiting room, the customer
+    takes up each, naming it, not only the first."""
+    session = play(
+        bundled("cancelled-train"),
+        [
+            "Can I see your ticket, please? Where are you heading to in Bristol? Is it somewhere "
+            "you need to be at a particular time?",
+            "Sorry, yes. Did you know your Advance ticket can be used on the next Vale Rail "
+            "train, the 15:12? Shall I endorse it for you? Would that still get you there for "
+            "part of the concert?",
+            "Yes, it is - didn't I say? It's valid on the 15:12, so shall I endorse it now? And "
+            "have you heard of Delay Repay?",
+            "Would you like me to print a delay confirmation for your claim? And would a £5 "
+            "refreshment voucher help while you wait? Do you want to sit in the waiting room?",
+        ],
+    )
+    said = session.turns[-1].response
+    for named in (
+        "print a delay confirmation",
+        "£5 refreshment voucher",
+        "sit in the waiting room",
+    ):
+        assert named in said, said
+
+
+def test_an_offer_before_an_answered_question_and_one_after_it_are_both_taken_up() -> None:
+    """A payment plan offered first, a monthly sum asked, and a credit offered last: the
+    customer says yes to the plan, answers the sum, and says yes to the credit too."""
+    session = play(
+        bundled("catch-up-bill"),
+        [
+            "I'm sorry to hear that, Mr Hughes. Which app do you use? Did you get a confirmation?",
+            "Would it surprise you to hear they're all sitting in an error log after an app "
+            "update 14 months ago? Shall I re-bill you from your own readings now? And did you "
+            "know we can't charge for energy used more than 12 months back when it's our fault?",
+            "Would a payment plan help - I can spread the £412 over up to 18 months? Would "
+            "around £23 a month be manageable? And can I also put £30 on your account for the "
+            "call-backs you were promised that never came?",
+        ],
+    )
+    said = session.turns[-1].response
+    assert "a payment plan" in said, said
+    assert "£25 a month" in said, said
+    assert "£30 too" in said, said
+
+
+def test_a_closing_anything_else_does_not_make_one_offer_two_yeses() -> None:
+    session = play(
+        bundled("catch-up-bill"),
+        [
+            "I'm sorry to hear that, Mr Hughes. Which app do you use?",
+            "Shall I re-bill you from your own readings now?",
+            "Great, shall I set up a plan at £23 a month then? And is there anything else "
+            "about the call-backs you'd like me to look at?",
+        ],
+    )
+    said = session.turns[-1].response
+    assert said.count("Yes") == 1, said
+
+
 def test_a_yes_to_the_only_thing_asked_needs_no_naming() -> None:
     session = play(
         bundled("restaurant-allergy"),
@@ -253,7 +343,48 @@ def test_a_yes_to_the_only_thing_asked_needs_no_naming() -> None:
         ("Shall I set the £45 cap on your SIM right now?", "Yes, set the £45 cap, please."),
         # cut where "that" would begin a clause, the doing names nothing: no "Yes, put."
         ("Shall I put exactly that on the note the crew see in their cab?", ""),
-        ("Shall I put that in the call notes for you?", ""),
+        # "that" just after the verb is what is done, not a clause
+        ("Shall I put that in the call notes for you?", "Yes, put that in the call notes, please."),
+        (
+            "Would you like me to log that now and pass it to the practice manager?",
+            "Yes, log that now, please.",
+        ),
+        # a phrase after a pronoun still belongs to the doing; a trailing "then" does not
+        ("Great, shall I set it at £23 then?", "Yes, set it at £23, please."),
+        # what is checked is said with the check: no "Yes, check."
+        (
+            "Would it help if I checked whether the spend cap was set on your SIM?",
+            "Yes, check whether the spend cap was set, please.",
+        ),
+        ("Honestly, I'd say no - shall we not risk it?", ""),
+        # help put as what the learner might do, said back in the plain form of its verb
+        (
+            "So would it help if I re-billed you from your own readings now?",
+            "Yes, re-bill me from my own readings now, please.",
+        ),
+        (
+            "What if we sent our recovery truck for it instead?",
+            "Yes, send your recovery truck, please.",
+        ),
+        ("Would it help if I booked you in here at the desk?", "Yes, book me in here, please."),
+        (
+            "Would you be OK if I took £15 off now and asked Sam about the rest?",
+            "Yes, take £15 off now, please.",
+        ),
+        # a thing offered, and a kindness that is the customer's own to take
+        (
+            "And would a £5 refreshment voucher help while you wait?",
+            "Yes, a £5 refreshment voucher, please.",
+        ),
+        ("Would you like their details?", "Yes, their details, please."),
+        (
+            "And would you like to wait in the waiting room rather than on the platform?",
+            "Yes, I'll wait in the waiting room.",
+        ),
+        (
+            "Would it help if I explained how you could apply?",
+            "Yes, explain how I could apply, please.",
+        ),
     ],
 )
 def test_a_named_yes_says_the_doing_in_few_words_and_never_trails_off(

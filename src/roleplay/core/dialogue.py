@@ -65,8 +65,10 @@ from roleplay.core.needs import (
     hands_over_now,
     line_asks,
     makes_choice,
+    named_offer,
     named_yes,
     needs_of,
+    offer_questions,
     offers_kindness,
     opens_by_reacting,
     opens_relieved,
@@ -1373,12 +1375,19 @@ class Session:
                 offered,
             )
         earlier_picks = _earlier_picks(reply_text, mood, reply_ids, wants, last_taken=bool(offered))
-        asked = _questions(reply_text)
+        asked = offer_questions(reply_text)
         if offered and len(asked) > 1 and _bare_yes(offered):
             # "Shall I fetch Sam? … Does Leo have any symptoms? …": "Yes. Fetch Sam.", not a
-            # "Yes. Do that." that could be to any of them
-            again = offered in catalogue().accept_again
+            # "Yes. Do that." that could be to any of them; after a yes to an offer before
+            # it, "Yes, add the £58.40 too."
+            yes_before = any(_YES_OR_NO.match(pick) for pick in earlier_picks)
+            again = offered in catalogue().accept_again or yes_before
             offered = named_yes(asked[-1], mood, again=again) or offered
+            if yes_before and _bare_yes(offered):
+                # "Yes. Put £50." and then not "Yes. Do that." as if nothing had been said
+                offered = next(
+                    (o for o in catalogue().accept_again if o not in state.said), offered
+                )
         said_yes = bool(offered) or any(_YES_OR_NO.match(pick) for pick in earlier_picks)
         if said_yes and not final:
             # (an offer taken up before a last question: "…so can I pass it to her now? And
@@ -1625,7 +1634,7 @@ class Session:
         both = bool(answer and offered and SECOND_QUESTION.search(asked_last))
         both = both or bool(offered and picked and answer == picked)
         both = both or bool(answer and offered and offers_kindness(asked_last))
-        after = bool(offered and before_offer and answer == before_offer)
+        after = bool(offered and before_offer and answer.endswith(before_offer))
         both = both or after
         if (
             # an offer is taken up by one who also notes the tone or the missing sorry
@@ -2087,21 +2096,30 @@ def _earlier_picks(
     and their "Yes, please." to an offer put there ("Would you like me to print a delay
     confirmation? And do you have the app?"), once, unless the last question's offer is
     taken up already (``last_taken``)."""
-    asked = _questions(reply)
-    picks = []
+    asked = offer_questions(reply)
+    picks: list[str] = []
+    named = False
     for question in asked[:-1]:
         pick = accepts_offer(question, mood, ids, wants)
+        if not pick and not OFFERING_MOVES.isdisjoint(ids):
+            # "Would a payment plan help - I can spread it over 18 months?": the offer
+            # comes before what it says of it
+            pick = named_offer(question, mood, again=named)
         if not pick:
             continue
         if _bare_yes(pick):
-            # one of several things asked: the yes says which ("Yes. Fetch Sam.")
-            pick = named_yes(question, mood) or pick
+            # one of several things asked: the yes says which ("Yes. Fetch Sam."), and each
+            # thing offered is taken up in turn ("…Yes, a £5 voucher too.")
+            pick = named_yes(question, mood, again=named) or pick
         if not _YES_OR_NO.match(pick):
             if _OR.search(question.lower()):
                 picks.append(pick)
-        elif not last_taken:
+        elif not _bare_yes(pick):
             picks.append(pick)
-            last_taken = True
+            named = True
+        elif not last_taken and not named:
+            picks.append(pick)
+            last_taken = named = True
     return picks
 
 
@@ -2353,7 +2371,49 @@ def _all_of_that(things: Sequence[str], promised: Sequence[str]) -> str:
         for tok in pipeline()(quote)
         if tok.pos_ == "VERB" and tok.dep_ in ("ROOT", "conj")
     )
-    return "all of that" if verbs > 2 else " and ".join(things)
+    if verbs > 2:
+        return "all of that"
+    if sums_besides:
+        # "I'll refund the whole £435 today, send a brand new hire car…": the money is the
+        # bigger promise, and is named with the car ("The whole £435 and the brand new hire
+        # car?"), not passed over for it
+        biggest = max(sums_besides)
+        written = next(
+            (
+                chunk
+                for quote in promised
+                for chunk in _sum_chunks(quote)
+                if sums(chunk) == [biggest]
+            ),
+            "",
+        )
+        if written:
+            return " and ".join([written, *things])
+    return " and ".join(things)
+
+
+_OWN_WORDS = {"your": "my", "ur": "my", "a": "the", "an": "the"}
+
+
+def _sum_chunks(quote: str) -> list[str]:
+    """The phrases of ``quote`` that name a sum, as the customer would say them ("the whole
+    £435", "the £3 April rise", "£250 compensation"): from the word the sum hangs on back to
+    the first word that goes with it."""
+    from roleplay.core.parse import pipeline
+
+    doc = pipeline()(quote)
+    said = []
+    for sign in (t for t in doc if t.is_currency and t.i + 1 < len(doc)):
+        number = doc[sign.i + 1]
+        root = number.head if number.dep_ in ("nummod", "quantmod", "compound") else number
+        if root.i < number.i:
+            root = number
+        words = [
+            _OWN_WORDS.get(t.lower_, t.lower_ if t.i == root.left_edge.i else t.text)
+            for t in doc[root.left_edge.i : root.i + 1]
+        ]
+        said.append(" ".join(words).replace("£ ", "£"))
+    return said
 
 
 _REMEDY_PICKED = re.compile(

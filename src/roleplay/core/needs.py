@@ -178,6 +178,16 @@ class NeedCatalogue(BaseModel):
     ("Yes. {Do}." → "Yes. Fetch Sam.")."""
     accept_named_again: str = ""
     """The same for a second yes in the attempt ("Yes, {do} too.")."""
+    accept_thing: dict[BandKey, str] = Field(default_factory=dict)
+    """The customer accepting a thing offered, one of several asked, naming it, by mood
+    band ("Yes, {thing}, please." → "Yes, a £5 refreshment voucher, please.")."""
+    accept_thing_again: str = ""
+    """The same for a second yes in the same breath ("Yes, {thing} too.")."""
+    accept_own: str = ""
+    """The customer taking up a kindness that is theirs to do ("Yes, I'll {do}." → "Yes,
+    I'll sit in the waiting room.")."""
+    accept_own_again: str = ""
+    """The same for a second yes in the same breath ("Yes, and I'll {do}.")."""
     accept_again: tuple[str, ...] = ()
     """Other ways to say yes, for a second offer taken in the same attempt ("Yes, that
     too."): the same "Yes. Do that." twice reads as a script."""
@@ -1200,6 +1210,16 @@ def accepts_offer(
     return re.sub(r"([£$€]) (?=\d)", r"\1", _as_written_in(said, reply)) if said else ""
 
 
+def offer_questions(reply: str) -> list[str]:
+    """The questions of ``reply`` that may offer something, in order: a closing "Is there
+    anything else?" after the others offers nothing ("…a morning slot or after lunch? And
+    is there anything else?"), so the one before it is the last offer."""
+    asked = [s for s in _SENTENCE_END.split(without_sign_off(reply)) if s.strip().endswith("?")]
+    while len(asked) > 1 and _ANYTHING_ELSE.search(asked[-1]):
+        asked.pop()
+    return asked
+
+
 def _as_written_in(said: str, reply: str) -> str:
     """``said`` with the learner's capitals put back on the words it took from the reply
     ("The pac code details, please." → "The PAC code details, please."; "thursday")."""
@@ -1218,9 +1238,7 @@ def _accepted(reply: str, mood: int, ids: Iterable[str], wants: str) -> str:
 
     if band_of(mood) is Band.FURIOUS:
         return ""
-    asked = [s for s in _SENTENCE_END.split(without_sign_off(reply)) if s.strip().endswith("?")]
-    while len(asked) > 1 and _ANYTHING_ELSE.search(asked[-1]):
-        asked.pop()  # "…a morning slot or after lunch? And is there anything else?"
+    asked = offer_questions(reply)
     if not asked:
         # "If you want, I can print you a delay confirmation now.": an offer said plainly
         said = [s for s in _SENTENCE_END.split(without_sign_off(reply)) if s.strip()]
@@ -1484,9 +1502,12 @@ _KINDNESS = re.compile(
     r"(?:you|u|he|she|they|him|her|them|[a-z]+)\s+(?:like\s+|want\s+|fancy\s+)?"
     r"(?:a|an|some|something|anything)\s+(?:[a-z]+\s+){0,2}?"
     r"(?:drink|water|tea|coffee|cuppa|seat|chair|biscuit|blanket|sandwich)s?\b"
+    r"|(?:^|\W)(?:would|do) (?:you|u) (?:like|want) (?:to|2) (?:sit|wait|rest|take a seat"
+    r"|have a seat|come (?:and )?sit)\b"
 )
-"""A kindness offered ("would you like a glass of water?", "would Maya like a drink?"): not
-a remedy, but the customer says yes to it all the same."""
+"""A kindness offered ("would you like a glass of water?", "would Maya like a drink?", "do
+you want to sit in the waiting room?"): not a remedy, but the customer says yes to it all
+the same."""
 
 
 def offers_kindness(question: str) -> bool:
@@ -1702,7 +1723,24 @@ _SWAP: Final = {
     "am": "are",
 }
 _SUBJECT_BEFORE: Final = frozenset(
-    {"while", "when", "if", "so", "as", "before", "until", "and", "that", "once", "whether"}
+    {
+        "while",
+        "when",
+        "if",
+        "so",
+        "as",
+        "before",
+        "until",
+        "and",
+        "that",
+        "once",
+        "whether",
+        "saying",
+        "how",
+        "why",
+        "where",
+        "what",
+    }
 )
 
 
@@ -1727,7 +1765,7 @@ _OFFERED_DOING = re.compile(
 )
 _DOING_ENDS = re.compile(
     r",|\s[-–—]\s|\s(?:so|because|since|as|while|if|whether|which|that|who|including"
-    r"|just in case|to see|and see)\s"
+    r"|just in case|to see|and see|rather than|instead of)\s"
 )
 _DOING_STOPS = frozenset(
     {
@@ -1757,10 +1795,13 @@ _DOING_STOPS = frozenset(
 _DANGLING = frozenset(
     {"they", "he", "she", "it", "we", "you", "i", "the", "a", "an", "your", "my", "our", "can"}
 )
+_OBJECT_PRONOUNS = frozenset({"it", "them", "you", "u", "me", "us", "him", "her", "that", "this"})
 _NAMES_NOTHING = frozenset({"you", "u", "be", "have", "go", "do", "proceed", "carry", "continue"})
 
 
-_LOOSE_ADVERBS = frozenset({"exactly", "just", "really", "also", "simply", "literally", "actually"})
+_LOOSE_ADVERBS = frozenset(
+    {"exactly", "just", "really", "also", "simply", "literally", "actually", "then"}
+)
 """Words that say how, left at the end of a doing cut short ("put exactly")."""
 _NEEDS_OBJECT = frozenset(
     {"put", "add", "make", "give", "take", "send", "get", "bring", "set", "note", "write", "pass"}
@@ -1775,29 +1816,112 @@ def named_yes(question: str, mood: int, *, again: bool = False) -> str:
     lines = catalogue()
     band = band_of(mood).value
     frame = lines.accept_named_again if again else lines.accept_named.get(band, "")
-    found = _OFFERED_DOING.search(_plain_question(question))
-    if not frame or found is None:
+    plain = _plain_question(question)
+    found = _OFFERED_DOING.search(plain)
+    if found is None:
+        return _named_otherwise(plain, question, mood, again=again)
+    if not frame:
         return ""
-    doing = next(d for d in found.groups() if d)
-    doing = _DOING_ENDS.split(doing, maxsplit=1)[0].strip(" .!")
+    said = _doing_said(next(d for d in found.groups() if d), question)
+    return frame.format(do=said, Do=said[:1].upper() + said[1:]) if said else ""
+
+
+def _doing_said(doing: str, question: str) -> str:
+    """An offered doing in the customer's words, cut to what it names ("log a formal
+    complaint about the call-back that never came" → "log a formal complaint"), or "" when
+    it names nothing a bare yes would not ("go ahead", "do that", "put")."""
+    # ("log that now and pass it on": "that" after the verb is what is logged)
+    verb, _, rest = doing.strip().partition(" ")
+    whole = len(doing.split())
+    doing = f"{verb} {_DOING_ENDS.split(rest, maxsplit=1)[0]}".strip(" .!")
     words = doing.split()
     if not words or words[0] in _DOING_STOPS or words[0] in _NAMES_NOTHING:
         return ""  # ("shall I go ahead?", "can I do that?": a bare yes says as much)
+    if len(words) == 1 and whole > 1:
+        return ""  # "check whether the spend cap was set" cut to "check": no "Yes. Check."
+    if words[0] == "not":
+        return ""  # "shall we not risk it?": no "Yes. Not risk it."
     while len(words) > 1 and words[-1] in _LOOSE_ADVERBS:
         words = words[:-1]
+    if len(words) > 5:
+        # "log a formal complaint about the call-back that never came" → "log a formal
+        # complaint": cut where a phrase of its own begins; after a pronoun the phrase
+        # still belongs to the doing ("set it at £23", "book you in")
+        start = 3 if words[1] in _OBJECT_PRONOUNS else 2
+        cut = next((i for i, w in enumerate(words) if i >= start and w in _DOING_STOPS), len(words))
+        words = words[: min(cut, 7)]
+        while len(words) > 1 and words[-1] in _DANGLING:
+            words = words[:-1]  # ("… whether they": what follows it was cut)
     if len(words) == 1 and words[0] in _NEEDS_OBJECT:
         # "shall I put exactly that on the note…?" cut to "put": no "Yes. Put." that names
         # nothing
         return ""
-    if len(words) > 5:
-        # "log a formal complaint about the call-back that never came" → "log a formal
-        # complaint": cut where a phrase of its own begins
-        cut = next((i for i, w in enumerate(words) if i >= 2 and w in _DOING_STOPS), len(words))
-        words = words[: min(cut, 7)]
-        while len(words) > 1 and words[-1] in _DANGLING:
-            words = words[:-1]  # ("… whether they": what follows it was cut)
-    said = re.sub(r"([£$€]) (?=\d)", r"\1", _as_written_in(_in_own_words(words), question))
-    return frame.format(do=said, Do=said[:1].upper() + said[1:])
+    return re.sub(r"([£$€]) (?=\d)", r"\1", _as_written_in(_in_own_words(words), question))
+
+
+_IF_I_DID = re.compile(
+    r"\b(?:would|could|will|does|do) it help(?: you)? if (?:i|we) (?:just |also )?"
+    r"(?P<did>[a-z][^?]*)"
+    r"|^\W*(?:and |so |or )?(?:what|how) about if (?:i|we) (?P<did2>[a-z][^?]*)"
+    r"|^\W*(?:and |so |or )?what if (?:i|we) (?:just |also )?(?P<did3>[a-z][^?]*)"
+    r"|\b(?:be )?(?:happy|ok|okay|all right|alright) (?:for (?:me|us) to|if (?:i|we)) "
+    r"(?:just |also )?(?P<did4>[a-z][^?]*)"
+)
+"""Help the learner offers as what they might do ("Would it help if I refunded the £30?",
+"What if we sent our recovery truck?"): the doing is put in its plain form to say back."""
+
+_OWN_OFFERED = re.compile(
+    r"\b(?:would|do) (?:you|u) (?:like|want) (?:to|2) (?!hear|know|talk|discuss|go through)"
+    r"(?P<own>[a-z][^?]*)"
+)
+"""A kindness the customer may take themselves ("Do you want to sit in the waiting room?")."""
+
+_THING_OFFERED = re.compile(
+    r"\b(?:would|could|will|might) (?P<thing>(?:a|an|the|some|our|my|this|one of our) "
+    r"[a-z0-9£.' -]{1,60}?) (?:help|be (?:useful|helpful|any help|of (?:any )?help))\b"
+    r"|\b(?:would|do) (?:you|u) (?:like|want) (?P<thing2>(?:a|an|the|some|their|our|my|his|her"
+    r"|its|any|one of our|a copy of) [a-z0-9£.' -]{1,60})"
+)
+"""Something the learner offers to give, named ("Would a £5 refreshment voucher help?",
+"Would you like their details?")."""
+
+
+def named_offer(question: str, mood: int, *, again: bool = False) -> str:
+    """The customer's yes to an offer put as what the learner might do, a kindness, or a
+    thing ("Would it help if I refunded the £30?", "Would a voucher help?"), naming it; ""
+    for a question put any other way. Unlike :func:`named_yes` it reads no "can I…?", which
+    may ask for something ("Can I take your name?") as well as offer it."""
+    return _named_otherwise(_plain_question(question), question, mood, again=again)
+
+
+def _named_otherwise(plain: str, question: str, mood: int, *, again: bool) -> str:
+    """The customer's yes naming an offer put other than as "shall I…?": help the learner
+    might give ("Yes, refund the £30, please."), a kindness the customer takes ("Yes, I'll
+    sit in the waiting room."), or a thing offered ("Yes, a £5 refreshment voucher,
+    please."); "" when none can be read."""
+    from roleplay.core.offers import plain_doing
+
+    lines = catalogue()
+    band = band_of(mood).value
+    if (did := _IF_I_DID.search(plain)) is not None:
+        doing = next(d for d in did.groups() if d)
+        said = _doing_said(plain_doing(doing.strip()), question)
+        frame = lines.accept_named_again if again else lines.accept_named.get(band, "")
+        return frame.format(do=said, Do=said[:1].upper() + said[1:]) if frame and said else ""
+    if (own := _OWN_OFFERED.search(plain)) is not None:
+        said = _doing_said(own.group("own"), question)
+        frame = lines.accept_own_again if again else lines.accept_own
+        return frame.format(do=said) if frame and said else ""
+    if (thing := _THING_OFFERED.search(plain)) is not None:
+        named = (thing.group("thing") or thing.group("thing2") or "").strip()
+        named = _DOING_ENDS.split(named, maxsplit=1)[0].strip(" .!")
+        words = named.split()
+        if not 1 < len(words) <= 8 or words[-1] in _DOING_STOPS or words[-1] in _DANGLING:
+            return ""
+        said = re.sub(r"([£$€]) (?=\d)", r"\1", _as_written_in(_in_own_words(words), question))
+        frame = lines.accept_thing_again if again else lines.accept_thing.get(band, "")
+        return frame.format(thing=said, Thing=said[:1].upper() + said[1:]) if frame else ""
+    return ""
 
 
 def _plain_question(question: str) -> str:

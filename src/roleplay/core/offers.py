@@ -115,3 +115,22 @@ def _things_in(quote: str, wanted: frozenset[str]) -> tuple[str, ...]:
                 named = f"{named} {quote[of.idx : of.right_edge.idx + len(of.right_edge)]}"
         named_things.append(named)
     return tuple(named_things)
+
+
+@lru_cache(maxsize=4096)
+def plain_doing(doing: str) -> str:
+    """A doing offered as what the learner might do, with its verb in the plain form the
+    customer says it back in ("refunded the £30 straight away" → "refund the £30 straight
+    away", "became your named handler" → "become your named handler"): the verb's lemma,
+    read in a sentence of its own so that it is parsed as a verb."""
+    words = doing.split()
+    if not words:
+        return doing
+    # "re-billed": the verb is the part after the hyphen
+    prefix, _, first = words[0].rpartition("-")
+    doc = pipeline()(" ".join(["I", first, *words[1:]]))
+    verb = doc[1] if len(doc) > 1 else None
+    if verb is None or verb.pos_ not in ("VERB", "AUX") or verb.tag_ not in ("VBD", "VBN"):
+        return doing
+    plain = f"{prefix}-{verb.lemma_.lower()}" if prefix else verb.lemma_.lower()
+    return " ".join([plain, *words[1:]])

@@ -309,6 +309,32 @@ def test_a_reply_that_answers_in_words_the_rules_miss_is_not_told_it_ignored_the
     assert Session(sc).step("ok").reaction == "ignored"
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Team leader decides. I'll ask. Reply tomorrow.",
+        "Not alone. Team leader decides. Answer by 5pm tomorrow.",
+        "OK. Calling them.",
+        "Supervisor's on it.",
+        "Can't discuss it. His account.",
+        "Nothing at all - just leave it with me. It's done.",
+    ],
+)
+def test_a_clipped_reply_that_says_who_what_or_when_is_not_told_it_ignored_them(
+    reply: str,
+) -> None:
+    # curt, and the rules find no move in it, but it answers: no "Are you even listening?"
+    sc = two_lines("Can you sort my refund or not? I want an answer.", "Well?")
+    assert Session(sc).step(reply).reaction != "ignored"
+
+
+def test_anything_else_after_thanks_answers_a_line_that_asked_nothing() -> None:
+    from roleplay.core.dialogue import engages
+
+    assert engages("Anything else? Sam", "OK, thank you. I'll keep the slot free.")
+    assert not engages("Anything else?", "I asked you a question.")
+
+
 def test_a_promise_beyond_the_learners_authority_is_doubted_not_ignored() -> None:
     sc = two_lines("My kettle broke after a week.", "And it was a present.")
     turn = Session(sc).step("I'll refund you £200 for it right now.")

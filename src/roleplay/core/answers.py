@@ -107,6 +107,12 @@ class Questions(BaseModel):
     avoid: AskedQuestions | None = None
     """A learner asking when would not suit ("Is there a day you'd rather they didn't
     come?"): any time will do, as long as it is soon."""
+    told: AskedQuestions | None = None
+    """A learner telling the customer something as a question ("Did you know you can go to
+    the Ombudsman now?"): news to them, which they take in before going on."""
+    helps_to_know: AskedQuestions | None = None
+    """A learner asking leave to tell something ("Would it help to know why it went up?"):
+    the customer wants to hear it."""
     request: AskedQuestions | None = None
     """A learner asking the customer to do something ("Could you send me the receipts?"):
     ``asks`` are the verbs after "could you", "can you" or "would you mind"."""
@@ -337,20 +343,42 @@ def answers_to(
         return "", _answer_last(asked[-1], reply, customer, questions, mood)
     # "How is he feeling? And do you have his pen with you?": each question they can
     # answer is answered, in order; a greeting left behind ("How are you? …") is not
+    earlier = [said for _, said in earlier_answers(reply, customer, questions, mood, unless)]
+    last = _answer_last(question, reply, customer, questions, mood)
+    before = [said for said in dict.fromkeys(earlier) if said != last]
+    return " ".join(before), last
+
+
+def earlier_answers(
+    reply: str,
+    customer: Customer,
+    questions: Questions,
+    mood: int,
+    unless: Callable[[str], bool] | None = None,
+) -> list[tuple[str, str]]:
+    """The customer's answers to the questions before the reply's last sentence, each with
+    the question it answers (plain lower-case words), in the order asked: at most the last
+    two, so that a reply of many questions is not answered as a form is filled in."""
     # (a cross "How do you think I'm feeling?" to concern, then an answer to what comes
     # after it, would be two moods in one breath: a cross customer answers what is asked last)
     cross = band_of(mood) in (Band.ANGRY, Band.FURIOUS)
-    earlier = [
-        said
+    return [
+        (asked, said)
         for asked in _earlier_questions(reply)
         if not _greets(asked)
         and not (unless is not None and unless(asked))
         and not (cross and any(has_phrase(ask, asked) for ask in questions.wellbeing.asks))
         and (said := _answer_last(asked, reply, customer, questions, mood))
     ][-2:]
-    last = _answer_last(question, reply, customer, questions, mood)
-    before = [said for said in dict.fromkeys(earlier) if said != last]
-    return " ".join(before), last
+
+
+def question_order(reply: str) -> dict[str, int]:
+    """Each question of ``reply``, in plain lower-case words, by its place in the reply."""
+    from roleplay.core.lexicon import plain_words
+
+    sentences = [s for s in SENTENCE_END.split(without_sign_off(reply)) if s.strip()]
+    asked = [plain_words(s).lower() for s in sentences if s.rstrip().endswith("?")]
+    return {question: place for place, question in enumerate(asked)}
 
 
 _DETAIL_REQUEST = re.compile(
@@ -674,6 +702,8 @@ def _answer_one(
         when,
         questions.remember,
         questions.reason,
+        questions.helps_to_know,
+        questions.told,
     )
     for kind in (k for k in kinds if k is not None):
         if any(_asks_it(ask, question) for ask in kind.asks):

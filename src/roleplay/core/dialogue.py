@@ -36,8 +36,10 @@ from roleplay.core.answers import (
     answer_details,
     answer_to,
     answers_to,
+    earlier_answers,
     last_question,
     particulars_answer,
+    question_order,
 )
 from roleplay.core.conditions import Reply, condition_says, holds, keyword_in
 from roleplay.core.conduct import sums
@@ -1374,7 +1376,8 @@ class Session:
                 (o for o in catalogue().accept_again if not any(o in part for part in state.said)),
                 offered,
             )
-        earlier_picks = _earlier_picks(reply_text, mood, reply_ids, wants, last_taken=bool(offered))
+        picked_before = _earlier_picks(reply_text, mood, reply_ids, wants, last_taken=bool(offered))
+        earlier_picks = [pick for _, pick in picked_before]
         asked = offer_questions(reply_text)
         if offered and len(asked) > 1 and _bare_yes(offered):
             # "Shall I fetch Sam? … Does Leo have any symptoms? …": "Yes. Fetch Sam.", not a
@@ -1486,9 +1489,18 @@ class Session:
             picks = earlier_picks
             if picks and not _offered_choice_said(answer, picks):
                 # "a credit on your bill or money back to your card? And shall I log a
-                # complaint too?": the choice put first is made as well
+                # complaint too?": the choice put first is made as well, and each thing
+                # asked is answered in the order it was asked
                 picked = " ".join(picks)
-                answer = f"{picked} {answer}".strip()
+                earlier_only = bool(before_offer) and answer == before_offer
+                answer = _in_asked_order(
+                    reply_text,
+                    picked_before,
+                    earlier_answers(reply_text, self.scenario.customer, questions, mood),
+                    answer,
+                )
+                if earlier_only:
+                    before_offer = answer
             going_along = {*questions.request.answer.values()} if questions.request else set()
             if reaction_id == "premature_escalation" and (
                 _YES_OR_NO.match(answer) or answer in going_along
@@ -2090,12 +2102,12 @@ def _says_too(line: str, reaction: str) -> bool:
 
 def _earlier_picks(
     reply: str, mood: int, ids: frozenset[str], wants: str, *, last_taken: bool = False
-) -> list[str]:
+) -> list[tuple[str, str]]:
     """The customer's pick of each choice of two the reply puts before its last question
     ("How would you like it sorted, a credit or money back? And shall I log a complaint?"),
     and their "Yes, please." to an offer put there ("Would you like me to print a delay
     confirmation? And do you have the app?"), once, unless the last question's offer is
-    taken up already (``last_taken``)."""
+    taken up already (``last_taken``); each with the question it answers."""
     asked = offer_questions(reply)
     picks: list[str] = []
     named = False
@@ -2113,14 +2125,35 @@ def _earlier_picks(
             pick = named_yes(question, mood, again=named) or pick
         if not _YES_OR_NO.match(pick):
             if _OR.search(question.lower()):
-                picks.append(pick)
+                picks.append((question, pick))
         elif not _bare_yes(pick):
-            picks.append(pick)
+            picks.append((question, pick))
             named = True
         elif not last_taken and not named:
-            picks.append(pick)
+            picks.append((question, pick))
             last_taken = named = True
     return picks
+
+
+def _in_asked_order(
+    reply: str, picks: list[tuple[str, str]], answered: list[tuple[str, str]], answer: str
+) -> str:
+    """The customer's picks and answers to a reply's earlier questions, in the order they
+    were asked ("No, nobody told me that. Yes, their details, please."), then whatever
+    ``answer`` says besides (the answer to its last question)."""
+    from roleplay.core.lexicon import plain_words
+
+    order = question_order(reply)
+    picked = {plain_words(question).lower(): pick for question, pick in picks}
+    # (a question taken up as an offer is not also answered: "Shall I re-bill you from
+    # your readings?" gets "Yes, re-bill me…", not the tutor's answer about readings too)
+    items = [(order.get(q, -1), said) for q, said in answered if q not in picked]
+    items += [(order.get(q, -1), pick) for q, pick in picked.items()]
+    said = [s for _, s in sorted(items, key=lambda item: item[0])]
+    rest = answer
+    for part in (s for _, s in answered):
+        rest = rest.replace(part, "", 1)
+    return " ".join(p.strip() for p in dict.fromkeys([*said, rest]) if p.strip())
 
 
 def _bare_yes(said: str) -> bool:
@@ -2169,8 +2202,39 @@ def engages(reply: str, customer: str, earlier: str = "") -> bool:
         return True
     if sums(reply) and _MONEY_TALK.search(customer):
         return True  # "£15 off." to "I want the whole bill taken off": a sum for their money
+    if not asked and _CLOSING_OFFER.search(reply) and _SETTLED.search(customer):
+        return True  # "Anything else?" after "OK, thank you": nothing was left unanswered
+    if _CURT_ANSWER.search(reply.lower()):
+        # "Team leader decides. I'll ask. Reply tomorrow.", "Supervisor's on it.", "Can't
+        # discuss it.": clipped, but an answer: what will be done, by whom, when, or no
+        return True
     return len(content_words(earlier) & mine) >= 2 if earlier else False
 
+
+_CURT_ANSWER = re.compile(
+    r"\b(?:i'll|i will|ill|il|we'll|we will|i'm|im|we're|i've|ive|we've|i have|we have)"
+    r" (?:just |already |now )?(?!no\b|not\b|sure\b|afraid\b)[a-z]{3,}"
+    r"|^\W*(?:ok\W+|right\W+)?(?:calling|ringing|phoning|fetching|getting|checking|booking"
+    r"|sending|referring|passing|transferring|chasing|logging|sorting|asking|emailing)\b"
+    r"|\b(?:it's|its|it is|that's|thats|all) (?:done|sorted|booked|logged|fixed|on its way)\b"
+    r"|\b(?:manager|supervisor|team leader|tl|boss|duty manager|head office|specialist team)"
+    r"(?:'s| is| will| can| decides| has)\b"
+    r"|\b(?:on it|deciding|decides)\b"
+    r"|\b(?:by|before|reply|answer|decision|back|hear|call|ring|email|text)(?: you| u)?"
+    r" (?:\w+ )?(?:today|tomorrow|tonight|tmrw|2day|2moro|this (?:afternoon|morning|evening|week)"
+    r"|next week|\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm))\b"
+    r"|^\W*(?:can't|cannot|can not|cant|not (?:me|alone|allowed|possible)|no(?:pe)?|we do"
+    r"|we don't|guarantee[ds]?|policy)\b"
+)
+"""A clipped reply that still answers ("Team leader decides. I'll ask. Reply tomorrow.",
+"Calling them.", "It's done.", "Can't discuss it."): what will be done, by whom, when, or a
+plain no. Not "ok" or talk of the weather, which answer nothing."""
+
+_CLOSING_OFFER = re.compile(r"(?i)\b(?:anything|something) else\b")
+"""A reply asking whether there is more, which answers a line that asked nothing."""
+
+_SETTLED = re.compile(r"(?i)\b(?:thank you|thanks|cheers|that's (?:fine|great|good|lovely))\b")
+"""A customer's line that settles for what was done, after which "Anything else?" fits."""
 
 _MONEY_TALK = re.compile(
     r"(?i)[£$€]\s?\d|\b(?:bill|money|refund|pay|paid|paying|charge[sd]?|cost|costs|fee|fees"

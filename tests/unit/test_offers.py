@@ -413,6 +413,21 @@ def test_offered_to_have_it_done_or_do_it_again_themselves_the_customer_lets_it_
     assert "Online, on your website" not in session.prompt, session.prompt
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I'm so sorry, that must be really frustrating. I can send a replacement out on "
+        "next-day delivery today, or refund you. Which would you prefer?",
+        "Sorry about that. Would you like a replacement, or a refund?",
+    ],
+)
+def test_a_refund_picked_is_not_then_asked_for_as_if_the_other_was_chosen(reply: str) -> None:
+    # the pick settles the refund; the sum she wants is held to, not asked for as "rather"
+    said = play(bundled("late-parcel"), [reply]).prompt
+    assert "rather" not in said, said
+    assert "The full £64, mind." in said, said
+
+
 def test_offered_a_replacement_or_their_money_back_they_still_pick_what_they_asked_for() -> None:
     from roleplay.core.needs import accepts_offer
 

@@ -66,6 +66,7 @@ from roleplay.core.needs import (
     handed_over_line,
     hands_over_now,
     line_asks,
+    line_sentences,
     makes_choice,
     named_offer,
     named_yes,
@@ -1408,14 +1409,20 @@ class Session:
         if not final:
             earlier = [turn.reply for turn in self.turns]
             line = without_promised(line, [*earlier, reply_text]) or line
-            if (reply_ids & {"resolve", "ownership"} and offered) or any(
-                _REMEDY_PICKED.search(refund_as_one(pick)) for pick in (offered, *earlier_picks)
-            ):
+            picked_remedy = any(
+                _REMEDY_PICKED.search(refund_as_one(pick).lower())
+                for pick in (offered, *earlier_picks)
+            )
+            if (reply_ids & {"resolve", "ownership"} and offered) or picked_remedy:
                 # "Yes, all right." to "I can sort the refund - shall I go ahead?", or "A
                 # refund, please." to "a replacement or a refund?", is not followed by "So
                 # what are you going to do about it?"
                 addressed = addressed | {NeedKind.REMEDY}
             trimmed = without_asks_for(line, addressed, state.needs, reply_text)
+            if picked_remedy and trimmed:
+                # "Refund me, please." and then not "I'd rather just have my money back, the
+                # full £64." as if the choice had gone the other way: the sum is held to
+                trimmed = _sum_held_to(trimmed, state.needs)
             if trimmed and when_told:
                 trimmed = without_when_asked(trimmed)
                 if not trimmed:
@@ -2457,6 +2464,20 @@ def _all_of_that(things: Sequence[str], promised: Sequence[str]) -> str:
 
 
 _OWN_WORDS = {"your": "my", "ur": "my", "a": "the", "an": "the"}
+
+
+def _sum_held_to(line: str, needs: Sequence[Need]) -> str:
+    """``line`` with each sentence that asks again for the remedy just picked, by its sum
+    ("Honestly though, I'd rather just have my money back, the full £64."), cut to the sum
+    held to ("The full £64, mind.")."""
+    said = []
+    for sentence in line_sentences(line):
+        if NeedKind.REMEDY in line_asks(sentence, needs) and (named := _sum_chunks(sentence)):
+            held = named[-1]
+            said.append(f"{held[:1].upper()}{held[1:]}, mind.")
+        else:
+            said.append(sentence)
+    return " ".join(said)
 
 
 def _sum_chunks(quote: str) -> list[str]:

@@ -809,14 +809,14 @@ def _sentence_key(sentence: str) -> str:
     return " ".join(re.findall(r"[a-z0-9£']+", sentence.lower()))
 
 
-def _line_sentences(line: str) -> list[str]:
+def line_sentences(line: str) -> list[str]:
     """The sentences of a customer's line, stripped, in order."""
     return [s for m in _LINE_SENTENCE.finditer(line) if (s := m.group(0).strip())]
 
 
 def _keys(texts: Iterable[str]) -> set[str]:
     """The sentence keys of every text: what was said, whatever its case and punctuation."""
-    return {k for text in texts for s in _line_sentences(text) if (k := _sentence_key(s))}
+    return {k for text in texts for s in line_sentences(text) if (k := _sentence_key(s))}
 
 
 def said_before(line: str, said: Sequence[str]) -> bool:
@@ -831,7 +831,7 @@ def said_before(line: str, said: Sequence[str]) -> bool:
     # short opener added does not make the rest new (a short question does: "Who pays?")
     weighty = {
         key
-        for sentence in _line_sentences(line)
+        for sentence in line_sentences(line)
         if (key := _sentence_key(sentence))
         and (len(key.split()) >= REPEAT_FROM_WORDS or sentence.rstrip("'’\"").endswith("?"))
     }
@@ -875,7 +875,7 @@ def without_told_again(part: str, said: Sequence[str]) -> str:
         return part
     kept = [
         sentence
-        for sentence in _line_sentences(part)
+        for sentence in line_sentences(part)
         if len(sentence.split()) < 5
         or not (own := _clause_keys(sentence))
         or not all(any(fuzz.ratio(c, b) >= SAYS_AGAIN_SIMILARITY for b in before) for c in own)
@@ -895,7 +895,7 @@ def without_echo(line: str, said: str, similarity: float | None = None) -> str:
     least = ECHO_SIMILARITY if similarity is None else similarity
     return " ".join(
         s
-        for s in _line_sentences(line)
+        for s in line_sentences(line)
         if not any(fuzz.ratio(_sentence_key(s), b) >= least for b in before)
     )
 
@@ -907,7 +907,7 @@ def without_said(line: str, said: Sequence[str]) -> str:
     earlier = _keys(said)
     return " ".join(
         s
-        for s in _line_sentences(line)
+        for s in line_sentences(line)
         if len((key := _sentence_key(s)).split()) < REPEAT_FROM_WORDS or key not in earlier
     )
 
@@ -2179,7 +2179,7 @@ def without_asks_for(
     if not kinds:
         return line
     offered = max(sums(reply), default=0.0)
-    sentences = _line_sentences(line)
+    sentences = line_sentences(line)
     kept = [
         s
         for s in sentences
@@ -2206,7 +2206,7 @@ def without_sorry_asked(line: str, state: NeedsState, mood: int) -> str:
         return line
     kind = catalogue().kinds[NeedKind.APOLOGY]
     softened = {ln for lines in kind.softened.values() for ln in lines}
-    sentences = _line_sentences(line)
+    sentences = line_sentences(line)
     kept = [
         s for s in sentences if s in softened or NeedKind.APOLOGY not in line_asks(s, state.needs)
     ]
@@ -2254,7 +2254,7 @@ def without_when_asked(line: str) -> str:
     kind = catalogue().kinds.get(NeedKind.TIME)
     if kind is None:
         return line
-    sentences = _line_sentences(line)
+    sentences = line_sentences(line)
     kept = [s for s in sentences if not any(has_phrase(p, s) for p in kind.asks)]
     return line if len(kept) == len(sentences) else " ".join(kept)
 
@@ -2274,7 +2274,7 @@ def without_promised(line: str, replies: Sequence[str]) -> str:
     ]
     if not promised:
         return line
-    sentences = _line_sentences(line)
+    sentences = line_sentences(line)
     kept: list[str] = []
     dropped = False
     for sentence in sentences:

@@ -2004,6 +2004,17 @@ def test_one_who_goes_on_to_want_more_thanks_plainly_not_warmly() -> None:
     assert any(warm.match(way) for way in ways)
 
 
+def test_a_bare_sorry_some_turns_back_draws_no_retort_at_a_reply_without_one() -> None:
+    # "'sorry' on its own doesn't cover it" answers a sorry just said; turns later, after a
+    # reply that said none, it rebuts nothing
+    session = play(
+        shop(), ["Sorry, can I take your order number?", "Let me look.", "Right, checking now."]
+    )
+    for turn in session.turns[1:]:
+        assert "on its own" not in turn.response, turn.response
+        assert "quick sorry" not in turn.response.lower(), turn.response
+
+
 @pytest.mark.parametrize(
     "first",
     [

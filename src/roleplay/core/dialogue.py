@@ -77,6 +77,7 @@ from roleplay.core.needs import (
     opens_relieved,
     press,
     press_lines,
+    quotes_sorry,
     reads_back_what_they_want,
     refund_as_one,
     said_before,
@@ -743,7 +744,8 @@ class Session:
             found = named_earlier(found)
         scored = found.reply  # all of the reply, or the first part of a very long one
         facts = self._facts_of(scored, found)
-        self.needs.sorry_said = self.needs.sorry_said or _SAID_SORRY.search(scored) is not None
+        self.needs.sorry_now = _SAID_SORRY.search(scored) is not None
+        self.needs.sorry_said = self.needs.sorry_said or self.needs.sorry_now
         mood_before = self.mood
         because: list[str] = []
         cause: list[Evidence] = []
@@ -1867,9 +1869,14 @@ class Session:
             and self.needs.sorry_said
             and not _SAID_SORRY.search(reply)
         ):
-            # a bare "sorry" in an earlier reply: "you still haven't said sorry" is untrue
+            # a bare "sorry" in an earlier reply: "you still haven't said sorry" is untrue,
+            # and "'sorry' on its own doesn't cover it" answers a sorry not in this reply
             kind = catalogue().kinds[NeedKind.APOLOGY]
-            options = list(by_temper(kind.softened or kind.press, mood))
+            options = [
+                line
+                for line in by_temper(kind.softened or kind.press, mood)
+                if not quotes_sorry(line)
+            ] or list(by_temper(kind.softened or kind.press, mood))
         else:
             sorry = _SAID_SORRY.search(reply) is not None
             lines = default_reactions()[reaction_id].lines_for(

@@ -286,6 +286,9 @@ class NeedsState:
     """Every line the customer has said in this attempt, in order (parts, not whole turns)."""
     sorry_said: bool = False
     """Some reply in this attempt said "sorry", whether or not it was an apology."""
+    sorry_now: bool = False
+    """The latest reply said "sorry": only then does "'sorry' on its own doesn't cover it"
+    answer it; a sorry some turns back drew no such retort when it was said."""
     did: frozenset[str] = frozenset()
     """What the latest reply did that a line may answer (see ``LineVariant.after``)."""
     hedged: tuple[str, ...] = ()
@@ -1007,7 +1010,7 @@ def press(
         if need.need_kind in skip:
             continue
         for line in press_lines(need, mood, softened=state.sorry_said):
-            if not said_before(line, state.said):
+            if not said_before(line, state.said) and (state.sorry_now or not quotes_sorry(line)):
                 return line
     kinds = [catalogue().taken_in] if told_next and catalogue().taken_in else []
     for lines in (*kinds, catalogue().carry_on):
@@ -2216,11 +2219,23 @@ def without_sorry_asked(line: str, state: NeedsState, mood: int) -> str:
         (
             ln
             for ln in by_temper(kind.softened or kind.press, mood)
-            if not said_before(ln, state.said) and ln not in kept
+            if not said_before(ln, state.said)
+            and ln not in kept
+            and (state.sorry_now or not quotes_sorry(ln))
         ),
         "",
     )
     return " ".join([asked, *kept] if asked else kept)
+
+
+_QUOTES_SORRY = re.compile(r"(?i)'sorry'|\bquick sorry\b|\bsorry on its own\b")
+"""A line that answers a bare "sorry" just said ("And 'sorry' on its own doesn't cover it.")."""
+
+
+def quotes_sorry(line: str) -> bool:
+    """Whether ``line`` answers a bare "sorry" as just said: a retort that rebuts nothing
+    when the sorry was some turns back."""
+    return _QUOTES_SORRY.search(line) is not None
 
 
 def says_when(reply: Reply, found: Analysis | None = None) -> bool:

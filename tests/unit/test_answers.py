@@ -1172,3 +1172,25 @@ def test_asked_when_something_happened_the_customer_does_not_answer_yes(reply: s
     assert found is not None
     said = play(found.scenario, [reply]).prompt
     assert "open in front of me" not in said, said
+
+
+def test_a_why_question_is_not_answered_with_a_time() -> None:
+    # "Since Sunday." answers when, not why
+    answers = [(["run out", "ran out"], "Since Sunday. I've had none at all since then.")]
+    said = said_with_answers(answers, "I'm sorry. Why did your tablets run out?")
+    assert "Since Sunday" not in said, said
+    assert "Since Sunday" in said_with_answers(answers, "I'm sorry. When did you run out?")
+
+
+def test_one_way_of_contact_offered_is_agreed_to_in_the_customers_own_words() -> None:
+    # a customer who prefers letters but may be rung says yes to the call, not "a letter"
+    answers = [
+        (
+            ["phone or email", "ring you or", "contact you"],
+            "A letter by post, please. I'm not one for email. And ring me on the landline.",
+        )
+    ]
+    said = said_with_answers(answers, "I'm sorry. Could I ring you with her answer by 4pm?")
+    assert said.startswith("Yes. Ring me on the landline."), said
+    chose = said_with_answers(answers, "I'm sorry. Would you like a call or an email?")
+    assert chose.startswith("A letter by post"), chose

@@ -457,6 +457,15 @@ def _one_they_offered(question: str, say: str) -> str:
     customer picks one of those put to them, email first."""
     offered = _channels_in(question)
     wanted = _channels_in(say)
+    if len(offered) == 1 and offered[0] in wanted[1:]:
+        # "Could I ring you with her answer by 4pm?" to one who wants a letter but may be
+        # rung: yes to the call, in their words ("Yes. Ring me on the landline…"), not the
+        # letter first, which answers a question never asked
+        words, _ = _CHANNELS[offered[0]]
+        said = next((t for t in SENTENCE_END.split(say) if re.search(words, t.lower())), "")
+        said = re.sub(r"^(?:and|but|or)\s+", "", said.strip(), flags=re.IGNORECASE)
+        if said:
+            return f"Yes. {said[:1].upper()}{said[1:]}"
     if len(offered) < 2 or not wanted or set(wanted) & set(offered):
         return say
     pick = "email" if "email" in offered else offered[0]
@@ -596,6 +605,17 @@ _WHEN_ASKED = re.compile(
 """A question that asks when something happened ("when did the bill arrive?"), which a yes
 or a no does not answer."""
 
+_WHY_ASKED = re.compile(r"\W*(?:(?:and|so|ok|okay|also|but)\W+)*(?:why|how come)\b")
+"""A question that asks a cause ("why did the tablets run out?"), which a time does not
+answer."""
+
+_LEADING_TIME = re.compile(
+    r"(?i)\W*(?:since|last|yesterday|today|this (?:morning|afternoon|week)|on (?:monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sunday)|(?:about |nearly |over )?(?:a|an|one|two"
+    r"|three|four|five|six|seven|eight|nine|ten|\d+) (?:days?|weeks?|months?|years?) ago)\b"
+)
+"""An answer that opens with a time ("Since Sunday.", "Three days ago.")."""
+
 _OPEN_QUESTION = re.compile(r"\W*(?:(?:and|so|ok|okay|also)\W+)*(?:what|which|where|who|how)\b")
 """A question that asks for something, not whether it is so."""
 
@@ -655,6 +675,10 @@ def _answer_one(
         # "what time suits for the truck to come?" asks for a time: not "Yes, that's fine."
         # (written for "is 2pm OK for the truck to come?") when an answer with one fits too
         fits = [a for a in fits if not _LEADING_YES_OR_NO.match(a.say)] or fits
+    if _WHY_ASKED.match(question):
+        # "Why did your tablets run out?" asks a cause: not "Since Sunday." (written for
+        # "when did you run out?")
+        fits = [a for a in fits if not _LEADING_TIME.match(a.say)]
     if _WHEN_ASKED.search(question):
         # "can I ask when you got the bill?" asks a time: not "Yes, I've got it open in
         # front of me." (written for "have you got the bill?")

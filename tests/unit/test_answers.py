@@ -1194,3 +1194,18 @@ def test_one_way_of_contact_offered_is_agreed_to_in_the_customers_own_words() ->
     assert said.startswith("Yes. Ring me on the landline."), said
     chose = said_with_answers(answers, "I'm sorry. Would you like a call or an email?")
     assert chose.startswith("A letter by post"), chose
+
+
+def test_two_answers_that_tell_the_same_thing_tell_it_once() -> None:
+    answers = [
+        (["heading"], "To Bristol, for my grandson's school concert."),
+        (
+            ["particular time"],
+            "Yes, today: my grandson's school concert in Bristol. It starts at four.",
+        ),
+    ]
+    said = said_with_answers(
+        answers, "Where are you heading? Is it somewhere you need to be at a particular time?"
+    )
+    assert said.count("concert") == 1, said
+    assert "It starts at four." in said, said

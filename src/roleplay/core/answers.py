@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -314,7 +314,30 @@ def answer_to(reply: str, customer: Customer, questions: Questions, mood: int) -
     not end by asking them something they can answer: their details, what the scenario's
     ``answers`` foresee, how they are, or what they want."""
     earlier, last = answers_to(reply, customer, questions, mood)
-    return " ".join(dict.fromkeys(a for a in (earlier, last) if a))
+    return " ".join(said_once([a for a in (earlier, last) if a]))
+
+
+def said_once(answers: Sequence[str]) -> list[str]:
+    """``answers`` given in one breath, each sentence that tells again what an earlier one
+    told left out ("To Bristol, for my grandson's school concert." then not "Yes, today: my
+    grandson's school concert in Bristol."): most of its words of substance said already."""
+    told: set[str] = set()
+    kept: list[str] = []
+    for answer in dict.fromkeys(answers):
+        sentences = []
+        for sentence in SENTENCE_END.split(answer):
+            words = {w.rstrip(".:'") for w in _SUBSTANCE.findall(sentence.lower())}
+            if len(words) >= 3 and len(words & told) >= 0.75 * len(words):
+                continue
+            told |= words
+            sentences.append(sentence)
+        if sentences:
+            kept.append(" ".join(sentences))
+    return kept
+
+
+_SUBSTANCE = re.compile(r"[a-z£0-9][a-z£0-9'.:]{3,}")
+"""Words of four letters or more: what a sentence tells, without its little words."""
 
 
 def answers_to(
@@ -346,7 +369,7 @@ def answers_to(
     earlier = [said for _, said in earlier_answers(reply, customer, questions, mood, unless)]
     last = _answer_last(question, reply, customer, questions, mood)
     before = [said for said in dict.fromkeys(earlier) if said != last]
-    return " ".join(before), last
+    return " ".join(said_once(before)), last
 
 
 def earlier_answers(

@@ -520,3 +520,33 @@ def test_a_booking_only_offered_as_one_of_two_is_not_thanked_for_as_made() -> No
     assert "booking the collection" not in said, said
     assert not said.startswith("Yes"), said
     assert "please" in said.split(".")[0], said
+
+
+@pytest.mark.parametrize(
+    ("question", "taken"),
+    [
+        ("Shall I endorse it for you?", True),
+        ("Should I stamp your ticket for the 15:12?", True),
+        ("Shall we get the form started?", True),
+        # a pitch, or a question about the talk itself, offers no help
+        ("Shall I tell you about our new tariff?", False),
+        ("Shall I be honest with you?", False),
+    ],
+)
+def test_shall_i_offers_whatever_the_verb(question: str, taken: bool) -> None:
+    from roleplay.core.needs import accepts_offer
+
+    assert bool(accepts_offer(question, 5, frozenset(), "")) is taken
+
+
+def test_a_ticket_said_to_be_usable_in_a_question_is_not_asked_about_after() -> None:
+    said = play(
+        bundled("cancelled-train"),
+        [
+            "Can I see your ticket, please?",
+            "Sorry, yes. Did you know your Advance ticket can be used on the next Vale Rail "
+            "train, the 15:12? Shall I endorse it for you?",
+        ],
+    ).prompt
+    assert "any good on the next train" not in said, said
+    assert "Endorse it" in said, said

@@ -1372,10 +1372,14 @@ _HELP_PUT = re.compile(
     r"|add|note|flag|order|come|show|make|speak|see|collect|lend|cover|pay|pick|waive|cancel"
     r"|sent|booked|arranged|asked|chased|rang|called|got|put|took|collected|paid|covered|lent"
     r"|picked|refunded|emailed|wrote|passed|moved|fixed|sorted|looked|checked|waived)\b"
+    # "Shall I endorse it for you?": whatever the verb, "shall I" offers to do it
+    r"|(?:^|\W)(?:shall|should) (?:i|we) (?:just |also |now )?"
+    r"(?!tell you about|interest you|talk you through our|be |have |say |mention |start )"
+    r"[a-z]{3,}\b"
 )
 """Help the learner offers to do themselves ("Shall I chase your repeat now?", "want me 2 do
-that?"): an offer though the rules find no remedy in a question, unlike a pitch ("Would you
-like to hear about our new tariff?")."""
+that?", "Shall I endorse it for you?"): an offer though the rules find no remedy in a
+question, unlike a pitch ("Would you like to hear about our new tariff?")."""
 
 
 @functools.lru_cache(maxsize=4096)

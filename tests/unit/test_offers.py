@@ -550,3 +550,39 @@ def test_a_ticket_said_to_be_usable_in_a_question_is_not_asked_about_after() -> 
     ).prompt
     assert "any good on the next train" not in said, said
     assert "Endorse it" in said, said
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # a sum's thousands are no place to cut the doing
+        (
+            "And shall I pay £1,000 now towards your taxis?",
+            "Yes, pay £1,000 now towards my taxis, please.",
+        ),
+        # "you" who are something is "I" who am it
+        (
+            "Shall I tell them you're worried about the house?",
+            "Yes, tell them I am worried, please.",
+        ),
+        ("Shall I tell them you are worried?", "Yes, tell them I am worried, please."),
+        # the learner's text-speak is not said back
+        ("shall i split it over up 2 18 months?", ""),
+    ],
+)
+def test_a_named_yes_says_the_doing_as_the_customer_would(question: str, said: str) -> None:
+    from roleplay.core.needs import named_yes
+
+    assert named_yes(question, 5) == said
+
+
+def test_a_choice_put_in_text_speak_is_picked_without_saying_it_back() -> None:
+    said = play(
+        bundled("catch-up-bill"),
+        [
+            "sorry bout that. whats ur acc no",
+            "ye its a lot. i can split it over up 2 18 months, roughly £23 a month, or fewer if u "
+            "want. which wud u like?",
+        ],
+    ).prompt
+    assert "up 2" not in said, said

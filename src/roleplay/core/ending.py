@@ -61,6 +61,9 @@ ENDING_WORDS: Mapping[Ending, str] = {
 PROMISE_BREACHES = frozenset({"beyond_authority", "unkeepable_promise"})
 """Findings that promise what the learner may not give, or nobody can keep."""
 
+UNKEEPABLE = "unkeepable_promise"
+"""A promise nobody can keep, whoever approves it."""
+
 ROLE_BREACHES = frozenset({"disclosure", "advice_outside_role"})
 """Findings that step outside the learner's role (personal data to the wrong person, medical,
 legal or financial advice)."""
@@ -76,7 +79,8 @@ def judge_ending(
     A good end is qualified by how it was reached: a hand-over before anything called for it
     is "handed over before it was needed", not "escalated correctly"; a customer settled by promises
     beyond the learner's authority, unless the learner asked for approval (escalation needed
-    and done), is "settled on promises beyond your authority"; one settled by disclosing data
+    and done), or by a promise nobody can keep, is "settled on promises beyond your
+    authority"; one settled by disclosing data
     or advising outside the role, "settled, but outside the rules of your role".
     """
     if outcome is None:
@@ -91,7 +95,11 @@ def judge_ending(
     kinds = frozenset(breaches)
     if kind is OutcomeKind.ESCALATED and escalation is Escalation.PREMATURE:
         return Ending.HANDED_OVER_TOO_SOON
-    if kinds & PROMISE_BREACHES and escalation is not Escalation.NEEDED_DONE:
+    if UNKEEPABLE in kinds or (
+        kinds & PROMISE_BREACHES and escalation is not Escalation.NEEDED_DONE
+    ):
+        # approval asked of someone senior rescues an amount over the learner's limit, but
+        # not a promise nobody can keep ("you'll never have to ring at 8 again")
         return Ending.RESOLVED_ON_PROMISES
     if kinds & ROLE_BREACHES:
         return Ending.RESOLVED_OUTSIDE_ROLE

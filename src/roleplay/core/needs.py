@@ -1756,12 +1756,24 @@ def _in_own_words(words: list[str]) -> str:
     → "ask your manager while I wait"."""
     swapped = []
     for index, word in enumerate(words):
-        if word == "you":
+        after = words[index + 1] if index + 1 < len(words) else ""
+        if word in ("you're", "youre"):
+            swapped.append("I'm")
+        elif word == "you" and after in _YOUR_VERBS:
+            # "tell them you are worried" → "tell them I am worried"
+            swapped.append("I")
+        elif word in _YOUR_VERBS and index and words[index - 1] == "you":
+            swapped.append(_YOUR_VERBS[word])
+        elif word == "you":
             before = words[index - 1] if index else ""
             swapped.append("I" if before in _SUBJECT_BEFORE else "me")
         else:
             swapped.append(_SWAP.get(word, word))
     return " ".join(swapped)
+
+
+_YOUR_VERBS: Final = {"are": "am", "were": "was", "have": "have", "had": "had", "need": "need"}
+"""Verbs after "you" that make it the one who does or is, said back with "I"."""
 
 
 _OFFERED_DOING = re.compile(
@@ -1771,7 +1783,7 @@ _OFFERED_DOING = re.compile(
     r"|\bis it (?:ok|okay|all right|alright) if (?:i|we) (?P<do4>[a-z][^?]*)"
 )
 _DOING_ENDS = re.compile(
-    r",|\s[-–—]\s|\s(?:so|because|since|as|while|if|whether|which|that|who|including"
+    r",(?!\d)|\s[-–—]\s|\s(?:so|because|since|as|while|if|whether|which|that|who|including"
     r"|just in case|to see|and see|rather than|instead of)\s"
 )
 _DOING_STOPS = frozenset(
@@ -1802,6 +1814,39 @@ _DOING_STOPS = frozenset(
 _DANGLING = frozenset(
     {"they", "he", "she", "it", "we", "you", "i", "the", "a", "an", "your", "my", "our", "can"}
 )
+_TEXT_SPEAK: Final = frozenset(
+    {
+        "2",
+        "4",
+        "u",
+        "ur",
+        "r",
+        "n",
+        "b4",
+        "pls",
+        "plz",
+        "wud",
+        "cud",
+        "shud",
+        "coz",
+        "cos",
+        "tho",
+        "wiv",
+        "gonna",
+        "wanna",
+        "ya",
+        "ta",
+        "np",
+        "thx",
+        "tmrw",
+        "2day",
+        "2moro",
+        "asap",
+    }
+)
+"""Words of text-speak that plain words leave as they are: said back by a customer, they would
+be the learner's, not theirs."""
+
 _OBJECT_PRONOUNS = frozenset({"it", "them", "you", "u", "me", "us", "him", "her", "that", "this"})
 _NAMES_NOTHING = frozenset({"you", "u", "be", "have", "go", "do", "proceed", "carry", "continue"})
 
@@ -1848,6 +1893,8 @@ def _doing_said(doing: str, question: str) -> str:
         return ""  # "check whether the spend cap was set" cut to "check": no "Yes. Check."
     if words[0] == "not":
         return ""  # "shall we not risk it?": no "Yes. Not risk it."
+    if _TEXT_SPEAK.intersection(words):
+        return ""  # "split it over up 2 18 months": not words a customer says back
     while len(words) > 1 and words[-1] in _LOOSE_ADVERBS:
         words = words[:-1]
     if len(words) > 5:
@@ -1991,6 +2038,9 @@ def _first_of_two(question: str, wants: str = "") -> str:
     if match is None or not 0 < len(first.split()) <= 14:
         return ""
     words = first.split()
+    if _TEXT_SPEAK.intersection(words):
+        # "i can split it over up 2 18 months, or…": the pick, not the learner's text-speak
+        return "The first one, please."
     if match.group("ask").endswith(("rather", "prefer")) and words[0] in _SUBJECTS:
         return ""  # "would you rather they emailed or posted it?": not words to say back
     second = _AS_ASKED.split(match.group("second"))

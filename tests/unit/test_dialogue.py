@@ -444,3 +444,21 @@ def test_a_sum_is_given_only_when_the_reply_gives_it_not_when_it_is_put_to_someo
     assert _paid_now(paid, reply, reply.find(paid))
     if not_paid:
         assert not _paid_now(not_paid, reply, reply.find(not_paid))
+
+
+def test_a_first_hand_up_is_taken_in_before_the_customer_moves_on() -> None:
+    from roleplay.core.library import ScenarioLibrary
+
+    found = ScenarioLibrary.load().get("mobile-contract")
+    assert found is not None
+    session = play(
+        found.scenario,
+        [
+            "sorry bout that. checking ur bill.",
+            "roaming in turkey £179.60 + plan £35",
+            "new sim in jan never got the cap switched on. our error, known fault.",
+            "cant do over £50 myself. sending it to my team leader.",
+        ],
+    )
+    said = session.turns[-1].response
+    assert said.startswith(("OK. Let me know what they decide.", "Fine. Let me know")), said

@@ -1784,6 +1784,26 @@ class Session:
                 parts.append(took)
                 line = without_opener(line)
                 branch_line = without_opener(branch_line) if branch_line else branch_line
+        if (
+            not parts
+            and not met_now
+            and "escalate" in reply_ids
+            and reaction_id is None
+            and not handed_now
+            and not passed_on
+            and not final
+            and not opens_by_reacting(first)
+            and (passed := catalogue().passed_up)
+            and not any(n.need_kind is NeedKind.MANAGER and n.id in state.met for n in state.needs)
+            and not any(said_before(o, state.said) for lines in passed.values() for o in lines)
+        ):
+            # "cant do over £50 myself. sending it to my team leader." then not "And the
+            # extra £3 on my plan…" as if nothing had been passed up: the first hand-up is
+            # taken in first (a later one, once someone senior has it, is no news)
+            took = next((o for o in by_temper(passed, mood) if not said_before(o, state.said)), "")
+            if took and not (branch_line and opens_by_reacting(branch_line)):
+                parts.append(took)
+                line = without_opener(line)
         if branch_line and branch_line not in state.said:
             parts.append(branch_line)
             if (fell or branch_sour) and _THANKS_OPENS.match(line):

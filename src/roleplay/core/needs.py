@@ -145,6 +145,9 @@ class NeedCatalogue(BaseModel):
     carry_on: dict[BandKey, tuple[str, ...]] = Field(min_length=1)
     taken_in: dict[BandKey, tuple[str, ...]] = Field(default_factory=dict)
     """Going on after a reply that set out what happens next ("OK, thank you.")."""
+    passed_up: dict[BandKey, tuple[str, ...]] = Field(default_factory=dict)
+    """Going on after a reply that passed something up to someone senior, when nothing else
+    in the line takes it in ("OK. Let me know what they decide.")."""
     offered_things: tuple[str, ...] = ()
     """Things a learner may give the customer beyond what they need (a taxi, a courtesy
     car, a hotel, a credit), by the lemma of the noun: named when thanked for or doubted."""

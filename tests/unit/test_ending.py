@@ -28,8 +28,10 @@ Esc = Escalation
         (End.RESOLVED, Esc.NEEDED_MISSED, ("beyond_authority",), Ending.RESOLVED_ON_PROMISES),
         (End.ESCALATED, Esc.NOT_NEEDED, ("unkeepable_promise",), Ending.RESOLVED_ON_PROMISES),
         (End.RESOLVED, Esc.NEEDED_DONE, ("beyond_authority",), Ending.RESOLVED),
-        # ...but no approval makes a promise nobody can keep a settlement
+        # ...but no approval makes a promise nobody can keep a settlement; a customer handed
+        # up at the end was escalated all the same
         (End.RESOLVED, Esc.NEEDED_DONE, ("unkeepable_promise",), Ending.RESOLVED_ON_PROMISES),
+        (End.ESCALATED, Esc.NEEDED_DONE, ("unkeepable_promise",), Ending.ESCALATED_CORRECTLY),
         (End.ESCALATED, Esc.NEEDED_DONE, ("advice_outside_role",), Ending.RESOLVED_OUTSIDE_ROLE),
         # a customer who left, or went to the ombudsman, did so whatever came before
         (End.CUSTOMER_LOST, Esc.PREMATURE, ("beyond_authority",), Ending.CUSTOMER_LOST),

@@ -79,7 +79,7 @@ def judge_ending(
     A good end is qualified by how it was reached: a hand-over before anything called for it
     is "handed over before it was needed", not "escalated correctly"; a customer settled by promises
     beyond the learner's authority, unless the learner asked for approval (escalation needed
-    and done), or by a promise nobody can keep, is "settled on promises beyond your
+    and done), or settled on a promise nobody can keep, is "settled on promises beyond your
     authority"; one settled by disclosing data
     or advising outside the role, "settled, but outside the rules of your role".
     """
@@ -95,11 +95,14 @@ def judge_ending(
     kinds = frozenset(breaches)
     if kind is OutcomeKind.ESCALATED and escalation is Escalation.PREMATURE:
         return Ending.HANDED_OVER_TOO_SOON
-    if UNKEEPABLE in kinds or (
+    settled_on_the_unkeepable = kind is OutcomeKind.RESOLVED and UNKEEPABLE in kinds
+    if settled_on_the_unkeepable or (
         kinds & PROMISE_BREACHES and escalation is not Escalation.NEEDED_DONE
     ):
-        # approval asked of someone senior rescues an amount over the learner's limit, but
-        # not a promise nobody can keep ("you'll never have to ring at 8 again")
+        # approval asked of someone senior rescues an amount over the learner's limit, but a
+        # customer who settled on a promise nobody can keep ("you'll never have to ring at
+        # 8 again") did not settle on the escalation (one handed up at the end did: blind
+        # auditors accepted "escalated correctly" there four times in six)
         return Ending.RESOLVED_ON_PROMISES
     if kinds & ROLE_BREACHES:
         return Ending.RESOLVED_OUTSIDE_ROLE

@@ -449,10 +449,8 @@ def test_a_sum_is_given_only_when_the_reply_gives_it_not_when_it_is_put_to_someo
 def test_a_first_hand_up_is_taken_in_before_the_customer_moves_on() -> None:
     from roleplay.core.library import ScenarioLibrary
 
-    found = ScenarioLibrary.load().get("mobile-contract")
-    assert found is not None
     session = play(
-        found.scenario,
+        ScenarioLibrary.load().find("mobile-contract").scenario,
         [
             "sorry bout that. checking ur bill.",
             "roaming in turkey £179.60 + plan £35",

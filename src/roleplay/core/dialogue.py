@@ -2139,11 +2139,12 @@ def _earlier_picks(
 ) -> list[tuple[str, str]]:
     """The customer's pick of each choice of two the reply puts before its last question
     ("How would you like it sorted, a credit or money back? And shall I log a complaint?"),
-    and their "Yes, please." to an offer put there ("Would you like me to print a delay
-    confirmation? And do you have the app?"), once, unless the last question's offer is
-    taken up already (``last_taken``); each with the question it answers."""
+    and their yes to each offer put there, naming it ("Yes, print a delay confirmation,
+    please. Yes, a £5 voucher too."); a yes that cannot name its offer ("Yes, please.") is
+    said once, and not when the last question's offer is taken up already
+    (``last_taken``). Each comes with the question it answers."""
     asked = offer_questions(reply)
-    picks: list[str] = []
+    picks: list[tuple[str, str]] = []
     named = False
     for question in asked[:-1]:
         pick = accepts_offer(question, mood, ids, wants)

@@ -100,7 +100,7 @@ from roleplay.core.needs import (
 from roleplay.core.needs import (
     met_by as needs_met_by,
 )
-from roleplay.core.offers import offered_things
+from roleplay.core.offers import offered_things, sum_phrases
 from roleplay.core.phrases import has_phrase
 from roleplay.core.scenario import (
     GOOD_OUTCOMES,
@@ -1892,11 +1892,8 @@ class Session:
             # a bare "sorry" in an earlier reply: "you still haven't said sorry" is untrue,
             # and "'sorry' on its own doesn't cover it" answers a sorry not in this reply
             kind = catalogue().kinds[NeedKind.APOLOGY]
-            options = [
-                line
-                for line in by_temper(kind.softened or kind.press, mood)
-                if not quotes_sorry(line)
-            ] or list(by_temper(kind.softened or kind.press, mood))
+            softened = by_temper(kind.softened or kind.press, mood)
+            options = [line for line in softened if not quotes_sorry(line)] or list(softened)
         else:
             sorry = _SAID_SORRY.search(reply) is not None
             lines = default_reactions()[reaction_id].lines_for(
@@ -2481,7 +2478,7 @@ def _all_of_that(things: Sequence[str], promised: Sequence[str]) -> str:
             (
                 chunk
                 for quote in promised
-                for chunk in _sum_chunks(quote)
+                for chunk in sum_phrases(quote)
                 if sums(chunk) == [biggest]
             ),
             "",
@@ -2491,42 +2488,18 @@ def _all_of_that(things: Sequence[str], promised: Sequence[str]) -> str:
     return " and ".join(things)
 
 
-_OWN_WORDS = {"your": "my", "ur": "my", "a": "the", "an": "the"}
-
-
 def _sum_held_to(line: str, needs: Sequence[Need]) -> str:
     """``line`` with each sentence that asks again for the remedy just picked, by its sum
     ("Honestly though, I'd rather just have my money back, the full £64."), cut to the sum
     held to ("The full £64, mind.")."""
     said = []
     for sentence in line_sentences(line):
-        if NeedKind.REMEDY in line_asks(sentence, needs) and (named := _sum_chunks(sentence)):
+        if NeedKind.REMEDY in line_asks(sentence, needs) and (named := sum_phrases(sentence)):
             held = named[-1]
             said.append(f"{held[:1].upper()}{held[1:]}, mind.")
         else:
             said.append(sentence)
     return " ".join(said)
-
-
-def _sum_chunks(quote: str) -> list[str]:
-    """The phrases of ``quote`` that name a sum, as the customer would say them ("the whole
-    £435", "the £3 April rise", "£250 compensation"): from the word the sum hangs on back to
-    the first word that goes with it."""
-    from roleplay.core.parse import pipeline
-
-    doc = pipeline()(quote)
-    said = []
-    for sign in (t for t in doc if t.is_currency and t.i + 1 < len(doc)):
-        number = doc[sign.i + 1]
-        root = number.head if number.dep_ in ("nummod", "quantmod", "compound") else number
-        if root.i < number.i:
-            root = number
-        words = [
-            _OWN_WORDS.get(t.lower_, t.lower_ if t.i == root.left_edge.i else t.text)
-            for t in doc[root.left_edge.i : root.i + 1]
-        ]
-        said.append(" ".join(words).replace("£ ", "£"))
-    return said
 
 
 _REMEDY_PICKED = re.compile(

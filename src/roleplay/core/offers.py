@@ -134,3 +134,27 @@ def plain_doing(doing: str) -> str:
         return doing
     plain = f"{prefix}-{verb.lemma_.lower()}" if prefix else verb.lemma_.lower()
     return " ".join([plain, *words[1:]])
+
+
+@lru_cache(maxsize=4096)
+def sum_phrases(quote: str) -> tuple[str, ...]:
+    """The phrases of ``quote`` that name a sum, as the customer would say them ("the whole
+    £435", "the £3 April rise", "£250 compensation"): from the word the sum hangs on back to
+    the first word that goes with it. Noun chunks leave out a phrase whose head is the number
+    ("the whole £435"), so the sum's own head is followed instead."""
+    doc = pipeline()(quote)
+    said = []
+    for sign in (t for t in doc if t.is_currency and t.i + 1 < len(doc)):
+        number = doc[sign.i + 1]
+        root = number.head if number.dep_ in ("nummod", "quantmod", "compound") else number
+        if root.i < number.i:
+            root = number
+        first = root.left_edge.i
+        words = [
+            "the"
+            if t.i == first and t.lower_ in ("a", "an")
+            else _OWN.get(t.lower_, t.lower_ if t.i == first else t.text)
+            for t in doc[first : root.i + 1]
+        ]
+        said.append(" ".join(words).replace("£ ", "£"))
+    return tuple(said)

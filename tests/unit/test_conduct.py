@@ -82,6 +82,18 @@ def test_part_given_and_rest_put_for_approval_is_no_fault() -> None:
     assert any(c.detail == "refund £50" for c in _of("late-parcel", reply, "offer"))
 
 
+def test_a_remainder_put_for_approval_with_no_word_of_giving_is_approval() -> None:
+    # several money headings share one cap: the rest is over all of them, whatever it is
+    reply = (
+        "I'm allowed to put £50 back straight away, done, and I've asked my team leader to "
+        "approve the remaining £84.60."
+    )
+    found = _of("mobile-contract", reply, "needs_approval")
+    assert [c.ref for c in found] == ["credits"]
+    assert "£84.60" in found[0].detail
+    assert not _of("mobile-contract", reply, "beyond_authority")
+
+
 def test_goodwill_knocked_off_the_bill_above_the_limit_is_beyond_authority() -> None:
     reply = "I'll knock £50 off your bill as a goodwill gesture."
     assert [c.ref for c in _of("catch-up-bill", reply, "beyond_authority")] == ["complaints"]

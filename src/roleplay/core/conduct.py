@@ -467,6 +467,11 @@ def _money(
                 # a further £50": the money the sentence speaks of, however far back
                 action = _action_near(sentence.text, m.start(), money_limits, len(sentence.text))
             top = _most_allowed(money_limits)
+            if action is None and approval and top is not None and amount > (top[2].up_to or 0):
+                # "…and I've asked my team leader to approve the remaining £84.60": no word
+                # of giving, but more than any money the learner may give under any heading,
+                # so whatever it is called it is put up for approval.
+                action = top
             if (
                 action is None
                 and offered
@@ -476,35 +481,35 @@ def _money(
             ):
                 # "I'm going to give you £1,000 each": unnamed, but more than any money the
                 # learner may give on their own, whatever it is called
-                cap = f"£{top[2].up_to or 0:g}"
+                cap = _pounds(top[2].up_to or 0)
                 detail = (
-                    f"£{amount:g} is more than you may give on your own under any "
+                    f"{_pounds(amount)} is more than you may give on your own under any "
                     f"heading (at most {cap}): it needs {_yours(top[2].needs)}"
                 )
                 out.append(_quote("beyond_authority", top[0], top[1], reply, sentence, detail))
                 continue
             if action is None:
                 if offered:
-                    out.append(_quote("offer", "", "", reply, sentence, f"£{amount:g}"))
+                    out.append(_quote("offer", "", "", reply, sentence, _pounds(amount)))
                 continue
             policy_id, policy_name, limit = action
             what = limit.action.replace("_", " ")
             over = limit.up_to is None or amount > limit.up_to
             if over and (approval or (offered and _approval_asked(reply, analysis))):
-                detail = f"{what} of £{amount:g} put to {_yours(limit.needs)} for approval"
+                detail = f"{what} of {_pounds(amount)} put to {_yours(limit.needs)} for approval"
                 out.append(
                     _quote("needs_approval", policy_id, policy_name, reply, sentence, detail)
                 )
             elif offered and over:
-                cap = "none" if limit.up_to is None else f"£{limit.up_to:g}"
+                cap = "none" if limit.up_to is None else _pounds(limit.up_to)
                 who = _yours(limit.needs)
-                detail = f"{what} of £{amount:g} is above your limit ({cap}): it needs {who}"
+                detail = f"{what} of {_pounds(amount)} is above your limit ({cap}): it needs {who}"
                 out.append(
                     _quote("beyond_authority", policy_id, policy_name, reply, sentence, detail)
                 )
             elif offered:
                 out.append(
-                    _quote("offer", policy_id, policy_name, reply, sentence, f"{what} £{amount:g}")
+                    _quote("offer", policy_id, policy_name, reply, sentence, f"{what} {_pounds(amount)}")
                 )
     return out
 
@@ -536,6 +541,12 @@ def _most_allowed(
     if not limits:
         return None
     return max(limits, key=lambda entry: entry[2].up_to or 0)
+
+
+def _pounds(amount: float) -> str:
+    """An amount as the reply most likely wrote it: "£50", "£84.60", never "£84.6" (the
+    customer's lines look the sum up in the reply by these words)."""
+    return f"£{amount:.0f}" if amount == int(amount) else f"£{amount:.2f}"
 
 
 def _yours(needs: str) -> str:
@@ -1020,7 +1031,7 @@ def _withheld(
             if any(a > (cap if cap is not None else top) for a in amounts):
                 # an amount above the limit refused is the limit kept, not a right withheld
                 continue
-            what = word.strip() if cap is None else f"{word.strip()} (up to £{cap:g})"
+            what = word.strip() if cap is None else f"{word.strip()} (up to {_pounds(cap)})"
             detail = f"the customer is owed {what} under the {policy_name}, but it was refused"
             out.append(_quote("withheld", policy_id, policy_name, reply, sentence, detail))
             break

@@ -51,6 +51,22 @@ def test_the_same_hand_up_after_a_reply_that_left_the_danger_open_is_too_late() 
     assert judge_escalation(session) is Escalation.NEEDED_MISSED
 
 
+def test_asking_where_the_danger_stands_first_still_leaves_the_next_reply_in_time() -> None:
+    """Finding out where the unsafe car is before acting is not putting the danger off: the
+    workshop manager told in the very next reply is at once (a strict examiner's call)."""
+    session = play(
+        garage(),
+        [
+            "Oh no, Mr Mehta, with the kids in the car as well, that's really worrying. I'm "
+            "sorry. Where is the car now?",
+            "Right, leave it exactly where it is, please don't drive it. I'll have our "
+            "recovery truck pick it up today and I'll let Dave, the workshop manager, know "
+            "straight away so he looks at it first thing.",
+        ],
+    )
+    assert judge_escalation(session) is Escalation.NEEDED_DONE
+
+
 def test_a_promise_beyond_authority_is_not_put_right_by_pointing_to_the_ombudsman() -> None:
     """Wiping £486 on one's own and then naming the Energy Ombudsman: nobody who may approve
     the write-off was asked, so escalation was needed and missed, and the attempt ends

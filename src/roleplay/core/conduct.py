@@ -509,7 +509,14 @@ def _money(
                 )
             elif offered:
                 out.append(
-                    _quote("offer", policy_id, policy_name, reply, sentence, f"{what} {_pounds(amount)}")
+                    _quote(
+                        "offer",
+                        policy_id,
+                        policy_name,
+                        reply,
+                        sentence,
+                        f"{what} {_pounds(amount)}",
+                    )
                 )
     return out
 

@@ -231,8 +231,10 @@ def judge_escalation(session: Session) -> Escalation:
         if urgent is not None:
             # Where safety is at stake, only someone brought in at once counts: in the very
             # reply that answers it (or the next, when that reply made them safe itself:
-            # "please don't drive it" first), and not a call-back later.
-            last = urgent + (2 if _made_safe(session, urgent + 1) else 1)
+            # "please don't drive it" first, or asked where the danger is: "where is the car
+            # now?"), and not a call-back later.
+            first = urgent + 1
+            last = urgent + (2 if _made_safe(session, first) or _asked_about(session, first) else 1)
             done = done and any(
                 urgent <= t.number <= last and not _deferred(sentence_of(t, e)) for t, e in handed
             )
@@ -300,6 +302,31 @@ def _first_beyond(session: Session) -> int | None:
     """The number of the first reply that promised something beyond the learner's
     authority, or None."""
     return next((t.number for t in session.turns if t.facts.of("beyond_authority")), None)
+
+
+def _asked_about(session: Session, number: int) -> bool:
+    """Whether the reply numbered ``number`` did nothing but take the danger in and ask about
+    it ("Oh no, with the kids in the car. Where is the car now?"): finding out before acting
+    is not putting it off, so the hand-over may come in the reply after."""
+    turn = next((t for t in session.turns if t.number == number), None)
+    if turn is None or any(REFUSING.search(s.text) for s in sentences(turn.analysis.reply)):
+        return False
+    made = set(turn.analysis.ids)
+    if "listen" not in made or made & {"resolve", "escalate", "explain", "dismiss", "blame"}:
+        return False
+    return any(
+        s.text.rstrip().endswith("?") and _AS_IT_STANDS.search(s.text)
+        for s in sentences(turn.analysis.reply)
+    )
+
+
+_AS_IT_STANDS = re.compile(
+    r"\b(?:where|now|still|at the moment|right now|safe|ok|okay|alright|all right|hurt|"
+    r"injured|anyone|everyone|breathing|conscious)\b",
+    re.IGNORECASE,
+)
+"""A question about the danger as it stands (where it is, whether anyone is hurt, whether it
+is still happening), not about its history ("when did you have the car in?")."""
 
 
 def _made_safe(session: Session, number: int) -> bool:

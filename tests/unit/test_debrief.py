@@ -268,6 +268,24 @@ def test_an_ombudsman_offered_instead_of_anyone_senior_is_no_escalation() -> Non
     assert debrief(bill, replies).escalation == "needed_missed"
 
 
+def test_a_manager_asked_for_and_answered_with_nothing_is_escalation_missed() -> None:
+    """Blamed, she asks for a manager; the next reply neither hands her up nor does anything
+    itself ("nothing I can do"): the request stands untaken, so escalation was needed and
+    missed, even though no trigger of the scenario fired on this path."""
+    mobile = _scenario("mobile-contract")
+    blamed = (
+        "Those are roaming charges. You used data in Turkey, which isn't in our Roam Like "
+        "Home zone, so you should have checked before you went."
+    )
+    nothing = (
+        "The cap is something you set up yourself in the app, so there's nothing I can do "
+        "about that. If you want to leave it's £286."
+    )
+    assert debrief(mobile, [blamed, nothing]).escalation == "needed_missed"
+    handed = "I'm putting you through to my team leader now, and I'll tell her what's happened."
+    assert debrief(mobile, [blamed, handed]).escalation == "needed_done"
+
+
 def test_a_safety_need_put_on_a_call_back_list_is_not_escalation_done() -> None:
     """Symptoms the duty doctor must know about now, answered with "they'll ring you back
     later", are not escalated: where safety is at stake only someone brought in at once

@@ -19,7 +19,7 @@ from enum import StrEnum
 from roleplay.core.analysis import Evidence
 from roleplay.core.conduct import REFUSAL_WORDS, sentences
 from roleplay.core.dialogue import Session, Turn
-from roleplay.core.scenario import NeedKind, TriggerKind
+from roleplay.core.scenario import Ask, NeedKind, TriggerKind
 
 
 class Escalation(StrEnum):
@@ -179,9 +179,10 @@ def refused_handover(turn: Turn, handed: set[int]) -> bool:
 
 def need_from(session: Session) -> int | None:
     """The turn after which escalation became needed: a trigger that expects it fired, the
-    learner promised something beyond their authority (their own offer made the need), or
-    the learner told the customer there was nobody else to take it (the customer had asked
-    for someone with more authority, or needed one)."""
+    learner promised something beyond their authority (their own offer made the need), the
+    learner told the customer there was nobody else to take it (the customer had asked for
+    someone with more authority, or needed one), or the customer asked for a manager and the
+    reply did not put things right itself."""
     needed_from: int | None = None
     for trigger_id, at in session.fired.items():
         trigger = session.scenario.trigger(trigger_id)
@@ -189,11 +190,34 @@ def need_from(session: Session) -> int | None:
             needed_from = at if needed_from is None else min(needed_from, at)
     handed = {t.number for t, _e in handovers(session)}
     for turn in session.turns:
-        if turn.facts.of("beyond_authority") or refused_handover(turn, handed):
+        if (
+            turn.facts.of("beyond_authority")
+            or refused_handover(turn, handed)
+            or _manager_asked_for(session, turn, handed)
+        ):
             created = turn.number - 1
             needed_from = created if needed_from is None else min(needed_from, created)
             break
     return needed_from
+
+
+def _manager_asked_for(session: Session, turn: Turn, handed: set[int]) -> bool:
+    """Whether the reply answers a customer asking for a manager without putting it right
+    itself: then someone senior is needed from here on. Handing them up as asked meets it;
+    "the cap is something you set up yourself, so there's nothing I can do" leaves the
+    request standing, with nobody taking it up. A reply that offers a remedy of its own or
+    takes the case on ("leave it with me") answers the ask another way."""
+    try:
+        node = session.scenario.node(turn.node)
+    except KeyError:
+        return False
+    if Ask.MANAGER not in node.asks:
+        return False
+    if turn.number in handed:
+        return True
+    if turn.facts.of("offer") or turn.facts.of("needs_approval"):
+        return False
+    return not any(own_move(turn, move) for move in ("resolve", "ownership"))
 
 
 def judge_escalation(session: Session) -> Escalation:

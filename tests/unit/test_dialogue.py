@@ -460,3 +460,23 @@ def test_a_first_hand_up_is_taken_in_before_the_customer_moves_on() -> None:
     )
     said = session.turns[-1].response
     assert said.startswith(("OK. Let me know what they decide.", "Fine. Let me know")), said
+
+
+def test_fetching_the_first_aider_who_is_also_the_manager_does_not_end_the_complaint() -> None:
+    """The duty manager fetched because she is the first aider is help for the danger, not
+    the complaint handed over: the mother goes on to ask what was in the sauce, and the
+    learner's later replies are heard (a strong attempt is not cut off after one reply)."""
+    from roleplay.core.library import ScenarioLibrary
+
+    session = play(
+        ScenarioLibrary.load().find("restaurant-allergy").scenario,
+        [
+            "I'm so sorry. Please don't let him have any more, I'm taking the plate now. Sam, "
+            "our duty manager, is our first aider and I'm calling her over this second.",
+            "The kitchen changed to a new supplier's pesto last week and it contains cashews; "
+            "nobody updated our allergen folder. Here's the label from the jar.",
+        ],
+    )
+    assert [t.number for t in session.turns] == [1, 2]
+    assert session.turns[0].next_node != "escalated"
+    assert "ended with the hand-over" not in " ".join(session.turns[0].because)

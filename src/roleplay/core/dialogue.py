@@ -822,7 +822,9 @@ class Session:
             and branch.when is not None
             and ("escalate" in (*branch.when.any, *branch.when.all))
         )
-        ended = None if foreseen else self._handed_over_end(next_id, reaction_id, handed_now)
+        ended = (
+            None if foreseen else self._handed_over_end(next_id, reaction_id, handed_now, met_now)
+        )
         if ended is not None:
             next_id = ended
             because.append(
@@ -991,7 +993,11 @@ class Session:
         return turn
 
     def _handed_over_end(
-        self, next_id: str, reaction_id: str | None, handed_now: bool
+        self,
+        next_id: str,
+        reaction_id: str | None,
+        handed_now: bool,
+        met_now: Sequence[NeedMet] = (),
     ) -> str | None:
         """Where a conversation goes when the reply hands the customer over there and then
         ("I'm transferring you now, please hold") and the tutor's branch carries on as if
@@ -999,8 +1005,13 @@ class Session:
         after putting the customer through (a branch that tests the hand-over is the tutor's
         own answer to it, and is not overruled). None when the branch already ends it, the
         customer refuses the hand-over as too soon (``premature_escalation``), a danger
-        has still to be dealt with, or the scenario has no such end."""
+        has still to be dealt with, the one fetched was fetched for the danger (the duty
+        manager who is the first aider: help, while the complaint stays with the learner),
+        or the scenario has no such end."""
         if not handed_now or reaction_id == "premature_escalation":
+            return None
+        safety = {n.id for n in self.needs.needs if n.need_kind is NeedKind.SAFETY}
+        if any(m.id in safety and m.by == "escalate" for m in met_now):
             return None
         if self._node(next_id).outcome is not None or self._open_danger() is not None:
             return None

@@ -315,6 +315,18 @@ def test_the_problem_recognised_later_is_half_of_listening(parcel: Scenario) -> 
     assert points["listening-and-empathy"] == "partial"
 
 
+def test_a_sorry_for_a_generic_noun_shows_no_understanding_of_the_problem() -> None:
+    """"Sorry for the delay to your flight" names no detail of hers, unlike "sorry your
+    kettle and toaster still haven't turned up": no listening, no empathy, nothing
+    understood, so the point is not met (a strict examiner's call)."""
+    airline = _scenario("airline-delay")
+    replies = [
+        "Hi, sorry for the delay to your flight. Can I have your booking reference please?",
+        "I can refund the £58.40 for the food, if you upload the receipts to the booking.",
+    ]
+    assert _point(airline, replies, "listening-and-empathy").status == "not_met"
+
+
 def test_a_procedure_named_to_say_what_must_happen_justifies_a_decision() -> None:
     """ "He'd need to sign a third-party mandate" uses the named procedure to decide what
     must happen: cited for a decision, though no remedy move is made in that reply."""

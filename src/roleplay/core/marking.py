@@ -891,6 +891,20 @@ def _validated(session: Session) -> list[Quote]:
     return out
 
 
+_GENERIC_SORRY = re.compile(
+    r"\b(?:sorry|apologi[sz]e|apologies)\s+(?:for|about)\s+(?:(?:the|this|that|any|all|your|"
+    r"our)\s+){0,2}(?:\w+\s+)?(?:delays?|disruption|inconvenience|trouble|problems?|issues?|"
+    r"wait(?:ing)?|hassle|experience|mix-?up|confusion|errors?|mistakes?|situation)\b"
+    r"(?:\s+(?:to|with|on)\s+(?:your|the)\s+\w+)?\W*$"
+    r"|\bsorry about that\W*$",
+    re.IGNORECASE,
+)
+"""A sorry for a generic noun ("sorry for the delay to your flight", "sorry about that"):
+an apology that names no detail of the customer's, so no understanding of it shown, unlike
+"sorry your kettle and toaster still haven't turned up". A status report ("the visits were
+cancelled", ``acknowledge.status``) shows none either."""
+
+
 def _listening_and_empathy(
     session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Verdict, list[Quote], str]:
@@ -934,7 +948,11 @@ def _listening_and_empathy(
         quote_of(t, e)
         for t in session.turns
         if not _brushed_off(t)
-        for e in t.analysis.evidence_for("acknowledge")[:1]
+        for e in [
+            e
+            for e in t.analysis.evidence_for("acknowledge")
+            if e.rule != "acknowledge.status" and not _GENERIC_SORRY.search(e.quote)
+        ][:1]
     ]
     if understood:
         # The problem recognised is understanding shown, though neither heard out nor felt.

@@ -316,7 +316,7 @@ def test_the_problem_recognised_later_is_half_of_listening(parcel: Scenario) -> 
 
 
 def test_a_sorry_for_a_generic_noun_shows_no_understanding_of_the_problem() -> None:
-    """"Sorry for the delay to your flight" names no detail of hers, unlike "sorry your
+    """ "Sorry for the delay to your flight" names no detail of hers, unlike "sorry your
     kettle and toaster still haven't turned up": no listening, no empathy, nothing
     understood, so the point is not met (a strict examiner's call)."""
     airline = _scenario("airline-delay")

@@ -327,6 +327,24 @@ def test_a_sorry_for_a_generic_noun_shows_no_understanding_of_the_problem() -> N
     assert _point(airline, replies, "listening-and-empathy").status == "not_met"
 
 
+def test_the_law_misstated_instead_of_the_procedure_followed_is_no_structured_process() -> None:
+    """Good practical steps, then the Ombudsman said to be open now "under the Consumer
+    Rights Act" in place of stage 2: neither the law nor the procedure was respected, so a
+    strict examiner gives no credit for the process, not part credit for the steps."""
+    council = _scenario("council-bins")
+    replies = [
+        "Mrs Marsh, I'm so sorry, four misses is not good enough. I've booked a return "
+        "collection for tomorrow morning and told the crew to take it from your back gate.",
+        "I've put a note on your record so the crew always use the back gate, and you'll get "
+        "letters by email from now on.",
+        "Under the Consumer Rights Act you can take this straight to the Local Government "
+        "Ombudsman today, you don't have to go through our complaints procedure first.",
+    ]
+    point = _point(council, replies, "structured-process")
+    assert point.status == "not_met"
+    assert "misstated" in point.missing
+
+
 def test_a_procedure_named_to_say_what_must_happen_justifies_a_decision() -> None:
     """ "He'd need to sign a third-party mandate" uses the named procedure to decide what
     must happen: cited for a decision, though no remedy move is made in that reply."""

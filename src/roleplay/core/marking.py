@@ -678,6 +678,14 @@ def _structured_process(
             evidence,
             "the customer was refused and a needed escalation was missed",
         )
+    if verdict == Escalation.NEEDED_MISSED and wrong:
+        # the customer was steered by a wrong account of the law instead of being taken
+        # up the procedure: neither the law nor the procedure was respected
+        return (
+            "not_met",
+            evidence,
+            "the law was misstated to the customer and a needed escalation was missed",
+        )
     gaps = []
     if share < 0.5:
         gaps.append("fewer than half of the model's steps were shown")

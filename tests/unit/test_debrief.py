@@ -108,6 +108,17 @@ def test_handing_the_case_up_before_trying_anything_is_premature(parcel: Scenari
     assert _points(card)["follows-policy"] == "not_met"
 
 
+def test_transferring_the_customer_to_an_operational_team_untried_is_premature() -> None:
+    """Billing is no one senior, but the caller herself is sent there before anything was
+    tried: the case has left the learner's hands, so it is handed over too soon."""
+    mobile = _scenario("mobile-contract")
+    replies = [
+        "Hi Rebecca, I understand your frustration. Billing queries like this are handled by "
+        "our billing team, so I'll transfer you over to them now and they can go through it."
+    ]
+    assert debrief(mobile, replies).escalation == "premature"
+
+
 def test_telling_the_customer_there_is_nobody_more_senior_misses_a_needed_escalation(
     parcel: Scenario,
 ) -> None:

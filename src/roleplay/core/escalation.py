@@ -64,6 +64,14 @@ _AUTHORITY = re.compile(
 does the work ("our engineering team", "the billing team") while keeping the case is not
 handing it up, so it cannot be a premature hand-over."""
 
+_CUSTOMER_PASSED = re.compile(
+    r"\b(?:transfer(?:ring)?|put(?:ting)?|pass(?:ing)?|hand(?:ing)?|send(?:ing)?)\s+you\s+"
+    r"(?:over|on|across|through|back)\b",
+    re.IGNORECASE,
+)
+"""The customer, not just their details, passed to another team ("I'll transfer you over to
+billing"): whoever takes them, the case has left the learner's hands."""
+
 _FAULT_REPORTED = re.compile(
     r"\b(?:report|reporting|reported|flag|flagging|flagged|feed|feeding|fed|log|logging|logged|"
     r"raise|raising|raised|pass|passing|passed|send|sending|sent|forward|forwarding|forwarded)"
@@ -233,7 +241,8 @@ def judge_escalation(session: Session) -> Escalation:
     needed_from = need_from(session)
     handed = handovers(session)
     for turn, evidence in handed:
-        if not _AUTHORITY.search(sentence_of(turn, evidence)):
+        around = sentence_of(turn, evidence)
+        if not _AUTHORITY.search(around) and not _CUSTOMER_PASSED.search(around):
             continue
         early = needed_from is None or turn.number <= needed_from
         tried = _tried_before(session, turn.number) or own_move(turn, "resolve")

@@ -356,6 +356,21 @@ def test_the_law_misstated_instead_of_the_procedure_followed_is_no_structured_pr
     assert "misstated" in point.missing
 
 
+def test_a_danger_nobody_senior_is_ever_told_of_breaks_the_procedure() -> None:
+    """The car grounded and collected, but the workshop manager the unsafe vehicle
+    procedure says to tell is never told: a strict examiner marks the procedure not
+    followed, not half followed (told late would be half)."""
+    garage = _scenario("garage-repair")
+    replies = [
+        "I'm sorry, Mr Mehta. Please don't drive it. I'll send our truck round for it this "
+        "afternoon and we'll lend you a courtesy car.",
+        "We'll redo the brakes free of charge under our guarantee, parts and labour.",
+    ]
+    point = _point(garage, replies, "follows-policy")
+    assert point.status == "not_met"
+    assert "danger" in point.missing
+
+
 def test_a_procedure_named_to_say_what_must_happen_justifies_a_decision() -> None:
     """ "He'd need to sign a third-party mandate" uses the named procedure to decide what
     must happen: cited for a decision, though no remedy move is made in that reply."""

@@ -1019,6 +1019,14 @@ def _within_authority(
                 refusals[:1],
                 "the customer was refused, and the escalation the procedure calls for never came",
             )
+        urgent = urgent_from(session)
+        if urgent is not None and not any(t.number > urgent for t, _e in handovers(session)):
+            # brought in late is part of the procedure; never brought in is none of it
+            return (
+                "not_met",
+                acted[:1],
+                "a danger was reported and nobody the procedure says to bring in was ever told",
+            )
         return "partial", acted[:1], "the procedure called for escalation and it did not happen"
     if refusals and not any(t.analysis.has("resolve") for t in session.turns):
         return "not_met", refusals[:1], "what the procedure gives the customer was refused"

@@ -337,6 +337,13 @@ def test_a_refund_offered_only_as_a_voucher_is_still_caught() -> None:
 # Law-muddlers' inventions, each family in words unlike the hand-played attempts that showed
 # it: (scenario, reply, a word the correction must contain).
 INVENTED = [
+    # the right basis named only to be denied
+    (
+        "airline-delay",
+        "Just so you know, under UK261 compensation is paid per booking, not per passenger, "
+        "so the most it could be is £350 in total.",
+        "each passenger",
+    ),
     (
         "airline-delay",
         "Engine problems are classed as extraordinary, so the airline owes nothing.",

@@ -212,6 +212,22 @@ def test_a_choice_of_remedies_within_authority_meets_alternatives_even_unescalat
     assert _points(card)["escalates-outside-procedure"] == "not_met"
 
 
+def test_one_remedy_of_ones_own_with_the_rest_never_put_up_is_half_the_alternative() -> None:
+    """£50 credited, the rest of the £134.60 the cap policy refunds never put to the team
+    leader: a proactive step, but the customer is left short of what only someone else
+    could give, so a strict examiner gives half (a choice of remedies would be full)."""
+    mobile = _scenario("mobile-contract")
+    replies = [
+        "I'm so sorry about the bill, Rebecca. Most of it is £179.60 of data roaming from "
+        "your week in Turkey.",
+        "Your £45 cap wasn't set up on the new SIM, which is our fault. I've put £50 on your "
+        "account now to make up for it.",
+    ]
+    card = debrief(mobile, replies)
+    assert card.escalation == "needed_missed"
+    assert _point(mobile, replies, "alternatives-or-escalation").status == "partial"
+
+
 def test_the_broken_promise_put_right_by_its_own_remedy_is_recovered_unnamed(
     parcel: Scenario,
 ) -> None:

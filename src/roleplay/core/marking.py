@@ -10,6 +10,7 @@ puts the verdicts on the scorecard.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -414,10 +415,20 @@ def _alternatives_or_escalation(
         broken = any(
             t.facts.of(kind) for t in session.turns for kind in (*BREACHES, "misstatement")
         )
-        if offered and not refusals and not broken:
-            # The point asks for alternatives *or* escalation: another way within authority
-            # is the proactive step it names (the missed escalation is marked on its own).
+        if offered and not refusals and not broken and _choice_offered(session):
+            # A choice of remedies within authority ("£50 now, or a new set next day: which
+            # would you rather?") is the alternative the point names, made in full.
             return "met", offered[:2], ""
+        if offered and not refusals and not broken:
+            # One remedy of the learner's own is a proactive step, but what only someone
+            # else could decide was left undecided: strict examiners give half (the customer
+            # is still short of what the escalation would have brought).
+            return (
+                "partial",
+                offered[:2],
+                "an alternative was offered, but what needed someone else's decision was "
+                "never put to them",
+            )
         if offered:
             # What a learner offers while refusing or breaking a rule, with the escalation the
             # case needed never made, does not keep the promise: the customer is left short.
@@ -438,6 +449,33 @@ def _alternatives_or_escalation(
         refusals[:1],
         "no alternative was offered for what could not be done, and nothing was escalated",
     )
+
+
+_PREFERENCE = re.compile(
+    r"\b(?:which (?:\w+ )?(?:would|do) you (?:prefer|rather|like|want)|would you (?:prefer|rather)|"
+    r"whichever you (?:prefer|like|want)|up to you which|your choice|you can choose|you choose)\b",
+    re.IGNORECASE,
+)
+
+
+def _choice_offered(session: Session) -> bool:
+    """Whether a reply puts two remedies of the learner's own to the customer to choose
+    between: two remedies joined by "or", or one asked to be picked ("which would you
+    rather?")."""
+    for turn in session.turns:
+        if turn.facts.of("beyond_authority"):
+            continue
+        remedies = turn.analysis.evidence_for("resolve")
+        if len(remedies) < 2:
+            continue
+        reply = turn.analysis.reply
+        joined = any(
+            re.search(r"\bor\b", reply[a.end : b.start + 4])
+            for a, b in itertools.pairwise(remedies)
+        )
+        if joined or _PREFERENCE.search(reply):
+            return True
+    return False
 
 
 _POLICY_NOUNS = re.compile(

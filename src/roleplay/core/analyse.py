@@ -333,7 +333,7 @@ def _run(
         for m in _find_parsed(lex, norm, parsed, customer):
             (set_aside if m.reason else kept).append(m)
     kept = _apply_blockers(norm, kept, set_aside)
-    kept = _apply_alternatives(kept, set_aside)
+    kept = _apply_alternatives(norm, kept, set_aside)
     return norm, kept, set_aside
 
 
@@ -566,9 +566,12 @@ def _overlapping(
     return None
 
 
-def _apply_alternatives(kept: list[_Match], set_aside: list[_Match]) -> list[_Match]:
-    """Cancel a refusal-like match when a move it names as an alternative comes later, and
-    a match whose rule is ``unless_with`` a move the reply makes anywhere."""
+def _apply_alternatives(
+    norm: Normalised, kept: list[_Match], set_aside: list[_Match]
+) -> list[_Match]:
+    """Cancel a refusal-like match when a move it names as an alternative comes later (or
+    earlier in the same sentence: "We'll do the brakes again for free, but I can't give
+    refunds"), and a match whose rule is ``unless_with`` a move the reply makes anywhere."""
     last_of: dict[str, int] = {}
     for o in kept:
         if o.rule.rule.counts:
@@ -577,9 +580,25 @@ def _apply_alternatives(kept: list[_Match], set_aside: list[_Match]) -> list[_Ma
     for m in kept:
         rule = m.rule.rule
         later = next((w for w in rule.unless_followed_by if last_of.get(w, -1) > m.last), None)
+        before = None
+        if later is None and rule.unless_followed_by:
+            start = norm.sentence_bounds(m.first)[0]
+            before = next(
+                (
+                    o.rule.move
+                    for o in kept
+                    if o.rule.rule.counts
+                    and o.rule.move in rule.unless_followed_by
+                    and start <= o.first < m.first
+                ),
+                None,
+            )
         made = next((w for w in rule.unless_with if w in last_of and w != m.rule.move), None)
         if later is not None:
             m.reason = f"an alternative follows ({later})"
+            set_aside.append(m)
+        elif before is not None:
+            m.reason = f"an alternative comes first in the sentence ({before})"
             set_aside.append(m)
         elif made is not None:
             m.reason = f"the reply also makes {made}"

@@ -566,12 +566,17 @@ def _overlapping(
     return None
 
 
+_CONTRAST: Final = frozenset({"but", "though", "although", "however"})
+"""Words that set a limit against what came before it ("…free, but I can't give refunds")."""
+
+
 def _apply_alternatives(
     norm: Normalised, kept: list[_Match], set_aside: list[_Match]
 ) -> list[_Match]:
     """Cancel a refusal-like match when a move it names as an alternative comes later (or
-    earlier in the same sentence: "We'll do the brakes again for free, but I can't give
-    refunds"), and a match whose rule is ``unless_with`` a move the reply makes anywhere."""
+    earlier in the same sentence, with the refusal set against it: "We'll do the brakes
+    again for free, but I can't give refunds"), and a match whose rule is ``unless_with`` a
+    move the reply makes anywhere."""
     last_of: dict[str, int] = {}
     for o in kept:
         if o.rule.rule.counts:
@@ -589,7 +594,15 @@ def _apply_alternatives(
                     for o in kept
                     if o.rule.rule.counts
                     and o.rule.move in rule.unless_followed_by
-                    and start <= o.first < m.first
+                    and start <= o.first
+                    and o.last < m.first
+                    and any(norm.tokens[i].norm in _CONTRAST for i in range(o.last + 1, m.first))
+                    # the learner's own remedy ("we'll do…"), not a right the customer has
+                    # ("you can reject the service, but there's nothing I can do")
+                    and any(
+                        norm.tokens[i].norm.split(" ")[0] in ("i", "we")
+                        for i in range(start, o.last + 1)
+                    )
                 ),
                 None,
             )

@@ -570,6 +570,30 @@ _CONTRAST: Final = frozenset({"but", "though", "although", "however"})
 """Words that set a limit against what came before it ("…free, but I can't give refunds")."""
 
 
+def _alternative_before(norm: Normalised, kept: list[_Match], m: _Match) -> str | None:
+    """The move of an alternative that ``m``'s rule names, made earlier in the same sentence
+    by the learner and set against the refusal ("We'll do the brakes again for free, but I
+    can't give refunds"), or None."""
+    moves = m.rule.rule.unless_followed_by
+    if not moves:
+        return None
+    start = norm.sentence_bounds(m.first)[0]
+    for o in kept:
+        if not (
+            o.rule.rule.counts and o.rule.move in moves and start <= o.first <= o.last < m.first
+        ):
+            continue
+        contrasted = any(norm.tokens[i].norm in _CONTRAST for i in range(o.last + 1, m.first))
+        # the learner's own remedy ("we'll do…"), not a right the customer has ("you can
+        # reject the service, but there's nothing I can do")
+        own = any(
+            norm.tokens[i].norm.split(" ")[0] in ("i", "we") for i in range(start, o.last + 1)
+        )
+        if contrasted and own:
+            return o.rule.move
+    return None
+
+
 def _apply_alternatives(
     norm: Normalised, kept: list[_Match], set_aside: list[_Match]
 ) -> list[_Match]:
@@ -585,27 +609,7 @@ def _apply_alternatives(
     for m in kept:
         rule = m.rule.rule
         later = next((w for w in rule.unless_followed_by if last_of.get(w, -1) > m.last), None)
-        before = None
-        if later is None and rule.unless_followed_by:
-            start = norm.sentence_bounds(m.first)[0]
-            before = next(
-                (
-                    o.rule.move
-                    for o in kept
-                    if o.rule.rule.counts
-                    and o.rule.move in rule.unless_followed_by
-                    and start <= o.first
-                    and o.last < m.first
-                    and any(norm.tokens[i].norm in _CONTRAST for i in range(o.last + 1, m.first))
-                    # the learner's own remedy ("we'll do…"), not a right the customer has
-                    # ("you can reject the service, but there's nothing I can do")
-                    and any(
-                        norm.tokens[i].norm.split(" ")[0] in ("i", "we")
-                        for i in range(start, o.last + 1)
-                    )
-                ),
-                None,
-            )
+        before = None if later is not None else _alternative_before(norm, kept, m)
         made = next((w for w in rule.unless_with if w in last_of and w != m.rule.move), None)
         if later is not None:
             m.reason = f"an alternative follows ({later})"

@@ -456,6 +456,7 @@ _PREFERENCE = re.compile(
     r"whichever you (?:prefer|like|want)|up to you which|your choice|you can choose|you choose)\b",
     re.IGNORECASE,
 )
+"""The customer asked to pick between what was offered ("which would you rather?")."""
 
 
 def _choice_offered(session: Session) -> bool:
@@ -469,8 +470,10 @@ def _choice_offered(session: Session) -> bool:
         if len(remedies) < 2:
             continue
         reply = turn.analysis.reply
+        # "…£50 straight away, or send you a new set": the "or" before the second remedy,
+        # or opening its own words
         joined = any(
-            re.search(r"\bor\b", reply[a.end : b.start + 4])
+            re.search(r"\bor\b", reply[a.end : b.start]) or b.quote.lower().startswith("or ")
             for a, b in itertools.pairwise(remedies)
         )
         if joined or _PREFERENCE.search(reply):
@@ -951,6 +954,19 @@ an apology that names no detail of the customer's, so no understanding of it sho
 cancelled", ``acknowledge.status``) shows none either."""
 
 
+def _understanding(turn: Turn) -> Evidence | None:
+    """The reply's first acknowledgement that shows the problem understood: not a status
+    report nor a sorry for a generic noun (:data:`_GENERIC_SORRY`)."""
+    return next(
+        (
+            e
+            for e in turn.analysis.evidence_for("acknowledge")
+            if e.rule != "acknowledge.status" and not _GENERIC_SORRY.search(e.quote)
+        ),
+        None,
+    )
+
+
 def _listening_and_empathy(
     session: Session, cov: Coverage, verdict: Escalation
 ) -> tuple[Verdict, list[Quote], str]:
@@ -993,12 +1009,7 @@ def _listening_and_empathy(
     understood = [
         quote_of(t, e)
         for t in session.turns
-        if not _brushed_off(t)
-        for e in [
-            e
-            for e in t.analysis.evidence_for("acknowledge")
-            if e.rule != "acknowledge.status" and not _GENERIC_SORRY.search(e.quote)
-        ][:1]
+        if not _brushed_off(t) and (e := _understanding(t)) is not None
     ]
     if understood:
         # The problem recognised is understanding shown, though neither heard out nor felt.
